@@ -1,0 +1,14 @@
+export const roles = ['ADMIN', 'STAFF', 'HANDLER', 'DEPUTY', 'ANALYST'] as const;
+export type Role = (typeof roles)[number];
+
+/** The verified bearer of a token. `null` everywhere means the public (no token). */
+export interface Viewer {
+  sub: string;
+  role: Role;
+  /** Region subtree the bearer may act in; null only for ADMIN (everywhere). */
+  region: string | null;
+  /** GovernmentUnit id, for HANDLER. */
+  unit: string | null;
+  /** Deputy id, for DEPUTY. */
+  deputy: string | null;
+}

@@ -1,0 +1,75 @@
+import { MikroORM, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+
+export interface OpenDatabaseOptions {
+  url: string;
+  /** The Postgres schema this service owns (one per service). */
+  schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  entities: EntitySchema<any>[];
+  /** Folder of the committed migrations (TypeScript files run through tsx/vitest). */
+  migrationsPath: string;
+  /**
+   * The committed migrations, imported by the service (so they run under tsx, vitest or compiled
+   * alike, without MikroORM importing files by path).
+   */
+  migrations: MigrationObject[];
+  poolMax?: number;
+  debug?: boolean;
+}
+
+export function ormConfig(options: OpenDatabaseOptions): Options {
+  return {
+    clientUrl: options.url,
+    schema: options.schema,
+    entities: options.entities,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    debug: options.debug ?? false,
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    migrations: {
+      path: options.migrationsPath,
+      pathTs: options.migrationsPath,
+      glob: '!(*.d).{js,ts}',
+      tableName: `${options.schema}.mikro_orm_migrations`,
+      transactional: true,
+      silent: true,
+      allOrNothing: true,
+      snapshot: true,
+      snapshotName: `.snapshot-${options.schema}`,
+      emit: 'ts',
+      migrationsList: options.migrations,
+    },
+  };
+}
+
+/** Opens the service's database and brings its schema up to date with the committed migrations. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormConfig(options));
+  await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
+  await orm.getMigrator().up();
+  return orm;
+}
+
+/**
+ * Counts the SQL statements an ORM sends, for tests that prove a query loads in batches (no N+1).
+ * Returns a reader and a stop function.
+ */
+export function countStatements(orm: MikroORM): { count(): number; reset(): void; stop(): void; statements: string[] } {
+  const statements: string[] = [];
+  const knex = orm.em.getConnection().getKnex();
+  const listener = (q: { sql: string }) => statements.push(q.sql);
+  knex.on('query', listener);
+  return {
+    statements,
+    count: () => statements.length,
+    reset: () => {
+      statements.length = 0;
+    },
+    stop: () => {
+      knex.removeListener('query', listener);
+    },
+  };
+}

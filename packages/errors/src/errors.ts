@@ -1,0 +1,42 @@
+import { GraphQLError } from 'graphql';
+
+/** The error codes clients may branch on; every error the graph raises carries one in `extensions.code`. */
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+
+const httpStatus: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
+
+function error(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+export function unauthenticated(message = 'A valid token is required: send `Authorization: Bearer <token>`.'): GraphQLError {
+  return error('UNAUTHENTICATED', message, { http: { status: httpStatus.UNAUTHENTICATED } });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return error('FORBIDDEN', message);
+}
+
+/** Bad input; `field` names the input field at fault, e.g. `input.regionCode`. */
+export function badInput(message: string, field?: string): GraphQLError {
+  return error('BAD_USER_INPUT', message, field ? { field } : {});
+}
+
+export function notFound(what: string, id: string, field?: string): GraphQLError {
+  return error('NOT_FOUND', `No ${what} with id ${JSON.stringify(id)}.`, field ? { field } : {});
+}
+
+/** A step out of order, a second vote, a duplicate: the request is well formed but the state forbids it. */
+export function conflict(message: string): GraphQLError {
+  return error('CONFLICT', message);
+}
+
+export function isCoded(e: unknown): e is GraphQLError {
+  return e instanceof GraphQLError && typeof e.extensions?.code === 'string';
+}

@@ -1,0 +1,146 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+export const subgraphSecretHeader = 'x-subgraph-secret';
+export const defaultMaxBodyBytes = 1_000_000;
+
+export interface GraphQLHttpOptions<C extends BaseContext> {
+  apollo: ApolloServer<C>;
+  context: (req: IncomingMessage) => Promise<C>;
+  /** When set, every request but `GET /health` must carry it in `x-subgraph-secret`. */
+  secret?: string;
+  maxBodyBytes?: number;
+  health?: () => Promise<Record<string, unknown>>;
+  /** Other routes (GraphiQL, static files): return true when handled. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) throw new HttpProblem(413, `The request body is larger than ${limit} bytes.`, 'PAYLOAD_TOO_LARGE');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpProblem(413, `The request body is larger than ${limit} bytes.`, 'PAYLOAD_TOO_LARGE');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function secretMatches(expected: string, given: string | string[] | undefined): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Serves an Apollo Server over node:http with the platform's front door: `/health`, a body limit,
+ * no batched arrays, malformed JSON as 400, and (for subgraphs) the shared secret.
+ */
+export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLHttpOptions<C>): Server {
+  const limit = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  return createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (e instanceof HttpProblem) {
+        if (!res.headersSent) sendJson(res, e.status, errorBody(e.message, e.code));
+        req.resume();
+        return;
+      }
+      if (!res.headersSent) sendJson(res, 500, errorBody('Internal server error.', 'INTERNAL_SERVER_ERROR'));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/health' && req.method === 'GET') {
+      const extra = options.health ? await options.health().catch((e: Error) => ({ status: 'error', error: e.message })) : {};
+      sendJson(res, extra.status === 'error' ? 503 : 200, { ...extra, status: extra.status ?? 'ok' });
+      return;
+    }
+    if (options.routes && (await options.routes(req, res))) return;
+    if (url.pathname !== '/graphql' && url.pathname !== '/') {
+      sendJson(res, 404, errorBody(`Nothing at ${url.pathname}; the graph is at /graphql.`, 'NOT_FOUND'));
+      return;
+    }
+    if (options.secret !== undefined && !secretMatches(options.secret, req.headers[subgraphSecretHeader])) {
+      throw new HttpProblem(403, 'This subgraph answers the gateway only.', 'FORBIDDEN');
+    }
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res.setHeader('allow', 'GET, POST');
+      throw new HttpProblem(405, 'Use GET or POST.', 'METHOD_NOT_ALLOWED');
+    }
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      const text = await readBody(req, limit);
+      const type = req.headers['content-type'] ?? '';
+      if (type.includes('application/json') || type.includes('application/graphql-response+json')) {
+        try {
+          body = text.length ? JSON.parse(text) : {};
+        } catch {
+          throw new HttpProblem(400, 'The body is not valid JSON.', 'BAD_REQUEST');
+        }
+        if (Array.isArray(body)) throw new HttpProblem(400, 'Batched requests are not supported: send one operation per request.', 'BAD_REQUEST');
+        if (body === null || typeof body !== 'object') throw new HttpProblem(400, 'The body must be a JSON object with `query`.', 'BAD_REQUEST');
+      } else {
+        body = text;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      context: () => options.context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<{ port: number; url: string }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return { port: address.port, url: `http://${host}:${address.port}/graphql` };
+}
+
+export async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}

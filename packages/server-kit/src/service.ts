@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import type { EntityManager, EntitySchema, MigrationObject, MikroORM } from '@mikro-orm/postgresql';
+import type { DocumentNode } from 'graphql';
+import { openDatabase } from '@renda/db/orm';
+import { createTokenVerifier, type TokenConfig } from '@renda/auth/tokens';
+import type { Cache } from '@renda/cache/cache';
+import type { Clock } from './clock.ts';
+import { close, listen } from './http.ts';
+import type { Logger } from './logger.ts';
+import { createSubgraph, type Subgraph } from './subgraph.ts';
+import type { SiblingUrls } from './siblings.ts';
+
+/** What a service is: its schema, its tables and its demo data. Each service's `server.ts` exports one. */
+export interface ServiceDefinition {
+  name: string;
+  /** Postgres schema this service owns. */
+  dbSchema: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  entities: EntitySchema<any>[];
+  migrationsPath: string;
+  migrations: MigrationObject[];
+  typeDefs: DocumentNode;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolvers: any;
+  /** Writes demo data when the service's tables are empty; returns nothing when it already has data. */
+  seed?: (em: EntityManager, clock: Clock) => Promise<void>;
+}
+
+export interface ServiceRuntime {
+  databaseUrl: string;
+  tokens: TokenConfig;
+  clock: Clock;
+  cache: Cache;
+  log: Logger;
+  secret: string;
+  maskErrors?: boolean;
+  poolMax?: number;
+  /** Sibling subgraph URLs (the same object may be filled as siblings start). */
+  siblings?: SiblingUrls;
+}
+
+export interface RunningService {
+  subgraph: Subgraph;
+  orm: MikroORM;
+  server: Server;
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Opens the service's database (migrating it), builds the subgraph and listens. */
+export async function startService(def: ServiceDefinition, runtime: ServiceRuntime, port: number, host = '127.0.0.1'): Promise<RunningService> {
+  const orm = await openDatabase({
+    url: runtime.databaseUrl,
+    schema: def.dbSchema,
+    entities: def.entities,
+    migrationsPath: def.migrationsPath,
+    migrations: def.migrations,
+    ...(runtime.poolMax ? { poolMax: runtime.poolMax } : {}),
+  });
+  const subgraph = await createSubgraph({
+    name: def.name,
+    typeDefs: def.typeDefs,
+    resolvers: def.resolvers,
+    orm,
+    verifier: createTokenVerifier(runtime.tokens),
+    clock: runtime.clock,
+    cache: runtime.cache,
+    log: runtime.log,
+    secret: runtime.secret,
+    maskErrors: runtime.maskErrors ?? false,
+    siblings: runtime.siblings ?? {},
+  });
+  const server = subgraph.httpServer();
+  const address = await listen(server, port, host);
+  return {
+    subgraph,
+    orm,
+    server,
+    url: address.url,
+    port: address.port,
+    async stop() {
+      await close(server);
+      await subgraph.apollo.stop();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type GraphQLResponse } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { GraphQLError, type DocumentNode } from 'graphql';
+import type { TokenVerifier } from '@renda/auth/tokens';
+import type { Cache } from '@renda/cache/cache';
+import type { Clock } from './clock.ts';
+import type { ServiceContext } from './context.ts';
+import { createGraphQLHttpServer } from './http.ts';
+import { Loaders } from './loaders.ts';
+import type { Logger } from './logger.ts';
+import { scalarResolvers } from './scalars.ts';
+import { SiblingClient, type SiblingUrls } from './siblings.ts';
+
+export interface SubgraphOptions {
+  name: string;
+  typeDefs: DocumentNode;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolvers: any;
+  orm: MikroORM;
+  verifier: TokenVerifier;
+  clock: Clock;
+  cache: Cache;
+  log: Logger;
+  /** The shared secret the gateway sends; requests without it are refused. */
+  secret: string;
+  /** URLs of sibling subgraphs this one reads entities from. */
+  siblings?: SiblingUrls;
+  /** Hide unexpected errors' messages (production). */
+  maskErrors?: boolean;
+}
+
+export interface Subgraph {
+  name: string;
+  apollo: ApolloServer<ServiceContext>;
+  orm: MikroORM;
+  context(req: Pick<IncomingMessage, 'headers'> & { socket?: { remoteAddress?: string } }): Promise<ServiceContext>;
+  /** Runs an operation as the bearer of `token` (or the public), through the full schema, for tests. */
+  execute(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLError[] | readonly { message: string; extensions?: Record<string, unknown> }[] }>;
+  httpServer(): ReturnType<typeof createGraphQLHttpServer>;
+}
+
+const knownCodes = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+
+/** Builds a subgraph from SDL and resolvers: the platform's scalars, context, error masking and front door. */
+export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph> {
+  const resolvers = { ...scalarResolvers, ...options.resolvers } as GraphQLResolverMap<ServiceContext>;
+  const apollo = new ApolloServer<ServiceContext>({
+    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers }]),
+    includeStacktraceInErrorResponses: !options.maskErrors,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    formatError(formatted, error) {
+      const code = formatted.extensions?.code;
+      if (typeof code === 'string' && knownCodes.has(code)) return formatted;
+      // Input coercion errors (a malformed Date, a wrong enum) are the client's, not ours.
+      const original = (error as GraphQLError | undefined)?.originalError;
+      if (original instanceof TypeError && /Date|Decimal|DateTime/.test(original.message)) {
+        return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+      }
+      options.log.error({ err: error, path: formatted.path }, 'unexpected error');
+      if (options.maskErrors) return { message: 'Internal server error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      return formatted;
+    },
+  });
+  await apollo.start();
+
+  const context: Subgraph['context'] = async (req) => {
+    const authorization = req.headers.authorization ?? null;
+    const loaders = new Loaders();
+    return {
+      em: options.orm.em.fork(),
+      viewer: await options.verifier(authorization),
+      clock: options.clock,
+      loaders,
+      siblings: new SiblingClient(options.siblings ?? {}, options.secret, loaders, authorization),
+      cache: options.cache,
+      log: options.log,
+      authorization,
+      clientAddress: String(req.headers['x-forwarded-for'] ?? req.socket?.remoteAddress ?? 'unknown').split(',')[0]!.trim(),
+    };
+  };
+
+  return {
+    name: options.name,
+    apollo,
+    orm: options.orm,
+    context,
+    async execute(query, variables, token) {
+      let contextValue: ServiceContext;
+      try {
+        contextValue = await context({ headers: token ? { authorization: `Bearer ${token}` } : {} });
+      } catch (e) {
+        if (e instanceof GraphQLError) return { data: null, errors: [e] };
+        throw e;
+      }
+      const response: GraphQLResponse = await apollo.executeOperation({ query, variables: variables ?? {} }, { contextValue });
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not used here');
+      return response.body.singleResult as never;
+    },
+    httpServer: () =>
+      createGraphQLHttpServer({
+        apollo,
+        secret: options.secret,
+        context,
+        health: async () => {
+          await options.orm.em.getConnection().execute('select 1');
+          return { service: options.name };
+        },
+      }),
+  };
+}
+
+/** Merges the resolver maps of a service's modules, type by type. */
+export function mergeResolvers<R extends object>(...maps: R[]): R {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) merged[type] = { ...(merged[type] ?? {}), ...(fields as Record<string, unknown>) };
+  }
+  return merged as R;
+}

@@ -1,0 +1,60 @@
+import { createCache, type Cache } from '@renda/cache/cache';
+import { FixedClock } from '@renda/server-kit/clock';
+import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
+import { createLogger } from '@renda/server-kit/logger';
+import { startService, type RunningService, type ServiceDefinition } from '@renda/server-kit/service';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export interface TestStack {
+  db: TestDatabase;
+  clock: FixedClock;
+  cache: Cache;
+  services: Record<string, RunningService>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the given subgraphs on one fresh database, on ephemeral ports of 127.0.0.1, with a clock
+ * the test controls (default 2026-06-15 10:00 Asia/Shanghai).
+ */
+export async function startTestServices(definitions: ServiceDefinition[], options: { now?: string } = {}): Promise<TestStack> {
+  const db = await createTestDatabase();
+  const clock = new FixedClock(options.now ?? '2026-06-15T02:00:00Z');
+  const cache = process.env.REDIS_URL ? createCache(process.env.REDIS_URL) : createCache(undefined);
+  const services: Record<string, RunningService> = {};
+  const siblings: Record<string, string> = {};
+  try {
+    for (const def of definitions) {
+      services[def.name] = await startService(
+        def,
+        {
+          databaseUrl: db.url,
+          tokens: { kind: 'hs256', secret: devJwtSecret },
+          clock,
+          cache,
+          log: createLogger(def.name, process.env.TEST_LOG_LEVEL ?? 'silent'),
+          secret: devSubgraphSecret,
+          poolMax: 5,
+          siblings,
+        },
+        0,
+      );
+      siblings[def.name] = services[def.name]!.url;
+    }
+  } catch (e) {
+    await Promise.all(Object.values(services).map((s) => s.stop()));
+    await db.drop();
+    throw e;
+  }
+  return {
+    db,
+    clock,
+    cache,
+    services,
+    async stop() {
+      await Promise.all(Object.values(services).map((s) => s.stop()));
+      await cache.close();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { generateResolverTypes } from '@renda/server-kit/codegen';
+
+const entity = (file: string, name: string) => `../modules/${file}#${name}`;
+
+await generateResolverTypes({
+  schemaFile: new URL('./src/schema.graphql', import.meta.url).pathname,
+  outFile: new URL('./src/generated/resolvers.ts', import.meta.url).pathname,
+  contextType: '@renda/server-kit/context#ServiceContext',
+  mappers: {
+    Region: entity('regions/region.entity.ts', 'Region'),
+    Congress: entity('regions/region.entity.ts', 'Congress'),
+    CongressSession: entity('regions/region.entity.ts', 'CongressSession'),
+    Deputy: entity('deputies/deputy.entity.ts', 'Deputy'),
+    DeputyGroup: entity('deputies/deputy.entity.ts', 'DeputyGroup'),
+    LiaisonStation: entity('deputies/deputy.entity.ts', 'LiaisonStation'),
+    StationStandards: entity('deputies/deputy.entity.ts', 'LiaisonStation'),
+    CommitteeMember: entity('liaison/liaison.entity.ts', 'CommitteeMember'),
+    GovernmentLeader: entity('liaison/liaison.entity.ts', 'GovernmentLeader'),
+    ContactRecord: entity('liaison/liaison.entity.ts', 'ContactRecord'),
+    SessionAttendance: entity('liaison/liaison.entity.ts', 'SessionAttendance'),
+    DutySummary: entity('liaison/duty.ts', 'DutyCounts'),
+  },
+});

@@ -1,0 +1,18 @@
+import { CommitteeAssignmentSchema, CommitteeMemberSchema, ContactRecordSchema, GovernmentLeaderSchema, LeaderLinkSchema, SessionAttendanceSchema } from './modules/liaison/liaison.entity.ts';
+import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema } from './modules/deputies/deputy.entity.ts';
+import { CongressSchema, CongressSessionSchema, RegionSchema } from './modules/regions/region.entity.ts';
+
+export const entities = [
+  RegionSchema,
+  CongressSchema,
+  CongressSessionSchema,
+  DeputySchema,
+  DeputyGroupSchema,
+  LiaisonStationSchema,
+  CommitteeMemberSchema,
+  CommitteeAssignmentSchema,
+  GovernmentLeaderSchema,
+  LeaderLinkSchema,
+  ContactRecordSchema,
+  SessionAttendanceSchema,
+];

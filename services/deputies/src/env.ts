@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
+
+/** The one place this service reads process.env. */
+const schema = serviceEnvSchema(4001).extend({
+  /** D-6 (local): voter-contact activities a deputy holds each year. */
+  DUTY_MIN_VOTER_CONTACTS: z.coerce.number().int().min(0).default(2),
+  /** D-7 (local): deputy-group activities a deputy takes part in each year. */
+  DUTY_MIN_GROUP_ACTIVITIES: z.coerce.number().int().min(0).default(3),
+  /** D-4: contacts a committee member makes with each assigned deputy each year. */
+  COMMITTEE_MIN_CONTACTS: z.coerce.number().int().min(0).default(2),
+  /** D-5: deputies a mayor or vice-mayor is linked to per term. */
+  LEADER_MAX_LINKED_DEPUTIES: z.coerce.number().int().min(1).default(5),
+});
+
+export type DeputiesEnv = z.infer<typeof schema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): DeputiesEnv {
+  return parseEnv(schema, source);
+}
+
+/** Local rules (D-4 to D-7) as settings, read once. */
+export function dutyRulesOf(env: Pick<DeputiesEnv, 'DUTY_MIN_VOTER_CONTACTS' | 'DUTY_MIN_GROUP_ACTIVITIES' | 'COMMITTEE_MIN_CONTACTS' | 'LEADER_MAX_LINKED_DEPUTIES'>) {
+  return {
+    minVoterContacts: env.DUTY_MIN_VOTER_CONTACTS,
+    minGroupActivities: env.DUTY_MIN_GROUP_ACTIVITIES,
+    minCommitteeContacts: env.COMMITTEE_MIN_CONTACTS,
+    maxLinkedDeputies: env.LEADER_MAX_LINKED_DEPUTIES,
+  };
+}
+
+export type DutyRules = ReturnType<typeof dutyRulesOf>;
+
+/** The rules in force: from the environment, defaults where unset. */
+export const dutyRules: DutyRules = dutyRulesOf(schema.parse({ ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }));

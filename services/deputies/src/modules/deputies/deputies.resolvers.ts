@@ -1,0 +1,66 @@
+import { forbidden } from '@renda/errors/errors';
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { congressLoader, regionLoader } from '../regions/regions.service.ts';
+import { contactsOf, dutySummary } from '../liaison/liaison.service.ts';
+import {
+  canReadDutyRecords,
+  createDeputy,
+  createGroup,
+  createStation,
+  deputyLoader,
+  endMandate,
+  groupLoader,
+  groupMembers,
+  listDeputies,
+  setStationStandards,
+  stationCompliant,
+  stationDeputies,
+  stationLoader,
+  updateDeputy,
+} from './deputies.service.ts';
+
+export const deputyResolvers: Resolvers = {
+  Query: {
+    deputy: (_, { id }, ctx) => deputyLoader(ctx).load(id),
+    deputies: (_, { filter, first, after }, ctx) => listDeputies(ctx, filter, first, after),
+    station: (_, { id }, ctx) => stationLoader(ctx).load(id),
+    me: (_, __, ctx) => (ctx.viewer?.role === 'DEPUTY' && ctx.viewer.deputy ? deputyLoader(ctx).load(ctx.viewer.deputy) : null),
+  },
+  Mutation: {
+    createDeputy: (_, { input }, ctx) => createDeputy(ctx, input),
+    updateDeputy: (_, { id, input }, ctx) => updateDeputy(ctx, id, input),
+    endMandate: (_, { id, status, reason }, ctx) => endMandate(ctx, id, status, reason),
+    createGroup: (_, { input }, ctx) => createGroup(ctx, input),
+    createStation: (_, { input }, ctx) => createStation(ctx, input),
+    setStationStandards: (_, { id, input }, ctx) => setStationStandards(ctx, id, input),
+  },
+  Deputy: {
+    __resolveReference: (ref, ctx) => deputyLoader(ctx).load(ref.id),
+    congress: async (deputy, _, ctx) => (await congressLoader(ctx).load(deputy.congressId))!,
+    region: async (deputy, _, ctx) => (await regionLoader(ctx).load(deputy.regionCode))!,
+    group: (deputy, _, ctx) => (deputy.groupId ? groupLoader(ctx).load(deputy.groupId) : null),
+    station: (deputy, _, ctx) => (deputy.stationId ? stationLoader(ctx).load(deputy.stationId) : null),
+    contacts: (deputy, { year, kind }, ctx) => {
+      if (!canReadDutyRecords(ctx.viewer, deputy)) throw forbidden("A deputy's contacts are for the deputy, staff and analysts of their region.");
+      return contactsOf(ctx, 'deputyId', deputy.id, year, kind);
+    },
+    duty: (deputy, { year }, ctx) => {
+      if (!canReadDutyRecords(ctx.viewer, deputy)) throw forbidden("A deputy's duty archive is for the deputy, staff and analysts of their region.");
+      return dutySummary(ctx, deputy, year);
+    },
+  },
+  DeputyGroup: {
+    __resolveReference: (ref, ctx) => groupLoader(ctx).load(ref.id),
+    region: async (group, _, ctx) => (await regionLoader(ctx).load(group.regionCode))!,
+    members: (group, _, ctx) => groupMembers(ctx, group.id),
+  },
+  LiaisonStation: {
+    __resolveReference: (ref, ctx) => stationLoader(ctx).load(ref.id),
+    region: async (station, _, ctx) => (await regionLoader(ctx).load(station.regionCode))!,
+    standards: (station) => station,
+    deputies: (station, _, ctx) => stationDeputies(ctx, station.id),
+  },
+  StationStandards: {
+    compliant: (station) => stationCompliant(station),
+  },
+};

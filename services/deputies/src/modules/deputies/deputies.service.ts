@@ -1,0 +1,252 @@
+import { badInput, conflict, notFound } from '@renda/errors/errors';
+import { covers, requireWriteIn } from '@renda/auth/guards';
+import type { Viewer } from '@renda/auth/viewer';
+import { isId, newId } from '@renda/db/ids';
+import type { ServiceContext } from '@renda/server-kit/context';
+import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { decodeCursor, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
+import { likeEscape, optionalText, requireRegionCode, requireText } from '@renda/server-kit/validate';
+import { requireCongress } from '../regions/regions.service.ts';
+import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema, type Deputy, type DeputyGroup, type DeputyStatus, type Gender, type LiaisonStation } from './deputy.entity.ts';
+
+export const deputyLoader = (ctx: ServiceContext) => entityLoader<Deputy>(ctx, DeputySchema, 'id', isId);
+export const groupLoader = (ctx: ServiceContext) => entityLoader<DeputyGroup>(ctx, DeputyGroupSchema, 'id', isId);
+export const stationLoader = (ctx: ServiceContext) => entityLoader<LiaisonStation>(ctx, LiaisonStationSchema, 'id', isId);
+
+export async function findDeputy(ctx: ServiceContext, id: string): Promise<Deputy> {
+  const deputy = await deputyLoader(ctx).load(id);
+  if (!deputy) throw notFound('deputy', id);
+  return deputy;
+}
+
+/** A deputy named in input: BAD_USER_INPUT when unknown. */
+export async function requireDeputy(ctx: ServiceContext, id: string, field: string): Promise<Deputy> {
+  const deputy = await deputyLoader(ctx).load(id);
+  if (!deputy) throw badInput(`No deputy with id ${JSON.stringify(id)}.`, field);
+  return deputy;
+}
+
+/**
+ * D-11, D-3: contacts, attendance and the duty archive are for staff and analysts of the deputy's
+ * subtree, the deputy themself and admins. The public profile is everyone's.
+ */
+export function canReadDutyRecords(viewer: Viewer | null, deputy: Pick<Deputy, 'id' | 'regionCode'>): boolean {
+  if (!viewer) return false;
+  if (viewer.role === 'DEPUTY') return viewer.deputy === deputy.id;
+  if (viewer.role === 'ADMIN' || viewer.role === 'STAFF' || viewer.role === 'ANALYST') return covers(viewer, deputy.regionCode);
+  return false;
+}
+
+async function requireGroupIn(ctx: ServiceContext, id: string | null | undefined, regionCode: string, field: string): Promise<string | null> {
+  if (!id) return null;
+  const group = await groupLoader(ctx).load(id);
+  if (!group) throw badInput(`No deputy group with id ${JSON.stringify(id)}.`, field);
+  if (!regionCode.startsWith(group.regionCode) && !group.regionCode.startsWith(regionCode)) {
+    throw badInput(`Group ${group.name} belongs to region ${group.regionCode}, not to ${regionCode}.`, field);
+  }
+  return group.id;
+}
+
+async function requireStationIn(ctx: ServiceContext, id: string | null | undefined, regionCode: string, field: string): Promise<string | null> {
+  if (!id) return null;
+  const station = await stationLoader(ctx).load(id);
+  if (!station) throw badInput(`No liaison station with id ${JSON.stringify(id)}.`, field);
+  if (!regionCode.startsWith(station.regionCode) && !station.regionCode.startsWith(regionCode)) {
+    throw badInput(`Station ${station.name} belongs to region ${station.regionCode}, not to ${regionCode}.`, field);
+  }
+  return station.id;
+}
+
+const phonePattern = /^[0-9+\-() ]{5,40}$/;
+
+function optionalPhone(phone: string | null | undefined, field: string): string | null {
+  const value = optionalText(phone, field, 40);
+  if (value !== null && !phonePattern.test(value)) throw badInput('`phone` may hold digits, spaces, + - ( ) only.', field);
+  return value;
+}
+
+export interface CreateDeputyInput {
+  congressId: string;
+  regionCode: string;
+  name: string;
+  gender: Gender;
+  ethnicity?: string | null;
+  workUnit: string;
+  position: string;
+  phone?: string | null;
+  constituency: string;
+  groupId?: string | null;
+  stationId?: string | null;
+}
+
+export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput): Promise<Deputy> {
+  const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
+  const congress = await requireCongress(ctx, input.congressId, 'input.congressId');
+  if (!regionCode.startsWith(congress.regionCode)) {
+    throw badInput(`A deputy of ${congress.name} must belong to region ${congress.regionCode} or below.`, 'input.regionCode');
+  }
+  requireWriteIn(ctx.viewer, regionCode, 'register deputies');
+  const deputy = ctx.em.create(DeputySchema, {
+    id: newId(),
+    congressId: congress.id,
+    regionCode,
+    name: requireText(input.name, 'input.name', 100),
+    gender: input.gender,
+    ethnicity: optionalText(input.ethnicity, 'input.ethnicity', 20),
+    workUnit: requireText(input.workUnit, 'input.workUnit', 200),
+    position: requireText(input.position, 'input.position', 200),
+    phone: optionalPhone(input.phone, 'input.phone'),
+    constituency: requireText(input.constituency, 'input.constituency', 200),
+    groupId: await requireGroupIn(ctx, input.groupId, regionCode, 'input.groupId'),
+    stationId: await requireStationIn(ctx, input.stationId, regionCode, 'input.stationId'),
+    status: 'ACTIVE',
+    statusReason: null,
+  });
+  await ctx.em.flush();
+  return deputy;
+}
+
+export async function updateDeputy(
+  ctx: ServiceContext,
+  id: string,
+  input: { name?: string | null; workUnit?: string | null; position?: string | null; phone?: string | null; groupId?: string | null; stationId?: string | null },
+): Promise<Deputy> {
+  const deputy = await findDeputy(ctx, id);
+  requireWriteIn(ctx.viewer, deputy.regionCode, 'update deputies');
+  const changes: Partial<Deputy> = {};
+  if (input.name !== undefined && input.name !== null) changes.name = requireText(input.name, 'input.name', 100);
+  if (input.workUnit !== undefined && input.workUnit !== null) changes.workUnit = requireText(input.workUnit, 'input.workUnit', 200);
+  if (input.position !== undefined && input.position !== null) changes.position = requireText(input.position, 'input.position', 200);
+  if (input.phone !== undefined) changes.phone = optionalPhone(input.phone, 'input.phone');
+  if (input.groupId !== undefined) changes.groupId = await requireGroupIn(ctx, input.groupId, deputy.regionCode, 'input.groupId');
+  if (input.stationId !== undefined) changes.stationId = await requireStationIn(ctx, input.stationId, deputy.regionCode, 'input.stationId');
+  Object.assign(deputy, changes);
+  await ctx.em.flush();
+  return deputy;
+}
+
+/** Ends a mandate by hand (resignation, recall, death, termination). */
+export async function endMandate(ctx: ServiceContext, id: string, status: DeputyStatus, reason: string): Promise<Deputy> {
+  const deputy = await findDeputy(ctx, id);
+  requireWriteIn(ctx.viewer, deputy.regionCode, 'end mandates');
+  if (status === 'ACTIVE') throw badInput('A mandate ends with TERMINATED, RESIGNED, RECALLED or DECEASED, not ACTIVE.', 'status');
+  const text = requireText(reason, 'reason', 500);
+  if (deputy.status !== 'ACTIVE') throw conflict(`This mandate already ended (${deputy.status}).`);
+  deputy.status = status;
+  deputy.statusReason = text;
+  await ctx.em.flush();
+  return deputy;
+}
+
+export interface DeputyFilter {
+  congressId?: string | null;
+  regionCode?: string | null;
+  status?: DeputyStatus | null;
+  groupId?: string | null;
+  name?: string | null;
+}
+
+export async function listDeputies(ctx: ServiceContext, filter: DeputyFilter | null | undefined, first: number | null | undefined, after: string | null | undefined, scope: { congressId?: string } = {}): Promise<Connection<Deputy>> {
+  const limit = pageSize(first);
+  const afterId = decodeCursor(after);
+  const knex = ctx.em.getKnex();
+  const query = knex('deputies.deputies');
+  const congressId = scope.congressId ?? filter?.congressId;
+  if (congressId) {
+    if (!isId(congressId)) return toConnection([], limit, 0, (d: Deputy) => d.id);
+    query.where('congress_id', congressId);
+  }
+  if (filter?.regionCode) query.where('region_code', 'like', `${requireRegionCode(filter.regionCode, 'filter.regionCode')}%`);
+  if (filter?.status) query.where('status', filter.status);
+  if (filter?.groupId) {
+    if (!isId(filter.groupId)) return toConnection([], limit, 0, (d: Deputy) => d.id);
+    query.where('group_id', filter.groupId);
+  }
+  if (filter?.name?.trim()) query.whereRaw(`name like ? escape '\\'`, [`%${likeEscape(filter.name.trim())}%`]);
+  const [{ count }] = (await query.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
+  const page = query.clone().select('id').orderBy('id', 'asc').limit(limit + 1);
+  if (afterId) page.where('id', '>', afterId);
+  const ids = ((await page) as { id: string }[]).map((r) => r.id);
+  const rows = ids.length ? await ctx.em.find(DeputySchema, { id: { $in: ids } }, { orderBy: { id: 'asc' } }) : [];
+  for (const row of rows) deputyLoader(ctx).prime(row.id, row);
+  return toConnection(rows, limit, Number(count), (d) => d.id);
+}
+
+export function activeDeputyCount(ctx: ServiceContext, congressId: string): Promise<number> {
+  return ctx.loaders
+    .get<string, number>('Congress.activeDeputyCount', async (ids) => {
+      const rows: { congress_id: string; n: string }[] = await ctx.em
+        .getKnex()('deputies.deputies')
+        .select('congress_id')
+        .count('* as n')
+        .whereIn('congress_id', [...ids])
+        .andWhere('status', 'ACTIVE')
+        .groupBy('congress_id');
+      const map = new Map(rows.map((r) => [r.congress_id, Number(r.n)]));
+      return ids.map((id) => map.get(id) ?? 0);
+    })
+    .load(congressId);
+}
+
+function membersBy(ctx: ServiceContext, column: 'groupId' | 'stationId', id: string): Promise<Deputy[]> {
+  return ctx.loaders
+    .get<string, Deputy[]>(`Deputy.by.${column}`, async (ids) => {
+      const rows = await ctx.em.find(DeputySchema, { [column]: { $in: [...ids] } }, { orderBy: { name: 'asc' } });
+      return groupBy(ids, rows, (r) => r[column]!);
+    })
+    .load(id);
+}
+
+export const groupMembers = (ctx: ServiceContext, groupId: string) => membersBy(ctx, 'groupId', groupId);
+export const stationDeputies = (ctx: ServiceContext, stationId: string) => membersBy(ctx, 'stationId', stationId);
+
+export async function createGroup(ctx: ServiceContext, input: { regionCode: string; name: string }): Promise<DeputyGroup> {
+  const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
+  requireWriteIn(ctx.viewer, regionCode, 'create deputy groups');
+  const group = ctx.em.create(DeputyGroupSchema, { id: newId(), regionCode, name: requireText(input.name, 'input.name', 200) });
+  await ctx.em.flush();
+  return group;
+}
+
+export async function createStation(ctx: ServiceContext, input: { regionCode: string; name: string; address: string }): Promise<LiaisonStation> {
+  const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
+  requireWriteIn(ctx.viewer, regionCode, 'create liaison stations');
+  const station = ctx.em.create(LiaisonStationSchema, {
+    id: newId(),
+    regionCode,
+    name: requireText(input.name, 'input.name', 200),
+    address: requireText(input.address, 'input.address', 300),
+    premises: false,
+    rules: false,
+    plan: false,
+    activities: false,
+    records: false,
+    results: false,
+  });
+  await ctx.em.flush();
+  return station;
+}
+
+export type StationStandardsInput = Pick<LiaisonStation, 'premises' | 'rules' | 'plan' | 'activities' | 'records' | 'results'>;
+
+/** D-9: records which of the six standards a station meets. */
+export async function setStationStandards(ctx: ServiceContext, id: string, input: StationStandardsInput): Promise<LiaisonStation> {
+  const station = await stationLoader(ctx).load(id);
+  if (!station) throw notFound('liaison station', id);
+  requireWriteIn(ctx.viewer, station.regionCode, 'assess liaison stations');
+  Object.assign(station, {
+    premises: input.premises,
+    rules: input.rules,
+    plan: input.plan,
+    activities: input.activities,
+    records: input.records,
+    results: input.results,
+  });
+  await ctx.em.flush();
+  return station;
+}
+
+/** D-9: a station is compliant when all six standards are met. */
+export function stationCompliant(s: StationStandardsInput): boolean {
+  return s.premises && s.rules && s.plan && s.activities && s.records && s.results;
+}

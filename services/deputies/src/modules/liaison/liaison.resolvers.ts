@@ -1,0 +1,77 @@
+import { forbidden } from '@renda/errors/errors';
+import { canReadRegion } from '@renda/auth/guards';
+import type { ServiceContext } from '@renda/server-kit/context';
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { congressLoader, sessionLoader } from '../regions/regions.service.ts';
+import { canReadDutyRecords, deputyLoader, stationLoader } from '../deputies/deputies.service.ts';
+import {
+  assignDeputies,
+  assignedDeputies,
+  contactLoader,
+  contactsOf,
+  createCommitteeMember,
+  createGovernmentLeader,
+  leaderLoader,
+  linkDeputies,
+  linkedDeputies,
+  memberLoader,
+  recordAttendance,
+  recordContact,
+  underContacted,
+} from './liaison.service.ts';
+import { regionLoader } from '../regions/regions.service.ts';
+
+function requireContactReader(ctx: ServiceContext, regionCode: string): void {
+  if (!canReadRegion(ctx.viewer, regionCode)) throw forbidden(`Contact records of region ${regionCode} are for its staff and analysts.`);
+}
+
+export const liaisonResolvers: Resolvers = {
+  Query: {
+    committeeMember: (_, { id }, ctx) => memberLoader(ctx).load(id),
+    governmentLeader: (_, { id }, ctx) => leaderLoader(ctx).load(id),
+  },
+  Mutation: {
+    createCommitteeMember: (_, { input }, ctx) => createCommitteeMember(ctx, input),
+    assignDeputies: (_, { committeeMemberId, deputyIds }, ctx) => assignDeputies(ctx, committeeMemberId, deputyIds),
+    createGovernmentLeader: (_, { input }, ctx) => createGovernmentLeader(ctx, input),
+    linkDeputies: (_, { governmentLeaderId, deputyIds }, ctx) => linkDeputies(ctx, governmentLeaderId, deputyIds),
+    recordContact: (_, { input }, ctx) => recordContact(ctx, input),
+    recordAttendance: (_, { input }, ctx) => recordAttendance(ctx, input),
+  },
+  CommitteeMember: {
+    __resolveReference: (ref, ctx) => memberLoader(ctx).load(ref.id),
+    congress: async (member, _, ctx) => (await congressLoader(ctx).load(member.congressId))!,
+    assignedDeputies: (member, _, ctx) => assignedDeputies(ctx, member.id),
+    contacts: (member, { year }, ctx) => {
+      requireContactReader(ctx, member.regionCode);
+      return contactsOf(ctx, 'committeeMemberId', member.id, year, 'COMMITTEE_MEMBER');
+    },
+    underContacted: (member, { year }, ctx) => {
+      requireContactReader(ctx, member.regionCode);
+      return underContacted(ctx, member, year);
+    },
+  },
+  GovernmentLeader: {
+    __resolveReference: (ref, ctx) => leaderLoader(ctx).load(ref.id),
+    region: async (leader, _, ctx) => (await regionLoader(ctx).load(leader.regionCode))!,
+    linkedDeputies: (leader, _, ctx) => linkedDeputies(ctx, leader.id),
+    contacts: (leader, { year }, ctx) => {
+      requireContactReader(ctx, leader.regionCode);
+      return contactsOf(ctx, 'governmentLeaderId', leader.id, year, 'GOVERNMENT_LEADER');
+    },
+  },
+  ContactRecord: {
+    __resolveReference: async (ref, ctx) => {
+      const contact = await contactLoader(ctx).load(ref.id);
+      return contact && canReadDutyRecords(ctx.viewer, { id: contact.deputyId, regionCode: contact.regionCode }) ? contact : null;
+    },
+    deputy: async (contact, _, ctx) => (await deputyLoader(ctx).load(contact.deputyId))!,
+    committeeMember: (contact, _, ctx) => (contact.committeeMemberId ? memberLoader(ctx).load(contact.committeeMemberId) : null),
+    governmentLeader: (contact, _, ctx) => (contact.governmentLeaderId ? leaderLoader(ctx).load(contact.governmentLeaderId) : null),
+    station: (contact, _, ctx) => (contact.stationId ? stationLoader(ctx).load(contact.stationId) : null),
+  },
+  SessionAttendance: {
+    deputy: async (row, _, ctx) => (await deputyLoader(ctx).load(row.deputyId))!,
+    session: async (row, _, ctx) => (await sessionLoader(ctx).load(row.sessionId))!,
+  },
+};

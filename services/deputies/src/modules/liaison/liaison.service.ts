@@ -1,0 +1,412 @@
+import { badInput, forbidden, notFound } from '@renda/errors/errors';
+import { requireReadIn, requireViewer, requireWriteIn, canReadRegion } from '@renda/auth/guards';
+import { isId, newId } from '@renda/db/ids';
+import type { ServiceContext } from '@renda/server-kit/context';
+import { today } from '@renda/server-kit/dates';
+import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { optionalText, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
+import { dutyRules } from '../../env.ts';
+import type { Deputy } from '../deputies/deputy.entity.ts';
+import { DeputySchema } from '../deputies/deputy.entity.ts';
+import { deputyLoader, requireDeputy, stationLoader } from '../deputies/deputies.service.ts';
+import { requireCongress, sessionLoader } from '../regions/regions.service.ts';
+import type { DutyCounts } from './duty.ts';
+import {
+  CommitteeAssignmentSchema,
+  CommitteeMemberSchema,
+  ContactRecordSchema,
+  GovernmentLeaderSchema,
+  LeaderLinkSchema,
+  SessionAttendanceSchema,
+  type AttendanceStatus,
+  type CommitteeMember,
+  type CommitteeRole,
+  type ContactKind,
+  type ContactMethod,
+  type ContactRecord,
+  type GovernmentLeader,
+  type GovernmentLeaderRole,
+  type SessionAttendance,
+} from './liaison.entity.ts';
+
+export const memberLoader = (ctx: ServiceContext) => entityLoader<CommitteeMember>(ctx, CommitteeMemberSchema, 'id', isId);
+export const contactLoader = (ctx: ServiceContext) => entityLoader<ContactRecord>(ctx, ContactRecordSchema, 'id', isId);
+export const leaderLoader = (ctx: ServiceContext) => entityLoader<GovernmentLeader>(ctx, GovernmentLeaderSchema, 'id', isId);
+
+export async function findMember(ctx: ServiceContext, id: string): Promise<CommitteeMember> {
+  const member = await memberLoader(ctx).load(id);
+  if (!member) throw notFound('committee member', id);
+  return member;
+}
+
+export async function findLeader(ctx: ServiceContext, id: string): Promise<GovernmentLeader> {
+  const leader = await leaderLoader(ctx).load(id);
+  if (!leader) throw notFound('government leader', id);
+  return leader;
+}
+
+/** D-2: township congresses have a presidium, not a standing committee, so no committee members. */
+export async function createCommitteeMember(ctx: ServiceContext, input: { congressId: string; name: string; role: CommitteeRole; fullTime: boolean }): Promise<CommitteeMember> {
+  const congress = await requireCongress(ctx, input.congressId, 'input.congressId');
+  requireWriteIn(ctx.viewer, congress.regionCode, 'add committee members');
+  if (congress.level === 'TOWNSHIP') {
+    throw badInput('A township congress has a presidium (主席团), not a standing committee: it has no committee members.', 'input.congressId');
+  }
+  const member = ctx.em.create(CommitteeMemberSchema, {
+    id: newId(),
+    congressId: congress.id,
+    regionCode: congress.regionCode,
+    name: requireText(input.name, 'input.name', 100),
+    role: input.role,
+    fullTime: input.fullTime,
+  });
+  await ctx.em.flush();
+  return member;
+}
+
+async function requireDeputiesOf(ctx: ServiceContext, ids: readonly string[], field: string, accept: (d: Deputy) => string | null): Promise<Deputy[]> {
+  if (ids.length === 0) throw badInput(`\`${field}\` must name at least one deputy.`, field);
+  const unique = [...new Set(ids)];
+  const deputies = await Promise.all(unique.map((id) => deputyLoader(ctx).load(id)));
+  const missing = unique.filter((_, i) => !deputies[i]);
+  if (missing.length) throw badInput(`No deputy with id ${missing.map((m) => JSON.stringify(m)).join(', ')}.`, field);
+  for (const d of deputies as Deputy[]) {
+    const problem = accept(d);
+    if (problem) throw badInput(problem, field);
+  }
+  return deputies as Deputy[];
+}
+
+/** D-4: 代工委 assigns deputies of the member's own congress; assignments add up and repeat harmlessly. */
+export async function assignDeputies(ctx: ServiceContext, memberId: string, deputyIds: readonly string[]): Promise<CommitteeMember> {
+  const member = await findMember(ctx, memberId);
+  requireWriteIn(ctx.viewer, member.regionCode, 'assign deputies');
+  const deputies = await requireDeputiesOf(ctx, deputyIds, 'deputyIds', (d) =>
+    d.congressId !== member.congressId ? `${d.name} is not a deputy of this member's congress.` : d.status !== 'ACTIVE' ? `${d.name}'s mandate has ended (${d.status}).` : null,
+  );
+  const existing = await ctx.em.find(CommitteeAssignmentSchema, { memberId: member.id });
+  const have = new Set(existing.map((a) => a.deputyId));
+  for (const d of deputies) if (!have.has(d.id)) ctx.em.create(CommitteeAssignmentSchema, { memberId: member.id, deputyId: d.id });
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return member;
+}
+
+export function assignedDeputies(ctx: ServiceContext, memberId: string): Promise<Deputy[]> {
+  return ctx.loaders
+    .get<string, Deputy[]>('CommitteeMember.assignedDeputies', async (ids) => {
+      const rows: (Deputy & { member_id: string })[] = await ctx.em
+        .getKnex()('deputies.committee_assignments as a')
+        .join('deputies.deputies as d', 'd.id', 'a.deputy_id')
+        .whereIn('a.member_id', [...ids])
+        .select('a.member_id', 'd.id')
+        .orderBy('d.name');
+      const deputies = await Promise.all(rows.map((r) => deputyLoader(ctx).load(r.id)));
+      const pairs = rows.map((r, i) => ({ memberId: r.member_id, deputy: deputies[i]! }));
+      return groupBy(ids, pairs, (p) => p.memberId).map((list) => list.map((p) => p.deputy));
+    })
+    .load(memberId);
+}
+
+export async function createGovernmentLeader(ctx: ServiceContext, input: { regionCode: string; name: string; role: GovernmentLeaderRole }): Promise<GovernmentLeader> {
+  const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
+  requireWriteIn(ctx.viewer, regionCode, 'register government leaders');
+  const leader = ctx.em.create(GovernmentLeaderSchema, { id: newId(), regionCode, name: requireText(input.name, 'input.name', 100), role: input.role });
+  await ctx.em.flush();
+  return leader;
+}
+
+/** D-5: a mayor or vice-mayor is linked to at most 5 deputies (a setting) of their region for the term. */
+export async function linkDeputies(ctx: ServiceContext, leaderId: string, deputyIds: readonly string[]): Promise<GovernmentLeader> {
+  const leader = await findLeader(ctx, leaderId);
+  requireWriteIn(ctx.viewer, leader.regionCode, 'link deputies to government leaders');
+  const deputies = await requireDeputiesOf(ctx, deputyIds, 'deputyIds', (d) =>
+    !d.regionCode.startsWith(leader.regionCode) ? `${d.name} is not a deputy of region ${leader.regionCode}.` : d.status !== 'ACTIVE' ? `${d.name}'s mandate has ended (${d.status}).` : null,
+  );
+  const existing = await ctx.em.find(LeaderLinkSchema, { leaderId: leader.id });
+  const all = new Set([...existing.map((l) => l.deputyId), ...deputies.map((d) => d.id)]);
+  if (all.size > dutyRules.maxLinkedDeputies) {
+    throw badInput(`A government leader is linked to at most ${dutyRules.maxLinkedDeputies} deputies per term; this would make ${all.size}.`, 'deputyIds');
+  }
+  const have = new Set(existing.map((l) => l.deputyId));
+  for (const d of deputies) if (!have.has(d.id)) ctx.em.create(LeaderLinkSchema, { leaderId: leader.id, deputyId: d.id });
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return leader;
+}
+
+export function linkedDeputies(ctx: ServiceContext, leaderId: string): Promise<Deputy[]> {
+  return ctx.loaders
+    .get<string, Deputy[]>('GovernmentLeader.linkedDeputies', async (ids) => {
+      const links = await ctx.em.find(LeaderLinkSchema, { leaderId: { $in: [...ids] } });
+      const deputies = await Promise.all(links.map((l) => deputyLoader(ctx).load(l.deputyId)));
+      const pairs = links.map((l, i) => ({ leaderId: l.leaderId, deputy: deputies[i]! })).filter((p) => p.deputy);
+      return groupBy(ids, pairs, (p) => p.leaderId).map((list) => list.map((p) => p.deputy));
+    })
+    .load(leaderId);
+}
+
+export interface RecordContactInput {
+  kind: ContactKind;
+  method: ContactMethod;
+  occurredOn: string;
+  deputyId: string;
+  committeeMemberId?: string | null;
+  governmentLeaderId?: string | null;
+  stationId?: string | null;
+  participants?: number | null;
+  summary: string;
+  opinions?: string[] | null;
+}
+
+/** Which reference each kind of contact names (and which it may not). */
+const contactShape: Record<ContactKind, { member: boolean; leader: boolean; participants: boolean }> = {
+  COMMITTEE_MEMBER: { member: true, leader: false, participants: false },
+  GOVERNMENT_LEADER: { member: false, leader: true, participants: false },
+  VOTER: { member: false, leader: false, participants: true },
+  GROUP_ACTIVITY: { member: false, leader: false, participants: false },
+  DUTY_REPORT: { member: false, leader: false, participants: true },
+};
+
+/** Kinds a deputy records for themself: their own voter contacts and duty reports. */
+const selfRecordedKinds: ContactKind[] = ['VOTER', 'DUTY_REPORT'];
+
+export async function recordContact(ctx: ServiceContext, input: RecordContactInput): Promise<ContactRecord> {
+  const viewer = requireViewer(ctx.viewer);
+  const deputy = await requireDeputy(ctx, input.deputyId, 'input.deputyId');
+  if (viewer.role === 'DEPUTY') {
+    if (viewer.deputy !== deputy.id) throw forbidden('A deputy records only their own contacts.');
+    if (!selfRecordedKinds.includes(input.kind)) throw forbidden(`A deputy records their own voter contacts and duty reports; ${input.kind} contacts are recorded by staff.`);
+  } else {
+    requireWriteIn(viewer, deputy.regionCode, 'record contacts');
+  }
+  if (deputy.status !== 'ACTIVE') throw badInput(`${deputy.name}'s mandate has ended (${deputy.status}); no contacts are recorded after it.`, 'input.deputyId');
+  if (input.occurredOn > today(ctx.clock)) throw badInput('`occurredOn` may not be in the future.', 'input.occurredOn');
+  const shape = contactShape[input.kind];
+  let committeeMemberId: string | null = null;
+  let governmentLeaderId: string | null = null;
+  if (shape.member) {
+    if (!input.committeeMemberId) throw badInput('A COMMITTEE_MEMBER contact names the committee member (`committeeMemberId`).', 'input.committeeMemberId');
+    const member = await memberLoader(ctx).load(input.committeeMemberId);
+    if (!member) throw badInput(`No committee member with id ${JSON.stringify(input.committeeMemberId)}.`, 'input.committeeMemberId');
+    if (member.congressId !== deputy.congressId) throw badInput(`${member.name} sits on another congress's committee than ${deputy.name}.`, 'input.committeeMemberId');
+    committeeMemberId = member.id;
+  } else if (input.committeeMemberId) {
+    throw badInput(`A ${input.kind} contact names no committee member.`, 'input.committeeMemberId');
+  }
+  if (shape.leader) {
+    if (!input.governmentLeaderId) throw badInput('A GOVERNMENT_LEADER contact names the leader (`governmentLeaderId`).', 'input.governmentLeaderId');
+    const leader = await leaderLoader(ctx).load(input.governmentLeaderId);
+    if (!leader) throw badInput(`No government leader with id ${JSON.stringify(input.governmentLeaderId)}.`, 'input.governmentLeaderId');
+    if (!deputy.regionCode.startsWith(leader.regionCode)) throw badInput(`${leader.name} leads region ${leader.regionCode}, not ${deputy.name}'s.`, 'input.governmentLeaderId');
+    governmentLeaderId = leader.id;
+  } else if (input.governmentLeaderId) {
+    throw badInput(`A ${input.kind} contact names no government leader.`, 'input.governmentLeaderId');
+  }
+  let participants: number | null = null;
+  if (shape.participants) {
+    if (!input.participants || !Number.isInteger(input.participants) || input.participants < 1) {
+      throw badInput(`A ${input.kind} contact counts the voters who took part (\`participants\` of at least 1).`, 'input.participants');
+    }
+    participants = input.participants;
+  } else if (input.participants !== null && input.participants !== undefined) {
+    throw badInput(`A ${input.kind} contact counts no voters.`, 'input.participants');
+  }
+  let stationId: string | null = null;
+  if (input.stationId) {
+    const station = await stationLoader(ctx).load(input.stationId);
+    if (!station) throw badInput(`No liaison station with id ${JSON.stringify(input.stationId)}.`, 'input.stationId');
+    stationId = station.id;
+  }
+  const opinions = (input.opinions ?? []).map((o, i) => requireText(o, `input.opinions[${i}]`, 1000));
+  const record = ctx.em.create(ContactRecordSchema, {
+    id: newId(),
+    kind: input.kind,
+    method: input.method,
+    occurredOn: input.occurredOn,
+    deputyId: deputy.id,
+    regionCode: deputy.regionCode,
+    committeeMemberId,
+    governmentLeaderId,
+    stationId,
+    participants,
+    summary: requireText(input.summary, 'input.summary', 4000),
+    opinions,
+    recordedAt: ctx.clock.now(),
+    recordedBy: viewer.sub,
+  });
+  await ctx.em.flush();
+  return record;
+}
+
+type ContactOwner = 'deputyId' | 'committeeMemberId' | 'governmentLeaderId';
+
+/** Contacts of many owners in one year, in one query per (owner kind, year, kind filter). */
+export function contactsOf(ctx: ServiceContext, owner: ContactOwner, ownerId: string, year: number, kind?: ContactKind | null): Promise<ContactRecord[]> {
+  requireYear(year);
+  const [from, to] = yearRange(year);
+  return ctx.loaders
+    .get<string, ContactRecord[]>(`ContactRecord.${owner}@${year}/${kind ?? '*'}`, async (ids) => {
+      const valid = ids.filter(isId);
+      const rows = valid.length
+        ? await ctx.em.find(
+            ContactRecordSchema,
+            { [owner]: { $in: valid }, occurredOn: { $gte: from, $lte: to }, ...(kind ? { kind } : {}) },
+            { orderBy: { occurredOn: 'asc', id: 'asc' } },
+          )
+        : [];
+      return groupBy(ids, rows, (r) => r[owner] as string);
+    })
+    .load(ownerId);
+}
+
+/** D-4: assigned deputies the member contacted fewer times than the yearly minimum. */
+export async function underContacted(ctx: ServiceContext, member: CommitteeMember, year: number): Promise<Deputy[]> {
+  const [assigned, contacts] = await Promise.all([assignedDeputies(ctx, member.id), contactsOf(ctx, 'committeeMemberId', member.id, year, 'COMMITTEE_MEMBER')]);
+  const counts = new Map<string, number>();
+  for (const c of contacts) counts.set(c.deputyId, (counts.get(c.deputyId) ?? 0) + 1);
+  return assigned.filter((d) => (counts.get(d.id) ?? 0) < dutyRules.minCommitteeContacts);
+}
+
+/** D-8: records attendance; a second unexcused absence in the same congress ends the mandate. */
+export async function recordAttendance(ctx: ServiceContext, input: { sessionId: string; deputyId: string; status: AttendanceStatus }): Promise<SessionAttendance> {
+  const session = await sessionLoader(ctx).load(input.sessionId);
+  if (!session) throw badInput(`No congress session with id ${JSON.stringify(input.sessionId)}.`, 'input.sessionId');
+  requireWriteIn(ctx.viewer, session.regionCode, 'record attendance');
+  const deputy = await requireDeputy(ctx, input.deputyId, 'input.deputyId');
+  if (deputy.congressId !== session.congressId) throw badInput(`${deputy.name} is not a deputy of the congress that held this session.`, 'input.deputyId');
+  return ctx.em.transactional(async (em) => {
+    let row = await em.findOne(SessionAttendanceSchema, { sessionId: session.id, deputyId: deputy.id });
+    if (row) row.status = input.status;
+    else row = em.create(SessionAttendanceSchema, { sessionId: session.id, deputyId: deputy.id, congressId: session.congressId, regionCode: deputy.regionCode, status: input.status });
+    await em.flush();
+    if (input.status === 'ABSENT') {
+      const absences = await em.count(SessionAttendanceSchema, { deputyId: deputy.id, congressId: session.congressId, status: 'ABSENT' });
+      const current = await em.findOneOrFail(DeputySchema, { id: deputy.id });
+      if (absences >= 2 && current.status === 'ACTIVE') {
+        current.status = 'TERMINATED';
+        current.statusReason = `Absent without approval from ${absences} sessions of the congress (资格终止).`;
+        await em.flush();
+      }
+    }
+    ctx.loaders.clearAll();
+    return row;
+  });
+}
+
+/** Attendance of sessions, readable by staff and analysts of the subtree; a deputy sees their own line. */
+export async function sessionAttendance(ctx: ServiceContext, sessionId: string, regionCode: string): Promise<SessionAttendance[]> {
+  const viewer = requireViewer(ctx.viewer);
+  const rows = await ctx.loaders
+    .get<string, SessionAttendance[]>('CongressSession.attendance', async (ids) => {
+      const list = await ctx.em.find(SessionAttendanceSchema, { sessionId: { $in: [...ids] } });
+      return groupBy(ids, list, (r) => r.sessionId);
+    })
+    .load(sessionId);
+  if (viewer.role === 'DEPUTY') return rows.filter((r) => r.deputyId === viewer.deputy);
+  if (!canReadRegion(viewer, regionCode)) throw forbidden(`You may not read the attendance of region ${regionCode}.`);
+  return rows.filter((r) => canReadRegion(viewer, r.regionCode));
+}
+
+/** D-6, D-7, D-11: a deputy's yearly counts against the minimums; one query for all deputies asked. */
+export function dutySummary(ctx: ServiceContext, deputy: Deputy, year: number): Promise<DutyCounts> {
+  requireYear(year);
+  return ctx.loaders
+    .get<Deputy, DutyCounts>(
+      `Deputy.duty@${year}`,
+      async (deputies) => {
+        const ids = deputies.map((d) => d.id);
+        const [from, to] = yearRange(year);
+        const { rows } = (await ctx.em.getKnex().raw(
+          `select d.id,
+             count(*) filter (where c.kind = 'VOTER' and c.occurred_on between ? and ?) as voter,
+             count(*) filter (where c.kind = 'GROUP_ACTIVITY' and c.occurred_on between ? and ?) as grp,
+             count(*) filter (where c.kind = 'COMMITTEE_MEMBER' and c.occurred_on between ? and ?) as committee,
+             count(*) filter (where c.kind = 'DUTY_REPORT') as reports,
+             (select count(*) from deputies.session_attendance a join deputies.congress_sessions s on s.id = a.session_id
+               where a.deputy_id = d.id and a.status = 'ABSENT' and s.opens_on between ? and ?) as absent
+           from deputies.deputies d left join deputies.contact_records c on c.deputy_id = d.id
+           where d.id = any(?::uuid[]) group by d.id`,
+          [from, to, from, to, from, to, from, to, ids],
+        )) as { rows: { id: string; voter: string; grp: string; committee: string; reports: string; absent: string }[] };
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return deputies.map((d) => {
+          const r = byId.get(d.id);
+          const voterContacts = Number(r?.voter ?? 0);
+          const groupActivities = Number(r?.grp ?? 0);
+          return {
+            deputyId: d.id,
+            year,
+            voterContacts,
+            groupActivities,
+            committeeContacts: Number(r?.committee ?? 0),
+            dutyReportsThisTerm: Number(r?.reports ?? 0),
+            sessionsAbsentWithoutLeave: Number(r?.absent ?? 0),
+            meetsMinimums: voterContacts >= dutyRules.minVoterContacts && groupActivities >= dutyRules.minGroupActivities,
+          };
+        });
+      },
+      (d) => d.id,
+    )
+    .load(deputy);
+}
+
+export interface DeputyStats {
+  regionCode: string;
+  year: number;
+  activeDeputies: number;
+  voterContactComplianceRate: number;
+  groupActivityComplianceRate: number;
+  committeeContactComplianceRate: number;
+  stations: number;
+  compliantStations: number;
+}
+
+/** Deputy counts and compliance for a subtree and year, aggregated in SQL over the prefix indexes. */
+export async function deputyStats(ctx: ServiceContext, regionCode: string, year: number): Promise<DeputyStats> {
+  requireReadIn(ctx.viewer, regionCode, 'deputy statistics');
+  requireYear(year);
+  const [from, to] = yearRange(year);
+  const prefix = `${regionCode}%`;
+  const knex = ctx.em.getKnex();
+  const { rows } = (await knex.raw(
+    `with active as (select id from deputies.deputies where region_code like ? and status = 'ACTIVE'),
+     counts as (
+       select c.deputy_id,
+         count(*) filter (where c.kind = 'VOTER') as voter,
+         count(*) filter (where c.kind = 'GROUP_ACTIVITY') as grp
+       from deputies.contact_records c
+       where c.region_code like ? and c.occurred_on between ? and ? and c.kind in ('VOTER', 'GROUP_ACTIVITY')
+       group by c.deputy_id),
+     assignments as (
+       select a.member_id, a.deputy_id,
+         (select count(*) from deputies.contact_records c
+           where c.deputy_id = a.deputy_id and c.committee_member_id = a.member_id and c.kind = 'COMMITTEE_MEMBER'
+             and c.occurred_on between ? and ?) as n
+       from deputies.committee_assignments a join deputies.deputies d on d.id = a.deputy_id
+       where d.region_code like ? and d.status = 'ACTIVE')
+     select
+       (select count(*) from active) as active,
+       (select count(*) from active a join counts c on c.deputy_id = a.id where c.voter >= ?) as voter_ok,
+       (select count(*) from active a join counts c on c.deputy_id = a.id where c.grp >= ?) as group_ok,
+       (select count(*) from assignments) as assignments,
+       (select count(*) from assignments where n >= ?) as assignments_ok,
+       (select count(*) from deputies.liaison_stations where region_code like ?) as stations,
+       (select count(*) from deputies.liaison_stations where region_code like ?
+          and premises and rules and plan and activities and records and results) as compliant`,
+    [prefix, prefix, from, to, from, to, prefix, dutyRules.minVoterContacts, dutyRules.minGroupActivities, dutyRules.minCommitteeContacts, prefix, prefix],
+  )) as { rows: Record<string, string>[] };
+  const r = rows[0]!;
+  const rate = (part: string | undefined, whole: string | undefined) => (Number(whole) > 0 ? Number(part) / Number(whole) : 0);
+  return {
+    regionCode,
+    year,
+    activeDeputies: Number(r.active),
+    voterContactComplianceRate: rate(r.voter_ok, r.active),
+    groupActivityComplianceRate: rate(r.group_ok, r.active),
+    committeeContactComplianceRate: rate(r.assignments_ok, r.assignments),
+    stations: Number(r.stations),
+    compliantStations: Number(r.compliant),
+  };
+}
+

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'graphql';
+import type { ServiceDefinition } from '@renda/server-kit/service';
+import { mergeResolvers } from '@renda/server-kit/subgraph';
+import { entities } from './entities.ts';
+import { deputyResolvers } from './modules/deputies/deputies.resolvers.ts';
+import { liaisonResolvers } from './modules/liaison/liaison.resolvers.ts';
+import { regionResolvers } from './modules/regions/regions.resolvers.ts';
+import { migrations } from './migrations/list.ts';
+import { seedDemo } from './seed.ts';
+
+export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/** The deputies subgraph: regions, congresses, deputies, contacts, stations, attendance. */
+export const deputiesService: ServiceDefinition = {
+  name: 'deputies',
+  dbSchema: 'deputies',
+  entities,
+  migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
+  migrations,
+  typeDefs,
+  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers),
+  seed: seedDemo,
+};
