@@ -8,6 +8,7 @@ import type { TokenVerifier } from '@renda/auth/tokens';
 import type { Viewer } from '@renda/auth/viewer';
 import { createGraphQLHttpServer, subgraphSecretHeader } from '@renda/server-kit/http';
 import type { Logger } from '@renda/server-kit/logger';
+import { requestLogPlugin } from '@renda/server-kit/request-log';
 import { supergraphPath } from './compose.ts';
 import { createKeepAliveFetcher } from './fetcher.ts';
 import { serveGraphiQL } from './graphiql.ts';
@@ -69,7 +70,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     allowBatchedHttpRequests: false,
     validationRules: limitRules(options.limits ?? defaultLimits),
     includeStacktraceInErrorResponses: !options.maskErrors,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), requestLogPlugin(options.log)],
     formatError(formatted) {
       if (options.maskErrors && formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
         return { message: 'Internal server error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -12,6 +12,7 @@ import type { ServiceContext } from './context.ts';
 import { createGraphQLHttpServer } from './http.ts';
 import { Loaders } from './loaders.ts';
 import type { Logger } from './logger.ts';
+import { requestLogPlugin } from './request-log.ts';
 import { scalarResolvers } from './scalars.ts';
 import { SiblingClient, type SiblingUrls } from './siblings.ts';
 
@@ -51,7 +52,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
   const apollo = new ApolloServer<ServiceContext>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers }]),
     includeStacktraceInErrorResponses: !options.maskErrors,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), requestLogPlugin(options.log)],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && knownCodes.has(code)) return formatted;

@@ -1,0 +1,25 @@
+// Plain JavaScript: vitest loads its config with Node, before any TypeScript transform.
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The one vitest configuration every package uses. `graphql` is pinned to the CommonJS build that
+ * Node itself loads (and Apollo requires): vite would otherwise load its ESM build, a second copy of
+ * graphql-js in the same process ("Cannot use GraphQLObjectType from another module or realm").
+ */
+/** @param {import('vitest/config').ViteUserConfig['test']} overrides */
+export function testConfig(overrides = {}) {
+  return defineConfig({
+    resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
+    test: {
+      include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      pool: 'forks',
+      maxWorkers: 2,
+      ...overrides,
+    },
+  });
+}
