@@ -1,9 +1,7 @@
-import { forbidden } from '@renda/errors/errors';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { congressLoader, regionLoader } from '../regions/regions.service.ts';
 import { contactsOf, dutySummary } from '../liaison/liaison.service.ts';
 import {
-  canReadDutyRecords,
   createDeputy,
   createGroup,
   createStation,
@@ -12,6 +10,7 @@ import {
   groupLoader,
   groupMembers,
   listDeputies,
+  requireDutyReader,
   setStationStandards,
   stationCompliant,
   stationDeputies,
@@ -41,11 +40,11 @@ export const deputyResolvers: Resolvers = {
     group: (deputy, _, ctx) => (deputy.groupId ? groupLoader(ctx).load(deputy.groupId) : null),
     station: (deputy, _, ctx) => (deputy.stationId ? stationLoader(ctx).load(deputy.stationId) : null),
     contacts: (deputy, { year, kind }, ctx) => {
-      if (!canReadDutyRecords(ctx.viewer, deputy)) throw forbidden("A deputy's contacts are for the deputy, staff and analysts of their region.");
+      requireDutyReader(ctx.viewer, deputy, "A deputy's contacts");
       return contactsOf(ctx, 'deputyId', deputy.id, year, kind);
     },
     duty: (deputy, { year }, ctx) => {
-      if (!canReadDutyRecords(ctx.viewer, deputy)) throw forbidden("A deputy's duty archive is for the deputy, staff and analysts of their region.");
+      requireDutyReader(ctx.viewer, deputy, "A deputy's duty archive and its counts");
       return dutySummary(ctx, deputy, year);
     },
   },

@@ -1,5 +1,5 @@
-import { badInput, conflict, notFound } from '@renda/errors/errors';
-import { covers, requireWriteIn } from '@renda/auth/guards';
+import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
+import { covers, requireViewer, requireWriteIn } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
@@ -35,6 +35,16 @@ export function canReadDutyRecords(viewer: Viewer | null, deputy: Pick<Deputy, '
   if (viewer.role === 'DEPUTY') return viewer.deputy === deputy.id;
   if (viewer.role === 'ADMIN' || viewer.role === 'STAFF' || viewer.role === 'ANALYST') return covers(viewer, deputy.regionCode);
   return false;
+}
+
+/**
+ * Guard of the protected fields of a deputy (contacts, attendance, duty archive): no token is
+ * UNAUTHENTICATED, a token that may not read them is FORBIDDEN.
+ */
+export function requireDutyReader(viewer: Viewer | null, deputy: Pick<Deputy, 'id' | 'regionCode'>, what: string): Viewer {
+  const v = requireViewer(viewer);
+  if (!canReadDutyRecords(v, deputy)) throw forbidden(`${what} are for the deputy, staff and analysts of their region.`);
+  return v;
 }
 
 async function requireGroupIn(ctx: ServiceContext, id: string | null | undefined, regionCode: string, field: string): Promise<string | null> {
@@ -149,8 +159,12 @@ export interface DeputyFilter {
 export async function listDeputies(ctx: ServiceContext, filter: DeputyFilter | null | undefined, first: number | null | undefined, after: string | null | undefined, scope: { congressId?: string } = {}): Promise<Connection<Deputy>> {
   const limit = pageSize(first);
   const afterId = decodeCursor(after);
+  // Cursors carry a deputy id; one that does not must not reach SQL.
+  if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.', 'after');
   const knex = ctx.em.getKnex();
   const query = knex('deputies.deputies');
+  // Congress.deputies keeps to its congress: a filter naming another congress matches nobody.
+  if (scope.congressId && filter?.congressId && filter.congressId !== scope.congressId) return toConnection([], limit, 0, (d: Deputy) => d.id);
   const congressId = scope.congressId ?? filter?.congressId;
   if (congressId) {
     if (!isId(congressId)) return toConnection([], limit, 0, (d: Deputy) => d.id);

@@ -1,6 +1,3 @@
-import { forbidden } from '@renda/errors/errors';
-import { canReadRegion } from '@renda/auth/guards';
-import type { ServiceContext } from '@renda/server-kit/context';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { congressLoader, sessionLoader } from '../regions/regions.service.ts';
 import { canReadDutyRecords, deputyLoader, stationLoader } from '../deputies/deputies.service.ts';
@@ -17,13 +14,10 @@ import {
   memberLoader,
   recordAttendance,
   recordContact,
+  requireContactReader,
   underContacted,
 } from './liaison.service.ts';
 import { regionLoader } from '../regions/regions.service.ts';
-
-function requireContactReader(ctx: ServiceContext, regionCode: string): void {
-  if (!canReadRegion(ctx.viewer, regionCode)) throw forbidden(`Contact records of region ${regionCode} are for its staff and analysts.`);
-}
 
 export const liaisonResolvers: Resolvers = {
   Query: {
@@ -43,11 +37,11 @@ export const liaisonResolvers: Resolvers = {
     congress: async (member, _, ctx) => (await congressLoader(ctx).load(member.congressId))!,
     assignedDeputies: (member, _, ctx) => assignedDeputies(ctx, member.id),
     contacts: (member, { year }, ctx) => {
-      requireContactReader(ctx, member.regionCode);
+      requireContactReader(ctx.viewer, member.regionCode);
       return contactsOf(ctx, 'committeeMemberId', member.id, year, 'COMMITTEE_MEMBER');
     },
     underContacted: (member, { year }, ctx) => {
-      requireContactReader(ctx, member.regionCode);
+      requireContactReader(ctx.viewer, member.regionCode);
       return underContacted(ctx, member, year);
     },
   },
@@ -56,7 +50,7 @@ export const liaisonResolvers: Resolvers = {
     region: async (leader, _, ctx) => (await regionLoader(ctx).load(leader.regionCode))!,
     linkedDeputies: (leader, _, ctx) => linkedDeputies(ctx, leader.id),
     contacts: (leader, { year }, ctx) => {
-      requireContactReader(ctx, leader.regionCode);
+      requireContactReader(ctx.viewer, leader.regionCode);
       return contactsOf(ctx, 'governmentLeaderId', leader.id, year, 'GOVERNMENT_LEADER');
     },
   },

@@ -1,11 +1,12 @@
-import { badInput, forbidden, notFound } from '@renda/errors/errors';
+import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
 import { requireReadIn, requireViewer, requireWriteIn, canReadRegion } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
-import { optionalText, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
+import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { dutyRules } from '../../env.ts';
+import type { Viewer } from '@renda/auth/viewer';
 import type { Deputy } from '../deputies/deputy.entity.ts';
 import { DeputySchema } from '../deputies/deputy.entity.ts';
 import { deputyLoader, requireDeputy, stationLoader } from '../deputies/deputies.service.ts';
@@ -32,6 +33,14 @@ import {
 export const memberLoader = (ctx: ServiceContext) => entityLoader<CommitteeMember>(ctx, CommitteeMemberSchema, 'id', isId);
 export const contactLoader = (ctx: ServiceContext) => entityLoader<ContactRecord>(ctx, ContactRecordSchema, 'id', isId);
 export const leaderLoader = (ctx: ServiceContext) => entityLoader<GovernmentLeader>(ctx, GovernmentLeaderSchema, 'id', isId);
+
+/**
+ * Guard of a committee member's or government leader's contacts: they name many deputies, so they
+ * are for staff and analysts of the region (and admins). No token is UNAUTHENTICATED, others FORBIDDEN.
+ */
+export function requireContactReader(viewer: Viewer | null, regionCode: string): Viewer {
+  return requireReadIn(viewer, regionCode, 'the contact records');
+}
 
 export async function findMember(ctx: ServiceContext, id: string): Promise<CommitteeMember> {
   const member = await memberLoader(ctx).load(id);
@@ -260,12 +269,13 @@ export function contactsOf(ctx: ServiceContext, owner: ContactOwner, ownerId: st
     .load(ownerId);
 }
 
-/** D-4: assigned deputies the member contacted fewer times than the yearly minimum. */
+/** D-4: assigned deputies in office whom the member contacted fewer times than the yearly minimum. */
 export async function underContacted(ctx: ServiceContext, member: CommitteeMember, year: number): Promise<Deputy[]> {
   const [assigned, contacts] = await Promise.all([assignedDeputies(ctx, member.id), contactsOf(ctx, 'committeeMemberId', member.id, year, 'COMMITTEE_MEMBER')]);
   const counts = new Map<string, number>();
   for (const c of contacts) counts.set(c.deputyId, (counts.get(c.deputyId) ?? 0) + 1);
-  return assigned.filter((d) => (counts.get(d.id) ?? 0) < dutyRules.minCommitteeContacts);
+  // The obligation lasts as long as the mandate (deputyStats counts active assignments the same way).
+  return assigned.filter((d) => d.status === 'ACTIVE' && (counts.get(d.id) ?? 0) < dutyRules.minCommitteeContacts);
 }
 
 /** D-8: records attendance; a second unexcused absence in the same congress ends the mandate. */
@@ -275,6 +285,8 @@ export async function recordAttendance(ctx: ServiceContext, input: { sessionId: 
   requireWriteIn(ctx.viewer, session.regionCode, 'record attendance');
   const deputy = await requireDeputy(ctx, input.deputyId, 'input.deputyId');
   if (deputy.congressId !== session.congressId) throw badInput(`${deputy.name} is not a deputy of the congress that held this session.`, 'input.deputyId');
+  // D-8: only a session that has opened can be attended or missed; a future absence must not end a mandate.
+  if (session.opensOn > today(ctx.clock)) throw conflict(`Session ${session.number} opens on ${session.opensOn}; record attendance once it has opened.`);
   return ctx.em.transactional(async (em) => {
     let row = await em.findOne(SessionAttendanceSchema, { sessionId: session.id, deputyId: deputy.id });
     if (row) row.status = input.status;
