@@ -1,0 +1,22 @@
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { readable } from '../units/access.ts';
+import { officialLoader, unitOf } from '../units/units.service.ts';
+import { listMotions, motionLoader, recordExam, recordMotionVote, recordOath, submitMotion } from './appointments.service.ts';
+
+export const appointmentResolvers: Resolvers = {
+  Query: {
+    motion: async (_, { id }, ctx) => readable(ctx.viewer, await motionLoader(ctx).load(id)),
+    motions: (_, { regionCode, year, status }, ctx) => listMotions(ctx, regionCode, year, status),
+  },
+  Mutation: {
+    submitMotion: (_, { input }, ctx) => submitMotion(ctx, input),
+    recordExam: (_, { motionId, score, statement }, ctx) => recordExam(ctx, motionId, score, statement),
+    recordMotionVote: (_, { motionId, input }, ctx) => recordMotionVote(ctx, motionId, input),
+    recordOath: (_, { motionId, on }, ctx) => recordOath(ctx, motionId, on),
+  },
+  AppointmentMotion: {
+    __resolveReference: async (ref, ctx) => readable(ctx.viewer, await motionLoader(ctx).load(ref.id)),
+    unit: (motion, _, ctx) => unitOf(ctx, motion.unitId),
+    official: (motion, _, ctx) => (motion.officialId ? officialLoader(ctx).load(motion.officialId) : null),
+  },
+};

@@ -1,0 +1,164 @@
+import type { EntitySchema, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, conflict, notFound } from '@renda/errors/errors';
+import { requireWriteIn } from '@renda/auth/guards';
+import { isId, newId } from '@renda/db/ids';
+import type { ServiceContext } from '@renda/server-kit/context';
+import { addDays, today } from '@renda/server-kit/dates';
+import { entityLoader } from '@renda/server-kit/loaders';
+import { optionalText, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
+import { filingDeadlineDays } from '../../env.ts';
+import { listScope, requireNotFuture, requireTransition, type Transitions } from '../units/access.ts';
+import { requireUnit } from '../units/units.service.ts';
+import { FiledDocumentSchema, MajorMatterSchema, type DocumentKind, type FiledDocument, type MajorMatter, type MajorMatterStatus, type ReviewStatus } from './filing.entity.ts';
+
+/** G-2: 有备必审、有错必纠: a review finds no issue or requests a correction, which ends corrected or revoked. */
+export const reviewTransitions: Transitions<ReviewStatus> = {
+  PENDING: ['NO_ISSUE', 'CORRECTION_REQUESTED'],
+  NO_ISSUE: [],
+  CORRECTION_REQUESTED: ['CORRECTED', 'REVOKED'],
+  CORRECTED: [],
+  REVOKED: [],
+};
+
+/** G-1: a major matter is reported, then decided; deciding unreported is recorded, not hidden. */
+export const majorMatterTransitions: Transitions<MajorMatterStatus> = {
+  PLANNED: ['REPORTED', 'DECIDED'],
+  REPORTED: ['DECIDED'],
+  DECIDED: [],
+};
+
+export const documentLoader = (ctx: ServiceContext) => entityLoader<FiledDocument>(ctx, FiledDocumentSchema, 'id', isId);
+export const majorMatterLoader = (ctx: ServiceContext) => entityLoader<MajorMatter>(ctx, MajorMatterSchema, 'id', isId);
+
+/** G-2: due 30 calendar days after publication (published 2025-12-15: due 2026-01-14). */
+export function filingDueOn(publishedOn: string): string {
+  return addDays(publishedOn, filingDeadlineDays);
+}
+
+export function isFiledLate(doc: Pick<FiledDocument, 'filedOn' | 'filingDueOn'>): boolean {
+  return doc.filedOn > doc.filingDueOn;
+}
+
+/** G-1: null until decided; then whether it was reported first. */
+export function reportedBeforeDecision(matter: MajorMatter): boolean | null {
+  if (matter.status !== 'DECIDED') return null;
+  return matter.reportedOn !== null;
+}
+
+async function findById<T extends object>(ctx: ServiceContext, schema: EntitySchema<T>, what: string, id: string, field: string): Promise<T> {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
+  const row = await ctx.em.findOne(schema, { id } as FilterQuery<T>);
+  if (!row) throw notFound(what, id, field);
+  return row as T;
+}
+
+// ---- major matters (G-1) ----
+
+export async function listMajorMatter(ctx: ServiceContext, input: { title: string; unitId: string; year: number }): Promise<MajorMatter> {
+  const unit = await requireUnit(ctx, input.unitId, 'input.unitId');
+  requireWriteIn(ctx.viewer, unit.regionCode, 'list major matters');
+  const title = requireText(input.title, 'input.title', 300);
+  const year = requireYear(input.year, 'input.year');
+  const matter = ctx.em.create(MajorMatterSchema, { id: newId(), title, unitId: unit.id, regionCode: unit.regionCode, year, status: 'PLANNED', reportedOn: null, decidedOn: null });
+  await ctx.em.flush();
+  return matter;
+}
+
+export async function reportMajorMatter(ctx: ServiceContext, id: string, on: string): Promise<MajorMatter> {
+  const matter = await findById(ctx, MajorMatterSchema, 'major matter', id, 'id');
+  requireWriteIn(ctx.viewer, matter.regionCode, 'record major-matter reports');
+  requireNotFuture(ctx, on, 'on');
+  requireTransition(majorMatterTransitions, matter.status, 'REPORTED', 'The major matter');
+  matter.status = 'REPORTED';
+  matter.reportedOn = on;
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return matter;
+}
+
+export async function decideMajorMatter(ctx: ServiceContext, id: string, on: string): Promise<MajorMatter> {
+  const matter = await findById(ctx, MajorMatterSchema, 'major matter', id, 'id');
+  requireWriteIn(ctx.viewer, matter.regionCode, 'record major-matter decisions');
+  requireNotFuture(ctx, on, 'on');
+  requireTransition(majorMatterTransitions, matter.status, 'DECIDED', 'The major matter');
+  if (matter.reportedOn && on < matter.reportedOn) throw badInput(`The decision (${on}) cannot precede the report (${matter.reportedOn}).`, 'on');
+  matter.status = 'DECIDED';
+  matter.decidedOn = on;
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return matter;
+}
+
+export async function listMajorMatters(ctx: ServiceContext, regionCode: string, year: number): Promise<MajorMatter[]> {
+  const scope = listScope(ctx.viewer, regionCode, 'Major matters');
+  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, year: requireYear(year) };
+  if (scope.unitId) where.unitId = scope.unitId;
+  return ctx.em.find(MajorMatterSchema, where, { orderBy: { title: 'asc', id: 'asc' }, limit: 1000 });
+}
+
+// ---- filing and review (G-2) ----
+
+export interface FileDocumentInput {
+  title: string;
+  documentNumber: string;
+  kind: DocumentKind;
+  issuerId: string;
+  publishedOn: string;
+  filedOn: string;
+}
+
+/** G-2: filed within 30 days of publication, or flagged late; never before publication. */
+export async function fileDocument(ctx: ServiceContext, input: FileDocumentInput): Promise<FiledDocument> {
+  const issuer = await requireUnit(ctx, input.issuerId, 'input.issuerId');
+  requireWriteIn(ctx.viewer, issuer.regionCode, 'file documents');
+  const title = requireText(input.title, 'input.title', 300);
+  const documentNumber = requireText(input.documentNumber, 'input.documentNumber', 100);
+  requireNotFuture(ctx, input.filedOn, 'input.filedOn');
+  if (input.filedOn < input.publishedOn) {
+    throw badInput(`A document is filed after it is published: filed ${input.filedOn}, published ${input.publishedOn}.`, 'input.filedOn');
+  }
+  if (await ctx.em.findOne(FiledDocumentSchema, { issuerId: issuer.id, documentNumber })) throw conflict(`${issuer.name} has already filed ${documentNumber}.`);
+  const doc = ctx.em.create(FiledDocumentSchema, {
+    id: newId(),
+    title,
+    documentNumber,
+    kind: input.kind,
+    issuerId: issuer.id,
+    regionCode: issuer.regionCode,
+    publishedOn: input.publishedOn,
+    filedOn: input.filedOn,
+    filingDueOn: filingDueOn(input.publishedOn),
+    reviewStatus: 'PENDING',
+    reviewOpinion: null,
+    reviewedOn: null,
+  });
+  await ctx.em.flush();
+  return doc;
+}
+
+/** G-2: the review's outcome; a correction request states what is wrong. */
+export async function reviewDocument(ctx: ServiceContext, id: string, status: ReviewStatus, opinion: string | null | undefined): Promise<FiledDocument> {
+  const doc = await findById(ctx, FiledDocumentSchema, 'filed document', id, 'id');
+  requireWriteIn(ctx.viewer, doc.regionCode, 'review filed documents');
+  const text = optionalText(opinion, 'opinion', 8000);
+  if (status === 'CORRECTION_REQUESTED' && !text) throw badInput('A correction request states the problem found (`opinion`).', 'opinion');
+  requireTransition(reviewTransitions, doc.reviewStatus, status, 'The filed document');
+  doc.reviewStatus = status;
+  if (text) doc.reviewOpinion = text;
+  doc.reviewedOn = today(ctx.clock);
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return doc;
+}
+
+/** 备案审查 is public: anyone lists filed documents of a subtree (review opinions stay non-public). */
+export function listFiledDocuments(ctx: ServiceContext, regionCode: string, year: number | null | undefined, reviewStatus: ReviewStatus | null | undefined): Promise<FiledDocument[]> {
+  const code = requireRegionCode(regionCode, 'regionCode');
+  const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
+  if (year !== null && year !== undefined) {
+    const [from, to] = yearRange(requireYear(year));
+    where.filedOn = { $gte: from, $lte: to };
+  }
+  if (reviewStatus) where.reviewStatus = reviewStatus;
+  return ctx.em.find(FiledDocumentSchema, where, { orderBy: { filedOn: 'asc', id: 'asc' }, limit: 1000 });
+}

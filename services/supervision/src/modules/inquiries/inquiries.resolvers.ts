@@ -1,0 +1,24 @@
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { readable } from '../units/access.ts';
+import { officialLoader, unitOf } from '../units/units.service.ts';
+import { answerInquiry, concludeInquiry, fileInquiry, inquiryLoader, listAttendance, listInquiries, recordMeetingAttendance } from './inquiries.service.ts';
+
+export const inquiryResolvers: Resolvers = {
+  Query: {
+    inquiries: (_, { regionCode, year }, ctx) => listInquiries(ctx, regionCode, year),
+    attendance: (_, { regionCode, year }, ctx) => listAttendance(ctx, regionCode, year),
+  },
+  Mutation: {
+    fileInquiry: (_, { input }, ctx) => fileInquiry(ctx, input),
+    answerInquiry: (_, { id, answer, on }, ctx) => answerInquiry(ctx, id, answer, on),
+    concludeInquiry: (_, { id, satisfied }, ctx) => concludeInquiry(ctx, id, satisfied),
+    recordMeetingAttendance: (_, { input }, ctx) => recordMeetingAttendance(ctx, input),
+  },
+  Inquiry: {
+    __resolveReference: async (ref, ctx) => readable(ctx.viewer, await inquiryLoader(ctx).load(ref.id)),
+    unit: (inquiry, _, ctx) => unitOf(ctx, inquiry.unitId),
+  },
+  MeetingAttendance: {
+    official: async (row, _, ctx) => (await officialLoader(ctx).load(row.officialId))!,
+  },
+};

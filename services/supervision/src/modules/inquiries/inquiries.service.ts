@@ -1,0 +1,138 @@
+import { badInput, forbidden, notFound } from '@renda/errors/errors';
+import { requireViewer, requireWriteIn } from '@renda/auth/guards';
+import { isId, newId } from '@renda/db/ids';
+import type { ServiceContext } from '@renda/server-kit/context';
+import { entityLoader } from '@renda/server-kit/loaders';
+import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
+import { inquiryMinSigners } from '../../env.ts';
+import { listScope, requireNotFuture, requireTransition, type Transitions } from '../units/access.ts';
+import { requireOfficial, requireUnit } from '../units/units.service.ts';
+import { InquirySchema, MeetingAttendanceSchema, type AttendanceStatus, type Inquiry, type InquiryStatus, type MeetingAttendance } from './inquiry.entity.ts';
+
+/** G-4: 质询案 must be answered; the signers' verdict closes it or asks for a new answer. */
+export const inquiryTransitions: Transitions<InquiryStatus> = {
+  FILED: ['ANSWERED'],
+  ANSWERED: ['CLOSED', 'REANSWER_REQUIRED'],
+  REANSWER_REQUIRED: ['ANSWERED'],
+  CLOSED: [],
+};
+
+export const inquiryLoader = (ctx: ServiceContext) => entityLoader<Inquiry>(ctx, InquirySchema, 'id', isId);
+
+async function findInquiry(ctx: ServiceContext, id: string): Promise<Inquiry> {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
+  const inquiry = await ctx.em.findOne(InquirySchema, { id });
+  if (!inquiry) throw notFound('inquiry', id, 'id');
+  return inquiry;
+}
+
+/** G-4 (law): an inquiry of standing-committee members needs at least 5 signers. */
+export async function fileInquiry(ctx: ServiceContext, input: { unitId: string; subject: string; signers: number; filedOn: string; answerDueOn: string }): Promise<Inquiry> {
+  const unit = await requireUnit(ctx, input.unitId, 'input.unitId');
+  requireWriteIn(ctx.viewer, unit.regionCode, 'file inquiries');
+  const subject = requireText(input.subject, 'input.subject', 300);
+  if (!Number.isInteger(input.signers) || input.signers < inquiryMinSigners) {
+    throw badInput(`An inquiry (质询案) is filed by at least ${inquiryMinSigners} standing-committee members; it has ${input.signers}.`, 'input.signers');
+  }
+  requireNotFuture(ctx, input.filedOn, 'input.filedOn');
+  if (input.answerDueOn < input.filedOn) throw badInput('The answer cannot be due before the inquiry is filed.', 'input.answerDueOn');
+  const inquiry = ctx.em.create(InquirySchema, {
+    id: newId(),
+    unitId: unit.id,
+    regionCode: unit.regionCode,
+    subject,
+    signers: input.signers,
+    filedOn: input.filedOn,
+    answerDueOn: input.answerDueOn,
+    answeredOn: null,
+    answer: null,
+    status: 'FILED',
+  });
+  await ctx.em.flush();
+  return inquiry;
+}
+
+/** G-4: the unit answers (its HANDLER, or staff recording the answer given at the meeting). */
+export async function answerInquiry(ctx: ServiceContext, id: string, answer: string, on: string): Promise<Inquiry> {
+  const inquiry = await findInquiry(ctx, id);
+  const viewer = requireViewer(ctx.viewer);
+  const ownUnit = viewer.role === 'HANDLER' && viewer.unit === inquiry.unitId;
+  if (!ownUnit) {
+    if (viewer.role === 'HANDLER') throw forbidden("A handler answers their own unit's inquiries only.");
+    requireWriteIn(viewer, inquiry.regionCode, 'record answers to inquiries');
+  }
+  const text = requireText(answer, 'answer', 20000);
+  requireNotFuture(ctx, on, 'on');
+  if (on < inquiry.filedOn) throw badInput(`The answer (${on}) cannot precede the inquiry (${inquiry.filedOn}).`, 'on');
+  requireTransition(inquiryTransitions, inquiry.status, 'ANSWERED', 'The inquiry');
+  inquiry.status = 'ANSWERED';
+  inquiry.answer = text;
+  inquiry.answeredOn = on;
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return inquiry;
+}
+
+/** G-4: the signers' verdict, recorded by staff: satisfied closes, not satisfied asks for a new answer. */
+export async function concludeInquiry(ctx: ServiceContext, id: string, satisfied: boolean): Promise<Inquiry> {
+  const inquiry = await findInquiry(ctx, id);
+  requireWriteIn(ctx.viewer, inquiry.regionCode, 'record the verdict on inquiries');
+  const to: InquiryStatus = satisfied ? 'CLOSED' : 'REANSWER_REQUIRED';
+  requireTransition(inquiryTransitions, inquiry.status, to, 'The inquiry');
+  inquiry.status = to;
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return inquiry;
+}
+
+export async function listInquiries(ctx: ServiceContext, regionCode: string, year: number | null | undefined): Promise<Inquiry[]> {
+  const scope = listScope(ctx.viewer, regionCode, 'Inquiries');
+  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
+  if (scope.unitId) where.unitId = scope.unitId;
+  if (year !== null && year !== undefined) {
+    const [from, to] = yearRange(requireYear(year));
+    where.filedOn = { $gte: from, $lte: to };
+  }
+  return ctx.em.find(InquirySchema, where, { orderBy: { filedOn: 'asc', id: 'asc' }, limit: 1000 });
+}
+
+/** G-5: an official who cannot attend asks for leave; EXCUSED states the reason. One row per official and meeting. */
+export async function recordMeetingAttendance(
+  ctx: ServiceContext,
+  input: { meetingOn: string; officialId: string; status: AttendanceStatus; leaveReason?: string | null },
+): Promise<MeetingAttendance> {
+  const official = await requireOfficial(ctx, input.officialId, 'input.officialId');
+  requireWriteIn(ctx.viewer, official.regionCode, 'record meeting attendance');
+  const leaveReason = optionalText(input.leaveReason, 'input.leaveReason', 1000);
+  if (input.status === 'EXCUSED' && !leaveReason) throw badInput('An official excused from a meeting asked for leave: give the reason (`leaveReason`).', 'input.leaveReason');
+  if (input.status !== 'EXCUSED' && leaveReason) throw badInput(`A leave reason belongs to EXCUSED attendance, not ${input.status}.`, 'input.leaveReason');
+  requireNotFuture(ctx, input.meetingOn, 'input.meetingOn');
+  if (official.status === 'REMOVED' && official.removedOn && input.meetingOn > official.removedOn) {
+    throw badInput(`${official.name} was removed on ${official.removedOn}.`, 'input.officialId');
+  }
+  let row = await ctx.em.findOne(MeetingAttendanceSchema, { meetingOn: input.meetingOn, officialId: official.id });
+  if (row) {
+    row.status = input.status;
+    row.leaveReason = leaveReason;
+  } else {
+    row = ctx.em.create(MeetingAttendanceSchema, {
+      id: newId(),
+      meetingOn: input.meetingOn,
+      officialId: official.id,
+      unitId: official.unitId,
+      regionCode: official.regionCode,
+      status: input.status,
+      leaveReason,
+    });
+  }
+  await ctx.em.flush();
+  return row;
+}
+
+export async function listAttendance(ctx: ServiceContext, regionCode: string, year: number): Promise<MeetingAttendance[]> {
+  const scope = listScope(ctx.viewer, regionCode, 'Meeting attendance');
+  const [from, to] = yearRange(requireYear(year));
+  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, meetingOn: { $gte: from, $lte: to } };
+  if (scope.unitId) where.unitId = scope.unitId;
+  return ctx.em.find(MeetingAttendanceSchema, where, { orderBy: { meetingOn: 'asc', id: 'asc' }, limit: 5000 });
+}

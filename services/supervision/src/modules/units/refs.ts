@@ -1,0 +1,22 @@
+/** A region another subgraph owns, known here by its code (D-1). */
+export interface RegionRef {
+  code: string;
+}
+
+/** An entity another subgraph owns (Deputy, CommitteeMember), known here by its id. */
+export interface IdRef {
+  id: string;
+}
+
+/** 满意度测评 counts, as stored on reports, evaluations and performance reviews. */
+export interface Tally {
+  satisfied: number;
+  basicallySatisfied: number;
+  dissatisfied: number;
+}
+
+/** The prefix index that makes `region_code like '43%'` use an index (D-1). */
+export function regionPrefixIndex(table: string, extra = '') {
+  const name = `${table}_region_code_prefix`;
+  return { name, expression: `create index "${name}" on "supervision"."${table}" ("region_code" varchar_pattern_ops${extra ? `, ${extra}` : ''})` };
+}

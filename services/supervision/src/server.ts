@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'graphql';
+import type { ServiceDefinition } from '@renda/server-kit/service';
+import { mergeResolvers } from '@renda/server-kit/subgraph';
+import { entities } from './entities.ts';
+import { migrations } from './migrations/list.ts';
+import { appointmentResolvers } from './modules/appointments/appointments.resolvers.ts';
+import { filingResolvers } from './modules/filings/filings.resolvers.ts';
+import { inquiryResolvers } from './modules/inquiries/inquiries.resolvers.ts';
+import { opinionResolvers } from './modules/opinions/opinions.resolvers.ts';
+import { statsResolvers } from './modules/stats/stats.resolvers.ts';
+import { unitResolvers } from './modules/units/units.resolvers.ts';
+import { seedDemo } from './seed.ts';
+
+export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/** The supervision subgraph: units, officials and appointments, reports and opinions, major matters, filings, inspections, evaluations, inquiries, attendance. */
+export const supervisionService: ServiceDefinition = {
+  name: 'supervision',
+  dbSchema: 'supervision',
+  entities,
+  migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
+  migrations,
+  typeDefs,
+  resolvers: mergeResolvers(unitResolvers, appointmentResolvers, opinionResolvers, filingResolvers, inquiryResolvers, statsResolvers),
+  seed: seedDemo,
+};
