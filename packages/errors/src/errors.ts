@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** The error codes clients may branch on; every error the graph raises carries one in `extensions.code`. */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED';
 
 const httpStatus: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -9,6 +9,7 @@ const httpStatus: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
 };
 
 function error(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
@@ -35,6 +36,11 @@ export function notFound(what: string, id: string, field?: string): GraphQLError
 /** A step out of order, a second vote, a duplicate: the request is well formed but the state forbids it. */
 export function conflict(message: string): GraphQLError {
   return error('CONFLICT', message);
+}
+
+/** Too many requests from one client in a window (anonymous writes); try again later. */
+export function rateLimited(message: string): GraphQLError {
+  return error('RATE_LIMITED', message);
 }
 
 export function isCoded(e: unknown): e is GraphQLError {

@@ -1,0 +1,20 @@
+import { BallotParticipationSchema, BallotRollSchema, BallotSchema, BallotTallySchema } from './modules/ballots/ballot.entity.ts';
+import { EvaluationParticipationSchema, EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema } from './modules/evaluations/evaluation.entity.ts';
+import { ProgramSchema, ProposalSchema } from './modules/programs/program.entity.ts';
+import { ProgressReportSchema, ProjectSchema, ProjectSupervisorSchema } from './modules/projects/project.entity.ts';
+
+export const entities = [
+  ProgramSchema,
+  ProposalSchema,
+  ProjectSchema,
+  ProgressReportSchema,
+  ProjectSupervisorSchema,
+  BallotSchema,
+  BallotRollSchema,
+  BallotParticipationSchema,
+  BallotTallySchema,
+  EvaluationRoundSchema,
+  EvaluationRollSchema,
+  EvaluationParticipationSchema,
+  EvaluationTallySchema,
+];

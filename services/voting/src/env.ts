@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import type { ProgramLevel } from './modules/programs/program.entity.ts';
+
+const seatRange = z
+  .string()
+  .regex(/^\d+-\d+$/, 'a range of seats such as 1-3')
+  .transform((text) => text.split('-').map(Number) as [number, number])
+  .refine(([min, max]) => min >= 1 && max >= min, 'the range must start at 1 or more and not end below its start');
+
+/** The one place this service reads process.env. */
+const schema = serviceEnvSchema(4004).extend({
+  /** V-2 (local): seats a township program may have (004: Hengyang 1-3). */
+  SEATS_TOWNSHIP: seatRange.default([1, 3]),
+  /** V-2 (local): seats a county program may have (004: Hengyang 5-10; Beita district elected 4). */
+  SEATS_COUNTY: seatRange.default([1, 10]),
+  /** V-2 (local): seats a city program may have. */
+  SEATS_CITY: seatRange.default([1, 20]),
+  /** Anonymous proposals one client may send per minute when Redis is configured. */
+  PROPOSALS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** The deputies subgraph, read for sessions and the deputies on a roll (running alone). */
+  DEPUTIES_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
+  /** The supervision subgraph, read for lead units (running alone). */
+  SUPERVISION_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
+});
+
+export type VotingEnv = z.infer<typeof schema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): VotingEnv {
+  return parseEnv(schema, source);
+}
+
+export interface VotingRules {
+  seats: Record<ProgramLevel, [number, number]>;
+  proposalsPerMinute: number;
+}
+
+export function votingRulesOf(env: Pick<VotingEnv, 'SEATS_TOWNSHIP' | 'SEATS_COUNTY' | 'SEATS_CITY' | 'PROPOSALS_PER_MINUTE'>): VotingRules {
+  return {
+    seats: { TOWNSHIP: env.SEATS_TOWNSHIP, COUNTY: env.SEATS_COUNTY, CITY: env.SEATS_CITY },
+    proposalsPerMinute: env.PROPOSALS_PER_MINUTE,
+  };
+}
+
+/** The rules in force: from the environment, defaults where unset. */
+export const votingRules: VotingRules = votingRulesOf(schema.parse({ ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }));

@@ -1,0 +1,34 @@
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { programLoader } from '../programs/programs.service.ts';
+import { projectLoader } from '../projects/projects.service.ts';
+import { ballotLoader, castBallot, closeBallot, hasVoted, openBallot, talliesOf } from './ballots.service.ts';
+
+export const ballotResolvers: Resolvers = {
+  Query: {
+    ballot: (_, { id }, ctx) => ballotLoader(ctx).load(id),
+  },
+  Mutation: {
+    openBallot: (_, { programId, rollDeputyIds, candidateIds }, ctx) => openBallot(ctx, programId, rollDeputyIds, candidateIds),
+    castBallot: (_, { ballotId, choices }, ctx) => castBallot(ctx, ballotId, choices),
+    closeBallot: (_, { ballotId }, ctx) => closeBallot(ctx, ballotId),
+  },
+  Ballot: {
+    __resolveReference: (ref, ctx) => ballotLoader(ctx).load(ref.id),
+    program: async (ballot, _, ctx) => (await programLoader(ctx).load(ballot.programId))!,
+    candidates: async (ballot, _, ctx) => {
+      const tallies = await talliesOf(ctx, ballot.id);
+      return (await projectLoader(ctx).loadMany(tallies.map((t) => t.candidateId))) as never;
+    },
+    // V-3: while the ballot is open only turnout shows; totals appear when it closes.
+    results: async (ballot, _, ctx) => (ballot.status === 'OPEN' ? null : talliesOf(ctx, ballot.id)),
+    tiedForLastSeat: async (ballot, _, ctx) => {
+      if (ballot.status === 'OPEN') return [];
+      const tied = (await talliesOf(ctx, ballot.id)).filter((t) => t.tied);
+      return (await projectLoader(ctx).loadMany(tied.map((t) => t.candidateId))) as never;
+    },
+    hasVoted: (ballot, _, ctx) => (ctx.viewer?.role === 'DEPUTY' && ctx.viewer.deputy ? hasVoted(ctx, ballot.id, ctx.viewer.deputy) : false),
+  },
+  CandidateResult: {
+    candidate: async (tally, _, ctx) => (await projectLoader(ctx).load(tally.candidateId))!,
+  },
+};

@@ -1,0 +1,283 @@
+import { covers, requireViewer, requireWriteIn } from '@renda/auth/guards';
+import { isId, newId } from '@renda/db/ids';
+import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
+import type { ServiceContext } from '@renda/server-kit/context';
+import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { requireYear } from '@renda/server-kit/validate';
+import { ProgramSchema } from '../programs/program.entity.ts';
+import { findProgram, programLoader } from '../programs/programs.service.ts';
+import { moveStage, requireStage } from '../programs/stages.ts';
+import type { Project } from '../projects/project.entity.ts';
+import { candidatesOf, electedStatuses } from '../projects/projects.service.ts';
+import { isUniqueViolation, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, secretWrite, vacuumCounters } from '../shared.ts';
+import { BallotRollSchema, BallotSchema, BallotTallySchema, type Ballot, type BallotTally } from './ballot.entity.ts';
+import { elect } from './tally.ts';
+
+export type VoteChoice = 'FOR' | 'AGAINST' | 'ABSTAIN';
+
+export const ballotLoader = (ctx: ServiceContext) => entityLoader<Ballot>(ctx, BallotSchema, 'id', isId);
+
+export async function findBallot(ctx: ServiceContext, id: string, field = 'ballotId'): Promise<Ballot> {
+  requireId(id, field);
+  const ballot = await ballotLoader(ctx).load(id);
+  if (!ballot) throw notFound('ballot', id, field);
+  return ballot;
+}
+
+export function ballotsOf(ctx: ServiceContext, programId: string): Promise<Ballot[]> {
+  return ctx.loaders
+    .get<string, Ballot[]>('Program.ballots', async (ids) => {
+      const rows = await ctx.em.find(BallotSchema, { programId: { $in: [...ids] } }, { orderBy: { openedAt: 'asc', id: 'asc' } });
+      return groupBy(ids, rows, (r) => r.programId);
+    })
+    .load(programId);
+}
+
+/** The counter rows of a ballot, in ballot-paper order (one per candidate). */
+export function talliesOf(ctx: ServiceContext, ballotId: string): Promise<BallotTally[]> {
+  return ctx.loaders
+    .get<string, BallotTally[]>('Ballot.tallies', async (ids) => {
+      const rows = await ctx.em.find(BallotTallySchema, { ballotId: { $in: [...ids] } }, { orderBy: { position: 'asc' } });
+      return groupBy(ids, rows, (r) => r.ballotId);
+    })
+    .load(ballotId);
+}
+
+/** Whether a deputy has voted on a ballot (participation only: it says nothing about the choice). */
+export function hasVoted(ctx: ServiceContext, ballotId: string, deputyId: string): Promise<boolean> {
+  return ctx.loaders
+    .get<string, boolean>('Ballot.hasVoted', async (keys) => {
+      const pairs = keys.map((k) => k.split('|') as [string, string]).filter(([b, d]) => isId(b) && isId(d));
+      if (!pairs.length) return keys.map(() => false);
+      const rows: { ballot_id: string; deputy_id: string }[] = await ctx.em.execute(
+        `select ballot_id, deputy_id from "voting"."ballot_participation" where (ballot_id, deputy_id) in (${pairs.map(() => '(?::uuid, ?::uuid)').join(', ')})`,
+        pairs.flat(),
+      );
+      const found = new Set(rows.map((r) => `${r.ballot_id}|${r.deputy_id}`));
+      return keys.map((k) => found.has(k));
+    })
+    .load(`${ballotId}|${deputyId}`);
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sa = new Set(a);
+  return sa.size === a.length && a.length === b.length && b.every((x) => sa.has(x));
+}
+
+/**
+ * V-1, V-3: staff open a ballot for a roll of ACTIVE deputies of the program's congress. The first
+ * ballot lists every candidate and moves the program to VOTING; a later one (a run-off) lists
+ * exactly the candidates tied for the last seat, or, when too few passed, candidates not yet elected.
+ */
+export async function openBallot(ctx: ServiceContext, programId: string, rollDeputyIds: string[], candidateIds: string[] | null | undefined): Promise<Ballot> {
+  const program = await findProgram(ctx, programId);
+  requireWriteIn(ctx.viewer, program.regionCode, 'open ballots');
+  requireStage(program, ['SCREENING', 'VOTING'], 'open a ballot');
+  const candidates = await candidatesOf(ctx, program.id);
+  const electedCount = candidates.filter((c) => electedStatuses.includes(c.status)).length;
+  const openSeats = program.seats - electedCount;
+  const ballots = await ballotsOf(ctx, program.id);
+  if (ballots.some((b) => b.status === 'OPEN')) throw conflict('A ballot of this program is already open; close it first.');
+  if (candidateIds) candidateIds.forEach((id, i) => requireId(id, `candidateIds[${i}]`));
+  let onBallot: Project[];
+  if (program.stage === 'SCREENING') {
+    if (candidates.length <= program.seats) throw conflict(`Set more candidates than seats (setCandidates) before opening the ballot.`);
+    if (candidateIds && !sameSet(candidateIds, candidates.map((c) => c.id))) {
+      throw badInput('The first ballot lists every candidate; `candidateIds` is for a run-off.', 'candidateIds');
+    }
+    onBallot = candidates;
+  } else {
+    const last = ballots.filter((b) => b.status === 'CLOSED').at(-1);
+    const tied = last ? (await talliesOf(ctx, last.id)).filter((t) => t.tied).map((t) => t.candidateId) : [];
+    const byId = new Map(candidates.map((c) => [c.id, c]));
+    if (tied.length) {
+      if (!candidateIds || !sameSet(candidateIds, tied)) {
+        throw badInput(`The run-off lists exactly the ${tied.length} candidates tied for the last seat (see tiedForLastSeat of the last ballot).`, 'candidateIds');
+      }
+      onBallot = tied.map((id) => byId.get(id)!);
+    } else {
+      const remaining = candidates.filter((c) => c.status === 'CANDIDATE');
+      if (candidateIds) {
+        requireDistinct(candidateIds, 'candidateIds');
+        candidateIds.forEach((id, i) => {
+          if (byId.get(id)?.status !== 'CANDIDATE') throw badInput(`candidateIds[${i}] is not a candidate still to be decided in this program.`, `candidateIds[${i}]`);
+        });
+      }
+      onBallot = candidateIds ? candidateIds.map((id) => byId.get(id)!) : remaining;
+      if (onBallot.length <= openSeats) throw badInput(`A ballot for ${openSeats} open seats needs more candidates than that (差额).`, 'candidateIds');
+    }
+  }
+  if (!rollDeputyIds.length) throw badInput('The roll lists the deputies entitled to vote; it is empty.', 'rollDeputyIds');
+  if (rollDeputyIds.length > 5000) throw badInput('A roll has at most 5000 deputies.', 'rollDeputyIds');
+  rollDeputyIds.forEach((id, i) => requireId(id, `rollDeputyIds[${i}]`));
+  requireDistinct(rollDeputyIds, 'rollDeputyIds');
+  await requireActiveDeputiesOf(ctx, rollDeputyIds, program.congressId, 'rollDeputyIds');
+  const id = newId();
+  try {
+    await ctx.em.transactional(async (tx) => {
+      const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
+      if (current.stage === 'SCREENING') await moveStage(tx, current, 'VOTING');
+      else requireStage(current, 'VOTING', 'open a run-off');
+      tx.create(BallotSchema, {
+        id,
+        programId: program.id,
+        regionCode: program.regionCode,
+        year: program.year,
+        status: 'OPEN',
+        seats: openSeats,
+        runOff: program.stage === 'VOTING',
+        rollSize: rollDeputyIds.length,
+        ballotsCast: 0,
+        openedAt: ctx.clock.now(),
+        closedAt: null,
+      });
+      for (const deputyId of rollDeputyIds) tx.create(BallotRollSchema, { ballotId: id, deputyId });
+      onBallot.forEach((c, i) =>
+        tx.create(BallotTallySchema, { ballotId: id, candidateId: c.id, position: i + 1, votesFor: 0, votesAgainst: 0, abstentions: 0, final: false, passed: false, elected: false, tied: false }),
+      );
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict('A ballot of this program is already open; close it first.');
+    throw e;
+  }
+  return reloadBallot(ctx, id);
+}
+
+export async function reloadBallot(ctx: ServiceContext, id: string): Promise<Ballot> {
+  ctx.em.clear();
+  ctx.loaders.clearAll();
+  return (await ballotLoader(ctx).load(id))!;
+}
+
+export async function isOnRoll(ctx: ServiceContext, ballotId: string, deputyId: string): Promise<boolean> {
+  return (await ctx.em.count(BallotRollSchema, { ballotId, deputyId })) > 0;
+}
+
+/**
+ * Turns the ballot paper into one increment per candidate (FOR, AGAINST or ABSTAIN; unmarked is
+ * ABSTAIN). Errors name the position of a faulty mark, never the mark.
+ */
+export function ballotPaper(choices: readonly { candidateId: string; choice: VoteChoice }[], tallies: readonly BallotTally[], seats: number): [number, number, number][] {
+  const onBallot = new Set(tallies.map((t) => t.candidateId));
+  const marks = new Map<string, VoteChoice>();
+  choices.forEach((c, i) => {
+    requireId(c.candidateId, `choices[${i}].candidateId`);
+    if (!onBallot.has(c.candidateId)) throw badInput(`choices[${i}] names a candidate that is not on this ballot.`, `choices[${i}].candidateId`);
+    if (marks.has(c.candidateId)) throw badInput(`choices[${i}] marks a candidate a second time.`, `choices[${i}].candidateId`);
+    marks.set(c.candidateId, c.choice);
+  });
+  let fors = 0;
+  for (const choice of marks.values()) if (choice === 'FOR') fors += 1;
+  if (fors > seats) throw badInput(`This ballot fills ${seats} seat(s): vote in favour of at most ${seats} candidate(s).`, 'choices');
+  return tallies.map((t) => {
+    const choice = marks.get(t.candidateId) ?? 'ABSTAIN';
+    return [choice === 'FOR' ? 1 : 0, choice === 'AGAINST' ? 1 : 0, choice === 'ABSTAIN' ? 1 : 0];
+  });
+}
+
+/**
+ * V-3 secret ballot. One transaction: count the ballot on the ballot row (which also serializes
+ * voters and refuses a closed ballot), insert the participation row (its primary key refuses a
+ * second ballot, even a concurrent one), and add one to a counter of every candidate. Nothing
+ * written holds both the deputy and the choice; see README.md.
+ */
+export async function castBallot(ctx: ServiceContext, ballotId: string, choices: { candidateId: string; choice: VoteChoice }[]): Promise<Ballot> {
+  const deputyId = requireDeputyViewer(ctx, 'vote');
+  const ballot = await findBallot(ctx, ballotId);
+  if (!(await isOnRoll(ctx, ballot.id, deputyId))) throw forbidden('You are not on the roll of this ballot.');
+  if (ballot.status !== 'OPEN') throw conflict('This ballot is closed; no more ballots are accepted.');
+  const tallies = await talliesOf(ctx, ballot.id);
+  const paper = ballotPaper(choices, tallies, ballot.seats);
+  await secretWrite(ctx, 'ballot', () =>
+    ctx.em.transactional(async (tx) => {
+      const counted = await tx.execute<{ affectedRows: number }>(`update "voting"."ballots" set "ballots_cast" = "ballots_cast" + 1 where "id" = ? and "status" = 'OPEN'`, [ballot.id], 'run');
+      if (counted.affectedRows !== 1) throw conflict('This ballot closed before yours arrived; it was not counted.');
+      try {
+        await tx.execute(`insert into "voting"."ballot_participation" ("ballot_id", "deputy_id") values (?, ?)`, [ballot.id, deputyId], 'run');
+      } catch (e) {
+        if (isUniqueViolation(e)) throw conflict('You have already voted on this ballot; each deputy on the roll votes once.');
+        throw e;
+      }
+      const added = await tx.execute<{ affectedRows: number }>(
+        `update "voting"."ballot_tallies" as t
+            set "votes_for" = t."votes_for" + m.f, "votes_against" = t."votes_against" + m.a, "abstentions" = t."abstentions" + m.x
+           from (values ${tallies.map(() => '(?::uuid, ?::int, ?::int, ?::int)').join(', ')}) as m(candidate_id, f, a, x)
+          where t."ballot_id" = ? and t."candidate_id" = m.candidate_id and not t."final"`,
+        [...tallies.flatMap((t, i) => [t.candidateId, ...paper[i]!]), ballot.id],
+        'run',
+      );
+      if (added.affectedRows !== tallies.length) throw new Error('counter rows changed under an open ballot');
+    }),
+  );
+  return reloadBallot(ctx, ballot.id);
+}
+
+/**
+ * V-3: closes, tallies and elects. Every counter row is rewritten (final, passed, elected, tied) in
+ * this transaction, so none keeps the transaction id of the last voter; the program moves to
+ * IMPLEMENTING when every seat is filled, the elected ranked, the rest NOT_ELECTED.
+ */
+export async function closeBallot(ctx: ServiceContext, ballotId: string): Promise<Ballot> {
+  const ballot = await findBallot(ctx, ballotId);
+  const program = (await programLoader(ctx).load(ballot.programId))!;
+  requireWriteIn(ctx.viewer, program.regionCode, 'close ballots');
+  if (ballot.status !== 'OPEN') throw conflict('This ballot is already closed.');
+  await ctx.em.transactional(async (tx) => {
+    const closed = await tx.execute<{ affectedRows: number }>(`update "voting"."ballots" set "status" = 'CLOSED', "closed_at" = ? where "id" = ? and "status" = 'OPEN'`, [ctx.clock.now(), ballot.id], 'run');
+    if (closed.affectedRows !== 1) throw conflict('This ballot is already closed.');
+    const counts: { candidate_id: string; position: number; votes_for: number }[] = await tx.execute(
+      `select "candidate_id", "position", "votes_for" from "voting"."ballot_tallies" where "ballot_id" = ? order by "position" for update`,
+      [ballot.id],
+    );
+    const outcome = elect(counts.map((c) => ({ candidateId: c.candidate_id, position: c.position, votesFor: c.votes_for })), ballot.rollSize, ballot.seats);
+    await tx.execute(
+      `update "voting"."ballot_tallies" as t set "final" = true, "passed" = m.p, "elected" = m.e, "tied" = m.t
+         from (values ${counts.map(() => '(?::uuid, ?::boolean, ?::boolean, ?::boolean)').join(', ')}) as m(candidate_id, p, e, t)
+        where t."ballot_id" = ? and t."candidate_id" = m.candidate_id`,
+      [...counts.flatMap((c) => [c.candidate_id, outcome.passed.has(c.candidate_id), outcome.elected.includes(c.candidate_id), outcome.tied.includes(c.candidate_id)]), ballot.id],
+      'run',
+    );
+    const [{ n }] = (await tx.execute(`select count(*)::int as n from "voting"."projects" where "program_id" = ? and "status" in ('ELECTED', 'IN_PROGRESS', 'COMPLETED')`, [program.id])) as [{ n: number }];
+    for (const [i, candidateId] of outcome.elected.entries()) {
+      await tx.execute(`update "voting"."projects" set "status" = 'ELECTED', "rank" = ? where "id" = ? and "status" = 'CANDIDATE'`, [n + i + 1, candidateId], 'run');
+    }
+    if (n + outcome.elected.length >= program.seats) {
+      await tx.execute(`update "voting"."projects" set "status" = 'NOT_ELECTED' where "program_id" = ? and "status" = 'CANDIDATE'`, [program.id], 'run');
+      const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
+      await moveStage(tx, current, 'IMPLEMENTING');
+    }
+  });
+  await vacuumCounters(ctx, 'ballot_tallies');
+  return reloadBallot(ctx, ballot.id);
+}
+
+/** Deputy.ballotsCast: a count of participation rows in a year; for the deputy, staff and analysts of their region, admins. */
+export async function ballotsCastBy(ctx: ServiceContext, deputyId: string, year: number): Promise<number> {
+  const viewer = requireViewer(ctx.viewer);
+  requireYear(year);
+  if (viewer.role === 'DEPUTY') {
+    if (viewer.deputy !== deputyId) throw forbidden("A deputy sees only their own count of ballots cast.");
+  } else if (viewer.role === 'ADMIN' || viewer.role === 'STAFF' || viewer.role === 'ANALYST') {
+    if (!(viewer.role === 'ADMIN' && viewer.region === null)) {
+      const deputy = isId(deputyId) ? await ctx.siblings.entity<{ id: string; region: { code: string } | null }>('deputies', 'Deputy', { id: deputyId }, 'id region { code }') : null;
+      if (!deputy?.region || !covers(viewer, deputy.region.code)) throw forbidden("You may read the ballots cast only of deputies of your region.");
+    }
+  } else {
+    throw forbidden("A deputy's count of ballots cast is for the deputy, staff and analysts of their region, and admins.");
+  }
+  if (!isId(deputyId)) return 0;
+  return ctx.loaders
+    .get<string, number>('Deputy.ballotsCast', async (keys) => {
+      const pairs = keys.map((k) => k.split('|') as [string, string]);
+      const rows: { deputy_id: string; year: number; n: number }[] = await ctx.em.execute(
+        `select p."deputy_id", b."year", count(*)::int as n
+           from "voting"."ballot_participation" p join "voting"."ballots" b on b."id" = p."ballot_id"
+          where (p."deputy_id", b."year") in (${pairs.map(() => '(?::uuid, ?::int)').join(', ')})
+          group by p."deputy_id", b."year"`,
+        pairs.flatMap(([d, y]) => [d, Number(y)]),
+      );
+      const map = new Map(rows.map((r) => [`${r.deputy_id}|${r.year}`, r.n]));
+      return keys.map((k) => map.get(k) ?? 0);
+    })
+    .load(`${deputyId}|${year}`);
+}

@@ -1,0 +1,27 @@
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { ballotsCastBy } from '../ballots/ballots.service.ts';
+import { programsOfSession, programsOfSubtree } from '../programs/programs.service.ts';
+import { projectsOfUnit, supervisedProjectsOf } from '../projects/projects.service.ts';
+import { votingStats } from './stats.service.ts';
+
+/** Fields this subgraph adds to entities other subgraphs own. */
+export const federationResolvers: Resolvers = {
+  Region: {
+    __resolveReference: (ref) => ({ code: ref.code }),
+    votingStats: (region, { year }, ctx) => votingStats(ctx, region.code, year),
+    programs: (region, { year }, ctx) => programsOfSubtree(ctx, region.code, year),
+  },
+  Deputy: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    supervisedProjects: (deputy, _, ctx) => supervisedProjectsOf(ctx, deputy.id),
+    ballotsCast: (deputy, { year }, ctx) => ballotsCastBy(ctx, deputy.id, year),
+  },
+  GovernmentUnit: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    livelihoodProjects: (unit, { year }, ctx) => projectsOfUnit(ctx, unit.id, year),
+  },
+  CongressSession: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    livelihoodPrograms: (session, _, ctx) => programsOfSession(ctx, session.id),
+  },
+};

@@ -1,0 +1,236 @@
+import { requireWriteIn } from '@renda/auth/guards';
+import { isId, newId } from '@renda/db/ids';
+import { badInput, notFound, rateLimited } from '@renda/errors/errors';
+import type { ServiceContext } from '@renda/server-kit/context';
+import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { regionLevelOf, requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
+import { votingRules, type VotingRules } from '../../env.ts';
+import { ProjectSchema, type Project } from '../projects/project.entity.ts';
+import { isUniqueViolation, requireDistinct, requireId, requireMoney } from '../shared.ts';
+import { ProgramSchema, ProposalSchema, type Program, type ProgramLevel, type Proposal } from './program.entity.ts';
+import { moveStage, requireStage } from './stages.ts';
+
+export const programLoader = (ctx: ServiceContext) => entityLoader<Program>(ctx, ProgramSchema, 'id', isId);
+
+export async function findProgram(ctx: ServiceContext, id: string, field = 'programId'): Promise<Program> {
+  requireId(id, field);
+  const program = await programLoader(ctx).load(id);
+  if (!program) throw notFound('livelihood program', id, field);
+  return program;
+}
+
+/** D-1: the program level a region code's length gives (provinces run no program). */
+export function programLevelOf(code: string): ProgramLevel | null {
+  const level = regionLevelOf(code);
+  return level === 'TOWNSHIP' || level === 'COUNTY' || level === 'CITY' ? level : null;
+}
+
+interface SiblingSession {
+  id: string;
+  opensOn: string;
+  congress: { id: string; region: { code: string } } | null;
+}
+
+export interface CreateProgramInput {
+  regionCode: string;
+  level: ProgramLevel;
+  year: number;
+  sessionId: string;
+  title: string;
+  seats: number;
+}
+
+/** V-1, V-2: staff of the region open a program in SOLICITING for a session of the region's congress. */
+export async function createProgram(ctx: ServiceContext, input: CreateProgramInput, rules: VotingRules = votingRules): Promise<Program> {
+  const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
+  const level = programLevelOf(regionCode);
+  if (!level) throw badInput('Programs are run by township (9 digits), county (6) or city (4) congresses.', 'input.regionCode');
+  if (level !== input.level) throw badInput(`A ${regionCode.length}-digit region code is a ${level} program, not ${input.level}.`, 'input.level');
+  requireWriteIn(ctx.viewer, regionCode, 'create livelihood programs');
+  const year = requireYear(input.year, 'input.year');
+  const title = requireText(input.title, 'input.title', 200);
+  const [min, max] = rules.seats[level];
+  if (!Number.isInteger(input.seats) || input.seats < 1) throw badInput('`seats` must be a whole number of at least 1.', 'input.seats');
+  if (input.seats < min || input.seats > max) throw badInput(`A ${level} program elects ${min} to ${max} projects here (V-2, a local setting).`, 'input.seats');
+  requireId(input.sessionId, 'input.sessionId');
+  const session = await ctx.siblings.entity<SiblingSession>('deputies', 'CongressSession', { id: input.sessionId }, 'id opensOn congress { id region { code } }');
+  if (!session?.congress) throw badInput('No congress session with this id.', 'input.sessionId');
+  if (session.congress.region.code !== regionCode) throw badInput(`The session belongs to the congress of region ${session.congress.region.code}, not ${regionCode}.`, 'input.sessionId');
+  if (Number(session.opensOn.slice(0, 4)) !== year) throw badInput(`The session opens in ${session.opensOn.slice(0, 4)}: the program's year must be that year.`, 'input.year');
+  const program = ctx.em.create(ProgramSchema, {
+    id: newId(),
+    regionCode,
+    level,
+    year,
+    sessionId: session.id,
+    congressId: session.congress.id,
+    title,
+    seats: input.seats,
+    stage: 'SOLICITING',
+    createdAt: ctx.clock.now(),
+  });
+  await ctx.em.flush();
+  return program;
+}
+
+/**
+ * V-1 征集: anyone may propose while the program is SOLICITING, with or without a token. With Redis
+ * (shared by every copy of the service) anonymous senders are limited per client address.
+ */
+export async function proposeProject(ctx: ServiceContext, programId: string, input: { title: string; description: string; proposer: string }, rules: VotingRules = votingRules): Promise<Proposal> {
+  const program = await findProgram(ctx, programId);
+  const title = requireText(input.title, 'input.title', 200);
+  const description = requireText(input.description, 'input.description', 4000);
+  const proposer = requireText(input.proposer, 'input.proposer', 200);
+  requireStage(program, 'SOLICITING', 'propose projects');
+  if (!ctx.viewer && ctx.cache.kind === 'redis') {
+    const sent = await ctx.cache.incr(`propose:${ctx.clientAddress}`, 60);
+    if (sent > rules.proposalsPerMinute) throw rateLimited(`At most ${rules.proposalsPerMinute} proposals a minute may be sent without a token; wait a minute and send it again.`);
+  }
+  const proposal = ctx.em.create(ProposalSchema, {
+    id: newId(),
+    programId: program.id,
+    regionCode: program.regionCode,
+    title,
+    description,
+    proposer,
+    proposedAt: ctx.clock.now(),
+  });
+  await ctx.em.flush();
+  return proposal;
+}
+
+export async function closeSolicitation(ctx: ServiceContext, programId: string): Promise<Program> {
+  const program = await findProgram(ctx, programId);
+  requireWriteIn(ctx.viewer, program.regionCode, 'close solicitation');
+  await moveStage(ctx.em, program, 'SCREENING');
+  return reloadProgram(ctx, program.id);
+}
+
+export async function reloadProgram(ctx: ServiceContext, id: string): Promise<Program> {
+  ctx.em.clear();
+  ctx.loaders.clearAll();
+  return (await programLoader(ctx).load(id))!;
+}
+
+export interface CandidateInput {
+  title: string;
+  description: string;
+  budget: string;
+  leadUnitId: string;
+  proposalId?: string | null;
+}
+
+interface SiblingUnit {
+  id: string;
+  region: { code: string } | null;
+}
+
+/**
+ * V-2 审议: replaces the candidate list of a program in SCREENING. There must be more candidates
+ * than seats (差额); each has a budget over 0 and a lead unit of the region (or above it).
+ */
+export async function setCandidates(ctx: ServiceContext, programId: string, candidates: CandidateInput[]): Promise<Program> {
+  const program = await findProgram(ctx, programId);
+  requireWriteIn(ctx.viewer, program.regionCode, 'set candidates');
+  requireStage(program, 'SCREENING', 'set candidates');
+  if (candidates.length <= program.seats) {
+    throw badInput(`There must be more candidates than seats (差额): ${program.seats} seats need at least ${program.seats + 1} candidates.`, 'candidates');
+  }
+  if (candidates.length > 100) throw badInput('At most 100 candidates.', 'candidates');
+  const rows = candidates.map((c, i) => ({
+    title: requireText(c.title, `candidates[${i}].title`, 200),
+    description: requireText(c.description, `candidates[${i}].description`, 4000),
+    budget: requireMoney(c.budget, `candidates[${i}].budget`, true),
+    leadUnitId: requireId(c.leadUnitId, `candidates[${i}].leadUnitId`),
+    proposalId: c.proposalId ? requireId(c.proposalId, `candidates[${i}].proposalId`) : null,
+  }));
+  const proposalIds = rows.flatMap((r) => (r.proposalId ? [r.proposalId] : []));
+  requireDistinct(proposalIds, 'proposalId');
+  const proposals = proposalIds.length ? await ctx.em.find(ProposalSchema, { id: { $in: proposalIds }, programId: program.id }) : [];
+  const known = new Set(proposals.map((p) => p.id));
+  rows.forEach((r, i) => {
+    if (r.proposalId && !known.has(r.proposalId)) throw badInput(`candidates[${i}].proposalId is not a proposal of this program.`, `candidates[${i}].proposalId`);
+  });
+  const units = await Promise.all(rows.map((r) => ctx.siblings.entity<SiblingUnit>('supervision', 'GovernmentUnit', { id: r.leadUnitId }, 'id region { code }')));
+  units.forEach((unit, i) => {
+    if (!unit?.region) throw badInput(`candidates[${i}].leadUnitId is not a known government unit.`, `candidates[${i}].leadUnitId`);
+    const code = unit.region.code;
+    if (!program.regionCode.startsWith(code) && !code.startsWith(program.regionCode)) {
+      throw badInput(`candidates[${i}].leadUnitId is a unit of region ${code}, outside region ${program.regionCode}.`, `candidates[${i}].leadUnitId`);
+    }
+  });
+  try {
+    await ctx.em.transactional(async (tx) => {
+      const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
+      requireStage(current, 'SCREENING', 'set candidates');
+      await tx.nativeDelete(ProjectSchema, { programId: program.id });
+      rows.forEach((r, i) =>
+        tx.create(ProjectSchema, {
+          id: newId(),
+          programId: program.id,
+          regionCode: program.regionCode,
+          year: program.year,
+          position: i + 1,
+          ...r,
+          status: 'CANDIDATE',
+          rank: null,
+          percentComplete: 0,
+        }),
+      );
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw badInput('A proposal may become one candidate only.', 'candidates');
+    throw e;
+  }
+  return reloadProgram(ctx, program.id);
+}
+
+export async function listPrograms(ctx: ServiceContext, regionCode: string, year: number | null | undefined, level: ProgramLevel | null | undefined): Promise<Program[]> {
+  const code = requireRegionCode(regionCode, 'regionCode');
+  const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
+  if (year !== null && year !== undefined) where.year = requireYear(year);
+  if (level) where.level = level;
+  return ctx.em.find(ProgramSchema, where, { orderBy: { year: 'desc', regionCode: 'asc', id: 'asc' }, limit: 1000 });
+}
+
+/** Region.programs: the programs of many subtrees, in one statement. */
+export function programsOfSubtree(ctx: ServiceContext, code: string, year: number | null | undefined): Promise<Program[]> {
+  if (year !== null && year !== undefined) requireYear(year);
+  return ctx.loaders
+    .get<string, Program[]>('Region.programs', async (keys) => {
+      const parsed = keys.map((k) => {
+        const [c, y] = k.split('|');
+        return { code: c!, year: y ? Number(y) : null };
+      });
+      const valid = parsed.filter((p) => regionLevelOf(p.code));
+      if (!valid.length) return keys.map(() => []);
+      const rows = await ctx.em.find(ProgramSchema, { $or: valid.map((p) => ({ regionCode: { $like: `${p.code}%` } })) }, { orderBy: { year: 'desc', regionCode: 'asc', id: 'asc' } });
+      return parsed.map((p) => rows.filter((r) => r.regionCode.startsWith(p.code) && (p.year === null || r.year === p.year)));
+    })
+    .load(`${code}|${year ?? ''}`);
+}
+
+export function programsOfSession(ctx: ServiceContext, sessionId: string): Promise<Program[]> {
+  return ctx.loaders
+    .get<string, Program[]>('CongressSession.livelihoodPrograms', async (ids) => {
+      const valid = ids.filter(isId);
+      const rows = valid.length ? await ctx.em.find(ProgramSchema, { sessionId: { $in: valid } }, { orderBy: { id: 'asc' } }) : [];
+      return groupBy(ids, rows, (r) => r.sessionId);
+    })
+    .load(sessionId);
+}
+
+export function proposalsOf(ctx: ServiceContext, programId: string): Promise<Proposal[]> {
+  return ctx.loaders
+    .get<string, Proposal[]>('Program.proposals', async (ids) => {
+      const rows = await ctx.em.find(ProposalSchema, { programId: { $in: [...ids] } }, { orderBy: { proposedAt: 'asc', id: 'asc' } });
+      return groupBy(ids, rows, (r) => r.programId);
+    })
+    .load(programId);
+}
+
+/** The candidate a proposal became, if any. */
+export function candidateOfProposal(ctx: ServiceContext, proposalId: string): Promise<Project | null> {
+  return entityLoader<Project>(ctx, ProjectSchema, 'proposalId', isId).load(proposalId);
+}

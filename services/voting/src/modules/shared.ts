@@ -1,0 +1,84 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { badInput, conflict, forbidden, isCoded } from '@renda/errors/errors';
+import { isId } from '@renda/db/ids';
+import type { ServiceContext } from '@renda/server-kit/context';
+
+/** An id argument or input field: BAD_USER_INPUT when it is not shaped like an id. */
+export function requireId(id: string, field: string): string {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
+  return id;
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  return e instanceof UniqueConstraintViolationException || (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505');
+}
+
+/** A money amount in yuan: numeric(14,2), `min` or more (exclusive when `positive`). */
+export function requireMoney(value: string, field: string, positive: boolean): string {
+  const text = String(value).trim();
+  if (!/^\d{1,12}(\.\d{1,2})?$/.test(text)) throw badInput(`\`${field}\` must be yuan with at most 12 digits and 2 decimals, e.g. "1250000.00".`, field);
+  if (positive && Number(text) <= 0) throw badInput(`\`${field}\` must be more than 0.`, field);
+  return text;
+}
+
+/** Rejects repeated ids in a list, naming the position of the repeat. */
+export function requireDistinct(ids: readonly string[], field: string): void {
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    if (seen.has(id)) throw badInput(`${field}[${i}] repeats an id listed before.`, `${field}[${i}]`);
+    seen.add(id);
+  });
+}
+
+interface SiblingDeputy {
+  id: string;
+  status: string;
+  congress: { id: string } | null;
+}
+
+/**
+ * Checks deputies named in input against the deputies subgraph: each exists, is ACTIVE and sits in
+ * `congressId`. Batched: one `_entities` call for the whole list.
+ */
+export async function requireActiveDeputiesOf(ctx: ServiceContext, ids: readonly string[], congressId: string, field: string): Promise<void> {
+  ids.forEach((id, i) => requireId(id, `${field}[${i}]`));
+  const found = await Promise.all(ids.map((id) => ctx.siblings.entity<SiblingDeputy>('deputies', 'Deputy', { id }, 'id status congress { id }')));
+  found.forEach((deputy, i) => {
+    if (!deputy) throw badInput(`${field}[${i}] is not a known deputy.`, `${field}[${i}]`);
+    if (deputy.status !== 'ACTIVE') throw badInput(`${field}[${i}] is not an ACTIVE deputy (${deputy.status}).`, `${field}[${i}]`);
+    if (deputy.congress?.id !== congressId) throw badInput(`${field}[${i}] is a deputy of another congress than the program's.`, `${field}[${i}]`);
+  });
+}
+
+/** The deputy a DEPUTY token speaks for; everyone else (ADMIN included) may not vote or rate. */
+export function requireDeputyViewer(ctx: ServiceContext, doing: string): string {
+  const viewer = ctx.viewer;
+  if (!viewer) throw forbidden(`Only a deputy may ${doing}, from their own token.`);
+  if (viewer.role !== 'DEPUTY' || !viewer.deputy) throw forbidden(`A ${viewer.role} may not ${doing}: only a deputy on the roll may, from their own token.`);
+  return viewer.deputy;
+}
+
+/**
+ * Runs the write of a secret ballot or rating. Errors the database raises are replaced by a plain
+ * message (the driver's text can quote the statement and its parameters, i.e. the choices); only
+ * the SQLSTATE is logged.
+ */
+export async function secretWrite<T>(ctx: ServiceContext, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (isCoded(e)) throw e;
+    if (isUniqueViolation(e)) throw conflict(`Your ${what} was already recorded; each deputy on the roll sends one.`);
+    ctx.log.error({ sqlState: (e as { code?: unknown }).code ?? null, what }, 'a secret write failed');
+    throw new Error(`Your ${what} could not be recorded and nothing was counted; send it again.`);
+  }
+}
+
+/** Best effort, after a close: removes the dead row versions a ballot's counting left behind. */
+export async function vacuumCounters(ctx: ServiceContext, table: string): Promise<void> {
+  try {
+    await ctx.em.getConnection().execute(`vacuum "voting"."${table}"`);
+  } catch (e) {
+    ctx.log.warn({ sqlState: (e as { code?: unknown }).code ?? null, table }, 'vacuum after close failed');
+  }
+}
