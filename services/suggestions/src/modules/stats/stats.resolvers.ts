@@ -1,0 +1,18 @@
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { regionStats, unitRanking, unitStats } from './stats.service.ts';
+
+export const statsResolvers: Resolvers = {
+  Query: {
+    unitRanking: (_, { regionCode, year }, ctx) => unitRanking(ctx, regionCode, year),
+  },
+  Region: {
+    __resolveReference: (ref) => ({ code: ref.code }),
+    suggestionStats: (region, { year }, ctx) => regionStats(ctx, region.code, year),
+  },
+  GovernmentUnit: {
+    suggestionStats: (unit, { year }, ctx) => unitStats(ctx, unit.id, year),
+  },
+  UnitRanking: {
+    unit: (ranking) => ({ id: ranking.unitId }),
+  },
+};

@@ -1,0 +1,68 @@
+import { covers } from '@renda/auth/guards';
+import type { Viewer } from '@renda/auth/viewer';
+import { forbidden, unauthenticated } from '@renda/errors/errors';
+import type { ServiceContext } from '@renda/server-kit/context';
+import type { Suggestion } from './suggestion.entity.ts';
+import { signersOf, unitsOf } from './loaders.ts';
+
+/** Staff or admin whose region covers the item: registers, assigns, supervises, takes administrative steps. */
+export function isStaffOf(viewer: Viewer | null, item: Pick<Suggestion, 'regionCode'>): boolean {
+  return !!viewer && (viewer.role === 'STAFF' || viewer.role === 'ADMIN') && covers(viewer, item.regionCode);
+}
+
+/** Staff, analysts and admins read every item of their subtree. */
+function readsRegion(viewer: Viewer, item: Pick<Suggestion, 'regionCode'>): boolean {
+  return (viewer.role === 'STAFF' || viewer.role === 'ADMIN' || viewer.role === 'ANALYST') && covers(viewer, item.regionCode);
+}
+
+/**
+ * Who reads an item (S-8 and the access rules): everyone once it is published; the lead deputy and
+ * co-signers; the handlers of its units; staff, analysts and admins of its subtree. Batched: the
+ * signer and unit lookups of one request share one query each.
+ */
+export async function canRead(ctx: ServiceContext, item: Suggestion): Promise<boolean> {
+  if (item.published) return true;
+  const viewer = ctx.viewer;
+  if (!viewer) return false;
+  if (readsRegion(viewer, item)) return true;
+  if (viewer.role === 'DEPUTY') return (await signersOf(ctx, item.id)).some((s) => s.deputyId === viewer.deputy);
+  if (viewer.role === 'HANDLER') return (await unitsOf(ctx, item.id)).some((u) => u.unitId === viewer.unit);
+  return false;
+}
+
+/** Whether the caller sees the item's working record (steps, sheets, evaluations): every reader but the public. */
+export async function canReadRecord(ctx: ServiceContext, item: Suggestion): Promise<boolean> {
+  if (!ctx.viewer) return false;
+  return canRead(ctx, { ...item, published: false });
+}
+
+export async function requireRecordReader(ctx: ServiceContext, item: Suggestion, what: string): Promise<void> {
+  if (await canReadRecord(ctx, item)) return;
+  if (!ctx.viewer) throw unauthenticated(`The ${what} of an item are not public: sign in.`);
+  throw forbidden(`You may not read the ${what} of this item.`);
+}
+
+/** Keeps the items the caller may read, in order. */
+export async function readable(ctx: ServiceContext, items: Suggestion[]): Promise<Suggestion[]> {
+  const flags = await Promise.all(items.map((i) => canRead(ctx, i)));
+  return items.filter((_, i) => flags[i]);
+}
+
+/** A handler of the item's lead unit (主办 answers, S-4), or staff of its subtree. */
+export async function requireLeadUnitOrStaff(ctx: ServiceContext, item: Suggestion, doing: string): Promise<Viewer> {
+  const viewer = ctx.viewer;
+  if (!viewer) throw unauthenticated();
+  if (isStaffOf(viewer, item)) return viewer;
+  if (viewer.role === 'HANDLER' && item.leadUnitId && viewer.unit === item.leadUnitId) return viewer;
+  if (viewer.role === 'HANDLER') throw forbidden(`Only the lead unit's handlers (or staff) may ${doing}; your unit does not lead this item.`);
+  throw forbidden(`A ${viewer.role} may not ${doing}; this needs a handler of the lead unit or staff of region ${item.regionCode}.`);
+}
+
+/** Staff (or admin) of the item's subtree. */
+export function requireStaffOf(ctx: ServiceContext, item: Suggestion, doing: string): Viewer {
+  const viewer = ctx.viewer;
+  if (!viewer) throw unauthenticated();
+  if (isStaffOf(viewer, item)) return viewer;
+  if (viewer.role === 'STAFF' || viewer.role === 'ADMIN') throw forbidden(`Region ${item.regionCode} is outside your region ${viewer.region}: you may not ${doing} there.`);
+  throw forbidden(`A ${viewer.role} may not ${doing}; this needs staff of region ${item.regionCode}.`);
+}

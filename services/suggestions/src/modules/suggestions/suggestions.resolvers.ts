@@ -1,0 +1,90 @@
+import { today } from '@renda/server-kit/dates';
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { requireRecordReader } from './access.ts';
+import { evaluationsOf, repliesOf, sheetsOf, signersOf, stepsOf, suggestionLoader, unitsOf } from './loaders.ts';
+import {
+  deputySuggestionCount,
+  deputySuggestions,
+  getSuggestion,
+  listSuggestions,
+  publishedSuggestions,
+  referencedSuggestion,
+  sessionSuggestions,
+  unitSuggestions,
+} from './queries.service.ts';
+import {
+  answerSheet,
+  assignSuggestion,
+  evaluateSuggestion,
+  isOverdue,
+  issueSheet,
+  markKey,
+  recordStep,
+  replySuggestion,
+  serialOf,
+  startHandling,
+  submitSuggestion,
+} from './suggestions.service.ts';
+
+export const suggestionResolvers: Resolvers = {
+  Query: {
+    suggestion: (_, { id }, ctx) => getSuggestion(ctx, id),
+    suggestions: (_, { filter, first, after }, ctx) => listSuggestions(ctx, filter, first, after),
+    publishedSuggestions: (_, { regionCode, year, first, after }, ctx) => publishedSuggestions(ctx, regionCode, year, first, after),
+  },
+  Mutation: {
+    submitSuggestion: (_, { input }, ctx) => submitSuggestion(ctx, input),
+    assignSuggestion: (_, { id, input }, ctx) => assignSuggestion(ctx, id, input),
+    startHandling: (_, { id }, ctx) => startHandling(ctx, id),
+    markKey: (_, { id, supervisor }, ctx) => markKey(ctx, id, supervisor),
+    issueSheet: (_, { id, input }, ctx) => issueSheet(ctx, id, input),
+    answerSheet: (_, { sheetId }, ctx) => answerSheet(ctx, sheetId),
+    replySuggestion: (_, { id, input }, ctx) => replySuggestion(ctx, id, input),
+    recordStep: (_, { id, stage, note }, ctx) => recordStep(ctx, id, stage, note),
+    evaluateSuggestion: (_, { id, input }, ctx) => evaluateSuggestion(ctx, id, input),
+  },
+  Suggestion: {
+    __resolveReference: (ref, ctx) => referencedSuggestion(ctx, ref.id),
+    serial: (item) => serialOf(item),
+    region: (item) => ({ code: item.regionCode }),
+    session: (item) => (item.sessionId ? { id: item.sessionId } : null),
+    leadDeputy: (item) => (item.leadDeputyId ? { id: item.leadDeputyId } : null),
+    coSigners: async (item, _, ctx) => (await signersOf(ctx, item.id)).filter((s) => !s.lead).map((s) => ({ id: s.deputyId })),
+    units: (item, _, ctx) => unitsOf(ctx, item.id),
+    overdue: (item, _, ctx) => isOverdue(item, today(ctx.clock)),
+    reply: async (item, _, ctx) => (await repliesOf(ctx, item.id)).find((r) => r.round === item.round) ?? null,
+    replies: (item, _, ctx) => repliesOf(ctx, item.id),
+    evaluations: async (item, _, ctx) => {
+      await requireRecordReader(ctx, item, 'evaluations');
+      return evaluationsOf(ctx, item.id);
+    },
+    sheets: async (item, _, ctx) => {
+      await requireRecordReader(ctx, item, 'supervision sheets');
+      return sheetsOf(ctx, item.id);
+    },
+    steps: async (item, _, ctx) => {
+      await requireRecordReader(ctx, item, 'steps');
+      return stepsOf(ctx, item.id);
+    },
+  },
+  HandlingUnit: {
+    unit: (row) => ({ id: row.unitId }),
+  },
+  SupervisionSheet: {
+    unit: (sheet) => ({ id: sheet.unitId }),
+    suggestion: async (sheet, _, ctx) => (await suggestionLoader(ctx).load(sheet.suggestionId))!,
+  },
+  Deputy: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    suggestions: (deputy, { year }, ctx) => deputySuggestions(ctx, deputy.id, year),
+    suggestionCount: (deputy, { year }, ctx) => deputySuggestionCount(ctx, deputy.id, year),
+  },
+  GovernmentUnit: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    handledSuggestions: (unit, { year, stage }, ctx) => unitSuggestions(ctx, unit.id, year, stage),
+  },
+  CongressSession: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    suggestions: (session, _, ctx) => sessionSuggestions(ctx, session.id),
+  },
+};
