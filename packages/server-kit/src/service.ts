@@ -3,7 +3,10 @@ import type { EntityManager, EntitySchema, MigrationObject, MikroORM } from '@mi
 import type { DocumentNode } from 'graphql';
 import { openDatabase } from '@renda/db/orm';
 import { createTokenVerifier, type TokenConfig } from '@renda/auth/tokens';
-import type { Cache } from '@renda/cache/cache';
+import { createCache, type Cache } from '@renda/cache/cache';
+import { systemClock } from './clock.ts';
+import { devSubgraphSecret, tokenConfigOf, type CommonEnv } from './env.ts';
+import { createLogger } from './logger.ts';
 import type { Clock } from './clock.ts';
 import { close, listen } from './http.ts';
 import type { Logger } from './logger.ts';
@@ -85,4 +88,38 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
       await orm.close();
     },
   };
+}
+
+/**
+ * Runs one subgraph as its own process (production): the service's parsed env, the system clock,
+ * Redis or an in-process cache, and a clean stop on SIGINT/SIGTERM.
+ */
+export async function runStandalone(
+  def: ServiceDefinition,
+  env: CommonEnv & { PORT: number },
+  siblings: SiblingUrls = {},
+): Promise<RunningService> {
+  if (!env.DATABASE_URL) {
+    console.error('Configuration error:\n  DATABASE_URL must be set to run this subgraph alone; `pnpm start` runs the whole platform on an embedded database.');
+    process.exit(1);
+  }
+  const log = createLogger(def.name, env.LOG_LEVEL);
+  const running = await startService(
+    def,
+    {
+      databaseUrl: env.DATABASE_URL,
+      tokens: tokenConfigOf(env),
+      clock: systemClock,
+      cache: createCache(env.REDIS_URL),
+      log,
+      secret: env.SUBGRAPH_SECRET ?? devSubgraphSecret,
+      maskErrors: env.NODE_ENV === 'production',
+      siblings,
+    },
+    env.PORT,
+    env.HOST,
+  );
+  log.info({ url: running.url }, `${def.name} subgraph listening`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void running.stop().then(() => process.exit(0)));
+  return running;
 }

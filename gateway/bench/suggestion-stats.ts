@@ -1,0 +1,93 @@
+/**
+ * Handling statistics of a province with a million items, through the gateway (S-8, issue 4):
+ * a fresh database on DATABASE_URL, the four subgraphs and the gateway with the committed supergraph,
+ * `loadSyntheticProvince` (1,000,000 items, 140 units, 2,115 regions), then `Region.suggestionStats`
+ * and `unitRanking` as an analyst of the province would ask them: cold (first request after the
+ * services start) and warm (median of 5).
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @renda/gateway bench:stats [items]
+ */
+import { readFileSync } from 'node:fs';
+import { request } from 'undici';
+import { loadSyntheticProvince } from '@renda/suggestions/bench-data';
+import { deputiesService } from '@renda/deputies/server';
+import { suggestionsService } from '@renda/suggestions/server';
+import { supervisionService } from '@renda/supervision/server';
+import { votingService } from '@renda/voting/server';
+import { createTestDatabase } from '@renda/testing/database';
+import { startTestServices } from '@renda/testing/services';
+import { tokenFor } from '@renda/testing/tokens';
+import { createTokenVerifier } from '@renda/auth/tokens';
+import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
+import { close, listen } from '@renda/server-kit/http';
+import { createLogger } from '@renda/server-kit/logger';
+import { supergraphPath } from '../src/compose.ts';
+import { createGateway } from '../src/server.ts';
+
+if (!process.env.DATABASE_URL) {
+  console.error('DATABASE_URL must point at a PostgreSQL server; a fresh database is made on it and dropped afterwards.');
+  process.exit(1);
+}
+const items = Number(process.argv[2] ?? process.env.BENCH_ITEMS ?? 1_000_000);
+const year = 2025;
+const services = [deputiesService, supervisionService, suggestionsService, votingService];
+const db = await createTestDatabase();
+
+async function startGraph() {
+  const stack = await startTestServices(services, { now: '2026-06-15T02:00:00Z', database: db });
+  const gateway = await createGateway({
+    urls: Object.fromEntries(Object.entries(stack.services).map(([n, s]) => [n, s.url])),
+    secret: devSubgraphSecret,
+    verifier: createTokenVerifier({ kind: 'hs256', secret: devJwtSecret }),
+    log: createLogger('gateway', 'silent'),
+    supergraphSdl: readFileSync(supergraphPath, 'utf8'),
+  });
+  const { url } = await listen(gateway.httpServer, 0, '127.0.0.1');
+  return {
+    stack,
+    url,
+    async stop() {
+      await close(gateway.httpServer);
+      await gateway.stop();
+      await stack.stop();
+    },
+  };
+}
+
+const queries: [string, string][] = [
+  ['Region.suggestionStats 43 (province)', `{ region(code: "43") { suggestionStats(year: ${year}) { total replied onTimeRate satisfactionRate resolutionRate overdue coercionRisks } } }`],
+  ['Region.suggestionStats 4301 (city)', `{ region(code: "4301") { suggestionStats(year: ${year}) { total replied onTimeRate } } }`],
+  ['14 cities, one request', `{ regions(parentCode: "43") { code } ${Array.from({ length: 14 }, (_, i) => `c${i + 1}: region(code: "43${String(i + 1).padStart(2, '0')}") { suggestionStats(year: ${year}) { total satisfactionRate } }`).join(' ')} }`],
+  ['unitRanking 43 (140 units)', `{ unitRanking(regionCode: "43", year: ${year}) { unit { id } score stats { total onTimeRate satisfactionRate resolutionRate } } }`],
+  ['unitRanking 4301 (10 units)', `{ unitRanking(regionCode: "4301", year: ${year}) { unit { id } score } }`],
+];
+
+try {
+  let graph = await startGraph();
+  const t = performance.now();
+  await loadSyntheticProvince(graph.stack.services.suggestions!, items, year);
+  console.log(`load total ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  // Restart everything so the first request is cold for the services (PostgreSQL's own cache stays warm).
+  const token = await tokenFor({ role: 'ANALYST', region: '43', sub: 'bench' });
+  const ask = async (query: string) => {
+    const started = performance.now();
+    const res = await request(graph.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const body = (await res.body.json()) as { errors?: unknown; data?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return { ms: performance.now() - started, data: body.data };
+  };
+  console.log('province figures:', JSON.stringify((await ask(queries[0]![1])).data));
+  console.log(`\n${'through the gateway'.padEnd(40)} ${'cold'.padStart(9)} ${'warm (median of 5)'.padStart(20)}`);
+  for (const [name, query] of queries) {
+    await graph.stop();
+    graph = await startGraph();
+    const cold = await ask(query);
+    const warm: number[] = [];
+    for (let i = 0; i < 5; i++) warm.push((await ask(query)).ms);
+    warm.sort((a, b) => a - b);
+    console.log(`${name.padEnd(40)} ${`${cold.ms.toFixed(0)} ms`.padStart(9)} ${`${warm[2]!.toFixed(0)} ms`.padStart(20)}`);
+  }
+  await graph.stop();
+} finally {
+  await db.drop();
+}
