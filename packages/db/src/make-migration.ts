@@ -9,7 +9,7 @@ import { ormConfig, type OpenDatabaseOptions } from './orm.ts';
 export async function makeMigration(options: Omit<OpenDatabaseOptions, 'url'>, initial = false): Promise<string | null> {
   const pg = await startEmbeddedPostgres();
   // Applies the committed migrations from disk (list given by the caller), then diffs against the snapshot.
-  const orm = await MikroORM.init(ormConfig({ ...options, url: pg.url }));
+  const orm = await MikroORM.init(ormConfig({ ...options, url: pg.url }, true));
   try {
     await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
     const migrator = orm.getMigrator();

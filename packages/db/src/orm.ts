@@ -18,7 +18,11 @@ export interface OpenDatabaseOptions {
   debug?: boolean;
 }
 
-export function ormConfig(options: OpenDatabaseOptions): Options {
+/**
+ * `snapshot` is for making migrations only: the migrator rewrites the snapshot file after every
+ * `up()`, and a running service must not write into its source tree.
+ */
+export function ormConfig(options: OpenDatabaseOptions, snapshot = false): Options {
   return {
     clientUrl: options.url,
     schema: options.schema,
@@ -37,7 +41,7 @@ export function ormConfig(options: OpenDatabaseOptions): Options {
       transactional: true,
       silent: true,
       allOrNothing: true,
-      snapshot: true,
+      snapshot,
       snapshotName: `.snapshot-${options.schema}`,
       emit: 'ts',
       migrationsList: options.migrations,
