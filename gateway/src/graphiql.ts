@@ -29,7 +29,7 @@ const page = `<!doctype html>
   <script src="/graphiql/graphiql.js"></script>
   <script>
     const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
-    const defaultQuery = '# 人大 Graph. Get a token with \`pnpm token --role STAFF --region 43\` and put\\n# {"Authorization": "Bearer <token>"} in the Headers tab below.\\n\\n{\\n  region(code: "430181") {\\n    name\\n    currentCongress { name activeDeputyCount }\\n    children { code name }\\n  }\\n}\\n';
+    const defaultQuery = '# 人大 Graph. Get a token with \`pnpm -s dev-token --role STAFF --region 43\` and put\\n# {"Authorization": "Bearer <token>"} in the Headers tab below.\\n\\n{\\n  region(code: "430181") {\\n    name\\n    currentCongress { name activeDeputyCount }\\n    children { code name }\\n  }\\n}\\n';
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: true, shouldPersistHeaders: true }),
     );

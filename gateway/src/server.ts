@@ -61,6 +61,9 @@ export interface Gateway {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(supergraphPath, 'utf8');
   const keepAlive = createKeepAliveFetcher();
+  // Apollo Gateway otherwise reports usage metrics to Apollo's servers and probes cloud metadata
+  // endpoints at start: offices run air-gapped, and nothing about their traffic leaves them.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new ForwardingDataSource(options.urls[name] ?? url!, options.secret, options.fetcher === 'default' ? undefined : keepAlive.fetcher),

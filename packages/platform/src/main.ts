@@ -37,11 +37,11 @@ console.log(`
   Subgraphs  ${Object.entries(platform.services).map(([n, s]) => `${n} ${s.url}`).join(', ')}
 
 Get a token (${env.JWT_SECRET || env.JWKS_URL ? 'signed with JWT_SECRET' : 'signed with the development secret'}), in another terminal:
-  pnpm token --role STAFF --region 43
-  pnpm token --role DEPUTY --deputy demo:430181:1
+  pnpm -s dev-token --role STAFF --region 43
+  pnpm -s dev-token --role DEPUTY --deputy demo:430181:1
 and call the graph:
   curl -s ${platform.gatewayUrl} -H 'content-type: application/json' \\
-    -H "authorization: Bearer $(pnpm token --role STAFF --region 43)" \\
+    -H "authorization: Bearer $(pnpm -s dev-token --role STAFF --region 43)" \\
     -d '{"query":"{ region(code: \\"430181\\") { name deputyStats(year: ${new Date().getFullYear()}) { activeDeputies voterContactComplianceRate } } }"}'
 ${env.JWT_SECRET || env.JWKS_URL ? '' : `(development secret: ${devJwtSecret}; set JWT_SECRET in production)\n`}Stop with Ctrl-C.`);
 

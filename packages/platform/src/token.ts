@@ -5,7 +5,7 @@ import { demoId } from '@renda/db/ids';
 import { devJwtSecret } from '@renda/server-kit/env';
 
 /**
- * Prints a development token: `pnpm token --role STAFF --region 43`. Ids written `demo:<name>` are the
+ * Prints a development token: `pnpm -s dev-token --role STAFF --region 43`. Ids written `demo:<name>` are the
  * demo data's (e.g. `--deputy demo:430181:1`, `--unit demo:430181:transport`).
  */
 const { values } = parseArgs({
