@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -15,7 +16,7 @@ export interface EmbeddedPostgres {
  * transaction's statements together, so several connections are safe, only not parallel.
  */
 export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number; host?: string } = {}): Promise<EmbeddedPostgres> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const release = options.dataDir ? lockDataDir(options.dataDir) : () => {};
   const db = await PGlite.create(options.dataDir ?? 'memory://');
   const host = options.host ?? '127.0.0.1';
   const server = new PGLiteSocketServer({ db, host, port: options.port ?? 0, maxConnections: 64 });
@@ -26,6 +27,31 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port?: 
     async stop() {
       await server.stop();
       await db.close();
+      release();
     },
   };
+}
+
+/**
+ * PGlite has one writer: a second process on the same folder would corrupt it. A lock file with the
+ * owner's pid keeps a second `pnpm start` out (a stale lock of a dead process is taken over).
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lock = join(dataDir, '..', `${dataDir.split('/').pop()}.lock`);
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+  } catch {
+    const owner = Number(readFileSync(lock, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(owner, 0);
+      alive = owner !== process.pid;
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}; stop it first or set DATA_DIR to another folder.`);
+    writeFileSync(lock, String(process.pid));
+  }
+  return () => rmSync(lock, { force: true });
 }

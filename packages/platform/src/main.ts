@@ -23,6 +23,13 @@ const platform = await startPlatform({
   host: env.HOST,
   seed: env.SEED_DEMO === 'true',
   maskErrors: env.NODE_ENV === 'production',
+}).catch((e: NodeJS.ErrnoException & { port?: number }) => {
+  if (e.code === 'EADDRINUSE') {
+    console.error(`Port ${e.port} is already in use (is the platform running already?). Stop that process or choose other ports: GATEWAY_PORT, DEPUTIES_PORT, SUGGESTIONS_PORT, SUPERVISION_PORT, VOTING_PORT.`);
+    process.exit(1);
+  }
+  console.error(e.message);
+  process.exit(1);
 });
 
 const base = platform.gatewayUrl.replace(/\/graphql$/, '');
