@@ -50,7 +50,9 @@ function lockDataDir(dataDir: string): () => void {
     } catch {
       alive = false;
     }
-    if (alive) throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}; stop it first or set DATA_DIR to another folder.`);
+    if (alive) {
+      throw Object.assign(new Error(`The embedded database in ${dataDir} is in use by process ${owner}; stop it first or set DATA_DIR to another folder.`), { code: 'EDATADIRLOCKED' });
+    }
     writeFileSync(lock, String(process.pid));
   }
   return () => rmSync(lock, { force: true });

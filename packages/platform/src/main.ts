@@ -28,7 +28,7 @@ const platform = await startPlatform({
     console.error(`Port ${e.port} is already in use (is the platform running already?). Stop that process or choose other ports: GATEWAY_PORT, DEPUTIES_PORT, SUGGESTIONS_PORT, SUPERVISION_PORT, VOTING_PORT.`);
     process.exit(1);
   }
-  console.error(e.message);
+  console.error(e.code === 'EDATADIRLOCKED' ? e.message : e);
   process.exit(1);
 });
 
