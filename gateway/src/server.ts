@@ -74,7 +74,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     introspection: true,
     allowBatchedHttpRequests: false,
     validationRules: limitRules(options.limits ?? defaultLimits),
-    includeStacktraceInErrorResponses: !options.maskErrors,
+    // Stacks stay in the logs; clients get the message and the code.
+    includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), requestLogPlugin(options.log)],
     formatError(formatted) {
       if (options.maskErrors && formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {

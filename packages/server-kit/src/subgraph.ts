@@ -51,7 +51,8 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
   const resolvers = { ...scalarResolvers, ...options.resolvers } as GraphQLResolverMap<ServiceContext>;
   const apollo = new ApolloServer<ServiceContext>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers }]),
-    includeStacktraceInErrorResponses: !options.maskErrors,
+    // Stacks stay in the logs; clients get the message and the code.
+    includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), requestLogPlugin(options.log)],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;

@@ -481,7 +481,7 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
       voterContactComplianceRate: 0.5,
       groupActivityComplianceRate: 0.5,
       // Active assignments y0 (2 contacts), y1 (1), y2 (0); y4's mandate ended.
-      committeeContactComplianceRate: 1 / 3,
+      committeeContactComplianceRate: 0.3333,
       stations: 2,
       compliantStations: 1,
     });

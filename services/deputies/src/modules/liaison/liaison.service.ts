@@ -409,7 +409,8 @@ export async function deputyStats(ctx: ServiceContext, regionCode: string, year:
     [prefix, prefix, from, to, from, to, prefix, dutyRules.minVoterContacts, dutyRules.minGroupActivities, dutyRules.minCommitteeContacts, prefix, prefix],
   )) as { rows: Record<string, string>[] };
   const r = rows[0]!;
-  const rate = (part: string | undefined, whole: string | undefined) => (Number(whole) > 0 ? Number(part) / Number(whole) : 0);
+  // Rates to four places, as the other subgraphs give theirs.
+  const rate = (part: string | undefined, whole: string | undefined) => (Number(whole) > 0 ? Math.round((Number(part) / Number(whole)) * 10_000) / 10_000 : 0);
   return {
     regionCode,
     year,
