@@ -58,3 +58,19 @@ export function entityLoader<T extends object>(
     return pickBy(keys, rows, (r) => r[key] as unknown as string);
   });
 }
+
+/**
+ * The per-request loader of the rows that belong to a parent (`where fk in (...)`), grouped by parent
+ * in the order asked: the shape of most list fields.
+ */
+export function childrenLoader<T extends object>(
+  ctx: { loaders: Loaders; em: { find(entity: unknown, where: unknown, options?: unknown): Promise<unknown[]> } },
+  entity: { meta: { className: string } },
+  foreignKey: keyof T & string,
+  orderBy: Partial<Record<keyof T & string, 'asc' | 'desc'>>,
+): DataLoader<string, T[]> {
+  return ctx.loaders.get<string, T[]>(`${entity.meta.className}.by.${foreignKey}`, async (ids) => {
+    const rows = (await ctx.em.find(entity, { [foreignKey]: { $in: [...ids] } }, { orderBy })) as T[];
+    return groupBy(ids, rows, (r) => r[foreignKey] as unknown as string);
+  });
+}

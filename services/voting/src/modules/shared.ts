@@ -82,3 +82,22 @@ export async function vacuumCounters(ctx: ServiceContext, table: string): Promis
     ctx.log.warn({ sqlState: (e as { code?: unknown }).code ?? null, table }, 'vacuum after close failed');
   }
 }
+
+/**
+ * Whether a deputy took part in a ballot or a rating round: participation rows only, which say
+ * nothing about the choice. Batched per request over (parent, deputy) pairs.
+ */
+export function participated(ctx: ServiceContext, table: 'ballot_participation' | 'evaluation_participation', parentColumn: 'ballot_id' | 'round_id', parentId: string, deputyId: string): Promise<boolean> {
+  return ctx.loaders
+    .get<string, boolean>(`participation.${table}`, async (keys) => {
+      const pairs = keys.map((k) => k.split('|') as [string, string]).filter(([p, d]) => isId(p) && isId(d));
+      if (!pairs.length) return keys.map(() => false);
+      const rows: { parent: string; deputy_id: string }[] = await ctx.em.execute(
+        `select "${parentColumn}" as parent, deputy_id from "voting"."${table}" where ("${parentColumn}", deputy_id) in (${pairs.map(() => '(?::uuid, ?::uuid)').join(', ')})`,
+        pairs.flat(),
+      );
+      const found = new Set(rows.map((r) => `${r.parent}|${r.deputy_id}`));
+      return keys.map((k) => found.has(k));
+    })
+    .load(`${parentId}|${deputyId}`);
+}

@@ -2,7 +2,7 @@ import { badInput, conflict, notFound } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { newId, isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
-import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { childrenLoader, entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { today } from '@renda/server-kit/dates';
 import { parentRegionCode, regionLevelOf, requirePositiveInt, requireRegionCode, requireText } from '@renda/server-kit/validate';
 import { CongressSchema, CongressSessionSchema, RegionSchema, type Congress, type CongressSession, type Region, type RegionLevel } from './region.entity.ts';
@@ -119,12 +119,7 @@ export async function createSession(ctx: ServiceContext, input: { congressId: st
 }
 
 export function sessionsOf(ctx: ServiceContext, congressId: string): Promise<CongressSession[]> {
-  return ctx.loaders
-    .get<string, CongressSession[]>('Congress.sessions', async (ids) => {
-      const rows = await ctx.em.find(CongressSessionSchema, { congressId: { $in: [...ids] } }, { orderBy: { number: 'asc' } });
-      return groupBy(ids, rows, (r) => r.congressId);
-    })
-    .load(congressId);
+  return childrenLoader<CongressSession>(ctx, CongressSessionSchema, 'congressId', { number: 'asc' }).load(congressId);
 }
 
 /** The congress of `regionCode` whose term covers `on` (default: today in Asia/Shanghai). */

@@ -2,14 +2,14 @@ import { covers, requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
-import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { childrenLoader, entityLoader } from '@renda/server-kit/loaders';
 import { requireYear } from '@renda/server-kit/validate';
 import { ProgramSchema } from '../programs/program.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { moveStage, requireStage } from '../programs/stages.ts';
 import type { Project } from '../projects/project.entity.ts';
 import { candidatesOf, electedStatuses } from '../projects/projects.service.ts';
-import { isUniqueViolation, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, secretWrite, vacuumCounters } from '../shared.ts';
+import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, secretWrite, vacuumCounters } from '../shared.ts';
 import { BallotRollSchema, BallotSchema, BallotTallySchema, type Ballot, type BallotTally } from './ballot.entity.ts';
 import { elect } from './tally.ts';
 
@@ -25,38 +25,17 @@ export async function findBallot(ctx: ServiceContext, id: string, field = 'ballo
 }
 
 export function ballotsOf(ctx: ServiceContext, programId: string): Promise<Ballot[]> {
-  return ctx.loaders
-    .get<string, Ballot[]>('Program.ballots', async (ids) => {
-      const rows = await ctx.em.find(BallotSchema, { programId: { $in: [...ids] } }, { orderBy: { openedAt: 'asc', id: 'asc' } });
-      return groupBy(ids, rows, (r) => r.programId);
-    })
-    .load(programId);
+  return childrenLoader<Ballot>(ctx, BallotSchema, 'programId', { openedAt: 'asc', id: 'asc' }).load(programId);
 }
 
 /** The counter rows of a ballot, in ballot-paper order (one per candidate). */
 export function talliesOf(ctx: ServiceContext, ballotId: string): Promise<BallotTally[]> {
-  return ctx.loaders
-    .get<string, BallotTally[]>('Ballot.tallies', async (ids) => {
-      const rows = await ctx.em.find(BallotTallySchema, { ballotId: { $in: [...ids] } }, { orderBy: { position: 'asc' } });
-      return groupBy(ids, rows, (r) => r.ballotId);
-    })
-    .load(ballotId);
+  return childrenLoader<BallotTally>(ctx, BallotTallySchema, 'ballotId', { position: 'asc' }).load(ballotId);
 }
 
 /** Whether a deputy has voted on a ballot (participation only: it says nothing about the choice). */
 export function hasVoted(ctx: ServiceContext, ballotId: string, deputyId: string): Promise<boolean> {
-  return ctx.loaders
-    .get<string, boolean>('Ballot.hasVoted', async (keys) => {
-      const pairs = keys.map((k) => k.split('|') as [string, string]).filter(([b, d]) => isId(b) && isId(d));
-      if (!pairs.length) return keys.map(() => false);
-      const rows: { ballot_id: string; deputy_id: string }[] = await ctx.em.execute(
-        `select ballot_id, deputy_id from "voting"."ballot_participation" where (ballot_id, deputy_id) in (${pairs.map(() => '(?::uuid, ?::uuid)').join(', ')})`,
-        pairs.flat(),
-      );
-      const found = new Set(rows.map((r) => `${r.ballot_id}|${r.deputy_id}`));
-      return keys.map((k) => found.has(k));
-    })
-    .load(`${ballotId}|${deputyId}`);
+  return participated(ctx, 'ballot_participation', 'ballot_id', ballotId, deputyId);
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

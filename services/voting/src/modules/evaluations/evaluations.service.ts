@@ -2,12 +2,12 @@ import { requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
-import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { childrenLoader, entityLoader } from '@renda/server-kit/loaders';
 import { ProgramSchema } from '../programs/program.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { moveStage, requireStage } from '../programs/stages.ts';
 import { electedOf } from '../projects/projects.service.ts';
-import { isUniqueViolation, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, secretWrite, vacuumCounters } from '../shared.ts';
+import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, secretWrite, vacuumCounters } from '../shared.ts';
 import { EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema, type EvaluationRound, type EvaluationTally } from './evaluation.entity.ts';
 
 export type Satisfaction = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
@@ -22,36 +22,15 @@ export async function findRound(ctx: ServiceContext, id: string, field = 'roundI
 }
 
 export function roundsOf(ctx: ServiceContext, programId: string): Promise<EvaluationRound[]> {
-  return ctx.loaders
-    .get<string, EvaluationRound[]>('Program.evaluations', async (ids) => {
-      const rows = await ctx.em.find(EvaluationRoundSchema, { programId: { $in: [...ids] } }, { orderBy: { openedAt: 'asc', id: 'asc' } });
-      return groupBy(ids, rows, (r) => r.programId);
-    })
-    .load(programId);
+  return childrenLoader<EvaluationRound>(ctx, EvaluationRoundSchema, 'programId', { openedAt: 'asc', id: 'asc' }).load(programId);
 }
 
 export function roundTalliesOf(ctx: ServiceContext, roundId: string): Promise<EvaluationTally[]> {
-  return ctx.loaders
-    .get<string, EvaluationTally[]>('EvaluationRound.tallies', async (ids) => {
-      const rows = await ctx.em.find(EvaluationTallySchema, { roundId: { $in: [...ids] } }, { orderBy: { projectId: 'asc' } });
-      return groupBy(ids, rows, (r) => r.roundId);
-    })
-    .load(roundId);
+  return childrenLoader<EvaluationTally>(ctx, EvaluationTallySchema, 'roundId', { projectId: 'asc' }).load(roundId);
 }
 
 export function hasResponded(ctx: ServiceContext, roundId: string, deputyId: string): Promise<boolean> {
-  return ctx.loaders
-    .get<string, boolean>('EvaluationRound.hasResponded', async (keys) => {
-      const pairs = keys.map((k) => k.split('|') as [string, string]).filter(([r, d]) => isId(r) && isId(d));
-      if (!pairs.length) return keys.map(() => false);
-      const rows: { round_id: string; deputy_id: string }[] = await ctx.em.execute(
-        `select round_id, deputy_id from "voting"."evaluation_participation" where (round_id, deputy_id) in (${pairs.map(() => '(?::uuid, ?::uuid)').join(', ')})`,
-        pairs.flat(),
-      );
-      const found = new Set(rows.map((r) => `${r.round_id}|${r.deputy_id}`));
-      return keys.map((k) => found.has(k));
-    })
-    .load(`${roundId}|${deputyId}`);
+  return participated(ctx, 'evaluation_participation', 'round_id', roundId, deputyId);
 }
 
 /** V-1, V-4: staff open the 满意度测评 of an IMPLEMENTING program for a roll; the program moves to EVALUATING. */
