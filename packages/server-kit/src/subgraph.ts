@@ -62,6 +62,10 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
       if (original instanceof TypeError && /Date|Decimal|DateTime/.test(original.message)) {
         return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
       }
+      // A representation of a type this subgraph does not know is the caller's mistake.
+      if (/_entities resolver tried to load an entity for type .*no object (or interface )?type of that name/.test(formatted.message)) {
+        return { ...formatted, extensions: { code: 'BAD_USER_INPUT', field: 'representations' } };
+      }
       options.log.error({ err: error, path: formatted.path }, 'unexpected error');
       if (options.maskErrors) return { message: 'Internal server error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
       return formatted;

@@ -292,6 +292,11 @@ describe('contacts: the fields each kind needs', () => {
     await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '2026-06-16' }) }, admin, 'input.occurredOn');
     await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '2027-01-01' }) }, admin, 'input.occurredOn');
     await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '2026-02-30' }) }, admin);
+    // A station of another region, and a date before the congress's term (or in year 1), are refused.
+    const cityStation = await createStation(sg, admin, '4401', '广州市人大代表联络站');
+    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ kind: 'VOTER', deputyId: target, participants: 3, stationId: cityStation }) }, admin, 'input.stationId');
+    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '2023-12-31' }) }, admin, 'input.occurredOn');
+    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '0001-01-01' }) }, admin, 'input.occurredOn');
     expect(await countRows(stack, ContactRecordSchema)).toBe(before);
     expect(await contactCount(target)).toBe(0);
   });

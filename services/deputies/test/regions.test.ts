@@ -226,4 +226,8 @@ describe('_entities (used by the other subgraphs)', () => {
       null,
     ]);
   });
+
+  it('a representation of a type no subgraph owns is BAD_USER_INPUT, not an internal error', async () => {
+    await fails(sg, 'BAD_USER_INPUT', '{ _entities(representations: [{__typename: "Nope", id: "x"}]) { __typename } }');
+  });
 });

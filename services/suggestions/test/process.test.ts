@@ -213,6 +213,8 @@ describe('who may take which step', () => {
     await fails(sg(stack), 'FORBIDDEN', ASSIGN, { id, i }, await tokens.analyst('43'));
     await fails(sg(stack), 'UNAUTHENTICATED', ASSIGN, { id, i });
     await fails(sg(stack), 'NOT_FOUND', ASSIGN, { id: '0190a6a0-0000-7000-8000-000000000000', i }, await tokens.staff('430181'));
+    const crowd = [units()[0]!, ...Array.from({ length: 20 }, (_, n) => ({ unitId: `0190a6a0-0000-7000-8000-${String(n).padStart(12, '0')}`, role: 'CO_HANDLER' }))];
+    await fails(sg(stack), 'BAD_USER_INPUT', ASSIGN, { id, i: { ...i, units: crowd } }, await tokens.staff('430181'), 'input.units');
     expect((await read(id)).stage).toBe('RECEIVED');
   });
 
@@ -224,5 +226,35 @@ describe('who may take which step', () => {
     await ok(sg(stack), START, { id }, await tokens.handler('430181', world.units.transport));
     await fails(sg(stack), 'FORBIDDEN', REPLY, { id, i: { category: 'SOLVED', content: 'x', reviewedBy: 'y' } }, await tokens.handler('430181', world.units.education));
     await fails(sg(stack), 'FORBIDDEN', STEP, { id, s: 'SUPERVISED' }, await tokens.handler('430181', world.units.transport));
+  });
+});
+
+describe('review: bad input writes nothing', () => {
+  it('S-5: a sheet due far in the future (beyond a year) is BAD_USER_INPUT on input.dueOn and issues nothing', async () => {
+    const id = await fileSuggestion(stack, world);
+    const staff = await tokens.staff('430181');
+    await ok(sg(stack), 'mutation($id: ID!) { markKey(id: $id, supervisor: "陈红") { isKey } }', { id }, staff);
+    await driveTo(stack, world, id, 'ASSIGNED');
+    for (const dueOn of ['9999-12-31', '2027-06-16']) {
+      await fails(sg(stack), 'BAD_USER_INPUT', ISSUE, { id, i: { kind: 'ASSIGNMENT', unitId: world.units.transport, dueOn, content: '交办' } }, staff, 'input.dueOn');
+    }
+    await fails(sg(stack), 'BAD_USER_INPUT', ISSUE, { id, i: { kind: 'ASSIGNMENT', unitId: world.units.transport, dueOn: '0001-01-01', content: '交办' } }, staff);
+    const sheets = await ok(sg(stack), 'query($id: ID!) { suggestion(id: $id) { sheets { id } } }', { id }, staff);
+    expect(sheets.suggestion.sheets).toEqual([]);
+    await ok(sg(stack), ISSUE, { id, i: { kind: 'ASSIGNMENT', unitId: world.units.transport, dueOn: '2027-06-15', content: '交办' } }, staff);
+  });
+
+  it('access: an over-long search text is BAD_USER_INPUT on filter.text', async () => {
+    const staff = await tokens.staff('430181');
+    await fails(sg(stack), 'BAD_USER_INPUT', 'query($t: String) { suggestions(filter: { text: $t }) { totalCount } }', { t: '路'.repeat(100_000) }, staff, 'filter.text');
+    await ok(sg(stack), 'query($t: String) { suggestions(filter: { text: $t }) { totalCount } }', { t: '公路' }, staff);
+  });
+
+  it('D-7: Deputy.suggestions and GovernmentUnit.handledSuggestions refuse an absurd year (BAD_USER_INPUT, not an empty list)', async () => {
+    const admin = await tokens.admin();
+    const q = 'query($r: [_Any!]!, $y: Int) { _entities(representations: $r) { ... on Deputy { suggestions(year: $y) { id } } ... on GovernmentUnit { handledSuggestions(year: $y) { id } } } }';
+    await fails(sg(stack), 'BAD_USER_INPUT', q, { r: [{ __typename: 'Deputy', id: world.county.deputies[0] }], y: -5 }, admin, 'year');
+    await fails(sg(stack), 'BAD_USER_INPUT', q, { r: [{ __typename: 'GovernmentUnit', id: world.units.transport }], y: 99999 }, admin, 'year');
+    await ok(sg(stack), q, { r: [{ __typename: 'Deputy', id: world.county.deputies[0] }, { __typename: 'GovernmentUnit', id: world.units.transport }], y: 2026 }, admin);
   });
 });

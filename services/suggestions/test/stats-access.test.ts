@@ -121,6 +121,24 @@ describe('reading (access)', () => {
     expect(entities._entities).toEqual([{ id: ids.a }, null]);
   });
 
+  it('access: a malformed _entities representation (key missing or not a string) is BAD_USER_INPUT, never an internal error', async () => {
+    const E = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Suggestion { id } ... on Deputy { suggestionCount(year: 2026) } ... on GovernmentUnit { handledSuggestions { id } } ... on CongressSession { suggestions { id } } ... on Region { suggestionStats(year: 2026) { total } } } }';
+    const admin = await tokens.admin();
+    for (const r of [
+      { __typename: 'Suggestion' },
+      { __typename: 'Suggestion', id: 5 },
+      { __typename: 'Deputy' },
+      { __typename: 'GovernmentUnit', id: { id: 1 } },
+      { __typename: 'CongressSession' },
+      { __typename: 'Region' },
+      { __typename: 'Region', code: 43 },
+    ]) {
+      await fails(sg(stack), 'BAD_USER_INPUT', E, { r: [r] }, admin, 'representations');
+    }
+    const fine = await ok(sg(stack), E, { r: [{ __typename: 'Suggestion', id: 'not-an-id' }, { __typename: 'Suggestion', id: ids.a }] });
+    expect(fine._entities).toEqual([null, { id: ids.a }]);
+  });
+
   it('access: a deputy reads items they lead or co-signed, not others', async () => {
     const cosigner = await tokens.deputy('430181', world.county.deputies[1]!);
     expect((await ok(sg(stack), READ, { id: ids.a }, cosigner)).suggestion.id).toBe(ids.a);

@@ -103,6 +103,14 @@ describe('bad input changes nothing', () => {
     expect(await count()).toBe(before);
   });
 
+  it('S-1: an absurdly long co-signer list is BAD_USER_INPUT on input.coSignerIds and writes nothing', async () => {
+    const lead = world.county.deputies[0]!;
+    const many = Array.from({ length: 3001 }, (_, i) => `0190a6a0-0000-7000-8000-${String(i).padStart(12, '0')}`);
+    const before = await ok(sg(stack), '{ suggestions { totalCount } }', {}, await tokens.admin());
+    await fails(sg(stack), 'BAD_USER_INPUT', SUBMIT, { i: { kind: 'MOTION', regionCode: '430181', title: 't', content: 'c', leadDeputyId: lead, coSignerIds: many } }, await tokens.deputy('430181', lead), 'input.coSignerIds');
+    expect(await ok(sg(stack), '{ suggestions { totalCount } }', {}, await tokens.admin())).toEqual(before);
+  });
+
   it('S-1: a deputy no longer in office, a deputy of another congress, or a duplicate co-signer is refused', async () => {
     const staff = await tokens.staff('430181');
     const before = await count();

@@ -135,6 +135,19 @@ describe('G-6 appointment motions: exam, vote, oath', () => {
     expect((await ok(sg, MOTION, { id: m.id }, t.staff)).motion).toMatchObject({ status: 'EXAM_PASSED', votesFor: null, membersTotal: null, official: null });
   });
 
+  it('G-6: absurd tallies (more members than any committee, Int max) and absurd dates are BAD_USER_INPUT and change nothing', async () => {
+    const m = await motionIn('EXAM_PASSED');
+    const max = 2147483647;
+    await fails(sg, 'BAD_USER_INPUT', VOTE, { id: m.id, input: { votesFor: max, votesAgainst: 0, abstentions: 0, membersTotal: max } }, t.staff, 'input.votesFor');
+    await fails(sg, 'BAD_USER_INPUT', VOTE, { id: m.id, input: { votesFor: 30, votesAgainst: 0, abstentions: 0, membersTotal: 1_000_000 } }, t.staff, 'input.membersTotal');
+    await fails(sg, 'BAD_USER_INPUT', VOTE, { id: m.id, input: { votesFor: 30, votesAgainst: 0, abstentions: 0, membersTotal: 35, votedOn: '0001-01-01' } }, t.staff, 'input.votedOn');
+    await fails(sg, 'BAD_USER_INPUT', SUBMIT, { input: { kind: 'APPOINT', nomineeName: '甲', position: '局长', unitId: u.transport, submittedBy: '浏阳市人民政府', submittedOn: '0050-06-01' } }, t.staff, 'input.submittedOn');
+    expect((await ok(sg, MOTION, { id: m.id }, t.staff)).motion).toMatchObject({ status: 'EXAM_PASSED', votesFor: null, membersTotal: null, official: null });
+    const REVIEW = 'mutation($id: ID!, $tally: SatisfactionTallyInput!) { recordPerformanceReview(officialId: $id, year: 2026, reportSummary: "述职", tally: $tally) { id } }';
+    const approved = await motionIn('APPROVED');
+    await fails(sg, 'BAD_USER_INPUT', REVIEW, { id: approved.official.id, tally: { satisfied: max, basicallySatisfied: max, dissatisfied: 0 } }, t.staff, 'tally.satisfied');
+  });
+
   it('G-6: every transition the table refuses is CONFLICT', async () => {
     const refusedExam = ['EXAM_PASSED', 'EXAM_FAILED', 'APPROVED', 'REJECTED', 'SWORN_IN'];
     const refusedVote = ['SUBMITTED', 'EXAM_FAILED', 'APPROVED', 'REJECTED', 'SWORN_IN'];
@@ -159,6 +172,12 @@ describe('G-6 appointment motions: exam, vote, oath', () => {
     await fails(sg, 'CONFLICT', OATH, { id: r.id, on: '2026-06-12' }, t.staff);
     await fails(sg, 'CONFLICT', VOTE, { id: r.id, input: { votesFor: 30, votesAgainst: 0, abstentions: 0, membersTotal: 35 } }, t.staff);
     await fails(sg, 'BAD_USER_INPUT', SUBMIT, { input: { kind: 'REMOVE', nomineeName: 'x', position: 'x', unitId: u.transport, submittedBy: 'x', submittedOn: '2026-06-01', officialId } }, t.staff, 'input.officialId');
+    // As in GovernmentUnit.officials, the public does not see a removed official, by id or through _entities; readers of the region do.
+    const OFFICIAL = 'query($id: ID!) { official(id: $id) { id status } }';
+    expect((await ok(sg, OFFICIAL, { id: officialId })).official).toBeNull();
+    const ENT = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Official { id status } } }';
+    expect((await ok(sg, ENT, { r: [{ __typename: 'Official', id: officialId }] }))._entities).toEqual([null]);
+    expect((await ok(sg, OFFICIAL, { id: officialId }, t.analyst)).official).toEqual({ id: officialId, status: 'REMOVED' });
   });
 
   it('G-6: a rejected REMOVE motion leaves the official in office', async () => {
@@ -188,6 +207,7 @@ describe('G-6 appointment motions: exam, vote, oath', () => {
     await fails(sg, 'FORBIDDEN', REVIEW, { id: m.official.id, year: 2026, tally }, t.analyst);
     await fails(sg, 'BAD_USER_INPUT', REVIEW, { id: m.official.id, year: 2026, tally: { ...tally, dissatisfied: -1 } }, t.staff, 'tally.dissatisfied');
     await fails(sg, 'BAD_USER_INPUT', REVIEW, { id: m.official.id, year: 2025, tally }, t.staff, 'year');
+    await fails(sg, 'BAD_USER_INPUT', REVIEW, { id: m.official.id, year: 2027, tally }, t.staff, 'year');
     const data = await ok(sg, REVIEW, { id: m.official.id, year: 2026, tally }, t.staff);
     expect(data.recordPerformanceReview.reviews).toEqual([{ year: 2026, reportSummary: '2026年述职', tally: { ...tally, rate: 0.75 } }]);
     await fails(sg, 'CONFLICT', REVIEW, { id: m.official.id, year: 2026, tally }, t.staff);
@@ -231,6 +251,8 @@ describe('G-5 meeting attendance (列席)', () => {
     await fails(sg, 'BAD_USER_INPUT', RECORD, { input: { meetingOn: '2026-06-13', officialId, status: 'EXCUSED' } }, t.staff, 'input.leaveReason');
     await fails(sg, 'BAD_USER_INPUT', RECORD, { input: { meetingOn: '2026-06-13', officialId, status: 'EXCUSED', leaveReason: '  ' } }, t.staff, 'input.leaveReason');
     await fails(sg, 'BAD_USER_INPUT', RECORD, { input: { meetingOn: '2026-06-13', officialId, status: 'PRESENT', leaveReason: '出差' } }, t.staff, 'input.leaveReason');
+    await fails(sg, 'BAD_USER_INPUT', RECORD, { input: { meetingOn: '2026-06-01', officialId, status: 'PRESENT' } }, t.staff, 'input.meetingOn');
+    await fails(sg, 'BAD_USER_INPUT', RECORD, { input: { meetingOn: '0001-06-01', officialId, status: 'PRESENT' } }, t.staff, 'input.meetingOn');
     expect((await ok(sg, LIST, {}, t.staff)).attendance.filter((a: any) => a.official.id === officialId)).toEqual([]);
     const excused = await ok(sg, RECORD, { input: { meetingOn: '2026-06-13', officialId, status: 'EXCUSED', leaveReason: '参加省里会议' } }, t.staff);
     expect(excused.recordMeetingAttendance).toMatchObject({ status: 'EXCUSED', leaveReason: '参加省里会议', official: { id: officialId } });

@@ -59,6 +59,9 @@ describe('G-2 filing within 30 days of publication', () => {
     await fails(sg, 'BAD_USER_INPUT', FILE, { input: { ...input, publishedOn: '2026-07-01', filedOn: '2026-07-02' } }, t.staff, 'input.filedOn');
     await fails(sg, 'BAD_USER_INPUT', FILE, { input: { ...input, filedOn: '2026-05-20', issuerId: 'x' } }, t.staff, 'input.issuerId');
     await fails(sg, 'BAD_USER_INPUT', FILE, { input: { ...input, filedOn: '2026-05-20', documentNumber: ' ' } }, t.staff, 'input.documentNumber');
+    // A year before 100 would be read by Date.UTC as 19xx and give a wrong due date; absurd years are refused.
+    await fails(sg, 'BAD_USER_INPUT', FILE, { input: { ...input, publishedOn: '0050-01-01', filedOn: '2026-05-20' } }, t.staff, 'input.publishedOn');
+    await fails(sg, 'BAD_USER_INPUT', FILE, { input: { ...input, publishedOn: '1900-01-01', filedOn: '2026-05-20' } }, t.staff, 'input.publishedOn');
     const all = (await ok(sg, LIST, { code: '430181' })).filedDocuments;
     expect(all.find((d: any) => d.documentNumber === '浏政发〔2026〕900号')).toBeUndefined();
   });

@@ -64,6 +64,13 @@ describe('G-3 deliberation opinions as a checklist (清单制)', () => {
     expect(tallied.recordReportTally.tally).toEqual({ satisfied: 20, basicallySatisfied: 8, dissatisfied: 4, rate: 0.875 });
     await fails(sg, 'CONFLICT', TALLY, { id, tally: { satisfied: 1, basicallySatisfied: 0, dissatisfied: 0 } }, t.staff);
     await fails(sg, 'BAD_USER_INPUT', TALLY, { id, tally: { satisfied: 0, basicallySatisfied: 0, dissatisfied: 0 } }, t.staff, 'tally');
+    // Int-max counts would overflow the statistics' integer sums (a SQL error); they are refused on input.
+    const other = await hear();
+    await fails(sg, 'BAD_USER_INPUT', TALLY, { id: other, tally: { satisfied: 2147483647, basicallySatisfied: 2147483647, dissatisfied: 0 } }, t.staff, 'tally.satisfied');
+    await fails(sg, 'BAD_USER_INPUT', TALLY, { id: other, tally: { satisfied: 1, basicallySatisfied: 0, dissatisfied: -1 } }, t.staff, 'tally.dissatisfied');
+    expect((await ok(sg, REPORT, { id: other }, t.staff)).report.tally).toBeNull();
+    const stats = await ok(sg, 'query { _entities(representations: [{ __typename: "Region", code: "430181" }]) { ... on Region { supervisionStats(year: 2026) { reportSatisfactionRate } } } }', {}, t.analyst);
+    expect(stats._entities[0].supervisionStats.reportSatisfactionRate).toBeGreaterThan(0);
     const list = await items(id, [{ unitId: u.transport, dueOn: '2026-09-30' }, { unitId: u.housing, dueOn: '2026-10-31' }]);
     expect(list).toHaveLength(2);
     expect(list[0]).toMatchObject({ unit: { id: u.transport }, dueOn: '2026-09-30', status: 'OPEN', overdue: false });
@@ -75,6 +82,8 @@ describe('G-3 deliberation opinions as a checklist (清单制)', () => {
     await fails(sg, 'BAD_USER_INPUT', ADD, { id, items: [{ content: 'a', unitId: u.transport, dueOn: '2026-04-27' }] }, t.staff, 'items[0].dueOn');
     await fails(sg, 'BAD_USER_INPUT', ADD, { id, items: [{ content: ' ', unitId: u.transport, dueOn: '2026-09-30' }] }, t.staff, 'items[0].content');
     await fails(sg, 'BAD_USER_INPUT', ADD, { id, items: [] }, t.staff, 'items');
+    await fails(sg, 'BAD_USER_INPUT', ADD, { id, items: [{ content: 'a', unitId: u.transport, dueOn: '9999-12-31' }] }, t.staff, 'items[0].dueOn');
+    await fails(sg, 'BAD_USER_INPUT', ADD, { id, items: [{ content: 'a'.repeat(5000), unitId: u.transport, dueOn: '2026-09-30' }] }, t.staff, 'items[0].content');
     await fails(sg, 'FORBIDDEN', ADD, { id, items: [{ content: 'a', unitId: u.otherCounty, dueOn: '2026-09-30' }] }, t.staff);
     expect((await ok(sg, REPORT, { id }, t.staff)).report.opinions).toEqual([]);
   });
@@ -145,6 +154,14 @@ describe('G-3 deliberation opinions as a checklist (清单制)', () => {
     expect((await ok(sg, REPORT, { id })).report).toBeNull();
     expect((await ok(sg, REPORT, { id }, await handlerToken(u.housing))).report).toBeNull();
     expect((await ok(sg, REPORT, { id }, transportHandler)).report.unit.id).toBe(u.transport);
+    // Through a report of their own unit a handler sees their unit's items only, not other units'.
+    await items(id, [{ unitId: u.housing, dueOn: '2026-09-30', content: '住建局的意见' }]);
+    const viaReport = (await ok(sg, REPORT, { id }, transportHandler)).report.opinions;
+    expect(viaReport.length).toBeGreaterThan(0);
+    expect(viaReport.every((o: any) => o.unit.id === u.transport)).toBe(true);
+    expect((await ok(sg, REPORT, { id }, t.analyst)).report.opinions.map((o: any) => o.unit.id)).toContain(u.housing);
+    const viaEntities = await ok(sg, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Report { opinions { unit { id } } } } }', { r: [{ __typename: 'Report', id }] }, transportHandler);
+    expect(viaEntities._entities[0].opinions.every((o: any) => o.unit.id === u.transport)).toBe(true);
     const mine = (await ok(sg, 'query { reports(regionCode: "430181", year: 2026) { unit { id } } }', {}, transportHandler)).reports;
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((r: any) => r.unit.id === u.transport)).toBe(true);
@@ -232,6 +249,9 @@ describe('G-4 inquiries (质询案)', () => {
     const before = (await ok(sg, 'query { inquiries(regionCode: "430181") { id } }', {}, t.analyst)).inquiries.length;
     await fails(sg, 'BAD_USER_INPUT', FILE, { input: input(4) }, t.staff, 'input.signers');
     await fails(sg, 'BAD_USER_INPUT', FILE, { input: { ...input(5), answerDueOn: '2026-05-01' } }, t.staff, 'input.answerDueOn');
+    await fails(sg, 'BAD_USER_INPUT', FILE, { input: input(2147483647) }, t.staff, 'input.signers');
+    await fails(sg, 'BAD_USER_INPUT', FILE, { input: { ...input(5), answerDueOn: '9999-12-31' } }, t.staff, 'input.answerDueOn');
+    await fails(sg, 'BAD_USER_INPUT', FILE, { input: { ...input(5), subject: '   ' } }, t.staff, 'input.subject');
     expect((await ok(sg, 'query { inquiries(regionCode: "430181") { id } }', {}, t.analyst)).inquiries).toHaveLength(before);
     expect(await fileOne()).toMatchObject({ status: 'FILED', signers: 5, unit: { id: u.housing } });
   });

@@ -137,7 +137,7 @@ describe('V-3 tally and election', () => {
     expect(await code(other.deputyIds[0]!, [[a!, 'FOR']], await tokens.deputy(other.code, other.deputyIds[0]!))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await code('', [[a!, 'FOR']], await tokens.admin())).toMatchObject({ code: 'FORBIDDEN' });
     expect(await code('', [[a!, 'FOR']], staff)).toMatchObject({ code: 'FORBIDDEN' });
-    expect((await sg.execute(CAST, { b: ballotId, c: [] })).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect((await sg.execute(CAST, { b: ballotId, c: [] })).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     expect((await sg.execute(CAST, { b: '0196f000-0000-7000-8000-000000000000', c: [] }, await tokens.deputy(town.code, roll[0]!))).errors![0]!.extensions!.code).toBe('NOT_FOUND');
     let read = await ok(sg, READ_BALLOT, { id: ballotId });
     expect(read.ballot.ballotsCast).toBe(0);

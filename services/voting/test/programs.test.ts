@@ -131,6 +131,14 @@ describe('V-2 seats and candidates (差额)', () => {
     const { program: p } = await ok(sg, READ, { id: program.id });
     await fails(sg, 'BAD_USER_INPUT', `mutation($p: ID!, $r: [ID!]!, $c: [ID!]) { openBallot(programId: $p, rollDeputyIds: $r, candidateIds: $c) { id } }`, { p: program.id, r: town.deputyIds, c: [p.candidates[0].id, p.candidates[1].id] }, staff, 'candidateIds');
   });
+  it('V-2: one proposal becomes one candidate: a repeated proposalId is BAD_USER_INPUT naming the repeating candidate, nothing set', async () => {
+    const { createProgram: program } = await ok(sg, CREATE, { i: programInput({ seats: 1 }) }, staff);
+    const p1 = (await ok(sg, PROPOSE, { p: program.id, i: { title: '安全饮水', description: 'x', proposer: 'a' } })).proposeProject.id;
+    await ok(sg, CLOSE_SOLICITATION, { p: program.id }, staff);
+    const c = (title: string, extra: Record<string, unknown> = {}) => ({ title, description: 'd', budget: '100.00', leadUnitId: town.unitId, ...extra });
+    await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A', { proposalId: p1 }), c('B'), c('C', { proposalId: p1 })] }, staff, 'candidates[2].proposalId');
+    expect((await ok(sg, READ, { id: program.id })).program.candidates).toEqual([]);
+  });
 });
 
 describe('access to programs', () => {

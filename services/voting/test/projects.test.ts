@@ -42,6 +42,9 @@ describe('V-4 projects', () => {
   it('V-4: progress reports: completion 0-100 never goes down, dates not in the future nor before the last, spent ≥ 0; 100 completes; bad reports change nothing', async () => {
     const { candidateIds: [a, , c] } = await electedProgram(town, staff);
     const input = (o: Record<string, unknown> = {}) => ({ reportedOn: '2026-05-01', percentComplete: 30, spent: '30000.50', note: '开工', ...o });
+    // A first report dated far in the past (before the program's year) is refused and writes nothing.
+    await fails(sg, 'BAD_USER_INPUT', REPORT, { p: a, i: input({ reportedOn: '1990-01-01' }) }, staff, 'input.reportedOn');
+    await fails(sg, 'BAD_USER_INPUT', REPORT, { p: a, i: input({ reportedOn: '2025-12-31' }) }, staff, 'input.reportedOn');
     const first = await ok(sg, REPORT, { p: a, i: input() }, staff);
     expect(first.reportProgress).toMatchObject({ status: 'IN_PROGRESS', percentComplete: 30, budget: '100000.00', progress: [{ reportedOn: '2026-05-01', percentComplete: 30, spent: '30000.50', note: '开工' }] });
     await fails(sg, 'BAD_USER_INPUT', REPORT, { p: a, i: input({ percentComplete: 20 }) }, staff, 'input.percentComplete');
@@ -101,7 +104,7 @@ describe('V-4 projects', () => {
     await fails(sg, 'BAD_USER_INPUT', RATE, { r: opened.id, x: r([[a!, 'SATISFIED'], [a!, 'DISSATISFIED']]) }, await as(0), 'ratings[1].projectId');
     await fails(sg, 'FORBIDDEN', RATE, { r: opened.id, x: r([[a!, 'SATISFIED'], [b!, 'SATISFIED']]) }, await as(7));
     await fails(sg, 'FORBIDDEN', RATE, { r: opened.id, x: r([[a!, 'SATISFIED'], [b!, 'SATISFIED']]) }, await tokens.admin());
-    await fails(sg, 'FORBIDDEN', RATE, { r: opened.id, x: r([[a!, 'SATISFIED'], [b!, 'SATISFIED']]) });
+    await fails(sg, 'UNAUTHENTICATED', RATE, { r: opened.id, x: r([[a!, 'SATISFIED'], [b!, 'SATISFIED']]) });
     const forms: [string, string][][] = [
       [[a!, 'SATISFIED'], [b!, 'SATISFIED']],
       [[b!, 'BASICALLY_SATISFIED'], [a!, 'SATISFIED']],
@@ -187,5 +190,18 @@ describe('V-5 statistics and federation fields', () => {
     await fails(sg, 'FORBIDDEN', Q, rep, await tokens.staff('430181105'));
     await fails(sg, 'FORBIDDEN', Q, rep, await tokens.handler(town.code, town.unitId));
     await fails(sg, 'UNAUTHENTICATED', Q, rep);
+  });
+
+  it('_entities: a malformed representation (key missing or not a string) is BAD_USER_INPUT, never an internal error', async () => {
+    const E = 'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Ballot { id } ... on LivelihoodProgram { id } ... on LivelihoodProject { id } ... on EvaluationRound { id } ... on Deputy { supervisedProjects { id } } ... on GovernmentUnit { livelihoodProjects { id } } ... on CongressSession { livelihoodPrograms { id } } ... on Region { programs { id } } } }';
+    const admin = await tokens.admin();
+    for (const t of ['Ballot', 'LivelihoodProgram', 'LivelihoodProject', 'EvaluationRound', 'Deputy', 'GovernmentUnit', 'CongressSession']) {
+      await fails(sg, 'BAD_USER_INPUT', E, { r: [{ __typename: t }] }, admin, 'representations');
+      await fails(sg, 'BAD_USER_INPUT', E, { r: [{ __typename: t, id: 7 }] }, admin, 'representations');
+    }
+    await fails(sg, 'BAD_USER_INPUT', E, { r: [{ __typename: 'Region' }] }, admin, 'representations');
+    await fails(sg, 'BAD_USER_INPUT', E, { r: [{ __typename: 'Region', code: 43 }] }, admin, 'representations');
+    const fine = await ok(sg, E, { r: [{ __typename: 'Ballot', id: 'not-an-id' }, { __typename: 'LivelihoodProgram', id: '0196f000-0000-7000-8000-000000000000' }] });
+    expect(fine._entities).toEqual([null, null]);
   });
 });

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { badInput, conflict, forbidden, isCoded } from '@renda/errors/errors';
+import { badInput, conflict, forbidden, isCoded, unauthenticated } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 
@@ -53,7 +53,7 @@ export async function requireActiveDeputiesOf(ctx: ServiceContext, ids: readonly
 /** The deputy a DEPUTY token speaks for; everyone else (ADMIN included) may not vote or rate. */
 export function requireDeputyViewer(ctx: ServiceContext, doing: string): string {
   const viewer = ctx.viewer;
-  if (!viewer) throw forbidden(`Only a deputy may ${doing}, from their own token.`);
+  if (!viewer) throw unauthenticated(`Only a deputy may ${doing}, from their own token: sign in.`);
   if (viewer.role !== 'DEPUTY' || !viewer.deputy) throw forbidden(`A ${viewer.role} may not ${doing}: only a deputy on the roll may, from their own token.`);
   return viewer.deputy;
 }

@@ -10,7 +10,7 @@ import type { Viewer } from '@renda/auth/viewer';
 import type { Deputy } from '../deputies/deputy.entity.ts';
 import { DeputySchema } from '../deputies/deputy.entity.ts';
 import { deputyLoader, requireDeputy, stationLoader } from '../deputies/deputies.service.ts';
-import { requireCongress, sessionLoader } from '../regions/regions.service.ts';
+import { congressLoader, requireCongress, sessionLoader } from '../regions/regions.service.ts';
 import type { DutyCounts } from './duty.ts';
 import {
   CommitteeAssignmentSchema,
@@ -191,6 +191,11 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
   }
   if (deputy.status !== 'ACTIVE') throw badInput(`${deputy.name}'s mandate has ended (${deputy.status}); no contacts are recorded after it.`, 'input.deputyId');
   if (input.occurredOn > today(ctx.clock)) throw badInput('`occurredOn` may not be in the future.', 'input.occurredOn');
+  // A contact is made as a deputy: within the congress's term (not in year 1 nor before the election).
+  const congress = await congressLoader(ctx).load(deputy.congressId);
+  if (congress && input.occurredOn < congress.startsOn) {
+    throw badInput(`\`occurredOn\` (${input.occurredOn}) is before ${congress.name} began (${congress.startsOn}).`, 'input.occurredOn');
+  }
   const shape = contactShape[input.kind];
   let committeeMemberId: string | null = null;
   let governmentLeaderId: string | null = null;
@@ -225,6 +230,10 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
   if (input.stationId) {
     const station = await stationLoader(ctx).load(input.stationId);
     if (!station) throw badInput(`No liaison station with id ${JSON.stringify(input.stationId)}.`, 'input.stationId');
+    // The station is one of the deputy's region (or of a region above or below it), as for Deputy.station.
+    if (!deputy.regionCode.startsWith(station.regionCode) && !station.regionCode.startsWith(deputy.regionCode)) {
+      throw badInput(`Station ${station.name} belongs to region ${station.regionCode}, not to ${deputy.name}'s region ${deputy.regionCode}.`, 'input.stationId');
+    }
     stationId = station.id;
   }
   const opinions = (input.opinions ?? []).map((o, i) => requireText(o, `input.opinions[${i}]`, 1000));

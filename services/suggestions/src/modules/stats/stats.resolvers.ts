@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
+import { refKey } from '../refs.ts';
 import { regionStats, unitRanking, unitStats } from './stats.service.ts';
 
 export const statsResolvers: Resolvers = {
@@ -6,7 +7,7 @@ export const statsResolvers: Resolvers = {
     unitRanking: (_, { regionCode, year }, ctx) => unitRanking(ctx, regionCode, year),
   },
   Region: {
-    __resolveReference: (ref) => ({ code: ref.code }),
+    __resolveReference: (ref) => ({ code: refKey(ref, 'code', 'Region') }),
     suggestionStats: (region, { year }, ctx) => regionStats(ctx, region.code, year),
   },
   GovernmentUnit: {

@@ -39,6 +39,9 @@ export interface SuggestionFilter {
   text?: string | null;
 }
 
+/** Longest search text `suggestions(filter: { text })` accepts. */
+const maxSearchText = 200;
+
 /** Pages over a filtered query newest first (ids are time-ordered), loading the page's rows in one query. */
 async function page(ctx: ServiceContext, query: Knex.QueryBuilder, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Suggestion>> {
   const limit = pageSize(first);
@@ -86,6 +89,7 @@ export async function listSuggestions(ctx: ServiceContext, filter: SuggestionFil
     else query.whereNot(overdue);
   }
   const text = filter?.text?.trim();
+  if (text && text.length > maxSearchText) throw badInput(`\`filter.text\` is longer than ${maxSearchText} characters.`, 'filter.text');
   if (text) {
     const pattern = `%${likeEscape(text)}%`;
     query.where((q) => q.whereRaw(`s.title ilike ? escape '\\'`, [pattern]).orWhereRaw(`s.content ilike ? escape '\\'`, [pattern]));
@@ -103,6 +107,7 @@ export async function publishedSuggestions(ctx: ServiceContext, regionCode: stri
 
 /** Deputy.suggestions: items a deputy leads or co-signed, batched over the deputies of one request. */
 export async function deputySuggestions(ctx: ServiceContext, deputyId: string, year: number | null | undefined): Promise<Suggestion[]> {
+  if (year !== null && year !== undefined) requireYear(year);
   const items = await ctx.loaders
     .get<string, Suggestion[]>(`Deputy.suggestions.${year ?? 'all'}`, async (ids) => {
       const valid = ids.filter(isId);
@@ -133,6 +138,7 @@ export function deputySuggestionCount(ctx: ServiceContext, deputyId: string, yea
 
 /** GovernmentUnit.handledSuggestions: items a unit leads or co-handles, batched over units. */
 export async function unitSuggestions(ctx: ServiceContext, unitId: string, year: number | null | undefined, stage: SuggestionStage | null | undefined): Promise<Suggestion[]> {
+  if (year !== null && year !== undefined) requireYear(year);
   const items = await ctx.loaders
     .get<string, Suggestion[]>(`GovernmentUnit.handledSuggestions.${year ?? 'all'}`, async (ids) => {
       const valid = ids.filter(isId);

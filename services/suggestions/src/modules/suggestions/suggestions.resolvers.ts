@@ -1,5 +1,6 @@
 import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
+import { refKey } from '../refs.ts';
 import { requireRecordReader } from './access.ts';
 import { evaluationsOf, repliesOf, sheetsOf, signersOf, stepsOf, suggestionLoader, unitsOf } from './loaders.ts';
 import {
@@ -44,7 +45,7 @@ export const suggestionResolvers: Resolvers = {
     evaluateSuggestion: (_, { id, input }, ctx) => evaluateSuggestion(ctx, id, input),
   },
   Suggestion: {
-    __resolveReference: (ref, ctx) => referencedSuggestion(ctx, ref.id),
+    __resolveReference: (ref, ctx) => referencedSuggestion(ctx, refKey(ref, 'id', 'Suggestion')),
     serial: (item) => serialOf(item),
     region: (item) => ({ code: item.regionCode }),
     session: (item) => (item.sessionId ? { id: item.sessionId } : null),
@@ -75,16 +76,16 @@ export const suggestionResolvers: Resolvers = {
     suggestion: async (sheet, _, ctx) => (await suggestionLoader(ctx).load(sheet.suggestionId))!,
   },
   Deputy: {
-    __resolveReference: (ref) => ({ id: ref.id }),
+    __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'Deputy') }),
     suggestions: (deputy, { year }, ctx) => deputySuggestions(ctx, deputy.id, year),
     suggestionCount: (deputy, { year }, ctx) => deputySuggestionCount(ctx, deputy.id, year),
   },
   GovernmentUnit: {
-    __resolveReference: (ref) => ({ id: ref.id }),
+    __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'GovernmentUnit') }),
     handledSuggestions: (unit, { year, stage }, ctx) => unitSuggestions(ctx, unit.id, year, stage),
   },
   CongressSession: {
-    __resolveReference: (ref) => ({ id: ref.id }),
+    __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'CongressSession') }),
     suggestions: (session, _, ctx) => sessionSuggestions(ctx, session.id),
   },
 };

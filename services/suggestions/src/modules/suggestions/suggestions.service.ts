@@ -118,6 +118,10 @@ export interface SubmitInput {
   proposerName?: string | null;
 }
 
+/** Bounds on input lists, so one request cannot ask the owners about unbounded numbers of ids. */
+const maxCoSigners = 3000;
+const maxUnits = 20;
+
 /** 承接 (S-1): registers an item in stage RECEIVED with the next serial of its register. */
 export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput): Promise<Suggestion> {
   const viewer = requireViewer(ctx.viewer);
@@ -148,6 +152,7 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
   } else if (!leadDeputyId) {
     throw badInput(`A ${kind} needs its lead deputy: give \`leadDeputyId\`.`, 'input.leadDeputyId');
   }
+  if (coSignerIds.length > maxCoSigners) throw badInput(`At most ${maxCoSigners} co-signers (the largest congress has that many deputies).`, 'input.coSignerIds');
   if (new Set(coSignerIds).size !== coSignerIds.length) throw badInput('A deputy co-signs once: `coSignerIds` repeats an id.', 'input.coSignerIds');
   if (leadDeputyId && coSignerIds.includes(leadDeputyId)) throw badInput('The lead deputy is not also a co-signer.', 'input.coSignerIds');
 
@@ -237,6 +242,7 @@ export async function assignSuggestion(ctx: ServiceContext, id: string, input: A
   const item = await requireItem(ctx, id);
   const viewer = requireStaffOf(ctx, item, 'assign items');
   const leadOfficial = requireText(input.leadOfficial, 'input.leadOfficial', 100);
+  if (input.units.length > maxUnits) throw badInput(`At most ${maxUnits} handling units (one lead, the rest co-handlers).`, 'input.units');
   const leads = input.units.filter((u) => u.role === 'LEAD');
   if (leads.length !== 1) throw badInput(`An item has exactly one lead unit (主办); ${leads.length} given.`, 'input.units');
   if (new Set(input.units.map((u) => u.unitId)).size !== input.units.length) throw badInput('Each unit is named once.', 'input.units');
@@ -288,6 +294,9 @@ export async function markKey(ctx: ServiceContext, id: string, supervisor: strin
   return item;
 }
 
+/** A sheet drives a reply due within 6 months (S-4): its own due date is at most a year away. */
+const sheetMaxMonths = 12;
+
 const sheetStages: readonly SuggestionStage[] = ['ASSIGNED', 'HANDLING', 'SUPERVISED'];
 
 /**
@@ -305,6 +314,8 @@ export async function issueSheet(ctx: ServiceContext, id: string, input: { kind:
   }
   const issuedOn = today(ctx.clock);
   if (input.dueOn < issuedOn) throw badInput(`\`dueOn\` must be today (${issuedOn}) or later.`, 'input.dueOn');
+  const latestDue = addMonths(issuedOn, sheetMaxMonths);
+  if (input.dueOn > latestDue) throw badInput(`A sheet is due within ${sheetMaxMonths} months (by ${latestDue}); the reply itself is due within 6 (S-4).`, 'input.dueOn');
   const sheet = ctx.em.create(SheetSchema, { id: newId(), suggestionId: item.id, kind: input.kind, unitId: input.unitId, issuedOn, dueOn: input.dueOn, content, issuedBy: viewer.sub, answeredOn: null, answeredBy: null });
   if (input.kind !== 'ASSIGNMENT' && item.stage === 'HANDLING') takeStep(ctx, item, 'SUPERVISED', viewer, content);
   await save(ctx);

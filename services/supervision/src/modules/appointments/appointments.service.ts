@@ -6,7 +6,7 @@ import { today } from '@renda/server-kit/dates';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { supervisionRules } from '../../env.ts';
-import { listScope, requireNotFuture, requireTransition, type Transitions } from '../units/access.ts';
+import { listScope, maxHeadcount, requireNotFuture, requireTransition, type Transitions } from '../units/access.ts';
 import { OfficialSchema } from '../units/unit.entity.ts';
 import { requireOfficial, requireUnit } from '../units/units.service.ts';
 import { AppointmentMotionSchema, type AppointmentKind, type AppointmentMotion, type MotionStatus } from './motion.entity.ts';
@@ -138,9 +138,13 @@ export async function recordMotionVote(ctx: ServiceContext, motionId: string, in
   const motion = await findMotion(ctx, motionId);
   requireWriteIn(ctx.viewer, motion.regionCode, 'record votes');
   for (const key of ['votesFor', 'votesAgainst', 'abstentions'] as const) {
-    if (!Number.isInteger(input[key]) || input[key] < 0) throw badInput(`\`input.${key}\` must be a whole number of at least 0.`, `input.${key}`);
+    if (!Number.isInteger(input[key]) || input[key] < 0 || input[key] > maxHeadcount) {
+      throw badInput(`\`input.${key}\` must be a whole number from 0 to ${maxHeadcount}.`, `input.${key}`);
+    }
   }
-  if (!Number.isInteger(input.membersTotal) || input.membersTotal < 1) throw badInput('`input.membersTotal` must be a whole number of at least 1.', 'input.membersTotal');
+  if (!Number.isInteger(input.membersTotal) || input.membersTotal < 1 || input.membersTotal > maxHeadcount) {
+    throw badInput(`\`input.membersTotal\` must be a whole number from 1 to ${maxHeadcount}.`, 'input.membersTotal');
+  }
   const cast = input.votesFor + input.votesAgainst + input.abstentions;
   if (cast > input.membersTotal) {
     throw badInput(`${cast} votes (for + against + abstentions) exceed the ${input.membersTotal} members of the committee.`, 'input.membersTotal');

@@ -7,7 +7,7 @@ import { addDays, today } from '@renda/server-kit/dates';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { filingDeadlineDays } from '../../env.ts';
-import { listScope, requireNotFuture, requireTransition, type Transitions } from '../units/access.ts';
+import { listScope, requireNotFuture, requirePlausibleDate, requireTransition, type Transitions } from '../units/access.ts';
 import { requireUnit } from '../units/units.service.ts';
 import { FiledDocumentSchema, MajorMatterSchema, type DocumentKind, type FiledDocument, type MajorMatter, type MajorMatterStatus, type ReviewStatus } from './filing.entity.ts';
 
@@ -113,6 +113,7 @@ export async function fileDocument(ctx: ServiceContext, input: FileDocumentInput
   requireWriteIn(ctx.viewer, issuer.regionCode, 'file documents');
   const title = requireText(input.title, 'input.title', 300);
   const documentNumber = requireText(input.documentNumber, 'input.documentNumber', 100);
+  requirePlausibleDate(input.publishedOn, 'input.publishedOn');
   requireNotFuture(ctx, input.filedOn, 'input.filedOn');
   if (input.filedOn < input.publishedOn) {
     throw badInput(`A document is filed after it is published: filed ${input.filedOn}, published ${input.publishedOn}.`, 'input.filedOn');

@@ -5,7 +5,7 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { inquiryMinSigners } from '../../env.ts';
-import { listScope, requireNotFuture, requireTransition, type Transitions } from '../units/access.ts';
+import { listScope, maxHeadcount, requireNotFuture, requirePlausibleDate, requireTransition, type Transitions } from '../units/access.ts';
 import { requireOfficial, requireUnit } from '../units/units.service.ts';
 import { InquirySchema, MeetingAttendanceSchema, type AttendanceStatus, type Inquiry, type InquiryStatus, type MeetingAttendance } from './inquiry.entity.ts';
 
@@ -34,7 +34,9 @@ export async function fileInquiry(ctx: ServiceContext, input: { unitId: string; 
   if (!Number.isInteger(input.signers) || input.signers < inquiryMinSigners) {
     throw badInput(`An inquiry (质询案) is filed by at least ${inquiryMinSigners} standing-committee members; it has ${input.signers}.`, 'input.signers');
   }
+  if (input.signers > maxHeadcount) throw badInput(`\`input.signers\` (${input.signers}) is more than any committee has (at most ${maxHeadcount}).`, 'input.signers');
   requireNotFuture(ctx, input.filedOn, 'input.filedOn');
+  requirePlausibleDate(input.answerDueOn, 'input.answerDueOn');
   if (input.answerDueOn < input.filedOn) throw badInput('The answer cannot be due before the inquiry is filed.', 'input.answerDueOn');
   const inquiry = ctx.em.create(InquirySchema, {
     id: newId(),
@@ -107,6 +109,9 @@ export async function recordMeetingAttendance(
   if (input.status === 'EXCUSED' && !leaveReason) throw badInput('An official excused from a meeting asked for leave: give the reason (`leaveReason`).', 'input.leaveReason');
   if (input.status !== 'EXCUSED' && leaveReason) throw badInput(`A leave reason belongs to EXCUSED attendance, not ${input.status}.`, 'input.leaveReason');
   requireNotFuture(ctx, input.meetingOn, 'input.meetingOn');
+  if (official.appointedOn && input.meetingOn < official.appointedOn) {
+    throw badInput(`${official.name} was appointed on ${official.appointedOn}, after this meeting (${input.meetingOn}).`, 'input.meetingOn');
+  }
   if (official.status === 'REMOVED' && official.removedOn && input.meetingOn > official.removedOn) {
     throw badInput(`${official.name} was removed on ${official.removedOn}.`, 'input.officialId');
   }

@@ -6,7 +6,7 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
-import { canReadRecord, listScope, requireNotFuture, requireTally, requireTransition, type Transitions } from '../units/access.ts';
+import { canReadRecord, listScope, requireNotFuture, requirePlausibleDate, requireTally, requireTransition, type Transitions } from '../units/access.ts';
 import type { IdRef, Tally } from '../units/refs.ts';
 import type { GovernmentUnit } from '../units/unit.entity.ts';
 import { requireUnit } from '../units/units.service.ts';
@@ -69,6 +69,7 @@ async function checkItems(ctx: ServiceContext, items: readonly OpinionItemInput[
     const content = requireText(item.content, `${field}[${i}].content`, 4000);
     const unit = await requireUnit(ctx, item.unitId, `${field}[${i}].unitId`);
     requireWriteIn(ctx.viewer, unit.regionCode, 'assign opinion items to this unit');
+    requirePlausibleDate(item.dueOn, `${field}[${i}].dueOn`);
     if (item.dueOn < since) throw badInput(`The item is due ${item.dueOn}, before it was issued (${since}).`, `${field}[${i}].dueOn`);
     checked.push({ content, unit, dueOn: item.dueOn });
   }
@@ -92,14 +93,19 @@ function createItems(ctx: ServiceContext, sourceKind: OpinionSource, sourceId: s
   }
 }
 
-/** Opinion items of reports, inspections or evaluations, batched over their sources. */
-export function opinionsOf(ctx: ServiceContext, sourceId: string): Promise<OpinionItem[]> {
-  return ctx.loaders
+/**
+ * Opinion items of reports, inspections or evaluations, batched over their sources. Items are
+ * assigned to many units: each shows only to readers of its region and to its own unit's HANDLER
+ * (a handler who reads a report of their unit does not see other units' items through it).
+ */
+export async function opinionsOf(ctx: ServiceContext, sourceId: string): Promise<OpinionItem[]> {
+  const rows = await ctx.loaders
     .get<string, OpinionItem[]>('OpinionItem.sourceId', async (ids) => {
       const rows = await ctx.em.find(OpinionItemSchema, { sourceId: { $in: [...ids] } }, { orderBy: { dueOn: 'asc', id: 'asc' } });
       return groupBy(ids, rows, (r) => r.sourceId);
     })
     .load(sourceId);
+  return rows.filter((item) => canReadRecord(ctx.viewer, item));
 }
 
 // ---- reports (G-1, G-3) ----
@@ -237,6 +243,8 @@ export async function startInspection(ctx: ServiceContext, input: InspectionInpu
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'start law-enforcement inspections');
   const lawName = requireText(input.lawName, 'input.lawName', 200);
+  requirePlausibleDate(input.startsOn, 'input.startsOn');
+  if (input.endsOn) requirePlausibleDate(input.endsOn, 'input.endsOn');
   if (input.endsOn && input.endsOn < input.startsOn) throw badInput('`endsOn` may not be before `startsOn`.', 'input.endsOn');
   if (input.committeeMemberIds.length === 0) throw badInput('An inspection is led by at least one standing-committee member.', 'input.committeeMemberIds');
   const memberIds = await requireSiblingIds(ctx, 'CommitteeMember', input.committeeMemberIds, 'input.committeeMemberIds');

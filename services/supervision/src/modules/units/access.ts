@@ -45,8 +45,18 @@ export function listScope(viewer: Viewer | null, regionCode: string, what: strin
   throw forbidden(`You may not read ${what} of region ${code}.`);
 }
 
+/** The most votes, members or signers one count may hold: more is a typing error, not a committee. */
+export const maxHeadcount = 5000;
+
+/** Dates in input lie in the years the platform records (as `requireYear`): 1949 to 2200. */
+export function requirePlausibleDate(date: string, field: string): string {
+  if (date < '1949-01-01' || date > '2200-12-31') throw badInput(`\`${field}\` (${date}) must lie between 1949 and 2200.`, field);
+  return date;
+}
+
 /** A date in input that may not lie after today (Asia/Shanghai, injected clock). */
 export function requireNotFuture(ctx: ServiceContext, date: string, field: string): string {
+  requirePlausibleDate(date, field);
   if (date > today(ctx.clock)) throw badInput(`\`${field}\` (${date}) may not be after today (${today(ctx.clock)}).`, field);
   return date;
 }
@@ -54,7 +64,9 @@ export function requireNotFuture(ctx: ServiceContext, date: string, field: strin
 /** 满意度测评 counts from input: whole numbers, at least one vote. */
 export function requireTally(input: Tally, field = 'tally'): Tally {
   for (const key of ['satisfied', 'basicallySatisfied', 'dissatisfied'] as const) {
-    if (!Number.isInteger(input[key]) || input[key] < 0) throw badInput(`\`${field}.${key}\` must be a whole number of at least 0.`, `${field}.${key}`);
+    if (!Number.isInteger(input[key]) || input[key] < 0 || input[key] > maxHeadcount) {
+      throw badInput(`\`${field}.${key}\` must be a whole number from 0 to ${maxHeadcount}.`, `${field}.${key}`);
+    }
   }
   if (input.satisfied + input.basicallySatisfied + input.dissatisfied === 0) throw badInput('A satisfaction vote counts at least one vote.', field);
   return { satisfied: input.satisfied, basicallySatisfied: input.basicallySatisfied, dissatisfied: input.dissatisfied };

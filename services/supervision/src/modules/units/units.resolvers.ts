@@ -1,12 +1,12 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { satisfactionRate } from './access.ts';
-import { createUnit, findUnit, listUnits, officialLoader, officialsOf, recordPerformanceReview, reviewsOf, unitLoader, unitOf, unitsOfRegion } from './units.service.ts';
+import { createUnit, findOfficial, findUnit, listUnits, officialsOf, recordPerformanceReview, reviewsOf, unitLoader, unitOf, unitsOfRegion } from './units.service.ts';
 
 export const unitResolvers: Resolvers = {
   Query: {
     unit: (_, { id }, ctx) => findUnit(ctx, id),
     units: (_, { regionCode, kind }, ctx) => listUnits(ctx, regionCode, kind),
-    official: (_, { id }, ctx) => officialLoader(ctx).load(id),
+    official: (_, { id }, ctx) => findOfficial(ctx, id),
   },
   Mutation: {
     createUnit: (_, { input }, ctx) => createUnit(ctx, input),
@@ -23,7 +23,7 @@ export const unitResolvers: Resolvers = {
     officials: (unit, _, ctx) => officialsOf(ctx, unit),
   },
   Official: {
-    __resolveReference: (ref, ctx) => officialLoader(ctx).load(ref.id),
+    __resolveReference: (ref, ctx) => findOfficial(ctx, ref.id),
     unit: (official, _, ctx) => unitOf(ctx, official.unitId),
     reviews: (official, _, ctx) => reviewsOf(ctx, official),
   },

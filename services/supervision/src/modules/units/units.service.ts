@@ -2,6 +2,7 @@ import { badInput, conflict, notFound } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { currentYear } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
 import { canReadRecord, requireRecordReader, requireTally } from './access.ts';
@@ -94,6 +95,7 @@ export async function recordPerformanceReview(ctx: ServiceContext, officialId: s
   if (!official) throw notFound('official', officialId, 'officialId');
   requireWriteIn(ctx.viewer, official.regionCode, 'record performance reviews');
   requireYear(year);
+  if (year > currentYear(ctx.clock)) throw badInput(`A review is of a year's work: ${year} has not begun.`, 'year');
   const summary = requireText(reportSummary, 'reportSummary', 4000);
   const counts = requireTally(tally);
   if (official.status === 'REMOVED') throw conflict(`${official.name} has been removed; reviews are for officials appointed or in office.`);
@@ -105,6 +107,16 @@ export async function recordPerformanceReview(ctx: ServiceContext, officialId: s
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return official;
+}
+
+/**
+ * An official by id for `Query.official` and `_entities`: as in `GovernmentUnit.officials`, the
+ * public (and readers outside the region) see officials appointed or in office, not removed ones.
+ */
+export async function findOfficial(ctx: ServiceContext, id: string): Promise<Official | null> {
+  const official = await officialLoader(ctx).load(id);
+  if (!official) return null;
+  return official.status !== 'REMOVED' || canReadRecord(ctx.viewer, official) ? official : null;
 }
 
 /** A unit by id for `Query.unit` (public). */

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
+import { refKey } from '../refs.ts';
 import { programLoader } from '../programs/programs.service.ts';
 import { projectLoader } from '../projects/projects.service.ts';
 import { ballotLoader, castBallot, closeBallot, hasVoted, openBallot, talliesOf } from './ballots.service.ts';
@@ -13,7 +14,7 @@ export const ballotResolvers: Resolvers = {
     closeBallot: (_, { ballotId }, ctx) => closeBallot(ctx, ballotId),
   },
   Ballot: {
-    __resolveReference: (ref, ctx) => ballotLoader(ctx).load(ref.id),
+    __resolveReference: (ref, ctx) => ballotLoader(ctx).load(refKey(ref, 'id', 'Ballot')),
     program: async (ballot, _, ctx) => (await programLoader(ctx).load(ballot.programId))!,
     candidates: async (ballot, _, ctx) => {
       const tallies = await talliesOf(ctx, ballot.id);

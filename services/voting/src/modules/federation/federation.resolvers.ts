@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
+import { refKey } from '../refs.ts';
 import { ballotsCastBy } from '../ballots/ballots.service.ts';
 import { programsOfSession, programsOfSubtree } from '../programs/programs.service.ts';
 import { projectsOfUnit, supervisedProjectsOf } from '../projects/projects.service.ts';
@@ -7,21 +8,21 @@ import { votingStats } from './stats.service.ts';
 /** Fields this subgraph adds to entities other subgraphs own. */
 export const federationResolvers: Resolvers = {
   Region: {
-    __resolveReference: (ref) => ({ code: ref.code }),
+    __resolveReference: (ref) => ({ code: refKey(ref, 'code', 'Region') }),
     votingStats: (region, { year }, ctx) => votingStats(ctx, region.code, year),
     programs: (region, { year }, ctx) => programsOfSubtree(ctx, region.code, year),
   },
   Deputy: {
-    __resolveReference: (ref) => ({ id: ref.id }),
+    __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'Deputy') }),
     supervisedProjects: (deputy, _, ctx) => supervisedProjectsOf(ctx, deputy.id),
     ballotsCast: (deputy, { year }, ctx) => ballotsCastBy(ctx, deputy.id, year),
   },
   GovernmentUnit: {
-    __resolveReference: (ref) => ({ id: ref.id }),
+    __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'GovernmentUnit') }),
     livelihoodProjects: (unit, { year }, ctx) => projectsOfUnit(ctx, unit.id, year),
   },
   CongressSession: {
-    __resolveReference: (ref) => ({ id: ref.id }),
+    __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'CongressSession') }),
     livelihoodPrograms: (session, _, ctx) => programsOfSession(ctx, session.id),
   },
 };

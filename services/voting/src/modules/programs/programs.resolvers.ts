@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
+import { refKey } from '../refs.ts';
 import { ballotsOf } from '../ballots/ballots.service.ts';
 import { roundsOf } from '../evaluations/evaluations.service.ts';
 import { candidatesOf, electedOf } from '../projects/projects.service.ts';
@@ -16,7 +17,7 @@ export const programResolvers: Resolvers = {
     setCandidates: (_, { programId, candidates }, ctx) => setCandidates(ctx, programId, candidates),
   },
   LivelihoodProgram: {
-    __resolveReference: (ref, ctx) => programLoader(ctx).load(ref.id),
+    __resolveReference: (ref, ctx) => programLoader(ctx).load(refKey(ref, 'id', 'LivelihoodProgram')),
     region: (program) => ({ code: program.regionCode }),
     session: (program) => ({ id: program.sessionId }),
     proposals: (program, _, ctx) => proposalsOf(ctx, program.id),

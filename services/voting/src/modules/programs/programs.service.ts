@@ -6,7 +6,7 @@ import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { regionLevelOf, requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
 import { votingRules, type VotingRules } from '../../env.ts';
 import { ProjectSchema, type Project } from '../projects/project.entity.ts';
-import { isUniqueViolation, requireDistinct, requireId, requireMoney } from '../shared.ts';
+import { isUniqueViolation, requireId, requireMoney } from '../shared.ts';
 import { ProgramSchema, ProposalSchema, type Program, type ProgramLevel, type Proposal } from './program.entity.ts';
 import { moveStage, requireStage } from './stages.ts';
 
@@ -145,8 +145,13 @@ export async function setCandidates(ctx: ServiceContext, programId: string, cand
     leadUnitId: requireId(c.leadUnitId, `candidates[${i}].leadUnitId`),
     proposalId: c.proposalId ? requireId(c.proposalId, `candidates[${i}].proposalId`) : null,
   }));
-  const proposalIds = rows.flatMap((r) => (r.proposalId ? [r.proposalId] : []));
-  requireDistinct(proposalIds, 'proposalId');
+  const seenProposals = new Set<string>();
+  rows.forEach((r, i) => {
+    if (!r.proposalId) return;
+    if (seenProposals.has(r.proposalId)) throw badInput(`candidates[${i}].proposalId names a proposal an earlier candidate already came from.`, `candidates[${i}].proposalId`);
+    seenProposals.add(r.proposalId);
+  });
+  const proposalIds = [...seenProposals];
   const proposals = proposalIds.length ? await ctx.em.find(ProposalSchema, { id: { $in: proposalIds }, programId: program.id }) : [];
   const known = new Set(proposals.map((p) => p.id));
   rows.forEach((r, i) => {

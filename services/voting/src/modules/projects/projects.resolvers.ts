@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
+import { refKey } from '../refs.ts';
 import { programLoader } from '../programs/programs.service.ts';
 import { assignSupervisors, progressOf, projectLoader, reportProgress, satisfactionOf, satisfactionRate, supervisorIdsOf } from './projects.service.ts';
 
@@ -11,7 +12,7 @@ export const projectResolvers: Resolvers = {
     assignSupervisors: (_, { projectId, deputyIds }, ctx) => assignSupervisors(ctx, projectId, deputyIds),
   },
   LivelihoodProject: {
-    __resolveReference: (ref, ctx) => projectLoader(ctx).load(ref.id),
+    __resolveReference: (ref, ctx) => projectLoader(ctx).load(refKey(ref, 'id', 'LivelihoodProject')),
     program: async (project, _, ctx) => (await programLoader(ctx).load(project.programId))!,
     leadUnit: (project) => ({ id: project.leadUnitId }),
     progress: (project, _, ctx) => progressOf(ctx, project.id),

@@ -153,6 +153,7 @@ export async function reportProgress(ctx: ServiceContext, projectId: string, inp
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw badInput('`percentComplete` must be a whole number from 0 to 100.', 'input.percentComplete');
   if (percent < project.percentComplete) throw badInput(`Completion cannot go down: the last report said ${project.percentComplete}%.`, 'input.percentComplete');
   if (input.reportedOn > today(ctx.clock)) throw badInput('`reportedOn` may not be in the future.', 'input.reportedOn');
+  if (input.reportedOn < `${program.year}-01-01`) throw badInput(`\`reportedOn\` may not be before the program's year (${program.year}): the project was chosen then.`, 'input.reportedOn');
   const previous = (await progressOf(ctx, project.id)).at(-1);
   if (previous && input.reportedOn < previous.reportedOn) throw badInput(`\`reportedOn\` may not be before the last report (${previous.reportedOn}).`, 'input.reportedOn');
   const spent = requireMoney(input.spent, 'input.spent', false);
