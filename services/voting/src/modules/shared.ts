@@ -101,3 +101,52 @@ export function participated(ctx: ServiceContext, table: 'ballot_participation' 
     })
     .load(`${parentId}|${deputyId}`);
 }
+
+/**
+ * The one secret write of a ballot or a rating round (V-3): in one transaction, count one more
+ * response on the parent row (only while it is OPEN), insert the participation row (its primary key
+ * refuses a second response: CONFLICT, never a check-then-insert), and add the response to the
+ * counter rows. Nothing written names both the deputy and what they chose.
+ */
+export async function recordSecretResponse(
+  ctx: ServiceContext,
+  spec: {
+    what: 'ballot' | 'response';
+    parent: { table: 'ballots' | 'evaluation_rounds'; counter: 'ballots_cast' | 'responses'; id: string };
+    participation: { table: 'ballot_participation' | 'evaluation_participation'; parentColumn: 'ballot_id' | 'round_id' };
+    tallies: { table: 'ballot_tallies' | 'evaluation_tallies'; keyColumn: 'candidate_id' | 'project_id'; counters: readonly [string, string, string] };
+    deputyId: string;
+    /** One row per counter row: its key and the three increments. */
+    increments: readonly (readonly [string, number, number, number])[];
+    closedMessage: string;
+    duplicateMessage: string;
+  },
+): Promise<void> {
+  const { parent, participation, tallies } = spec;
+  const [c1, c2, c3] = tallies.counters;
+  await secretWrite(ctx, spec.what, () =>
+    ctx.em.transactional(async (tx) => {
+      const counted = await tx.execute<{ affectedRows: number }>(
+        `update "voting"."${parent.table}" set "${parent.counter}" = "${parent.counter}" + 1 where "id" = ? and "status" = 'OPEN'`,
+        [parent.id],
+        'run',
+      );
+      if (counted.affectedRows !== 1) throw conflict(spec.closedMessage);
+      try {
+        await tx.execute(`insert into "voting"."${participation.table}" ("${participation.parentColumn}", "deputy_id") values (?, ?)`, [parent.id, spec.deputyId], 'run');
+      } catch (e) {
+        if (isUniqueViolation(e)) throw conflict(spec.duplicateMessage);
+        throw e;
+      }
+      const added = await tx.execute<{ affectedRows: number }>(
+        `update "voting"."${tallies.table}" as t
+            set "${c1}" = t."${c1}" + m.x1, "${c2}" = t."${c2}" + m.x2, "${c3}" = t."${c3}" + m.x3
+           from (values ${spec.increments.map(() => '(?::uuid, ?::int, ?::int, ?::int)').join(', ')}) as m(k, x1, x2, x3)
+          where t."${participation.parentColumn}" = ? and t."${tallies.keyColumn}" = m.k and not t."final"`,
+        [...spec.increments.flat(), parent.id],
+        'run',
+      );
+      if (added.affectedRows !== spec.increments.length) throw new Error(`counter rows changed under an open ${spec.what}`);
+    }),
+  );
+}

@@ -9,7 +9,7 @@ import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { moveStage, requireStage } from '../programs/stages.ts';
 import type { Project } from '../projects/project.entity.ts';
 import { candidatesOf, electedStatuses } from '../projects/projects.service.ts';
-import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, secretWrite, vacuumCounters } from '../shared.ts';
+import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, recordSecretResponse, vacuumCounters } from '../shared.ts';
 import { BallotRollSchema, BallotSchema, BallotTallySchema, type Ballot, type BallotTally } from './ballot.entity.ts';
 import { elect } from './tally.ts';
 
@@ -167,27 +167,16 @@ export async function castBallot(ctx: ServiceContext, ballotId: string, choices:
   if (ballot.status !== 'OPEN') throw conflict('This ballot is closed; no more ballots are accepted.');
   const tallies = await talliesOf(ctx, ballot.id);
   const paper = ballotPaper(choices, tallies, ballot.seats);
-  await secretWrite(ctx, 'ballot', () =>
-    ctx.em.transactional(async (tx) => {
-      const counted = await tx.execute<{ affectedRows: number }>(`update "voting"."ballots" set "ballots_cast" = "ballots_cast" + 1 where "id" = ? and "status" = 'OPEN'`, [ballot.id], 'run');
-      if (counted.affectedRows !== 1) throw conflict('This ballot closed before yours arrived; it was not counted.');
-      try {
-        await tx.execute(`insert into "voting"."ballot_participation" ("ballot_id", "deputy_id") values (?, ?)`, [ballot.id, deputyId], 'run');
-      } catch (e) {
-        if (isUniqueViolation(e)) throw conflict('You have already voted on this ballot; each deputy on the roll votes once.');
-        throw e;
-      }
-      const added = await tx.execute<{ affectedRows: number }>(
-        `update "voting"."ballot_tallies" as t
-            set "votes_for" = t."votes_for" + m.f, "votes_against" = t."votes_against" + m.a, "abstentions" = t."abstentions" + m.x
-           from (values ${tallies.map(() => '(?::uuid, ?::int, ?::int, ?::int)').join(', ')}) as m(candidate_id, f, a, x)
-          where t."ballot_id" = ? and t."candidate_id" = m.candidate_id and not t."final"`,
-        [...tallies.flatMap((t, i) => [t.candidateId, ...paper[i]!]), ballot.id],
-        'run',
-      );
-      if (added.affectedRows !== tallies.length) throw new Error('counter rows changed under an open ballot');
-    }),
-  );
+  await recordSecretResponse(ctx, {
+    what: 'ballot',
+    parent: { table: 'ballots', counter: 'ballots_cast', id: ballot.id },
+    participation: { table: 'ballot_participation', parentColumn: 'ballot_id' },
+    tallies: { table: 'ballot_tallies', keyColumn: 'candidate_id', counters: ['votes_for', 'votes_against', 'abstentions'] },
+    deputyId,
+    increments: tallies.map((t, i) => [t.candidateId, ...paper[i]!] as const),
+    closedMessage: 'This ballot closed before yours arrived; it was not counted.',
+    duplicateMessage: 'You have already voted on this ballot; each deputy on the roll votes once.',
+  });
   return reloadBallot(ctx, ballot.id);
 }
 

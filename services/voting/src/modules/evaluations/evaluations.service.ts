@@ -7,7 +7,7 @@ import { ProgramSchema } from '../programs/program.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { moveStage, requireStage } from '../programs/stages.ts';
 import { electedOf } from '../projects/projects.service.ts';
-import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, secretWrite, vacuumCounters } from '../shared.ts';
+import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, recordSecretResponse, vacuumCounters } from '../shared.ts';
 import { EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema, type EvaluationRound, type EvaluationTally } from './evaluation.entity.ts';
 
 export type Satisfaction = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
@@ -101,27 +101,16 @@ export async function rateProjects(ctx: ServiceContext, roundId: string, ratings
   if (round.status !== 'OPEN') throw conflict('This evaluation round is closed; no more responses are accepted.');
   const tallies = await roundTalliesOf(ctx, round.id);
   const form = ratingForm(ratings, tallies);
-  await secretWrite(ctx, 'response', () =>
-    ctx.em.transactional(async (tx) => {
-      const counted = await tx.execute<{ affectedRows: number }>(`update "voting"."evaluation_rounds" set "responses" = "responses" + 1 where "id" = ? and "status" = 'OPEN'`, [round.id], 'run');
-      if (counted.affectedRows !== 1) throw conflict('This evaluation round closed before your response arrived; it was not counted.');
-      try {
-        await tx.execute(`insert into "voting"."evaluation_participation" ("round_id", "deputy_id") values (?, ?)`, [round.id, deputyId], 'run');
-      } catch (e) {
-        if (isUniqueViolation(e)) throw conflict('You have already responded in this round; each deputy on the roll responds once.');
-        throw e;
-      }
-      const added = await tx.execute<{ affectedRows: number }>(
-        `update "voting"."evaluation_tallies" as t
-            set "satisfied" = t."satisfied" + m.s, "basically_satisfied" = t."basically_satisfied" + m.b, "dissatisfied" = t."dissatisfied" + m.d
-           from (values ${tallies.map(() => '(?::uuid, ?::int, ?::int, ?::int)').join(', ')}) as m(project_id, s, b, d)
-          where t."round_id" = ? and t."project_id" = m.project_id and not t."final"`,
-        [...tallies.flatMap((t, i) => [t.projectId, ...form[i]!]), round.id],
-        'run',
-      );
-      if (added.affectedRows !== tallies.length) throw new Error('counter rows changed under an open round');
-    }),
-  );
+  await recordSecretResponse(ctx, {
+    what: 'response',
+    parent: { table: 'evaluation_rounds', counter: 'responses', id: round.id },
+    participation: { table: 'evaluation_participation', parentColumn: 'round_id' },
+    tallies: { table: 'evaluation_tallies', keyColumn: 'project_id', counters: ['satisfied', 'basically_satisfied', 'dissatisfied'] },
+    deputyId,
+    increments: tallies.map((t, i) => [t.projectId, ...form[i]!] as const),
+    closedMessage: 'This evaluation round closed before your response arrived; it was not counted.',
+    duplicateMessage: 'You have already responded in this round; each deputy on the roll responds once.',
+  });
   return reloadRound(ctx, round.id);
 }
 
