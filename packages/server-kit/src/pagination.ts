@@ -1,3 +1,5 @@
+import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
+import { isId } from '@renda/db/ids';
 import { badInput } from '@renda/errors/errors';
 
 export const defaultPageSize = 50;
@@ -37,4 +39,26 @@ export function toConnection<T>(rows: T[], first: number, totalCount: number, ke
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
     totalCount,
   };
+}
+
+/**
+ * One page of `entity` rows matching `where`, in id order, after the id in `after`: a keyset page
+ * (no offset), with the total over all pages. Every list of records that have a uuid id uses it.
+ */
+export async function pageById<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<T>> {
+  const limit = pageSize(first);
+  const afterId = decodeCursor(after);
+  if (afterId !== null && !isId(afterId)) {
+    throw badInput('`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.', 'after');
+  }
+  const paged = (afterId ? { $and: [where, { id: { $gt: afterId } }] } : where) as FilterQuery<T>;
+  const rows = limit === 0 ? [] : await em.find(entity, paged, { orderBy: { id: 'asc' } as never, limit: limit + 1 });
+  const totalCount = await em.count(entity, where);
+  return toConnection(rows as T[], limit, totalCount, (row) => row.id);
 }

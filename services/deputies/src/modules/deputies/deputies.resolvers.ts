@@ -10,6 +10,8 @@ import {
   groupLoader,
   groupMembers,
   listDeputies,
+  listGroups,
+  listStations,
   requireDutyReader,
   setStationStandards,
   stationCompliant,
@@ -23,6 +25,8 @@ export const deputyResolvers: Resolvers = {
     deputy: (_, { id }, ctx) => deputyLoader(ctx).load(id),
     deputies: (_, { filter, first, after }, ctx) => listDeputies(ctx, filter, first, after),
     station: (_, { id }, ctx) => stationLoader(ctx).load(id),
+    stations: (_, { regionCode, first, after }, ctx) => listStations(ctx, regionCode, first, after),
+    deputyGroups: (_, { regionCode, first, after }, ctx) => listGroups(ctx, regionCode, first, after),
     me: (_, __, ctx) => (ctx.viewer?.role === 'DEPUTY' && ctx.viewer.deputy ? deputyLoader(ctx).load(ctx.viewer.deputy) : null),
   },
   Mutation: {

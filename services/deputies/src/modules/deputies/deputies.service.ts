@@ -4,7 +4,7 @@ import type { Viewer } from '@renda/auth/viewer';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
-import { decodeCursor, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
+import { decodeCursor, pageById, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
 import { likeEscape, optionalText, requireRegionCode, requireText } from '@renda/server-kit/validate';
 import { requireCongress } from '../regions/regions.service.ts';
 import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema, type Deputy, type DeputyGroup, type DeputyStatus, type Gender, type LiaisonStation } from './deputy.entity.ts';
@@ -263,4 +263,16 @@ export async function setStationStandards(ctx: ServiceContext, id: string, input
 /** D-9: a station is compliant when all six standards are met. */
 export function stationCompliant(s: StationStandardsInput): boolean {
   return s.premises && s.rules && s.plan && s.activities && s.records && s.results;
+}
+
+/** The staff console's list of stations of a region subtree (D-1: a subtree is a code prefix). */
+export function listStations(ctx: ServiceContext, regionCode: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<LiaisonStation>> {
+  const code = requireRegionCode(regionCode, 'regionCode');
+  return pageById(ctx.em, LiaisonStationSchema, { regionCode: { $like: `${code}%` } }, first, after);
+}
+
+/** The staff console's list of deputy groups of a region subtree. */
+export function listGroups(ctx: ServiceContext, regionCode: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<DeputyGroup>> {
+  const code = requireRegionCode(regionCode, 'regionCode');
+  return pageById(ctx.em, DeputyGroupSchema, { regionCode: { $like: `${code}%` } }, first, after);
 }

@@ -11,6 +11,8 @@ import {
   leaderLoader,
   linkDeputies,
   linkedDeputies,
+  listCommitteeMembers,
+  listLeaders,
   memberLoader,
   recordAttendance,
   recordContact,
@@ -23,6 +25,8 @@ export const liaisonResolvers: Resolvers = {
   Query: {
     committeeMember: (_, { id }, ctx) => memberLoader(ctx).load(id),
     governmentLeader: (_, { id }, ctx) => leaderLoader(ctx).load(id),
+    committeeMembers: (_, { congressId, first, after }, ctx) => listCommitteeMembers(ctx, congressId, first, after),
+    governmentLeaders: (_, { regionCode, first, after }, ctx) => listLeaders(ctx, regionCode, first, after),
   },
   Mutation: {
     createCommitteeMember: (_, { input }, ctx) => createCommitteeMember(ctx, input),

@@ -4,6 +4,7 @@ import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { pageById, type Connection } from '@renda/server-kit/pagination';
 import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { dutyRules } from '../../env.ts';
 import type { Viewer } from '@renda/auth/viewer';
@@ -432,3 +433,15 @@ export async function deputyStats(ctx: ServiceContext, regionCode: string, year:
   };
 }
 
+
+/** The staff console's list of a congress's standing-committee members; an unknown congress has none. */
+export async function listCommitteeMembers(ctx: ServiceContext, congressId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<CommitteeMember>> {
+  if (!isId(congressId)) throw badInput(`${JSON.stringify(congressId)} is not an id.`, 'congressId');
+  return pageById(ctx.em, CommitteeMemberSchema, { congressId }, first, after);
+}
+
+/** The staff console's list of mayors and vice-mayors of a region subtree. */
+export function listLeaders(ctx: ServiceContext, regionCode: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<GovernmentLeader>> {
+  const code = requireRegionCode(regionCode, 'regionCode');
+  return pageById(ctx.em, GovernmentLeaderSchema, { regionCode: { $like: `${code}%` } }, first, after);
+}
