@@ -209,6 +209,20 @@ describe('government leaders (D-5)', () => {
     expect(await linked(cityLeader)).toEqual([]);
   });
 
+  it('D-5: a leader links deputies of their own level\'s congress only, writing nothing otherwise', async () => {
+    const leader = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '彭志勇', role: 'VICE_MAYOR' } }, admin)).createGovernmentLeader.id;
+    // A township deputy inside Liuyang's subtree is not a county deputy.
+    const refused = await fails(sg, 'BAD_USER_INPUT', linkMutation, { l: leader, ids: [d[5], townshipDeputy] }, admin, 'deputyIds');
+    expect(refused.message).toContain('永安镇第十八届人民代表大会');
+    expect(await linked(leader)).toEqual([]);
+    // A province-level leader may not take a county deputy of its subtree either.
+    const governor = (await ok(sg, leaderMutation, { i: { regionCode: '43', name: '省长', role: 'MAYOR' } }, admin)).createGovernmentLeader.id;
+    await fails(sg, 'BAD_USER_INPUT', linkMutation, { l: governor, ids: [d[5]] }, admin, 'deputyIds');
+    expect(await linked(governor)).toEqual([]);
+    await ok(sg, linkMutation, { l: leader, ids: [d[5]] }, admin);
+    expect(await linked(leader)).toEqual([d[5]]);
+  });
+
   it('bad leader input and foreign writers are refused, writing nothing', async () => {
     const before = await countRows(stack, GovernmentLeaderSchema);
     const i = { regionCode: '430181', name: '潘金凤', role: 'VICE_MAYOR' };

@@ -126,13 +126,23 @@ export async function createGovernmentLeader(ctx: ServiceContext, input: { regio
   return leader;
 }
 
-/** D-5: a mayor or vice-mayor is linked to at most 5 deputies (a setting) of their region for the term. */
+/**
+ * D-5: a mayor or vice-mayor is linked to at most 5 deputies (a setting) per term, each a deputy of
+ * their own level's congress — the congress of the leader's region (a city's mayor: city deputies).
+ */
 export async function linkDeputies(ctx: ServiceContext, leaderId: string, deputyIds: readonly string[]): Promise<GovernmentLeader> {
   const leader = await findLeader(ctx, leaderId);
   requireWriteIn(ctx.viewer, leader.regionCode, 'link deputies to government leaders');
   const deputies = await requireDeputiesOf(ctx, deputyIds, 'deputyIds', (d) =>
     !d.regionCode.startsWith(leader.regionCode) ? `${d.name} is not a deputy of region ${leader.regionCode}.` : d.status !== 'ACTIVE' ? `${d.name}'s mandate has ended (${d.status}).` : null,
   );
+  const congresses = await Promise.all(deputies.map((d) => congressLoader(ctx).load(d.congressId)));
+  deputies.forEach((d, i) => {
+    const congress = congresses[i];
+    if (congress?.regionCode !== leader.regionCode) {
+      throw badInput(`${d.name} is a deputy of ${congress?.name ?? 'another congress'}; ${leader.name} links deputies of the congress of region ${leader.regionCode}, their own level.`, 'deputyIds');
+    }
+  });
   const existing = await ctx.em.find(LeaderLinkSchema, { leaderId: leader.id });
   const all = new Set([...existing.map((l) => l.deputyId), ...deputies.map((d) => d.id)]);
   if (all.size > dutyRules.maxLinkedDeputies) {
