@@ -370,8 +370,20 @@ describe('contacts: who records and who reads', () => {
     expect(data.recordContact).toMatchObject({ kind: 'GROUP_ACTIVITY', participants: null, deputy: { id: d[7] } });
   });
 
-  it("D-11: contacts and the duty archive are for the deputy, staff and analysts of the subtree and admins", async () => {
-    for (const query of [contactsQuery, dutyQuery]) {
+  it('D-11: the duty record is public in summary: anyone reads the counts, and the deputy is not lost with it', async () => {
+    await record({ kind: 'VOTER', deputyId: d[6]!, participants: 12, opinions: ['村道需要硬化'] });
+    const query = `query($id: ID!) { deputy(id: $id) { name duty(year: 2026) { year voterContacts sessionsAbsentWithoutLeave meetsMinimums } } }`;
+    const asPublic = await ok(sg, query, { id: d[6] });
+    const asStaff = await ok(sg, query, { id: d[6] }, admin);
+    expect(asPublic.deputy.name).toBe('胡军');
+    expect(asPublic.deputy.duty.voterContacts).toBeGreaterThanOrEqual(1);
+    expect(asPublic).toEqual(asStaff);
+    // The detail behind the counts (who was met, what they said) is not public.
+    await fails(sg, 'UNAUTHENTICATED', contactsQuery, { id: d[6], year: 2026 });
+  });
+
+  it("D-11: contacts are for the deputy, staff and analysts of the subtree and admins", async () => {
+    for (const query of [contactsQuery]) {
       const vars = { id: d[5], year: 2026 };
       await ok(sg, query, vars, admin);
       await ok(sg, query, vars, await tokens.staff('430181'));

@@ -47,10 +47,9 @@ export const deputyResolvers: Resolvers = {
       requireDutyReader(ctx.viewer, deputy, "A deputy's contacts");
       return contactsOf(ctx, 'deputyId', deputy.id, year, kind);
     },
-    duty: (deputy, { year }, ctx) => {
-      requireDutyReader(ctx.viewer, deputy, "A deputy's duty archive and its counts");
-      return dutySummary(ctx, deputy, year);
-    },
+    // D-11: the duty record is public in summary (counts only, nothing about any voter); its detail
+    // (the contacts) stays with the deputy, staff and analysts.
+    duty: (deputy, { year }, ctx) => dutySummary(ctx, deputy, year),
   },
   DeputyGroup: {
     __resolveReference: (ref, ctx) => groupLoader(ctx).load(ref.id),
