@@ -33,11 +33,11 @@ async function walk(query: string, key: string, variables: Record<string, unknow
   let pages = 0;
   let total = -1;
   for (;;) {
-    const data = await ok(sg, query, { ...variables, first, after });
-    const page = data[key];
+    const data: Record<string, any> = await ok(sg, query, { ...variables, first, after });
+    const page: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = data[key];
     pages += 1;
     total = page.totalCount;
-    ids.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
+    ids.push(...page.edges.map((e) => e.node.id));
     if (!page.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;
   }

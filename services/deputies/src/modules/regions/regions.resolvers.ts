@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { congressLoader, childrenOf, createCongress, createRegion, createSession, currentCongressOf, listRegions, regionLoader, sessionLoader, sessionsOf } from './regions.service.ts';
+import { congressLoader, childrenOf, createCongress, createRegion, createSession, currentCongressOf, listRegions, regionLoader, sessionCount, sessionLoader, sessionsOf, townshipCongressesShortOfSessions } from './regions.service.ts';
 import { deputyStats } from '../liaison/liaison.service.ts';
 import { activeDeputyCount, listDeputies } from '../deputies/deputies.service.ts';
 import { sessionAttendance } from '../liaison/liaison.service.ts';
@@ -21,12 +21,14 @@ export const regionResolvers: Resolvers = {
     children: (region, _, ctx) => childrenOf(ctx, region.code),
     currentCongress: (region, { on }, ctx) => currentCongressOf(ctx, region.code, on),
     deputyStats: (region, { year }, ctx) => deputyStats(ctx, region.code, year),
+    townshipCongressesShortOfSessions: (region, { year, first, after }, ctx) => townshipCongressesShortOfSessions(ctx, region.code, year, first, after),
   },
   Congress: {
     __resolveReference: (ref, ctx) => congressLoader(ctx).load(ref.id),
     region: async (congress, _, ctx) => (await regionLoader(ctx).load(congress.regionCode))!,
     activeDeputyCount: (congress, _, ctx) => activeDeputyCount(ctx, congress.id),
     sessions: (congress, _, ctx) => sessionsOf(ctx, congress.id),
+    sessionCount: (congress, { year }, ctx) => sessionCount(ctx, congress.id, year),
     deputies: (congress, { filter, first, after }, ctx) => listDeputies(ctx, filter, first, after, { congressId: congress.id }),
   },
   CongressSession: {

@@ -4,7 +4,8 @@ import { newId, isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { childrenLoader, entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { today } from '@renda/server-kit/dates';
-import { parentRegionCode, regionLevelOf, requirePositiveInt, requireRegionCode, requireText } from '@renda/server-kit/validate';
+import { decodeCursor, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
+import { parentRegionCode, regionLevelOf, requirePositiveInt, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { CongressSchema, CongressSessionSchema, RegionSchema, type Congress, type CongressSession, type Region, type RegionLevel } from './region.entity.ts';
 
 /**
@@ -76,6 +77,9 @@ export async function createCongress(
 ): Promise<Congress> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'create congresses');
+  if (isStreetOffice(regionCode)) {
+    throw badInput(`${regionCode} is a street office (街道), which has a working committee of the county congress, not a congress of its own.`, 'input.regionCode');
+  }
   const termNumber = requirePositiveInt(input.termNumber, 'input.termNumber');
   const name = requireText(input.name, 'input.name', 200);
   if (input.endsOn && input.endsOn <= input.startsOn) throw badInput('`endsOn` must be after `startsOn`.', 'input.endsOn');
@@ -141,4 +145,69 @@ export async function findCongress(ctx: ServiceContext, id: string): Promise<Con
   const congress = await congressLoader(ctx).load(id);
   if (!congress) throw notFound('congress', id);
   return congress;
+}
+
+/**
+ * D-2: in the national division codes, a township-level code's last three digits tell its kind:
+ * 001–099 a street office (街道, no congress), 100–199 a town (镇), 200–399 a township (乡).
+ */
+export function isStreetOffice(code: string): boolean {
+  if (code.length !== 9) return false;
+  const serial = Number(code.slice(6));
+  return serial >= 1 && serial <= 99;
+}
+
+/** D-2 (law): a township congress meets at least twice a year (一年两会). */
+export const townshipSessionsPerYear = 2;
+
+/** Sessions of each congress opening in `year`, batched per request. */
+export function sessionCount(ctx: ServiceContext, congressId: string, year: number): Promise<number> {
+  requireYear(year);
+  const [from, to] = yearRange(year);
+  return ctx.loaders
+    .get<string, number>(`Congress.sessionCount.${year}`, async (ids) => {
+      const rows: { congress_id: string; n: string }[] = await ctx.em
+        .getKnex()('deputies.congress_sessions')
+        .select('congress_id')
+        .count('* as n')
+        .whereIn('congress_id', [...ids])
+        .andWhereBetween('opens_on', [from, to])
+        .groupBy('congress_id');
+      const counts = new Map(rows.map((r) => [r.congress_id, Number(r.n)]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    })
+    .load(congressId);
+}
+
+/** D-2: township congresses of a subtree in office during `year` with fewer than two sessions opening in it. */
+export async function townshipCongressesShortOfSessions(
+  ctx: ServiceContext,
+  regionCode: string,
+  year: number,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Congress>> {
+  const code = requireRegionCode(regionCode, 'regionCode');
+  requireYear(year);
+  const limit = pageSize(first);
+  const afterId = decodeCursor(after);
+  if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.', 'after');
+  const [from, to] = yearRange(year);
+  const knex = ctx.em.getKnex();
+  const short = knex('deputies.congresses as c')
+    .where('c.level', 'TOWNSHIP')
+    .andWhere('c.region_code', 'like', `${code}%`)
+    .andWhere('c.starts_on', '<=', to)
+    .andWhere((q) => void q.whereNull('c.ends_on').orWhere('c.ends_on', '>=', from))
+    .andWhereRaw('(select count(*) from deputies.congress_sessions s where s.congress_id = c.id and s.opens_on between ? and ?) < ?', [
+      from,
+      to,
+      townshipSessionsPerYear,
+    ]);
+  const [{ count }] = (await short.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
+  const page = short.clone().select('c.id').orderBy('c.id', 'asc').limit(limit + 1);
+  if (afterId) page.andWhere('c.id', '>', afterId);
+  const ids = ((await page) as { id: string }[]).map((r) => r.id);
+  const rows = await Promise.all(ids.map((id) => congressLoader(ctx).load(id)));
+  return toConnection(rows.filter((c): c is Congress => c !== null), limit, Number(count), (c) => c.id);
 }
