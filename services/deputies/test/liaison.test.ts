@@ -223,6 +223,33 @@ describe('government leaders (D-5)', () => {
     expect(await linked(leader)).toEqual([d[5]]);
   });
 
+  it('D-5: a leader short of links is listed with the gap, and linked deputies not visited this year are listed', async () => {
+    const staff = await tokens.staff('430181');
+    const short = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '唐红', role: 'VICE_MAYOR' } }, admin)).createGovernmentLeader.id;
+    const full = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '邓刚', role: 'VICE_MAYOR' } }, admin)).createGovernmentLeader.id;
+    await ok(sg, linkMutation, { l: short, ids: [d[0], d[1], d[2]] }, staff);
+    await ok(sg, linkMutation, { l: full, ids: [d[0], d[1], d[2], d[3], d[4]] }, staff);
+    await record({ kind: 'GOVERNMENT_LEADER', deputyId: d[1]!, governmentLeaderId: short, occurredOn: '2026-04-02' });
+    await record({ kind: 'GOVERNMENT_LEADER', deputyId: d[2]!, governmentLeaderId: short, occurredOn: '2025-04-02' });
+    const leaderQuery = `query($id: ID!, $year: Int!) { governmentLeader(id: $id) { linkGap unvisited(year: $year) { id } } }`;
+    const shortNow = await ok(sg, leaderQuery, { id: short, year: 2026 }, staff);
+    expect(shortNow.governmentLeader.linkGap).toBe(2);
+    expect(shortNow.governmentLeader.unvisited.map((x: { id: string }) => x.id).sort()).toEqual([d[0], d[2]].sort());
+    const lastYear = await ok(sg, leaderQuery, { id: short, year: 2025 }, staff);
+    expect(lastYear.governmentLeader.unvisited.map((x: { id: string }) => x.id).sort()).toEqual([d[0], d[1]].sort());
+    const fullNow = await ok(sg, leaderQuery, { id: full, year: 2026 }, staff);
+    expect(fullNow.governmentLeader.linkGap).toBe(0);
+    expect(fullNow.governmentLeader.unvisited).toHaveLength(5);
+    const list = await ok(sg, `query { governmentLeaders(regionCode: "430181", shortOfLinks: true, first: 100) { edges { node { id linkGap } } } }`);
+    const ids = list.governmentLeaders.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(ids).toContain(short);
+    expect(ids).not.toContain(full);
+    expect(list.governmentLeaders.edges.every((e: { node: { linkGap: number } }) => e.node.linkGap > 0)).toBe(true);
+    // Who was not visited is for staff of the region, as the contacts are.
+    await fails(sg, 'UNAUTHENTICATED', leaderQuery, { id: short, year: 2026 });
+    await fails(sg, 'FORBIDDEN', leaderQuery, { id: short, year: 2026 }, await tokens.staff('4306'));
+  });
+
   it('bad leader input and foreign writers are refused, writing nothing', async () => {
     const before = await countRows(stack, GovernmentLeaderSchema);
     const i = { regionCode: '430181', name: '潘金凤', role: 'VICE_MAYOR' };

@@ -11,6 +11,7 @@ import {
   leaderLoader,
   linkDeputies,
   linkedDeputies,
+  linkGap,
   listCommitteeMembers,
   listLeaders,
   memberLoader,
@@ -18,6 +19,7 @@ import {
   recordContact,
   requireContactReader,
   underContacted,
+  unvisited,
 } from './liaison.service.ts';
 import { regionLoader } from '../regions/regions.service.ts';
 
@@ -26,7 +28,7 @@ export const liaisonResolvers: Resolvers = {
     committeeMember: (_, { id }, ctx) => memberLoader(ctx).load(id),
     governmentLeader: (_, { id }, ctx) => leaderLoader(ctx).load(id),
     committeeMembers: (_, { congressId, first, after }, ctx) => listCommitteeMembers(ctx, congressId, first, after),
-    governmentLeaders: (_, { regionCode, first, after }, ctx) => listLeaders(ctx, regionCode, first, after),
+    governmentLeaders: (_, { regionCode, shortOfLinks, first, after }, ctx) => listLeaders(ctx, regionCode, shortOfLinks, first, after),
   },
   Mutation: {
     createCommitteeMember: (_, { input }, ctx) => createCommitteeMember(ctx, input),
@@ -56,6 +58,11 @@ export const liaisonResolvers: Resolvers = {
     contacts: (leader, { year }, ctx) => {
       requireContactReader(ctx.viewer, leader.regionCode);
       return contactsOf(ctx, 'governmentLeaderId', leader.id, year, 'GOVERNMENT_LEADER');
+    },
+    linkGap: (leader, _, ctx) => linkGap(ctx, leader.id),
+    unvisited: (leader, { year }, ctx) => {
+      requireContactReader(ctx.viewer, leader.regionCode);
+      return unvisited(ctx, leader, year);
     },
   },
   ContactRecord: {

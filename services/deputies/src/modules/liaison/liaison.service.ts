@@ -450,8 +450,38 @@ export async function listCommitteeMembers(ctx: ServiceContext, congressId: stri
   return pageById(ctx.em, CommitteeMemberSchema, { congressId }, first, after);
 }
 
-/** The staff console's list of mayors and vice-mayors of a region subtree. */
-export function listLeaders(ctx: ServiceContext, regionCode: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<GovernmentLeader>> {
+/** The staff console's list of mayors and vice-mayors of a region subtree; D-5: optionally only those short of links. */
+export async function listLeaders(
+  ctx: ServiceContext,
+  regionCode: string,
+  shortOfLinks: boolean | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<GovernmentLeader>> {
   const code = requireRegionCode(regionCode, 'regionCode');
-  return pageById(ctx.em, GovernmentLeaderSchema, { regionCode: { $like: `${code}%` } }, first, after);
+  if (!shortOfLinks) return pageById(ctx.em, GovernmentLeaderSchema, { regionCode: { $like: `${code}%` } }, first, after);
+  const full = ctx.em
+    .getKnex()('deputies.leader_links')
+    .select('leader_id')
+    .groupBy('leader_id')
+    .havingRaw('count(*) >= ?', [dutyRules.maxLinkedDeputies]);
+  const rows: { id: string }[] = await ctx.em
+    .getKnex()('deputies.government_leaders')
+    .select('id')
+    .where('region_code', 'like', `${code}%`)
+    .whereNotIn('id', full);
+  return pageById(ctx.em, GovernmentLeaderSchema, { id: { $in: rows.map((r) => r.id) } }, first, after);
+}
+
+/** D-5: how many more deputies the leader is to be linked to this term. */
+export async function linkGap(ctx: ServiceContext, leaderId: string): Promise<number> {
+  const linked = await linkedDeputies(ctx, leaderId);
+  return Math.max(0, dutyRules.maxLinkedDeputies - linked.length);
+}
+
+/** D-5: linked deputies in office whom the leader has not visited in `year`. */
+export async function unvisited(ctx: ServiceContext, leader: GovernmentLeader, year: number): Promise<Deputy[]> {
+  const [linked, contacts] = await Promise.all([linkedDeputies(ctx, leader.id), contactsOf(ctx, 'governmentLeaderId', leader.id, year, 'GOVERNMENT_LEADER')]);
+  const visited = new Set(contacts.map((c) => c.deputyId));
+  return linked.filter((d) => d.status === 'ACTIVE' && !visited.has(d.id));
 }
