@@ -19,5 +19,9 @@ await generateResolverTypes({
     ContactRecord: entity('liaison/liaison.entity.ts', 'ContactRecord'),
     SessionAttendance: entity('liaison/liaison.entity.ts', 'SessionAttendance'),
     DutySummary: entity('liaison/duty.ts', 'DutyCounts'),
+    GroupActivityYear: entity('groups/groups.service.ts', 'GroupActivityYear'),
+    GroupReview: entity('groups/group-review.entity.ts', 'GroupReview'),
+    CommitteeMeeting: entity('meetings/meeting.entity.ts', 'CommitteeMeeting'),
+    CommitteeMeetingAttendance: entity('meetings/meeting.entity.ts', 'CommitteeMeetingAttendance'),
   },
 });

@@ -1,5 +1,7 @@
 import { CommitteeAssignmentSchema, CommitteeMemberSchema, ContactRecordSchema, GovernmentLeaderSchema, LeaderLinkSchema, SessionAttendanceSchema } from './modules/liaison/liaison.entity.ts';
 import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema } from './modules/deputies/deputy.entity.ts';
+import { GroupReviewSchema } from './modules/groups/group-review.entity.ts';
+import { CommitteeMeetingAttendanceSchema, CommitteeMeetingSchema } from './modules/meetings/meeting.entity.ts';
 import { CongressSchema, CongressSessionSchema, RegionSchema } from './modules/regions/region.entity.ts';
 
 export const entities = [
@@ -15,4 +17,7 @@ export const entities = [
   LeaderLinkSchema,
   ContactRecordSchema,
   SessionAttendanceSchema,
+  CommitteeMeetingSchema,
+  CommitteeMeetingAttendanceSchema,
+  GroupReviewSchema,
 ];

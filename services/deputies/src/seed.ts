@@ -3,6 +3,8 @@ import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { addDays, currentYear } from '@renda/server-kit/dates';
 import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema, type Gender } from './modules/deputies/deputy.entity.ts';
+import { GroupReviewSchema } from './modules/groups/group-review.entity.ts';
+import { CommitteeMeetingAttendanceSchema, CommitteeMeetingSchema } from './modules/meetings/meeting.entity.ts';
 import { CommitteeAssignmentSchema, CommitteeMemberSchema, ContactRecordSchema, GovernmentLeaderSchema, LeaderLinkSchema, SessionAttendanceSchema, type ContactKind } from './modules/liaison/liaison.entity.ts';
 import { CongressSchema, CongressSessionSchema, RegionSchema, type RegionLevel } from './modules/regions/region.entity.ts';
 
@@ -111,7 +113,9 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
     // Group activities and voter contacts for the first deputies: some meet the yearly minimums, some do not.
     for (let n = 1; n <= Math.min(c.deputies, 12); n++) {
       const deputyId = demoId(`deputy:${c.region}:${n}`);
-      for (let a = 0; a < (n % 4); a++) contact(em, clock, 'GROUP_ACTIVITY', deputyId, c.region, `${year}-0${2 + a}-0${n % 9 + 1}`, { summary: '代表小组集中视察农村人居环境整治' });
+      for (let a = 0; a < (n % 4); a++) {
+        contact(em, clock, 'GROUP_ACTIVITY', deputyId, c.region, `${year}-0${2 + a}-0${n % 9 + 1}`, { groupId: groupIds[n % 3]!, summary: '代表小组集中视察农村人居环境整治' });
+      }
       for (let v = 0; v < (n % 3); v++) {
         contact(em, clock, 'VOTER', deputyId, c.region, `${year}-0${4 + v}-1${n % 9}`, {
           stationId,
@@ -121,6 +125,26 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         });
       }
       if (n <= 3) contact(em, clock, 'DUTY_REPORT', deputyId, c.region, `${year - 1}-12-0${n}`, { participants: 45, summary: '向原选区选民述职' });
+    }
+    // D-14: last year's check of the first group, with the staff's comment.
+    em.create(GroupReviewSchema, { groupId: groupIds[0]!, year: year - 1, comment: '活动开展经常，建议更多围绕民生实事开展视察', reviewedOn: `${year}-01-05`, reviewedBy: 'demo-seed' });
+    // D-8: two committee meetings this year; the last member missed both without leave (to be asked to resign).
+    if (c.members > 0) {
+      for (const [k, heldOn] of [`${year}-02-26`, `${year}-04-28`].entries()) {
+        const meetingId = demoId(`committee-meeting:${c.region}:${k + 1}`);
+        em.create(CommitteeMeetingSchema, { id: meetingId, congressId, regionCode: c.region, heldOn, title: `常委会第${k + 1}次会议` });
+        for (let m = 1; m <= c.members; m++) {
+          const status = m === c.members ? 'ABSENT' : m === 1 && k === 1 ? 'EXCUSED' : 'PRESENT';
+          em.create(CommitteeMeetingAttendanceSchema, {
+            meetingId,
+            memberId: demoId(`member:${c.region}:${m}`),
+            congressId,
+            heldOn,
+            status,
+            leaveReason: status === 'EXCUSED' ? '出差' : null,
+          });
+        }
+      }
     }
     // Attendance of the first session: all present but one excused.
     for (let n = 1; n <= c.deputies; n++) {
@@ -151,7 +175,7 @@ function contact(
   deputyId: string,
   regionCode: string,
   occurredOn: string,
-  extra: { committeeMemberId?: string; governmentLeaderId?: string; stationId?: string; participants?: number; summary: string; opinions?: string[] },
+  extra: { committeeMemberId?: string; governmentLeaderId?: string; stationId?: string; groupId?: string; participants?: number; summary: string; opinions?: string[] },
 ): void {
   em.create(ContactRecordSchema, {
     id: demoId(`contact:${kind}:${deputyId}:${occurredOn}:${extra.committeeMemberId ?? extra.governmentLeaderId ?? ''}`),
@@ -163,6 +187,7 @@ function contact(
     committeeMemberId: extra.committeeMemberId ?? null,
     governmentLeaderId: extra.governmentLeaderId ?? null,
     stationId: extra.stationId ?? null,
+    groupId: extra.groupId ?? null,
     participants: extra.participants ?? null,
     summary: extra.summary,
     opinions: extra.opinions ?? [],

@@ -5,7 +5,9 @@ import type { ServiceDefinition } from '@renda/server-kit/service';
 import { mergeResolvers } from '@renda/server-kit/subgraph';
 import { entities } from './entities.ts';
 import { deputyResolvers } from './modules/deputies/deputies.resolvers.ts';
+import { groupResolvers } from './modules/groups/groups.resolvers.ts';
 import { liaisonResolvers } from './modules/liaison/liaison.resolvers.ts';
+import { meetingResolvers } from './modules/meetings/meetings.resolvers.ts';
 import { regionResolvers } from './modules/regions/regions.resolvers.ts';
 import { migrations } from './migrations/list.ts';
 import { seedDemo } from './seed.ts';
@@ -20,6 +22,6 @@ export const deputiesService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers),
+  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, meetingResolvers, groupResolvers),
   seed: seedDemo,
 };

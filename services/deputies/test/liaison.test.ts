@@ -4,7 +4,7 @@ import { tokens } from '@renda/testing/tokens';
 import { ok, fails } from '@renda/testing/graphql';
 import { deputiesService } from '../src/server.ts';
 import { CommitteeAssignmentSchema, CommitteeMemberSchema, ContactRecordSchema, GovernmentLeaderSchema } from '../src/modules/liaison/liaison.entity.ts';
-import { countRows, createCongress, createDeputies, createDeputy, createRegions, createStation, entitiesQuery, subgraphOf, unknownId } from './fixtures.ts';
+import { countRows, createCongress, createDeputies, createDeputy, createGroup, createRegions, createStation, entitiesQuery, subgraphOf, unknownId } from './fixtures.ts';
 
 let stack: TestStack;
 let sg: ReturnType<typeof subgraphOf>;
@@ -17,6 +17,7 @@ let d: string[];
 let townshipDeputy: string;
 let ended: string;
 let countyStation: string;
+let countyGroup: string;
 let member: string;
 let otherMember: string;
 let mayor: string;
@@ -78,9 +79,10 @@ beforeAll(async () => {
   county = await createCongress(sg, admin, { regionCode: '430181', termNumber: 18, name: '浏阳市第十八届人民代表大会', startsOn: '2024-01-10', endsOn: '2029-01-09' });
   township = await createCongress(sg, admin, { regionCode: '430181104', termNumber: 18, name: '永安镇第十八届人民代表大会', startsOn: '2024-01-05', endsOn: '2029-01-04' });
   city = await createCongress(sg, admin, { regionCode: '4306', termNumber: 9, name: '岳阳市第九届人民代表大会', startsOn: '2024-01-10', endsOn: '2029-01-09' });
+  countyGroup = await createGroup(sg, admin, '430181', '浏阳市第一代表小组');
   d = await createDeputies(sg, admin, [
-    ...['周建国', '吴秀英', '徐志强', '孙丽华', '马伟', '朱芳', '胡军'].map((name) => ({ congressId: county, regionCode: '430181', name })),
-    { congressId: county, regionCode: '430181104', name: '郭敏' },
+    ...['周建国', '吴秀英', '徐志强', '孙丽华', '马伟', '朱芳', '胡军'].map((name) => ({ congressId: county, regionCode: '430181', name, groupId: countyGroup })),
+    { congressId: county, regionCode: '430181104', name: '郭敏', groupId: countyGroup },
   ]);
   townshipDeputy = await createDeputy(sg, admin, { congressId: township, regionCode: '430181104', name: '何海燕' });
   ended = await createDeputy(sg, admin, { congressId: county, regionCode: '430181', name: '高德明' });
@@ -442,14 +444,16 @@ describe('contacts: who records and who reads', () => {
 describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
   let y: string[];
   let cityMember: string;
+  let cityGroup: string;
 
   beforeAll(async () => {
+    cityGroup = await createGroup(sg, admin, '4306', '岳阳市第一代表小组');
     y = await createDeputies(sg, admin, [
-      { congressId: city, regionCode: '4306', name: '蒋晓东' },
-      { congressId: city, regionCode: '4306', name: '蔡雪梅' },
-      { congressId: city, regionCode: '4306', name: '余明辉' },
-      { congressId: city, regionCode: '430602', name: '杜春兰' },
-      { congressId: city, regionCode: '4306', name: '叶国庆' },
+      { congressId: city, regionCode: '4306', name: '蒋晓东', groupId: cityGroup },
+      { congressId: city, regionCode: '4306', name: '蔡雪梅', groupId: cityGroup },
+      { congressId: city, regionCode: '4306', name: '余明辉', groupId: cityGroup },
+      { congressId: city, regionCode: '430602', name: '杜春兰', groupId: cityGroup },
+      { congressId: city, regionCode: '4306', name: '叶国庆', groupId: cityGroup },
     ]);
     cityMember = (await ok(sg, memberMutation, { i: { congressId: city, name: '程立新', role: 'MEMBER', fullTime: true } }, admin)).createCommitteeMember.id;
     await ok(sg, assignMutation, { m: cityMember, ids: [y[0], y[1], y[2], y[4]] }, admin);

@@ -86,6 +86,8 @@ export interface ContactRecord {
   committeeMemberId: string | null;
   governmentLeaderId: string | null;
   stationId: string | null;
+  /** D-14: the deputy group whose activity a GROUP_ACTIVITY contact was. */
+  groupId: string | null;
   participants: number | null;
   summary: string;
   opinions: string[];
@@ -112,6 +114,7 @@ export const ContactRecordSchema = new EntitySchema<ContactRecord>({
     committeeMemberId: { type: 'uuid', nullable: true },
     governmentLeaderId: { type: 'uuid', nullable: true },
     stationId: { type: 'uuid', nullable: true },
+    groupId: { type: 'uuid', nullable: true, index: true },
     participants: { type: 'integer', nullable: true },
     summary: { type: 'text' },
     opinions: { type: 'text[]', default: '{}' },

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { congressLoader, sessionLoader } from '../regions/regions.service.ts';
-import { canReadDutyRecords, deputyLoader, stationLoader } from '../deputies/deputies.service.ts';
+import { canReadDutyRecords, deputyLoader, groupLoader, stationLoader } from '../deputies/deputies.service.ts';
 import {
   assignDeputies,
   assignedDeputies,
@@ -74,6 +74,7 @@ export const liaisonResolvers: Resolvers = {
     committeeMember: (contact, _, ctx) => (contact.committeeMemberId ? memberLoader(ctx).load(contact.committeeMemberId) : null),
     governmentLeader: (contact, _, ctx) => (contact.governmentLeaderId ? leaderLoader(ctx).load(contact.governmentLeaderId) : null),
     station: (contact, _, ctx) => (contact.stationId ? stationLoader(ctx).load(contact.stationId) : null),
+    group: (contact, _, ctx) => (contact.groupId ? groupLoader(ctx).load(contact.groupId) : null),
   },
   SessionAttendance: {
     deputy: async (row, _, ctx) => (await deputyLoader(ctx).load(row.deputyId))!,

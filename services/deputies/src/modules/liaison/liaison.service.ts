@@ -174,6 +174,7 @@ export interface RecordContactInput {
   committeeMemberId?: string | null;
   governmentLeaderId?: string | null;
   stationId?: string | null;
+  groupId?: string | null;
   participants?: number | null;
   summary: string;
   opinions?: string[] | null;
@@ -247,6 +248,15 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
     }
     stationId = station.id;
   }
+  // D-14: a group activity belongs to a group, and the deputy takes part as its member.
+  let groupId: string | null = null;
+  if (input.kind === 'GROUP_ACTIVITY') {
+    groupId = input.groupId ?? deputy.groupId;
+    if (!groupId) throw badInput(`${deputy.name} belongs to no deputy group: a GROUP_ACTIVITY names the group (\`groupId\`) the deputy is a member of.`, 'input.groupId');
+    if (groupId !== deputy.groupId) throw badInput(`${deputy.name} is not a member of that group; a group activity is recorded for the group's own deputies.`, 'input.groupId');
+  } else if (input.groupId) {
+    throw badInput(`A ${input.kind} contact names no deputy group.`, 'input.groupId');
+  }
   const opinions = (input.opinions ?? []).map((o, i) => requireText(o, `input.opinions[${i}]`, 1000));
   const record = ctx.em.create(ContactRecordSchema, {
     id: newId(),
@@ -258,6 +268,7 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
     committeeMemberId,
     governmentLeaderId,
     stationId,
+    groupId,
     participants,
     summary: requireText(input.summary, 'input.summary', 4000),
     opinions,

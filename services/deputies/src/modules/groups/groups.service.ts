@@ -1,0 +1,73 @@
+import { badInput } from '@renda/errors/errors';
+import { requireViewer, requireWriteIn } from '@renda/auth/guards';
+import type { ServiceContext } from '@renda/server-kit/context';
+import { today } from '@renda/server-kit/dates';
+import { requireText, requireYear, yearRange } from '@renda/server-kit/validate';
+import type { DeputyGroup } from '../deputies/deputy.entity.ts';
+import { groupLoader, groupMembers } from '../deputies/deputies.service.ts';
+import { GroupReviewSchema, type GroupReview } from './group-review.entity.ts';
+
+/** D-14: a deputy group's activity in a year and the staff's check of it. */
+export interface GroupActivityYear {
+  groupId: string;
+  year: number;
+  /** Distinct activities: GROUP_ACTIVITY contacts of the group on distinct days and subjects. */
+  activities: number;
+  /** Members' participations: one GROUP_ACTIVITY contact each. */
+  participations: number;
+  members: number;
+  /** participations / (activities × members), 4 places; null with nothing to count (F-2). */
+  participationRate: number | null;
+  review: GroupReview | null;
+}
+
+export async function groupActivity(ctx: ServiceContext, group: DeputyGroup, year: number): Promise<GroupActivityYear> {
+  requireYear(year);
+  const [from, to] = yearRange(year);
+  const [counts, members, review] = await Promise.all([
+    ctx.em
+      .getKnex()('deputies.contact_records')
+      .where({ group_id: group.id, kind: 'GROUP_ACTIVITY' })
+      .andWhereBetween('occurred_on', [from, to])
+      .first(ctx.em.getKnex().raw('count(distinct (occurred_on, summary)) as activities'), ctx.em.getKnex().raw('count(*) as participations')) as Promise<{
+      activities: string;
+      participations: string;
+    }>,
+    groupMembers(ctx, group.id),
+    ctx.em.findOne(GroupReviewSchema, { groupId: group.id, year }),
+  ]);
+  const activities = Number(counts.activities);
+  const participations = Number(counts.participations);
+  const slots = activities * members.length;
+  return {
+    groupId: group.id,
+    year,
+    activities,
+    participations,
+    members: members.length,
+    participationRate: slots === 0 ? null : Math.round((participations / slots) * 10_000) / 10_000,
+    review,
+  };
+}
+
+/** D-14: staff check a group's year once it has begun, with a comment; checking again replaces the comment. */
+export async function reviewGroup(ctx: ServiceContext, groupId: string, year: number, comment: string): Promise<DeputyGroup> {
+  const group = await groupLoader(ctx).load(groupId);
+  if (!group) throw badInput(`No deputy group with id ${JSON.stringify(groupId)}.`, 'groupId');
+  const viewer = requireViewer(ctx.viewer);
+  requireWriteIn(viewer, group.regionCode, 'check deputy groups');
+  requireYear(year);
+  const on = today(ctx.clock);
+  if (year > Number(on.slice(0, 4))) throw badInput(`${year} has not begun: a group's year is checked once it is under way or over.`, 'year');
+  const text = requireText(comment, 'comment', 2000);
+  const existing = await ctx.em.findOne(GroupReviewSchema, { groupId: group.id, year });
+  if (existing) {
+    existing.comment = text;
+    existing.reviewedOn = on;
+    existing.reviewedBy = viewer.sub;
+  } else {
+    ctx.em.create(GroupReviewSchema, { groupId: group.id, year, comment: text, reviewedOn: on, reviewedBy: viewer.sub });
+  }
+  await ctx.em.flush();
+  return group;
+}

@@ -1,0 +1,35 @@
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { congressLoader } from '../regions/regions.service.ts';
+import { memberLoader, requireContactReader } from '../liaison/liaison.service.ts';
+import { createCommitteeMeeting, meetingAbsences, meetingAttendance, meetingsOf, membersToResign, recordCommitteeAttendance } from './meetings.service.ts';
+
+export const meetingResolvers: Resolvers = {
+  Mutation: {
+    createCommitteeMeeting: (_, { input }, ctx) => createCommitteeMeeting(ctx, input),
+    recordCommitteeAttendance: (_, { input }, ctx) => recordCommitteeAttendance(ctx, input),
+  },
+  Congress: {
+    committeeMeetings: (congress, { year }, ctx) => meetingsOf(ctx, congress.id, year),
+    committeeMembersToResign: (congress, { year }, ctx) => {
+      requireContactReader(ctx.viewer, congress.regionCode);
+      return membersToResign(ctx, congress.id, year);
+    },
+  },
+  CommitteeMember: {
+    meetingAbsences: (member, { year }, ctx) => {
+      requireContactReader(ctx.viewer, member.regionCode);
+      return meetingAbsences(ctx, member.id, year);
+    },
+  },
+  CommitteeMeeting: {
+    congress: async (meeting, _, ctx) => (await congressLoader(ctx).load(meeting.congressId))!,
+    attendance: (meeting, _, ctx) => {
+      requireContactReader(ctx.viewer, meeting.regionCode);
+      return meetingAttendance(ctx, meeting.id);
+    },
+  },
+  CommitteeMeetingAttendance: {
+    member: async (row, _, ctx) => (await memberLoader(ctx).load(row.memberId))!,
+  },
+};
+
