@@ -11,6 +11,12 @@ const schema = serviceEnvSchema(4001).extend({
   COMMITTEE_MIN_CONTACTS: z.coerce.number().int().min(0).default(2),
   /** D-5: deputies a mayor or vice-mayor is linked to per term. */
   LEADER_MAX_LINKED_DEPUTIES: z.coerce.number().int().min(1).default(5),
+  /** D-11 (local): a JSON points scheme (weights per item, per region); the built-in default when unset. */
+  POINTS_SCHEME_FILE: z.string().optional(),
+  /** Siblings whose parts of the duty record count in the points (read through their `_entities`). */
+  SUGGESTIONS_URL: z.string().url().default('http://127.0.0.1:4002/graphql'),
+  SUPERVISION_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
+  VOTING_URL: z.string().url().default('http://127.0.0.1:4004/graphql'),
 });
 
 export type DeputiesEnv = z.infer<typeof schema>;
