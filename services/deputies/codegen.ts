@@ -19,6 +19,8 @@ await generateResolverTypes({
     ContactRecord: entity('liaison/liaison.entity.ts', 'ContactRecord'),
     SessionAttendance: entity('liaison/liaison.entity.ts', 'SessionAttendance'),
     DutySummary: entity('liaison/duty.ts', 'DutyCounts'),
+    Person: entity('persons/person.entity.ts', 'Person'),
+    Continuity: entity('persons/persons.service.ts', 'Continuity'),
     Points: entity('points/points.service.ts', 'Points'),
     PointsLine: entity('points/points.service.ts', 'PointsLine'),
     DeputyPointsRank: entity('points/points.resolvers.ts', 'DeputyRank'),

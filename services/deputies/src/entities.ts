@@ -1,5 +1,6 @@
 import { CommitteeAssignmentSchema, CommitteeMemberSchema, ContactRecordSchema, GovernmentLeaderSchema, LeaderLinkSchema, SessionAttendanceSchema } from './modules/liaison/liaison.entity.ts';
 import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema } from './modules/deputies/deputy.entity.ts';
+import { PersonSchema } from './modules/persons/person.entity.ts';
 import { GroupReviewSchema } from './modules/groups/group-review.entity.ts';
 import { CommitteeMeetingAttendanceSchema, CommitteeMeetingSchema } from './modules/meetings/meeting.entity.ts';
 import { CongressSchema, CongressSessionSchema, RegionSchema } from './modules/regions/region.entity.ts';
@@ -20,4 +21,5 @@ export const entities = [
   CommitteeMeetingSchema,
   CommitteeMeetingAttendanceSchema,
   GroupReviewSchema,
+  PersonSchema,
 ];

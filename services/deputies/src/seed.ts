@@ -3,6 +3,7 @@ import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { addDays, currentYear } from '@renda/server-kit/dates';
 import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema, type Gender } from './modules/deputies/deputy.entity.ts';
+import { PersonSchema } from './modules/persons/person.entity.ts';
 import { GroupReviewSchema } from './modules/groups/group-review.entity.ts';
 import { CommitteeMeetingAttendanceSchema, CommitteeMeetingSchema } from './modules/meetings/meeting.entity.ts';
 import { CommitteeAssignmentSchema, CommitteeMemberSchema, ContactRecordSchema, GovernmentLeaderSchema, LeaderLinkSchema, SessionAttendanceSchema, type ContactKind } from './modules/liaison/liaison.entity.ts';
@@ -72,11 +73,18 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
     });
     for (let n = 1; n <= c.deputies; n++) {
       personIndex += 1;
+      // D-12: the first three county deputies of Liuyang also sit in Yong'an town's congress: one person, two mandates.
+      const alsoTownship = c.region === '430181' && n <= 3;
+      const personId = alsoTownship ? demoId(`deputy:430181104:${n}`) : demoId(`deputy:${c.region}:${n}`);
+      if (!alsoTownship) em.create(PersonSchema, { id: personId, name: nameOf(personIndex) });
       em.create(DeputySchema, {
         id: demoId(`deputy:${c.region}:${n}`),
+        personId,
+        leadingCadre: n % 10 === 1,
         congressId,
         regionCode: c.region,
-        name: nameOf(personIndex),
+        // Township deputies come first in the list above: deputy n of Yong'an is person n.
+        name: alsoTownship ? nameOf(n) : nameOf(personIndex),
         gender: (personIndex % 3 === 0 ? 'FEMALE' : 'MALE') as Gender,
         ethnicity: '汉族',
         workUnit: c.region.length === 9 ? `${regionName}${villages[n % villages.length]}` : `${regionName}第${(n % 9) + 1}单位`,

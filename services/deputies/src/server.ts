@@ -8,6 +8,7 @@ import { deputyResolvers } from './modules/deputies/deputies.resolvers.ts';
 import { groupResolvers } from './modules/groups/groups.resolvers.ts';
 import { liaisonResolvers } from './modules/liaison/liaison.resolvers.ts';
 import { meetingResolvers } from './modules/meetings/meetings.resolvers.ts';
+import { personResolvers } from './modules/persons/persons.resolvers.ts';
 import { pointsResolvers } from './modules/points/points.resolvers.ts';
 import { regionResolvers } from './modules/regions/regions.resolvers.ts';
 import { migrations } from './migrations/list.ts';
@@ -23,6 +24,6 @@ export const deputiesService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, meetingResolvers, groupResolvers, pointsResolvers),
+  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers),
   seed: seedDemo,
 };

@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
 import { covers, requireViewer, requireWriteIn } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
@@ -7,6 +8,7 @@ import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { decodeCursor, pageById, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
 import { likeEscape, optionalText, requireRegionCode, requireText } from '@renda/server-kit/validate';
 import { requireCongress } from '../regions/regions.service.ts';
+import { PersonSchema } from '../persons/person.entity.ts';
 import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema, type Deputy, type DeputyGroup, type DeputyStatus, type Gender, type LiaisonStation } from './deputy.entity.ts';
 
 export const deputyLoader = (ctx: ServiceContext) => entityLoader<Deputy>(ctx, DeputySchema, 'id', isId);
@@ -87,6 +89,8 @@ export interface CreateDeputyInput {
   constituency: string;
   groupId?: string | null;
   stationId?: string | null;
+  personId?: string | null;
+  leadingCadre?: boolean | null;
 }
 
 export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput): Promise<Deputy> {
@@ -96,11 +100,27 @@ export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput
     throw badInput(`A deputy of ${congress.name} must belong to region ${congress.regionCode} or below.`, 'input.regionCode');
   }
   requireWriteIn(ctx.viewer, regionCode, 'register deputies');
+  const name = requireText(input.name, 'input.name', 100);
+  // D-12: a further mandate of someone who held one before joins their person; otherwise a new person.
+  let personId: string;
+  if (input.personId) {
+    const person = isId(input.personId) ? await ctx.em.findOne(PersonSchema, { id: input.personId }) : null;
+    if (!person) throw badInput(`No person with id ${JSON.stringify(input.personId)}.`, 'input.personId');
+    if (await ctx.em.count(DeputySchema, { personId: person.id, congressId: congress.id })) {
+      throw conflict(`${person.name} already holds a mandate in ${congress.name}.`);
+    }
+    personId = person.id;
+  } else {
+    personId = newId();
+    ctx.em.create(PersonSchema, { id: personId, name });
+  }
   const deputy = ctx.em.create(DeputySchema, {
     id: newId(),
+    personId,
+    leadingCadre: input.leadingCadre ?? false,
     congressId: congress.id,
     regionCode,
-    name: requireText(input.name, 'input.name', 100),
+    name,
     gender: input.gender,
     ethnicity: optionalText(input.ethnicity, 'input.ethnicity', 20),
     workUnit: requireText(input.workUnit, 'input.workUnit', 200),
@@ -112,14 +132,19 @@ export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput
     status: 'ACTIVE',
     statusReason: null,
   });
-  await ctx.em.flush();
+  try {
+    await ctx.em.flush();
+  } catch (e) {
+    if (e instanceof UniqueConstraintViolationException) throw conflict('This person already holds a mandate in that congress.');
+    throw e;
+  }
   return deputy;
 }
 
 export async function updateDeputy(
   ctx: ServiceContext,
   id: string,
-  input: { name?: string | null; workUnit?: string | null; position?: string | null; phone?: string | null; groupId?: string | null; stationId?: string | null },
+  input: { name?: string | null; workUnit?: string | null; position?: string | null; phone?: string | null; groupId?: string | null; stationId?: string | null; leadingCadre?: boolean | null },
 ): Promise<Deputy> {
   const deputy = await findDeputy(ctx, id);
   requireWriteIn(ctx.viewer, deputy.regionCode, 'update deputies');
@@ -130,6 +155,7 @@ export async function updateDeputy(
   if (input.phone !== undefined) changes.phone = optionalPhone(input.phone, 'input.phone');
   if (input.groupId !== undefined) changes.groupId = await requireGroupIn(ctx, input.groupId, deputy.regionCode, 'input.groupId');
   if (input.stationId !== undefined) changes.stationId = await requireStationIn(ctx, input.stationId, deputy.regionCode, 'input.stationId');
+  if (input.leadingCadre !== undefined && input.leadingCadre !== null) changes.leadingCadre = input.leadingCadre;
   Object.assign(deputy, changes);
   await ctx.em.flush();
   return deputy;

@@ -5,6 +5,10 @@ export type DeputyStatus = 'ACTIVE' | 'TERMINATED' | 'RESIGNED' | 'RECALLED' | '
 
 export interface Deputy {
   id: string;
+  /** D-12: the person holding this mandate. */
+  personId: string;
+  /** D-13: a leading cadre (领导干部), who takes part in at least one inspection, research or voter reception a year. */
+  leadingCadre: boolean;
   congressId: string;
   regionCode: string;
   name: string;
@@ -26,6 +30,8 @@ export const DeputySchema = new EntitySchema<Deputy>({
   indexes: [{ name: 'deputies_region_code_prefix', expression: 'create index "deputies_region_code_prefix" on "deputies"."deputies" ("region_code" varchar_pattern_ops)' }],
   properties: {
     id: { type: 'uuid', primary: true },
+    personId: { type: 'uuid', index: true },
+    leadingCadre: { type: 'boolean', default: false },
     congressId: { type: 'uuid', index: true },
     regionCode: { type: 'string', length: 9 },
     name: { type: 'string', length: 100 },
