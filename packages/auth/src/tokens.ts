@@ -23,6 +23,7 @@ function claimsToViewer(payload: JWTPayload): Viewer {
     region: str(payload.region),
     unit: str(payload.unit),
     deputy: str(payload.deputy),
+    member: str(payload.member),
   };
   if (viewer.region !== null && !regionPattern.test(viewer.region)) {
     throw unauthenticated('The token\'s `region` claim is not a region code (2, 4, 6 or 9 digits).');
@@ -30,6 +31,7 @@ function claimsToViewer(payload: JWTPayload): Viewer {
   if (viewer.role !== 'ADMIN' && viewer.region === null) throw unauthenticated(`A ${viewer.role} token needs a \`region\` claim.`);
   if (viewer.role === 'HANDLER' && viewer.unit === null) throw unauthenticated('A HANDLER token needs a `unit` claim.');
   if (viewer.role === 'DEPUTY' && viewer.deputy === null) throw unauthenticated('A DEPUTY token needs a `deputy` claim.');
+  if (viewer.role === 'COMMITTEE_MEMBER' && !viewer.member) throw unauthenticated('A COMMITTEE_MEMBER token needs a `member` claim.');
   return viewer;
 }
 
@@ -69,6 +71,7 @@ export interface TokenClaims {
   region?: string;
   unit?: string;
   deputy?: string;
+  member?: string;
 }
 
 /** Signs an HS256 token: for development, the demo and tests. Production tokens come from the identity provider. */

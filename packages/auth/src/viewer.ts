@@ -1,4 +1,4 @@
-export const roles = ['ADMIN', 'STAFF', 'HANDLER', 'DEPUTY', 'ANALYST'] as const;
+export const roles = ['ADMIN', 'STAFF', 'HANDLER', 'DEPUTY', 'ANALYST', 'COMMITTEE_MEMBER'] as const;
 export type Role = (typeof roles)[number];
 
 /** The verified bearer of a token. `null` everywhere means the public (no token). */
@@ -11,4 +11,6 @@ export interface Viewer {
   unit: string | null;
   /** Deputy id, for DEPUTY. */
   deputy: string | null;
+  /** CommitteeMember id, for COMMITTEE_MEMBER: a standing-committee member acting for themself (D-4). */
+  member?: string | null;
 }

@@ -25,7 +25,14 @@ describe('token verification', () => {
 
   it('reads the claims of a valid token', async () => {
     const token = await signDevToken(secret, { sub: 's', role: 'STAFF', region: '4301' });
-    expect(await verify(`Bearer ${token}`)).toEqual({ sub: 's', role: 'STAFF', region: '4301', unit: null, deputy: null });
+    expect(await verify(`Bearer ${token}`)).toEqual({ sub: 's', role: 'STAFF', region: '4301', unit: null, deputy: null, member: null });
+  });
+
+  it('D-4: a COMMITTEE_MEMBER token names its member, or is refused', async () => {
+    const token = await signDevToken(secret, { sub: 'm', role: 'COMMITTEE_MEMBER', region: '430181', member: 'member-1' });
+    expect((await verify(`Bearer ${token}`))?.member).toBe('member-1');
+    const without = await signDevToken(secret, { sub: 'm', role: 'COMMITTEE_MEMBER', region: '430181' });
+    await expect(verify(`Bearer ${without}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 
   it('refuses bad signatures, alg none, expired tokens and malformed headers as UNAUTHENTICATED', async () => {

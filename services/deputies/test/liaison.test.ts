@@ -178,6 +178,32 @@ describe('committee members (D-2, D-4)', () => {
   });
 });
 
+describe('committee members act for themselves (D-4)', () => {
+  it('D-4: a COMMITTEE_MEMBER token records its own contacts with its assigned deputies, and nobody else\'s', async () => {
+    const self = (await ok(sg, memberMutation, { i: { congressId: county, name: '卢志刚', role: 'MEMBER', fullTime: false } }, admin)).createCommitteeMember.id;
+    const mine = await createDeputies(sg, admin, [
+      { congressId: county, regionCode: '430181', name: '卢一' },
+      { congressId: county, regionCode: '430181', name: '卢二' },
+    ]);
+    await ok(sg, assignMutation, { m: self, ids: mine }, admin);
+    const token = await tokens.member('430181', self);
+    const own = { kind: 'COMMITTEE_MEMBER', deputyId: mine[0]!, committeeMemberId: self, occurredOn: '2026-05-06' };
+    await ok(sg, recordMutation, { i: contact(own) }, token);
+    const before = await countRows(stack, ContactRecordSchema);
+    await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ ...own, deputyId: d[0]! }) }, token);
+    await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ ...own, committeeMemberId: member }) }, token);
+    await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ kind: 'VOTER', deputyId: mine[0]!, participants: 3 }) }, token);
+    await fails(sg, 'FORBIDDEN', `mutation($m: ID!, $ids: [ID!]!) { assignDeputies(committeeMemberId: $m, deputyIds: $ids) { id } }`, { m: self, ids: [d[0]] }, token);
+    expect(await countRows(stack, ContactRecordSchema)).toBe(before);
+    const read = await ok(sg, `query($id: ID!) { committeeMember(id: $id) { contacts(year: 2026) { deputy { id } } underContacted(year: 2026) { id } } }`, { id: self }, token);
+    expect(read.committeeMember.contacts).toEqual([{ deputy: { id: mine[0] } }]);
+    expect(read.committeeMember.underContacted.map((x: { id: string }) => x.id).sort()).toEqual([mine[0], mine[1]].sort());
+    await fails(sg, 'FORBIDDEN', `query($id: ID!) { committeeMember(id: $id) { contacts(year: 2026) { id } } }`, { id: member }, token);
+    // Leave the county's roll of deputies in office as the figures below expect it.
+    for (const id of mine) await ok(sg, `mutation($id: ID!) { endMandate(id: $id, status: RESIGNED, reason: "辞职") { status } }`, { id }, admin);
+  });
+});
+
 describe('government leaders (D-5)', () => {
   it('D-5: a mayor is registered for a region and linked to deputies', async () => {
     const data = await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '曾振华', role: 'VICE_MAYOR' } }, await tokens.staff('430181'));

@@ -1,3 +1,4 @@
+import type { Viewer } from '@renda/auth/viewer';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { congressLoader, sessionLoader } from '../regions/regions.service.ts';
 import { canReadDutyRecords, deputyLoader, groupLoader, stationLoader } from '../deputies/deputies.service.ts';
@@ -23,6 +24,9 @@ import {
 } from './liaison.service.ts';
 import { regionLoader } from '../regions/regions.service.ts';
 
+/** A committee member reads their own contacts and who they still owe a visit (D-4). */
+const isSelf = (viewer: Viewer | null, memberId: string) => viewer?.role === 'COMMITTEE_MEMBER' && viewer.member === memberId;
+
 export const liaisonResolvers: Resolvers = {
   Query: {
     committeeMember: (_, { id }, ctx) => memberLoader(ctx).load(id),
@@ -43,11 +47,11 @@ export const liaisonResolvers: Resolvers = {
     congress: async (member, _, ctx) => (await congressLoader(ctx).load(member.congressId))!,
     assignedDeputies: (member, _, ctx) => assignedDeputies(ctx, member.id),
     contacts: (member, { year }, ctx) => {
-      requireContactReader(ctx.viewer, member.regionCode);
+      if (!isSelf(ctx.viewer, member.id)) requireContactReader(ctx.viewer, member.regionCode);
       return contactsOf(ctx, 'committeeMemberId', member.id, year, 'COMMITTEE_MEMBER');
     },
     underContacted: (member, { year }, ctx) => {
-      requireContactReader(ctx.viewer, member.regionCode);
+      if (!isSelf(ctx.viewer, member.id)) requireContactReader(ctx.viewer, member.regionCode);
       return underContacted(ctx, member, year);
     },
   },

@@ -198,6 +198,13 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
   if (viewer.role === 'DEPUTY') {
     if (viewer.deputy !== deputy.id) throw forbidden('A deputy records only their own contacts.');
     if (!selfRecordedKinds.includes(input.kind)) throw forbidden(`A deputy records their own voter contacts and duty reports; ${input.kind} contacts are recorded by staff.`);
+  } else if (viewer.role === 'COMMITTEE_MEMBER') {
+    // D-4 (002 §9): a committee member registers their own contacts, with the deputies assigned to them.
+    if (input.kind !== 'COMMITTEE_MEMBER' || input.committeeMemberId !== viewer.member) {
+      throw forbidden('A committee member records only their own COMMITTEE_MEMBER contacts (`committeeMemberId` is theirs).');
+    }
+    const assigned = await ctx.em.count(CommitteeAssignmentSchema, { memberId: viewer.member, deputyId: deputy.id });
+    if (!assigned) throw forbidden(`${deputy.name} is not assigned to you: a committee member records contacts with their assigned deputies.`);
   } else {
     requireWriteIn(viewer, deputy.regionCode, 'record contacts');
   }
