@@ -36,6 +36,11 @@ export const defaultLimits: QueryLimits = { maxDepth: 15, maxAliases: 30, maxCos
 
 /** Lists without `first` are assumed to hold this many items when estimating cost. */
 const assumedListSize = 10;
+/**
+ * Lists inside introspection (`types`, `fields`, `args`, …) are assumed to hold this many: GraphiQL's
+ * full introspection query then costs about 13,000, so one fits under the default limit and two do not.
+ */
+const introspectionListSize = 6;
 /** The page size the subgraphs use when `first` is absent or null. */
 const defaultPageSize = 50;
 /** Costs are capped here, far above any limit, so huge multipliers stay finite. */
@@ -84,7 +89,8 @@ function pageSize(field: FieldNode, variables: Record<string, unknown>, defaults
 /**
  * The estimated cost of an operation with its variables: every field costs 1 per time it resolves; a
  * field with `first: N` multiplies what is below it by N (a variable's value, 50 when absent), any
- * other list by 10; introspection fields count like any other (`__typename` is free). Each fragment
+ * other list by 10 (6 inside introspection types); introspection fields count like any other
+ * (`__typename` is free). Each fragment
  * is priced once, without a multiplier, and scaled wherever it is spread, so the work is linear in
  * the document's size however often fragments spread each other.
  */
@@ -119,7 +125,7 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
         const definition = fieldDefinition(parent, schema, selection);
         const type = definition ? getNullableType(definition.type) : undefined;
         const page = pageSize(selection, variables, defaults);
-        const size = page ?? (type && isListType(type) && selection.name.value !== 'edges' ? assumedListSize : 1);
+        const size = page ?? (type && isListType(type) && selection.name.value !== 'edges' ? (parent?.name.startsWith('__') ? introspectionListSize : assumedListSize) : 1);
         cost += size * setCost(selection.selectionSet, definition ? getNamedType(definition.type) : undefined);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         cost += setCost(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent);
