@@ -9,7 +9,9 @@ import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
 import { votingService } from '@renda/voting/server';
+import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
 import { close } from '@renda/server-kit/http';
+import { startService, type RunningService } from '@renda/server-kit/service';
 import { tokens } from '@renda/testing/tokens';
 import { readEnv } from '../src/env.ts';
 import { clientAddressOf } from '../src/server.ts';
@@ -71,6 +73,15 @@ async function deadUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}/graphql`;
+}
+
+/** A second deputies subgraph on the test database, logging into `log`. */
+function extraDeputies(log: ReturnType<typeof captureLog>['log']): Promise<RunningService> {
+  return startService(
+    deputiesService,
+    { databaseUrl: platform.db.url, tokens: { kind: 'hs256', secret: devJwtSecret }, clock: platform.clock, cache: platform.cache, log, secret: devSubgraphSecret, poolMax: 2 },
+    0,
+  );
 }
 
 const urlsOf = () => Object.fromEntries(Object.entries(platform.services).map(([name, s]) => [name, s.url]));
@@ -267,6 +278,26 @@ describe('health', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'up', service: 'voting' });
   });
+
+  it('a subgraph whose database is gone is live but not ready, and the gateway is not ready either', async () => {
+    const deputies = await extraDeputies(captureLog().log);
+    try {
+      const gateway = await platform.gatewayWith({ urls: { ...urlsOf(), deputies: deputies.url } });
+      await deputies.orm.close(true);
+      const base = deputies.url.replace(/\/graphql$/, '');
+      expect((await fetch(`${base}/health/live`)).status).toBe(200);
+      const ready = await fetch(`${base}/health/ready`);
+      expect(ready.status).toBe(503);
+      const body = await ready.json();
+      expect(body).toEqual({ status: 'down' });
+      const gatewayReady = await fetch(gateway.url.replace(/\/graphql$/, '/health/ready'));
+      expect(gatewayReady.status).toBe(503);
+      expect(((await gatewayReady.json()) as { subgraphs: Record<string, string> }).subgraphs.deputies).toBe('down');
+    } finally {
+      await close(deputies.server);
+      await deputies.subgraph.apollo.stop();
+    }
+  });
 });
 
 describe('CORS', () => {
@@ -320,8 +351,10 @@ describe('request ids and client addresses', () => {
     expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('puts the request id in the gateway\'s log lines and forwards it to the subgraphs', async () => {
-    const hop = await recordingHop(platform.services.deputies!.url);
+  it('puts the request id in the gateway\'s and the subgraph\'s log lines and forwards it', async () => {
+    const subgraphLog = captureLog();
+    const deputies = await extraDeputies(subgraphLog.log);
+    const hop = await recordingHop(deputies.url);
     try {
       const { log, lines } = captureLog();
       const gateway = await platform.gatewayWith({ log, urls: { ...urlsOf(), deputies: hop.url } });
@@ -331,8 +364,12 @@ describe('request ids and client addresses', () => {
       const mine = lines.filter((l) => l.msg === 'graphql');
       expect(mine).toHaveLength(1);
       expect(mine[0]).toMatchObject({ requestId: 'trace-me-1' });
+      const theirs = subgraphLog.lines.filter((l) => l.msg === 'graphql');
+      expect(theirs).toHaveLength(1);
+      expect(theirs[0]).toMatchObject({ requestId: 'trace-me-1' });
     } finally {
       await close(hop.server);
+      await deputies.stop();
     }
   });
 
