@@ -58,14 +58,31 @@ export function limitRules(limits: Pick<QueryLimits, 'maxDepth' | 'maxAliases'>)
   const report = (context: ValidationContext, error: GraphQLError | null) => {
     if (error) context.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')));
   };
-  const wrap = (make: (context: ValidationContext) => ValidationRule): ValidationRule => (context) => make(context)(context);
+  const wrap =
+    (make: (context: ValidationContext) => ValidationRule): ValidationRule =>
+    (context) =>
+      make(context)(context);
   return [
-    wrap((context) => maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, flattenFragments: true, propagateOnRejection: false, onReject: [(_, e) => report(context, e)] })),
-    wrap((context) => maxAliasesRule({ n: limits.maxAliases, propagateOnRejection: false, onReject: [(_, e) => report(context, e)] })),
+    wrap((context) =>
+      maxDepthRule({
+        n: limits.maxDepth,
+        ignoreIntrospection: false,
+        flattenFragments: true,
+        propagateOnRejection: false,
+        onReject: [(_, e) => report(context, e)],
+      }),
+    ),
+    wrap((context) =>
+      maxAliasesRule({ n: limits.maxAliases, propagateOnRejection: false, onReject: [(_, e) => report(context, e)] }),
+    ),
   ];
 }
 
-function fieldDefinition(parent: GraphQLNamedType | null | undefined, schema: GraphQLSchema, node: FieldNode): GraphQLField<unknown, unknown> | undefined {
+function fieldDefinition(
+  parent: GraphQLNamedType | null | undefined,
+  schema: GraphQLSchema,
+  node: FieldNode,
+): GraphQLField<unknown, unknown> | undefined {
   const name = node.name.value;
   if (name === '__schema' && parent === schema.getQueryType()) return SchemaMetaFieldDef;
   if (name === '__type' && parent === schema.getQueryType()) return TypeMetaFieldDef;
@@ -73,7 +90,11 @@ function fieldDefinition(parent: GraphQLNamedType | null | undefined, schema: Gr
 }
 
 /** The page size a `first` argument asks for, with the operation's variables; null when there is no `first`. */
-function pageSize(field: FieldNode, variables: Record<string, unknown>, defaults: Map<string, ValueNode>): number | null {
+function pageSize(
+  field: FieldNode,
+  variables: Record<string, unknown>,
+  defaults: Map<string, ValueNode>,
+): number | null {
   const first = field.arguments?.find((a) => a.name.value === 'first');
   if (!first) return null;
   let value: unknown = null;
@@ -94,11 +115,20 @@ function pageSize(field: FieldNode, variables: Record<string, unknown>, defaults
  * is priced once, without a multiplier, and scaled wherever it is spread, so the work is linear in
  * the document's size however often fragments spread each other.
  */
-export function estimateCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): number {
+export function estimateCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  }
   const defaults = new Map<string, ValueNode>();
-  for (const v of operation.variableDefinitions ?? []) if (v.defaultValue) defaults.set(v.variable.name.value, v.defaultValue);
+  for (const v of operation.variableDefinitions ?? []) {
+    if (v.defaultValue) defaults.set(v.variable.name.value, v.defaultValue);
+  }
   const priced = new Map<string, number>();
   const pricing = new Set<string>();
 
@@ -125,10 +155,12 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
         const definition = fieldDefinition(parent, schema, selection);
         const type = definition ? getNullableType(definition.type) : undefined;
         const page = pageSize(selection, variables, defaults);
-        const size = page ?? (type && isListType(type) && selection.name.value !== 'edges' ? (parent?.name.startsWith('__') ? introspectionListSize : assumedListSize) : 1);
+        const listSize = parent?.name.startsWith('__') ? introspectionListSize : assumedListSize;
+        const size = page ?? (type && isListType(type) && selection.name.value !== 'edges' ? listSize : 1);
         cost += size * setCost(selection.selectionSet, definition ? getNamedType(definition.type) : undefined);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        cost += setCost(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent);
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        cost += setCost(selection.selectionSet, type);
       } else {
         cost += fragmentCost(selection.name.value);
       }
@@ -137,8 +169,12 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
     return cost;
   };
 
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  return setCost(operation.selectionSet, root);
+  const roots = {
+    query: schema.getQueryType(),
+    mutation: schema.getMutationType(),
+    subscription: schema.getSubscriptionType(),
+  };
+  return setCost(operation.selectionSet, roots[operation.operation]);
 }
 
 /**
@@ -154,7 +190,10 @@ export function costLimitPlugin<C extends BaseContext>(maxCost: number): ApolloS
           const cost = estimateCost(schema, document, operation, request.variables ?? {});
           if (cost > maxCost) {
             const shown = cost >= costCap ? `over ${costCap}` : String(cost);
-            throw limitError(`The query's estimated cost is ${shown}; the limit is ${maxCost}. Ask for smaller pages (first) or fewer nested lists.`);
+            throw limitError(
+              `The query's estimated cost is ${shown}; the limit is ${maxCost}. ` +
+                'Ask for smaller pages (first) or fewer nested lists.',
+            );
           }
         },
       };

@@ -8,7 +8,13 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { request } from 'undici';
 import type { TokenVerifier } from '@renda/auth/tokens';
 import type { Viewer } from '@renda/auth/viewer';
-import { createGraphQLHttpServer, requestIdHeader, requestIdOf, subgraphSecretHeader, type CorsOrigins } from '@renda/server-kit/http';
+import {
+  createGraphQLHttpServer,
+  requestIdHeader,
+  requestIdOf,
+  subgraphSecretHeader,
+  type CorsOrigins,
+} from '@renda/server-kit/http';
 import type { Logger } from '@renda/server-kit/logger';
 import { requestIdOfRequest, requestLogPlugin } from '@renda/server-kit/request-log';
 import { supergraphPath } from './compose.ts';
@@ -60,7 +66,10 @@ export function clientAddressOf(req: Pick<IncomingMessage, 'headers' | 'socket'>
   const socket = req.socket?.remoteAddress ?? 'unknown';
   if (trust === false || trust === 0) return socket;
   const header = req.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((a) => a.trim()).filter(Boolean);
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const chain = [...forwarded, socket];
   const pick = trust === true ? chain[0] : chain[Math.max(0, chain.length - 1 - trust)];
   return pick && isIP(pick) ? pick : socket;
@@ -83,7 +92,10 @@ const clientCodes = new Set([
   'SERVICE_UNAVAILABLE',
 ]);
 /** Extension keys that may carry addresses, raw bodies, stacks or SQL. */
-const leakyExtensions = ['response', 'exception', 'stacktrace', 'url', 'host', 'port', 'address', 'body', 'sql', 'query', 'cause', 'errno', 'syscall', 'serviceName'];
+const leakyExtensions = [
+  ...['response', 'exception', 'stacktrace', 'url', 'host', 'port', 'address', 'body'],
+  ...['sql', 'query', 'cause', 'errno', 'syscall', 'serviceName'],
+];
 /** Messages that quote SQL, network addresses or low-level errors. */
 const leakyMessage = new RegExp(
   [
@@ -106,21 +118,30 @@ function isUnexpected(error: { message: string; extensions?: Record<string, unkn
 /** What a client sees of an error: its message and code when meant for clients, never addresses, bodies or stacks. */
 export function clientError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const path = formatted.path ? { path: formatted.path } : {};
-  if (isUnexpected(formatted)) return { message: 'Internal server error.', ...path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  if (isUnexpected(formatted)) {
+    return { message: 'Internal server error.', ...path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
   const extensions = { ...formatted.extensions };
   for (const key of leakyExtensions) delete extensions[key];
-  return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...path, extensions };
+  const locations = formatted.locations ? { locations: formatted.locations } : {};
+  return { message: formatted.message, ...locations, ...path, extensions };
 }
 
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
-function graphQLBody(body: unknown): { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] } | null {
+type GraphQLBody = { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
+
+/** A subgraph's body when it is a GraphQL response (`data` and/or `errors`), else null. */
+function graphQLBody(body: unknown): GraphQLBody | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
   const { data, errors } = body as Record<string, unknown>;
   const dataOk = data === undefined || data === null || (typeof data === 'object' && !Array.isArray(data));
   const errorsOk = errors === undefined || Array.isArray(errors);
   if (!dataOk || !errorsOk || (data === undefined && errors === undefined)) return null;
-  return { ...(data !== undefined ? { data: data as Record<string, unknown> | null } : {}), ...(errors ? { errors: errors as GraphQLFormattedError[] } : {}) };
+  const result: GraphQLBody = {};
+  if (data !== undefined) result.data = data as Record<string, unknown> | null;
+  if (errors) result.errors = errors as GraphQLFormattedError[];
+  return result;
 }
 
 /**
@@ -152,12 +173,16 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     try {
       return await super.process(options);
     } catch (e) {
-      const response = e instanceof GraphQLError ? (e.extensions?.response as { status?: number; body?: unknown } | undefined) : undefined;
+      type Answer = { status?: number; body?: unknown } | undefined;
+      const response = e instanceof GraphQLError ? (e.extensions?.response as Answer) : undefined;
       const body = graphQLBody(response?.body);
       if (body) return body as SubgraphResponse;
       const requestId = (options.context as Partial<GatewayContext>).requestId;
-      this.log.warn({ requestId, service: this.serviceName, status: response?.status, err: (e as Error).message }, 'subgraph unavailable');
-      const error = new GraphQLError(`The ${this.serviceName} service is unavailable.`, { extensions: { code: 'SERVICE_UNAVAILABLE', service: this.serviceName } });
+      const service = this.serviceName;
+      const err = (e as Error).message;
+      this.log.warn({ requestId, service, status: response?.status, err }, 'subgraph unavailable');
+      const extensions = { code: 'SERVICE_UNAVAILABLE', service };
+      const error = new GraphQLError(`The ${service} service is unavailable.`, { extensions });
       return { errors: [error.toJSON()] } as SubgraphResponse;
     }
   }
@@ -171,8 +196,9 @@ function unexpectedErrorLogPlugin(log: Logger): ApolloServerPlugin<GatewayContex
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
             if (!isUnexpected(error)) continue;
-            const service = error.extensions?.serviceName;
-            log.error({ requestId: requestIdOfRequest(request), path: error.path, service, err: error.message, code: error.extensions?.code }, 'unexpected error');
+            const { serviceName: service, code } = error.extensions ?? {};
+            const requestId = requestIdOfRequest(request);
+            log.error({ requestId, path: error.path, service, code, err: error.message }, 'unexpected error');
           }
         },
       };
@@ -195,8 +221,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      new ForwardingDataSource(name, options.urls[name] ?? url!, options.secret, options.log, options.fetcher === 'default' ? undefined : keepAlive.fetcher),
+    buildService: ({ name, url }) => {
+      const fetcher = options.fetcher === 'default' ? undefined : keepAlive.fetcher;
+      return new ForwardingDataSource(name, options.urls[name] ?? url!, options.secret, options.log, fetcher);
+    },
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -208,7 +236,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     validationRules: limitRules(limits),
     // Stacks stay in the logs; clients get the message and the code.
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), requestLogPlugin(options.log), unexpectedErrorLogPlugin(options.log), costLimitPlugin(limits.maxCost)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      requestLogPlugin(options.log),
+      unexpectedErrorLogPlugin(options.log),
+      costLimitPlugin(limits.maxCost),
+    ],
     formatError: (formatted) => clientError(formatted),
   });
   await apollo.start();
@@ -217,7 +250,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const authorization = req.headers.authorization ?? null;
     // A present but invalid token is UNAUTHENTICATED here already, never silently public.
     const viewer = await options.verifier(authorization);
-    return { viewer, authorization, clientAddress: clientAddressOf(req, options.trustProxy ?? false), requestId: requestIdOf(req) };
+    const clientAddress = clientAddressOf(req, options.trustProxy ?? false);
+    return { viewer, authorization, clientAddress, requestId: requestIdOf(req) };
   };
 
   /** Ready when every subgraph is ready (each checks its own database); states only, never addresses. */
@@ -225,7 +259,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const entries = await Promise.all(
       Object.entries(options.urls).map(async ([name, url]) => {
         try {
-          const res = await request(url.replace(/\/graphql$/, '/health/ready'), { headersTimeout: 2000, bodyTimeout: 2000 });
+          const ready = url.replace(/\/graphql$/, '/health/ready');
+          const res = await request(ready, { headersTimeout: 2000, bodyTimeout: 2000 });
           await res.body.dump();
           return [name, res.statusCode === 200 ? 'up' : 'down'] as const;
         } catch {
@@ -234,10 +269,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }),
     );
     const subgraphs = Object.fromEntries(entries);
-    return { status: Object.values(subgraphs).every((s) => s === 'up') ? ('up' as const) : ('down' as const), subgraphs };
+    const status: 'up' | 'down' = Object.values(subgraphs).every((s) => s === 'up') ? 'up' : 'down';
+    return { status, subgraphs };
   };
 
-  const httpServer = createGraphQLHttpServer({ apollo, context, health, routes: serveGraphiQL, ...(options.cors ? { cors: options.cors } : {}) });
+  const cors = options.cors ? { cors: options.cors } : {};
+  const httpServer = createGraphQLHttpServer({ apollo, context, health, routes: serveGraphiQL, ...cors });
   return {
     apollo,
     httpServer,

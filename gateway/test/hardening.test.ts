@@ -53,7 +53,9 @@ async function recordingHop(target: string): Promise<{ url: string; seen: Incomi
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
+      const hopHeaders = ['host', 'content-length', 'connection'];
+      const kept = Object.entries(req.headers).filter(([k]) => !hopHeaders.includes(k));
+      const headers = Object.fromEntries(kept) as Record<string, string>;
       fetch(target, { method: 'POST', headers, body: Buffer.concat(chunks) })
         .then(async (r) => {
           res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
@@ -79,7 +81,15 @@ async function deadUrl(): Promise<string> {
 function extraDeputies(log: ReturnType<typeof captureLog>['log']): Promise<RunningService> {
   return startService(
     deputiesService,
-    { databaseUrl: platform.db.url, tokens: { kind: 'hs256', secret: devJwtSecret }, clock: platform.clock, cache: platform.cache, log, secret: devSubgraphSecret, poolMax: 2 },
+    {
+      databaseUrl: platform.db.url,
+      tokens: { kind: 'hs256', secret: devJwtSecret },
+      clock: platform.clock,
+      cache: platform.cache,
+      log,
+      secret: devSubgraphSecret,
+      poolMax: 2,
+    },
     0,
   );
 }
@@ -96,7 +106,8 @@ describe('limits that cannot be escaped', () => {
   it('prices each fragment once: fragments that spread the next one twice are refused at once', async () => {
     // 2^26 paths through 26 fragments in about 1.5 KB: walking each spread again takes minutes.
     const levels = 26;
-    const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Region { ...F${i + 1} ...F${i + 1} }`).join(' ');
+    const fragment = (i: number) => `fragment F${i} on Region { ...F${i + 1} ...F${i + 1} }`;
+    const fragments = Array.from({ length: levels }, (_, i) => fragment(i)).join(' ');
     const query = `{ region(code: "43") { ...F0 } } ${fragments} fragment F${levels} on Region { code name }`;
     expect(query.length).toBeLessThan(2000);
     const { status, json } = await platform.post({ query });
@@ -106,14 +117,15 @@ describe('limits that cannot be escaped', () => {
   });
 
   it('counts introspection against the alias limit: __schema aliased 120 times is refused', async () => {
-    const fields = Array.from({ length: 120 }, (_, i) => `s${i}: __schema { types { name fields { name } } }`).join(' ');
+    const field = (i: number) => `s${i}: __schema { types { name fields { name } } }`;
+    const fields = Array.from({ length: 120 }, (_, i) => field(i)).join(' ');
     const { status, json } = await platform.post({ query: `{ ${fields} }` });
     expect(status).toBe(400);
     expect(json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(json.errors[0].message).toMatch(/aliases limit of 30 exceeded, found 120/i);
   });
 
-  it('counts introspection against the cost limit: one full introspection fits, two in one request do not', async () => {
+  it('counts introspection against the cost limit: one full introspection fits, two do not', async () => {
     const full = getIntrospectionQuery();
     const fragments = full.slice(full.indexOf('fragment '));
     const twice = `{ a: __schema { types { ...FullType } } b: __schema { types { ...FullType } } } ${fragments}`;
@@ -129,7 +141,8 @@ describe('limits that cannot be escaped', () => {
   it('counts introspection against the depth limit', async () => {
     let selection = 'name';
     for (let i = 0; i < 14; i++) selection = `ofType { ${selection} }`;
-    const { status, json } = await platform.post({ query: `{ __schema { types { fields { type { ${selection} } } } } }` });
+    const query = `{ __schema { types { fields { type { ${selection} } } } } }`;
+    const { status, json } = await platform.post({ query });
     expect(status).toBe(400);
     expect(json.errors[0].message).toMatch(/depth limit of 15 exceeded/);
   });
@@ -164,8 +177,9 @@ describe('limits that cannot be escaped', () => {
   it('prices a page size passed as a variable like the same literal', async () => {
     const strict = await platform.gatewayWith({ limits: { maxCost: 1000 } });
     const literal = (n: number) => `{ deputies(first: ${n}) { edges { node { contacts(year: 2026) { summary } } } } }`;
-    const variable = 'query($n: Int) { deputies(first: $n) { edges { node { contacts(year: 2026) { summary } } } } }';
-    const byDefault = 'query($n: Int = 100) { deputies(first: $n) { edges { node { contacts(year: 2026) { summary } } } } }';
+    const page = '{ edges { node { contacts(year: 2026) { summary } } } }';
+    const variable = `query($n: Int) { deputies(first: $n) ${page} }`;
+    const byDefault = `query($n: Int = 100) { deputies(first: $n) ${page} }`;
     // 1 + 100 × (edges + node + contacts + 10 × summary) = 1,301 > 1,000; with 50 it is 651.
     for (const body of [{ query: literal(100) }, { query: variable, variables: { n: 100 } }, { query: byDefault }]) {
       const { status, json } = await strict.post(body, { authorization: `Bearer ${await tokens.admin()}` });
@@ -187,7 +201,8 @@ describe('subgraph answers and failures', () => {
     // The public may read a deputy's profile but not their contact records: the deputies subgraph
     // refuses `contacts` (UNAUTHENTICATED) in the same answer that carries the region.
     const { status, json } = await platform.post({
-      query: 'query($id: ID!) { region(code: "430181") { name } deputy(id: $id) { name contacts(year: 2026) { summary } } }',
+      query: `query($id: ID!) { region(code: "430181") { name }
+        deputy(id: $id) { name contacts(year: 2026) { summary } } }`,
       variables: { id: demoId('deputy:430181:1') },
     });
     expect(status).toBe(200);
@@ -199,12 +214,15 @@ describe('subgraph answers and failures', () => {
     expectNoLeaks(json);
   });
 
-  it('a subgraph that cannot be reached is SERVICE_UNAVAILABLE naming it; only the fields it owns are null', async () => {
+  it('a subgraph that cannot be reached is SERVICE_UNAVAILABLE naming it; only its fields are null', async () => {
     const broken = await platform.gatewayWith({ urls: { ...urlsOf(), supervision: await deadUrl() } });
     const staff = await tokens.staff('43');
     const unit = demoId('unit:430181:transport');
     const { status, json } = await broken.post(
-      { query: 'query($unit: ID!) { region(code: "430181") { name children { name } } unit(id: $unit) { name } }', variables: { unit } },
+      {
+        query: 'query($unit: ID!) { region(code: "430181") { name children { name } } unit(id: $unit) { name } }',
+        variables: { unit },
+      },
       { authorization: `Bearer ${staff}` },
     );
     expect(status).toBe(200);
@@ -223,27 +241,33 @@ describe('subgraph answers and failures', () => {
     const broken = await platform.gatewayWith({ urls: { ...urlsOf(), deputies: await deadUrl() } });
     const staff = await tokens.staff('43');
     const { json } = await broken.post(
-      { query: 'query($unit: ID!) { unit(id: $unit) { name } region(code: "430181") { name } }', variables: { unit: demoId('unit:430181:transport') } },
+      {
+        query: 'query($unit: ID!) { unit(id: $unit) { name } region(code: "430181") { name } }',
+        variables: { unit: demoId('unit:430181:transport') },
+      },
       { authorization: `Bearer ${staff}` },
     );
     expect(json.data).toEqual({ unit: { name: '浏阳市交通运输局' }, region: null });
-    expect(json.errors.map((e: { extensions: unknown }) => e.extensions)).toEqual([{ code: 'SERVICE_UNAVAILABLE', service: 'deputies' }]);
+    const extensions = json.errors.map((e: { extensions: unknown }) => e.extensions);
+    expect(extensions).toEqual([{ code: 'SERVICE_UNAVAILABLE', service: 'deputies' }]);
     expectNoLeaks(json);
   });
 
-  it('masks unexpected subgraph errors in development too: no SQL, the message goes to the log with the request id', async () => {
+  it('masks unexpected subgraph errors in development too: no SQL; the log has it with the request id', async () => {
     const { log, lines } = captureLog();
     const gateway = await platform.gatewayWith({ log, maskErrors: false });
     const knex = platform.services.deputies!.orm.em.getConnection();
     await knex.execute('alter table deputies.regions rename to regions_gone');
     let result: Awaited<ReturnType<typeof gateway.post>>;
     try {
-      result = await gateway.post({ query: '{ region(code: "4301") { name } }' }, { 'x-request-id': 'sql-leak-check-1' });
+      const query = '{ region(code: "4301") { name } }';
+      result = await gateway.post({ query }, { 'x-request-id': 'sql-leak-check-1' });
     } finally {
       await knex.execute('alter table deputies.regions_gone rename to regions');
     }
     expect(result.json.data).toEqual({ region: null });
-    expect(result.json.errors[0]).toMatchObject({ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    const masked = { message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    expect(result.json.errors[0]).toMatchObject(masked);
     expectNoLeaks(result.json);
     const logged = lines.find((l) => l.msg === 'unexpected error');
     expect(logged).toMatchObject({ requestId: 'sql-leak-check-1' });
@@ -252,7 +276,7 @@ describe('subgraph answers and failures', () => {
 });
 
 describe('health', () => {
-  it('/health/live is 200 while the process runs; /health/ready and /health are 503 with states when a subgraph is down', async () => {
+  it('/health/live is 200 while up; /health/ready and /health are 503 when a subgraph is down', async () => {
     const broken = await platform.gatewayWith({ urls: { ...urlsOf(), voting: await deadUrl() } });
     const base = broken.url.replace(/\/graphql$/, '');
     const live = await fetch(`${base}/health/live`);
@@ -262,12 +286,14 @@ describe('health', () => {
       const res = await fetch(`${base}${path}`);
       expect(res.status, path).toBe(503);
       const body = await res.json();
-      expect(body).toEqual({ status: 'down', subgraphs: { deputies: 'up', supervision: 'up', suggestions: 'up', voting: 'down' } });
+      const subgraphs = { deputies: 'up', supervision: 'up', suggestions: 'up', voting: 'down' };
+      expect(body).toEqual({ status: 'down', subgraphs });
       expectNoLeaks(body);
     }
     const ready = await fetch(platform.url.replace(/\/graphql$/, '/health/ready'));
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'up', subgraphs: { deputies: 'up', supervision: 'up', suggestions: 'up', voting: 'up' } });
+    const subgraphs = { deputies: 'up', supervision: 'up', suggestions: 'up', voting: 'up' };
+    expect(await ready.json()).toEqual({ status: 'up', subgraphs });
   });
 
   it('subgraphs answer /health/live and /health/ready (their database) without the secret', async () => {
@@ -302,24 +328,38 @@ describe('health', () => {
 
 describe('CORS', () => {
   const preflight = (url: string, origin: string) =>
-    fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' } });
+    fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
+    });
+  const postFrom = (url: string, origin: string) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
 
-  it('answers an allowed origin\'s preflight with 204, the methods and headers, and gives nothing to others', async () => {
+  it('answers an allowed origin\'s preflight with 204, methods and headers, and gives others nothing', async () => {
     const gateway = await platform.gatewayWith({ cors: ['https://npc.example.cn'] });
     const ok = await preflight(gateway.url, 'https://npc.example.cn');
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://npc.example.cn');
     expect(ok.headers.get('access-control-allow-methods')).toMatch(/POST/);
     const allowed = ok.headers.get('access-control-allow-headers')!.split(',').map((h) => h.trim());
-    expect(allowed).toEqual(expect.arrayContaining(['content-type', 'authorization', 'apollo-require-preflight', 'x-request-id']));
-    const post = await fetch(gateway.url, { method: 'POST', headers: { origin: 'https://npc.example.cn', 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const needed = ['content-type', 'authorization', 'apollo-require-preflight', 'x-request-id'];
+    expect(allowed).toEqual(expect.arrayContaining(needed));
+    const post = await postFrom(gateway.url, 'https://npc.example.cn');
     expect(post.headers.get('access-control-allow-origin')).toBe('https://npc.example.cn');
     expect(post.headers.get('access-control-expose-headers')).toMatch(/x-request-id/);
 
     const other = await preflight(gateway.url, 'https://evil.example.com');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(other.headers.get('access-control-allow-methods')).toBeNull();
-    const otherPost = await fetch(gateway.url, { method: 'POST', headers: { origin: 'https://evil.example.com', 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const otherPost = await postFrom(gateway.url, 'https://evil.example.com');
     expect(otherPost.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -329,7 +369,7 @@ describe('CORS', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
-    const none = await fetch(platform.url, { method: 'POST', headers: { origin: 'https://npc.example.cn', 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const none = await postFrom(platform.url, 'https://npc.example.cn');
     expect(none.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -338,7 +378,8 @@ describe('request ids and client addresses', () => {
   it('takes a valid x-request-id or traceparent, else makes one, and answers it in x-request-id', async () => {
     const given = await platform.post({ query: '{ __typename }' }, { 'x-request-id': 'office-42.call-7' });
     expect(given.headers.get('x-request-id')).toBe('office-42.call-7');
-    const trace = await platform.post({ query: '{ __typename }' }, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const trace = await platform.post({ query: '{ __typename }' }, { traceparent });
     expect(trace.headers.get('x-request-id')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     for (const bad of ['x'.repeat(129), 'a b', '<script>', 'id?"']) {
       const res = await platform.post({ query: '{ __typename }' }, { 'x-request-id': bad });
@@ -358,7 +399,8 @@ describe('request ids and client addresses', () => {
     try {
       const { log, lines } = captureLog();
       const gateway = await platform.gatewayWith({ log, urls: { ...urlsOf(), deputies: hop.url } });
-      const res = await gateway.post({ query: '{ region(code: "430181") { name } }' }, { 'x-request-id': 'trace-me-1' });
+      const query = '{ region(code: "430181") { name } }';
+      const res = await gateway.post({ query }, { 'x-request-id': 'trace-me-1' });
       expect(res.json.data.region.name).toBe('浏阳市');
       expect(hop.seen.map((h) => h['x-request-id'])).toEqual(['trace-me-1']);
       const mine = lines.filter((l) => l.msg === 'graphql');
@@ -390,7 +432,8 @@ describe('request ids and client addresses', () => {
   });
 
   it('resolves client addresses hop by hop and ignores what is not an address', () => {
-    const req = (xff: string | undefined) => ({ headers: xff ? { 'x-forwarded-for': xff } : {}, socket: { remoteAddress: '10.0.0.2' } }) as never;
+    const req = (xff: string | undefined) =>
+      ({ headers: xff ? { 'x-forwarded-for': xff } : {}, socket: { remoteAddress: '10.0.0.2' } }) as never;
     expect(clientAddressOf(req('1.2.3.4'), false)).toBe('10.0.0.2');
     expect(clientAddressOf(req('1.2.3.4, 5.6.7.8'), 1)).toBe('5.6.7.8');
     expect(clientAddressOf(req('1.2.3.4, 5.6.7.8'), 2)).toBe('1.2.3.4');
@@ -412,7 +455,8 @@ describe('settings', () => {
     expect(readEnv({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
     expect(readEnv({}).CORS_ORIGINS).toBeUndefined();
     expect(readEnv({ CORS_ORIGINS: '*' }).CORS_ORIGINS).toBe('*');
-    expect(readEnv({ CORS_ORIGINS: 'https://a.cn, http://localhost:5173' }).CORS_ORIGINS).toEqual(['https://a.cn', 'http://localhost:5173']);
+    const origins = readEnv({ CORS_ORIGINS: 'https://a.cn, http://localhost:5173' }).CORS_ORIGINS;
+    expect(origins).toEqual(['https://a.cn', 'http://localhost:5173']);
     expect(readEnv({ MAX_TOKENS: '500' }).MAX_TOKENS).toBe(500);
   });
 
@@ -422,7 +466,13 @@ describe('settings', () => {
     }) as never);
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      for (const [name, value] of [['INTROSPECTION', 'yes'], ['TRUST_PROXY', 'sometimes'], ['CORS_ORIGINS', 'npc.example.cn/app'], ['MAX_TOKENS', '10']]) {
+      const bad = [
+        ['INTROSPECTION', 'yes'],
+        ['TRUST_PROXY', 'sometimes'],
+        ['CORS_ORIGINS', 'npc.example.cn/app'],
+        ['MAX_TOKENS', '10'],
+      ];
+      for (const [name, value] of bad) {
         error.mockClear();
         expect(() => readEnv({ [name!]: value })).toThrow('exit 1');
         expect(String(error.mock.calls[0]![0])).toMatch(new RegExp(`\\n  ${name}: .*${name}`));

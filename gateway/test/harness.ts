@@ -68,7 +68,10 @@ async function startGateway(options: GatewayOptions): Promise<TestGateway> {
   };
 }
 
-export async function startTestPlatform(defs: ServiceDefinition[], options: { limits?: Partial<QueryLimits>; supergraphSdl?: string; now?: string } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  defs: ServiceDefinition[],
+  options: { limits?: Partial<QueryLimits>; supergraphSdl?: string; now?: string } = {},
+): Promise<TestPlatform> {
   const stack = await startTestServices(defs, options.now ? { now: options.now } : {});
   const base: GatewayOptions = {
     urls: Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.url])),

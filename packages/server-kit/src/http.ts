@@ -37,7 +37,8 @@ const traceparent = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 export function resolveRequestId(headers: IncomingMessage['headers']): string {
   const given = headers[requestIdHeader];
   if (typeof given === 'string' && safeRequestId.test(given)) return given;
-  const trace = typeof headers.traceparent === 'string' ? traceparent.exec(headers.traceparent.trim().toLowerCase()) : null;
+  const parent = headers.traceparent;
+  const trace = typeof parent === 'string' ? traceparent.exec(parent.trim().toLowerCase()) : null;
   if (trace && !/^0+$/.test(trace[1]!)) return trace[1]!;
   return randomUUID();
 }

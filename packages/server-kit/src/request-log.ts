@@ -23,7 +23,12 @@ export function requestLogPlugin<C extends BaseContext>(log: Logger): ApolloServ
         async willSendResponse({ operationName, operation, errors }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const codes = errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-          child.info({ operationName: operationName ?? null, type: operation?.operation ?? null, ms: Math.round(ms * 10) / 10, ...(codes?.length ? { errors: codes } : {}) }, 'graphql');
+          const line = {
+            operationName: operationName ?? null,
+            type: operation?.operation ?? null,
+            ms: Math.round(ms * 10) / 10,
+          };
+          child.info({ ...line, ...(codes?.length ? { errors: codes } : {}) }, 'graphql');
         },
       };
     },
