@@ -10,7 +10,8 @@ import { getOperationAST, parse, specifiedRules, validate, type GraphQLSchema } 
 import { subgraphNames, subgraphSdl } from '../src/compose.ts';
 import { defaultLimits, estimateCost, limitRules } from '../src/limits.ts';
 
-const composed = composeServices(subgraphNames.map((name) => ({ name, url: 'http://x', typeDefs: parse(subgraphSdl(name)) })));
+const subgraphs = subgraphNames.map((name) => ({ name, url: 'http://x', typeDefs: parse(subgraphSdl(name)) }));
+const composed = composeServices(subgraphs);
 if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
 const schema = composed.schema.toAPISchema().toGraphQLJSSchema() as GraphQLSchema;
 const rules = [...specifiedRules, ...limitRules(defaultLimits)];
