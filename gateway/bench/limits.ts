@@ -36,6 +36,7 @@ for (const levels of [10, 20, 40, 80]) {
   }
   const ms = (performance.now() - started) / rounds;
   base ||= ms;
-  const line = `${String(levels).padStart(2)} levels (${source.length} bytes, 2^${levels} paths): ${ms.toFixed(2)} ms per check`;
+  const size = `${String(levels).padStart(2)} levels (${source.length} bytes, 2^${levels} paths)`;
+  const line = `${size}: ${ms.toFixed(2)} ms per check`;
   console.log(`${line}, ×${(ms / base).toFixed(1)} of 10 levels; estimated cost ${cost.toExponential(2)}`);
 }
