@@ -110,9 +110,13 @@ const leakyMessage = new RegExp(
   'i',
 );
 
+/** Codes the gateway itself gives to a client's malformed or refused document: their text quotes the client's own. */
+const documentCodes = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+
 function isUnexpected(error: { message: string; extensions?: Record<string, unknown> }): boolean {
   const code = error.extensions?.code;
-  return typeof code !== 'string' || !clientCodes.has(code) || leakyMessage.test(error.message);
+  if (typeof code !== 'string' || !clientCodes.has(code)) return true;
+  return !documentCodes.has(code) && leakyMessage.test(error.message);
 }
 
 /** What a client sees of an error: its message and code when meant for clients, never addresses, bodies or stacks. */

@@ -14,7 +14,7 @@ import { close } from '@renda/server-kit/http';
 import { startService, type RunningService } from '@renda/server-kit/service';
 import { tokens } from '@renda/testing/tokens';
 import { readEnv } from '../src/env.ts';
-import { clientAddressOf } from '../src/server.ts';
+import { clientAddressOf, clientError } from '../src/server.ts';
 import { startTestPlatform, type TestPlatform } from './harness.ts';
 
 /**
@@ -272,6 +272,33 @@ describe('subgraph answers and failures', () => {
     const logged = lines.find((l) => l.msg === 'unexpected error');
     expect(logged).toMatchObject({ requestId: 'sql-leak-check-1' });
     expect(String(logged!.err)).toMatch(/regions/);
+  });
+});
+
+describe('what clients see of an error', () => {
+  it('keeps the message and code meant for them, drops addresses, bodies and stacks, masks the rest', () => {
+    const refused = clientError({
+      message: 'You may not read deputy statistics of region 43.',
+      path: ['region', 'deputyStats'],
+      extensions: {
+        code: 'FORBIDDEN',
+        serviceName: 'deputies',
+        response: { url: 'http://127.0.0.1:4001/graphql', status: 403, body: '{}' },
+        stacktrace: ['at x'],
+      },
+    });
+    expect(refused).toEqual({
+      message: 'You may not read deputy statistics of region 43.',
+      path: ['region', 'deputyStats'],
+      extensions: { code: 'FORBIDDEN' },
+    });
+    const masked = { message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    const refusedConnection = { message: 'connect ECONNREFUSED 10.0.0.3:5432', extensions: { code: 'BAD_USER_INPUT' } };
+    expect(clientError(refusedConnection)).toEqual(masked);
+    expect(clientError({ message: 'select "r0".* from "deputies"."regions" as "r0" - boom' })).toEqual(masked);
+    expect(clientError({ message: 'Unexpected', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' } })).toEqual(masked);
+    const parse = { message: 'Syntax Error: Unexpected Name "http".', extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
+    expect(clientError(parse)).toEqual(parse);
   });
 });
 
