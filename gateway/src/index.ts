@@ -12,8 +12,11 @@ const gateway = await createGateway({
   secret: env.SUBGRAPH_SECRET ?? devSubgraphSecret,
   verifier: createTokenVerifier(tokenConfigOf(env)),
   log,
-  limits: { maxDepth: env.MAX_DEPTH, maxAliases: env.MAX_ALIASES, maxCost: env.MAX_COST },
+  limits: { maxDepth: env.MAX_DEPTH, maxAliases: env.MAX_ALIASES, maxCost: env.MAX_COST, maxTokens: env.MAX_TOKENS },
   maskErrors: env.NODE_ENV === 'production',
+  introspection: env.INTROSPECTION,
+  trustProxy: env.TRUST_PROXY,
+  ...(env.CORS_ORIGINS ? { cors: env.CORS_ORIGINS } : {}),
 });
 const address = await listen(gateway.httpServer, env.PORT, env.HOST);
 log.info({ url: address.url }, 'gateway listening');

@@ -8,14 +8,24 @@ import type { ServiceDefinition } from '@renda/server-kit/service';
 import { startTestServices, type TestStack } from '@renda/testing/services';
 import type { Result } from '@renda/testing/graphql';
 import { printSchema } from 'graphql';
-import { createGateway, type Gateway } from '../src/server.ts';
+import { createGateway, type Gateway, type GatewayOptions } from '../src/server.ts';
 import type { QueryLimits } from '../src/limits.ts';
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  /** Posts a raw body to the gateway. */
+  post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
 
 export interface TestPlatform extends TestStack {
   gateway: Gateway;
   url: string;
   /** Posts a raw body to the gateway. */
-  post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
+  post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
+  /** Another gateway in front of the same subgraphs, with other options (CORS, introspection, proxies, logs). */
+  gatewayWith(options: Partial<GatewayOptions>): Promise<TestGateway>;
   execute(query: string, variables?: Record<string, unknown>, token?: string): Promise<Result>;
   /** Counts SQL statements of every service's database while `fn` runs. */
   countSql<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }>;
@@ -29,16 +39,8 @@ function compose(defs: ServiceDefinition[]): string {
 }
 
 /** The gateway with the given subgraphs in process, on a fresh database, on ephemeral ports. */
-export async function startTestPlatform(defs: ServiceDefinition[], options: { limits?: QueryLimits; supergraphSdl?: string; now?: string } = {}): Promise<TestPlatform> {
-  const stack = await startTestServices(defs, options.now ? { now: options.now } : {});
-  const gateway = await createGateway({
-    urls: Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.url])),
-    secret: devSubgraphSecret,
-    verifier: createTokenVerifier({ kind: 'hs256', secret: devJwtSecret }),
-    log: createLogger('gateway', 'silent'),
-    supergraphSdl: options.supergraphSdl ?? compose(defs),
-    ...(options.limits ? { limits: options.limits } : {}),
-  });
+async function startGateway(options: GatewayOptions): Promise<TestGateway> {
+  const gateway = await createGateway(options);
   const { url } = await listen(gateway.httpServer, 0, '127.0.0.1');
   const post = async (body: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(url, {
@@ -53,13 +55,44 @@ export async function startTestPlatform(defs: ServiceDefinition[], options: { li
     } catch {
       json = text;
     }
-    return { status: res.status, json };
+    return { status: res.status, json, headers: res.headers };
   };
+  return {
+    gateway,
+    url,
+    post,
+    async stop() {
+      await close(gateway.httpServer);
+      await gateway.stop();
+    },
+  };
+}
+
+export async function startTestPlatform(
+  defs: ServiceDefinition[],
+  options: { limits?: Partial<QueryLimits>; supergraphSdl?: string; now?: string } = {},
+): Promise<TestPlatform> {
+  const stack = await startTestServices(defs, options.now ? { now: options.now } : {});
+  const base: GatewayOptions = {
+    urls: Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.url])),
+    secret: devSubgraphSecret,
+    verifier: createTokenVerifier({ kind: 'hs256', secret: devJwtSecret }),
+    log: createLogger('gateway', 'silent'),
+    supergraphSdl: options.supergraphSdl ?? compose(defs),
+    ...(options.limits ? { limits: options.limits } : {}),
+  };
+  const { gateway, url, post } = await startGateway(base);
+  const extra: TestGateway[] = [];
   return {
     ...stack,
     gateway,
     url,
     post,
+    async gatewayWith(more) {
+      const started = await startGateway({ ...base, ...more });
+      extra.push(started);
+      return started;
+    },
     async execute(query, variables, token) {
       const { json } = await post({ query, variables }, token ? { authorization: `Bearer ${token}` } : {});
       return json as Result;
@@ -74,6 +107,7 @@ export async function startTestPlatform(defs: ServiceDefinition[], options: { li
       }
     },
     async stop() {
+      for (const g of extra) await g.stop();
       await close(gateway.httpServer);
       await gateway.stop();
       await stack.stop();

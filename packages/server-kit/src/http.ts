@@ -1,20 +1,78 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 export const subgraphSecretHeader = 'x-subgraph-secret';
+export const requestIdHeader = 'x-request-id';
 export const defaultMaxBodyBytes = 1_000_000;
+
+/** Browser origins allowed to call the server (`*` for any); unset means no CORS headers at all. */
+export type CorsOrigins = '*' | readonly string[];
+
+/** What a readiness check reports: `down` (or a throw) answers 503. Never addresses or error text. */
+export type Readiness = { status?: 'up' | 'down' } & Record<string, unknown>;
 
 export interface GraphQLHttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   context: (req: IncomingMessage) => Promise<C>;
-  /** When set, every request but `GET /health` must carry it in `x-subgraph-secret`. */
+  /** When set, every request but the health routes must carry it in `x-subgraph-secret`. */
   secret?: string;
   maxBodyBytes?: number;
-  health?: () => Promise<Record<string, unknown>>;
+  /** Readiness (`/health/ready`, `/health`): resolves `{ status: 'up', … }` or throws / says `down` for 503. */
+  health?: () => Promise<Readiness>;
+  cors?: CorsOrigins;
   /** Other routes (GraphiQL, static files): return true when handled. */
   routes?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+}
+
+const requestIds = new WeakMap<IncomingMessage, string>();
+const safeRequestId = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+const traceparent = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/**
+ * The request's id: a well-formed `x-request-id` (at most 128 safe characters), else the trace id of a
+ * W3C `traceparent`, else a new UUID.
+ */
+export function resolveRequestId(headers: IncomingMessage['headers']): string {
+  const given = headers[requestIdHeader];
+  if (typeof given === 'string' && safeRequestId.test(given)) return given;
+  const parent = headers.traceparent;
+  const trace = typeof parent === 'string' ? traceparent.exec(parent.trim().toLowerCase()) : null;
+  if (trace && !/^0+$/.test(trace[1]!)) return trace[1]!;
+  return randomUUID();
+}
+
+/** The id the front door gave this request (also in the `x-request-id` response header). */
+export function requestIdOf(req: IncomingMessage): string {
+  let id = requestIds.get(req);
+  if (!id) {
+    id = resolveRequestId(req.headers);
+    requestIds.set(req, id);
+  }
+  return id;
+}
+
+const corsAllowedHeaders = 'content-type, authorization, apollo-require-preflight, x-request-id';
+
+/** Sets CORS headers for an allowed origin; a disallowed or absent origin gets none. Returns whether allowed. */
+function applyCors(req: IncomingMessage, res: ServerResponse, origins: CorsOrigins | undefined): boolean {
+  if (!origins) return false;
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string') return false;
+  if (origins === '*') {
+    // Any origin, never with credentials.
+    res.setHeader('access-control-allow-origin', '*');
+  } else if (origins.includes(origin)) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-allow-credentials', 'true');
+    res.setHeader('vary', 'Origin');
+  } else {
+    res.setHeader('vary', 'Origin');
+    return false;
+  }
+  res.setHeader('access-control-expose-headers', requestIdHeader);
+  return true;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -58,8 +116,9 @@ function secretMatches(expected: string, given: string | string[] | undefined): 
 }
 
 /**
- * Serves an Apollo Server over node:http with the platform's front door: `/health`, a body limit,
- * no batched arrays, malformed JSON as 400, and (for subgraphs) the shared secret.
+ * Serves an Apollo Server over node:http with the platform's front door: `/health/live`,
+ * `/health/ready` (and `/health`, its alias), a request id on every response, CORS when configured, a
+ * body limit, no batched arrays, malformed JSON as 400, and (for subgraphs) the shared secret.
  */
 export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLHttpOptions<C>): Server {
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes;
@@ -76,9 +135,28 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/health' && req.method === 'GET') {
-      const extra = options.health ? await options.health().catch((e: Error) => ({ status: 'error', error: e.message })) : {};
-      sendJson(res, extra.status === 'error' ? 503 : 200, { ...extra, status: extra.status ?? 'ok' });
+    res.setHeader(requestIdHeader, requestIdOf(req));
+    const corsAllowed = applyCors(req, res, options.cors);
+    if (options.cors && req.method === 'OPTIONS') {
+      // Preflight: a disallowed origin gets 204 without CORS headers, which the browser treats as a refusal.
+      if (corsAllowed) {
+        res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+        res.setHeader('access-control-allow-headers', corsAllowedHeaders);
+        res.setHeader('access-control-max-age', '600');
+      }
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/health/live') {
+      sendJson(res, 200, { status: 'up' });
+      return;
+    }
+    if (req.method === 'GET' && (url.pathname === '/health/ready' || url.pathname === '/health')) {
+      // Never the error's text: it may name hosts, ports or SQL.
+      const ready: Readiness = options.health ? await options.health().catch(() => ({ status: 'down' as const })) : {};
+      const status = ready.status ?? 'up';
+      sendJson(res, status === 'up' ? 200 : 503, { ...ready, status });
       return;
     }
     if (options.routes && (await options.routes(req, res))) return;
@@ -113,6 +191,8 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    // The plugins (request log) read the resolved id, not the raw header.
+    headers.set(requestIdHeader, requestIdOf(req));
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
       context: () => options.context(req),

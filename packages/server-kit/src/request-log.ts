@@ -1,19 +1,34 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@apollo/server';
 import type { Logger } from './logger.ts';
 
+/** The request id the front door put in `x-request-id` (see http.ts), when there is one. */
+export function requestIdOfRequest(request: GraphQLRequestContext<BaseContext>['request']): string | undefined {
+  return request.http?.headers.get('x-request-id') ?? undefined;
+}
+
 /**
- * One structured log line per operation: its name, type, duration and error codes. Never the
- * variables (they may hold ballot choices or personal data) and never the token.
+ * One structured log line per operation: its name, type, duration and error codes, on a child logger
+ * that carries the request id (a context with a `log` gets that child too, so resolvers' lines carry
+ * it). Never the variables (they may hold ballot choices or personal data) and never the token.
  */
 export function requestLogPlugin<C extends BaseContext>(log: Logger): ApolloServerPlugin<C> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ request, contextValue }) {
       const started = process.hrtime.bigint();
+      const requestId = requestIdOfRequest(request);
+      const child = requestId ? log.child({ requestId }) : log;
+      const context = contextValue as { log?: Logger } | undefined;
+      if (context && typeof context === 'object' && context.log) context.log = child;
       return {
         async willSendResponse({ operationName, operation, errors }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const codes = errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-          log.info({ operationName: operationName ?? null, type: operation?.operation ?? null, ms: Math.round(ms * 10) / 10, ...(codes?.length ? { errors: codes } : {}) }, 'graphql');
+          const line = {
+            operationName: operationName ?? null,
+            type: operation?.operation ?? null,
+            ms: Math.round(ms * 10) / 10,
+          };
+          child.info({ ...line, ...(codes?.length ? { errors: codes } : {}) }, 'graphql');
         },
       };
     },
