@@ -3,6 +3,7 @@ import { isId, newId } from '@renda/db/ids';
 import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { childrenLoader, entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { today } from '@renda/server-kit/dates';
 import { requireYear } from '@renda/server-kit/validate';
 import { ProgramSchema } from '../programs/program.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
@@ -90,6 +91,30 @@ export function hasVoted(ctx: ServiceContext, ballotId: string, deputyId: string
   return participated(ctx, 'ballot_participation', 'ballot_id', ballotId, deputyId);
 }
 
+interface SiblingSession {
+  id: string;
+  opensOn: string;
+  closesOn: string;
+}
+
+/**
+ * V-6: a ballot is open only while its session sits. The program's session (owned by the deputies
+ * subgraph, read through `_entities`) must sit on the clock's date (Asia/Shanghai), opening and
+ * closing days included; otherwise CONFLICT naming the session's dates. Staff may close a ballot at
+ * any time (early, or after the session to end it).
+ */
+export async function requireSessionSitting(ctx: ServiceContext, sessionId: string, doing: string): Promise<void> {
+  const session = await ctx.siblings.entity<SiblingSession>('deputies', 'CongressSession', { id: sessionId }, 'id opensOn closesOn');
+  if (!session) throw conflict(`The congress session of this program is not known to the deputies service: cannot ${doing}.`);
+  const date = today(ctx.clock);
+  if (date < session.opensOn) {
+    throw conflict(`The session sits from ${session.opensOn} to ${session.closesOn}; it has not opened yet (today is ${date}): cannot ${doing} (V-6).`);
+  }
+  if (date > session.closesOn) {
+    throw conflict(`The session sat from ${session.opensOn} to ${session.closesOn} and has closed (today is ${date}): cannot ${doing}; staff may only close the ballot (V-6).`);
+  }
+}
+
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const sa = new Set(a);
   return sa.size === a.length && a.length === b.length && b.every((x) => sa.has(x));
@@ -104,6 +129,7 @@ export async function openBallot(ctx: ServiceContext, programId: string, rollDep
   const program = await findProgram(ctx, programId);
   requireWriteIn(ctx.viewer, program.regionCode, 'open ballots');
   requireStage(program, ['SCREENING', 'VOTING'], 'open a ballot');
+  await requireSessionSitting(ctx, program.sessionId, 'open a ballot');
   const candidates = await candidatesOf(ctx, program.id);
   const electedCount = candidates.filter((c) => electedStatuses.includes(c.status)).length;
   const openSeats = program.seats - electedCount;
@@ -222,6 +248,8 @@ export async function castBallot(ctx: ServiceContext, ballotId: string, choices:
   const ballot = await findBallot(ctx, ballotId);
   if (!(await isOnRoll(ctx, ballot.id, deputyId))) throw forbidden('You are not on the roll of this ballot.');
   if (ballot.status !== 'OPEN') throw conflict('This ballot is closed; no more ballots are accepted.');
+  const program = (await programLoader(ctx).load(ballot.programId))!;
+  await requireSessionSitting(ctx, program.sessionId, 'vote on this ballot');
   const onBallot = await candidatesOnBallot(ctx, ballot.id);
   const paper = ballotPaper(choices, onBallot, ballot.seats);
   await recordSecretResponse(ctx, {
