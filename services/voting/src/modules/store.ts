@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { isId } from '@renda/db/ids';
 
 /**
@@ -24,14 +24,21 @@ export async function run(em: EntityManager, text: string, values: readonly unkn
   return (await send(em, text, values)).rowCount ?? 0;
 }
 
-async function send(em: EntityManager, text: string, values: readonly unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+async function send(em: EntityManager, text: string, values: readonly unknown[]): Promise<Result> {
   const bad = values.findIndex((v) => v === undefined);
   if (bad >= 0) throw new Error(`SQL value ${bad + 1} is undefined`);
-  const statement = em.getConnection().getKnex().raw(text, values as never);
-  const trx = em.getTransactionContext();
-  if (trx) statement.transacting(trx);
-  return (await statement) as unknown as { rows: unknown[]; rowCount: number | null };
+  const knex = em.getConnection().getKnex();
+  const trx = em.getTransactionContext<Knex.Transaction>();
+  if (trx) return (await knex.raw(text, values as never).transacting(trx)) as Result;
+  if (!values.length) return (await knex.raw(text)) as Result;
+  // A bound statement is several protocol messages (Parse, Bind, Execute, Sync). The embedded
+  // database's socket server (PGlite) queues each message on its own and keeps one connection's
+  // messages together only inside a transaction, so outside one, two connections' messages could
+  // interleave on its single backend; a statement of its own in BEGIN … COMMIT keeps them whole.
+  return (await knex.transaction((t) => knex.raw(text, values as never).transacting(t))) as Result;
 }
+
+type Result = { rows: unknown[]; rowCount: number | null };
 
 /** `?, ?, …` for a list of `n` values, or `(?::uuid, ?::int), …` for `n` tuples of a given shape. */
 export function placeholders(n: number, tuple = '?'): string {
