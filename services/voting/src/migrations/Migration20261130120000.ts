@@ -6,7 +6,8 @@ import { Migration } from '@mikro-orm/migrations';
  * stays in any page of the schema; the totals are inserted once, at close, into `ballot_tallies` /
  * `evaluation_tallies`. The candidate list of a ballot and the projects of a round get their own
  * tables (written at opening, never updated). Ballots and rounds open at migration time keep their
- * counts: they are moved into their own tables.
+ * counts: they are moved into their own tables. The tally tables are then rebuilt with the closed
+ * totals only and the old ones dropped, so no counter version of the former design stays in a page.
  */
 export class Migration20261130120000 extends Migration {
 
@@ -25,14 +26,30 @@ begin
   for r in select "id" from "voting"."ballots" where "status" = 'OPEN' loop
     execute format('create table "voting".%I ("candidate_id" uuid not null primary key, "votes_for" int not null default 0, "votes_against" int not null default 0, "abstentions" int not null default 0)', 'ballot_counts_' || replace(r.id::text, '-', ''));
     execute format('insert into "voting".%I select "candidate_id", "votes_for", "votes_against", "abstentions" from "voting"."ballot_tallies" where "ballot_id" = $1', 'ballot_counts_' || replace(r.id::text, '-', '')) using r.id;
-    delete from "voting"."ballot_tallies" where "ballot_id" = r.id;
   end loop;
   for r in select "id" from "voting"."evaluation_rounds" where "status" = 'OPEN' loop
     execute format('create table "voting".%I ("project_id" uuid not null primary key, "satisfied" int not null default 0, "basically_satisfied" int not null default 0, "dissatisfied" int not null default 0)', 'evaluation_counts_' || replace(r.id::text, '-', ''));
     execute format('insert into "voting".%I select "project_id", "satisfied", "basically_satisfied", "dissatisfied" from "voting"."evaluation_tallies" where "round_id" = $1', 'evaluation_counts_' || replace(r.id::text, '-', '')) using r.id;
-    delete from "voting"."evaluation_tallies" where "round_id" = r.id;
   end loop;
 end $$;`);
+
+    // The tally tables are rebuilt in new files with the closed totals only, and the old ones dropped
+    // (unlinked at commit) with every counter version the former design left in their pages.
+    this.addSql(`alter table "voting"."ballot_tallies" rename to "ballot_tallies_old";`);
+    this.addSql(`alter index "voting"."ballot_tallies_pkey" rename to "ballot_tallies_old_pkey";`);
+    this.addSql(`alter index "voting"."ballot_tallies_candidate_id_index" rename to "ballot_tallies_old_candidate_id_index";`);
+    this.addSql(`create table "voting"."ballot_tallies" ("ballot_id" uuid not null, "candidate_id" uuid not null, "position" int not null, "votes_for" int not null default 0, "votes_against" int not null default 0, "abstentions" int not null default 0, "final" boolean not null default false, "passed" boolean not null default false, "elected" boolean not null default false, "tied" boolean not null default false, constraint "ballot_tallies_pkey" primary key ("ballot_id", "candidate_id"));`);
+    this.addSql(`create index "ballot_tallies_candidate_id_index" on "voting"."ballot_tallies" ("candidate_id");`);
+    this.addSql(`insert into "voting"."ballot_tallies" select t.* from "voting"."ballot_tallies_old" t join "voting"."ballots" b on b."id" = t."ballot_id" and b."status" = 'CLOSED';`);
+    this.addSql(`drop table "voting"."ballot_tallies_old";`);
+
+    this.addSql(`alter table "voting"."evaluation_tallies" rename to "evaluation_tallies_old";`);
+    this.addSql(`alter index "voting"."evaluation_tallies_pkey" rename to "evaluation_tallies_old_pkey";`);
+    this.addSql(`alter index "voting"."evaluation_tallies_project_id_index" rename to "evaluation_tallies_old_project_id_index";`);
+    this.addSql(`create table "voting"."evaluation_tallies" ("round_id" uuid not null, "project_id" uuid not null, "satisfied" int not null default 0, "basically_satisfied" int not null default 0, "dissatisfied" int not null default 0, "final" boolean not null default false, constraint "evaluation_tallies_pkey" primary key ("round_id", "project_id"));`);
+    this.addSql(`create index "evaluation_tallies_project_id_index" on "voting"."evaluation_tallies" ("project_id");`);
+    this.addSql(`insert into "voting"."evaluation_tallies" select t.* from "voting"."evaluation_tallies_old" t join "voting"."evaluation_rounds" r on r."id" = t."round_id" and r."status" = 'CLOSED';`);
+    this.addSql(`drop table "voting"."evaluation_tallies_old";`);
   }
 
   override async down(): Promise<void> {
