@@ -1,5 +1,5 @@
-import { BallotParticipationSchema, BallotRollSchema, BallotSchema, BallotTallySchema } from './modules/ballots/ballot.entity.ts';
-import { EvaluationParticipationSchema, EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema } from './modules/evaluations/evaluation.entity.ts';
+import { BallotCandidateSchema, BallotParticipationSchema, BallotRollSchema, BallotSchema, BallotTallySchema } from './modules/ballots/ballot.entity.ts';
+import { EvaluationItemSchema, EvaluationParticipationSchema, EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema } from './modules/evaluations/evaluation.entity.ts';
 import { ProgramSchema, ProposalSchema } from './modules/programs/program.entity.ts';
 import { ProgressReportSchema, ProjectSchema, ProjectSupervisorSchema } from './modules/projects/project.entity.ts';
 
@@ -12,9 +12,11 @@ export const entities = [
   BallotSchema,
   BallotRollSchema,
   BallotParticipationSchema,
+  BallotCandidateSchema,
   BallotTallySchema,
   EvaluationRoundSchema,
   EvaluationRollSchema,
   EvaluationParticipationSchema,
+  EvaluationItemSchema,
   EvaluationTallySchema,
 ];

@@ -2,10 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { currentYear } from '@renda/server-kit/dates';
-import { BallotParticipationSchema, BallotRollSchema, BallotSchema, BallotTallySchema } from './modules/ballots/ballot.entity.ts';
-import { EvaluationParticipationSchema, EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema } from './modules/evaluations/evaluation.entity.ts';
+import { BallotCandidateSchema, BallotParticipationSchema, BallotRollSchema, BallotSchema, BallotTallySchema } from './modules/ballots/ballot.entity.ts';
+import { EvaluationItemSchema, EvaluationParticipationSchema, EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema } from './modules/evaluations/evaluation.entity.ts';
 import { ProgramSchema, ProposalSchema, type ProgramStage } from './modules/programs/program.entity.ts';
 import { ProgressReportSchema, ProjectSchema, ProjectSupervisorSchema, type ProjectStatus } from './modules/projects/project.entity.ts';
+import { countsTable, placeholders, run } from './modules/store.ts';
 
 const YONGAN = '430181104';
 const LIUYANG = '430181';
@@ -187,6 +188,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
   ];
 
   const participation: { kind: 'ballot' | 'round'; id: string; deputies: string[] }[] = [];
+  const openCounts: { kind: 'ballot' | 'evaluation'; id: string; rows: [string, number, number, number] }[] = [];
   for (const p of programs) {
     const programId = demoId(`program:${p.region}:${p.key}`);
     const opensOn = sessionDate(year, p.session);
@@ -265,7 +267,10 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       p.candidates.forEach((c, i) => {
         const [votesFor, votesAgainst, abstentions] = c.votes!;
         const elected = c.rank !== undefined;
-        em.create(BallotTallySchema, { ballotId, candidateId: projectIds[i]!, position: i + 1, votesFor, votesAgainst, abstentions, final: !open, passed: !open && votesFor * 2 > p.roll, elected: !open && elected, tied: false });
+        em.create(BallotCandidateSchema, { ballotId, candidateId: projectIds[i]!, position: i + 1 });
+        // An open ballot counts in its own table (made below); a closed one has its totals only.
+        if (open) openCounts.push({ kind: 'ballot', id: ballotId, rows: [projectIds[i]!, votesFor, votesAgainst, abstentions] });
+        else em.create(BallotTallySchema, { ballotId, candidateId: projectIds[i]!, position: i + 1, votesFor, votesAgainst, abstentions, final: true, passed: votesFor * 2 > p.roll, elected, tied: false });
       });
       participation.push({ kind: 'ballot', id: ballotId, deputies: Array.from({ length: p.cast }, (_, k) => deputy(k + 1)) });
     }
@@ -288,12 +293,22 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       p.candidates.forEach((c, i) => {
         if (!c.ratings) return;
         const [satisfied, basicallySatisfied, dissatisfied] = c.ratings;
-        em.create(EvaluationTallySchema, { roundId, projectId: projectIds[i]!, satisfied, basicallySatisfied, dissatisfied, final: !open });
+        em.create(EvaluationItemSchema, { roundId, projectId: projectIds[i]! });
+        if (open) openCounts.push({ kind: 'evaluation', id: roundId, rows: [projectIds[i]!, satisfied, basicallySatisfied, dissatisfied] });
+        else em.create(EvaluationTallySchema, { roundId, projectId: projectIds[i]!, satisfied, basicallySatisfied, dissatisfied, final: true });
       });
       participation.push({ kind: 'round', id: roundId, deputies: Array.from({ length: p.responses }, (_, k) => deputy(k + 1)) });
     }
   }
   await em.flush();
+  for (const kind of ['ballot', 'evaluation'] as const) {
+    for (const id of new Set(openCounts.filter((c) => c.kind === kind).map((c) => c.id))) {
+      const rows = openCounts.filter((c) => c.kind === kind && c.id === id).map((c) => c.rows);
+      const [key, x1, x2, x3] = kind === 'ballot' ? ['candidate_id', 'votes_for', 'votes_against', 'abstentions'] : ['project_id', 'satisfied', 'basically_satisfied', 'dissatisfied'];
+      await run(em, `create table ${countsTable(kind, id)} ("${key}" uuid not null primary key, "${x1}" int not null default 0, "${x2}" int not null default 0, "${x3}" int not null default 0)`);
+      await run(em, `insert into ${countsTable(kind, id)} values ${placeholders(rows.length, '(?, ?, ?, ?)')}`, rows.flat());
+    }
+  }
   // Participation in its own transaction: it shares no transaction id with the counters above.
   for (const part of participation) {
     for (const deputyId of part.deputies) {

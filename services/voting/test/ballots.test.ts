@@ -172,6 +172,54 @@ describe('V-3 tally and election', () => {
   });
 });
 
+describe('V-6 a ballot is open only while its session sits', () => {
+  const OPEN = `mutation($p: ID!, $r: [ID!]!) { openBallot(programId: $p, rollDeputyIds: $r) { id } }`;
+  afterAll(() => stack.clock.set('2026-06-15T02:00:00Z'));
+
+  it('V-6: votes are taken through the closing day (Asia/Shanghai); after it a vote is CONFLICT and changes nothing; staff still close', async () => {
+    const { programId, candidateIds: [a, b] } = await programWithCandidates(sg, town, staff, { seats: 1, candidates: 2 });
+    const roll = town.deputyIds.slice(0, 4);
+    const ballotId = await openBallot(sg, programId, roll, staff);
+    // 2026-06-16 23:59 in Shanghai: the session's last day.
+    stack.clock.set('2026-06-16T15:59:00Z');
+    expect((await cast(sg, town, roll[0]!, ballotId, [[a!, 'FOR']])).errors).toBeUndefined();
+    // 2026-06-17 00:00 in Shanghai: the session has closed.
+    stack.clock.set('2026-06-16T16:00:00Z');
+    const late = await tokens.deputy(town.code, roll[1]!);
+    const error = await fails(sg, 'CONFLICT', CAST, { b: ballotId, c: [{ candidateId: b!, choice: 'FOR' }] }, late);
+    expect(error.message).toMatch(/2026-06-14 to 2026-06-16 and has closed \(today is 2026-06-17\)/);
+    const read = await ok(sg, READ_BALLOT, { id: ballotId }, late);
+    expect(read.ballot).toMatchObject({ status: 'OPEN', ballotsCast: 1, hasVoted: false, results: null });
+    expect((await sql<{ n: number }>(`select count(*)::int as n from "voting"."ballot_participation" where ballot_id = ?`, [ballotId]))[0]!.n).toBe(1);
+    // Staff may close after the session; the late vote was not counted.
+    const closed = await closeBallot(sg, ballotId, staff);
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.results.map((r: { votesFor: number; votesAgainst: number; abstentions: number }) => [r.votesFor, r.votesAgainst, r.abstentions])).toEqual([
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
+  });
+
+  it('V-6: a ballot opens only while the session sits: before it opens or after it closes, CONFLICT and nothing opened', async () => {
+    const { programId } = await programWithCandidates(sg, town, staff, { seats: 1, candidates: 2 });
+    const roll = town.deputyIds.slice(0, 3);
+    for (const [instant, pattern] of [
+      ['2026-06-13T15:59:00Z', /has not opened yet \(today is 2026-06-13\)/],
+      ['2026-06-16T16:00:00Z', /has closed \(today is 2026-06-17\)/],
+    ] as const) {
+      stack.clock.set(instant);
+      const error = await fails(sg, 'CONFLICT', OPEN, { p: programId, r: roll }, staff);
+      expect(error.message).toMatch(pattern);
+      const program = await ok(sg, `query($id: ID!) { program(id: $id) { stage ballots { id } } }`, { id: programId });
+      expect(program.program).toEqual({ stage: 'SCREENING', ballots: [] });
+    }
+    // Early on its opening day (Shanghai) it opens; staff may close it early.
+    stack.clock.set('2026-06-13T16:00:00Z');
+    const ballotId = await openBallot(sg, programId, roll, staff);
+    expect((await closeBallot(sg, ballotId, staff)).status).toBe('CLOSED');
+  });
+});
+
 describe('V-3 secrecy', () => {
   it('V-3 secrecy: no type in the graph carries both a deputy and a choice; choices exist only as input', () => {
     const schema = buildSchema(`directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
@@ -217,13 +265,16 @@ describe('V-3 secrecy', () => {
     const roll = town.deputyIds.slice(0, 5);
     const ballotId = await openBallot(sg, programId, roll, staff);
     for (const [i, d] of roll.entries()) expect((await cast(sg, town, d, ballotId, [[candidateIds[i % 2]!, 'FOR']])).errors).toBeUndefined();
+    const voters = async () => (await sql<{ x: string }>(`select xmin::text as x from "voting"."ballot_participation" where ballot_id = ?`, [ballotId])).map((r) => r.x);
     const xmins = async () => ({
-      voters: (await sql<{ x: string }>(`select xmin::text as x from "voting"."ballot_participation" where ballot_id = ?`, [ballotId])).map((r) => r.x),
+      voters: await voters(),
       counters: (await sql<{ x: string }>(`select xmin::text as x from "voting"."ballot_tallies" where ballot_id = ?`, [ballotId])).map((r) => r.x),
     });
-    const open = await xmins();
-    // While open the counters carry the last voter's transaction id: the documented limit (README).
-    expect(open.voters).toContain(open.counters[0]);
+    // While open the ballot's own counters carry the last voter's transaction id: the documented limit (README).
+    const own = await sql<{ x: string }>(`select xmin::text as x from "voting"."ballot_counts_${ballotId.replace(/-/g, '')}"`);
+    expect(own).toHaveLength(2);
+    expect(await voters()).toContain(own[0]!.x);
+    expect((await xmins()).counters).toEqual([]);
     await closeBallot(sg, ballotId, staff);
     const closed = await xmins();
     expect(closed.voters).toHaveLength(5);

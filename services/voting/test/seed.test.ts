@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStack } from '@renda/testing/services';
-import { ok } from '@renda/testing/graphql';
+import { fails, ok } from '@renda/testing/graphql';
 import { tokens } from '@renda/testing/tokens';
 import { demoId } from '@renda/db/ids';
 import { startStack } from './support/world.ts';
@@ -73,5 +73,32 @@ describe('demo data', () => {
     await votingService.seed!(stack.services.voting!.orm.em.fork(), stack.clock);
     const after = await ok(sg, q, { r: [{ __typename: 'Region', code: '43' }] });
     expect(after).toEqual(before);
+  });
+  it('V-6: the demo ballot of a session that closed on 01-17 refuses a vote in November (CONFLICT) and changes nothing', async () => {
+    const sg = stack.services.voting!.subgraph;
+    const { deputiesService } = await import('@renda/deputies/server');
+    await deputiesService.seed!(stack.services.deputies!.orm.em.fork(), stack.clock);
+    const year = Number(new Date(stack.clock.now()).getUTCFullYear());
+    const ballotId = demoId('ballot:430181104:voting');
+    const deputy = demoId('deputy:430181104:79');
+    const READ = `query($id: ID!) { ballot(id: $id) { status ballotsCast hasVoted results { votesFor } } }`;
+    const token = await tokens.deputy('430181104', deputy);
+    const before = await ok(sg, READ, { id: ballotId }, token);
+    expect(before.ballot).toEqual({ status: 'OPEN', ballotsCast: 40, hasVoted: false, results: null });
+    const candidates = await ok(sg, `query($id: ID!) { ballot(id: $id) { candidates { id } } }`, { id: ballotId });
+    stack.clock.set(`${year}-11-30T04:00:00Z`);
+    try {
+      const error = await fails(
+        sg,
+        'CONFLICT',
+        `mutation($b: ID!, $c: [BallotChoiceInput!]!) { castBallot(ballotId: $b, choices: $c) { ballotsCast } }`,
+        { b: ballotId, c: [{ candidateId: candidates.ballot.candidates[0].id, choice: 'FOR' }] },
+        token,
+      );
+      expect(error.message).toContain(`sat from ${year}-01-15 to ${year}-01-17 and has closed (today is ${year}-11-30)`);
+      expect((await ok(sg, READ, { id: ballotId }, token)).ballot).toEqual(before.ballot);
+    } finally {
+      stack.clock.set('2026-06-15T02:00:00Z');
+    }
   });
 });

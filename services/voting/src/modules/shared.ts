@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { badInput, conflict, forbidden, isCoded, unauthenticated } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { placeholders, query, run } from './store.ts';
 
 /** An id argument or input field: BAD_USER_INPUT when it is not shaped like an id. */
 export function requireId(id: string, field: string): string {
@@ -74,15 +75,6 @@ export async function secretWrite<T>(ctx: ServiceContext, what: string, work: ()
   }
 }
 
-/** Best effort, after a close: removes the dead row versions a ballot's counting left behind. */
-export async function vacuumCounters(ctx: ServiceContext, table: string): Promise<void> {
-  try {
-    await ctx.em.getConnection().execute(`vacuum "voting"."${table}"`);
-  } catch (e) {
-    ctx.log.warn({ sqlState: (e as { code?: unknown }).code ?? null, table }, 'vacuum after close failed');
-  }
-}
-
 /**
  * Whether a deputy took part in a ballot or a rating round: participation rows only, which say
  * nothing about the choice. Batched per request over (parent, deputy) pairs.
@@ -92,8 +84,10 @@ export function participated(ctx: ServiceContext, table: 'ballot_participation' 
     .get<string, boolean>(`participation.${table}`, async (keys) => {
       const pairs = keys.map((k) => k.split('|') as [string, string]).filter(([p, d]) => isId(p) && isId(d));
       if (!pairs.length) return keys.map(() => false);
-      const rows: { parent: string; deputy_id: string }[] = await ctx.em.execute(
-        `select "${parentColumn}" as parent, deputy_id from "voting"."${table}" where ("${parentColumn}", deputy_id) in (${pairs.map(() => '(?::uuid, ?::uuid)').join(', ')})`,
+      const rows = await query<{ parent: string; deputy_id: string }>(
+        ctx.em,
+        `select "${parentColumn}" as parent, deputy_id from "voting"."${table}"
+          where ("${parentColumn}", deputy_id) in (${placeholders(pairs.length, '(?::uuid, ?::uuid)')})`,
         pairs.flat(),
       );
       const found = new Set(rows.map((r) => `${r.parent}|${r.deputy_id}`));
@@ -104,9 +98,12 @@ export function participated(ctx: ServiceContext, table: 'ballot_participation' 
 
 /**
  * The one secret write of a ballot or a rating round (V-3): in one transaction, count one more
- * response on the parent row (only while it is OPEN), insert the participation row (its primary key
+ * response on the parent row (only while it is OPEN; the row lock also serializes the responses of
+ * one parent and orders them before its close), insert the participation row (its primary key
  * refuses a second response: CONFLICT, never a check-then-insert), and add the response to the
- * counter rows. Nothing written names both the deputy and what they chose.
+ * parent's own counter table (`countsTable`), every row of it, with one statement of the same shape
+ * whatever was chosen. Every value is a bound parameter (`store.ts`): no deputy, key or mark is in
+ * the statement text. Nothing written names both the deputy and what they chose.
  */
 export async function recordSecretResponse(
   ctx: ServiceContext,
@@ -114,7 +111,7 @@ export async function recordSecretResponse(
     what: 'ballot' | 'response';
     parent: { table: 'ballots' | 'evaluation_rounds'; counter: 'ballots_cast' | 'responses'; id: string };
     participation: { table: 'ballot_participation' | 'evaluation_participation'; parentColumn: 'ballot_id' | 'round_id' };
-    tallies: { table: 'ballot_tallies' | 'evaluation_tallies'; keyColumn: 'candidate_id' | 'project_id'; counters: readonly [string, string, string] };
+    counts: { table: string; keyColumn: 'candidate_id' | 'project_id'; counters: readonly [string, string, string] };
     deputyId: string;
     /** One row per counter row: its key and the three increments. */
     increments: readonly (readonly [string, number, number, number])[];
@@ -122,31 +119,31 @@ export async function recordSecretResponse(
     duplicateMessage: string;
   },
 ): Promise<void> {
-  const { parent, participation, tallies } = spec;
-  const [c1, c2, c3] = tallies.counters;
+  const { parent, participation, counts } = spec;
+  const [c1, c2, c3] = counts.counters;
   await secretWrite(ctx, spec.what, () =>
     ctx.em.transactional(async (tx) => {
-      const counted = await tx.execute<{ affectedRows: number }>(
+      const counted = await run(
+        tx,
         `update "voting"."${parent.table}" set "${parent.counter}" = "${parent.counter}" + 1 where "id" = ? and "status" = 'OPEN'`,
         [parent.id],
-        'run',
       );
-      if (counted.affectedRows !== 1) throw conflict(spec.closedMessage);
+      if (counted !== 1) throw conflict(spec.closedMessage);
       try {
-        await tx.execute(`insert into "voting"."${participation.table}" ("${participation.parentColumn}", "deputy_id") values (?, ?)`, [parent.id, spec.deputyId], 'run');
+        await run(tx, `insert into "voting"."${participation.table}" ("${participation.parentColumn}", "deputy_id") values (?, ?)`, [parent.id, spec.deputyId]);
       } catch (e) {
         if (isUniqueViolation(e)) throw conflict(spec.duplicateMessage);
         throw e;
       }
-      const added = await tx.execute<{ affectedRows: number }>(
-        `update "voting"."${tallies.table}" as t
+      const added = await run(
+        tx,
+        `update ${counts.table} as t
             set "${c1}" = t."${c1}" + m.x1, "${c2}" = t."${c2}" + m.x2, "${c3}" = t."${c3}" + m.x3
-           from (values ${spec.increments.map(() => '(?::uuid, ?::int, ?::int, ?::int)').join(', ')}) as m(k, x1, x2, x3)
-          where t."${participation.parentColumn}" = ? and t."${tallies.keyColumn}" = m.k and not t."final"`,
-        [...spec.increments.flat(), parent.id],
-        'run',
+           from (values ${placeholders(spec.increments.length, '(?::uuid, ?::int, ?::int, ?::int)')}) as m(k, x1, x2, x3)
+          where t."${counts.keyColumn}" = m.k`,
+        spec.increments.flat(),
       );
-      if (added.affectedRows !== spec.increments.length) throw new Error(`counter rows changed under an open ${spec.what}`);
+      if (added !== spec.increments.length) throw new Error(`counter rows changed under an open ${spec.what}`);
     }),
   );
 }

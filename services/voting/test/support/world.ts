@@ -35,7 +35,8 @@ async function ensureRegion(stack: TestStack, code: string, admin: string): Prom
 }
 
 /**
- * A region with a congress (term from 2024), session 1 opening 2026-03-01, `deputies` ACTIVE
+ * A region with a congress (term from 2024), session 1 sitting 2026-06-14 to 06-16 (the test clock's
+ * default date, 2026-06-15, falls in it: V-6), `deputies` ACTIVE
  * deputies and a government unit, all created through the owners' GraphQL APIs.
  */
 export async function createTownship(stack: TestStack, code: string, deputies: number): Promise<Township> {
@@ -44,7 +45,7 @@ export async function createTownship(stack: TestStack, code: string, deputies: n
   await ensureRegion(stack, code, admin);
   const congress = await ok(dep, `mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }`, { i: { regionCode: code, termNumber: 7, name: `${code}第七届人民代表大会`, startsOn: '2024-01-01' } }, admin);
   const congressId = congress.createCongress.id as string;
-  const session = await ok(dep, `mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`, { i: { congressId, number: 1, opensOn: '2026-03-01', closesOn: '2026-03-03' } }, admin);
+  const session = await ok(dep, `mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`, { i: { congressId, number: 1, opensOn: '2026-06-14', closesOn: '2026-06-16' } }, admin);
   const deputyIds: string[] = [];
   for (let n = 1; n <= deputies; n++) {
     const d = await ok(

@@ -77,10 +77,27 @@ export const BallotParticipationSchema = new EntitySchema<BallotParticipation>({
   },
 });
 
+/** The ballot paper: the candidates of a ballot in paper order, written when it opens, never updated. */
+export interface BallotCandidate {
+  ballotId: string;
+  candidateId: string;
+  position: number;
+}
+
+export const BallotCandidateSchema = new EntitySchema<BallotCandidate>({
+  name: 'BallotCandidate',
+  tableName: 'ballot_candidates',
+  properties: {
+    ballotId: { type: 'uuid', primary: true },
+    candidateId: { type: 'uuid', primary: true, index: true },
+    position: { type: 'integer' },
+  },
+});
+
 /**
- * What was chosen, as totals only: one counter row per candidate of a ballot, incremented in the
- * same transaction that records participation. Closing rewrites every row (`final`, the outcome),
- * so no row keeps the transaction id of the last voter.
+ * What was chosen, as totals only: one row per candidate of a closed ballot, inserted once by the
+ * closing transaction (never updated) from the ballot's own counter table, which is then dropped
+ * (see `countsTable` and README.md). An open ballot has no rows here.
  */
 export interface BallotTally {
   ballotId: string;

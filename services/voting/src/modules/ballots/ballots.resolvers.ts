@@ -2,7 +2,7 @@ import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
 import { programLoader } from '../programs/programs.service.ts';
 import { projectLoader } from '../projects/projects.service.ts';
-import { ballotLoader, castBallot, closeBallot, hasVoted, openBallot, talliesOf } from './ballots.service.ts';
+import { ballotLoader, candidatesOnBallot, castBallot, closeBallot, hasVoted, openBallot, talliesOf } from './ballots.service.ts';
 
 export const ballotResolvers: Resolvers = {
   Query: {
@@ -17,8 +17,8 @@ export const ballotResolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ballotLoader(ctx).load(refKey(ref, 'id', 'Ballot')),
     program: async (ballot, _, ctx) => (await programLoader(ctx).load(ballot.programId))!,
     candidates: async (ballot, _, ctx) => {
-      const tallies = await talliesOf(ctx, ballot.id);
-      return (await projectLoader(ctx).loadMany(tallies.map((t) => t.candidateId))) as never;
+      const onBallot = await candidatesOnBallot(ctx, ballot.id);
+      return (await projectLoader(ctx).loadMany(onBallot.map((t) => t.candidateId))) as never;
     },
     // V-3: while the ballot is open only turnout shows; totals appear when it closes.
     results: async (ballot, _, ctx) => (ballot.status === 'OPEN' ? null : talliesOf(ctx, ballot.id)),

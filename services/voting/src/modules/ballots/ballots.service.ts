@@ -2,15 +2,17 @@ import { covers, requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
-import { childrenLoader, entityLoader } from '@renda/server-kit/loaders';
+import { childrenLoader, entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { today } from '@renda/server-kit/dates';
 import { requireYear } from '@renda/server-kit/validate';
 import { ProgramSchema } from '../programs/program.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { moveStage, requireStage } from '../programs/stages.ts';
 import type { Project } from '../projects/project.entity.ts';
 import { candidatesOf, electedStatuses } from '../projects/projects.service.ts';
-import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, recordSecretResponse, vacuumCounters } from '../shared.ts';
-import { BallotRollSchema, BallotSchema, BallotTallySchema, type Ballot, type BallotTally } from './ballot.entity.ts';
+import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, recordSecretResponse } from '../shared.ts';
+import { countsTable, placeholders, query, run } from '../store.ts';
+import { BallotSchema, type Ballot, type BallotCandidate, type BallotTally } from './ballot.entity.ts';
 import { elect } from './tally.ts';
 
 export type VoteChoice = 'FOR' | 'AGAINST' | 'ABSTAIN';
@@ -28,14 +30,89 @@ export function ballotsOf(ctx: ServiceContext, programId: string): Promise<Ballo
   return childrenLoader<Ballot>(ctx, BallotSchema, 'programId', { openedAt: 'asc', id: 'asc' }).load(programId);
 }
 
-/** The counter rows of a ballot, in ballot-paper order (one per candidate). */
+/** The candidates of a ballot in ballot-paper order (written when it opens). */
+export function candidatesOnBallot(ctx: ServiceContext, ballotId: string): Promise<BallotCandidate[]> {
+  return ctx.loaders
+    .get<string, BallotCandidate[]>('BallotCandidate.by.ballotId', async (ids) => {
+      const rows = await query<{ ballot_id: string; candidate_id: string; position: number }>(
+        ctx.em,
+        `select "ballot_id", "candidate_id", "position" from "voting"."ballot_candidates"
+          where "ballot_id" in (${placeholders(ids.length, '?::uuid')}) order by "ballot_id", "position"`,
+        ids,
+      );
+      const mapped = rows.map((r) => ({ ballotId: r.ballot_id, candidateId: r.candidate_id, position: r.position }));
+      return groupBy(ids, mapped, (r) => r.ballotId);
+    })
+    .load(ballotId);
+}
+
+interface TallyRow {
+  ballot_id: string;
+  candidate_id: string;
+  position: number;
+  votes_for: number;
+  votes_against: number;
+  abstentions: number;
+  final: boolean;
+  passed: boolean;
+  elected: boolean;
+  tied: boolean;
+}
+
+/** The totals of a closed ballot, in ballot-paper order (one row per candidate); none while it is open. */
 export function talliesOf(ctx: ServiceContext, ballotId: string): Promise<BallotTally[]> {
-  return childrenLoader<BallotTally>(ctx, BallotTallySchema, 'ballotId', { position: 'asc' }).load(ballotId);
+  return ctx.loaders
+    .get<string, BallotTally[]>('BallotTally.by.ballotId', async (ids) => {
+      const rows = await query<TallyRow>(
+        ctx.em,
+        `select "ballot_id", "candidate_id", "position", "votes_for", "votes_against", "abstentions", "final", "passed", "elected", "tied"
+           from "voting"."ballot_tallies" where "ballot_id" in (${placeholders(ids.length, '?::uuid')}) order by "ballot_id", "position"`,
+        ids,
+      );
+      const mapped: BallotTally[] = rows.map((r) => ({
+        ballotId: r.ballot_id,
+        candidateId: r.candidate_id,
+        position: r.position,
+        votesFor: r.votes_for,
+        votesAgainst: r.votes_against,
+        abstentions: r.abstentions,
+        final: r.final,
+        passed: r.passed,
+        elected: r.elected,
+        tied: r.tied,
+      }));
+      return groupBy(ids, mapped, (r) => r.ballotId);
+    })
+    .load(ballotId);
 }
 
 /** Whether a deputy has voted on a ballot (participation only: it says nothing about the choice). */
 export function hasVoted(ctx: ServiceContext, ballotId: string, deputyId: string): Promise<boolean> {
   return participated(ctx, 'ballot_participation', 'ballot_id', ballotId, deputyId);
+}
+
+interface SiblingSession {
+  id: string;
+  opensOn: string;
+  closesOn: string;
+}
+
+/**
+ * V-6: a ballot is open only while its session sits. The program's session (owned by the deputies
+ * subgraph, read through `_entities`) must sit on the clock's date (Asia/Shanghai), opening and
+ * closing days included; otherwise CONFLICT naming the session's dates. Staff may close a ballot at
+ * any time (early, or after the session to end it).
+ */
+export async function requireSessionSitting(ctx: ServiceContext, sessionId: string, doing: string): Promise<void> {
+  const session = await ctx.siblings.entity<SiblingSession>('deputies', 'CongressSession', { id: sessionId }, 'id opensOn closesOn');
+  if (!session) throw conflict(`The congress session of this program is not known to the deputies service: cannot ${doing}.`);
+  const date = today(ctx.clock);
+  if (date < session.opensOn) {
+    throw conflict(`The session sits from ${session.opensOn} to ${session.closesOn}; it has not opened yet (today is ${date}): cannot ${doing} (V-6).`);
+  }
+  if (date > session.closesOn) {
+    throw conflict(`The session sat from ${session.opensOn} to ${session.closesOn} and has closed (today is ${date}): cannot ${doing}; staff may only close the ballot (V-6).`);
+  }
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -52,6 +129,7 @@ export async function openBallot(ctx: ServiceContext, programId: string, rollDep
   const program = await findProgram(ctx, programId);
   requireWriteIn(ctx.viewer, program.regionCode, 'open ballots');
   requireStage(program, ['SCREENING', 'VOTING'], 'open a ballot');
+  await requireSessionSitting(ctx, program.sessionId, 'open a ballot');
   const candidates = await candidatesOf(ctx, program.id);
   const electedCount = candidates.filter((c) => electedStatuses.includes(c.status)).length;
   const openSeats = program.seats - electedCount;
@@ -92,28 +170,33 @@ export async function openBallot(ctx: ServiceContext, programId: string, rollDep
   requireDistinct(rollDeputyIds, 'rollDeputyIds');
   await requireActiveDeputiesOf(ctx, rollDeputyIds, program.congressId, 'rollDeputyIds');
   const id = newId();
+  const counts = countsTable('ballot', id);
   try {
     await ctx.em.transactional(async (tx) => {
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
       if (current.stage === 'SCREENING') await moveStage(tx, current, 'VOTING');
       else requireStage(current, 'VOTING', 'open a run-off');
-      tx.create(BallotSchema, {
-        id,
-        programId: program.id,
-        regionCode: program.regionCode,
-        year: program.year,
-        status: 'OPEN',
-        seats: openSeats,
-        runOff: program.stage === 'VOTING',
-        rollSize: rollDeputyIds.length,
-        ballotsCast: 0,
-        openedAt: ctx.clock.now(),
-        closedAt: null,
-      });
-      for (const deputyId of rollDeputyIds) tx.create(BallotRollSchema, { ballotId: id, deputyId });
-      onBallot.forEach((c, i) =>
-        tx.create(BallotTallySchema, { ballotId: id, candidateId: c.id, position: i + 1, votesFor: 0, votesAgainst: 0, abstentions: 0, final: false, passed: false, elected: false, tied: false }),
+      await run(
+        tx,
+        `insert into "voting"."ballots" ("id", "program_id", "region_code", "year", "status", "seats", "run_off", "roll_size", "ballots_cast", "opened_at", "closed_at")
+         values (?, ?, ?, ?, 'OPEN', ?, ?, ?, 0, ?, null)`,
+        [id, program.id, program.regionCode, program.year, openSeats, program.stage === 'VOTING', rollDeputyIds.length, ctx.clock.now()],
       );
+      for (let i = 0; i < rollDeputyIds.length; i += 1000) {
+        const part = rollDeputyIds.slice(i, i + 1000);
+        await run(tx, `insert into "voting"."ballot_roll" ("ballot_id", "deputy_id") values ${placeholders(part.length, '(?, ?)')}`, part.flatMap((d) => [id, d]));
+      }
+      await run(
+        tx,
+        `insert into "voting"."ballot_candidates" ("ballot_id", "candidate_id", "position") values ${placeholders(onBallot.length, '(?, ?, ?)')}`,
+        onBallot.flatMap((c, i) => [id, c.id, i + 1]),
+      );
+      // The ballot's own counters: dropped at close, so no superseded row of them outlives the ballot.
+      await run(
+        tx,
+        `create table ${counts} ("candidate_id" uuid not null primary key, "votes_for" int not null default 0, "votes_against" int not null default 0, "abstentions" int not null default 0)`,
+      );
+      await run(tx, `insert into ${counts} ("candidate_id") values ${placeholders(onBallot.length, '(?)')}`, onBallot.map((c) => c.id));
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict('A ballot of this program is already open; close it first.');
@@ -129,14 +212,14 @@ export async function reloadBallot(ctx: ServiceContext, id: string): Promise<Bal
 }
 
 export async function isOnRoll(ctx: ServiceContext, ballotId: string, deputyId: string): Promise<boolean> {
-  return (await ctx.em.count(BallotRollSchema, { ballotId, deputyId })) > 0;
+  return (await query(ctx.em, `select 1 from "voting"."ballot_roll" where "ballot_id" = ? and "deputy_id" = ?`, [ballotId, deputyId])).length > 0;
 }
 
 /**
  * Turns the ballot paper into one increment per candidate (FOR, AGAINST or ABSTAIN; unmarked is
  * ABSTAIN). Errors name the position of a faulty mark, never the mark.
  */
-export function ballotPaper(choices: readonly { candidateId: string; choice: VoteChoice }[], tallies: readonly BallotTally[], seats: number): [number, number, number][] {
+export function ballotPaper(choices: readonly { candidateId: string; choice: VoteChoice }[], tallies: readonly Pick<BallotCandidate, 'candidateId'>[], seats: number): [number, number, number][] {
   const onBallot = new Set(tallies.map((t) => t.candidateId));
   const marks = new Map<string, VoteChoice>();
   choices.forEach((c, i) => {
@@ -165,15 +248,17 @@ export async function castBallot(ctx: ServiceContext, ballotId: string, choices:
   const ballot = await findBallot(ctx, ballotId);
   if (!(await isOnRoll(ctx, ballot.id, deputyId))) throw forbidden('You are not on the roll of this ballot.');
   if (ballot.status !== 'OPEN') throw conflict('This ballot is closed; no more ballots are accepted.');
-  const tallies = await talliesOf(ctx, ballot.id);
-  const paper = ballotPaper(choices, tallies, ballot.seats);
+  const program = (await programLoader(ctx).load(ballot.programId))!;
+  await requireSessionSitting(ctx, program.sessionId, 'vote on this ballot');
+  const onBallot = await candidatesOnBallot(ctx, ballot.id);
+  const paper = ballotPaper(choices, onBallot, ballot.seats);
   await recordSecretResponse(ctx, {
     what: 'ballot',
     parent: { table: 'ballots', counter: 'ballots_cast', id: ballot.id },
     participation: { table: 'ballot_participation', parentColumn: 'ballot_id' },
-    tallies: { table: 'ballot_tallies', keyColumn: 'candidate_id', counters: ['votes_for', 'votes_against', 'abstentions'] },
+    counts: { table: countsTable('ballot', ballot.id), keyColumn: 'candidate_id', counters: ['votes_for', 'votes_against', 'abstentions'] },
     deputyId,
-    increments: tallies.map((t, i) => [t.candidateId, ...paper[i]!] as const),
+    increments: onBallot.map((t, i) => [t.candidateId, ...paper[i]!] as const),
     closedMessage: 'This ballot closed before yours arrived; it was not counted.',
     duplicateMessage: 'You have already voted on this ballot; each deputy on the roll votes once.',
   });
@@ -181,8 +266,10 @@ export async function castBallot(ctx: ServiceContext, ballotId: string, choices:
 }
 
 /**
- * V-3: closes, tallies and elects. Every counter row is rewritten (final, passed, elected, tied) in
- * this transaction, so none keeps the transaction id of the last voter; the program moves to
+ * V-3: closes, tallies and elects, in one transaction: the ballot row turns CLOSED (which waits for
+ * a vote in flight and refuses every later one), the totals are read from the ballot's own counter
+ * table and inserted once into `ballot_tallies` with the outcome, and the counter table is dropped,
+ * which frees its pages with every superseded version of its rows. The program moves to
  * IMPLEMENTING when every seat is filled, the elected ranked, the rest NOT_ELECTED.
  */
 export async function closeBallot(ctx: ServiceContext, ballotId: string): Promise<Ballot> {
@@ -190,32 +277,50 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
   const program = (await programLoader(ctx).load(ballot.programId))!;
   requireWriteIn(ctx.viewer, program.regionCode, 'close ballots');
   if (ballot.status !== 'OPEN') throw conflict('This ballot is already closed.');
+  const table = countsTable('ballot', ballot.id);
   await ctx.em.transactional(async (tx) => {
-    const closed = await tx.execute<{ affectedRows: number }>(`update "voting"."ballots" set "status" = 'CLOSED', "closed_at" = ? where "id" = ? and "status" = 'OPEN'`, [ctx.clock.now(), ballot.id], 'run');
-    if (closed.affectedRows !== 1) throw conflict('This ballot is already closed.');
-    const counts: { candidate_id: string; position: number; votes_for: number }[] = await tx.execute(
-      `select "candidate_id", "position", "votes_for" from "voting"."ballot_tallies" where "ballot_id" = ? order by "position" for update`,
+    const closed = await run(tx, `update "voting"."ballots" set "status" = 'CLOSED', "closed_at" = ? where "id" = ? and "status" = 'OPEN'`, [ctx.clock.now(), ballot.id]);
+    if (closed !== 1) throw conflict('This ballot is already closed.');
+    const counts = await query<{ candidate_id: string; position: number; votes_for: number; votes_against: number; abstentions: number }>(
+      tx,
+      `select k."candidate_id", c."position", k."votes_for", k."votes_against", k."abstentions"
+         from ${table} k join "voting"."ballot_candidates" c on c."ballot_id" = ? and c."candidate_id" = k."candidate_id"
+        order by c."position"`,
       [ballot.id],
     );
     const outcome = elect(counts.map((c) => ({ candidateId: c.candidate_id, position: c.position, votesFor: c.votes_for })), ballot.rollSize, ballot.seats);
-    await tx.execute(
-      `update "voting"."ballot_tallies" as t set "final" = true, "passed" = m.p, "elected" = m.e, "tied" = m.t
-         from (values ${counts.map(() => '(?::uuid, ?::boolean, ?::boolean, ?::boolean)').join(', ')}) as m(candidate_id, p, e, t)
-        where t."ballot_id" = ? and t."candidate_id" = m.candidate_id`,
-      [...counts.flatMap((c) => [c.candidate_id, outcome.passed.has(c.candidate_id), outcome.elected.includes(c.candidate_id), outcome.tied.includes(c.candidate_id)]), ballot.id],
-      'run',
+    await run(
+      tx,
+      `insert into "voting"."ballot_tallies"
+         ("ballot_id", "candidate_id", "position", "votes_for", "votes_against", "abstentions", "final", "passed", "elected", "tied")
+       values ${placeholders(counts.length, '(?, ?, ?, ?, ?, ?, true, ?, ?, ?)')}`,
+      counts.flatMap((c) => [
+        ballot.id,
+        c.candidate_id,
+        c.position,
+        c.votes_for,
+        c.votes_against,
+        c.abstentions,
+        outcome.passed.has(c.candidate_id),
+        outcome.elected.includes(c.candidate_id),
+        outcome.tied.includes(c.candidate_id),
+      ]),
     );
-    const [{ n }] = (await tx.execute(`select count(*)::int as n from "voting"."projects" where "program_id" = ? and "status" in ('ELECTED', 'IN_PROGRESS', 'COMPLETED')`, [program.id])) as [{ n: number }];
+    await run(tx, `drop table ${table}`);
+    const [{ n }] = (await query<{ n: number }>(
+      tx,
+      `select count(*)::int as n from "voting"."projects" where "program_id" = ? and "status" in ('ELECTED', 'IN_PROGRESS', 'COMPLETED')`,
+      [program.id],
+    )) as [{ n: number }];
     for (const [i, candidateId] of outcome.elected.entries()) {
-      await tx.execute(`update "voting"."projects" set "status" = 'ELECTED', "rank" = ? where "id" = ? and "status" = 'CANDIDATE'`, [n + i + 1, candidateId], 'run');
+      await run(tx, `update "voting"."projects" set "status" = 'ELECTED', "rank" = ? where "id" = ? and "status" = 'CANDIDATE'`, [n + i + 1, candidateId]);
     }
     if (n + outcome.elected.length >= program.seats) {
-      await tx.execute(`update "voting"."projects" set "status" = 'NOT_ELECTED' where "program_id" = ? and "status" = 'CANDIDATE'`, [program.id], 'run');
+      await run(tx, `update "voting"."projects" set "status" = 'NOT_ELECTED' where "program_id" = ? and "status" = 'CANDIDATE'`, [program.id]);
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
       await moveStage(tx, current, 'IMPLEMENTING');
     }
   });
-  await vacuumCounters(ctx, 'ballot_tallies');
   return reloadBallot(ctx, ballot.id);
 }
 
@@ -237,7 +342,8 @@ export async function ballotsCastBy(ctx: ServiceContext, deputyId: string, year:
   return ctx.loaders
     .get<string, number>('Deputy.ballotsCast', async (keys) => {
       const pairs = keys.map((k) => k.split('|') as [string, string]);
-      const rows: { deputy_id: string; year: number; n: number }[] = await ctx.em.execute(
+      const rows = await query<{ deputy_id: string; year: number; n: number }>(
+        ctx.em,
         `select p."deputy_id", b."year", count(*)::int as n
            from "voting"."ballot_participation" p join "voting"."ballots" b on b."id" = p."ballot_id"
           where (p."deputy_id", b."year") in (${pairs.map(() => '(?::uuid, ?::int)').join(', ')})

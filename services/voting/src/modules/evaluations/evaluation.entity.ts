@@ -64,7 +64,25 @@ export const EvaluationParticipationSchema = new EntitySchema<EvaluationParticip
   },
 });
 
-/** Per-project rating counters of a round; rewritten at close like the ballot's. */
+/** The rating form: the projects a round rates, written when it opens, never updated. */
+export interface EvaluationItem {
+  roundId: string;
+  projectId: string;
+}
+
+export const EvaluationItemSchema = new EntitySchema<EvaluationItem>({
+  name: 'EvaluationItem',
+  tableName: 'evaluation_items',
+  properties: {
+    roundId: { type: 'uuid', primary: true },
+    projectId: { type: 'uuid', primary: true },
+  },
+});
+
+/**
+ * Per-project rating totals of a closed round, inserted once at close from the round's own counter
+ * table, which is then dropped (like the ballot's). An open round has no rows here.
+ */
 export interface EvaluationTally {
   roundId: string;
   projectId: string;

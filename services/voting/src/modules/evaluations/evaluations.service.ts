@@ -2,13 +2,14 @@ import { requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
-import { childrenLoader, entityLoader } from '@renda/server-kit/loaders';
+import { childrenLoader, entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { ProgramSchema } from '../programs/program.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { moveStage, requireStage } from '../programs/stages.ts';
 import { electedOf } from '../projects/projects.service.ts';
-import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, recordSecretResponse, vacuumCounters } from '../shared.ts';
-import { EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema, type EvaluationRound, type EvaluationTally } from './evaluation.entity.ts';
+import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, recordSecretResponse } from '../shared.ts';
+import { countsTable, placeholders, query, run } from '../store.ts';
+import { EvaluationRoundSchema, type EvaluationItem, type EvaluationRound } from './evaluation.entity.ts';
 
 export type Satisfaction = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
 
@@ -25,8 +26,18 @@ export function roundsOf(ctx: ServiceContext, programId: string): Promise<Evalua
   return childrenLoader<EvaluationRound>(ctx, EvaluationRoundSchema, 'programId', { openedAt: 'asc', id: 'asc' }).load(programId);
 }
 
-export function roundTalliesOf(ctx: ServiceContext, roundId: string): Promise<EvaluationTally[]> {
-  return childrenLoader<EvaluationTally>(ctx, EvaluationTallySchema, 'roundId', { projectId: 'asc' }).load(roundId);
+/** The projects a round rates (written when it opens), by project id. */
+export function roundItemsOf(ctx: ServiceContext, roundId: string): Promise<EvaluationItem[]> {
+  return ctx.loaders
+    .get<string, EvaluationItem[]>('EvaluationItem.by.roundId', async (ids) => {
+      const rows = await query<{ round_id: string; project_id: string }>(
+        ctx.em,
+        `select "round_id", "project_id" from "voting"."evaluation_items" where "round_id" in (${placeholders(ids.length, '?::uuid')}) order by "round_id", "project_id"`,
+        ids,
+      );
+      return groupBy(ids, rows.map((r) => ({ roundId: r.round_id, projectId: r.project_id })), (r) => r.roundId);
+    })
+    .load(roundId);
 }
 
 export function hasResponded(ctx: ServiceContext, roundId: string, deputyId: string): Promise<boolean> {
@@ -45,23 +56,30 @@ export async function openEvaluation(ctx: ServiceContext, programId: string, rol
   requireDistinct(rollDeputyIds, 'rollDeputyIds');
   await requireActiveDeputiesOf(ctx, rollDeputyIds, program.congressId, 'rollDeputyIds');
   const id = newId();
+  const counts = countsTable('evaluation', id);
   try {
     await ctx.em.transactional(async (tx) => {
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
       await moveStage(tx, current, 'EVALUATING');
-      tx.create(EvaluationRoundSchema, {
-        id,
-        programId: program.id,
-        regionCode: program.regionCode,
-        year: program.year,
-        status: 'OPEN',
-        rollSize: rollDeputyIds.length,
-        responses: 0,
-        openedAt: ctx.clock.now(),
-        closedAt: null,
-      });
-      for (const deputyId of rollDeputyIds) tx.create(EvaluationRollSchema, { roundId: id, deputyId });
-      for (const p of projects) tx.create(EvaluationTallySchema, { roundId: id, projectId: p.id, satisfied: 0, basicallySatisfied: 0, dissatisfied: 0, final: false });
+      await run(
+        tx,
+        `insert into "voting"."evaluation_rounds" ("id", "program_id", "region_code", "year", "status", "roll_size", "responses", "opened_at", "closed_at")
+         values (?, ?, ?, ?, 'OPEN', ?, 0, ?, null)`,
+        [id, program.id, program.regionCode, program.year, rollDeputyIds.length, ctx.clock.now()],
+      );
+      for (let i = 0; i < rollDeputyIds.length; i += 1000) {
+        const part = rollDeputyIds.slice(i, i + 1000);
+        await run(tx, `insert into "voting"."evaluation_roll" ("round_id", "deputy_id") values ${placeholders(part.length, '(?, ?)')}`, part.flatMap((d) => [id, d]));
+      }
+      if (projects.length) {
+        await run(tx, `insert into "voting"."evaluation_items" ("round_id", "project_id") values ${placeholders(projects.length, '(?, ?)')}`, projects.flatMap((p) => [id, p.id]));
+      }
+      // The round's own counters: dropped at close, so no superseded row of them outlives the round.
+      await run(
+        tx,
+        `create table ${counts} ("project_id" uuid not null primary key, "satisfied" int not null default 0, "basically_satisfied" int not null default 0, "dissatisfied" int not null default 0)`,
+      );
+      if (projects.length) await run(tx, `insert into ${counts} ("project_id") values ${placeholders(projects.length, '(?)')}`, projects.map((p) => p.id));
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict('An evaluation round of this program is already open.');
@@ -77,7 +95,7 @@ async function reloadRound(ctx: ServiceContext, id: string): Promise<EvaluationR
 }
 
 /** Turns the form into one increment per project; every elected project is rated exactly once. */
-export function ratingForm(ratings: readonly { projectId: string; rating: Satisfaction }[], tallies: readonly EvaluationTally[]): [number, number, number][] {
+export function ratingForm(ratings: readonly { projectId: string; rating: Satisfaction }[], tallies: readonly Pick<EvaluationItem, 'projectId'>[]): [number, number, number][] {
   const rated = new Set(tallies.map((t) => t.projectId));
   const marks = new Map<string, Satisfaction>();
   ratings.forEach((r, i) => {
@@ -97,15 +115,16 @@ export function ratingForm(ratings: readonly { projectId: string; rating: Satisf
 export async function rateProjects(ctx: ServiceContext, roundId: string, ratings: { projectId: string; rating: Satisfaction }[]): Promise<EvaluationRound> {
   const deputyId = requireDeputyViewer(ctx, 'rate projects');
   const round = await findRound(ctx, roundId);
-  if ((await ctx.em.count(EvaluationRollSchema, { roundId: round.id, deputyId })) === 0) throw forbidden('You are not on the roll of this evaluation round.');
+  const onRoll = await query(ctx.em, `select 1 from "voting"."evaluation_roll" where "round_id" = ? and "deputy_id" = ?`, [round.id, deputyId]);
+  if (!onRoll.length) throw forbidden('You are not on the roll of this evaluation round.');
   if (round.status !== 'OPEN') throw conflict('This evaluation round is closed; no more responses are accepted.');
-  const tallies = await roundTalliesOf(ctx, round.id);
+  const tallies = await roundItemsOf(ctx, round.id);
   const form = ratingForm(ratings, tallies);
   await recordSecretResponse(ctx, {
     what: 'response',
     parent: { table: 'evaluation_rounds', counter: 'responses', id: round.id },
     participation: { table: 'evaluation_participation', parentColumn: 'round_id' },
-    tallies: { table: 'evaluation_tallies', keyColumn: 'project_id', counters: ['satisfied', 'basically_satisfied', 'dissatisfied'] },
+    counts: { table: countsTable('evaluation', round.id), keyColumn: 'project_id', counters: ['satisfied', 'basically_satisfied', 'dissatisfied'] },
     deputyId,
     increments: tallies.map((t, i) => [t.projectId, ...form[i]!] as const),
     closedMessage: 'This evaluation round closed before your response arrived; it was not counted.',
@@ -114,19 +133,30 @@ export async function rateProjects(ctx: ServiceContext, roundId: string, ratings
   return reloadRound(ctx, round.id);
 }
 
-/** V-4: closes the round; every counter row is rewritten, each project's tally is final, the program is CLOSED. */
+/**
+ * V-4: closes the round in one transaction: the round turns CLOSED (waiting for a response in flight,
+ * refusing later ones), each project's totals are inserted once into `evaluation_tallies` from the
+ * round's own counter table, which is then dropped (with every superseded version of its rows); the
+ * program is CLOSED.
+ */
 export async function closeEvaluation(ctx: ServiceContext, roundId: string): Promise<EvaluationRound> {
   const round = await findRound(ctx, roundId);
   const program = (await programLoader(ctx).load(round.programId))!;
   requireWriteIn(ctx.viewer, program.regionCode, 'close evaluations');
   if (round.status !== 'OPEN') throw conflict('This evaluation round is already closed.');
+  const table = countsTable('evaluation', round.id);
   await ctx.em.transactional(async (tx) => {
-    const closed = await tx.execute<{ affectedRows: number }>(`update "voting"."evaluation_rounds" set "status" = 'CLOSED', "closed_at" = ? where "id" = ? and "status" = 'OPEN'`, [ctx.clock.now(), round.id], 'run');
-    if (closed.affectedRows !== 1) throw conflict('This evaluation round is already closed.');
-    await tx.execute(`update "voting"."evaluation_tallies" set "final" = true where "round_id" = ?`, [round.id], 'run');
+    const closed = await run(tx, `update "voting"."evaluation_rounds" set "status" = 'CLOSED', "closed_at" = ? where "id" = ? and "status" = 'OPEN'`, [ctx.clock.now(), round.id]);
+    if (closed !== 1) throw conflict('This evaluation round is already closed.');
+    await run(
+      tx,
+      `insert into "voting"."evaluation_tallies" ("round_id", "project_id", "satisfied", "basically_satisfied", "dissatisfied", "final")
+       select ?::uuid, "project_id", "satisfied", "basically_satisfied", "dissatisfied", true from ${table}`,
+      [round.id],
+    );
+    await run(tx, `drop table ${table}`);
     const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
     await moveStage(tx, current, 'CLOSED');
   });
-  await vacuumCounters(ctx, 'evaluation_tallies');
   return reloadRound(ctx, round.id);
 }
