@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fails, ok } from '@renda/testing/graphql';
 import type { TestStack } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
+import { devSubgraphSecret } from '@renda/server-kit/env';
+import { subgraphSecretHeader } from '@renda/server-kit/http';
 import { handlerToken, makeTokens, makeUnits, startStack, type Executor, type Tokens, type Units } from './support.ts';
 
 let stack: TestStack;
@@ -291,5 +293,48 @@ describe('G-4 inquiries (质询案)', () => {
     const own = (await ok(sg, 'query { inquiries(regionCode: "430181", year: 2026) { unit { id } } }', {}, await handlerToken(u.housing))).inquiries;
     expect(own.length).toBeGreaterThan(0);
     expect((await ok(sg, 'query { inquiries(regionCode: "430181") { id } }', {}, transportHandler)).inquiries).toEqual([]);
+  });
+});
+
+describe('robustness: ids are checked before any query starts', () => {
+  const post = async (query: string, variables: Record<string, unknown>, token?: string) => {
+    const res = await fetch(stack.services.supervision!.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [subgraphSecretHeader]: devSubgraphSecret, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
+  };
+  const tally = { satisfied: 1, basicallySatisfied: 0, dissatisfied: 0 };
+  const items = [{ content: '整改', unitId: '0190a0b0-0000-7000-8000-00000000abcd', dueOn: '2026-07-01' }];
+  const mutations: [string, string, Record<string, unknown>][] = [
+    ['recordReportTally', 'mutation($id: ID!, $t: SatisfactionTallyInput!) { recordReportTally(reportId: $id, tally: $t) { id } }', { t: tally }],
+    ['addReportOpinions', 'mutation($id: ID!, $i: [OpinionItemInput!]!) { addReportOpinions(reportId: $id, items: $i) { id } }', { i: items }],
+    ['reportOpinionItem', 'mutation($id: ID!) { reportOpinionItem(itemId: $id, on: "2026-06-01") { id } }', {}],
+    ['closeOpinionItem', 'mutation($id: ID!) { closeOpinionItem(itemId: $id, on: "2026-06-01") { id } }', {}],
+    ['addInspectionOpinions', 'mutation($id: ID!, $i: [OpinionItemInput!]!) { addInspectionOpinions(inspectionId: $id, findings: "f", items: $i) { id } }', { i: items }],
+    ['recordEvaluationTally', 'mutation($id: ID!, $t: SatisfactionTallyInput!) { recordEvaluationTally(evaluationId: $id, tally: $t) { id } }', { t: tally }],
+  ];
+
+  it('the six mutations, unauthenticated and with malformed or unknown ids, answer coded errors and the service keeps serving', async () => {
+    const seen: string[] = [];
+    for (const [name, query, variables] of mutations) {
+      for (const id of ['not-an-id', "1' or '1'='1", '', '0190a0b0-0000-7000-8000-00000000dead']) {
+        for (const token of [undefined, t.staff]) {
+          const { status, body } = await post(query, { ...variables, id }, token);
+          expect(status, name).toBe(200);
+          const code = body.errors?.[0]?.extensions?.code;
+          expect(['BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN'], `${name}(${JSON.stringify(id)}): ${body.errors?.[0]?.message}`).toContain(code);
+          seen.push(code!);
+        }
+      }
+    }
+    expect(seen).toContain('BAD_USER_INPUT');
+    expect(seen).toContain('NOT_FOUND');
+    // Any query started before a refusal would reject now, unheard; give it the time to.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await post('query { reports(regionCode: "430181") { id } }', {}, t.staff);
+    expect(after.status).toBe(200);
+    expect(after.body.errors).toBeUndefined();
   });
 });
