@@ -337,4 +337,35 @@ describe('robustness: ids are checked before any query starts', () => {
     expect(after.status).toBe(200);
     expect(after.body.errors).toBeUndefined();
   });
+
+  it('impossible dates, years outside 1900–2200, control characters and oversized lists are BAD_USER_INPUT naming the path, with HTTP 200, and change nothing', async () => {
+    const id = await hear();
+    const ADD_ITEMS = 'mutation($id: ID!, $items: [OpinionItemInput!]!) { addReportOpinions(reportId: $id, items: $items) { id } }';
+    const item = (patch: Record<string, unknown>) => ({ content: '整改', unitId: u.transport, dueOn: '2026-09-30', ...patch });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ items: [item({}), item({ dueOn: '2026-02-30' })] }, 'items[1].dueOn'],
+      [{ items: [item({ dueOn: '0000-01-01' })] }, 'items[0].dueOn'],
+      [{ items: [item({ dueOn: '2201-01-01' })] }, 'items[0].dueOn'],
+      [{ items: [item({ dueOn: '2026-9-30' })] }, 'items[0].dueOn'],
+      [{ items: [item({ content: '整改\u0000' })] }, 'items[0].content'],
+      [{ items: [item({ content: 'a\u001bb' })] }, 'items[0].content'],
+      [{ items: [item({ unitId: `${u.transport}\u0000` })] }, 'items[0].unitId'],
+      [{ items: Array.from({ length: 5001 }, () => item({})) }, 'items'],
+    ];
+    for (const [variables, field] of cases) {
+      const { status, body } = await post(ADD_ITEMS, { id, ...variables }, t.staff);
+      expect(status, field).toBe(200);
+      expect(body.errors?.[0]?.extensions, body.errors?.[0]?.message).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    // Literals in the document are checked the same way as variables.
+    for (const on of ['2026-02-29', '1899-12-31', '9999-12-31', '2026-06-31']) {
+      const { status, body } = await post(`mutation { reportOpinionItem(itemId: "0190a0b0-0000-7000-8000-00000000dead", on: "${on}") { id } }`, {}, t.staff);
+      expect(status, on).toBe(200);
+      expect(body.errors?.[0]?.extensions, on).toMatchObject({ code: 'BAD_USER_INPUT', field: 'on' });
+    }
+    // Tab, line feed and carriage return are text.
+    const ok1 = await post(ADD_ITEMS, { id, items: [item({ content: '第一条\t说明\r\n第二行' })] }, t.staff);
+    expect(ok1.body.errors).toBeUndefined();
+    expect((await ok(sg, REPORT, { id }, t.staff)).report.opinions).toHaveLength(1);
+  });
 });
