@@ -3,7 +3,7 @@ import { ApolloServer, type ApolloServerPlugin, type GraphQLResponse } from '@ap
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import type { TokenVerifier } from '@renda/auth/tokens';
 import type { Cache } from '@renda/cache/cache';
@@ -89,6 +89,16 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
     formatError(formatted, error) {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && knownCodes.has(code)) return formatted;
+      // Two requests recording the same thing at once: the loser's check passed before the winner's
+      // insert, and the table's unique constraint refused it. The same answer as a check that saw it.
+      if ((error as GraphQLError | undefined)?.originalError instanceof UniqueConstraintViolationException) {
+        options.log.info({ path: formatted.path }, 'concurrent duplicate refused by a unique constraint');
+        return {
+          message: 'This was recorded by another request at the same moment: read it back before trying again.',
+          ...(formatted.path ? { path: formatted.path } : {}),
+          extensions: { code: 'CONFLICT' },
+        };
+      }
       // A representation of a type this subgraph does not know is the caller's mistake.
       if (/_entities resolver tried to load an entity for type .*no object (or interface )?type of that name/.test(formatted.message)) {
         return { ...formatted, extensions: { code: 'BAD_USER_INPUT', field: 'representations' } };

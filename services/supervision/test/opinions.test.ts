@@ -368,4 +368,15 @@ describe('robustness: ids are checked before any query starts', () => {
     expect(ok1.body.errors).toBeUndefined();
     expect((await ok(sg, REPORT, { id }, t.staff)).report.opinions).toHaveLength(1);
   });
+
+  it('the same record sent by concurrent requests: one is written, the others are CONFLICT (never an internal error)', async () => {
+    const CREATE = 'mutation($input: CreateUnitInput!) { createUnit(input: $input) { id } }';
+    const input = { regionCode: '430181', name: '浏阳市并发测试局', kind: 'GOVERNMENT_DEPARTMENT', parentId: u.government };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(CREATE, { input }, t.staff)));
+    const codes = answers.map((a) => a.body.errors?.[0]?.extensions?.code ?? 'OK');
+    expect(codes.filter((c) => c === 'OK')).toHaveLength(1);
+    expect(codes.filter((c) => c !== 'OK').every((c) => c === 'CONFLICT'), codes.join(' ')).toBe(true);
+    const units = (await ok(sg, 'query { units(regionCode: "430181") { name } }', {}, t.staff)).units;
+    expect(units.filter((x: { name: string }) => x.name === input.name)).toHaveLength(1);
+  });
 });
