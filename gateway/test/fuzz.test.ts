@@ -230,6 +230,20 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 }
 
 describe('fuzzing every argument of the composed API', () => {
+  it('through the gateway, a bad scalar is BAD_USER_INPUT naming its argument, and a refused field answers next to the data (HTTP 200)', async () => {
+    const admin = await tokens.admin();
+    const dates = await platform.post(
+      { query: 'mutation($on: Date!) { a: closeOpinionItem(itemId: "0190a0b0-0000-7000-8000-00000000dead", on: $on) { id } }', variables: { on: '2026-02-30' } },
+      { authorization: `Bearer ${admin}` },
+    );
+    expect(dates.status).toBe(200);
+    expect(dates.json.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'on' } });
+    const mixed = await platform.post({ query: '{ a: region(code: "430181") { name } b: region(code: "430181") { supervisionStats(year: 2026) { motions } } }' });
+    expect(mixed.status).toBe(200);
+    expect(mixed.json.data).toEqual({ a: { name: '浏阳市' }, b: null });
+    expect(mixed.json.errors.map((e: any) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('hostile but type-valid values never answer INTERNAL_SERVER_ERROR, leak hosts, SQL or stacks, or stop a service', async () => {
     const admin = await tokens.admin();
     const roots = (['query', 'mutation'] as const).flatMap((kind) => {

@@ -39,7 +39,10 @@ function parseDate(value: unknown): string | InvalidScalar {
 export const DateScalar = new GraphQLScalarType({
   name: 'Date',
   description: 'A calendar date, `YYYY-MM-DD`, in Asia/Shanghai.',
-  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
+  serialize(value) {
+    if (typeof value === 'string' && datePattern.test(value)) return value;
+    throw new TypeError(`A Date field resolved to ${describe(value)}, not a YYYY-MM-DD string.`);
+  },
   parseValue: parseDate,
   parseLiteral: (ast) => parseDate(literalText(ast)),
 });
