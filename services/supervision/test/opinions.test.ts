@@ -379,4 +379,13 @@ describe('robustness: ids are checked before any query starts', () => {
     const units = (await ok(sg, 'query { units(regionCode: "430181") { name } }', {}, t.staff)).units;
     expect(units.filter((x: { name: string }) => x.name === input.name)).toHaveLength(1);
   });
+
+  it('a field the public may not use is UNAUTHENTICATED in a 200 answer; a present but invalid token refuses the whole request (401)', async () => {
+    const publicCall = await post('query { reports(regionCode: "430181") { id } }', {});
+    expect(publicCall.status).toBe(200);
+    expect(publicCall.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const forged = await post('query { reports(regionCode: "430181") { id } }', {}, `${t.staff.slice(0, -4)}AAAA`);
+    expect(forged.status).toBe(401);
+    expect(forged.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
 });
