@@ -97,7 +97,8 @@ const idAliases: Record<string, string[]> = {
 
 function idFor(name: string, owner: GraphQLNamedType | null): string {
   const stem = name.replace(/Ids?$/, '');
-  const candidates = name === 'id' && owner ? [owner.name] : [...(idAliases[stem] ?? []), stem.charAt(0).toUpperCase() + stem.slice(1)];
+  const byStem = [...(idAliases[stem] ?? []), stem.charAt(0).toUpperCase() + stem.slice(1)];
+  const candidates = name === 'id' && owner ? [owner.name] : byStem;
   for (const type of candidates) {
     const found = idsByType.get(type);
     if (found?.length) return found[0]!;
@@ -163,7 +164,13 @@ function hostileValues(slot: Slot, name: string, owner: GraphQLNamedType | null)
 }
 
 /** Puts `value` at `path` inside `root` (of `type`), creating plausible parents where optional ones were left out. */
-function setAt(root: Record<string, unknown>, type: GraphQLInputType, path: Path, value: unknown, owner: GraphQLNamedType | null): void {
+function setAt(
+  root: Record<string, unknown>,
+  type: GraphQLInputType,
+  path: Path,
+  value: unknown,
+  owner: GraphQLNamedType | null,
+): void {
   let node: any = root;
   let nodeType: GraphQLInputType | null = null;
   for (let i = 0; i < path.length - 1; i++) {
@@ -172,7 +179,8 @@ function setAt(root: Record<string, unknown>, type: GraphQLInputType, path: Path
     if (i === 0) childType = type;
     else {
       const inner: GraphQLInputType = isNonNullType(nodeType!) ? nodeType!.ofType : nodeType!;
-      childType = isListType(inner) ? inner.ofType : isInputObjectType(inner) ? inner.getFields()[key as string]!.type : inner;
+      if (isListType(inner)) childType = inner.ofType;
+      else childType = isInputObjectType(inner) ? inner.getFields()[key as string]!.type : inner;
     }
     if (node[key] === undefined || node[key] === null) node[key] = plausible(childType, String(key), owner);
     node = node[key];
@@ -188,12 +196,16 @@ function selectionOf(type: GraphQLType, depth = 0): string {
   const named = getNamedType(type);
   if (isLeafType(named)) return '';
   if (isUnionType(named)) return '{ __typename }';
-  const fields = Object.values((named as GraphQLObjectType).getFields()).filter((f) => f.args.every((a) => !isNonNullType(a.type)));
+  const fields = Object.values((named as GraphQLObjectType).getFields()).filter((f) =>
+    f.args.every((a) => !isNonNullType(a.type)),
+  );
   const parts = ['__typename'];
   for (const field of fields) {
     const inner = getNamedType(field.type);
     if (isLeafType(inner)) parts.push(field.name);
-    else if (depth < 1 && (isObjectType(inner) || isInterfaceType(inner))) parts.push(`${field.name} ${selectionOf(inner, depth + 1)}`);
+    else if (depth < 1 && (isObjectType(inner) || isInterfaceType(inner))) {
+      parts.push(`${field.name} ${selectionOf(inner, depth + 1)}`);
+    }
   }
   return `{ ${parts.join(' ')} }`;
 }
@@ -201,7 +213,9 @@ function selectionOf(type: GraphQLType, depth = 0): string {
 function operationOf(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
   const vars = field.args.map((a) => `$${a.name}: ${String(a.type)}`);
   const args = field.args.map((a) => `${a.name}: $${a.name}`);
-  return `${kind}${vars.length ? `(${vars.join(', ')})` : ''} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} ${selectionOf(field.type)} }`;
+  const declared = vars.length ? `(${vars.join(', ')})` : '';
+  const passed = args.length ? `(${args.join(', ')})` : '';
+  return `${kind}${declared} { ${field.name}${passed} ${selectionOf(field.type)} }`;
 }
 
 function collectIds(value: unknown): void {
@@ -218,6 +232,11 @@ function collectIds(value: unknown): void {
 
 // ---- the run ----
 
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 20));
+  return Array.isArray(value) ? `[${value.length}]` : String(value);
+}
+
 const leaks = [/127\.0\.0\.1/, /localhost:/, /\bselect\s/i, /\binsert\s/i, /\n\s+at\s/];
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -230,15 +249,20 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 }
 
 describe('fuzzing every argument of the composed API', () => {
-  it('through the gateway, a bad scalar is BAD_USER_INPUT naming its argument, and a refused field answers next to the data (HTTP 200)', async () => {
+  it('through the gateway, a bad scalar is BAD_USER_INPUT naming its argument; a refused field answers beside the data', async () => {
     const admin = await tokens.admin();
     const dates = await platform.post(
-      { query: 'mutation($on: Date!) { a: closeOpinionItem(itemId: "0190a0b0-0000-7000-8000-00000000dead", on: $on) { id } }', variables: { on: '2026-02-30' } },
+      {
+        query: 'mutation($on: Date!) { closeOpinionItem(itemId: "0190a0b0-0000-7000-8000-00000000dead", on: $on) { id } }',
+        variables: { on: '2026-02-30' },
+      },
       { authorization: `Bearer ${admin}` },
     );
     expect(dates.status).toBe(200);
     expect(dates.json.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'on' } });
-    const mixed = await platform.post({ query: '{ a: region(code: "430181") { name } b: region(code: "430181") { supervisionStats(year: 2026) { motions } } }' });
+    const mixed = await platform.post({
+      query: '{ a: region(code: "430181") { name } b: region(code: "430181") { supervisionStats(year: 2026) { motions } } }',
+    });
     expect(mixed.status).toBe(200);
     expect(mixed.json.data).toEqual({ a: { name: '浏阳市' }, b: null });
     expect(mixed.json.errors.map((e: any) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);
@@ -254,7 +278,8 @@ describe('fuzzing every argument of the composed API', () => {
     // Plausible ids first: every query that plausible arguments can answer, as ADMIN.
     const queries = roots.filter((r) => r.kind === 'query');
     await pool(queries, 4, async ({ kind, field }) => {
-      const variables = Object.fromEntries(field.args.map((a) => [a.name, plausible(a.type, a.name, getNamedType(field.type))]));
+      const owner = getNamedType(field.type);
+      const variables = Object.fromEntries(field.args.map((a) => [a.name, plausible(a.type, a.name, owner)]));
       const result = await platform.execute(operationOf(kind, field), variables, admin);
       collectIds(result.data);
     });
@@ -276,9 +301,9 @@ describe('fuzzing every argument of the composed API', () => {
           for (const value of hostileValues(slot, leafName, owner)) {
             const variables = structuredClone(base());
             setAt(variables, arg.type, slot.path, value, owner);
-            const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : Array.isArray(value) ? `[${value.length}]` : String(value);
             for (const token of [undefined, admin]) {
-              cases.push({ operation, variables, token, label: `${field.name} ${slot.path.join('.')}=${shown} as ${token ? 'ADMIN' : 'public'}` });
+              const label = `${field.name} ${slot.path.join('.')}=${show(value)} as ${token ? 'ADMIN' : 'public'}`;
+              cases.push({ operation, variables, token, label });
             }
           }
         }
@@ -291,7 +316,8 @@ describe('fuzzing every argument of the composed API', () => {
     let statuses5xx = 0;
     const byStatus = new Map<number, number>();
     await pool(cases, 16, async (c) => {
-      const { status, json } = await platform.post({ query: c.operation, variables: c.variables }, c.token ? { authorization: `Bearer ${c.token}` } : {});
+      const headers: Record<string, string> = c.token ? { authorization: `Bearer ${c.token}` } : {};
+      const { status, json } = await platform.post({ query: c.operation, variables: c.variables }, headers);
       if (status >= 500) statuses5xx++;
       byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
       const errors: any[] = typeof json === 'object' && json?.errors ? json.errors : [];
@@ -306,12 +332,11 @@ describe('fuzzing every argument of the composed API', () => {
       }
     });
 
-    console.log(
-      `fuzz: ${roots.length} root fields, ${cases.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (HTTP ${[...byStatus].map(([k, n]) => `${k}: ${n}`).join(', ')}); by error code: ${[...byCode.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .map(([code, n]) => `${code} ${n}`)
-        .join(', ')}`,
-    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const statuses = [...byStatus].map(([status, n]) => `${status}: ${n}`).join(', ');
+    const codes = [...byCode.entries()].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ');
+    const sent = `${cases.length} requests in ${seconds} s (HTTP ${statuses})`;
+    console.log(`fuzz: ${roots.length} root fields, ${sent}; by error code: ${codes}`);
     expect(failures.slice(0, 40), `${failures.length} failures`).toEqual([]);
     expect(statuses5xx).toBe(0);
     expect(unhandled.map(String)).toEqual([]);
@@ -322,7 +347,8 @@ describe('fuzzing every argument of the composed API', () => {
       expect(health.status).toBe(200);
     }
     const after = await platform.execute(
-      '{ region(code: "430181") { name deputyStats(year: 2026) { activeDeputies } supervisionStats(year: 2026) { motions } suggestionStats(year: 2026) { total } votingStats(year: 2026) { programs } } }',
+      `{ region(code: "430181") { name deputyStats(year: 2026) { activeDeputies } supervisionStats(year: 2026) { motions }
+          suggestionStats(year: 2026) { total } votingStats(year: 2026) { programs } } }`,
       {},
       admin,
     );

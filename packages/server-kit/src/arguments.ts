@@ -34,7 +34,12 @@ const skippedFields = new Set(['_entities', '_service']);
  * Checks one argument value against its type, recursing into lists and input objects; throws
  * `BAD_USER_INPUT` with `field` naming the path (`input.items[2].dueOn`) at the first fault.
  */
-export function checkArgument(value: unknown, type: GraphQLInputType, path: string, limits: ArgumentLimits = defaultArgumentLimits): void {
+export function checkArgument(
+  value: unknown,
+  type: GraphQLInputType,
+  path: string,
+  limits: ArgumentLimits = defaultArgumentLimits,
+): void {
   if (value === null || value === undefined) return;
   if (isNonNullType(type)) return checkArgument(value, type.ofType, path, limits);
   if (isListType(type)) {
@@ -47,7 +52,9 @@ export function checkArgument(value: unknown, type: GraphQLInputType, path: stri
   }
   if (isInputObjectType(type)) {
     const fields = type.getFields();
-    for (const [name, field] of Object.entries(fields)) checkArgument((value as Record<string, unknown>)[name], field.type, `${path}.${name}`, limits);
+    for (const [name, field] of Object.entries(fields)) {
+      checkArgument((value as Record<string, unknown>)[name], field.type, `${path}.${name}`, limits);
+    }
     return;
   }
   if (value instanceof InvalidScalar) throw badInput(`\`${path}\`: ${value.message}`, path);

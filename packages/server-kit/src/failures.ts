@@ -20,7 +20,8 @@ function onUnhandledRejection(reason: unknown): void {
   const scope = requestScope.getStore();
   if (scope) {
     scope.failures.push(reason);
-    scope.log.error({ err: reason, service: scope.service, operationName: scope.operationName }, 'unhandled rejection in a request; still serving');
+    const where = { err: reason, service: scope.service, operationName: scope.operationName };
+    scope.log.error(where, 'unhandled rejection in a request; still serving');
     return;
   }
   fallbackLog?.error({ err: reason }, 'unhandled rejection; still serving');
@@ -47,7 +48,8 @@ export function openScope(context: object, scope: Omit<RequestScope, 'failures'>
 }
 
 export function scopeOf(context: unknown): RequestScope | undefined {
-  return context && typeof context === 'object' ? (context as Record<symbol, RequestScope | undefined>)[scopeKey] : undefined;
+  if (!context || typeof context !== 'object') return undefined;
+  return (context as Record<symbol, RequestScope | undefined>)[scopeKey];
 }
 
 /**
@@ -62,7 +64,8 @@ export function resolveInScope(schema: GraphQLSchema): GraphQLSchema {
       if (!resolve) continue;
       field.resolve = (source, args, context, info) => {
         const scope = scopeOf(context);
-        return scope ? requestScope.run(scope, resolve, source, args, context, info) : resolve(source, args, context, info);
+        if (!scope) return resolve(source, args, context, info);
+        return requestScope.run(scope, resolve, source, args, context, info);
       };
     }
   }

@@ -21,7 +21,9 @@ export function calendarDateProblem(text: string): string | null {
   const match = datePattern.exec(text);
   if (!match) return `A Date is written YYYY-MM-DD, e.g. "2026-06-15"; got ${JSON.stringify(text)}.`;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (y < minYear || y > maxYear) return `A Date's year is between ${minYear} and ${maxYear}; got ${JSON.stringify(text)}.`;
+  if (y < minYear || y > maxYear) {
+    return `A Date's year is between ${minYear} and ${maxYear}; got ${JSON.stringify(text)}.`;
+  }
   const probe = new Date(Date.UTC(y, m - 1, d));
   if (m < 1 || m > 12 || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) {
     return `${JSON.stringify(text)} is not a day of the calendar.`;
@@ -30,7 +32,9 @@ export function calendarDateProblem(text: string): string | null {
 }
 
 function parseDate(value: unknown): string | InvalidScalar {
-  if (typeof value !== 'string') return new InvalidScalar(`A Date is a string YYYY-MM-DD, e.g. "2026-06-15"; got ${describe(value)}.`);
+  if (typeof value !== 'string') {
+    return new InvalidScalar(`A Date is a string YYYY-MM-DD, e.g. "2026-06-15"; got ${describe(value)}.`);
+  }
   const problem = calendarDateProblem(value);
   return problem ? new InvalidScalar(problem) : value;
 }
@@ -59,7 +63,9 @@ function parseDateTime(value: unknown): Date | InvalidScalar {
   if (dateProblem) return new InvalidScalar(dateProblem);
   const [h, min, s] = [Number(match[2]), Number(match[3]), Number(match[4])];
   const offset = match[7] === undefined ? [0, 0] : [Number(match[7]), Number(match[8])];
-  if (h > 23 || min > 59 || s > 59 || offset[0]! > 23 || offset[1]! > 59) return new InvalidScalar(`${JSON.stringify(value)} is not a time of day.`);
+  if (h > 23 || min > 59 || s > 59 || offset[0]! > 23 || offset[1]! > 59) {
+    return new InvalidScalar(`${JSON.stringify(value)} is not a time of day.`);
+  }
   return new Date(value);
 }
 
@@ -80,7 +86,8 @@ const decimalPattern = /^-?\d{1,15}(\.\d{1,4})?$/;
 function parseDecimal(value: unknown): string | InvalidScalar {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   if (typeof text !== 'string' || !decimalPattern.test(text)) {
-    return new InvalidScalar(`A Decimal is a number written as a string with at most 15 digits and 4 decimals, e.g. "1250000.00"; got ${describe(value)}.`);
+    const hint = 'A Decimal is a number written as a string with at most 15 digits and 4 decimals, e.g. "1250000.00"';
+    return new InvalidScalar(`${hint}; got ${describe(value)}.`);
   }
   return text;
 }
@@ -103,7 +110,9 @@ function literalText(ast: ValueNode): unknown {
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.slice(0, 60));
-  if (value && typeof value === 'object' && 'kind' in value) return `a ${String((value as { kind: string }).kind).toLowerCase()} literal`;
+  if (value && typeof value === 'object' && 'kind' in value) {
+    return `a ${String((value as { kind: string }).kind).toLowerCase()} literal`;
+  }
   return value === null ? 'null' : typeof value;
 }
 

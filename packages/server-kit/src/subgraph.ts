@@ -85,7 +85,12 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
     schema,
     // Stacks stay in the logs; clients get the message and the code.
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), requestLogPlugin(options.log), graphQLStatusPlugin()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      requestLogPlugin(options.log),
+      graphQLStatusPlugin(),
+    ],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && knownCodes.has(code)) return formatted;

@@ -1,5 +1,17 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { registeredRegion, congressLoader, childrenOf, createCongress, createRegion, createSession, currentCongressOf, listRegions, regionLoader, sessionLoader, sessionsOf } from './regions.service.ts';
+import {
+  congressLoader,
+  childrenOf,
+  createCongress,
+  createRegion,
+  createSession,
+  currentCongressOf,
+  listRegions,
+  regionLoader,
+  registeredRegion,
+  sessionLoader,
+  sessionsOf,
+} from './regions.service.ts';
 import { deputyStats } from '../liaison/liaison.service.ts';
 import { activeDeputyCount, listDeputies } from '../deputies/deputies.service.ts';
 import { sessionAttendance } from '../liaison/liaison.service.ts';
