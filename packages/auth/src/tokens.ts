@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { unauthenticated } from '@renda/errors/errors';
+import { invalidToken as unauthenticated } from '@renda/errors/errors';
 import { roles, type Role, type Viewer } from './viewer.ts';
 
 export type TokenConfig =

@@ -16,7 +16,16 @@ function error(code: ErrorCode, message: string, extra: Record<string, unknown> 
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
+/**
+ * A field that needs a bearer, asked by the public: the field's error, in a 200 answer (the rest of
+ * the operation still answers).
+ */
 export function unauthenticated(message = 'A valid token is required: send `Authorization: Bearer <token>`.'): GraphQLError {
+  return error('UNAUTHENTICATED', message);
+}
+
+/** A present but invalid token (bad signature, expired, missing claims): the whole request is refused with 401. */
+export function invalidToken(message: string): GraphQLError {
   return error('UNAUTHENTICATED', message, { http: { status: httpStatus.UNAUTHENTICATED } });
 }
 

@@ -71,7 +71,6 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     cache: runtime.cache,
     log: runtime.log,
     secret: runtime.secret,
-    maskErrors: runtime.maskErrors ?? false,
     siblings: runtime.siblings ?? {},
   });
   const server = subgraph.httpServer();

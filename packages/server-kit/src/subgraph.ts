@@ -1,14 +1,16 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloServer, type GraphQLResponse } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import type { TokenVerifier } from '@renda/auth/tokens';
 import type { Cache } from '@renda/cache/cache';
+import { guardArguments } from './arguments.ts';
 import type { Clock } from './clock.ts';
 import type { ServiceContext } from './context.ts';
+import { openScope, resolveInScope, scopeOf, surviveUnhandledRejections } from './failures.ts';
 import { createGraphQLHttpServer } from './http.ts';
 import { Loaders } from './loaders.ts';
 import type { Logger } from './logger.ts';
@@ -30,8 +32,6 @@ export interface SubgraphOptions {
   secret: string;
   /** URLs of sibling subgraphs this one reads entities from. */
   siblings?: SiblingUrls;
-  /** Hide unexpected errors' messages (production). */
-  maskErrors?: boolean;
 }
 
 export interface Subgraph {
@@ -46,39 +46,95 @@ export interface Subgraph {
 
 const knownCodes = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'RATE_LIMITED']);
 
+const internalError = { message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+
+/**
+ * Answers every operation that reached GraphQL with HTTP 200, its errors in the body: the gateway
+ * reads a subgraph's non-200 answer as a failed fetch ("400: Bad Request") and loses the error's
+ * code. Only requests refused whole (a present but invalid token, no subgraph secret) get 4xx.
+ * Also names the operation in the request's scope, and answers INTERNAL_SERVER_ERROR for a
+ * rejection nobody handled while the request ran.
+ */
+function graphQLStatusPlugin(): ApolloServerPlugin<ServiceContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didResolveOperation({ operationName }) {
+          const scope = scopeOf(contextValue);
+          if (scope) scope.operationName = operationName ?? null;
+        },
+        async willSendResponse({ response }) {
+          response.http.status = 200;
+          const failures = scopeOf(contextValue)?.failures.length ?? 0;
+          if (failures && response.body.kind === 'single') {
+            const result = response.body.singleResult;
+            result.errors = [...(result.errors ?? []), internalError];
+          }
+        },
+      };
+    },
+  };
+}
+
 /** Builds a subgraph from SDL and resolvers: the platform's scalars, context, error masking and front door. */
 export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph> {
+  surviveUnhandledRejections(options.log);
   const resolvers = { ...scalarResolvers, ...options.resolvers } as GraphQLResolverMap<ServiceContext>;
+  const schema = resolveInScope(guardArguments(buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers }])));
   const apollo = new ApolloServer<ServiceContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers }]),
+    schema,
     // Stacks stay in the logs; clients get the message and the code.
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), requestLogPlugin(options.log)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      requestLogPlugin(options.log),
+      graphQLStatusPlugin(),
+    ],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && knownCodes.has(code)) return formatted;
-      // Input coercion errors (a malformed Date, a wrong enum) are the client's, not ours.
-      const original = (error as GraphQLError | undefined)?.originalError;
-      if (original instanceof TypeError && /Date|Decimal|DateTime/.test(original.message)) {
-        return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+      // Two requests recording the same thing at once: the loser's check passed before the winner's
+      // insert, and the table's unique constraint refused it. The same answer as a check that saw it.
+      if ((error as GraphQLError | undefined)?.originalError instanceof UniqueConstraintViolationException) {
+        options.log.info({ path: formatted.path }, 'concurrent duplicate refused by a unique constraint');
+        return {
+          message: 'This was recorded by another request at the same moment: read it back before trying again.',
+          ...(formatted.path ? { path: formatted.path } : {}),
+          extensions: { code: 'CONFLICT' },
+        };
       }
       // A representation of a type this subgraph does not know is the caller's mistake.
       if (/_entities resolver tried to load an entity for type .*no object (or interface )?type of that name/.test(formatted.message)) {
         return { ...formatted, extensions: { code: 'BAD_USER_INPUT', field: 'representations' } };
       }
+      // Anything else is ours: its message may quote SQL, a host or a stack, so it goes to the log only,
+      // in every mode.
       options.log.error({ err: error, path: formatted.path }, 'unexpected error');
-      if (options.maskErrors) return { message: 'Internal server error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-      return formatted;
+      return { ...internalError, ...(formatted.path ? { path: formatted.path } : {}) };
     },
   });
   await apollo.start();
 
+  // A present but invalid token refuses the whole request (401); a missing one is the public, and
+  // fields that need a bearer answer UNAUTHENTICATED in the body.
+  const verify = async (authorization: string | null) => {
+    try {
+      return await options.verifier(authorization);
+    } catch (e) {
+      if (e instanceof GraphQLError && e.extensions.code === 'UNAUTHENTICATED') {
+        throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
+      }
+      throw e;
+    }
+  };
+
   const context: Subgraph['context'] = async (req) => {
     const authorization = req.headers.authorization ?? null;
     const loaders = new Loaders();
-    return {
+    const context: ServiceContext = {
       em: options.orm.em.fork(),
-      viewer: await options.verifier(authorization),
+      viewer: await verify(authorization),
       clock: options.clock,
       loaders,
       siblings: new SiblingClient(options.siblings ?? {}, options.secret, loaders, authorization),
@@ -87,6 +143,8 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
       authorization,
       clientAddress: String(req.headers['x-forwarded-for'] ?? req.socket?.remoteAddress ?? 'unknown').split(',')[0]!.trim(),
     };
+    openScope(context, { service: options.name, operationName: null, log: options.log });
+    return context;
   };
 
   return {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fails, ok } from '@renda/testing/graphql';
 import type { TestStack } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
+import { devSubgraphSecret } from '@renda/server-kit/env';
+import { subgraphSecretHeader } from '@renda/server-kit/http';
 import { handlerToken, makeTokens, makeUnits, startStack, type Executor, type Tokens, type Units } from './support.ts';
 
 let stack: TestStack;
@@ -291,5 +293,99 @@ describe('G-4 inquiries (质询案)', () => {
     const own = (await ok(sg, 'query { inquiries(regionCode: "430181", year: 2026) { unit { id } } }', {}, await handlerToken(u.housing))).inquiries;
     expect(own.length).toBeGreaterThan(0);
     expect((await ok(sg, 'query { inquiries(regionCode: "430181") { id } }', {}, transportHandler)).inquiries).toEqual([]);
+  });
+});
+
+describe('robustness: ids are checked before any query starts', () => {
+  const post = async (query: string, variables: Record<string, unknown>, token?: string) => {
+    const res = await fetch(stack.services.supervision!.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [subgraphSecretHeader]: devSubgraphSecret, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
+  };
+  const tally = { satisfied: 1, basicallySatisfied: 0, dissatisfied: 0 };
+  const items = [{ content: '整改', unitId: '0190a0b0-0000-7000-8000-00000000abcd', dueOn: '2026-07-01' }];
+  const mutations: [string, string, Record<string, unknown>][] = [
+    ['recordReportTally', 'mutation($id: ID!, $t: SatisfactionTallyInput!) { recordReportTally(reportId: $id, tally: $t) { id } }', { t: tally }],
+    ['addReportOpinions', 'mutation($id: ID!, $i: [OpinionItemInput!]!) { addReportOpinions(reportId: $id, items: $i) { id } }', { i: items }],
+    ['reportOpinionItem', 'mutation($id: ID!) { reportOpinionItem(itemId: $id, on: "2026-06-01") { id } }', {}],
+    ['closeOpinionItem', 'mutation($id: ID!) { closeOpinionItem(itemId: $id, on: "2026-06-01") { id } }', {}],
+    ['addInspectionOpinions', 'mutation($id: ID!, $i: [OpinionItemInput!]!) { addInspectionOpinions(inspectionId: $id, findings: "f", items: $i) { id } }', { i: items }],
+    ['recordEvaluationTally', 'mutation($id: ID!, $t: SatisfactionTallyInput!) { recordEvaluationTally(evaluationId: $id, tally: $t) { id } }', { t: tally }],
+  ];
+
+  it('the six mutations, unauthenticated and with malformed or unknown ids, answer coded errors and the service keeps serving', async () => {
+    const seen: string[] = [];
+    for (const [name, query, variables] of mutations) {
+      for (const id of ['not-an-id', "1' or '1'='1", '', '0190a0b0-0000-7000-8000-00000000dead']) {
+        for (const token of [undefined, t.staff]) {
+          const { status, body } = await post(query, { ...variables, id }, token);
+          expect(status, name).toBe(200);
+          const code = body.errors?.[0]?.extensions?.code;
+          expect(['BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN'], `${name}(${JSON.stringify(id)}): ${body.errors?.[0]?.message}`).toContain(code);
+          seen.push(code!);
+        }
+      }
+    }
+    expect(seen).toContain('BAD_USER_INPUT');
+    expect(seen).toContain('NOT_FOUND');
+    // Any query started before a refusal would reject now, unheard; give it the time to.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await post('query { reports(regionCode: "430181") { id } }', {}, t.staff);
+    expect(after.status).toBe(200);
+    expect(after.body.errors).toBeUndefined();
+  });
+
+  it('impossible dates, years outside 1900–2200, control characters and oversized lists are BAD_USER_INPUT naming the path, with HTTP 200, and change nothing', async () => {
+    const id = await hear();
+    const ADD_ITEMS = 'mutation($id: ID!, $items: [OpinionItemInput!]!) { addReportOpinions(reportId: $id, items: $items) { id } }';
+    const item = (patch: Record<string, unknown>) => ({ content: '整改', unitId: u.transport, dueOn: '2026-09-30', ...patch });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ items: [item({}), item({ dueOn: '2026-02-30' })] }, 'items[1].dueOn'],
+      [{ items: [item({ dueOn: '0000-01-01' })] }, 'items[0].dueOn'],
+      [{ items: [item({ dueOn: '2201-01-01' })] }, 'items[0].dueOn'],
+      [{ items: [item({ dueOn: '2026-9-30' })] }, 'items[0].dueOn'],
+      [{ items: [item({ content: '整改\u0000' })] }, 'items[0].content'],
+      [{ items: [item({ content: 'a\u001bb' })] }, 'items[0].content'],
+      [{ items: [item({ unitId: `${u.transport}\u0000` })] }, 'items[0].unitId'],
+      [{ items: Array.from({ length: 5001 }, () => item({})) }, 'items'],
+    ];
+    for (const [variables, field] of cases) {
+      const { status, body } = await post(ADD_ITEMS, { id, ...variables }, t.staff);
+      expect(status, field).toBe(200);
+      expect(body.errors?.[0]?.extensions, body.errors?.[0]?.message).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    // Literals in the document are checked the same way as variables.
+    for (const on of ['2026-02-29', '1899-12-31', '9999-12-31', '2026-06-31']) {
+      const { status, body } = await post(`mutation { reportOpinionItem(itemId: "0190a0b0-0000-7000-8000-00000000dead", on: "${on}") { id } }`, {}, t.staff);
+      expect(status, on).toBe(200);
+      expect(body.errors?.[0]?.extensions, on).toMatchObject({ code: 'BAD_USER_INPUT', field: 'on' });
+    }
+    // Tab, line feed and carriage return are text.
+    const ok1 = await post(ADD_ITEMS, { id, items: [item({ content: '第一条\t说明\r\n第二行' })] }, t.staff);
+    expect(ok1.body.errors).toBeUndefined();
+    expect((await ok(sg, REPORT, { id }, t.staff)).report.opinions).toHaveLength(1);
+  });
+
+  it('the same record sent by concurrent requests: one is written, the others are CONFLICT (never an internal error)', async () => {
+    const CREATE = 'mutation($input: CreateUnitInput!) { createUnit(input: $input) { id } }';
+    const input = { regionCode: '430181', name: '浏阳市并发测试局', kind: 'GOVERNMENT_DEPARTMENT', parentId: u.government };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(CREATE, { input }, t.staff)));
+    const codes = answers.map((a) => a.body.errors?.[0]?.extensions?.code ?? 'OK');
+    expect(codes.filter((c) => c === 'OK')).toHaveLength(1);
+    expect(codes.filter((c) => c !== 'OK').every((c) => c === 'CONFLICT'), codes.join(' ')).toBe(true);
+    const units = (await ok(sg, 'query { units(regionCode: "430181") { name } }', {}, t.staff)).units;
+    expect(units.filter((x: { name: string }) => x.name === input.name)).toHaveLength(1);
+  });
+
+  it('a field the public may not use is UNAUTHENTICATED in a 200 answer; a present but invalid token refuses the whole request (401)', async () => {
+    const publicCall = await post('query { reports(regionCode: "430181") { id } }', {});
+    expect(publicCall.status).toBe(200);
+    expect(publicCall.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const forged = await post('query { reports(regionCode: "430181") { id } }', {}, `${t.staff.slice(0, -4)}AAAA`);
+    expect(forged.status).toBe(401);
+    expect(forged.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -1,12 +1,26 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { congressLoader, childrenOf, createCongress, createRegion, createSession, currentCongressOf, listRegions, regionLoader, sessionCount, sessionLoader, sessionsOf, townshipCongressesShortOfSessions } from './regions.service.ts';
+import {
+  congressLoader,
+  childrenOf,
+  createCongress,
+  createRegion,
+  createSession,
+  currentCongressOf,
+  listRegions,
+  regionLoader,
+  registeredRegion,
+  sessionCount,
+  sessionLoader,
+  sessionsOf,
+  townshipCongressesShortOfSessions,
+} from './regions.service.ts';
 import { deputyStats } from '../liaison/liaison.service.ts';
 import { activeDeputyCount, listDeputies } from '../deputies/deputies.service.ts';
 import { sessionAttendance } from '../liaison/liaison.service.ts';
 
 export const regionResolvers: Resolvers = {
   Query: {
-    region: (_, { code }, ctx) => regionLoader(ctx).load(code),
+    region: (_, { code }, ctx) => registeredRegion(ctx, code),
     regions: (_, { parentCode, level }, ctx) => listRegions(ctx, parentCode, level),
     congress: (_, { id }, ctx) => congressLoader(ctx).load(id),
   },

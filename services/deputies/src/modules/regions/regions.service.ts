@@ -9,8 +9,9 @@ import { parentRegionCode, regionLevelOf, requirePositiveInt, requireRegionCode,
 import { CongressSchema, CongressSessionSchema, RegionSchema, type Congress, type CongressSession, type Region, type RegionLevel } from './region.entity.ts';
 
 /**
- * D-1: a region known by code. Codes that fit the pattern but are not registered yet still resolve
- * (new regions appear every year), named by their code until someone registers them.
+ * D-1: a region known by code, as an entity reference. Other subgraphs keep figures for codes that
+ * fit the pattern but are not registered here yet (new regions appear every year): those resolve,
+ * named by their code until someone registers them.
  */
 export function regionFromCode(code: string, row: Region | null): Region | null {
   if (row) return row;
@@ -24,6 +25,12 @@ export function regionLoader(ctx: ServiceContext) {
   return {
     load: async (code: string) => regionFromCode(code, await rows.load(code)),
   };
+}
+
+/** D-1: the root `region(code)`: a registered region, or null; a malformed code is BAD_USER_INPUT. */
+export async function registeredRegion(ctx: ServiceContext, code: string): Promise<Region | null> {
+  const checked = requireRegionCode(code, 'code');
+  return entityLoader<Region>(ctx, RegionSchema, 'code', (k) => regionLevelOf(k) !== null).load(checked);
 }
 
 export async function createRegion(ctx: ServiceContext, input: { code: string; name: string; level: RegionLevel }): Promise<Region> {

@@ -43,9 +43,13 @@ export function isOverdue(item: Pick<OpinionItem, 'status' | 'dueOn'>, todayDate
   return item.status !== 'CLOSED' && todayDate > item.dueOn;
 }
 
-async function findOrFail<T>(load: Promise<T | null>, what: string, id: string, field: string): Promise<T> {
+/**
+ * Checks the id's shape, then (only then) loads the row: a query started before a check that throws
+ * would reject with nobody listening.
+ */
+async function findOrFail<T>(load: () => Promise<T | null>, what: string, id: string, field: string): Promise<T> {
   if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
-  const row = await load;
+  const row = await load();
   if (!row) throw notFound(what, id, field);
   return row;
 }
@@ -131,7 +135,7 @@ export async function hearReport(ctx: ServiceContext, input: { kind: ReportKind;
 }
 
 export async function recordReportTally(ctx: ServiceContext, reportId: string, tally: Tally): Promise<Report> {
-  const report = await findOrFail(ctx.em.findOne(ReportSchema, { id: reportId }), 'report', reportId, 'reportId');
+  const report = await findOrFail(() => ctx.em.findOne(ReportSchema, { id: reportId }), 'report', reportId, 'reportId');
   requireWriteIn(ctx.viewer, report.regionCode, 'record satisfaction votes');
   const counts = requireTally(tally);
   if (report.satisfied !== null) throw conflict('This report already has its satisfaction vote.');
@@ -143,7 +147,7 @@ export async function recordReportTally(ctx: ServiceContext, reportId: string, t
 
 /** G-3: deliberation opinions as a checklist: each item with a unit and a due date. */
 export async function addReportOpinions(ctx: ServiceContext, reportId: string, items: readonly OpinionItemInput[]): Promise<Report> {
-  const report = await findOrFail(ctx.em.findOne(ReportSchema, { id: reportId }), 'report', reportId, 'reportId');
+  const report = await findOrFail(() => ctx.em.findOne(ReportSchema, { id: reportId }), 'report', reportId, 'reportId');
   requireWriteIn(ctx.viewer, report.regionCode, 'add deliberation opinions');
   if (items.length === 0) throw badInput('Name at least one opinion item.', 'items');
   const checked = await checkItems(ctx, items, report.heardOn, 'items');
@@ -159,7 +163,8 @@ function mayReportFor(viewer: Viewer, item: OpinionItem): boolean {
 
 /** G-3: the unit reports what it did: the unit's HANDLER, or staff of the region on its behalf. */
 export async function reportOpinionItem(ctx: ServiceContext, itemId: string, on: string): Promise<OpinionItem> {
-  const item = await findOrFail(ctx.em.findOne(OpinionItemSchema, { id: itemId }), 'opinion item', itemId, 'itemId');
+  const item = await findOrFail(() => ctx.em.findOne(OpinionItemSchema, { id: itemId }),
+    'opinion item', itemId, 'itemId');
   const viewer = requireViewer(ctx.viewer);
   if (!mayReportFor(viewer, item)) {
     if (viewer.role === 'HANDLER') throw forbidden("A handler reports on their own unit's items only.");
@@ -176,7 +181,8 @@ export async function reportOpinionItem(ctx: ServiceContext, itemId: string, on:
 
 /** G-3: 销号 by the committee's staff, after the unit reported. */
 export async function closeOpinionItem(ctx: ServiceContext, itemId: string, on: string): Promise<OpinionItem> {
-  const item = await findOrFail(ctx.em.findOne(OpinionItemSchema, { id: itemId }), 'opinion item', itemId, 'itemId');
+  const item = await findOrFail(() => ctx.em.findOne(OpinionItemSchema, { id: itemId }),
+    'opinion item', itemId, 'itemId');
   requireWriteIn(ctx.viewer, item.regionCode, 'close opinion items');
   requireNotFuture(ctx, on, 'on');
   requireTransition(opinionTransitions, item.status, 'CLOSED', 'The opinion item');
@@ -258,7 +264,8 @@ export async function startInspection(ctx: ServiceContext, input: InspectionInpu
 
 /** G-4: the inspection's report (findings) and the opinion items it assigns; recorded once. */
 export async function addInspectionOpinions(ctx: ServiceContext, inspectionId: string, findings: string, items: readonly OpinionItemInput[]): Promise<LawInspection> {
-  const inspection = await findOrFail(ctx.em.findOne(LawInspectionSchema, { id: inspectionId }), 'law inspection', inspectionId, 'inspectionId');
+  const inspection = await findOrFail(() => ctx.em.findOne(LawInspectionSchema, { id: inspectionId }),
+    'law inspection', inspectionId, 'inspectionId');
   requireWriteIn(ctx.viewer, inspection.regionCode, 'record inspection findings');
   const text = requireText(findings, 'findings', 20000);
   const checked = await checkItems(ctx, items, inspection.startsOn, 'items');
@@ -369,7 +376,8 @@ export async function startEvaluation(ctx: ServiceContext, input: { unitId: stri
 
 /** G-4: the evaluation's satisfaction vote (once) and the opinion items it assigns. */
 export async function recordEvaluationTally(ctx: ServiceContext, evaluationId: string, tally: Tally, items: readonly OpinionItemInput[] | null | undefined): Promise<WorkEvaluation> {
-  const evaluation = await findOrFail(ctx.em.findOne(WorkEvaluationSchema, { id: evaluationId }), 'work evaluation', evaluationId, 'evaluationId');
+  const evaluation = await findOrFail(() => ctx.em.findOne(WorkEvaluationSchema, { id: evaluationId }),
+    'work evaluation', evaluationId, 'evaluationId');
   requireWriteIn(ctx.viewer, evaluation.regionCode, 'record evaluation votes');
   const counts = requireTally(tally);
   const checked = await checkItems(ctx, items ?? [], `${evaluation.year}-01-01`, 'items');
