@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { GatewayConfigSupergraph, GatewayPlugin } from '@graphql-hive/gateway';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
-import type { TokenVerifier } from '@renda/auth/tokens';
+import { createTokenVerifier, type TokenVerifier } from '@renda/auth/tokens';
 import type { Viewer } from '@renda/auth/viewer';
+import { devSubgraphSecret, tokenConfigOf } from '@renda/server-kit/env';
 import { subgraphSecretHeader } from '@renda/server-kit/http';
 import { supergraphPath } from './compose.ts';
+import { readEnv } from './env.ts';
 import { defaultLimits, limitRules, type QueryLimits } from './limits.ts';
 
 /**
@@ -68,4 +70,16 @@ export function hiveGatewayConfig(options: HiveGatewayOptions): GatewayConfigSup
     maskedErrors: options.maskErrors ?? false,
     logging: false,
   };
+}
+
+/** The same settings as the Apollo Gateway process (README's Configuration): for deploy/hive-gateway/gateway.config.ts. */
+export function hiveGatewayConfigFromEnv(source: NodeJS.ProcessEnv = process.env): GatewayConfigSupergraph<HiveContext> {
+  const env = readEnv(source);
+  return hiveGatewayConfig({
+    urls: { deputies: env.DEPUTIES_URL, suggestions: env.SUGGESTIONS_URL, supervision: env.SUPERVISION_URL, voting: env.VOTING_URL },
+    secret: env.SUBGRAPH_SECRET ?? devSubgraphSecret,
+    verifier: createTokenVerifier(tokenConfigOf(env)),
+    limits: { maxDepth: env.MAX_DEPTH, maxAliases: env.MAX_ALIASES, maxCost: env.MAX_COST },
+    maskErrors: env.NODE_ENV === 'production',
+  });
 }
