@@ -58,5 +58,6 @@ if (missing.size) {
   console.error(`${pkg.name}: the bundle imports packages that are not in its dependencies:\n${lines.join('\n')}`);
   process.exit(1);
 }
-if (existsSync(join(dir, 'src/schema.graphql'))) copyFileSync(join(dir, 'src/schema.graphql'), join(outdir, 'schema.graphql'));
+const sdl = join(dir, 'src/schema.graphql');
+if (existsSync(sdl)) copyFileSync(sdl, join(outdir, 'schema.graphql'));
 console.log(`${pkg.name}: built ${outdir.replace(`${process.cwd()}/`, '')}/index.js`);

@@ -38,7 +38,9 @@ for port in 4701 4702 4703 4704 4700; do
 done
 
 token=$(pnpm -s dev-token --role ADMIN)
-query='{ region(code: "43") { code deputyStats(year: 2026) { activeDeputies } supervisionStats(year: 2026) { documentsFiled } suggestionStats(year: 2026) { total } votingStats(year: 2026) { programs } } }'
+query='{ region(code: "43") { code deputyStats(year: 2026) { activeDeputies }
+  supervisionStats(year: 2026) { documentsFiled } suggestionStats(year: 2026) { total }
+  votingStats(year: 2026) { programs } } }'
 answer=$(curl -s http://127.0.0.1:4700/graphql -H 'content-type: application/json' -H "authorization: Bearer $token" \
   -d "$(node -e 'console.log(JSON.stringify({ query: process.argv[1] }))' "$query")")
 echo "compiled gateway and subgraphs answered: $answer"

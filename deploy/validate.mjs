@@ -47,8 +47,9 @@ for (const name of readdirSync(k8sDir).filter((f) => f.endsWith('.yaml')).sort()
   }
 }
 
+const describe = ({ file, object }) => `${rel(file)} (${object.kind} ${object.metadata?.name ?? '?'})`;
 for (const { file, object } of manifests) {
-  const where = `${rel(file)} (${object.kind} ${object.metadata?.name ?? '?'})`;
+  const where = describe({ file, object });
   let models;
   try {
     models = await import(modelModule(object.apiVersion));
@@ -82,11 +83,20 @@ manifests.forEach(({ file, object }, i) => {
     origins.push({ file, object });
   }
 });
-const options = { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [] };
+const options = {
+  strict: true,
+  noEmit: true,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  skipLibCheck: true,
+  types: [],
+};
 const host = ts.createCompilerHost(options);
 const source = lines.join('\n');
 const getSourceFile = host.getSourceFile.bind(host);
-host.getSourceFile = (name, version, ...rest) => (name === virtual ? ts.createSourceFile(name, source, version) : getSourceFile(name, version, ...rest));
+host.getSourceFile = (name, version, ...rest) =>
+  name === virtual ? ts.createSourceFile(name, source, version) : getSourceFile(name, version, ...rest);
 const fileExists = host.fileExists.bind(host);
 host.fileExists = (name) => name === virtual || fileExists(name);
 const readFile = host.readFile.bind(host);
@@ -95,7 +105,7 @@ const program = ts.createProgram([virtual], options, host);
 for (const d of ts.getPreEmitDiagnostics(program)) {
   const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : -1;
   const origin = origins[line];
-  const where = origin ? `${rel(origin.file)} (${origin.object.kind} ${origin.object.metadata?.name ?? '?'})` : 'manifests';
+  const where = origin ? describe(origin) : 'manifests';
   problems.push(`${where}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }
 console.log(`deploy/k8s: ${manifests.length} objects checked against the Kubernetes schemas (kubernetes-models)`);
@@ -110,26 +120,40 @@ const withoutIds = (node) =>
   Array.isArray(node)
     ? node.map(withoutIds)
     : node && typeof node === 'object'
-      ? Object.fromEntries(Object.entries(node).filter(([k, v]) => !(k === 'id' && typeof v === 'string')).map(([k, v]) => [k, withoutIds(v)]))
+      ? Object.fromEntries(
+          Object.entries(node)
+            .filter(([k, v]) => !(k === 'id' && typeof v === 'string'))
+            .map(([k, v]) => [k, withoutIds(v)]),
+        )
       : node;
 const { $schema: _draft, ...schema } = withoutIds(composeSchema);
 const validateCompose = ajv.compile(schema);
 if (!validateCompose(compose)) {
-  for (const e of validateCompose.errors) problems.push(`compose.yaml: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+  for (const e of validateCompose.errors) {
+    problems.push(`compose.yaml: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+  }
 }
 for (const [name, service] of Object.entries(compose.services ?? {})) {
   for (const dependency of Object.keys(service.depends_on ?? {})) {
-    if (!compose.services[dependency]) problems.push(`compose.yaml: ${name} depends on ${dependency}, which is not a service`);
+    if (!compose.services[dependency]) {
+      problems.push(`compose.yaml: ${name} depends on ${dependency}, which is not a service`);
+    }
   }
 }
-console.log(`compose.yaml: ${Object.keys(compose.services ?? {}).length} services checked against the Compose Specification schema`);
+const serviceCount = Object.keys(compose.services ?? {}).length;
+console.log(`compose.yaml: ${serviceCount} services checked against the Compose Specification schema`);
 
 // ---- Dockerfile ------------------------------------------------------------------------------
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-const workspaceDirs = ['gateway', ...['services', 'packages'].flatMap((d) => readdirSync(join(root, d)).map((p) => `${d}/${p}`))];
+const workspaceDirs = [
+  'gateway',
+  ...['services', 'packages'].flatMap((d) => readdirSync(join(root, d)).map((p) => `${d}/${p}`)),
+];
 for (const dir of workspaceDirs.filter((d) => existsSync(join(root, d, 'package.json')))) {
   if (!dockerfile.includes(`COPY ${dir}/package.json ${dir}/`)) {
-    problems.push(`Dockerfile: ${dir}/package.json is not copied before \`pnpm install --frozen-lockfile\` (add \`COPY ${dir}/package.json ${dir}/\`)`);
+    problems.push(
+      `Dockerfile: ${dir}/package.json is not copied before the install (add \`COPY ${dir}/package.json ${dir}/\`)`,
+    );
   }
 }
 console.log(`Dockerfile: the ${workspaceDirs.length} workspace packages' manifests are copied before the install`);

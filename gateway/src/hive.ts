@@ -72,11 +72,18 @@ export function hiveGatewayConfig(options: HiveGatewayOptions): GatewayConfigSup
   };
 }
 
-/** The same settings as the Apollo Gateway process (README's Configuration): for deploy/hive-gateway/gateway.config.ts. */
-export function hiveGatewayConfigFromEnv(source: NodeJS.ProcessEnv = process.env): GatewayConfigSupergraph<HiveContext> {
+/** The Apollo Gateway process's settings (README's Configuration), for deploy/hive-gateway/gateway.config.ts. */
+export function hiveGatewayConfigFromEnv(
+  source: NodeJS.ProcessEnv = process.env,
+): GatewayConfigSupergraph<HiveContext> {
   const env = readEnv(source);
   return hiveGatewayConfig({
-    urls: { deputies: env.DEPUTIES_URL, suggestions: env.SUGGESTIONS_URL, supervision: env.SUPERVISION_URL, voting: env.VOTING_URL },
+    urls: {
+      deputies: env.DEPUTIES_URL,
+      suggestions: env.SUGGESTIONS_URL,
+      supervision: env.SUPERVISION_URL,
+      voting: env.VOTING_URL,
+    },
     secret: env.SUBGRAPH_SECRET ?? devSubgraphSecret,
     verifier: createTokenVerifier(tokenConfigOf(env)),
     limits: { maxDepth: env.MAX_DEPTH, maxAliases: env.MAX_ALIASES, maxCost: env.MAX_COST },

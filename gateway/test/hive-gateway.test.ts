@@ -49,8 +49,14 @@ afterAll(async () => {
 });
 
 async function post(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] } };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads nested fields freely
+  type Answer = { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] };
+  return { status: res.status, json: (await res.json()) as Answer };
 }
 
 async function data(query: string, token?: string, variables?: Record<string, unknown>) {
@@ -85,8 +91,9 @@ describe('one graph across four subgraphs, through Hive Gateway', () => {
     const id = demoId('deputy:430181:1');
     const token = await tokens.deputy('430181', id);
     const d = await data(
-      `{ me { id name congress { name } inspections { lawName } suggestions { title stage } suggestionCount(year: 2026)
-              supervisedProjects { title } ballotsCast(year: 2026) duty(year: 2026) { voterContacts meetsMinimums } } }`,
+      `{ me { id name congress { name } inspections { lawName } suggestions { title stage }
+              suggestionCount(year: 2026) supervisedProjects { title } ballotsCast(year: 2026)
+              duty(year: 2026) { voterContacts meetsMinimums } } }`,
       token,
     );
     expect(d.me.id).toBe(id);
@@ -104,7 +111,10 @@ describe('one graph across four subgraphs, through Hive Gateway', () => {
     );
     expect(d.unit.name).toBe('浏阳市交通运输局');
     expect(d.unit.region.name).toBe('浏阳市');
-    const publicView = await data(`{ programs(regionCode: "430181104") { title stage session { number congress { name } } projects { title rank satisfaction { rate } } } }`);
+    const publicView = await data(
+      `{ programs(regionCode: "430181104") { title stage session { number congress { name } }
+          projects { title rank satisfaction { rate } } } }`,
+    );
     const closed = publicView.programs.filter((p: { stage: string }) => p.stage === 'CLOSED');
     expect(closed.length).toBeGreaterThan(0);
     expect(closed[0].session.congress.name).toBe('永安镇第十八届人民代表大会');
@@ -112,14 +122,20 @@ describe('one graph across four subgraphs, through Hive Gateway', () => {
 
   it('a session lists the suggestions and programs of every subgraph', async () => {
     const staff = await tokens.staff('43');
-    const d = await data(`query($id: ID!) { congress(id: $id) { sessions { number suggestions { title } livelihoodPrograms { title } } } }`, staff, {
-      id: demoId('congress:430181104'),
-    });
+    const d = await data(
+      `query($id: ID!) { congress(id: $id) {
+          sessions { number suggestions { title } livelihoodPrograms { title } } } }`,
+      staff,
+      { id: demoId('congress:430181104') },
+    );
     expect(d.congress.sessions).toHaveLength(4);
   });
 
   it('refuses a present but invalid token with UNAUTHENTICATED and 401, never as the public', async () => {
-    const forged = await new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').sign(new TextEncoder().encode('another-secret-of-enough-length'));
+    const forged = await new SignJWT({ role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .sign(new TextEncoder().encode('another-secret-of-enough-length'));
     for (const token of [forged, 'not-a-jwt']) {
       const { status, json } = await post({ query: '{ regions { code } }' }, { authorization: `Bearer ${token}` });
       console.log(`hive gateway, invalid token: ${status} ${JSON.stringify(json.errors?.[0])}`);
