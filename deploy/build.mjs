@@ -56,7 +56,8 @@ await esbuild.build({
 if (missing.size) {
   const lines = [...missing].map(([name, importer]) => `  ${name} (imported by ${importer})`);
   console.error(`${pkg.name}: the bundle imports packages that are not in its dependencies:\n${lines.join('\n')}`);
-  console.error(`Add them to ${pkg.name}'s "dependencies" ("catalog:") and run pnpm install: the image installs only those.`);
+  console.error(`Add them to ${pkg.name}'s "dependencies" ("catalog:") and run pnpm install:`);
+  console.error('the image installs only those (pnpm deploy --prod).');
   process.exit(1);
 }
 const sdl = join(dir, 'src/schema.graphql');
