@@ -25,7 +25,8 @@ export function composeSupergraph(): string {
   return result.supergraphSdl;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Only as its own script: bundled into dist/index.js, import.meta.url is the bundle's.
+if (import.meta.url === `file://${process.argv[1]}` && import.meta.url.endsWith('/compose.ts')) {
   writeFileSync(supergraphPath, composeSupergraph());
   console.log(`wrote ${supergraphPath}`);
 }
