@@ -86,7 +86,7 @@ export function hiveGatewayConfigFromEnv(
     },
     secret: env.SUBGRAPH_SECRET ?? devSubgraphSecret,
     verifier: createTokenVerifier(tokenConfigOf(env)),
-    limits: { maxDepth: env.MAX_DEPTH, maxAliases: env.MAX_ALIASES, maxCost: env.MAX_COST },
+    limits: { maxDepth: env.MAX_DEPTH, maxAliases: env.MAX_ALIASES, maxCost: env.MAX_COST, maxTokens: env.MAX_TOKENS },
     maskErrors: env.NODE_ENV === 'production',
   });
 }
