@@ -16,7 +16,7 @@ const schema = serviceEnvSchema(4004).extend({
   SEATS_COUNTY: seatRange.default([1, 10]),
   /** V-2 (local): seats a city program may have. */
   SEATS_CITY: seatRange.default([1, 20]),
-  /** Anonymous proposals one client may send per minute when Redis is configured. */
+  /** Anonymous proposals one client address may send per minute (counted in Redis when configured). */
   PROPOSALS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** The deputies subgraph, read for sessions and the deputies on a roll (running alone). */
   DEPUTIES_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
