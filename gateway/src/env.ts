@@ -18,3 +18,6 @@ export type GatewayEnv = z.infer<typeof schema>;
 export function readEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
   return parseEnv(schema, source);
 }
+
+/** For the platform launcher, which checks every setting before it starts anything. */
+export { schema as gatewayEnvSchema };

@@ -76,6 +76,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     validationRules: limitRules(options.limits ?? defaultLimits),
     // Stacks stay in the logs; clients get the message and the code.
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), requestLogPlugin(options.log)],
     formatError(formatted) {
       if (options.maskErrors && formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {

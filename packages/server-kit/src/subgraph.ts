@@ -53,6 +53,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers }]),
     // Stacks stay in the logs; clients get the message and the code.
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), requestLogPlugin(options.log)],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
 import type { ProgramLevel } from './modules/programs/program.entity.ts';
 
 const seatRange = z
@@ -43,4 +43,7 @@ export function votingRulesOf(env: Pick<VotingEnv, 'SEATS_TOWNSHIP' | 'SEATS_COU
 }
 
 /** The rules in force: from the environment, defaults where unset. */
-export const votingRules: VotingRules = votingRulesOf(schema.parse({ ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }));
+export const votingRules: VotingRules = votingRulesOf(rulesFromEnv(schema, { ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }));
+
+/** For the platform launcher, which checks every setting before it starts anything. */
+export { schema as envSchema };
