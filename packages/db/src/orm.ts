@@ -83,13 +83,14 @@ export async function withMigrationLock<T>(orm: MikroORM, schema: string, work: 
     releaseConnection(connection: RawClient): Promise<void>;
   };
   const connection = await knexClient.acquireConnection();
-  const key = `renda:migrate:${schema}`;
+  // A literal, not a parameter: the simple protocol is what the embedded PostgreSQL's socket serves best.
+  const key = `'renda:migrate:${schema.replaceAll("'", "''")}'`;
   try {
-    await connection.query('select pg_advisory_lock(hashtext($1))', [key]);
+    await connection.query(`select pg_advisory_lock(hashtext(${key}))`);
     try {
       return await work();
     } finally {
-      await connection.query('select pg_advisory_unlock(hashtext($1))', [key]);
+      await connection.query(`select pg_advisory_unlock(hashtext(${key}))`);
     }
   } finally {
     await knexClient.releaseConnection(connection);
