@@ -86,10 +86,10 @@ function tryPort(port: number, host: string): Promise<number | NodeJS.ErrnoExcep
  * Checks that every port is free before the database is built, one line per port in use, and
  * turns port 0 into a free port (the subgraphs' URLs must be known before they start).
  */
-export async function claimPorts(ports: Record<string, { port: number; variable: string }>, host: string): Promise<Record<string, number>> {
+export async function claimPorts(ports: Record<string, { port: number; variable: string; host: string }>): Promise<Record<string, number>> {
   const problems: string[] = [];
   const claimed: Record<string, number> = {};
-  for (const [name, { port, variable }] of Object.entries(ports)) {
+  for (const [name, { port, variable, host }] of Object.entries(ports)) {
     const result = await tryPort(port, host);
     if (typeof result === 'number') {
       claimed[name] = result;
@@ -98,7 +98,7 @@ export async function claimPorts(ports: Record<string, { port: number; variable:
     problems.push(
       result.code === 'EADDRINUSE'
         ? `Port ${port} (${variable}) is in use on ${host}: stop what uses it (is the platform running already?) or set ${variable}.`
-        : `Port ${port} (${variable}) cannot be opened on ${host} (HOST): ${result.message}`,
+        : `Port ${port} (${variable}) cannot be opened on ${host} ${variable === 'GATEWAY_PORT' ? '(HOST)' : ''}: ${result.message}`,
     );
   }
   if (problems.length) {

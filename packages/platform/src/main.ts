@@ -11,16 +11,17 @@ const env = readEnv();
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const say = (who: string, text: string) => console.log(`${who.padEnd(12)}${text}`);
 
+// The subgraphs answer the gateway only, on this machine; HOST is where the gateway listens.
+const subgraphHost = '127.0.0.1';
 const ports = await claimPorts(
   {
-    ...(env.DATABASE_URL || env.EMBEDDED_DB_PORT === 0 ? {} : { database: { port: env.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT' } }),
-    deputies: { port: env.DEPUTIES_PORT, variable: portVariables.deputies },
-    suggestions: { port: env.SUGGESTIONS_PORT, variable: portVariables.suggestions },
-    supervision: { port: env.SUPERVISION_PORT, variable: portVariables.supervision },
-    voting: { port: env.VOTING_PORT, variable: portVariables.voting },
-    gateway: { port: env.GATEWAY_PORT, variable: portVariables.gateway },
+    ...(env.DATABASE_URL || env.EMBEDDED_DB_PORT === 0 ? {} : { database: { port: env.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT', host: subgraphHost } }),
+    deputies: { port: env.DEPUTIES_PORT, variable: portVariables.deputies, host: subgraphHost },
+    suggestions: { port: env.SUGGESTIONS_PORT, variable: portVariables.suggestions, host: subgraphHost },
+    supervision: { port: env.SUPERVISION_PORT, variable: portVariables.supervision, host: subgraphHost },
+    voting: { port: env.VOTING_PORT, variable: portVariables.voting, host: subgraphHost },
+    gateway: { port: env.GATEWAY_PORT, variable: portVariables.gateway, host: env.HOST },
   },
-  env.HOST,
 );
 
 console.log(`人大 Graph: starting (settings checked, ports free; LOG_LEVEL ${env.logLevel})`);
@@ -41,7 +42,7 @@ if (!databaseUrl) {
   say('database', `DATABASE_URL (${new URL(databaseUrl).host})`);
 }
 
-const urlOf = (name: string) => `http://${env.HOST}:${ports[name]}/graphql`;
+const urlOf = (name: string) => `http://${name === 'gateway' ? env.HOST : subgraphHost}:${ports[name]}/graphql`;
 const childEnv = {
   ...process.env,
   DATABASE_URL: databaseUrl,
@@ -72,7 +73,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vo
 const children = serviceNames.map((name) => ({
   name,
   args: [name, ...(env.DATABASE_URL ? ['--pool-max', '10'] : ['--pool-max', '4', '--wait-turn']), ...(env.seed ? ['--seed'] : [])],
-  env: { ...childEnv, PORT: String(ports[name]) },
+  env: { ...childEnv, PORT: String(ports[name]), HOST: subgraphHost },
 }));
 try {
   // The gateway needs no database and reads the subgraphs only when asked: it loads meanwhile.
@@ -83,7 +84,8 @@ try {
   await stopAll(1);
 }
 
-const gatewayUrl = urlOf('gateway');
+// Listening on every interface: the URL to open is this machine's own.
+const gatewayUrl = urlOf('gateway').replace(/\/\/(0\.0\.0\.0|\[?::\]?):/, '//localhost:');
 const base = gatewayUrl.replace(/\/graphql$/, '');
 const custom = Boolean(env.JWT_SECRET || env.JWKS_URL);
 console.log(`
