@@ -1,4 +1,7 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisCache } from '@renda/cache/cache';
 import type { TestStack } from '@renda/testing/services';
 import { fails, ok } from '@renda/testing/graphql';
 import { tokens } from '@renda/testing/tokens';
@@ -190,5 +193,25 @@ describe('access to programs', () => {
     await proposeProject(await ctx({ sub: 'd', role: 'DEPUTY', region: town.code, unit: null, deputy: town.deputyIds[0]! }, first), program.id, input, rules);
     const read = await ok(sg, READ, { id: program.id });
     expect(read.program.proposals).toHaveLength(5);
+  });
+
+  it('anonymous proposals stay limited, from memory, while Redis is down: RATE_LIMITED, never INTERNAL', async () => {
+    const { createProgram: program } = await ok(sg, CREATE, { i: programInput() }, staff);
+    // A port nothing listens on: Redis is down.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const down = createRedisCache(`redis://127.0.0.1:${port}`, `renda-test-down-${process.pid}:`);
+    try {
+      const ctx = async (): Promise<ServiceContext> => ({ ...(await sg.context({ headers: { 'x-forwarded-for': '10.9.9.9' } })), cache: down });
+      const rules = { seats: { TOWNSHIP: [1, 3] as [number, number], COUNTY: [1, 10] as [number, number], CITY: [1, 20] as [number, number] }, proposalsPerMinute: 2 };
+      const input = { title: '路灯', description: '安装路灯', proposer: '村民' };
+      for (let i = 0; i < 2; i++) await proposeProject(await ctx(), program.id, input, rules);
+      await expect(proposeProject(await ctx(), program.id, input, rules)).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+      expect((await ok(sg, READ, { id: program.id })).program.proposals).toHaveLength(2);
+    } finally {
+      await down.close();
+    }
   });
 });
