@@ -2,15 +2,21 @@ import { readEnv } from './env.ts';
 
 // Settings first: a wrong value is reported in a moment, before the gateway's heavy modules load.
 const env = readEnv();
-const [{ createTokenVerifier }, { devSubgraphSecret, tokenConfigOf }, { close, listen }, { createLogger }, { stopOnSignals }, { createGateway }] =
-  await Promise.all([
-    import('@renda/auth/tokens'),
-    import('@renda/server-kit/env'),
-    import('@renda/server-kit/http'),
-    import('@renda/server-kit/logger'),
-    import('@renda/server-kit/service'),
-    import('./server.ts'),
-  ]);
+const [
+  { createTokenVerifier },
+  { devSubgraphSecret, tokenConfigOf },
+  { close, listen },
+  { createLogger },
+  { stopOnSignals },
+  { createGateway },
+] = await Promise.all([
+  import('@renda/auth/tokens'),
+  import('@renda/server-kit/env'),
+  import('@renda/server-kit/http'),
+  import('@renda/server-kit/logger'),
+  import('@renda/server-kit/service'),
+  import('./server.ts'),
+]);
 const log = createLogger('gateway', env.LOG_LEVEL);
 const gateway = await createGateway({
   urls: { deputies: env.DEPUTIES_URL, suggestions: env.SUGGESTIONS_URL, supervision: env.SUPERVISION_URL, voting: env.VOTING_URL },

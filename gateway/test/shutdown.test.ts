@@ -7,7 +7,7 @@ let platform: TestPlatform | undefined;
 afterAll(() => platform?.stop());
 
 describe('stopping on SIGTERM/SIGINT', () => {
-  it('no ApolloServer (gateway or subgraph) installs signal handlers that would exit before the database is closed', async () => {
+  it('no ApolloServer (gateway or subgraph) installs handlers that exit before the database is closed', async () => {
     // Apollo skips its handlers under NODE_ENV=test; production is where they ended the process early.
     const previous = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';

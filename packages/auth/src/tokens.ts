@@ -55,7 +55,9 @@ function refusal(e: unknown): string {
     if (claim === 'aud') return 'The token is meant for another audience than JWT_AUDIENCE.';
     return `The token's \`${claim ?? 'claims'}\` claim is not valid.`;
   }
-  if (code === 'ERR_JWKS_NO_MATCHING_KEY') return 'The token is signed with a key the identity provider does not publish.';
+  if (code === 'ERR_JWKS_NO_MATCHING_KEY') {
+    return 'The token is signed with a key the identity provider does not publish.';
+  }
   if (code === 'ERR_JOSE_ALG_NOT_ALLOWED') return 'The token is signed with an algorithm this server does not accept.';
   return 'The token is not valid.';
 }
@@ -66,11 +68,14 @@ function checkTimes(payload: JWTPayload, maxLifetime: number): void {
   const exp = payload.exp!;
   if (payload.iat !== undefined) {
     if (typeof payload.iat !== 'number') throw unauthenticated(`The token's \`iat\` claim is not a time. ${again}`);
-    if (payload.iat > now + clockSkewSeconds) throw unauthenticated(`The token is issued in the future (\`iat\`). ${again}`);
+    if (payload.iat > now + clockSkewSeconds) {
+      throw unauthenticated(`The token is issued in the future (\`iat\`). ${again}`);
+    }
   }
   const lifetime = exp - (payload.iat ?? now);
   if (lifetime > maxLifetime) {
-    throw unauthenticated(`The token lives ${lifetime} s, longer than the ${maxLifetime} s allowed (JWT_MAX_LIFETIME). ${again}`);
+    const allowed = `the ${maxLifetime} s allowed (JWT_MAX_LIFETIME)`;
+    throw unauthenticated(`The token lives ${lifetime} s, longer than ${allowed}. ${again}`);
   }
 }
 

@@ -64,7 +64,9 @@ export function createRedisCache(url: string, prefix = 'renda:'): Cache {
   let down = false;
   // One line per outage instead of ioredis's unhandled-error noise; commands wait or fail on their own.
   redis.on('error', (e: Error) => {
-    if (!down) console.warn(`Redis (REDIS_URL) is unreachable: ${e.message}. Caches wait for it; rate limits count in memory.`);
+    if (!down) {
+      console.warn(`Redis (REDIS_URL) is unreachable: ${e.message}. Caches wait for it; rate limits count in memory.`);
+    }
     down = true;
   });
   redis.on('ready', () => {

@@ -26,7 +26,9 @@ function wrap(limiter: RateLimiterAbstract): RateLimiter {
         await limiter.consume(key);
         return { allowed: true };
       } catch (e) {
-        if (e instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) };
+        if (e instanceof RateLimiterRes) {
+          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) };
+        }
         throw e;
       }
     },

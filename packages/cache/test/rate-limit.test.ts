@@ -19,13 +19,15 @@ describe.each(caches)('rate limits (%s)', (_, make) => {
     expect(refused.allowed === false && refused.retryAfterSeconds).toBeLessThanOrEqual(60);
     // Another client has its own count; the same options give the same limiter.
     expect(await limiter.consume('10.0.0.2')).toEqual({ allowed: true });
-    expect(await cache.rateLimiter({ name: 'test', points: 3, durationSeconds: 60 }).consume('10.0.0.1')).toMatchObject({ allowed: false });
+    const same = cache.rateLimiter({ name: 'test', points: 3, durationSeconds: 60 });
+    expect(await same.consume('10.0.0.1')).toMatchObject({ allowed: false });
   });
 });
 
 describe.skipIf(!process.env.REDIS_URL)('rate limits shared through Redis', () => {
   it('two copies of a service count against the same limit', async () => {
-    const [a, b] = [createRedisCache(process.env.REDIS_URL!, `renda-test-${run}-shared:`), createRedisCache(process.env.REDIS_URL!, `renda-test-${run}-shared:`)];
+    const copy = () => createRedisCache(process.env.REDIS_URL!, `renda-test-${run}-shared:`);
+    const [a, b] = [copy(), copy()];
     try {
       const options = { name: 'shared', points: 2, durationSeconds: 60 };
       expect(await a.rateLimiter(options).consume('c')).toEqual({ allowed: true });

@@ -30,7 +30,12 @@ function options(url: string): OpenDatabaseOptions {
 // PGlite serves one session, in which an advisory lock cannot make anyone wait: this needs PostgreSQL.
 describe.skipIf(!base)('migrations under an advisory lock', () => {
   beforeAll(async () => {
-    admin = await MikroORM.init({ clientUrl: base, entities: [], discovery: { warnWhenNoEntities: false }, allowGlobalContext: true });
+    admin = await MikroORM.init({
+      clientUrl: base,
+      entities: [],
+      discovery: { warnWhenNoEntities: false },
+      allowGlobalContext: true,
+    });
     await admin.em.getConnection().execute(`create database "${name}"`);
   });
   afterAll(async () => {
@@ -45,7 +50,8 @@ describe.skipIf(!base)('migrations under an advisory lock', () => {
     try {
       const conn = copies[0].em.getConnection();
       expect(await conn.execute('select count(*)::int as n from "locktest"."applied"')).toEqual([{ n: 1 }]);
-      expect(await conn.execute('select count(*)::int as n from "locktest"."mikro_orm_migrations"')).toEqual([{ n: 1 }]);
+      const recorded = await conn.execute('select count(*)::int as n from "locktest"."mikro_orm_migrations"');
+      expect(recorded).toEqual([{ n: 1 }]);
     } finally {
       await Promise.all(copies.map((orm) => orm.close()));
     }

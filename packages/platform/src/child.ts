@@ -6,6 +6,8 @@
  * the launcher goes away.
  */
 import { parseArgs } from 'node:util';
+import type { CommonEnv } from '@renda/server-kit/env';
+import type { ServiceDefinition } from '@renda/server-kit/service';
 
 export type ChildMessage =
   | { type: 'loaded' }
@@ -21,7 +23,7 @@ const name = positionals[0];
 const tell = (message: ChildMessage) => process.send?.(message);
 
 async function startSubgraph(service: string): Promise<() => Promise<void>> {
-  const { readEnv } = (await import(`@renda/${service}/env`)) as { readEnv: () => import('@renda/server-kit/env').CommonEnv & { PORT: number } };
+  const { readEnv } = (await import(`@renda/${service}/env`)) as { readEnv: () => CommonEnv & { PORT: number } };
   const env = readEnv();
   const [{ createCache }, { systemClock }, settings, { createLogger }, { startService }, server] = await Promise.all([
     import('@renda/cache/cache'),
@@ -29,7 +31,7 @@ async function startSubgraph(service: string): Promise<() => Promise<void>> {
     import('@renda/server-kit/env'),
     import('@renda/server-kit/logger'),
     import('@renda/server-kit/service'),
-    import(`@renda/${service}/server`) as Promise<Record<string, import('@renda/server-kit/service').ServiceDefinition>>,
+    import(`@renda/${service}/server`) as Promise<Record<string, ServiceDefinition>>,
   ]);
   const def = server[`${service}Service`]!;
   const log = createLogger(service, env.LOG_LEVEL);
@@ -42,7 +44,9 @@ async function startSubgraph(service: string): Promise<() => Promise<void>> {
   };
   if (values['wait-turn']) {
     // The embedded database serves one session: services migrate and seed one at a time, in the launcher's order.
-    const turn = new Promise<void>((resolve) => process.on('message', (m: { type?: string }) => m.type === 'open' && resolve()));
+    const turn = new Promise<void>((resolve) => {
+      process.on('message', (m: { type?: string }) => m.type === 'open' && resolve());
+    });
     tell({ type: 'loaded' });
     await turn;
   }
@@ -78,15 +82,21 @@ async function startSubgraph(service: string): Promise<() => Promise<void>> {
 async function startGateway(): Promise<() => Promise<void>> {
   const { readEnv } = await import('@renda/gateway/env');
   const env = readEnv();
-  const [{ createTokenVerifier }, settings, { close, listen }, { createLogger }, { createGateway }] = await Promise.all([
+  const modules = await Promise.all([
     import('@renda/auth/tokens'),
     import('@renda/server-kit/env'),
     import('@renda/server-kit/http'),
     import('@renda/server-kit/logger'),
     import('@renda/gateway/server'),
   ]);
+  const [{ createTokenVerifier }, settings, { close, listen }, { createLogger }, { createGateway }] = modules;
   const gateway = await createGateway({
-    urls: { deputies: env.DEPUTIES_URL, suggestions: env.SUGGESTIONS_URL, supervision: env.SUPERVISION_URL, voting: env.VOTING_URL },
+    urls: {
+      deputies: env.DEPUTIES_URL,
+      suggestions: env.SUGGESTIONS_URL,
+      supervision: env.SUPERVISION_URL,
+      voting: env.VOTING_URL,
+    },
     secret: env.SUBGRAPH_SECRET ?? settings.devSubgraphSecret,
     verifier: createTokenVerifier(settings.tokenConfigOf(env)),
     log: createLogger('gateway', env.LOG_LEVEL),

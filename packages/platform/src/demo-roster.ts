@@ -7,7 +7,17 @@
 export const demoDeputies: Readonly<Record<string, number>> = { '430181104': 79, '430181': 40, '4306': 30 };
 
 export const demoUnits: Readonly<Record<string, readonly string[]>> = {
-  '430181': ['government', 'transport', 'education', 'water', 'health', 'housing', 'court', 'procuratorate', 'commission'],
+  '430181': [
+    'government',
+    'transport',
+    'education',
+    'water',
+    'health',
+    'housing',
+    'court',
+    'procuratorate',
+    'commission',
+  ],
   '430181104': ['government'],
 };
 
@@ -16,7 +26,9 @@ export function unknownDemoDeputy(name: string): string | null {
   const [region, n] = name.split(':');
   const count = demoDeputies[region ?? ''];
   if (count === undefined) return `the demo data has deputies in ${Object.keys(demoDeputies).join(', ')} only`;
-  if (!/^\d+$/.test(n ?? '') || Number(n) < 1 || Number(n) > count) return `region ${region} has demo deputies 1 to ${count}`;
+  if (!/^\d+$/.test(n ?? '') || Number(n) < 1 || Number(n) > count) {
+    return `region ${region} has demo deputies 1 to ${count}`;
+  }
   return null;
 }
 

@@ -37,7 +37,7 @@ export const portVariables = {
   voting: 'VOTING_PORT',
 } as const;
 
-const serviceSchemas = { deputies: deputiesEnv, suggestions: suggestionsEnv, supervision: supervisionEnv, voting: votingEnv };
+const serviceSchemas = [deputiesEnv, suggestionsEnv, supervisionEnv, votingEnv];
 
 export type PlatformEnv = Omit<z.infer<typeof schema>, 'SEED_DEMO'> & {
   dataDir: string;
@@ -54,7 +54,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): PlatformEnv {
   const platform = envProblems(schema, source);
   // Each service is checked as the launcher will start it: its port and database are the launcher's.
   const problems = [...platform.problems];
-  for (const serviceSchema of Object.values(serviceSchemas)) {
+  for (const serviceSchema of serviceSchemas) {
     problems.push(...envProblems(serviceSchema, { ...source, PORT: '0', DATABASE_URL: undefined }).problems);
   }
   problems.push(...envProblems(gatewayEnvSchema, { ...source, PORT: '0' }).problems);
@@ -86,7 +86,9 @@ function tryPort(port: number, host: string): Promise<number | NodeJS.ErrnoExcep
  * Checks that every port is free before the database is built, one line per port in use, and
  * turns port 0 into a free port (the subgraphs' URLs must be known before they start).
  */
-export async function claimPorts(ports: Record<string, { port: number; variable: string; host: string }>): Promise<Record<string, number>> {
+export async function claimPorts(
+  ports: Record<string, { port: number; variable: string; host: string }>,
+): Promise<Record<string, number>> {
   const problems: string[] = [];
   const claimed: Record<string, number> = {};
   for (const [name, { port, variable, host }] of Object.entries(ports)) {
@@ -97,8 +99,9 @@ export async function claimPorts(ports: Record<string, { port: number; variable:
     }
     problems.push(
       result.code === 'EADDRINUSE'
-        ? `Port ${port} (${variable}) is in use on ${host}: stop what uses it (is the platform running already?) or set ${variable}.`
-        : `Port ${port} (${variable}) cannot be opened on ${host} ${variable === 'GATEWAY_PORT' ? '(HOST)' : ''}: ${result.message}`,
+        ? `Port ${port} (${variable}) is in use on ${host}: ` +
+            `stop what uses it (is the platform running already?) or set ${variable}.`
+        : `Port ${port} (${variable}) cannot be opened on ${host}: ${result.message}`,
     );
   }
   if (problems.length) {

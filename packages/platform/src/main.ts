@@ -15,7 +15,9 @@ const say = (who: string, text: string) => console.log(`${who.padEnd(12)}${text}
 const subgraphHost = '127.0.0.1';
 const ports = await claimPorts(
   {
-    ...(env.DATABASE_URL || env.EMBEDDED_DB_PORT === 0 ? {} : { database: { port: env.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT', host: subgraphHost } }),
+    ...(env.DATABASE_URL || env.EMBEDDED_DB_PORT === 0
+      ? {}
+      : { database: { port: env.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT', host: subgraphHost } }),
     deputies: { port: env.DEPUTIES_PORT, variable: portVariables.deputies, host: subgraphHost },
     suggestions: { port: env.SUGGESTIONS_PORT, variable: portVariables.suggestions, host: subgraphHost },
     supervision: { port: env.SUPERVISION_PORT, variable: portVariables.supervision, host: subgraphHost },
@@ -31,10 +33,12 @@ let databaseUrl = env.DATABASE_URL;
 let stopDatabase = async () => {};
 if (!databaseUrl) {
   const { startEmbeddedPostgres } = await import('@renda/db/embedded');
-  const embedded = await startEmbeddedPostgres({ dataDir: join(env.dataDir, 'pglite'), port: env.EMBEDDED_DB_PORT }).catch((e: NodeJS.ErrnoException) => {
-    console.error(e.code === 'EDATADIRLOCKED' ? e.message : `The embedded database did not start: ${e.message}`);
-    process.exit(1);
-  });
+  const embedded = await startEmbeddedPostgres({ dataDir: join(env.dataDir, 'pglite'), port: env.EMBEDDED_DB_PORT }).catch(
+    (e: NodeJS.ErrnoException) => {
+      console.error(e.code === 'EDATADIRLOCKED' ? e.message : `The embedded database did not start: ${e.message}`);
+      process.exit(1);
+    },
+  );
   databaseUrl = embedded.url;
   stopDatabase = () => embedded.stop();
   say('database', `embedded PostgreSQL on ${new URL(embedded.url).host}, data in ${env.dataDir} (${seconds()})`);
@@ -72,7 +76,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vo
 
 const children = serviceNames.map((name) => ({
   name,
-  args: [name, ...(env.DATABASE_URL ? ['--pool-max', '10'] : ['--pool-max', '4', '--wait-turn']), ...(env.seed ? ['--seed'] : [])],
+  args: [
+    name,
+    ...(env.DATABASE_URL ? ['--pool-max', '10'] : ['--pool-max', '4', '--wait-turn']),
+    ...(env.seed ? ['--seed'] : []),
+  ],
   env: { ...childEnv, PORT: String(ports[name]), HOST: subgraphHost },
 }));
 try {
@@ -88,6 +96,7 @@ try {
 const gatewayUrl = urlOf('gateway').replace(/\/\/(0\.0\.0\.0|\[?::\]?):/, '//localhost:');
 const base = gatewayUrl.replace(/\/graphql$/, '');
 const custom = Boolean(env.JWT_SECRET || env.JWKS_URL);
+const year = new Date().getFullYear();
 console.log(`
 人大 Graph is running (started in ${seconds()})
 
@@ -103,5 +112,5 @@ Get a token (${custom ? 'signed with JWT_SECRET' : 'signed with the development 
 and call the graph:
   curl -s ${gatewayUrl} -H 'content-type: application/json' \\
     -H "authorization: Bearer $(pnpm -s dev-token --role STAFF --region 43)" \\
-    -d '{"query":"{ region(code: \\"430181\\") { name deputyStats(year: ${new Date().getFullYear()}) { activeDeputies } } }"}'
+    -d '{"query":"{ region(code: \\"430181\\") { name deputyStats(year: ${year}) { activeDeputies } } }"}'
 ${custom ? '' : 'The development secret is for development only: set JWT_SECRET in production.\n'}Stop with Ctrl-C.`);

@@ -45,7 +45,15 @@ export class Supervisor {
 
   /** Starts a child; resolves when it is up, rejects when it dies before (a first start that fails is fatal). */
   start(spec: ChildSpec): Promise<void> {
-    const child: Child = { spec, process: null, upSince: null, failures: 0, restarts: 0, timer: null, exited: Promise.resolve() };
+    const child: Child = {
+      spec,
+      process: null,
+      upSince: null,
+      failures: 0,
+      restarts: 0,
+      timer: null,
+      exited: Promise.resolve(),
+    };
     this.children.set(spec.name, child);
     return new Promise((resolve, reject) => this.spawn(child, { resolve, reject }));
   }
@@ -78,7 +86,8 @@ export class Supervisor {
       if (message.type === 'up') {
         child.upSince = Date.now();
         settled();
-        say(name, child.restarts ? `up again at ${message.url} (restart ${child.restarts})` : `up at ${message.url} (${seconds()})`);
+        const again = `up again at ${message.url} (restart ${child.restarts})`;
+        say(name, child.restarts ? again : `up at ${message.url} (${seconds()})`);
         first?.resolve();
       }
     });

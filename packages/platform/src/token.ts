@@ -58,7 +58,9 @@ const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as 
 
 const role = (str('role') ?? 'STAFF').toUpperCase() as Role;
 if (!roles.includes(role)) fail(`--role must be one of ${roles.join(', ')}.`);
-if (process.env.JWKS_URL && !process.env.JWT_SECRET) fail('JWKS_URL is set: tokens come from your identity provider, not from dev-token.');
+if (process.env.JWKS_URL && !process.env.JWT_SECRET) {
+  fail('JWKS_URL is set: tokens come from your identity provider, not from dev-token.');
+}
 
 function resolveId(kind: 'deputy' | 'unit', value: string | undefined): string | undefined {
   if (!value?.startsWith('demo:')) return value;
@@ -71,16 +73,21 @@ const deputy = resolveId('deputy', str('deputy'));
 const unit = resolveId('unit', str('unit'));
 const demoRegion = [str('deputy'), str('unit')].find((v) => v?.startsWith('demo:'))?.slice(5).split(':')[0];
 const region = str('region') ?? demoRegion;
-if (region !== undefined && !/^(\d{2}|\d{4}|\d{6}|\d{9})$/.test(region)) fail(`--region ${region} is not a region code (2, 4, 6 or 9 digits).`);
+if (region !== undefined && !/^(\d{2}|\d{4}|\d{6}|\d{9})$/.test(region)) {
+  fail(`--region ${region} is not a region code (2, 4, 6 or 9 digits).`);
+}
 if (role !== 'ADMIN' && !region) fail(`A ${role} token needs --region (e.g. --region 43).`);
 if (role === 'DEPUTY' && !deputy) fail('A DEPUTY token needs --deputy <id> (e.g. --deputy demo:430181:1).');
 if (role === 'HANDLER' && !unit) fail('A HANDLER token needs --unit <id> (e.g. --unit demo:430181:transport).');
 
 const expires = str('expires') ?? '12h';
 const lifetime = parseLifetime(expires);
-const maxLifetime = process.env.JWT_MAX_LIFETIME ? parseLifetime(process.env.JWT_MAX_LIFETIME) : defaultMaxLifetimeSeconds;
+const configured = process.env.JWT_MAX_LIFETIME;
+const maxLifetime = configured ? parseLifetime(configured) : defaultMaxLifetimeSeconds;
 if (lifetime === null || lifetime <= 0) fail(`--expires ${expires} is not a lifetime such as 12h, 30m or 3600.`);
-if (maxLifetime !== null && lifetime > maxLifetime) fail(`--expires ${expires} is longer than JWT_MAX_LIFETIME (${maxLifetime} s): the services would refuse it.`);
+if (maxLifetime !== null && lifetime > maxLifetime) {
+  fail(`--expires ${expires} is longer than JWT_MAX_LIFETIME (${maxLifetime} s): the services would refuse it.`);
+}
 
 const token = await signDevToken(
   process.env.JWT_SECRET ?? devJwtSecret,

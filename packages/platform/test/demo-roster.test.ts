@@ -9,7 +9,9 @@ let stack: TestStack;
 
 beforeAll(async () => {
   stack = await startTestServices([deputiesService, supervisionService]);
-  for (const def of [deputiesService, supervisionService]) await def.seed!(stack.services[def.name]!.orm.em.fork(), stack.clock);
+  for (const def of [deputiesService, supervisionService]) {
+    await def.seed!(stack.services[def.name]!.orm.em.fork(), stack.clock);
+  }
 });
 afterAll(() => stack?.stop());
 
@@ -20,12 +22,16 @@ async function ids(service: string, sql: string): Promise<string[]> {
 
 describe('dev-token demo ids (demo:<region>:<n>, demo:<region>:<slug>)', () => {
   it('name exactly the deputies the demo data seeds', async () => {
-    const named = Object.entries(demoDeputies).flatMap(([region, count]) => Array.from({ length: count }, (_, i) => demoId(`deputy:${region}:${i + 1}`)));
+    const named = Object.entries(demoDeputies).flatMap(([region, count]) =>
+      Array.from({ length: count }, (_, i) => demoId(`deputy:${region}:${i + 1}`)),
+    );
     expect(await ids('deputies', 'select id from deputies.deputies')).toEqual(named.sort());
   });
 
   it('name exactly the government units the demo data seeds', async () => {
-    const named = Object.entries(demoUnits).flatMap(([region, slugs]) => slugs.map((slug) => demoId(`unit:${region}:${slug}`)));
+    const named = Object.entries(demoUnits).flatMap(([region, slugs]) =>
+      slugs.map((slug) => demoId(`unit:${region}:${slug}`)),
+    );
     expect(await ids('supervision', 'select id from supervision.government_units')).toEqual(named.sort());
   });
 

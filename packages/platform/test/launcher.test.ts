@@ -13,7 +13,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function launch(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|VITEST.*|NODE_ENV|LOG_LEVEL)$/.test(k)));
+    const inherited = Object.entries(process.env);
+    const clean = Object.fromEntries(inherited.filter(([k]) => !/^(DATABASE_URL|REDIS_URL|VITEST.*|NODE_ENV|LOG_LEVEL)$/.test(k)));
     const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...clean, DATA_DIR: dataDir, ...env } });
     let stdout = '';
     let stderr = '';
@@ -25,11 +26,12 @@ function launch(env: Record<string, string>): Promise<{ code: number | null; std
 
 describe('pnpm start refuses bad settings and busy ports before it builds anything', () => {
   it('prints one line per wrong setting, naming the variable and the rule, and exits 1 without a stack', async () => {
-    const run = await launch({ GATEWAY_PORT: '70000', SEATS_TOWNSHIP: 'three', JWT_MAX_LIFETIME: 'forever', SEED_DEMO: 'yes', MAX_DEPTH: '0' });
+    const wrong = { GATEWAY_PORT: '70000', SEATS_TOWNSHIP: 'three', JWT_MAX_LIFETIME: 'forever', SEED_DEMO: 'yes', MAX_DEPTH: '0' };
+    const run = await launch(wrong);
     expect(run.code).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines[0]).toBe('Configuration error:');
-    for (const variable of ['GATEWAY_PORT', 'SEATS_TOWNSHIP', 'JWT_MAX_LIFETIME', 'SEED_DEMO', 'MAX_DEPTH']) {
+    for (const variable of Object.keys(wrong)) {
       expect(lines.filter((l) => l.startsWith(`  ${variable}: `)), variable).toHaveLength(1);
     }
     expect(lines).toHaveLength(6);
@@ -42,9 +44,12 @@ describe('pnpm start refuses bad settings and busy ports before it builds anythi
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const port = (busy.address() as { port: number }).port;
     try {
-      const run = await launch({ DEPUTIES_PORT: String(port), GATEWAY_PORT: '0', SUGGESTIONS_PORT: '0', SUPERVISION_PORT: '0', VOTING_PORT: '0' });
+      const others = { GATEWAY_PORT: '0', SUGGESTIONS_PORT: '0', SUPERVISION_PORT: '0', VOTING_PORT: '0' };
+      const run = await launch({ DEPUTIES_PORT: String(port), ...others });
       expect(run.code).toBe(1);
-      expect(run.stderr.trim()).toBe(`Port ${port} (DEPUTIES_PORT) is in use on 127.0.0.1: stop what uses it (is the platform running already?) or set DEPUTIES_PORT.`);
+      expect(run.stderr.trim()).toBe(
+        `Port ${port} (DEPUTIES_PORT) is in use on 127.0.0.1: stop what uses it (is the platform running already?) or set DEPUTIES_PORT.`,
+      );
       expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
     } finally {
       busy.close();
@@ -53,7 +58,11 @@ describe('pnpm start refuses bad settings and busy ports before it builds anythi
 });
 
 describe('SEED_DEMO', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-1234', SUBGRAPH_SECRET: 'a-subgraph-secret-12345' };
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a-production-secret-1234',
+    SUBGRAPH_SECRET: 'a-subgraph-secret-12345',
+  };
   it('defaults to on in development (NODE_ENV unset or development), off in production and tests', () => {
     expect(readEnv({}).seed).toBe(true);
     expect(readEnv({ NODE_ENV: 'development' }).seed).toBe(true);

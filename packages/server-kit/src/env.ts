@@ -5,7 +5,11 @@ import { parseLifetime, type TokenConfig } from '@renda/auth/tokens';
 export const devJwtSecret = 'renda-graph-development-secret-change-me';
 export const devSubgraphSecret = 'renda-graph-development-subgraph-secret';
 
-const port = z.coerce.number().int('must be a whole number').min(0, 'must be 0 to 65535').max(65535, 'must be 0 to 65535');
+const port = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must be 0 to 65535')
+  .max(65535, 'must be 0 to 65535');
 
 const common = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -23,7 +27,8 @@ const common = {
     .transform((text, ctx) => {
       const seconds = parseLifetime(text);
       if (seconds === null || seconds <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 24h, 30m, 90s, 7d or a number of seconds' });
+        const message = 'must be a duration such as 24h, 30m, 90s, 7d or a number of seconds';
+        ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }
       return seconds;
@@ -31,7 +36,11 @@ const common = {
   SUBGRAPH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a stopping server lets requests in flight finish (SIGTERM, SIGINT). */
-  SHUTDOWN_GRACE_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0, 'must be 0 or more').default(10_000),
+  SHUTDOWN_GRACE_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(0, 'must be 0 or more')
+    .default(10_000),
 };
 
 export const commonEnvSchema = z.object(common);
@@ -55,8 +64,10 @@ export function envProblems<S extends z.ZodType>(
   }
   const env = result.data as CommonEnv;
   const problems: string[] = [];
-  if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URL) problems.push('JWT_SECRET or JWKS_URL: one must be set in production');
-  if (env.NODE_ENV === 'production' && !env.SUBGRAPH_SECRET) problems.push('SUBGRAPH_SECRET: must be set in production');
+  if (env.NODE_ENV === 'production') {
+    if (!env.JWT_SECRET && !env.JWKS_URL) problems.push('JWT_SECRET or JWKS_URL: one must be set in production');
+    if (!env.SUBGRAPH_SECRET) problems.push('SUBGRAPH_SECRET: must be set in production');
+  }
   return problems.length ? { env: null, problems } : { env: result.data, problems: [] };
 }
 

@@ -18,7 +18,7 @@ function get(port: number, path: string, agent: Agent): Promise<{ status: number
 }
 
 describe('graceful close (SIGTERM drain)', () => {
-  it('lets a slow request in flight finish, closes idle keep-alive connections, then refuses new connections', async () => {
+  it('lets a slow request in flight finish, closes idle keep-alive connections, then refuses connections', async () => {
     let arrived!: () => void;
     const slowArrived = new Promise<void>((resolve) => (arrived = resolve));
     const server = createServer((req, res) => {

@@ -23,7 +23,8 @@ export const inquiryMinSigners = 5;
 
 /** Local rules as settings, read once: defaults where unset. */
 export const supervisionRules = {
-  examPassScore: rulesFromEnv(schema.pick({ EXAM_PASS_SCORE: true }), { EXAM_PASS_SCORE: process.env.EXAM_PASS_SCORE }).EXAM_PASS_SCORE,
+  examPassScore: rulesFromEnv(schema.pick({ EXAM_PASS_SCORE: true }), { EXAM_PASS_SCORE: process.env.EXAM_PASS_SCORE })
+    .EXAM_PASS_SCORE,
 };
 
 /** For the platform launcher, which checks every setting before it starts anything. */

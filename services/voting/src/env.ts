@@ -43,7 +43,9 @@ export function votingRulesOf(env: Pick<VotingEnv, 'SEATS_TOWNSHIP' | 'SEATS_COU
 }
 
 /** The rules in force: from the environment, defaults where unset. */
-export const votingRules: VotingRules = votingRulesOf(rulesFromEnv(schema, { ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }));
+export const votingRules: VotingRules = votingRulesOf(
+  rulesFromEnv(schema, { ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }),
+);
 
 /** For the platform launcher, which checks every setting before it starts anything. */
 export { schema as envSchema };

@@ -172,10 +172,11 @@ describe('access to programs', () => {
     await fails(sg, 'BAD_USER_INPUT', `query { programs(regionCode: "4x") { id } }`, {});
   });
 
-  it('anonymous proposals are rate-limited per client address (RATE_LIMITED with retryAfter), never with a token', async () => {
+  it('anonymous proposals are rate-limited per client address (RATE_LIMITED, retryAfter), never with a token', async () => {
     const { createProgram: program } = await ok(sg, CREATE, { i: programInput() }, staff);
     // The stack's own cache: Redis when REDIS_URL is set (shared with other runs: random addresses), memory otherwise.
-    const client = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const octet = () => Math.floor(Math.random() * 250);
+    const client = () => `10.${octet()}.${octet()}.${octet()}`;
     const [first, second] = [client(), client()];
     const ctx = async (viewer: ServiceContext['viewer'], clientAddress: string): Promise<ServiceContext> => {
       const c = await sg.context({ headers: { 'x-forwarded-for': clientAddress } });
@@ -185,12 +186,14 @@ describe('access to programs', () => {
     const input = { title: '路灯', description: '安装路灯', proposer: '村民' };
     for (let i = 0; i < 3; i++) await proposeProject(await ctx(null, first), program.id, input, rules);
     const refused = proposeProject(await ctx(null, first), program.id, input, rules);
-    await expect(refused).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
+    const limited = { extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } };
+    await expect(refused).rejects.toMatchObject(limited);
     const retryAfter = await refused.catch((e: { extensions: { retryAfter: number } }) => e.extensions.retryAfter);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     await proposeProject(await ctx(null, second), program.id, input, rules);
-    await proposeProject(await ctx({ sub: 'd', role: 'DEPUTY', region: town.code, unit: null, deputy: town.deputyIds[0]! }, first), program.id, input, rules);
+    const deputy = { sub: 'd', role: 'DEPUTY' as const, region: town.code, unit: null, deputy: town.deputyIds[0]! };
+    await proposeProject(await ctx(deputy, first), program.id, input, rules);
     const read = await ok(sg, READ, { id: program.id });
     expect(read.program.proposals).toHaveLength(5);
   });
@@ -204,11 +207,16 @@ describe('access to programs', () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const down = createRedisCache(`redis://127.0.0.1:${port}`, `renda-test-down-${process.pid}:`);
     try {
-      const ctx = async (): Promise<ServiceContext> => ({ ...(await sg.context({ headers: { 'x-forwarded-for': '10.9.9.9' } })), cache: down });
-      const rules = { seats: { TOWNSHIP: [1, 3] as [number, number], COUNTY: [1, 10] as [number, number], CITY: [1, 20] as [number, number] }, proposalsPerMinute: 2 };
+      const ctx = async (): Promise<ServiceContext> => ({
+        ...(await sg.context({ headers: { 'x-forwarded-for': '10.9.9.9' } })),
+        cache: down,
+      });
+      const seats = { TOWNSHIP: [1, 3] as [number, number], COUNTY: [1, 10] as [number, number], CITY: [1, 20] as [number, number] };
+      const rules = { seats, proposalsPerMinute: 2 };
       const input = { title: '路灯', description: '安装路灯', proposer: '村民' };
       for (let i = 0; i < 2; i++) await proposeProject(await ctx(), program.id, input, rules);
-      await expect(proposeProject(await ctx(), program.id, input, rules)).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+      const refused = proposeProject(await ctx(), program.id, input, rules);
+      await expect(refused).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
       expect((await ok(sg, READ, { id: program.id })).program.proposals).toHaveLength(2);
     } finally {
       await down.close();

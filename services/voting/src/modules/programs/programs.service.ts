@@ -89,7 +89,8 @@ export async function proposeProject(ctx: ServiceContext, programId: string, inp
     const verdict = await limit.consume(ctx.clientAddress);
     if (!verdict.allowed) {
       const wait = verdict.retryAfterSeconds;
-      throw rateLimited(`At most ${rules.proposalsPerMinute} proposals a minute may be sent without a token; send it again in ${wait} s.`, wait);
+      const rule = `At most ${rules.proposalsPerMinute} proposals a minute may be sent without a token`;
+      throw rateLimited(`${rule}; send it again in ${wait} s.`, wait);
     }
   }
   const proposal = ctx.em.create(ProposalSchema, {
