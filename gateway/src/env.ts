@@ -48,3 +48,6 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
   const env = parseEnv(schema, source);
   return { ...env, INTROSPECTION: env.INTROSPECTION ?? env.NODE_ENV !== 'production' };
 }
+
+/** For the platform launcher, which checks every setting before it starts anything. */
+export { schema as gatewayEnvSchema };

@@ -1,11 +1,22 @@
-import { createTokenVerifier } from '@renda/auth/tokens';
-import { devSubgraphSecret, tokenConfigOf } from '@renda/server-kit/env';
-import { close, listen } from '@renda/server-kit/http';
-import { createLogger } from '@renda/server-kit/logger';
 import { readEnv } from './env.ts';
-import { createGateway } from './server.ts';
 
+// Settings first: a wrong value is reported in a moment, before the gateway's heavy modules load.
 const env = readEnv();
+const [
+  { createTokenVerifier },
+  { devSubgraphSecret, tokenConfigOf },
+  { close, listen },
+  { createLogger },
+  { stopOnSignals },
+  { createGateway },
+] = await Promise.all([
+  import('@renda/auth/tokens'),
+  import('@renda/server-kit/env'),
+  import('@renda/server-kit/http'),
+  import('@renda/server-kit/logger'),
+  import('@renda/server-kit/service'),
+  import('./server.ts'),
+]);
 const log = createLogger('gateway', env.LOG_LEVEL);
 const gateway = await createGateway({
   urls: { deputies: env.DEPUTIES_URL, suggestions: env.SUGGESTIONS_URL, supervision: env.SUPERVISION_URL, voting: env.VOTING_URL },
@@ -20,6 +31,7 @@ const gateway = await createGateway({
 });
 const address = await listen(gateway.httpServer, env.PORT, env.HOST);
 log.info({ url: address.url }, 'gateway listening');
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void close(gateway.httpServer).then(() => gateway.stop()).then(() => process.exit(0)));
-}
+stopOnSignals(async () => {
+  await close(gateway.httpServer, env.SHUTDOWN_GRACE_MS);
+  await gateway.stop();
+}, log);

@@ -240,6 +240,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     validationRules: limitRules(limits),
     // Stacks stay in the logs; clients get the message and the code.
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       requestLogPlugin(options.log),

@@ -2,9 +2,18 @@ import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerify
 import { invalidToken as unauthenticated } from '@renda/errors/errors';
 import { roles, type Role, type Viewer } from './viewer.ts';
 
-export type TokenConfig =
-  | { kind: 'hs256'; secret: string; issuer?: string; audience?: string }
-  | { kind: 'jwks'; jwksUrl: string; issuer?: string; audience?: string };
+interface TokenRules {
+  issuer?: string;
+  audience?: string;
+  /** Longest lifetime (`exp` − `iat`) a token may have, in seconds (default 24 h). */
+  maxLifetimeSeconds?: number;
+}
+
+export type TokenConfig = ({ kind: 'hs256'; secret: string } | { kind: 'jwks'; jwksUrl: string }) & TokenRules;
+
+/** Clocks of the identity provider and of this server may differ by this much. */
+export const clockSkewSeconds = 60;
+export const defaultMaxLifetimeSeconds = 24 * 3600;
 
 export type TokenVerifier = (authorization: string | undefined | null) => Promise<Viewer | null>;
 
@@ -35,15 +44,53 @@ function claimsToViewer(payload: JWTPayload): Viewer {
   return viewer;
 }
 
+const again = 'Get a new one and send it as `Authorization: Bearer <token>`.';
+
+/** Why jose refused a token, in words a caller can act on. */
+function refusal(e: unknown): string {
+  const { code, claim, reason } = e as { code?: string; claim?: string; reason?: string };
+  if (code === 'ERR_JWT_EXPIRED') return 'The token has expired.';
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
+    if (claim === 'exp' && reason === 'missing') return 'The token has no `exp` claim: tokens must expire.';
+    if (claim === 'nbf') return 'The token is not valid yet (`nbf` is in the future).';
+    if (claim === 'iss') return 'The token was issued by another issuer than JWT_ISSUER.';
+    if (claim === 'aud') return 'The token is meant for another audience than JWT_AUDIENCE.';
+    return `The token's \`${claim ?? 'claims'}\` claim is not valid.`;
+  }
+  if (code === 'ERR_JWKS_NO_MATCHING_KEY') {
+    return 'The token is signed with a key the identity provider does not publish.';
+  }
+  if (code === 'ERR_JOSE_ALG_NOT_ALLOWED') return 'The token is signed with an algorithm this server does not accept.';
+  return 'The token is not valid.';
+}
+
+/** `iat` in the future and lifetimes beyond the maximum: jose leaves both to the caller. */
+function checkTimes(payload: JWTPayload, maxLifetime: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const exp = payload.exp!;
+  if (payload.iat !== undefined) {
+    if (typeof payload.iat !== 'number') throw unauthenticated(`The token's \`iat\` claim is not a time. ${again}`);
+    if (payload.iat > now + clockSkewSeconds) {
+      throw unauthenticated(`The token is issued in the future (\`iat\`). ${again}`);
+    }
+  }
+  const lifetime = exp - (payload.iat ?? now);
+  if (lifetime > maxLifetime) {
+    const allowed = `the ${maxLifetime} s allowed (JWT_MAX_LIFETIME)`;
+    throw unauthenticated(`The token lives ${lifetime} s, longer than ${allowed}. ${again}`);
+  }
+}
+
 /**
  * Builds the verifier every service and the gateway use. No header is the public; a header that is
- * present but not a valid token (bad signature, `alg: none`, expired, wrong claims) is UNAUTHENTICATED,
- * never silently public.
+ * present but not a valid token (bad signature, `alg: none`, no `exp`, expired, issued in the future,
+ * living too long, wrong claims) is UNAUTHENTICATED, never silently public.
  */
 export function createTokenVerifier(config: TokenConfig): TokenVerifier {
   const key: Uint8Array | JWTVerifyGetKey =
     config.kind === 'hs256' ? new TextEncoder().encode(config.secret) : createRemoteJWKSet(new URL(config.jwksUrl));
   const algorithms = config.kind === 'hs256' ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'];
+  const maxLifetime = config.maxLifetimeSeconds ?? defaultMaxLifetimeSeconds;
   return async (authorization) => {
     if (authorization === undefined || authorization === null || authorization === '') return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
@@ -53,16 +100,26 @@ export function createTokenVerifier(config: TokenConfig): TokenVerifier {
       // jose refuses `alg: none` and any algorithm not listed; the key type decides the rest.
       const verified = await jwtVerify(match[1]!, key as Uint8Array, {
         algorithms,
+        requiredClaims: ['exp'],
+        clockTolerance: clockSkewSeconds,
         ...(config.issuer ? { issuer: config.issuer } : {}),
         ...(config.audience ? { audience: config.audience } : {}),
       });
       payload = verified.payload;
     } catch (e) {
-      const reason = (e as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'The token has expired.' : 'The token is not valid.';
-      throw unauthenticated(`${reason} Get a new one and send it as \`Authorization: Bearer <token>\`.`);
+      throw unauthenticated(`${refusal(e)} ${again}`);
     }
+    checkTimes(payload, maxLifetime);
     return claimsToViewer(payload);
   };
+}
+
+/** Reads a lifetime such as `24h`, `30m`, `90s`, `7d` or a number of seconds; null when malformed. */
+export function parseLifetime(text: string): number | null {
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
 }
 
 export interface TokenClaims {

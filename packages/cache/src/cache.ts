@@ -1,5 +1,12 @@
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import {
+  createMemoryRateLimiter,
+  createRateLimitRedisClient,
+  createRedisRateLimiter,
+  type RateLimiter,
+  type RateLimitOptions,
+} from './rate-limit.ts';
 
 /** One interface over Redis (when REDIS_URL is set) and an in-process LRU (otherwise). */
 export interface Cache {
@@ -8,14 +15,28 @@ export interface Cache {
   del(key: string): Promise<void>;
   /** Increments a counter that expires `ttlSeconds` after its first increment; returns the new value. */
   incr(key: string, ttlSeconds: number): Promise<number>;
+  /** A limit on requests per client (the same one for the same options): in Redis, or in memory without it. */
+  rateLimiter(options: RateLimitOptions): RateLimiter;
   readonly kind: 'redis' | 'memory';
   close(): Promise<void>;
+}
+
+/** Limiters are kept per options: a limit counts across requests, so it must outlive them. */
+function limiterRegistry(make: (options: RateLimitOptions) => RateLimiter) {
+  const limiters = new Map<string, RateLimiter>();
+  return (options: RateLimitOptions): RateLimiter => {
+    const id = `${options.name}:${options.points}:${options.durationSeconds}`;
+    let limiter = limiters.get(id);
+    if (!limiter) limiters.set(id, (limiter = make(options)));
+    return limiter;
+  };
 }
 
 export function createMemoryCache(max = 10_000): Cache {
   const lru = new LRUCache<string, string>({ max, ttlAutopurge: false });
   return {
     kind: 'memory',
+    rateLimiter: limiterRegistry(createMemoryRateLimiter),
     async get(key) {
       return lru.get(key) ?? null;
     },
@@ -39,8 +60,24 @@ export function createMemoryCache(max = 10_000): Cache {
 
 export function createRedisCache(url: string, prefix = 'renda:'): Cache {
   const redis = new Redis(url, { keyPrefix: prefix, lazyConnect: false, maxRetriesPerRequest: 2 });
+  let limiterClient: Redis | null = null;
+  let down = false;
+  // One line per outage instead of ioredis's unhandled-error noise; commands wait or fail on their own.
+  redis.on('error', (e: Error) => {
+    if (!down) {
+      console.warn(`Redis (REDIS_URL) is unreachable: ${e.message}. Caches wait for it; rate limits count in memory.`);
+    }
+    down = true;
+  });
+  redis.on('ready', () => {
+    down = false;
+  });
   return {
     kind: 'redis',
+    rateLimiter: limiterRegistry((options) => {
+      limiterClient ??= createRateLimitRedisClient(url);
+      return createRedisRateLimiter(limiterClient, options, `${prefix}rl:`);
+    }),
     get: (key) => redis.get(key),
     async set(key, value, ttlSeconds) {
       await redis.set(key, value, 'EX', ttlSeconds);
@@ -53,7 +90,8 @@ export function createRedisCache(url: string, prefix = 'renda:'): Cache {
       return value;
     },
     async close() {
-      await redis.quit();
+      if (limiterClient) limiterClient.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

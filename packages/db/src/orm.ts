@@ -29,7 +29,8 @@ export function ormConfig(options: OpenDatabaseOptions, snapshot = false): Optio
     entities: options.entities,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    // Two at least: migrations run on one connection while another holds the migration lock.
+    pool: { min: 0, max: Math.max(2, options.poolMax ?? 10) },
     debug: options.debug ?? false,
     allowGlobalContext: false,
     forceUtcTimezone: true,
@@ -49,12 +50,51 @@ export function ormConfig(options: OpenDatabaseOptions, snapshot = false): Optio
   };
 }
 
-/** Opens the service's database and brings its schema up to date with the committed migrations. */
+/**
+ * Opens the service's database and brings its schema up to date with the committed migrations.
+ * Several copies of a service may start at once: a PostgreSQL advisory lock keyed on the schema lets
+ * one migrate while the others wait, then find nothing left to do.
+ */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<MikroORM> {
   const orm = await MikroORM.init(ormConfig(options));
-  await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
-  await orm.getMigrator().up();
+  try {
+    await withMigrationLock(orm, options.schema, async () => {
+      await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
+      await orm.getMigrator().up();
+    });
+  } catch (e) {
+    await orm.close();
+    throw e;
+  }
   return orm;
+}
+
+interface RawClient {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Runs `work` holding a session-level advisory lock on one connection of the pool, so the lock and
+ * its release happen on the same session while the migrator uses other connections.
+ */
+export async function withMigrationLock<T>(orm: MikroORM, schema: string, work: () => Promise<T>): Promise<T> {
+  const knexClient = orm.em.getConnection().getKnex().client as {
+    acquireConnection(): Promise<RawClient>;
+    releaseConnection(connection: RawClient): Promise<void>;
+  };
+  const connection = await knexClient.acquireConnection();
+  // A literal, not a parameter: the simple protocol is what the embedded PostgreSQL's socket serves best.
+  const key = `'renda:migrate:${schema.replaceAll("'", "''")}'`;
+  try {
+    await connection.query(`select pg_advisory_lock(hashtext(${key}))`);
+    try {
+      return await work();
+    } finally {
+      await connection.query(`select pg_advisory_unlock(hashtext(${key}))`);
+    }
+  } finally {
+    await knexClient.releaseConnection(connection);
+  }
 }
 
 /**

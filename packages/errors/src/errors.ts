@@ -47,9 +47,9 @@ export function conflict(message: string): GraphQLError {
   return error('CONFLICT', message);
 }
 
-/** Too many requests from one client in a window (anonymous writes); try again later. */
-export function rateLimited(message: string): GraphQLError {
-  return error('RATE_LIMITED', message);
+/** Too many requests from one client in a window (anonymous writes); `retryAfter`: seconds to wait. */
+export function rateLimited(message: string, retryAfter?: number): GraphQLError {
+  return error('RATE_LIMITED', message, retryAfter === undefined ? {} : { retryAfter });
 }
 
 export function isCoded(e: unknown): e is GraphQLError {

@@ -220,7 +220,27 @@ export async function listen(server: Server, port: number, host: string): Promis
   return { port: address.port, url: `http://${host}:${address.port}/graphql` };
 }
 
-export async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+export const defaultShutdownGraceMs = 10_000;
+
+/**
+ * Stops a server gracefully: it accepts no new connection at once, lets requests in flight finish
+ * (for at most `graceMs`), closes keep-alive connections as they fall idle, and resets whatever is
+ * still open when the grace period ends.
+ */
+export async function close(server: Server, graceMs = defaultShutdownGraceMs): Promise<void> {
+  if (!server.listening) {
+    server.closeAllConnections();
+    return;
+  }
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // A keep-alive connection becomes idle when its response ends: close those as they appear.
+  server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(deadline);
+  }
 }

@@ -40,6 +40,10 @@ export interface ServiceRuntime {
   poolMax?: number;
   /** Sibling subgraph URLs (the same object may be filled as siblings start). */
   siblings?: SiblingUrls;
+  /** How long `stop()` lets requests in flight finish. */
+  shutdownGraceMs?: number;
+  /** Told when the database is migrated (the launcher prints a line per phase). */
+  onMigrated?: () => void;
 }
 
 export interface RunningService {
@@ -61,6 +65,7 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     migrations: def.migrations,
     ...(runtime.poolMax ? { poolMax: runtime.poolMax } : {}),
   });
+  runtime.onMigrated?.();
   const subgraph = await createSubgraph({
     name: def.name,
     typeDefs: def.typeDefs,
@@ -82,11 +87,37 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     url: address.url,
     port: address.port,
     async stop() {
-      await close(server);
+      await close(server, runtime.shutdownGraceMs);
       await subgraph.apollo.stop();
       await orm.close();
     },
   };
+}
+
+/**
+ * Stops cleanly on SIGINT/SIGTERM: `stop` drains and closes, then the process exits 0. A second
+ * signal while stopping exits at once (1). Apollo's own signal handlers are off
+ * (`stopOnTerminationSignals: false`): they would end the process before the database is closed.
+ */
+export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal while stopping: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing requests in flight');
+    stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: e }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 /**
@@ -103,22 +134,27 @@ export async function runStandalone(
     process.exit(1);
   }
   const log = createLogger(def.name, env.LOG_LEVEL);
+  const cache = createCache(env.REDIS_URL);
   const running = await startService(
     def,
     {
       databaseUrl: env.DATABASE_URL,
       tokens: tokenConfigOf(env),
       clock: systemClock,
-      cache: createCache(env.REDIS_URL),
+      cache,
       log,
       secret: env.SUBGRAPH_SECRET ?? devSubgraphSecret,
       maskErrors: env.NODE_ENV === 'production',
       siblings,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     },
     env.PORT,
     env.HOST,
   );
   log.info({ url: running.url }, `${def.name} subgraph listening`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void running.stop().then(() => process.exit(0)));
+  stopOnSignals(async () => {
+    await running.stop();
+    await cache.close();
+  }, log);
   return running;
 }

@@ -85,6 +85,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
     schema,
     // Stacks stay in the logs; clients get the message and the code.
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),

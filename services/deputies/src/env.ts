@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
 
 /** The one place this service reads process.env. */
 const schema = serviceEnvSchema(4001).extend({
@@ -38,4 +38,9 @@ export function dutyRulesOf(env: Pick<DeputiesEnv, 'DUTY_MIN_VOTER_CONTACTS' | '
 export type DutyRules = ReturnType<typeof dutyRulesOf>;
 
 /** The rules in force: from the environment, defaults where unset. */
-export const dutyRules: DutyRules = dutyRulesOf(schema.parse({ ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }));
+export const dutyRules: DutyRules = dutyRulesOf(
+  rulesFromEnv(schema, { ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }),
+);
+
+/** For the platform launcher, which checks every setting before it starts anything. */
+export { schema as envSchema };

@@ -14,3 +14,6 @@ export type SuggestionsEnv = z.infer<typeof schema>;
 export function readEnv(source: NodeJS.ProcessEnv = process.env): SuggestionsEnv {
   return parseEnv(schema, source);
 }
+
+/** For the platform launcher, which checks every setting before it starts anything. */
+export { schema as envSchema };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
 
 /** The one place this service reads process.env. */
 const schema = serviceEnvSchema(4003).extend({
@@ -23,5 +23,9 @@ export const inquiryMinSigners = 5;
 
 /** Local rules as settings, read once: defaults where unset. */
 export const supervisionRules = {
-  examPassScore: schema.pick({ EXAM_PASS_SCORE: true }).parse({ EXAM_PASS_SCORE: process.env.EXAM_PASS_SCORE }).EXAM_PASS_SCORE,
+  examPassScore: rulesFromEnv(schema.pick({ EXAM_PASS_SCORE: true }), { EXAM_PASS_SCORE: process.env.EXAM_PASS_SCORE })
+    .EXAM_PASS_SCORE,
 };
+
+/** For the platform launcher, which checks every setting before it starts anything. */
+export { schema as envSchema };

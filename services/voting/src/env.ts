@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
 import type { ProgramLevel } from './modules/programs/program.entity.ts';
 
 const seatRange = z
@@ -16,7 +16,7 @@ const schema = serviceEnvSchema(4004).extend({
   SEATS_COUNTY: seatRange.default([1, 10]),
   /** V-2 (local): seats a city program may have. */
   SEATS_CITY: seatRange.default([1, 20]),
-  /** Anonymous proposals one client may send per minute when Redis is configured. */
+  /** Anonymous proposals one client address may send per minute (counted in Redis when configured). */
   PROPOSALS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** The deputies subgraph, read for sessions and the deputies on a roll (running alone). */
   DEPUTIES_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
@@ -43,4 +43,9 @@ export function votingRulesOf(env: Pick<VotingEnv, 'SEATS_TOWNSHIP' | 'SEATS_COU
 }
 
 /** The rules in force: from the environment, defaults where unset. */
-export const votingRules: VotingRules = votingRulesOf(schema.parse({ ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }));
+export const votingRules: VotingRules = votingRulesOf(
+  rulesFromEnv(schema, { ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }),
+);
+
+/** For the platform launcher, which checks every setting before it starts anything. */
+export { schema as envSchema };

@@ -1,6 +1,9 @@
-import { runStandalone } from '@renda/server-kit/service';
 import { readEnv } from './env.ts';
-import { votingService } from './server.ts';
 
+// Settings first: a wrong value is reported in a moment, before the service's heavy modules load.
 const env = readEnv();
+const [{ runStandalone }, { votingService }] = await Promise.all([
+  import('@renda/server-kit/service'),
+  import('./server.ts'),
+]);
 await runStandalone(votingService, env, { deputies: env.DEPUTIES_URL, supervision: env.SUPERVISION_URL });

@@ -1,8 +1,10 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisCache } from '@renda/cache/cache';
 import type { TestStack } from '@renda/testing/services';
 import { fails, ok } from '@renda/testing/graphql';
 import { tokens } from '@renda/testing/tokens';
-import { createMemoryCache } from '@renda/cache/cache';
 import { proposeProject } from '../src/modules/programs/programs.service.ts';
 import { canMove, stageTransitions } from '../src/modules/programs/stages.ts';
 import type { ServiceContext } from '@renda/server-kit/context';
@@ -170,21 +172,54 @@ describe('access to programs', () => {
     await fails(sg, 'BAD_USER_INPUT', `query { programs(regionCode: "4x") { id } }`, {});
   });
 
-  it('anonymous proposals are rate-limited per client when the cache is Redis (RATE_LIMITED), never with a token', async () => {
+  it('anonymous proposals are rate-limited per client address (RATE_LIMITED, retryAfter), never with a token', async () => {
     const { createProgram: program } = await ok(sg, CREATE, { i: programInput() }, staff);
-    const memory = createMemoryCache();
-    const redisLike = { ...memory, kind: 'redis' as const };
+    // The stack's own cache: Redis when REDIS_URL is set (shared with other runs: random addresses), memory otherwise.
+    const octet = () => Math.floor(Math.random() * 250);
+    const client = () => `10.${octet()}.${octet()}.${octet()}`;
+    const [first, second] = [client(), client()];
     const ctx = async (viewer: ServiceContext['viewer'], clientAddress: string): Promise<ServiceContext> => {
-      const c = await sg.context({ headers: {}, socket: { remoteAddress: clientAddress } });
-      return { ...c, viewer, cache: redisLike };
+      const c = await sg.context({ headers: { 'x-forwarded-for': clientAddress } });
+      return { ...c, viewer };
     };
     const rules = { seats: { TOWNSHIP: [1, 3] as [number, number], COUNTY: [1, 10] as [number, number], CITY: [1, 20] as [number, number] }, proposalsPerMinute: 3 };
     const input = { title: '路灯', description: '安装路灯', proposer: '村民' };
-    for (let i = 0; i < 3; i++) await proposeProject(await ctx(null, '10.0.0.1'), program.id, input, rules);
-    await expect(proposeProject(await ctx(null, '10.0.0.1'), program.id, input, rules)).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
-    await proposeProject(await ctx(null, '10.0.0.2'), program.id, input, rules);
-    await proposeProject(await ctx({ sub: 'd', role: 'DEPUTY', region: town.code, unit: null, deputy: town.deputyIds[0]! }, '10.0.0.1'), program.id, input, rules);
+    for (let i = 0; i < 3; i++) await proposeProject(await ctx(null, first), program.id, input, rules);
+    const refused = proposeProject(await ctx(null, first), program.id, input, rules);
+    const limited = { extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } };
+    await expect(refused).rejects.toMatchObject(limited);
+    const retryAfter = await refused.catch((e: { extensions: { retryAfter: number } }) => e.extensions.retryAfter);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    await proposeProject(await ctx(null, second), program.id, input, rules);
+    const deputy = { sub: 'd', role: 'DEPUTY' as const, region: town.code, unit: null, deputy: town.deputyIds[0]! };
+    await proposeProject(await ctx(deputy, first), program.id, input, rules);
     const read = await ok(sg, READ, { id: program.id });
     expect(read.program.proposals).toHaveLength(5);
+  });
+
+  it('anonymous proposals stay limited, from memory, while Redis is down: RATE_LIMITED, never INTERNAL', async () => {
+    const { createProgram: program } = await ok(sg, CREATE, { i: programInput() }, staff);
+    // A port nothing listens on: Redis is down.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const down = createRedisCache(`redis://127.0.0.1:${port}`, `renda-test-down-${process.pid}:`);
+    try {
+      const ctx = async (): Promise<ServiceContext> => ({
+        ...(await sg.context({ headers: { 'x-forwarded-for': '10.9.9.9' } })),
+        cache: down,
+      });
+      const seats = { TOWNSHIP: [1, 3] as [number, number], COUNTY: [1, 10] as [number, number], CITY: [1, 20] as [number, number] };
+      const rules = { seats, proposalsPerMinute: 2 };
+      const input = { title: '路灯', description: '安装路灯', proposer: '村民' };
+      for (let i = 0; i < 2; i++) await proposeProject(await ctx(), program.id, input, rules);
+      const refused = proposeProject(await ctx(), program.id, input, rules);
+      await expect(refused).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+      expect((await ok(sg, READ, { id: program.id })).program.proposals).toHaveLength(2);
+    } finally {
+      await down.close();
+    }
   });
 });

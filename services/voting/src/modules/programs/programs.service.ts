@@ -74,8 +74,9 @@ export async function createProgram(ctx: ServiceContext, input: CreateProgramInp
 }
 
 /**
- * V-1 征集: anyone may propose while the program is SOLICITING, with or without a token. With Redis
- * (shared by every copy of the service) anonymous senders are limited per client address.
+ * V-1 征集: anyone may propose while the program is SOLICITING, with or without a token. Anonymous
+ * senders are limited per client address: in Redis (shared by every copy of the service) when
+ * configured, in memory otherwise or while Redis is down.
  */
 export async function proposeProject(ctx: ServiceContext, programId: string, input: { title: string; description: string; proposer: string }, rules: VotingRules = votingRules): Promise<Proposal> {
   const program = await findProgram(ctx, programId);
@@ -83,9 +84,14 @@ export async function proposeProject(ctx: ServiceContext, programId: string, inp
   const description = requireText(input.description, 'input.description', 4000);
   const proposer = requireText(input.proposer, 'input.proposer', 200);
   requireStage(program, 'SOLICITING', 'propose projects');
-  if (!ctx.viewer && ctx.cache.kind === 'redis') {
-    const sent = await ctx.cache.incr(`propose:${ctx.clientAddress}`, 60);
-    if (sent > rules.proposalsPerMinute) throw rateLimited(`At most ${rules.proposalsPerMinute} proposals a minute may be sent without a token; wait a minute and send it again.`);
+  if (!ctx.viewer) {
+    const limit = ctx.cache.rateLimiter({ name: 'propose', points: rules.proposalsPerMinute, durationSeconds: 60 });
+    const verdict = await limit.consume(ctx.clientAddress);
+    if (!verdict.allowed) {
+      const wait = verdict.retryAfterSeconds;
+      const rule = `At most ${rules.proposalsPerMinute} proposals a minute may be sent without a token`;
+      throw rateLimited(`${rule}; send it again in ${wait} s.`, wait);
+    }
   }
   const proposal = ctx.em.create(ProposalSchema, {
     id: newId(),

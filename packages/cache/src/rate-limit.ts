@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+export interface RateLimitOptions {
+  /** Names the counter (several limits may share a client key). */
+  name: string;
+  /** Requests allowed per window. */
+  points: number;
+  durationSeconds: number;
+}
+
+export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface RateLimiter {
+  /** Counts one request of `key` (a client address); says whether it may go on, and if not, for how long to wait. */
+  consume(key: string): Promise<RateVerdict>;
+}
+
+/** A Redis command the limiter waits for at most this long before counting in memory instead. */
+export const rateLimitCommandTimeoutMs = 300;
+
+function wrap(limiter: RateLimiterAbstract): RateLimiter {
+  return {
+    async consume(key) {
+      try {
+        await limiter.consume(key);
+        return { allowed: true };
+      } catch (e) {
+        if (e instanceof RateLimiterRes) {
+          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) };
+        }
+        throw e;
+      }
+    },
+  };
+}
+
+/** One process's counters: without Redis, and as Redis's stand-in while Redis is unreachable. */
+export function createMemoryRateLimiter(options: RateLimitOptions): RateLimiter {
+  return wrap(memoryLimiter(options));
+}
+
+function memoryLimiter(options: RateLimitOptions): RateLimiterMemory {
+  return new RateLimiterMemory({ keyPrefix: options.name, points: options.points, duration: options.durationSeconds });
+}
+
+/**
+ * Counters shared by every copy of a service through Redis. When Redis is down or slow (no
+ * connection, or no answer within `rateLimitCommandTimeoutMs`), this process counts in memory
+ * instead: the limit still holds per copy, and the request neither waits nor fails.
+ */
+export function createRedisRateLimiter(client: Redis, options: RateLimitOptions, prefix = 'renda:rl:'): RateLimiter {
+  return wrap(
+    new RateLimiterRedis({
+      storeClient: client,
+      keyPrefix: `${prefix}${options.name}`,
+      points: options.points,
+      duration: options.durationSeconds,
+      insuranceLimiter: memoryLimiter(options),
+    }),
+  );
+}
+
+/**
+ * The Redis connection rate limits use: a short command timeout, and no retries of a command
+ * when a connection attempt fails, so an outage sends counting to memory at once (or after the
+ * timeout) instead of holding the request. Commands sent while connecting wait for the connection.
+ */
+export function createRateLimitRedisClient(url: string): Redis {
+  const client = new Redis(url, {
+    commandTimeout: rateLimitCommandTimeoutMs,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+  });
+  // Connection errors are expected during an outage; the insurance limiter covers them.
+  client.on('error', () => {});
+  return client;
+}

@@ -1,0 +1,135 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildMessage } from './child.ts';
+
+export interface ChildSpec {
+  name: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+interface Child {
+  spec: ChildSpec;
+  process: ChildProcess | null;
+  upSince: number | null;
+  /** Restarts since the child last stayed up for `stableMs`. */
+  failures: number;
+  restarts: number;
+  timer: NodeJS.Timeout | null;
+  exited: Promise<void>;
+}
+
+export interface SupervisorOptions {
+  entry: URL;
+  say: (who: string, text: string) => void;
+  seconds: () => string;
+  graceMs: number;
+}
+
+/** A child that stayed up this long is healthy again: its next crash restarts it after one second. */
+const stableMs = 30_000;
+const maxBackoffMs = 30_000;
+
+/**
+ * Runs the platform's processes: forks each (TypeScript through tsx), waits until it says it is up,
+ * restarts one that dies with a growing delay (1 s, 2 s, 4 s … 30 s) and says so in one line, and
+ * stops them all on request: the gateway first, then the subgraphs, each given the grace period.
+ */
+export class Supervisor {
+  private readonly children = new Map<string, Child>();
+  private stopping = false;
+  /** Children that asked for a turn at the database (`loaded`) get it one after the other. */
+  private turns: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /** Starts a child; resolves when it is up, rejects when it dies before (a first start that fails is fatal). */
+  start(spec: ChildSpec): Promise<void> {
+    const child: Child = {
+      spec,
+      process: null,
+      upSince: null,
+      failures: 0,
+      restarts: 0,
+      timer: null,
+      exited: Promise.resolve(),
+    };
+    this.children.set(spec.name, child);
+    return new Promise((resolve, reject) => this.spawn(child, { resolve, reject }));
+  }
+
+  private spawn(child: Child, first?: { resolve: () => void; reject: (e: Error) => void }): void {
+    const { say, seconds } = this.options;
+    const name = child.spec.name;
+    const proc = fork(fileURLToPath(this.options.entry), child.spec.args, {
+      env: child.spec.env,
+      execArgv: ['--import', 'tsx'],
+      // Its own process group: Ctrl-C reaches the launcher only, which stops the children in order.
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.process = proc;
+    child.upSince = null;
+    child.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    let settled!: () => void;
+    const upOrGone = new Promise<void>((resolve) => (settled = resolve));
+    proc.once('exit', () => settled());
+    proc.on('message', (message: ChildMessage) => {
+      if (message.type === 'loaded') {
+        this.turns = this.turns.then(() => {
+          if (proc.connected) proc.send({ type: 'open' });
+          return upOrGone;
+        });
+      }
+      if (message.type === 'migrated' && !child.restarts) say(name, `migrations applied (${seconds()})`);
+      if (message.type === 'seeded' && !child.restarts) say(name, `demo data ready (${seconds()})`);
+      if (message.type === 'up') {
+        child.upSince = Date.now();
+        settled();
+        const again = `up again at ${message.url} (restart ${child.restarts})`;
+        say(name, child.restarts ? again : `up at ${message.url} (${seconds()})`);
+        first?.resolve();
+      }
+    });
+    proc.once('exit', (code, signal) => {
+      child.process = null;
+      if (this.stopping) return;
+      const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      if (first && child.upSince === null) {
+        first.reject(new Error(`${name} ${how} while starting`));
+        return;
+      }
+      if (child.upSince !== null && Date.now() - child.upSince >= stableMs) child.failures = 0;
+      child.failures += 1;
+      child.restarts += 1;
+      const delay = Math.min(maxBackoffMs, 1000 * 2 ** (child.failures - 1));
+      say(name, `${how}; restarting in ${delay / 1000} s (restart ${child.restarts})`);
+      child.timer = setTimeout(() => {
+        child.timer = null;
+        if (!this.stopping) this.spawn(child);
+      }, delay);
+    });
+  }
+
+  /** Stops the gateway, then the subgraphs; a child still running after the grace period is killed. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const all = [...this.children.values()];
+    for (const c of all) if (c.timer) clearTimeout(c.timer);
+    await Promise.all(all.filter((c) => c.spec.name === 'gateway').map((c) => this.stopChild(c)));
+    await Promise.all(all.filter((c) => c.spec.name !== 'gateway').map((c) => this.stopChild(c)));
+  }
+
+  private async stopChild(child: Child): Promise<void> {
+    const proc = child.process;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGTERM');
+    const deadline = setTimeout(() => {
+      this.options.say(child.spec.name, `still running after ${this.options.graceMs / 1000} s: killed`);
+      proc.kill('SIGKILL');
+    }, this.options.graceMs + 5000);
+    await child.exited;
+    clearTimeout(deadline);
+    this.options.say(child.spec.name, 'stopped');
+  }
+}

@@ -1,0 +1,3 @@
+import { testConfig } from '@renda/testing/vitest-config';
+
+export default testConfig();
