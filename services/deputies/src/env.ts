@@ -11,6 +11,8 @@ const schema = serviceEnvSchema(4001).extend({
   COMMITTEE_MIN_CONTACTS: z.coerce.number().int().min(0).default(2),
   /** D-5: deputies a mayor or vice-mayor is linked to per term. */
   LEADER_MAX_LINKED_DEPUTIES: z.coerce.number().int().min(1).default(5),
+  /** D-15 (local): a deputy reports to the voters once a TERM (002 §7) or every YEAR (004, Zhuzhou). */
+  DUTY_REPORT_FREQUENCY: z.enum(['TERM', 'YEAR']).default('TERM'),
   /** D-11 (local): a JSON points scheme (weights per item, per region); the built-in default when unset. */
   POINTS_SCHEME_FILE: z.string().optional(),
   /** Siblings whose parts of the duty record count in the points (read through their `_entities`). */

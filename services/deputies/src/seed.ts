@@ -132,7 +132,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           opinions: n % 2 === 0 ? ['村道路灯损坏，夜间出行不便', '希望增加农村客运班次'] : [],
         });
       }
-      if (n <= 3) contact(em, clock, 'DUTY_REPORT', deputyId, c.region, `${year - 1}-12-0${n}`, { participants: 45, summary: '向原选区选民述职' });
+      if (n <= 3) contact(em, clock, 'DUTY_REPORT', deputyId, c.region, `${year - 1}-12-0${n}`, { participants: 45, evaluation: [38, 6, 1], summary: '向原选区选民述职' });
     }
     // D-14: last year's check of the first group, with the staff's comment.
     em.create(GroupReviewSchema, { groupId: groupIds[0]!, year: year - 1, comment: '活动开展经常，建议更多围绕民生实事开展视察', reviewedOn: `${year}-01-05`, reviewedBy: 'demo-seed' });
@@ -183,7 +183,7 @@ function contact(
   deputyId: string,
   regionCode: string,
   occurredOn: string,
-  extra: { committeeMemberId?: string; governmentLeaderId?: string; stationId?: string; groupId?: string; participants?: number; summary: string; opinions?: string[] },
+  extra: { committeeMemberId?: string; governmentLeaderId?: string; stationId?: string; groupId?: string; participants?: number; evaluation?: [number, number, number]; summary: string; opinions?: string[] },
 ): void {
   em.create(ContactRecordSchema, {
     id: demoId(`contact:${kind}:${deputyId}:${occurredOn}:${extra.committeeMemberId ?? extra.governmentLeaderId ?? ''}`),
@@ -197,6 +197,9 @@ function contact(
     stationId: extra.stationId ?? null,
     groupId: extra.groupId ?? null,
     participants: extra.participants ?? null,
+    voterSatisfied: extra.evaluation?.[0] ?? null,
+    voterBasicallySatisfied: extra.evaluation?.[1] ?? null,
+    voterDissatisfied: extra.evaluation?.[2] ?? null,
     summary: extra.summary,
     opinions: extra.opinions ?? [],
     recordedAt: clock.now(),

@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '@renda/server-kit/service';
 import { mergeResolvers } from '@renda/server-kit/subgraph';
 import { entities } from './entities.ts';
 import { deputyResolvers } from './modules/deputies/deputies.resolvers.ts';
+import { dutyReportResolvers } from './modules/duty-reports/duty-reports.resolvers.ts';
 import { groupResolvers } from './modules/groups/groups.resolvers.ts';
 import { liaisonResolvers } from './modules/liaison/liaison.resolvers.ts';
 import { meetingResolvers } from './modules/meetings/meetings.resolvers.ts';
@@ -24,6 +25,6 @@ export const deputiesService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers),
+  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers),
   seed: seedDemo,
 };

@@ -89,6 +89,10 @@ export interface ContactRecord {
   /** D-14: the deputy group whose activity a GROUP_ACTIVITY contact was. */
   groupId: string | null;
   participants: number | null;
+  /** D-15: voters' evaluation of a duty report (述职), a tally; null until recorded. */
+  voterSatisfied: number | null;
+  voterBasicallySatisfied: number | null;
+  voterDissatisfied: number | null;
   summary: string;
   opinions: string[];
   recordedAt: Date;
@@ -116,6 +120,9 @@ export const ContactRecordSchema = new EntitySchema<ContactRecord>({
     stationId: { type: 'uuid', nullable: true },
     groupId: { type: 'uuid', nullable: true, index: true },
     participants: { type: 'integer', nullable: true },
+    voterSatisfied: { type: 'integer', nullable: true },
+    voterBasicallySatisfied: { type: 'integer', nullable: true },
+    voterDissatisfied: { type: 'integer', nullable: true },
     summary: { type: 'text' },
     opinions: { type: 'text[]', default: '{}' },
     recordedAt: { type: 'datetime' },
