@@ -19,5 +19,7 @@ await generateResolverTypes({
     ContactRecord: entity('liaison/liaison.entity.ts', 'ContactRecord'),
     SessionAttendance: entity('liaison/liaison.entity.ts', 'SessionAttendance'),
     DutySummary: entity('liaison/duty.ts', 'DutyCounts'),
+    DutyAverages: entity('stats/stats.service.ts', 'DutyAverages'),
+    GroupDutyAverages: entity('stats/stats.service.ts', 'GroupAverages'),
   },
 });

@@ -7,6 +7,7 @@ import { entities } from './entities.ts';
 import { deputyResolvers } from './modules/deputies/deputies.resolvers.ts';
 import { liaisonResolvers } from './modules/liaison/liaison.resolvers.ts';
 import { regionResolvers } from './modules/regions/regions.resolvers.ts';
+import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { migrations } from './migrations/list.ts';
 import { seedDemo } from './seed.ts';
 
@@ -20,6 +21,6 @@ export const deputiesService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers),
+  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers),
   seed: seedDemo,
 };

@@ -1,5 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/postgresql';
 import { Migration20261122042110 } from './Migration20261122042110.ts';
+import { Migration20261130114112 } from './Migration20261130114112.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
-export const migrations: MigrationObject[] = [{ name: 'Migration20261122042110', class: Migration20261122042110 }];
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261122042110', class: Migration20261122042110 },
+  { name: 'Migration20261130114112', class: Migration20261130114112 },
+];

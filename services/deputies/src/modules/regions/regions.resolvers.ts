@@ -1,6 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { congressLoader, childrenOf, createCongress, createRegion, createSession, currentCongressOf, listRegions, regionLoader, sessionLoader, sessionsOf } from './regions.service.ts';
-import { deputyStats } from '../liaison/liaison.service.ts';
 import { activeDeputyCount, listDeputies } from '../deputies/deputies.service.ts';
 import { sessionAttendance } from '../liaison/liaison.service.ts';
 
@@ -20,7 +19,6 @@ export const regionResolvers: Resolvers = {
     parent: (region, _, ctx) => (region.parentCode ? regionLoader(ctx).load(region.parentCode) : null),
     children: (region, _, ctx) => childrenOf(ctx, region.code),
     currentCongress: (region, { on }, ctx) => currentCongressOf(ctx, region.code, on),
-    deputyStats: (region, { year }, ctx) => deputyStats(ctx, region.code, year),
   },
   Congress: {
     __resolveReference: (ref, ctx) => congressLoader(ctx).load(ref.id),
