@@ -1,12 +1,13 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { groupLoader } from '../deputies/deputies.service.ts';
 import { congressLoader } from '../regions/regions.service.ts';
-import { deputyFigures, deputyStats, dutyAverages, suggestionAverages } from './stats.service.ts';
+import { deputyFigures, deputyStats, dutyAverages, registeredRegions, suggestionAverages } from './stats.service.ts';
 
 export const statsResolvers: Resolvers = {
   Region: {
     deputyStats: (region, { year }, ctx) => deputyStats(ctx, region.code, year),
     deputyFigures: (region, args, ctx) => deputyFigures(ctx, region.code, args),
+    registeredRegions: (region, { level }, ctx) => registeredRegions(ctx, region.code, level),
   },
   Congress: {
     dutyAverages: (congress, { year }, ctx) => dutyAverages(ctx, congress, year),

@@ -307,3 +307,18 @@ async function countSuggestions(ctx: ServiceContext, averages: DutyAverages): Pr
     meetsSuggestionTarget: perDeputy === null ? null : perDeputy >= dutyRules.minSuggestions,
   };
 }
+
+/** V-5, F-4: registered regions of a level in a subtree, the denominator of coverage; one grouped count per request. */
+export function registeredRegions(ctx: ServiceContext, regionCode: string, level: RegionLevel): Promise<number> {
+  const code = requireRegionCode(regionCode, 'code');
+  return ctx.loaders
+    .get<string, number>(`Region.registeredRegions@${level}`, async (codes) => {
+      const parts = codes.map(() => `select ?::text as key, count(*)::int as n from deputies.regions where code like ? and level = ?`);
+      const { rows } = (await ctx.em.getKnex().raw(parts.join(' union all '), codes.flatMap((c) => [c, `${c}%`, level]))) as {
+        rows: { key: string; n: number }[];
+      };
+      const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));
+      return codes.map((c) => byKey.get(c) ?? 0);
+    })
+    .load(code);
+}
