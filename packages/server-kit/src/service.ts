@@ -27,6 +27,8 @@ export interface ServiceDefinition {
   resolvers: any;
   /** Writes demo data when the service's tables are empty; returns nothing when it already has data. */
   seed?: (em: EntityManager, clock: Clock) => Promise<void>;
+  /** Parses the service's local rules from an environment at start (never at import); see `ServiceContext.settings`. */
+  settings?: (env: NodeJS.ProcessEnv) => Readonly<Record<string, unknown>>;
 }
 
 export interface ServiceRuntime {
@@ -40,6 +42,8 @@ export interface ServiceRuntime {
   poolMax?: number;
   /** Sibling subgraph URLs (the same object may be filled as siblings start). */
   siblings?: SiblingUrls;
+  /** Local rules; default: the definition's `settings` applied to `process.env`. */
+  settings?: Readonly<Record<string, unknown>>;
 }
 
 export interface RunningService {
@@ -73,6 +77,7 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     secret: runtime.secret,
     maskErrors: runtime.maskErrors ?? false,
     siblings: runtime.siblings ?? {},
+    settings: runtime.settings ?? def.settings?.(process.env) ?? {},
   });
   const server = subgraph.httpServer();
   const address = await listen(server, port, host);

@@ -32,6 +32,8 @@ export interface SubgraphOptions {
   siblings?: SiblingUrls;
   /** Hide unexpected errors' messages (production). */
   maskErrors?: boolean;
+  /** Local rules handed to every request's context (`ctx.settings`). */
+  settings?: Readonly<Record<string, unknown>>;
 }
 
 export interface Subgraph {
@@ -86,6 +88,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
       log: options.log,
       authorization,
       clientAddress: String(req.headers['x-forwarded-for'] ?? req.socket?.remoteAddress ?? 'unknown').split(',')[0]!.trim(),
+      settings: options.settings ?? {},
     };
   };
 

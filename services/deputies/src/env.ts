@@ -36,3 +36,8 @@ export type DutyRules = ReturnType<typeof dutyRulesOf>;
 
 /** The rules in force: from the environment, defaults where unset. */
 export const dutyRules: DutyRules = dutyRulesOf(schema.parse({ ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }));
+
+/** The local rules handed to resolvers as `ctx.settings` (parsed at start, not at import). */
+export function readSettings(source: NodeJS.ProcessEnv) {
+  return { dutyRules: dutyRulesOf(readEnv({ ...source, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined })) };
+}

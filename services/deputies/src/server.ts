@@ -10,6 +10,7 @@ import { regionResolvers } from './modules/regions/regions.resolvers.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { migrations } from './migrations/list.ts';
 import { seedDemo } from './seed.ts';
+import { readSettings } from './env.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -23,4 +24,5 @@ export const deputiesService: ServiceDefinition = {
   typeDefs,
   resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers),
   seed: seedDemo,
+  settings: readSettings,
 };

@@ -29,7 +29,8 @@ async function figures(vars: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  stack = await startStack('2025-03-01T02:00:00Z');
+  // S-8 weights are a local setting: this province weighs satisfaction 60, on time 30, resolution 10.
+  stack = await startStack('2025-03-01T02:00:00Z', { suggestions: { assessmentWeights: { onTime: 30, satisfaction: 60, resolution: 10 } } });
   world = await buildWorld(stack);
   admin = await tokens.admin();
   const staff = await tokens.staff('430181');
@@ -97,11 +98,12 @@ describe('figures of suggestions (F-1 to F-4, S-8, D-7)', () => {
     expect(rows[2]).toMatchObject({ period: { month: 3, measuredOn: '2025-03-31' }, replied: 0, overdue: 0, onTime: { rate: null } });
   });
 
-  it('S-8: a unit with nothing to count is left out of the ranking, not ranked last with 0', async () => {
+  it('S-8: a unit with nothing to count is left out of the ranking, not ranked last with 0; weights are local', async () => {
     const data = await ok(sg(stack), '{ unitRanking(regionCode: "430181", year: 2025) { unit { id } score onTime { rate denominator } satisfaction { rate denominator } } }', {}, admin);
     // Transport: p replied late (in 2026) and planned, q on time and solved; the water bureau has no reply and no rating.
+    // 30 × 0.5 + 60 × 1 + 10 × 0.5 = 80 with this province's weights (70 with the default 40/40/20).
     expect(data.unitRanking).toEqual([
-      { unit: { id: world.units.transport }, score: 70, onTime: { rate: 0.5, denominator: 2 }, satisfaction: { rate: 1, denominator: 1 } },
+      { unit: { id: world.units.transport }, score: 80, onTime: { rate: 0.5, denominator: 2 }, satisfaction: { rate: 1, denominator: 1 } },
     ]);
   });
 

@@ -12,8 +12,13 @@ import {
   type Ratio,
 } from '@renda/server-kit/figures';
 import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
-import { dutyRules } from '../../env.ts';
+import { dutyRules as defaultDutyRules, type DutyRules } from '../../env.ts';
 import type { Congress } from '../regions/region.entity.ts';
+
+/** The local rules (D-4 to D-7) in force for this request: the service's settings, else the defaults. */
+function rulesOf(ctx: ServiceContext): DutyRules {
+  return (ctx.settings as { dutyRules?: DutyRules }).dutyRules ?? defaultDutyRules;
+}
 
 /** 代表履职统计 of a subtree and year: the contract's blended figure (all levels together). */
 export interface DeputyStats {
@@ -114,6 +119,7 @@ async function figureRows(ctx: ServiceContext, codes: readonly string[], periods
       coalesce(max(s.assignments), 0)::int as assignments, coalesce(max(s.assignments_ok), 0)::int as assignments_ok
     from acts a left join assigned s on s.key = a.key and s.i = a.i and s.level = a.level
     group by a.key, a.i, a.level`;
+  const dutyRules = rulesOf(ctx);
   const params = [
     ...periodParams,
     ...codes.flatMap((c) => [c, `${c}%`]),
@@ -218,7 +224,7 @@ export interface DutyAverages extends BodyAverages {
   groups: GroupAverages[];
 }
 
-function bodyAverages(deputies: number, activities: number): BodyAverages {
+function bodyAverages(dutyRules: DutyRules, deputies: number, activities: number): BodyAverages {
   const perDeputy = average(activities, deputies);
   return {
     deputiesInOffice: deputies,
@@ -263,10 +269,10 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
     year,
     measuredOn,
     deputyIds: rows.map((r) => r.id),
-    ...bodyAverages(rows.length, rows.reduce((t, r) => t + Number(r.grp), 0)),
+    ...bodyAverages(rulesOf(ctx), rows.length, rows.reduce((t, r) => t + Number(r.grp), 0)),
     groups: [...groups.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([groupId, g]) => ({ groupId, ...bodyAverages(g.deputies, g.activities) })),
+      .map(([groupId, g]) => ({ groupId, ...bodyAverages(rulesOf(ctx), g.deputies, g.activities) })),
   };
 }
 
@@ -298,6 +304,7 @@ async function countSuggestions(ctx: ServiceContext, averages: DutyAverages): Pr
       ctx.siblings.entity<{ suggestionCount: number }>('suggestions', 'Deputy', { id }, `suggestionCount(year: ${averages.year})`),
     ),
   );
+  const dutyRules = rulesOf(ctx);
   const led = counts.reduce((t, c) => t + (c?.suggestionCount ?? 0), 0);
   const perDeputy = average(led, averages.deputyIds.length);
   return {

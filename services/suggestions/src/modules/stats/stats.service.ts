@@ -16,6 +16,7 @@ import {
   type Ratio,
 } from '@renda/server-kit/figures';
 import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
+import type { SuggestionSettings } from '../../env.ts';
 
 /** Handling figures of a region subtree or a lead unit in a year (S-8). */
 export interface SuggestionStatsValue {
@@ -114,6 +115,11 @@ export interface AssessmentWeights {
 
 export const defaultAssessmentWeights: AssessmentWeights = { onTime: 40, satisfaction: 40, resolution: 20 };
 
+/** The weights in force for this request: the service's local setting (ASSESSMENT_WEIGHTS), else the default. */
+export function assessmentWeightsOf(ctx: ServiceContext): AssessmentWeights {
+  return (ctx.settings as Partial<SuggestionSettings>).assessmentWeights ?? defaultAssessmentWeights;
+}
+
 /** The three assessed rates of a lead unit with their denominators (F-2, F-4). */
 export interface AssessedRates {
   onTime: Ratio;
@@ -196,12 +202,8 @@ export function unitStats(ctx: ServiceContext, unitId: string, year: number): Pr
  * unitRanking (S-8): lead units of a region subtree by assessment score, best first; one grouped scan.
  * A unit with nothing to count (no reply and no rating yet) is left out rather than ranked last.
  */
-export async function unitRanking(
-  ctx: ServiceContext,
-  regionCode: string,
-  year: number,
-  weights: AssessmentWeights = defaultAssessmentWeights,
-): Promise<UnitRankingValue[]> {
+export async function unitRanking(ctx: ServiceContext, regionCode: string, year: number): Promise<UnitRankingValue[]> {
+  const weights = assessmentWeightsOf(ctx);
   const code = requireRegionCode(regionCode, 'regionCode');
   if (!Number.isInteger(year)) throw badInput('`year` must be a calendar year.', 'year');
   requireYear(year);
