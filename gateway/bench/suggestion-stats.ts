@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { loadSyntheticProvince } from '@renda/suggestions/bench-data';
+import { liveCounts, rollupCounts } from '@renda/suggestions/modules/stats/stats.service';
 import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
@@ -88,6 +89,26 @@ try {
     return { ms: performance.now() - started, data: body.data };
   };
   console.log('province figures:', JSON.stringify((await ask(queries[0]![1])).data));
+  // S-8 rollups (kept by a trigger in the writing transaction) against the live scan, in process.
+  const em = graph.stack.services.suggestions!.orm.em.fork();
+  const median = async (fn: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await fn();
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[2]!;
+  };
+  for (const code of ['43', '4301']) {
+    const [live, rolled] = [await liveCounts(em, code, year), await rollupCounts(em, code, year)];
+    const liveMs = await median(() => liveCounts(em, code, year));
+    const rollupMs = await median(() => rollupCounts(em, code, year));
+    console.log(
+      `counters of ${code.padEnd(4)}: live scan ${liveMs.toFixed(1)} ms, rollups ${rollupMs.toFixed(1)} ms ` +
+        `(${(liveMs / rollupMs).toFixed(1)}x), equal: ${JSON.stringify(live) === JSON.stringify(rolled)}`,
+    );
+  }
   console.log(`\n${'through the gateway'.padEnd(40)} ${'cold'.padStart(9)} ${'warm (median of 5)'.padStart(20)} ${'warm / first'.padStart(13)}`);
   let baseline = 0;
   for (const [name, query] of queries) {

@@ -325,3 +325,58 @@ export async function suggestionFigures(ctx: ServiceContext, regionCode: string,
     }),
   );
 }
+
+/** The counters kept in `suggestion_rollups` (the day-independent counts of `aggregates`). */
+const rollupCounters = [
+  ['items', 'total'],
+  ['key_items', 'key_items'],
+  ['replied', 'replied'],
+  ['replied_on_time', 'replied_on_time'],
+  ['evaluated', 'evaluated'],
+  ['satisfied', 'satisfied'],
+  ['basically_satisfied', 'basically_satisfied'],
+  ['dissatisfied', 'dissatisfied'],
+  ['solved', 'solved'],
+  ['coercion_risks', 'coercion_risks'],
+] as const;
+
+/**
+ * S-8 counters of a subtree and year read from the rollups kept by the trigger of migration
+ * 20261130123000 (one row per year × region × lead unit), for the benchmark next to the live scan.
+ */
+export async function rollupCounts(em: ServiceContext['em'], regionCode: string, year: number): Promise<Record<string, number>> {
+  const code = requireRegionCode(regionCode, 'code');
+  const [row] = await em.getConnection().execute<Record<string, number>[]>(
+    `select ${rollupCounters.map(([c, as]) => `coalesce(sum("${c}"), 0)::int as ${as}`).join(', ')}
+     from "suggestions"."suggestion_rollups" where "year" = ? and "region_code" like ?`,
+    [year, `${code}%`],
+  );
+  return row!;
+}
+
+/**
+ * Keys (year, region, lead unit) whose rollup counters differ from the live aggregate the figures use;
+ * empty when the counters are right. For tests and operators after bulk loads.
+ */
+export async function rollupDrift(em: ServiceContext['em']): Promise<Record<string, unknown>[]> {
+  return em.getConnection().execute<Record<string, unknown>[]>(
+    `with live as (select s.year, s.region_code, s.lead_unit_id, ${aggregates}
+       from "suggestions"."suggestions" s group by s.year, s.region_code, s.lead_unit_id)
+     select coalesce(l.year, r.year) as year, coalesce(l.region_code, r.region_code) as region_code,
+       coalesce(l.lead_unit_id, r.lead_unit_id) as lead_unit_id
+     from live l full join "suggestions"."suggestion_rollups" r
+       on r.year = l.year and r.region_code = l.region_code and r.lead_unit_id is not distinct from l.lead_unit_id
+     where ${rollupCounters.map(([c, as]) => `coalesce(l.${as}, 0) <> coalesce(r."${c}", 0)`).join(' or ')}`,
+    ['2000-01-01', '2000-01-01'],
+  );
+}
+
+/** The same counters as `rollupCounts`, scanned live from the items (the figures' own aggregate). */
+export async function liveCounts(em: ServiceContext['em'], regionCode: string, year: number): Promise<Record<string, number>> {
+  const code = requireRegionCode(regionCode, 'code');
+  const [row] = await em.getConnection().execute<AggregateRow[]>(
+    `select ${aggregates} from "suggestions"."suggestions" s where s.year = ? and s.region_code like ?`,
+    ['2000-01-01', '2000-01-01', year, `${code}%`],
+  );
+  return Object.fromEntries(rollupCounters.map(([, as]) => [as, Number(row?.[as] ?? 0)]));
+}
