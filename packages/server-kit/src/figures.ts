@@ -126,3 +126,32 @@ export function periodsValues(periods: FigurePeriod[]): { sql: string; params: (
 
 /** The key of a period and level in result rows. */
 export const periodKey = (year: number, month: number | null, level: string) => `${year}|${month ?? 0}|${level}`;
+
+/** The arguments every `Region.*Figures` field takes. */
+export interface FigureArgs {
+  from: number;
+  to: number;
+  interval?: FigureInterval | null;
+  level?: RegionLevel | null;
+  asOf?: CalendarDate | null;
+}
+
+/** The loader name of a figures field for one set of arguments: regions asked alike share one statement. */
+export const figuresLoaderKey = (field: string, args: FigureArgs) =>
+  `${field}@${args.from}|${args.to}|${args.interval ?? 'YEAR'}|${args.asOf ?? ''}`;
+
+/**
+ * F-3: one row per period and reported level (`levelsOfSubtree`, plus levels found in `rows`), built
+ * from the SQL rows keyed by period index `i` and level; a missing SQL row is a row with nothing counted.
+ */
+export function figureMatrix<R extends { i: number | string; level: string }, T>(
+  regionCode: string,
+  periods: FigurePeriod[],
+  args: FigureArgs,
+  rows: R[],
+  build: (period: FigurePeriod, level: RegionLevel, row: R | undefined) => T,
+): T[] {
+  const byKey = new Map(rows.map((r) => [`${Number(r.i)}|${r.level}`, r]));
+  const levels = levelsWithRows(levelsOfSubtree(regionCode, args.level), rows.map((r) => r.level as RegionLevel), args.level);
+  return periods.flatMap((period, i) => levels.map((level) => build(period, level, byKey.get(`${i}|${level}`))));
+}

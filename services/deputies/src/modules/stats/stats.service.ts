@@ -4,10 +4,10 @@ import {
   average,
   figurePeriods,
   legacyRate,
-  levelsOfSubtree,
-  levelsWithRows,
+  figureMatrix,
+  figuresLoaderKey,
   ratio,
-  type FigureInterval,
+  type FigureArgs,
   type FigurePeriod,
   type Ratio,
 } from '@renda/server-kit/figures';
@@ -47,13 +47,6 @@ export interface DeputyFigures {
   groupActivitiesPerDeputy: number | null;
 }
 
-export interface FigureArgs {
-  from: number;
-  to: number;
-  interval?: FigureInterval | null;
-  level?: RegionLevel | null;
-  asOf?: string | null;
-}
 
 interface FigureRow {
   key: string;
@@ -156,18 +149,14 @@ function toFigures(regionCode: string, period: FigurePeriod, level: RegionLevel,
 export async function deputyFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<DeputyFigures[]> {
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
-  const levels = levelsOfSubtree(code, args.level);
   requireReadIn(ctx.viewer, code, 'deputy statistics');
-  const loaderKey = `Region.deputyFigures@${periods[0]!.startsOn}|${periods.length}|${args.interval ?? 'YEAR'}|${args.asOf ?? ''}`;
   const rows = await ctx.loaders
-    .get<string, FigureRow[]>(loaderKey, async (codes) => {
+    .get<string, FigureRow[]>(figuresLoaderKey('Region.deputyFigures', args), async (codes) => {
       const all = await figureRows(ctx, codes, periods);
       return codes.map((c) => all.filter((r) => r.key === c));
     })
     .load(code);
-  const byKey = new Map(rows.map((r) => [`${r.i}|${r.level}`, r]));
-  const reported = levelsWithRows(levels, rows.map((r) => r.level), args.level);
-  return periods.flatMap((period, i) => reported.map((level) => toFigures(code, period, level, byKey.get(`${i}|${level}`))));
+  return figureMatrix(code, periods, args, rows, (period, level, row) => toFigures(code, period, level, row));
 }
 
 /**

@@ -7,11 +7,11 @@ import {
   figurePeriods,
   legacyRate,
   levelOfCodeSql,
-  levelsOfSubtree,
-  levelsWithRows,
+  figureMatrix,
+  figuresLoaderKey,
   ratio,
   satisfaction,
-  type FigureInterval,
+  type FigureArgs,
   type FigurePeriod,
   type Ratio,
 } from '@renda/server-kit/figures';
@@ -239,13 +239,6 @@ export interface SuggestionFigures {
   coercionRisks: number;
 }
 
-export interface FigureArgs {
-  from: number;
-  to: number;
-  interval?: FigureInterval | null;
-  level?: RegionLevel | null;
-  asOf?: string | null;
-}
 
 interface FigureRow {
   key: string;
@@ -272,11 +265,9 @@ interface FigureRow {
 export async function suggestionFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<SuggestionFigures[]> {
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
-  const levels = levelsOfSubtree(code, args.level);
   requireReadIn(ctx.viewer, code, 'suggestion statistics');
-  const loaderKey = `Region.suggestionFigures@${args.from}|${args.to}|${args.interval ?? 'YEAR'}|${args.asOf ?? ''}`;
   const rows = await ctx.loaders
-    .get<string, FigureRow[]>(loaderKey, async (codes) => {
+    .get<string, FigureRow[]>(figuresLoaderKey('Region.suggestionFigures', args), async (codes) => {
       const values = periods.map(() => '(?::int, ?::int, ?::int, ?::date)').join(', ');
       const params: unknown[] = periods.flatMap((p, i) => [i, p.year, p.month ?? 0, p.measuredOn]);
       const month = `extract(month from s.registered_at at time zone 'Asia/Shanghai')::int`;
@@ -303,27 +294,22 @@ export async function suggestionFigures(ctx: ServiceContext, regionCode: string,
       return codes.map((c) => (all as unknown as FigureRow[]).filter((r) => r.key === c));
     })
     .load(code);
-  const byKey = new Map(rows.map((r) => [`${r.i}|${r.level}`, r]));
-  const reported = levelsWithRows(levels, rows.map((r) => r.level), args.level);
-  return periods.flatMap((period, i) =>
-    reported.map((level) => {
-      const r = byKey.get(`${i}|${level}`);
-      const n = (k: keyof FigureRow) => Number(r?.[k] ?? 0);
-      return {
-        regionCode: code,
-        period,
-        level,
-        registered: n('total'),
-        keyItems: n('key_items'),
-        replied: n('replied'),
-        onTime: ratio(n('replied_on_time'), n('replied')),
-        overdue: n('overdue'),
-        satisfaction: satisfaction(n('satisfied'), n('basically_satisfied'), n('evaluated')),
-        resolution: ratio(n('solved'), n('replied')),
-        coercionRisks: n('coercion_risks'),
-      };
-    }),
-  );
+  return figureMatrix(code, periods, args, rows, (period, level, r) => {
+    const n = (k: keyof FigureRow) => Number(r?.[k] ?? 0);
+    return {
+      regionCode: code,
+      period,
+      level,
+      registered: n('total'),
+      keyItems: n('key_items'),
+      replied: n('replied'),
+      onTime: ratio(n('replied_on_time'), n('replied')),
+      overdue: n('overdue'),
+      satisfaction: satisfaction(n('satisfied'), n('basically_satisfied'), n('evaluated')),
+      resolution: ratio(n('solved'), n('replied')),
+      coercionRisks: n('coercion_risks'),
+    };
+  });
 }
 
 /** The counters kept in `suggestion_rollups` (the day-independent counts of `aggregates`). */

@@ -5,10 +5,10 @@ import {
   figurePeriods,
   legacyRate,
   levelOfCodeSql,
-  levelsOfSubtree,
-  levelsWithRows,
+  figureMatrix,
+  figuresLoaderKey,
   ratio,
-  type FigureInterval,
+  type FigureArgs,
   type FigurePeriod,
   type Ratio,
 } from '@renda/server-kit/figures';
@@ -119,13 +119,6 @@ export interface SupervisionFiguresRow {
   reportSatisfaction: Ratio;
 }
 
-export interface SupervisionFigureArgs {
-  from: number;
-  to: number;
-  interval?: FigureInterval | null;
-  level?: RegionLevel | null;
-  asOf?: string | null;
-}
 
 const figureMeasures = [
   'filed', 'filed_on_time', 'reviewed', 'decided', 'reported_first', 'items_due', 'items_closed', 'items_overdue',
@@ -139,14 +132,12 @@ type FigureMeasure = (typeof figureMeasures)[number];
  * closed, overdue) are taken on the period's measuring day (F-1). One statement for every region
  * asked with the same arguments.
  */
-export async function supervisionFigures(ctx: ServiceContext, regionCode: string, args: SupervisionFigureArgs): Promise<SupervisionFiguresRow[]> {
+export async function supervisionFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<SupervisionFiguresRow[]> {
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
-  const levels = levelsOfSubtree(code, args.level);
   requireReadIn(ctx.viewer, code, 'supervision statistics');
-  const loaderKey = `Region.supervisionFigures@${args.from}|${args.to}|${args.interval ?? 'YEAR'}|${args.asOf ?? ''}`;
   const rows = await ctx.loaders
-    .get<string, Record<string, string | number>[]>(loaderKey, async (codes) => {
+    .get<string, Record<string, string | number>[]>(figuresLoaderKey('Region.supervisionFigures', args), async (codes) => {
       const values = periods.map(() => '(?::int, ?::date, ?::date, ?::date)').join(', ');
       const params: unknown[] = periods.flatMap((p, i) => [i, p.startsOn, p.endsOn, p.measuredOn]);
       const zero = (except: Partial<Record<FigureMeasure, string>>) => figureMeasures.map((m) => `${except[m] ?? '0'} as ${m}`).join(', ');
@@ -190,28 +181,24 @@ export async function supervisionFigures(ctx: ServiceContext, regionCode: string
       return codes.map((c) => result.filter((r) => r.key === c));
     })
     .load(code);
-  const byKey = new Map(rows.map((r) => [`${r.i}|${r.level}`, r]));
-  const reported = levelsWithRows(levels, rows.map((r) => r.level as RegionLevel), args.level);
-  return periods.flatMap((period, i) =>
-    reported.map((level) => {
-      const r = byKey.get(`${i}|${level}`);
-      const n = (k: FigureMeasure) => Number(r?.[k] ?? 0);
-      return {
-        regionCode: code,
-        period,
-        level,
-        documentsFiled: n('filed'),
-        filedOnTime: ratio(n('filed_on_time'), n('filed')),
-        reviewed: ratio(n('reviewed'), n('filed')),
-        majorMattersDecided: n('decided'),
-        reportedBeforeDecision: ratio(n('reported_first'), n('decided')),
-        opinionItemsDue: n('items_due'),
-        opinionItemsClosed: ratio(n('items_closed'), n('items_due')),
-        opinionItemsOverdue: n('items_overdue'),
-        inquiries: n('inquiries'),
-        examsPassed: ratio(n('passed'), n('exams')),
-        reportSatisfaction: ratio(n('content'), n('rated')),
-      };
-    }),
-  );
+  type Row = Record<string, string | number> & { i: number; level: string };
+  return figureMatrix(code, periods, args, rows as Row[], (period, level, r) => {
+    const n = (k: FigureMeasure) => Number(r?.[k] ?? 0);
+    return {
+      regionCode: code,
+      period,
+      level,
+      documentsFiled: n('filed'),
+      filedOnTime: ratio(n('filed_on_time'), n('filed')),
+      reviewed: ratio(n('reviewed'), n('filed')),
+      majorMattersDecided: n('decided'),
+      reportedBeforeDecision: ratio(n('reported_first'), n('decided')),
+      opinionItemsDue: n('items_due'),
+      opinionItemsClosed: ratio(n('items_closed'), n('items_due')),
+      opinionItemsOverdue: n('items_overdue'),
+      inquiries: n('inquiries'),
+      examsPassed: ratio(n('passed'), n('exams')),
+      reportSatisfaction: ratio(n('content'), n('rated')),
+    };
+  });
 }

@@ -3,10 +3,10 @@ import {
   figurePeriods,
   legacyRate,
   levelOfCodeSql,
-  levelsOfSubtree,
-  levelsWithRows,
+  figureMatrix,
+  figuresLoaderKey,
   ratio,
-  type FigureInterval,
+  type FigureArgs,
   type FigurePeriod,
   type Ratio,
 } from '@renda/server-kit/figures';
@@ -89,13 +89,6 @@ export interface VotingFiguresRow {
   satisfaction: Ratio;
 }
 
-export interface VotingFigureArgs {
-  from: number;
-  to: number;
-  interval?: FigureInterval | null;
-  level?: RegionLevel | null;
-  asOf?: string | null;
-}
 
 interface VotingFigureSql {
   key: string;
@@ -120,14 +113,12 @@ const shanghaiDate = (column: string) => `(${column} at time zone 'Asia/Shanghai
  * project ratings of the evaluation rounds closed in it: (satisfied + basically satisfied) / rated.
  * One statement for every region asked with the same arguments.
  */
-export async function votingFigures(ctx: ServiceContext, regionCode: string, args: VotingFigureArgs): Promise<VotingFiguresRow[]> {
+export async function votingFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<VotingFiguresRow[]> {
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
-  const levels = levelsOfSubtree(code, args.level);
-  const loaderKey = `Region.votingFigures@${args.from}|${args.to}|${args.interval ?? 'YEAR'}|${args.asOf ?? ''}`;
   const [rows, registered] = await Promise.all([
     ctx.loaders
-      .get<string, VotingFigureSql[]>(loaderKey, async (codes) => {
+      .get<string, VotingFigureSql[]>(figuresLoaderKey('Region.votingFigures', args), async (codes) => {
         const values = periods.map(() => '(?::int, ?::date, ?::date)').join(', ');
         const params: unknown[] = periods.flatMap((p, i) => [i, p.startsOn, p.measuredOn]);
         const parts = codes.map((c) => {
@@ -163,25 +154,20 @@ export async function votingFigures(ctx: ServiceContext, regionCode: string, arg
       .load(code),
     registeredRegionsOf(ctx, code),
   ]);
-  const byKey = new Map(rows.map((r) => [`${r.i}|${r.level}`, r]));
-  const reported = levelsWithRows(levels, rows.map((r) => r.level), args.level);
-  return periods.flatMap((period, i) =>
-    reported.map((level) => {
-      const r = byKey.get(`${i}|${level}`);
-      const n = (k: keyof VotingFigureSql) => Number(r?.[k] ?? 0);
-      return {
-        regionCode: code,
-        period,
-        level,
-        votesHeld: n('votes'),
-        regionsVoted: n('regions'),
-        coverage: ratio(n('regions'), registered[level]),
-        turnout: ratio(n('cast'), n('roll')),
-        projectsRated: n('rated_projects'),
-        satisfaction: ratio(n('content'), n('rated')),
-      };
-    }),
-  );
+  return figureMatrix(code, periods, args, rows, (period, level, r) => {
+    const n = (k: keyof VotingFigureSql) => Number(r?.[k] ?? 0);
+    return {
+      regionCode: code,
+      period,
+      level,
+      votesHeld: n('votes'),
+      regionsVoted: n('regions'),
+      coverage: ratio(n('regions'), registered[level]),
+      turnout: ratio(n('cast'), n('roll')),
+      projectsRated: n('rated_projects'),
+      satisfaction: ratio(n('content'), n('rated')),
+    };
+  });
 }
 
 type RegionCounts = Record<RegionLevel, number>;
