@@ -2,14 +2,17 @@
  * Handling statistics of a province with a million items, through the gateway (S-8, issue 4):
  * a fresh database on DATABASE_URL, the four subgraphs and the gateway with the committed supergraph,
  * `loadSyntheticProvince` (1,000,000 items, 140 units, 2,115 regions), then `Region.suggestionStats`
- * and `unitRanking` as an analyst of the province would ask them: cold (first request after the
- * services start) and warm (median of 5).
+ * and `unitRanking` as an analyst of the province would ask them, then `Region.suggestionFigures` (the
+ * same figures as a series split by level: 1 year, 10 years, 12 months, 14 cities × 10 years): cold
+ * (first request after the services start) and warm (median of 5), each also as a ratio of the
+ * province's `suggestionStats` in the same run.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @renda/gateway bench:stats [items]
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { loadSyntheticProvince } from '@renda/suggestions/bench-data';
+import { liveCounts, rollupCounts } from '@renda/suggestions/modules/stats/stats.service';
 import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
@@ -54,12 +57,21 @@ async function startGraph() {
   };
 }
 
+const figureFields = 'period { year month } level registered overdue onTime { rate denominator } satisfaction { rate denominator }';
 const queries: [string, string][] = [
   ['Region.suggestionStats 43 (province)', `{ region(code: "43") { suggestionStats(year: ${year}) { total replied onTimeRate satisfactionRate resolutionRate overdue coercionRisks } } }`],
   ['Region.suggestionStats 4301 (city)', `{ region(code: "4301") { suggestionStats(year: ${year}) { total replied onTimeRate } } }`],
   ['14 cities, one request', `{ regions(parentCode: "43") { code } ${Array.from({ length: 14 }, (_, i) => `c${i + 1}: region(code: "43${String(i + 1).padStart(2, '0')}") { suggestionStats(year: ${year}) { total satisfactionRate } }`).join(' ')} }`],
   ['unitRanking 43 (140 units)', `{ unitRanking(regionCode: "43", year: ${year}) { unit { id } score stats { total onTimeRate satisfactionRate resolutionRate } } }`],
   ['unitRanking 4301 (10 units)', `{ unitRanking(regionCode: "4301", year: ${year}) { unit { id } score } }`],
+  // F-1 to F-4: the same figures as series split by level, one statement per request.
+  ['suggestionFigures 43, 1 year', `{ region(code: "43") { suggestionFigures(from: ${year}, to: ${year}) { ${figureFields} } } }`],
+  ['suggestionFigures 43, 10 years', `{ region(code: "43") { suggestionFigures(from: ${year - 9}, to: ${year}) { ${figureFields} } } }`],
+  ['suggestionFigures 43, 12 months', `{ region(code: "43") { suggestionFigures(from: ${year}, to: ${year}, interval: MONTH) { ${figureFields} } } }`],
+  [
+    '14 cities x 10 years, one request',
+    `{ ${Array.from({ length: 14 }, (_, i) => `c${i + 1}: region(code: "43${String(i + 1).padStart(2, '0')}") { suggestionFigures(from: ${year - 9}, to: ${year}) { level registered satisfaction { rate } } }`).join(' ')} }`,
+  ],
 ];
 
 try {
@@ -77,7 +89,28 @@ try {
     return { ms: performance.now() - started, data: body.data };
   };
   console.log('province figures:', JSON.stringify((await ask(queries[0]![1])).data));
-  console.log(`\n${'through the gateway'.padEnd(40)} ${'cold'.padStart(9)} ${'warm (median of 5)'.padStart(20)}`);
+  // S-8 rollups (kept by a trigger in the writing transaction) against the live scan, in process.
+  const em = graph.stack.services.suggestions!.orm.em.fork();
+  const median = async (fn: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await fn();
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[2]!;
+  };
+  for (const code of ['43', '4301']) {
+    const [live, rolled] = [await liveCounts(em, code, year), await rollupCounts(em, code, year)];
+    const liveMs = await median(() => liveCounts(em, code, year));
+    const rollupMs = await median(() => rollupCounts(em, code, year));
+    console.log(
+      `counters of ${code.padEnd(4)}: live scan ${liveMs.toFixed(1)} ms, rollups ${rollupMs.toFixed(1)} ms ` +
+        `(${(liveMs / rollupMs).toFixed(1)}x), equal: ${JSON.stringify(live) === JSON.stringify(rolled)}`,
+    );
+  }
+  console.log(`\n${'through the gateway'.padEnd(40)} ${'cold'.padStart(9)} ${'warm (median of 5)'.padStart(20)} ${'warm / first'.padStart(13)}`);
+  let baseline = 0;
   for (const [name, query] of queries) {
     await graph.stop();
     graph = await startGraph();
@@ -85,7 +118,9 @@ try {
     const warm: number[] = [];
     for (let i = 0; i < 5; i++) warm.push((await ask(query)).ms);
     warm.sort((a, b) => a - b);
-    console.log(`${name.padEnd(40)} ${`${cold.ms.toFixed(0)} ms`.padStart(9)} ${`${warm[2]!.toFixed(0)} ms`.padStart(20)}`);
+    baseline ||= warm[2]!;
+    const ratioToFirst = `${(warm[2]! / baseline).toFixed(2)}x`;
+    console.log(`${name.padEnd(40)} ${`${cold.ms.toFixed(0)} ms`.padStart(9)} ${`${warm[2]!.toFixed(0)} ms`.padStart(20)} ${ratioToFirst.padStart(13)}`);
   }
   await graph.stop();
 } finally {

@@ -29,5 +29,7 @@ await generateResolverTypes({
     GroupReview: entity('groups/group-review.entity.ts', 'GroupReview'),
     CommitteeMeeting: entity('meetings/meeting.entity.ts', 'CommitteeMeeting'),
     CommitteeMeetingAttendance: entity('meetings/meeting.entity.ts', 'CommitteeMeetingAttendance'),
+    DutyAverages: entity('stats/stats.service.ts', 'DutyAverages'),
+    GroupDutyAverages: entity('stats/stats.service.ts', 'GroupAverages'),
   },
 });

@@ -22,4 +22,9 @@ export interface ServiceContext {
   siblings: SiblingClient;
   /** Client address, for rate limits on anonymous writes. */
   clientAddress: string;
+  /**
+   * The service's local rules (minimums, weights: *(local)* in DOMAIN.md), parsed once at start from its
+   * env by the service definition's `settings`; each service reads them through its own typed accessor.
+   */
+  settings: Readonly<Record<string, unknown>>;
 }

@@ -27,6 +27,8 @@ export interface ServiceDefinition {
   resolvers: any;
   /** Writes demo data when the service's tables are empty; returns nothing when it already has data. */
   seed?: (em: EntityManager, clock: Clock) => Promise<void>;
+  /** Parses the service's local rules from an environment at start (never at import); see `ServiceContext.settings`. */
+  settings?: (env: NodeJS.ProcessEnv) => Readonly<Record<string, unknown>>;
 }
 
 export interface ServiceRuntime {
@@ -44,6 +46,8 @@ export interface ServiceRuntime {
   shutdownGraceMs?: number;
   /** Told when the database is migrated (the launcher prints a line per phase). */
   onMigrated?: () => void;
+  /** Local rules; default: the definition's `settings` applied to `process.env`. */
+  settings?: Readonly<Record<string, unknown>>;
 }
 
 export interface RunningService {
@@ -77,6 +81,7 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     log: runtime.log,
     secret: runtime.secret,
     siblings: runtime.siblings ?? {},
+    settings: runtime.settings ?? def.settings?.(process.env) ?? {},
   });
   const server = subgraph.httpServer();
   const address = await listen(server, port, host);

@@ -32,6 +32,8 @@ export interface SubgraphOptions {
   secret: string;
   /** URLs of sibling subgraphs this one reads entities from. */
   siblings?: SiblingUrls;
+  /** Local rules handed to every request's context (`ctx.settings`). */
+  settings?: Readonly<Record<string, unknown>>;
 }
 
 export interface Subgraph {
@@ -143,6 +145,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
       log: options.log,
       authorization,
       clientAddress: String(req.headers['x-forwarded-for'] ?? req.socket?.remoteAddress ?? 'unknown').split(',')[0]!.trim(),
+      settings: options.settings ?? {},
     };
     openScope(context, { service: options.name, operationName: null, log: options.log });
     return context;

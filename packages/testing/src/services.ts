@@ -17,7 +17,10 @@ export interface TestStack {
  * Starts the given subgraphs on one fresh database, on ephemeral ports of 127.0.0.1, with a clock
  * the test controls (default 2026-06-15 10:00 Asia/Shanghai).
  */
-export async function startTestServices(definitions: ServiceDefinition[], options: { now?: string; database?: TestDatabase } = {}): Promise<TestStack> {
+export async function startTestServices(
+  definitions: ServiceDefinition[],
+  options: { now?: string; database?: TestDatabase; settings?: Record<string, Readonly<Record<string, unknown>>> } = {},
+): Promise<TestStack> {
   // A database given by the caller outlives the stack (benchmarks restart services on loaded data).
   const db = options.database ? { url: options.database.url, drop: async () => {} } : await createTestDatabase();
   const clock = new FixedClock(options.now ?? '2026-06-15T02:00:00Z');
@@ -37,6 +40,7 @@ export async function startTestServices(definitions: ServiceDefinition[], option
           secret: devSubgraphSecret,
           poolMax: 5,
           siblings,
+          ...(options.settings?.[def.name] ? { settings: options.settings[def.name] } : {}),
         },
         0,
       );

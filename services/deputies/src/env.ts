@@ -7,6 +7,8 @@ const schema = serviceEnvSchema(4001).extend({
   DUTY_MIN_VOTER_CONTACTS: z.coerce.number().int().min(0).default(2),
   /** D-7 (local): deputy-group activities a deputy takes part in each year. */
   DUTY_MIN_GROUP_ACTIVITIES: z.coerce.number().int().min(0).default(3),
+  /** D-7 (local): suggestions each deputy puts forward a year, on average over the body. */
+  DUTY_MIN_SUGGESTIONS: z.coerce.number().int().min(0).default(1),
   /** D-4: contacts a committee member makes with each assigned deputy each year. */
   COMMITTEE_MIN_CONTACTS: z.coerce.number().int().min(0).default(2),
   /** D-5: deputies a mayor or vice-mayor is linked to per term. */
@@ -28,10 +30,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): DeputiesEnv {
 }
 
 /** Local rules (D-4 to D-7) as settings, read once. */
-export function dutyRulesOf(env: Pick<DeputiesEnv, 'DUTY_MIN_VOTER_CONTACTS' | 'DUTY_MIN_GROUP_ACTIVITIES' | 'COMMITTEE_MIN_CONTACTS' | 'LEADER_MAX_LINKED_DEPUTIES'>) {
+export function dutyRulesOf(env: Pick<DeputiesEnv, 'DUTY_MIN_VOTER_CONTACTS' | 'DUTY_MIN_GROUP_ACTIVITIES' | 'DUTY_MIN_SUGGESTIONS' | 'COMMITTEE_MIN_CONTACTS' | 'LEADER_MAX_LINKED_DEPUTIES'>) {
   return {
     minVoterContacts: env.DUTY_MIN_VOTER_CONTACTS,
     minGroupActivities: env.DUTY_MIN_GROUP_ACTIVITIES,
+    minSuggestions: env.DUTY_MIN_SUGGESTIONS,
     minCommitteeContacts: env.COMMITTEE_MIN_CONTACTS,
     maxLinkedDeputies: env.LEADER_MAX_LINKED_DEPUTIES,
   };
@@ -46,3 +49,8 @@ export const dutyRules: DutyRules = dutyRulesOf(
 
 /** For the platform launcher, which checks every setting before it starts anything. */
 export { schema as envSchema };
+
+/** The local rules handed to resolvers as `ctx.settings` (parsed at start, not at import). */
+export function readSettings(source: NodeJS.ProcessEnv) {
+  return { dutyRules: dutyRulesOf(readEnv({ ...source, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined })) };
+}

@@ -95,6 +95,8 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         stationId,
         status: 'ACTIVE',
         statusReason: null,
+        mandateStartsOn: `${year - 2}-01-10`,
+        mandateEndsOn: null,
       });
     }
     for (let m = 1; m <= c.members; m++) {

@@ -12,8 +12,10 @@ import { meetingResolvers } from './modules/meetings/meetings.resolvers.ts';
 import { personResolvers } from './modules/persons/persons.resolvers.ts';
 import { pointsResolvers } from './modules/points/points.resolvers.ts';
 import { regionResolvers } from './modules/regions/regions.resolvers.ts';
+import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { migrations } from './migrations/list.ts';
 import { seedDemo } from './seed.ts';
+import { readSettings } from './env.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -25,6 +27,7 @@ export const deputiesService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers),
+  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers),
   seed: seedDemo,
+  settings: readSettings,
 };

@@ -199,7 +199,7 @@ describe('committee members act for themselves (D-4)', () => {
     expect(read.committeeMember.contacts).toEqual([{ deputy: { id: mine[0] } }]);
     expect(read.committeeMember.underContacted.map((x: { id: string }) => x.id).sort()).toEqual([mine[0], mine[1]].sort());
     await fails(sg, 'FORBIDDEN', `query($id: ID!) { committeeMember(id: $id) { contacts(year: 2026) { id } } }`, { id: member }, token);
-    // Leave the county's roll of deputies in office as the figures below expect it.
+    // Their mandates end during 2026: the county's figures below count them as in office in 2026 (F-1).
     for (const id of mine) await ok(sg, `mutation($id: ID!) { endMandate(id: $id, status: RESIGNED, reason: "辞职") { status } }`, { id }, admin);
   });
 });
@@ -517,11 +517,11 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
     await ok(sg, `mutation($id: ID!) { setStationStandards(id: $id, input: { premises: true, rules: true, plan: true, activities: true, records: true, results: false }) { id } }`, { id: partial }, admin);
   });
 
-  it('D-6, D-7: meetsMinimums needs 2 voter contacts and 3 group activities in the year', async () => {
+  it('D-6, D-7: meetsMinimums needs 2 voter contacts in the year; group activities are not a pass per deputy', async () => {
     const staff = await tokens.staff('4306');
     const summary = async (id: string, year = 2026) => (await ok(sg, dutyQuery, { id, year }, staff)).deputy.duty;
     expect(await summary(y[0]!)).toEqual({ year: 2026, voterContacts: 2, groupActivities: 3, committeeContacts: 2, dutyReportsThisTerm: 0, sessionsAbsentWithoutLeave: 0, meetsMinimums: true });
-    expect(await summary(y[1]!)).toMatchObject({ voterContacts: 2, groupActivities: 1, committeeContacts: 1, meetsMinimums: false });
+    expect(await summary(y[1]!)).toMatchObject({ voterContacts: 2, groupActivities: 1, committeeContacts: 1, meetsMinimums: true });
     expect(await summary(y[2]!)).toMatchObject({ voterContacts: 1, groupActivities: 3, meetsMinimums: false });
     expect(await summary(y[3]!)).toMatchObject({ voterContacts: 0, groupActivities: 0, committeeContacts: 0, meetsMinimums: false });
     expect(await summary(y[2]!, 2025)).toMatchObject({ year: 2025, voterContacts: 1, groupActivities: 0, meetsMinimums: false });
@@ -547,7 +547,7 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
     expect(rows.sort()).toEqual([
       ['杜春兰', false, 0],
       ['蒋晓东', true, 2],
-      ['蔡雪梅', false, 2],
+      ['蔡雪梅', true, 2],
       ['余明辉', false, 1],
     ].sort());
   });
@@ -565,11 +565,12 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
     expect(await stats('4306')).toEqual({
       regionCode: '4306',
       year: 2026,
-      activeDeputies: 4,
-      voterContactComplianceRate: 0.5,
-      groupActivityComplianceRate: 0.5,
-      // Active assignments y0 (2 contacts), y1 (1), y2 (0); y4's mandate ended.
-      committeeContactComplianceRate: 0.3333,
+      // F-1: the deputies in office during 2026, y4 included: their mandate ended during the year.
+      activeDeputies: 5,
+      voterContactComplianceRate: 0.6,
+      groupActivityComplianceRate: 0.4,
+      // Assignments y0 (2 contacts), y1 (1), y2 (0) and y4 (2, before the mandate ended).
+      committeeContactComplianceRate: 0.5,
       stations: 2,
       compliantStations: 1,
     });
@@ -583,7 +584,8 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
       stations: 1,
       compliantStations: 0,
     });
-    expect(await stats('4306', 2025)).toMatchObject({ activeDeputies: 4, voterContactComplianceRate: 0, groupActivityComplianceRate: 0, committeeContactComplianceRate: 0 });
+    // F-1: y4 (recalled in 2026) was in office through 2025.
+    expect(await stats('4306', 2025)).toMatchObject({ activeDeputies: 5, voterContactComplianceRate: 0, groupActivityComplianceRate: 0, committeeContactComplianceRate: 0 });
   });
 
   it('D-11: Region.deputyStats over the province adds up its subtrees', async () => {
@@ -592,7 +594,9 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
     const [province, liuyang, yueyang] = await Promise.all([read('43'), read('430181'), read('4306')]);
     expect(province.activeDeputies).toBe(liuyang.activeDeputies + yueyang.activeDeputies);
     expect(province.stations).toBe(liuyang.stations + yueyang.stations);
-    expect(liuyang.activeDeputies).toBe(9);
+    // Nine active today and three whose mandates ended during 2026 (F-1): 高德明, and the two
+    // deputies of the committee-member test above.
+    expect(liuyang.activeDeputies).toBe(12);
   });
 
   it('D-11: deputy statistics are for staff and analysts of the region', async () => {

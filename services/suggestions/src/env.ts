@@ -11,6 +11,25 @@ const schema = serviceEnvSchema(4002).extend({
 
 export type SuggestionsEnv = z.infer<typeof schema>;
 
+/** S-8 (local): weights of on-time, satisfaction and resolution rates in a unit's score, summing to 100. */
+const assessmentWeights = z
+  .string()
+  .default('40,40,20')
+  .transform((text) => text.split(',').map((part) => Number(part.trim())))
+  .refine((w) => w.length === 3 && w.every((n) => Number.isFinite(n) && n >= 0) && w.reduce((a, b) => a + b, 0) === 100, {
+    message: 'ASSESSMENT_WEIGHTS is three numbers ≥ 0 summing to 100: on-time, satisfaction, resolution (e.g. 40,40,20)',
+  })
+  .transform(([onTime, satisfaction, resolution]) => ({ onTime: onTime!, satisfaction: satisfaction!, resolution: resolution! }));
+
+const settingsSchema = z.object({ ASSESSMENT_WEIGHTS: assessmentWeights });
+
+/** The local rules of this service, parsed at start and handed to resolvers as `ctx.settings`. */
+export function readSettings(source: NodeJS.ProcessEnv) {
+  return { assessmentWeights: parseEnv(settingsSchema, source).ASSESSMENT_WEIGHTS };
+}
+
+export type SuggestionSettings = ReturnType<typeof readSettings>;
+
 export function readEnv(source: NodeJS.ProcessEnv = process.env): SuggestionsEnv {
   return parseEnv(schema, source);
 }

@@ -8,6 +8,7 @@ import { migrations } from './migrations/list.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { suggestionResolvers } from './modules/suggestions/suggestions.resolvers.ts';
 import { seedDemo } from './seed.ts';
+import { readSettings } from './env.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -21,4 +22,5 @@ export const suggestionsService: ServiceDefinition = {
   typeDefs,
   resolvers: mergeResolvers(suggestionResolvers, statsResolvers),
   seed: seedDemo,
+  settings: readSettings,
 };

@@ -6,8 +6,8 @@ import { supervisionService } from '@renda/supervision/server';
 import { suggestionsService } from '../src/server.ts';
 
 /** The three subgraphs this one talks to, on one fresh database. */
-export function startStack(now?: string): Promise<TestStack> {
-  return startTestServices([deputiesService, supervisionService, suggestionsService], now ? { now } : {});
+export function startStack(now?: string, settings?: Record<string, Record<string, unknown>>): Promise<TestStack> {
+  return startTestServices([deputiesService, supervisionService, suggestionsService], { ...(now ? { now } : {}), ...(settings ? { settings } : {}) });
 }
 
 export interface World {

@@ -67,7 +67,8 @@ describe('Region.supervisionStats', () => {
     };
     const [county, province, township] = data._entities;
     expect(county.supervisionStats).toMatchObject({ regionCode: '430181', ...expected });
-    expect(county.supervisionStats.reportSatisfactionRate).toBeCloseTo(32 / 34, 6);
+    // F-2: rates are rounded to 4 places everywhere (32 of 34 votes satisfied or basically satisfied).
+    expect(county.supervisionStats.reportSatisfactionRate).toBe(0.9412);
     expect(province.supervisionStats).toMatchObject({ regionCode: '43', ...expected });
     expect(township.supervisionStats).toMatchObject({ documentsFiled: 0, motions: 0, examPassRate: 0, reportSatisfactionRate: 0 });
   });

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/postgresql';
 import { Migration20261122042110 } from './Migration20261122042110.ts';
+import { Migration20261130114112 } from './Migration20261130114112.ts';
 import { Migration20261130114907 } from './Migration20261130114907.ts';
 import { Migration20261130120021 } from './Migration20261130120021.ts';
 import { Migration20261130123420 } from './Migration20261130123420.ts';
@@ -7,6 +8,7 @@ import { Migration20261130123420 } from './Migration20261130123420.ts';
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261122042110', class: Migration20261122042110 },
+  { name: 'Migration20261130114112', class: Migration20261130114112 },
   { name: 'Migration20261130114907', class: Migration20261130114907 },
   { name: 'Migration20261130120021', class: Migration20261130120021 },
   { name: 'Migration20261130123420', class: Migration20261130123420 },

@@ -5,6 +5,7 @@ import type { Viewer } from '@renda/auth/viewer';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { today } from '@renda/server-kit/dates';
 import { decodeCursor, pageById, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
 import { likeEscape, optionalText, requireRegionCode, requireText } from '@renda/server-kit/validate';
 import { requireCongress } from '../regions/regions.service.ts';
@@ -131,6 +132,8 @@ export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput
     stationId: await requireStationIn(ctx, input.stationId, regionCode, 'input.stationId'),
     status: 'ACTIVE',
     statusReason: null,
+    mandateStartsOn: congress.startsOn,
+    mandateEndsOn: null,
   });
   try {
     await ctx.em.flush();
@@ -161,6 +164,9 @@ export async function updateDeputy(
   return deputy;
 }
 
+/** F-1: a mandate ends no earlier than it started. */
+export const laterDate = (a: string, b: string) => (a > b ? a : b);
+
 /** Ends a mandate by hand (resignation, recall, death, termination). */
 export async function endMandate(ctx: ServiceContext, id: string, status: DeputyStatus, reason: string): Promise<Deputy> {
   const deputy = await findDeputy(ctx, id);
@@ -170,6 +176,7 @@ export async function endMandate(ctx: ServiceContext, id: string, status: Deputy
   if (deputy.status !== 'ACTIVE') throw conflict(`This mandate already ended (${deputy.status}).`);
   deputy.status = status;
   deputy.statusReason = text;
+  deputy.mandateEndsOn = laterDate(today(ctx.clock), deputy.mandateStartsOn);
   await ctx.em.flush();
   return deputy;
 }

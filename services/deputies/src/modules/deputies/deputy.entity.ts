@@ -22,6 +22,10 @@ export interface Deputy {
   stationId: string | null;
   status: DeputyStatus;
   statusReason: string | null;
+  /** F-1: first day of the mandate (the congress's first day unless elected later). */
+  mandateStartsOn: string;
+  /** F-1: last day of the mandate when it ended early; null while ACTIVE (the term's end bounds it). */
+  mandateEndsOn: string | null;
 }
 
 export const DeputySchema = new EntitySchema<Deputy>({
@@ -45,6 +49,8 @@ export const DeputySchema = new EntitySchema<Deputy>({
     stationId: { type: 'uuid', nullable: true, index: true },
     status: { type: 'string', length: 12, default: 'ACTIVE' },
     statusReason: { type: 'text', nullable: true },
+    mandateStartsOn: { type: 'date' },
+    mandateEndsOn: { type: 'date', nullable: true },
   },
 });
 

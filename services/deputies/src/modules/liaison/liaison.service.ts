@@ -10,7 +10,7 @@ import { dutyRules } from '../../env.ts';
 import type { Viewer } from '@renda/auth/viewer';
 import type { Deputy } from '../deputies/deputy.entity.ts';
 import { DeputySchema } from '../deputies/deputy.entity.ts';
-import { deputyLoader, requireDeputy, stationLoader } from '../deputies/deputies.service.ts';
+import { deputyLoader, laterDate, requireDeputy, stationLoader } from '../deputies/deputies.service.ts';
 import { congressLoader, requireCongress, sessionLoader } from '../regions/regions.service.ts';
 import type { DutyCounts } from './duty.ts';
 import {
@@ -339,6 +339,7 @@ export async function recordAttendance(ctx: ServiceContext, input: { sessionId: 
       if (absences >= 2 && current.status === 'ACTIVE') {
         current.status = 'TERMINATED';
         current.statusReason = `Absent without approval from ${absences} sessions of the congress (资格终止).`;
+        current.mandateEndsOn = laterDate(session.opensOn, current.mandateStartsOn);
         await em.flush();
       }
     }
@@ -395,7 +396,8 @@ export function dutySummary(ctx: ServiceContext, deputy: Deputy, year: number): 
             committeeContacts: Number(r?.committee ?? 0),
             dutyReportsThisTerm: Number(r?.reports ?? 0),
             sessionsAbsentWithoutLeave: Number(r?.absent ?? 0),
-            meetsMinimums: voterContacts >= dutyRules.minVoterContacts && groupActivities >= dutyRules.minGroupActivities,
+            // D-7's group activities are an average of the body (Congress.dutyAverages), not a pass per deputy.
+            meetsMinimums: voterContacts >= dutyRules.minVoterContacts,
           };
         });
       },
@@ -403,67 +405,6 @@ export function dutySummary(ctx: ServiceContext, deputy: Deputy, year: number): 
     )
     .load(deputy);
 }
-
-export interface DeputyStats {
-  regionCode: string;
-  year: number;
-  activeDeputies: number;
-  voterContactComplianceRate: number;
-  groupActivityComplianceRate: number;
-  committeeContactComplianceRate: number;
-  stations: number;
-  compliantStations: number;
-}
-
-/** Deputy counts and compliance for a subtree and year, aggregated in SQL over the prefix indexes. */
-export async function deputyStats(ctx: ServiceContext, regionCode: string, year: number): Promise<DeputyStats> {
-  requireReadIn(ctx.viewer, regionCode, 'deputy statistics');
-  requireYear(year);
-  const [from, to] = yearRange(year);
-  const prefix = `${regionCode}%`;
-  const knex = ctx.em.getKnex();
-  const { rows } = (await knex.raw(
-    `with active as (select id from deputies.deputies where region_code like ? and status = 'ACTIVE'),
-     counts as (
-       select c.deputy_id,
-         count(*) filter (where c.kind = 'VOTER') as voter,
-         count(*) filter (where c.kind = 'GROUP_ACTIVITY') as grp
-       from deputies.contact_records c
-       where c.region_code like ? and c.occurred_on between ? and ? and c.kind in ('VOTER', 'GROUP_ACTIVITY')
-       group by c.deputy_id),
-     assignments as (
-       select a.member_id, a.deputy_id,
-         (select count(*) from deputies.contact_records c
-           where c.deputy_id = a.deputy_id and c.committee_member_id = a.member_id and c.kind = 'COMMITTEE_MEMBER'
-             and c.occurred_on between ? and ?) as n
-       from deputies.committee_assignments a join deputies.deputies d on d.id = a.deputy_id
-       where d.region_code like ? and d.status = 'ACTIVE')
-     select
-       (select count(*) from active) as active,
-       (select count(*) from active a join counts c on c.deputy_id = a.id where c.voter >= ?) as voter_ok,
-       (select count(*) from active a join counts c on c.deputy_id = a.id where c.grp >= ?) as group_ok,
-       (select count(*) from assignments) as assignments,
-       (select count(*) from assignments where n >= ?) as assignments_ok,
-       (select count(*) from deputies.liaison_stations where region_code like ?) as stations,
-       (select count(*) from deputies.liaison_stations where region_code like ?
-          and premises and rules and plan and activities and records and results) as compliant`,
-    [prefix, prefix, from, to, from, to, prefix, dutyRules.minVoterContacts, dutyRules.minGroupActivities, dutyRules.minCommitteeContacts, prefix, prefix],
-  )) as { rows: Record<string, string>[] };
-  const r = rows[0]!;
-  // Rates to four places, as the other subgraphs give theirs.
-  const rate = (part: string | undefined, whole: string | undefined) => (Number(whole) > 0 ? Math.round((Number(part) / Number(whole)) * 10_000) / 10_000 : 0);
-  return {
-    regionCode,
-    year,
-    activeDeputies: Number(r.active),
-    voterContactComplianceRate: rate(r.voter_ok, r.active),
-    groupActivityComplianceRate: rate(r.group_ok, r.active),
-    committeeContactComplianceRate: rate(r.assignments_ok, r.assignments),
-    stations: Number(r.stations),
-    compliantStations: Number(r.compliant),
-  };
-}
-
 
 /** The staff console's list of a congress's standing-committee members; an unknown congress has none. */
 export async function listCommitteeMembers(ctx: ServiceContext, congressId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<CommitteeMember>> {

@@ -14,7 +14,6 @@ import {
   sessionsOf,
   townshipCongressesShortOfSessions,
 } from './regions.service.ts';
-import { deputyStats } from '../liaison/liaison.service.ts';
 import { activeDeputyCount, listDeputies } from '../deputies/deputies.service.ts';
 import { sessionAttendance } from '../liaison/liaison.service.ts';
 
@@ -34,7 +33,6 @@ export const regionResolvers: Resolvers = {
     parent: (region, _, ctx) => (region.parentCode ? regionLoader(ctx).load(region.parentCode) : null),
     children: (region, _, ctx) => childrenOf(ctx, region.code),
     currentCongress: (region, { on }, ctx) => currentCongressOf(ctx, region.code, on),
-    deputyStats: (region, { year }, ctx) => deputyStats(ctx, region.code, year),
     townshipCongressesShortOfSessions: (region, { year, first, after }, ctx) => townshipCongressesShortOfSessions(ctx, region.code, year, first, after),
   },
   Congress: {

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
-import { regionStats, unitRanking, unitStats } from './stats.service.ts';
+import { regionStats, suggestionFigures, unitRanking, unitStats } from './stats.service.ts';
 
 export const statsResolvers: Resolvers = {
   Query: {
@@ -9,6 +9,7 @@ export const statsResolvers: Resolvers = {
   Region: {
     __resolveReference: (ref) => ({ code: refKey(ref, 'code', 'Region') }),
     suggestionStats: (region, { year }, ctx) => regionStats(ctx, region.code, year),
+    suggestionFigures: (region, args, ctx) => suggestionFigures(ctx, region.code, args),
   },
   GovernmentUnit: {
     suggestionStats: (unit, { year }, ctx) => unitStats(ctx, unit.id, year),

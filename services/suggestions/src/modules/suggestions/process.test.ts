@@ -63,7 +63,16 @@ describe('rules as functions', () => {
   });
 
   it('S-8: the score is 40·onTime + 40·satisfaction + 20·resolution, 0 to 100', () => {
-    expect(assessmentScore({ onTimeRate: 1, satisfactionRate: 1, resolutionRate: 1 })).toBe(100);
-    expect(assessmentScore({ onTimeRate: 0.5, satisfactionRate: 0.75, resolutionRate: 0.2 })).toBe(54);
+    const r = (numerator: number, denominator: number) => ({ rate: denominator ? numerator / denominator : null, numerator, denominator });
+    expect(assessmentScore({ onTime: r(1, 1), satisfaction: r(1, 1), resolution: r(1, 1) })).toBe(100);
+    expect(assessmentScore({ onTime: r(1, 2), satisfaction: r(3, 4), resolution: r(1, 5) })).toBe(54);
+  });
+
+  it('S-8: a rate with nothing to count is left out of the score, not counted as 0; weights are local', () => {
+    const r = (numerator: number, denominator: number) => ({ rate: denominator ? numerator / denominator : null, numerator, denominator });
+    // Replied on time and solved, nothing rated yet: 100 over the weights that count, not 60.
+    expect(assessmentScore({ onTime: r(2, 2), satisfaction: r(0, 0), resolution: r(2, 2) })).toBe(100);
+    expect(assessmentScore({ onTime: r(0, 0), satisfaction: r(0, 0), resolution: r(0, 0) })).toBeNull();
+    expect(assessmentScore({ onTime: r(1, 1), satisfaction: r(0, 1), resolution: r(0, 1) }, { onTime: 50, satisfaction: 30, resolution: 20 })).toBe(50);
   });
 });

@@ -69,7 +69,7 @@ export interface Suggestion {
   version: number;
 }
 
-const statColumns = '"is_key", "reply_category", "reply_on_time", "reply_due_on", "latest_result", "coercion_risk"';
+const statColumns = '"is_key", "reply_category", "reply_on_time", "reply_due_on", "replied_on", "latest_result", "coercion_risk"';
 
 export const SuggestionSchema = new EntitySchema<Suggestion>({
   name: 'Suggestion',

@@ -1,7 +1,18 @@
 import { requireReadIn } from '@renda/auth/guards';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
-import { requireRegionCode, requireYear, yearRange } from '@renda/server-kit/validate';
+import {
+  figurePeriods,
+  legacyRate,
+  levelOfCodeSql,
+  figureMatrix,
+  figuresLoaderKey,
+  ratio,
+  type FigureArgs,
+  type FigurePeriod,
+  type Ratio,
+} from '@renda/server-kit/figures';
+import { requireRegionCode, requireYear, yearRange, type RegionLevel } from '@renda/server-kit/validate';
 import { supervisionRules } from '../../env.ts';
 
 /** 监督工作统计 of a region subtree and year. */
@@ -34,6 +45,8 @@ export async function supervisionStats(ctx: ServiceContext, regionCode: string, 
   requireYear(year);
   const [from, to] = yearRange(year);
   const prefix = `${code}%`;
+  // F-1: a past year's overdue items are those overdue on its last day; the current year's, today's.
+  const measuredOn = today(ctx.clock) < to ? today(ctx.clock) : to;
   const { rows } = (await ctx.em.getKnex().raw(
     `select
        d.filed, d.late, d.reviewed, d.corrections, d.corrected,
@@ -41,7 +54,7 @@ export async function supervisionStats(ctx: ServiceContext, regionCode: string, 
        o.items, o.closed, o.overdue,
        (select count(*) from supervision.inquiries where region_code like ? and filed_on between ? and ?) as inquiries,
        a.motions, a.exams, a.passed,
-       r.rate as report_rate
+       r.content, r.rated
      from
        (select count(*) as filed,
           count(*) filter (where filed_on > filing_due_on) as late,
@@ -54,15 +67,16 @@ export async function supervisionStats(ctx: ServiceContext, regionCode: string, 
         from supervision.major_matters where region_code like ? and year = ?) m,
        (select count(*) as items,
           count(*) filter (where status = 'CLOSED') as closed,
-          count(*) filter (where status <> 'CLOSED' and due_on < ?) as overdue
+          count(*) filter (where due_on < ?::date and (closed_on is null or closed_on > ?::date)) as overdue
         from supervision.opinion_items where region_code like ? and due_on between ? and ?) o,
        (select count(*) as motions,
           count(*) filter (where exam_score is not null) as exams,
           count(*) filter (where exam_score >= ?) as passed
         from supervision.appointment_motions where region_code like ? and submitted_on between ? and ?) a,
-       (select avg((satisfied + basically_satisfied)::float8 / nullif(satisfied + basically_satisfied + dissatisfied, 0)) as rate
+       (select coalesce(sum(satisfied + basically_satisfied), 0) as content,
+          coalesce(sum(satisfied + basically_satisfied + dissatisfied), 0) as rated
         from supervision.reports where region_code like ? and heard_on between ? and ? and satisfied is not null) r`,
-    [prefix, from, to, prefix, from, to, prefix, year, today(ctx.clock), prefix, from, to, supervisionRules.examPassScore, prefix, from, to, prefix, from, to],
+    [prefix, from, to, prefix, from, to, prefix, year, measuredOn, measuredOn, prefix, from, to, supervisionRules.examPassScore, prefix, from, to, prefix, from, to],
   )) as { rows: Record<string, string | number | null>[] };
   const r = rows[0]!;
   const n = (v: string | number | null | undefined) => Number(v ?? 0);
@@ -81,7 +95,110 @@ export async function supervisionStats(ctx: ServiceContext, regionCode: string, 
     opinionItemsOverdue: n(r.overdue),
     inquiries: n(r.inquiries),
     motions: n(r.motions),
-    examPassRate: n(r.exams) > 0 ? n(r.passed) / n(r.exams) : 0,
-    reportSatisfactionRate: n(r.report_rate),
+    examPassRate: legacyRate(n(r.passed), n(r.exams)),
+    // F-2: the one definition, pooled over every vote: (satisfied + basically satisfied) / votes.
+    reportSatisfactionRate: legacyRate(n(r.content), n(r.rated)),
   };
+}
+
+/** One period and level of a subtree's supervision figures (G-2, G-3, G-6, F-1 to F-4). */
+export interface SupervisionFiguresRow {
+  regionCode: string;
+  period: FigurePeriod;
+  level: RegionLevel;
+  documentsFiled: number;
+  filedOnTime: Ratio;
+  reviewed: Ratio;
+  majorMattersDecided: number;
+  reportedBeforeDecision: Ratio;
+  opinionItemsDue: number;
+  opinionItemsClosed: Ratio;
+  opinionItemsOverdue: number;
+  inquiries: number;
+  examsPassed: Ratio;
+  reportSatisfaction: Ratio;
+}
+
+
+const figureMeasures = [
+  'filed', 'filed_on_time', 'reviewed', 'decided', 'reported_first', 'items_due', 'items_closed', 'items_overdue',
+  'inquiries', 'exams', 'passed', 'content', 'rated',
+] as const;
+type FigureMeasure = (typeof figureMeasures)[number];
+
+/**
+ * Region.supervisionFigures. Each source table contributes the rows dated in a period (filed, decided,
+ * due, submitted, heard), one `union all` branch each, summed per period and level; states (reviewed,
+ * closed, overdue) are taken on the period's measuring day (F-1). One statement for every region
+ * asked with the same arguments.
+ */
+export async function supervisionFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<SupervisionFiguresRow[]> {
+  const code = requireRegionCode(regionCode, 'code');
+  const periods = figurePeriods(ctx.clock, args);
+  requireReadIn(ctx.viewer, code, 'supervision statistics');
+  const rows = await ctx.loaders
+    .get<string, Record<string, string | number>[]>(figuresLoaderKey('Region.supervisionFigures', args), async (codes) => {
+      const values = periods.map(() => '(?::int, ?::date, ?::date, ?::date)').join(', ');
+      const params: unknown[] = periods.flatMap((p, i) => [i, p.startsOn, p.endsOn, p.measuredOn]);
+      const zero = (except: Partial<Record<FigureMeasure, string>>) => figureMeasures.map((m) => `${except[m] ?? '0'} as ${m}`).join(', ');
+      const branch = (table: string, dated: string, measures: Partial<Record<FigureMeasure, string>>, extra = '') =>
+        `select p.i, ${levelOfCodeSql('t.region_code')} as level, ${zero(measures)}
+         from periods p join supervision.${table} t on t.${dated} between p.starts_on and ${dated === 'due_on' ? 'p.ends_on' : 'p.measured_on'}
+         where t.region_code like ?${extra} group by 1, 2`;
+      const parts = codes.map(() => {
+        return `select ?::text as key, x.i, x.level, ${figureMeasures.map((m) => `sum(x.${m})::int as ${m}`).join(', ')} from (
+          ${branch('filed_documents', 'filed_on', {
+            filed: 'count(*)',
+            filed_on_time: 'count(*) filter (where t.filed_on <= t.filing_due_on)',
+            reviewed: 'count(*) filter (where t.reviewed_on <= p.measured_on)',
+          })}
+          union all ${branch('major_matters', 'decided_on', {
+            decided: 'count(*)',
+            reported_first: 'count(*) filter (where t.reported_on is not null and t.reported_on <= t.decided_on)',
+          })}
+          union all ${branch('opinion_items', 'due_on', {
+            items_due: 'count(*)',
+            items_closed: 'count(*) filter (where t.closed_on <= p.measured_on)',
+            items_overdue: 'count(*) filter (where t.due_on < p.measured_on and (t.closed_on is null or t.closed_on > p.measured_on))',
+          })}
+          union all ${branch('inquiries', 'filed_on', { inquiries: 'count(*)' })}
+          union all ${branch('appointment_motions', 'submitted_on', {
+            exams: 'count(*) filter (where t.exam_score is not null)',
+            passed: 'count(*) filter (where t.exam_score >= ?)',
+          })}
+          union all ${branch('reports', 'heard_on', {
+            content: 'coalesce(sum(t.satisfied + t.basically_satisfied), 0)',
+            rated: 'coalesce(sum(t.satisfied + t.basically_satisfied + t.dissatisfied), 0)',
+          }, ' and t.satisfied is not null')}
+        ) x group by x.i, x.level`;
+      });
+      // Parameters in text order: the motions' pass score comes before their prefix.
+      const ordered = codes.flatMap((c) => [c, `${c}%`, `${c}%`, `${c}%`, `${c}%`, supervisionRules.examPassScore, `${c}%`, `${c}%`]);
+      const sql = `with periods(i, starts_on, ends_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
+      const { rows: result } = (await ctx.em.getKnex().raw(sql, [...params, ...ordered] as never[])) as {
+        rows: Record<string, string | number>[];
+      };
+      return codes.map((c) => result.filter((r) => r.key === c));
+    })
+    .load(code);
+  type Row = Record<string, string | number> & { i: number; level: string };
+  return figureMatrix(code, periods, args, rows as Row[], (period, level, r) => {
+    const n = (k: FigureMeasure) => Number(r?.[k] ?? 0);
+    return {
+      regionCode: code,
+      period,
+      level,
+      documentsFiled: n('filed'),
+      filedOnTime: ratio(n('filed_on_time'), n('filed')),
+      reviewed: ratio(n('reviewed'), n('filed')),
+      majorMattersDecided: n('decided'),
+      reportedBeforeDecision: ratio(n('reported_first'), n('decided')),
+      opinionItemsDue: n('items_due'),
+      opinionItemsClosed: ratio(n('items_closed'), n('items_due')),
+      opinionItemsOverdue: n('items_overdue'),
+      inquiries: n('inquiries'),
+      examsPassed: ratio(n('passed'), n('exams')),
+      reportSatisfaction: ratio(n('content'), n('rated')),
+    };
+  });
 }

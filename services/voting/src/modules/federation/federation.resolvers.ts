@@ -3,13 +3,14 @@ import { refKey } from '../refs.ts';
 import { ballotsCastBy } from '../ballots/ballots.service.ts';
 import { programsOfSession, programsOfSubtree } from '../programs/programs.service.ts';
 import { projectsOfUnit, supervisedProjectsOf } from '../projects/projects.service.ts';
-import { votingStats } from './stats.service.ts';
+import { votingFigures, votingStats } from './stats.service.ts';
 
 /** Fields this subgraph adds to entities other subgraphs own. */
 export const federationResolvers: Resolvers = {
   Region: {
     __resolveReference: (ref) => ({ code: refKey(ref, 'code', 'Region') }),
     votingStats: (region, { year }, ctx) => votingStats(ctx, region.code, year),
+    votingFigures: (region, args, ctx) => votingFigures(ctx, region.code, args),
     programs: (region, { year }, ctx) => programsOfSubtree(ctx, region.code, year),
   },
   Deputy: {

@@ -1,5 +1,16 @@
 import type { ServiceContext } from '@renda/server-kit/context';
-import { regionLevelOf, requireRegionCode, requireYear } from '@renda/server-kit/validate';
+import {
+  figurePeriods,
+  legacyRate,
+  levelOfCodeSql,
+  figureMatrix,
+  figuresLoaderKey,
+  ratio,
+  type FigureArgs,
+  type FigurePeriod,
+  type Ratio,
+} from '@renda/server-kit/figures';
+import { regionLevelOf, requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
 
 /** VotingStats of one subtree and year. */
 export interface VotingStatsRow {
@@ -37,10 +48,14 @@ export function votingStats(ctx: ServiceContext, regionCode: string, year: numbe
           (select count(*)::int from "voting"."projects" j where j.region_code like ${like} and j.year = ${Number(y)} and j.status in ${elected}) as projects_elected,
           (select count(*)::int from "voting"."projects" j where j.region_code like ${like} and j.year = ${Number(y)} and j.status = 'COMPLETED') as projects_completed,
           (select coalesce(sum(j.budget), 0)::numeric(16, 2)::text from "voting"."projects" j where j.region_code like ${like} and j.year = ${Number(y)} and j.status in ${elected}) as budget_total,
-          (select coalesce(sum(b.ballots_cast)::float8 / nullif(sum(b.roll_size), 0), 0) from "voting"."ballots" b where b.region_code like ${like} and b.year = ${Number(y)} and b.status = 'CLOSED') as turnout_rate,
-          (select coalesce(avg((t.satisfied + t.basically_satisfied)::float8 / nullif(t.satisfied + t.basically_satisfied + t.dissatisfied, 0)), 0)
-             from "voting"."evaluation_tallies" t join "voting"."evaluation_rounds" r on r.id = t.round_id
-            where r.region_code like ${like} and r.year = ${Number(y)} and r.status = 'CLOSED') as satisfaction_rate`;
+          (select coalesce(sum(b.ballots_cast), 0)::int from "voting"."ballots" b where b.region_code like ${like} and b.year = ${Number(y)} and b.status = 'CLOSED') as cast,
+          (select coalesce(sum(b.roll_size), 0)::int from "voting"."ballots" b where b.region_code like ${like} and b.year = ${Number(y)} and b.status = 'CLOSED') as roll,
+          (select coalesce(sum(t.satisfied + t.basically_satisfied), 0)::int from "voting"."evaluation_tallies" t
+             join "voting"."evaluation_rounds" r on r.id = t.round_id
+            where r.region_code like ${like} and r.year = ${Number(y)} and r.status = 'CLOSED') as content,
+          (select coalesce(sum(t.satisfied + t.basically_satisfied + t.dissatisfied), 0)::int from "voting"."evaluation_tallies" t
+             join "voting"."evaluation_rounds" r on r.id = t.round_id
+            where r.region_code like ${like} and r.year = ${Number(y)} and r.status = 'CLOSED') as rated`;
       });
       const rows: Record<string, unknown>[] = await ctx.em.execute(parts.join('\nunion all\n'));
       const byKey = new Map(rows.map((r) => [`${String(r.region_code)}|${Number(r.year)}`, r]));
@@ -53,9 +68,118 @@ export function votingStats(ctx: ServiceContext, regionCode: string, year: numbe
         projectsElected: Number(r.projects_elected),
         projectsCompleted: Number(r.projects_completed),
         budgetTotal: String(r.budget_total),
-        turnoutRate: Number(r.turnout_rate),
-        satisfactionRate: Number(r.satisfaction_rate),
+        turnoutRate: legacyRate(Number(r.cast), Number(r.roll)),
+        // F-2: the one definition, pooled over every rating: (satisfied + basically satisfied) / rated.
+        satisfactionRate: legacyRate(Number(r.content), Number(r.rated)),
       }));
     })
     .load(`${code}|${year}`);
+}
+
+/** One period and level of a subtree's livelihood-vote figures (V-5, F-1 to F-4). */
+export interface VotingFiguresRow {
+  regionCode: string;
+  period: FigurePeriod;
+  level: RegionLevel;
+  votesHeld: number;
+  regionsVoted: number;
+  coverage: Ratio;
+  turnout: Ratio;
+  projectsRated: number;
+  satisfaction: Ratio;
+}
+
+
+interface VotingFigureSql {
+  key: string;
+  i: number;
+  level: RegionLevel;
+  votes: number;
+  regions: number;
+  cast: number;
+  roll: number;
+  rated_projects: number;
+  content: number;
+  rated: number;
+}
+
+/** The calendar date of a timestamp column in Asia/Shanghai. */
+const shanghaiDate = (column: string) => `(${column} at time zone 'Asia/Shanghai')::date`;
+
+/**
+ * Region.votingFigures: what happened in each period: ballots closed in it (by its measuring day), the
+ * regions that held them out of the regions registered at that level (the deputies subgraph's
+ * `registeredRegions`, one batched call), turnout over those ballots, and satisfaction pooled over the
+ * project ratings of the evaluation rounds closed in it: (satisfied + basically satisfied) / rated.
+ * One statement for every region asked with the same arguments.
+ */
+export async function votingFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<VotingFiguresRow[]> {
+  const code = requireRegionCode(regionCode, 'code');
+  const periods = figurePeriods(ctx.clock, args);
+  const [rows, registered] = await Promise.all([
+    ctx.loaders
+      .get<string, VotingFigureSql[]>(figuresLoaderKey('Region.votingFigures', args), async (codes) => {
+        const values = periods.map(() => '(?::int, ?::date, ?::date)').join(', ');
+        const params: unknown[] = periods.flatMap((p, i) => [i, p.startsOn, p.measuredOn]);
+        const parts = codes.map((c) => {
+          params.push(c, `${c}%`, `${c}%`);
+          return `select ?::text as key, x.i, x.level,
+              coalesce(sum(x.votes), 0)::int as votes, coalesce(sum(x.regions), 0)::int as regions,
+              coalesce(sum(x.cast_), 0)::int as cast, coalesce(sum(x.roll), 0)::int as roll,
+              coalesce(sum(x.rated_projects), 0)::int as rated_projects,
+              coalesce(sum(x.content), 0)::int as content, coalesce(sum(x.rated), 0)::int as rated
+            from (
+              select p.i, ${levelOfCodeSql('b.region_code')} as level, count(*) as votes,
+                count(distinct b.region_code) as regions, sum(b.ballots_cast) as cast_, sum(b.roll_size) as roll,
+                0 as rated_projects, 0 as content, 0 as rated
+              from periods p join "voting"."ballots" b on b.status = 'CLOSED'
+                and ${shanghaiDate('b.closed_at')} between p.starts_on and p.measured_on
+              where b.region_code like ?
+              group by 1, 2
+              union all
+              select p.i, ${levelOfCodeSql('r.region_code')} as level, 0, 0, 0, 0,
+                count(*), sum(t.satisfied + t.basically_satisfied), sum(t.satisfied + t.basically_satisfied + t.dissatisfied)
+              from periods p join "voting"."evaluation_rounds" r on r.status = 'CLOSED'
+                and ${shanghaiDate('r.closed_at')} between p.starts_on and p.measured_on
+              join "voting"."evaluation_tallies" t on t.round_id = r.id
+              where r.region_code like ?
+              group by 1, 2
+            ) x
+            group by x.i, x.level`;
+        });
+        const sql = `with periods(i, starts_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
+        const result: VotingFigureSql[] = await ctx.em.execute(sql, params as never[]);
+        return codes.map((c) => result.filter((r) => r.key === c));
+      })
+      .load(code),
+    registeredRegionsOf(ctx, code),
+  ]);
+  return figureMatrix(code, periods, args, rows, (period, level, r) => {
+    const n = (k: keyof VotingFigureSql) => Number(r?.[k] ?? 0);
+    return {
+      regionCode: code,
+      period,
+      level,
+      votesHeld: n('votes'),
+      regionsVoted: n('regions'),
+      coverage: ratio(n('regions'), registered[level]),
+      turnout: ratio(n('cast'), n('roll')),
+      projectsRated: n('rated_projects'),
+      satisfaction: ratio(n('content'), n('rated')),
+    };
+  });
+}
+
+type RegionCounts = Record<RegionLevel, number>;
+
+/** F-4: the registered regions of each level in the subtree, from the deputies subgraph (batched). */
+async function registeredRegionsOf(ctx: ServiceContext, code: string): Promise<RegionCounts> {
+  const found = await ctx.siblings.entity<RegionCounts>(
+    'deputies',
+    'Region',
+    { code },
+    'PROVINCE: registeredRegions(level: PROVINCE) CITY: registeredRegions(level: CITY) ' +
+      'COUNTY: registeredRegions(level: COUNTY) TOWNSHIP: registeredRegions(level: TOWNSHIP)',
+  );
+  return found ?? { PROVINCE: 0, CITY: 0, COUNTY: 0, TOWNSHIP: 0 };
 }

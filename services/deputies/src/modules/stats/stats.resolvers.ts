@@ -1,0 +1,25 @@
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { groupLoader } from '../deputies/deputies.service.ts';
+import { congressLoader } from '../regions/regions.service.ts';
+import { deputyFigures, deputyStats, dutyAverages, registeredRegions, suggestionAverages } from './stats.service.ts';
+
+export const statsResolvers: Resolvers = {
+  Region: {
+    deputyStats: (region, { year }, ctx) => deputyStats(ctx, region.code, year),
+    deputyFigures: (region, args, ctx) => deputyFigures(ctx, region.code, args),
+    registeredRegions: (region, { level }, ctx) => registeredRegions(ctx, region.code, level),
+  },
+  Congress: {
+    dutyAverages: (congress, { year }, ctx) => dutyAverages(ctx, congress, year),
+  },
+  DutyAverages: {
+    congress: async (averages, _, ctx) => (await congressLoader(ctx).load(averages.congressId))!,
+    suggestionsLed: async (averages, _, ctx) => (await suggestionAverages(ctx, averages)).suggestionsLed,
+    suggestionsPerDeputy: async (averages, _, ctx) => (await suggestionAverages(ctx, averages)).suggestionsPerDeputy,
+    suggestionTarget: async (averages, _, ctx) => (await suggestionAverages(ctx, averages)).suggestionTarget,
+    meetsSuggestionTarget: async (averages, _, ctx) => (await suggestionAverages(ctx, averages)).meetsSuggestionTarget,
+  },
+  GroupDutyAverages: {
+    group: async (g, _, ctx) => (await groupLoader(ctx).load(g.groupId))!,
+  },
+};

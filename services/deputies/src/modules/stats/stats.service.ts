@@ -1,0 +1,320 @@
+import { requireReadIn } from '@renda/auth/guards';
+import type { ServiceContext } from '@renda/server-kit/context';
+import {
+  average,
+  figurePeriods,
+  legacyRate,
+  figureMatrix,
+  figuresLoaderKey,
+  ratio,
+  type FigureArgs,
+  type FigurePeriod,
+  type Ratio,
+} from '@renda/server-kit/figures';
+import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
+import { dutyRules as defaultDutyRules, type DutyRules } from '../../env.ts';
+import type { Congress } from '../regions/region.entity.ts';
+
+/** The local rules (D-4 to D-7) in force for this request: the service's settings, else the defaults. */
+function rulesOf(ctx: ServiceContext): DutyRules {
+  return (ctx.settings as { dutyRules?: DutyRules }).dutyRules ?? defaultDutyRules;
+}
+
+/** 代表履职统计 of a subtree and year: the contract's blended figure (all levels together). */
+export interface DeputyStats {
+  regionCode: string;
+  year: number;
+  activeDeputies: number;
+  voterContactComplianceRate: number;
+  groupActivityComplianceRate: number;
+  committeeContactComplianceRate: number;
+  stations: number;
+  compliantStations: number;
+}
+
+/** One period and congress level of a subtree's deputy figures (F-1, F-3, F-4). */
+export interface DeputyFigures {
+  regionCode: string;
+  period: FigurePeriod;
+  level: RegionLevel;
+  congresses: number;
+  deputiesInOffice: number;
+  voterContacts: number;
+  groupActivities: number;
+  voterContactCompliance: Ratio;
+  groupActivityCompliance: Ratio;
+  committeeContactCompliance: Ratio;
+  groupActivitiesPerDeputy: number | null;
+}
+
+
+interface FigureRow {
+  key: string;
+  i: number;
+  level: RegionLevel;
+  congresses: number;
+  deputies: number;
+  voter: number;
+  grp: number;
+  voter_ok: number;
+  group_ok: number;
+  assignments: number;
+  assignments_ok: number;
+}
+
+/**
+ * F-1: the deputies in office during a period are those whose mandate overlapped it, up to the day it
+ * is measured on: the mandate began by then, did not end before the period began, and its congress's
+ * term overlapped the period. Counts of contacts are year-to-date at the measuring day, so a month's
+ * compliance tells how many deputies have already met the yearly minimum.
+ *
+ * One statement for every region, period and level asked in a request: the regions' prefixes are a
+ * `union all` of index range scans, periods a `values` list.
+ */
+async function figureRows(ctx: ServiceContext, codes: readonly string[], periods: FigurePeriod[]): Promise<FigureRow[]> {
+  const periodValues = periods.map(() => '(?::int, ?::date, ?::date, ?::date)').join(', ');
+  const periodParams = periods.flatMap((p, i) => [i, p.startsOn, `${p.year}-01-01`, p.measuredOn]);
+  const office = codes
+    .map(
+      () => `select ?::text as key, p.i, c.level, d.id, d.congress_id
+        from periods p
+        join deputies.deputies d on d.region_code like ?
+        join deputies.congresses c on c.id = d.congress_id
+        where p.measured_on >= p.starts_on
+          and d.mandate_starts_on <= p.measured_on and (d.mandate_ends_on is null or d.mandate_ends_on >= p.starts_on)
+          and c.starts_on <= p.measured_on and (c.ends_on is null or c.ends_on >= p.starts_on)`,
+    )
+    .join(' union all ');
+  const sql = `
+    with periods(i, starts_on, year_starts_on, measured_on) as (values ${periodValues}),
+    office as (${office}),
+    acts as (
+      select o.key, o.i, o.level, o.id, o.congress_id,
+        count(k.*) filter (where k.kind = 'VOTER' and k.occurred_on >= p.starts_on) as voter,
+        count(k.*) filter (where k.kind = 'GROUP_ACTIVITY' and k.occurred_on >= p.starts_on) as grp,
+        count(k.*) filter (where k.kind = 'VOTER') as voter_ytd,
+        count(k.*) filter (where k.kind = 'GROUP_ACTIVITY') as group_ytd
+      from office o join periods p on p.i = o.i
+      left join deputies.contact_records k on k.deputy_id = o.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
+        and k.occurred_on between p.year_starts_on and p.measured_on
+      group by o.key, o.i, o.level, o.id, o.congress_id),
+    assigned as (
+      select o.key, o.i, o.level, count(*)::int as assignments,
+        count(*) filter (where (select count(*) from deputies.contact_records k
+          where k.deputy_id = a.deputy_id and k.committee_member_id = a.member_id and k.kind = 'COMMITTEE_MEMBER'
+            and k.occurred_on between p.year_starts_on and p.measured_on) >= ?)::int as assignments_ok
+      from office o join periods p on p.i = o.i join deputies.committee_assignments a on a.deputy_id = o.id
+      group by o.key, o.i, o.level)
+    select a.key, a.i, a.level, count(distinct a.congress_id)::int as congresses, count(*)::int as deputies,
+      sum(a.voter)::int as voter, sum(a.grp)::int as grp,
+      count(*) filter (where a.voter_ytd >= ?)::int as voter_ok,
+      count(*) filter (where a.group_ytd >= ?)::int as group_ok,
+      coalesce(max(s.assignments), 0)::int as assignments, coalesce(max(s.assignments_ok), 0)::int as assignments_ok
+    from acts a left join assigned s on s.key = a.key and s.i = a.i and s.level = a.level
+    group by a.key, a.i, a.level`;
+  const dutyRules = rulesOf(ctx);
+  const params = [
+    ...periodParams,
+    ...codes.flatMap((c) => [c, `${c}%`]),
+    dutyRules.minCommitteeContacts,
+    dutyRules.minVoterContacts,
+    dutyRules.minGroupActivities,
+  ];
+  const { rows } = (await ctx.em.getKnex().raw(sql, params)) as { rows: FigureRow[] };
+  return rows;
+}
+
+function toFigures(regionCode: string, period: FigurePeriod, level: RegionLevel, r: FigureRow | undefined): DeputyFigures {
+  const n = (k: keyof FigureRow) => Number(r?.[k] ?? 0);
+  return {
+    regionCode,
+    period,
+    level,
+    congresses: n('congresses'),
+    deputiesInOffice: n('deputies'),
+    voterContacts: n('voter'),
+    groupActivities: n('grp'),
+    voterContactCompliance: ratio(n('voter_ok'), n('deputies')),
+    groupActivityCompliance: ratio(n('group_ok'), n('deputies')),
+    committeeContactCompliance: ratio(n('assignments_ok'), n('assignments')),
+    groupActivitiesPerDeputy: average(n('grp'), n('deputies')),
+  };
+}
+
+/**
+ * Region.deputyFigures: one row per period and congress level of the subtree (every level from the
+ * region's own down, or the one asked for), including rows with nothing to count. Every region asked
+ * with the same arguments in one request shares one statement.
+ */
+export async function deputyFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<DeputyFigures[]> {
+  const code = requireRegionCode(regionCode, 'code');
+  const periods = figurePeriods(ctx.clock, args);
+  requireReadIn(ctx.viewer, code, 'deputy statistics');
+  const rows = await ctx.loaders
+    .get<string, FigureRow[]>(figuresLoaderKey('Region.deputyFigures', args), async (codes) => {
+      const all = await figureRows(ctx, codes, periods);
+      return codes.map((c) => all.filter((r) => r.key === c));
+    })
+    .load(code);
+  return figureMatrix(code, periods, args, rows, (period, level, row) => toFigures(code, period, level, row));
+}
+
+/**
+ * Region.deputyStats (contract field, all levels together): the deputies in office during the year
+ * (F-1) rather than today's ACTIVE ones; rates are 0 when there is nobody to count (the field is
+ * non-null). Stations carry no dates and are today's.
+ */
+export async function deputyStats(ctx: ServiceContext, regionCode: string, year: number): Promise<DeputyStats> {
+  requireReadIn(ctx.viewer, regionCode, 'deputy statistics');
+  requireYear(year);
+  const [figures, stations] = await Promise.all([
+    deputyFigures(ctx, regionCode, { from: year, to: year }),
+    ctx.em
+      .getKnex()
+      .raw(
+        `select count(*)::int as stations, count(*) filter (where premises and rules and plan and activities and records and results)::int as compliant
+         from deputies.liaison_stations where region_code like ?`,
+        [`${regionCode}%`],
+      ) as Promise<{ rows: { stations: number; compliant: number }[] }>,
+  ]);
+  const sum = (pick: (f: DeputyFigures) => number) => figures.reduce((total, f) => total + pick(f), 0);
+  const deputies = sum((f) => f.deputiesInOffice);
+  const assignments = sum((f) => f.committeeContactCompliance.denominator);
+  return {
+    regionCode,
+    year,
+    activeDeputies: deputies,
+    voterContactComplianceRate: legacyRate(sum((f) => f.voterContactCompliance.numerator), deputies),
+    groupActivityComplianceRate: legacyRate(sum((f) => f.groupActivityCompliance.numerator), deputies),
+    committeeContactComplianceRate: legacyRate(sum((f) => f.committeeContactCompliance.numerator), assignments),
+    stations: Number(stations.rows[0]?.stations ?? 0),
+    compliantStations: Number(stations.rows[0]?.compliant ?? 0),
+  };
+}
+
+/** D-7 for one body (a congress or one of its groups) in a year. */
+export interface BodyAverages {
+  deputiesInOffice: number;
+  groupActivities: number;
+  groupActivitiesPerDeputy: number | null;
+  groupActivityTarget: number;
+  meetsGroupActivityTarget: boolean | null;
+}
+
+export interface GroupAverages extends BodyAverages {
+  groupId: string;
+}
+
+export interface DutyAverages extends BodyAverages {
+  congressId: string;
+  year: number;
+  measuredOn: string;
+  deputyIds: string[];
+  groups: GroupAverages[];
+}
+
+function bodyAverages(dutyRules: DutyRules, deputies: number, activities: number): BodyAverages {
+  const perDeputy = average(activities, deputies);
+  return {
+    deputiesInOffice: deputies,
+    groupActivities: activities,
+    groupActivitiesPerDeputy: perDeputy,
+    groupActivityTarget: dutyRules.minGroupActivities,
+    meetsGroupActivityTarget: perDeputy === null ? null : perDeputy >= dutyRules.minGroupActivities,
+  };
+}
+
+/**
+ * D-7: the group-activity target is an average for the deputies of a congress (and of each group) as a
+ * body: participations in group activities during the year by the deputies in office during it,
+ * divided by the number of those deputies. Read by those who read the congress's region.
+ */
+export async function dutyAverages(ctx: ServiceContext, congress: Congress, year: number): Promise<DutyAverages> {
+  requireReadIn(ctx.viewer, congress.regionCode, 'deputy statistics');
+  requireYear(year);
+  const [period] = figurePeriods(ctx.clock, { from: year, to: year });
+  const measuredOn = period!.measuredOn;
+  const { rows } = (await ctx.em.getKnex().raw(
+    `select d.id, d.group_id,
+       (select count(*) from deputies.contact_records k
+         where k.deputy_id = d.id and k.kind = 'GROUP_ACTIVITY' and k.occurred_on between ? and ?)::int as grp
+     from deputies.deputies d join deputies.congresses c on c.id = d.congress_id
+     where d.congress_id = ? and ? <= ?::date
+       and d.mandate_starts_on <= ? and (d.mandate_ends_on is null or d.mandate_ends_on >= ?)
+       and c.starts_on <= ? and (c.ends_on is null or c.ends_on >= ?)
+     order by d.id`,
+    [period!.startsOn, measuredOn, congress.id, period!.startsOn, measuredOn, measuredOn, period!.startsOn, measuredOn, period!.startsOn],
+  )) as { rows: { id: string; group_id: string | null; grp: number }[] };
+  const groups = new Map<string, { deputies: number; activities: number }>();
+  for (const r of rows) {
+    if (!r.group_id) continue;
+    const g = groups.get(r.group_id) ?? { deputies: 0, activities: 0 };
+    g.deputies += 1;
+    g.activities += Number(r.grp);
+    groups.set(r.group_id, g);
+  }
+  return {
+    congressId: congress.id,
+    year,
+    measuredOn,
+    deputyIds: rows.map((r) => r.id),
+    ...bodyAverages(rulesOf(ctx), rows.length, rows.reduce((t, r) => t + Number(r.grp), 0)),
+    groups: [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([groupId, g]) => ({ groupId, ...bodyAverages(rulesOf(ctx), g.deputies, g.activities) })),
+  };
+}
+
+/**
+ * D-7's other half: items led in the year by the deputies in office, from the suggestions subgraph
+ * (one batched `_entities` call), averaged over those deputies.
+ */
+export function suggestionAverages(ctx: ServiceContext, averages: DutyAverages): Promise<SuggestionAverages> {
+  let pending = suggestionCache.get(averages);
+  if (!pending) {
+    pending = countSuggestions(ctx, averages);
+    suggestionCache.set(averages, pending);
+  }
+  return pending;
+}
+
+interface SuggestionAverages {
+  suggestionsLed: number;
+  suggestionsPerDeputy: number | null;
+  suggestionTarget: number;
+  meetsSuggestionTarget: boolean | null;
+}
+
+const suggestionCache = new WeakMap<DutyAverages, Promise<SuggestionAverages>>();
+
+async function countSuggestions(ctx: ServiceContext, averages: DutyAverages): Promise<SuggestionAverages> {
+  const counts = await Promise.all(
+    averages.deputyIds.map((id) =>
+      ctx.siblings.entity<{ suggestionCount: number }>('suggestions', 'Deputy', { id }, `suggestionCount(year: ${averages.year})`),
+    ),
+  );
+  const dutyRules = rulesOf(ctx);
+  const led = counts.reduce((t, c) => t + (c?.suggestionCount ?? 0), 0);
+  const perDeputy = average(led, averages.deputyIds.length);
+  return {
+    suggestionsLed: led,
+    suggestionsPerDeputy: perDeputy,
+    suggestionTarget: dutyRules.minSuggestions,
+    meetsSuggestionTarget: perDeputy === null ? null : perDeputy >= dutyRules.minSuggestions,
+  };
+}
+
+/** V-5, F-4: registered regions of a level in a subtree, the denominator of coverage; one grouped count per request. */
+export function registeredRegions(ctx: ServiceContext, regionCode: string, level: RegionLevel): Promise<number> {
+  const code = requireRegionCode(regionCode, 'code');
+  return ctx.loaders
+    .get<string, number>(`Region.registeredRegions@${level}`, async (codes) => {
+      const parts = codes.map(() => `select ?::text as key, count(*)::int as n from deputies.regions where code like ? and level = ?`);
+      const { rows } = (await ctx.em.getKnex().raw(parts.join(' union all '), codes.flatMap((c) => [c, `${c}%`, level]))) as {
+        rows: { key: string; n: number }[];
+      };
+      const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));
+      return codes.map((c) => byKey.get(c) ?? 0);
+    })
+    .load(code);
+}
