@@ -11,6 +11,11 @@ const schema = commonEnvSchema.extend({
   MAX_DEPTH: z.coerce.number().int().min(1).default(15),
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   MAX_COST: z.coerce.number().int().min(1).default(20_000),
+  TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
+  DEDUPE_SUBGRAPH_CALLS: z.enum(['true', 'false']).default('true'),
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).default(64),
+  PLAN_CACHE_MIB: z.coerce.number().int().min(1).default(16),
+  DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(1).default(1000),
 });
 
 export type GatewayEnv = z.infer<typeof schema>;

@@ -14,6 +14,13 @@ const gateway = await createGateway({
   log,
   limits: { maxDepth: env.MAX_DEPTH, maxAliases: env.MAX_ALIASES, maxCost: env.MAX_COST },
   maskErrors: env.NODE_ENV === 'production',
+  performance: {
+    tokenCacheSize: env.TOKEN_CACHE_SIZE,
+    dedupe: env.DEDUPE_SUBGRAPH_CALLS === 'true',
+    subgraphConnections: env.SUBGRAPH_CONNECTIONS,
+    planCacheMiB: env.PLAN_CACHE_MIB,
+    documentCacheSize: env.DOCUMENT_CACHE_SIZE,
+  },
 });
 const address = await listen(gateway.httpServer, env.PORT, env.HOST);
 log.info({ url: address.url }, 'gateway listening');
