@@ -8,6 +8,8 @@ import type { Logger } from './logger.ts';
 export function requestLogPlugin<C extends BaseContext>(log: Logger): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
+      // Nothing at all per request when the level hides the line (the benchmark and quiet deployments).
+      if (!log.isLevelEnabled('info')) return;
       const started = process.hrtime.bigint();
       return {
         async willSendResponse({ operationName, operation, errors }) {
