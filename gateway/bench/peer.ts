@@ -169,7 +169,8 @@ try {
         // A process the query does not reach (a few ticks of housekeeping) has no ratio.
         for (const p of pids('A')) {
           const [ca, cb] = [ra.cpu[p.name]!, rb.cpu[p.name]!];
-          ratios[`${p.name} CPU/req`]!.push(cb * rb.throughput * seconds < 200 ? NaN : ca / cb);
+          const [totalA, totalB] = [ca * ra.throughput * seconds, cb * rb.throughput * seconds];
+          ratios[`${p.name} CPU/req`]!.push(totalA < 50 && totalB < 50 ? NaN : ca / Math.max(cb, tick / (rb.throughput * seconds)));
         }
       }
       console.log(`\n${queryName}, ${tokenName}: A/B per pair → median`);
@@ -187,9 +188,11 @@ try {
   console.log(`(CPU columns: ms CPU per request of that process, A/B.) RSS after the run: A ${rssMb(gateways.A.pid).toFixed(0)} MB, `
     + `B ${rssMb(gateways.B.pid).toFixed(0)} MB, A/B ${(rssMb(gateways.A.pid) / rssMb(gateways.B.pid)).toFixed(2)}`);
 } finally {
+  // SIGKILL: Hive Gateway waits for a graceful shutdown on SIGTERM; nothing here keeps state.
   for (const { proc } of processes.reverse()) {
     proc.removeAllListeners('exit');
-    proc.kill('SIGTERM');
+    proc.kill('SIGKILL');
   }
   if (db) await db.drop();
 }
+process.exit(0);
