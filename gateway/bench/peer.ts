@@ -170,7 +170,7 @@ try {
         for (const p of pids('A')) {
           const [ca, cb] = [ra.cpu[p.name]!, rb.cpu[p.name]!];
           const [totalA, totalB] = [ca * ra.throughput * seconds, cb * rb.throughput * seconds];
-          ratios[`${p.name} CPU/req`]!.push(totalA < 50 && totalB < 50 ? NaN : ca / Math.max(cb, tick / (rb.throughput * seconds)));
+          ratios[`${p.name} CPU/req`]!.push(totalA < 100 && totalB < 100 ? NaN : ca / Math.max(cb, tick / (rb.throughput * seconds)));
         }
       }
       console.log(`\n${queryName}, ${tokenName}: A/B per pair → median`);
