@@ -40,6 +40,11 @@ const schema = commonEnvSchema.extend({
   INTROSPECTION: flag('INTROSPECTION'),
   CORS_ORIGINS: corsOrigins,
   TRUST_PROXY: trustProxy,
+  TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
+  DEDUPE_SUBGRAPH_CALLS: z.enum(['true', 'false']).default('true'),
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).default(64),
+  PLAN_CACHE_MIB: z.coerce.number().int().min(1).default(16),
+  DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(1).default(1000),
 });
 
 export type GatewayEnv = Omit<z.infer<typeof schema>, 'INTROSPECTION'> & { INTROSPECTION: boolean };

@@ -28,6 +28,13 @@ const gateway = await createGateway({
   introspection: env.INTROSPECTION,
   trustProxy: env.TRUST_PROXY,
   ...(env.CORS_ORIGINS ? { cors: env.CORS_ORIGINS } : {}),
+  performance: {
+    tokenCacheSize: env.TOKEN_CACHE_SIZE,
+    dedupe: env.DEDUPE_SUBGRAPH_CALLS === 'true',
+    subgraphConnections: env.SUBGRAPH_CONNECTIONS,
+    planCacheMiB: env.PLAN_CACHE_MIB,
+    documentCacheSize: env.DOCUMENT_CACHE_SIZE,
+  },
 });
 const address = await listen(gateway.httpServer, env.PORT, env.HOST);
 log.info({ url: address.url }, 'gateway listening');

@@ -6,6 +6,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { request } from 'undici';
+import { cachedTokenVerifier } from '@renda/auth/token-cache';
 import type { TokenVerifier } from '@renda/auth/tokens';
 import type { Viewer } from '@renda/auth/viewer';
 import {
@@ -18,6 +19,7 @@ import {
 import type { Logger } from '@renda/server-kit/logger';
 import { requestIdOfRequest, requestLogPlugin } from '@renda/server-kit/request-log';
 import { supergraphPath } from './compose.ts';
+import { documentStore } from './document-store.ts';
 import { createKeepAliveFetcher } from './fetcher.ts';
 import { serveGraphiQL } from './graphiql.ts';
 import { costLimitPlugin, defaultLimits, limitRules, type QueryLimits } from './limits.ts';
@@ -53,6 +55,21 @@ export interface GatewayOptions {
   trustProxy?: TrustProxy;
   /** `default` uses Apollo's own fetch stack (for the benchmark that compares the two). */
   fetcher?: 'keep-alive' | 'default';
+  /** Speed and memory settings (README, Configuration); every one has a default. */
+  performance?: GatewayPerformance;
+}
+
+export interface GatewayPerformance {
+  /** Verified tokens kept until their expiry (0: verify every request). Default 10,000. */
+  tokenCacheSize?: number;
+  /** Share identical in-flight query calls to a subgraph. Default true. */
+  dedupe?: boolean;
+  /** Keep-alive connections per subgraph. Default 64. */
+  subgraphConnections?: number;
+  /** Approximate memory for query plans, MiB. Default 16. */
+  planCacheMiB?: number;
+  /** Parsed and validated operations kept. Default 1,000. */
+  documentCacheSize?: number;
 }
 
 /** The header in which the gateway tells subgraphs the client's address (they only accept calls with the secret). */
@@ -213,18 +230,26 @@ function unexpectedErrorLogPlugin(log: Logger): ApolloServerPlugin<GatewayContex
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   httpServer: Server;
+  /** Subgraph calls sent, and answered by an identical call in flight, since the start. */
+  subgraphCalls(): { sent: number; shared: number };
   stop(): Promise<void>;
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(supergraphPath, 'utf8');
   const limits: QueryLimits = { ...defaultLimits, ...options.limits };
-  const keepAlive = createKeepAliveFetcher();
+  const perf = options.performance ?? {};
+  const keepAlive = createKeepAliveFetcher({
+    ...(perf.dedupe === false ? { dedupe: false } : {}),
+    ...(perf.subgraphConnections ? { connections: perf.subgraphConnections } : {}),
+  });
+  const verifier = cachedTokenVerifier(options.verifier, { max: perf.tokenCacheSize ?? 10_000 });
   // Apollo Gateway otherwise reports usage metrics to Apollo's servers and probes cloud metadata
   // endpoints at start: offices run air-gapped, and nothing about their traffic leaves them.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
+    experimental_approximateQueryPlanStoreMiB: perf.planCacheMiB ?? 16,
     buildService: ({ name, url }) => {
       const fetcher = options.fetcher === 'default' ? undefined : keepAlive.fetcher;
       return new ForwardingDataSource(name, options.urls[name] ?? url!, options.secret, options.log, fetcher);
@@ -237,6 +262,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     allowBatchedHttpRequests: false,
     // graphql-js's parser counts lexical tokens and stops past the limit (graphql-armor's max-tokens).
     parseOptions: { maxTokens: limits.maxTokens },
+    documentStore: documentStore(perf.documentCacheSize ?? 1000),
     validationRules: limitRules(limits),
     // Stacks stay in the logs; clients get the message and the code.
     includeStacktraceInErrorResponses: false,
@@ -254,7 +280,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const context = async (req: IncomingMessage): Promise<GatewayContext> => {
     const authorization = req.headers.authorization ?? null;
     // A present but invalid token is UNAUTHENTICATED here already, never silently public.
-    const viewer = await options.verifier(authorization);
+    const viewer = await verifier(authorization);
     const clientAddress = clientAddressOf(req, options.trustProxy ?? false);
     return { viewer, authorization, clientAddress, requestId: requestIdOf(req) };
   };
@@ -283,6 +309,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     apollo,
     httpServer,
+    subgraphCalls: keepAlive.stats,
     async stop() {
       await apollo.stop();
       await keepAlive.close();

@@ -14,11 +14,13 @@ export function requestIdOfRequest(request: GraphQLRequestContext<BaseContext>['
 export function requestLogPlugin<C extends BaseContext>(log: Logger): ApolloServerPlugin<C> {
   return {
     async requestDidStart({ request, contextValue }) {
-      const started = process.hrtime.bigint();
       const requestId = requestIdOfRequest(request);
       const child = requestId ? log.child({ requestId }) : log;
       const context = contextValue as { log?: Logger } | undefined;
       if (context && typeof context === 'object' && context.log) context.log = child;
+      // No timing and no line per request when the level hides it (the benchmark and quiet deployments).
+      if (!log.isLevelEnabled('info')) return;
+      const started = process.hrtime.bigint();
       return {
         async willSendResponse({ operationName, operation, errors }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;

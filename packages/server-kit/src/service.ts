@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { EntityManager, EntitySchema, MigrationObject, MikroORM } from '@mikro-orm/postgresql';
 import type { DocumentNode } from 'graphql';
 import { openDatabase } from '@renda/db/orm';
+import { cachedTokenVerifier } from '@renda/auth/token-cache';
 import { createTokenVerifier, type TokenConfig } from '@renda/auth/tokens';
 import { createCache, type Cache } from '@renda/cache/cache';
 import { systemClock } from './clock.ts';
@@ -75,7 +76,8 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     typeDefs: def.typeDefs,
     resolvers: def.resolvers,
     orm,
-    verifier: createTokenVerifier(runtime.tokens),
+    // The gateway verified this bearer too; each process keeps its verified tokens until they expire.
+    verifier: cachedTokenVerifier(createTokenVerifier(runtime.tokens)),
     clock: runtime.clock,
     cache: runtime.cache,
     log: runtime.log,
