@@ -253,7 +253,7 @@ describe('subgraph answers and failures', () => {
     expectNoLeaks(json);
   });
 
-  it('masks unexpected subgraph errors in development too: no SQL; the log has it with the request id', async () => {
+  it('masks unexpected subgraph errors in development too: no SQL; the gateway log has the request id', async () => {
     const { log, lines } = captureLog();
     const gateway = await platform.gatewayWith({ log, maskErrors: false });
     const knex = platform.services.deputies!.orm.em.getConnection();
@@ -269,9 +269,10 @@ describe('subgraph answers and failures', () => {
     const masked = { message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     expect(result.json.errors[0]).toMatchObject(masked);
     expectNoLeaks(result.json);
+    // The subgraph masks it already (its own log keeps the SQL: packages/server-kit/test/failures.test.ts);
+    // the gateway's line ties the answer to the request.
     const logged = lines.find((l) => l.msg === 'unexpected error');
     expect(logged).toMatchObject({ requestId: 'sql-leak-check-1' });
-    expect(String(logged!.err)).toMatch(/regions/);
   });
 });
 
