@@ -111,4 +111,14 @@ describe('points (D-11)', () => {
     const ranking = `{ congress(id: "${demoId('congress:430181')}") { pointsRanking(year: 2026) { rank } } }`;
     expect((await platform.execute(ranking, {}, await tokens.deputy('430181', deputy))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it('the demo data shows each new record of the deputies service (D-5, D-12, D-14)', async () => {
+    const staff = await tokens.staff('43');
+    const mayor = await data(`{ governmentLeader(id: "${demoId('leader:4306:mayor')}") { linkGap unvisited(year: 2026) { id } } }`, staff);
+    expect(mayor.governmentLeader).toEqual({ linkGap: 0, unvisited: [{ id: demoId('deputy:4306:5') }] });
+    const person = await data(`{ deputy(id: "${demoId('deputy:430181:1')}") { person { mandates { congress { level } } } } }`);
+    expect(person.deputy.person.mandates.map((m: { congress: { level: string } }) => m.congress.level).sort()).toEqual(['COUNTY', 'TOWNSHIP']);
+    const group = await data(`{ _entities(representations: [{ __typename: "DeputyGroup", id: "${demoId('group:430181:1')}" }]) { ... on DeputyGroup { activity(year: 2025) { review { comment } } } } }`, staff);
+    expect(group._entities[0].activity.review.comment).toContain('建议');
+  });
 });

@@ -167,13 +167,13 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       });
     }
   }
-  // 市长、副市长联系代表 (D-5): the mayor of Yueyang linked to 5 city deputies and visiting three of them.
+  // 市长、副市长联系代表 (D-5): the mayor of Yueyang linked to 5 city deputies, one of them not visited this year.
   const mayorId = demoId('leader:4306:mayor');
   em.create(GovernmentLeaderSchema, { id: mayorId, regionCode: '4306', name: '李爱武', role: 'MAYOR' });
   em.create(GovernmentLeaderSchema, { id: demoId('leader:4306:vice-mayor'), regionCode: '4306', name: '周建军', role: 'VICE_MAYOR' });
   for (let n = 1; n <= 5; n++) {
     em.create(LeaderLinkSchema, { leaderId: mayorId, deputyId: demoId(`deputy:4306:${n}`) });
-    if (n <= 3) contact(em, clock, 'GOVERNMENT_LEADER', demoId(`deputy:4306:${n}`), '4306', `${year}-05-2${n}`, { governmentLeaderId: mayorId, summary: '市长走访联系代表，通报政府重点工作' });
+    if (n <= 4) contact(em, clock, 'GOVERNMENT_LEADER', demoId(`deputy:4306:${n}`), '4306', `${year}-05-2${n}`, { governmentLeaderId: mayorId, summary: '市长走访联系代表，通报政府重点工作' });
   }
   await em.flush();
 }
