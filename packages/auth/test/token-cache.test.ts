@@ -32,7 +32,7 @@ describe('verified-token cache', () => {
     const cached = cachedTokenVerifier(verify);
     const header = `Bearer ${await signDevToken(secret, { sub: 'a', role: 'STAFF', region: '43' })}`;
     const viewers = await Promise.all([cached(header), cached(header), cached(header)]);
-    expect(await cached(header)).toEqual({ sub: 'a', role: 'STAFF', region: '43', unit: null, deputy: null });
+    expect(await cached(header)).toEqual({ sub: 'a', role: 'STAFF', region: '43', unit: null, deputy: null, member: null });
     expect(viewers.every((v) => v?.sub === 'a')).toBe(true);
     expect(calls()).toBe(1);
   });

@@ -161,7 +161,7 @@ describe('tokens of an identity provider (JWKS_URL, JWT_ISSUER, JWT_AUDIENCE)', 
 
   it('accepts RS256 and ES256 tokens signed with a published key', async () => {
     const verifyIdp = createTokenVerifier({ kind: 'jwks', jwksUrl, issuer, audience });
-    const viewer = { sub: 'idp-user', role: 'STAFF', region: '43', unit: null, deputy: null };
+    const viewer = { sub: 'idp-user', role: 'STAFF', region: '43', unit: null, deputy: null, member: null };
     expect(await verifyIdp(`Bearer ${await sign('rsa-1', 'RS256')}`)).toEqual(viewer);
     expect(await verifyIdp(`Bearer ${await sign('ec-1', 'ES256')}`)).toMatchObject({ sub: 'idp-user', role: 'STAFF' });
   });
