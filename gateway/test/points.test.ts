@@ -116,6 +116,12 @@ describe('points (D-11)', () => {
     const staff = await tokens.staff('43');
     const mayor = await data(`{ governmentLeader(id: "${demoId('leader:4306:mayor')}") { linkGap unvisited(year: 2026) { id } } }`, staff);
     expect(mayor.governmentLeader).toEqual({ linkGap: 0, unvisited: [{ id: demoId('deputy:4306:5') }] });
+    // Yueyang's mayor has 5 links and its vice-mayor none: 5 of the 10 owed; 4 of the 5 linked were visited.
+    const stats = await data(`{ region(code: "4306") { deputyStats(year: 2026) { leaderLinks { rate numerator denominator } leaderVisits { rate numerator denominator } } } }`, staff);
+    expect(stats.region.deputyStats).toEqual({
+      leaderLinks: { rate: 0.5, numerator: 5, denominator: 10 },
+      leaderVisits: { rate: 0.8, numerator: 4, denominator: 5 },
+    });
     const person = await data(`{ deputy(id: "${demoId('deputy:430181:1')}") { person { mandates { congress { level } } } } }`);
     expect(person.deputy.person.mandates.map((m: { congress: { level: string } }) => m.congress.level).sort()).toEqual(['COUNTY', 'TOWNSHIP']);
     // Demo deputy 3 is in the first group, whose last year was checked.

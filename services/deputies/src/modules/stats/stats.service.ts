@@ -30,6 +30,8 @@ export interface DeputyStats {
   committeeContactComplianceRate: number;
   stations: number;
   compliantStations: number;
+  leaderLinks: Ratio;
+  leaderVisits: Ratio;
 }
 
 /** One period and congress level of a subtree's deputy figures (F-1, F-3, F-4). */
@@ -167,7 +169,7 @@ export async function deputyFigures(ctx: ServiceContext, regionCode: string, arg
 export async function deputyStats(ctx: ServiceContext, regionCode: string, year: number): Promise<DeputyStats> {
   requireReadIn(ctx.viewer, regionCode, 'deputy statistics');
   requireYear(year);
-  const [figures, stations] = await Promise.all([
+  const [figures, stations, leaders] = await Promise.all([
     deputyFigures(ctx, regionCode, { from: year, to: year }),
     ctx.em
       .getKnex()
@@ -176,6 +178,7 @@ export async function deputyStats(ctx: ServiceContext, regionCode: string, year:
          from deputies.liaison_stations where region_code like ?`,
         [`${regionCode}%`],
       ) as Promise<{ rows: { stations: number; compliant: number }[] }>,
+    leaderCompliance(ctx, regionCode, year),
   ]);
   const sum = (pick: (f: DeputyFigures) => number) => figures.reduce((total, f) => total + pick(f), 0);
   const deputies = sum((f) => f.deputiesInOffice);
@@ -189,7 +192,32 @@ export async function deputyStats(ctx: ServiceContext, regionCode: string, year:
     committeeContactComplianceRate: legacyRate(sum((f) => f.committeeContactCompliance.numerator), assignments),
     stations: Number(stations.rows[0]?.stations ?? 0),
     compliantStations: Number(stations.rows[0]?.compliant ?? 0),
+    ...leaders,
   };
+}
+
+/**
+ * D-5 over a subtree (F-4, with their denominators): links made out of those owed (each leader owes the
+ * local number, 5) and linked deputies in office visited during `year` by their leader out of all such links.
+ */
+async function leaderCompliance(ctx: ServiceContext, regionCode: string, year: number): Promise<{ leaderLinks: Ratio; leaderVisits: Ratio }> {
+  const owed = rulesOf(ctx).maxLinkedDeputies;
+  const { rows } = (await ctx.em.getKnex().raw(
+    `with leaders as (select id from deputies.government_leaders where region_code like ?),
+     links as (
+       select l.leader_id, l.deputy_id from deputies.leader_links l
+       join leaders on leaders.id = l.leader_id
+       join deputies.deputies d on d.id = l.deputy_id and d.status = 'ACTIVE')
+     select (select count(*) from leaders)::int as leaders,
+       (select count(*) from links)::int as links,
+       (select count(*) from links k where exists (
+          select 1 from deputies.contact_records c
+          where c.kind = 'GOVERNMENT_LEADER' and c.government_leader_id = k.leader_id and c.deputy_id = k.deputy_id
+            and c.occurred_on between ? and ?))::int as visited`,
+    [`${regionCode}%`, `${year}-01-01`, `${year}-12-31`],
+  )) as { rows: { leaders: number; links: number; visited: number }[] };
+  const r = rows[0]!;
+  return { leaderLinks: ratio(r.links, r.leaders * owed), leaderVisits: ratio(r.visited, r.links) };
 }
 
 /** D-7 for one body (a congress or one of its groups) in a year. */
