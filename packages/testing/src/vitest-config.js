@@ -1,5 +1,7 @@
 // Plain JavaScript: vitest loads its config with Node, before any TypeScript transform.
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -15,6 +17,7 @@ export function testConfig(overrides = {}) {
     resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
     test: {
       include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+      globalSetup: [join(dirname(fileURLToPath(import.meta.url)), 'global-setup.ts')],
       testTimeout: 60_000,
       hookTimeout: 120_000,
       pool: 'forks',
