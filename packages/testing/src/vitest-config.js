@@ -18,8 +18,12 @@ export function testConfig(overrides = {}) {
     test: {
       include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
       globalSetup: [join(dirname(fileURLToPath(import.meta.url)), 'global-setup.ts')],
-      testTimeout: 60_000,
-      hookTimeout: 120_000,
+      // Safety nets, not speed checks: sized for a shared 2-core machine running two copies of the
+      // suite, where a file's beforeAll (services and fixtures) may wait minutes for a core.
+      testTimeout: 180_000,
+      hookTimeout: 300_000,
+      teardownTimeout: 120_000,
+      // One process per file, two at a time: turbo runs up to three packages at once (`pnpm test`).
       pool: 'forks',
       maxWorkers: 2,
       ...overrides,
