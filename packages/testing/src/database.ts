@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { startEmbeddedPostgres } from '@renda/db/embedded';
+import type { PGlite } from '@electric-sql/pglite';
+import { databaseUrl, runEnv, withClient } from './run.ts';
+
+export { dropRunDatabases, runEnv } from './run.ts';
 
 export interface TestDatabase {
   url: string;
@@ -21,13 +21,6 @@ export interface DatabaseTemplate {
 }
 
 /**
- * Set by the shared vitest config's global setup (`global-setup.ts`) for one `vitest run`: the run's
- * id (names its PostgreSQL templates, dropped at the end) and the folder of its embedded templates.
- * Without them (benchmarks, scripts) a template is still built once, but per process.
- */
-export const runEnv = { id: 'RENDA_TEST_RUN', dir: 'RENDA_TEST_TEMPLATES' } as const;
-
-/**
  * A fresh database for one test file: a new database on the PostgreSQL of DATABASE_URL when it is
  * set (CI), an in-memory embedded PostgreSQL otherwise. Empty, or a copy of `template` (built on
  * first use, once per test run: `CREATE DATABASE … TEMPLATE` on PostgreSQL, a PGlite data-dir dump
@@ -37,6 +30,8 @@ export async function createTestDatabase(options: { template?: DatabaseTemplate 
   const base = process.env.DATABASE_URL;
   if (!base) {
     if (options.template) return embeddedFromTemplate(options.template);
+    // The embedded database's modules load only when it is used (not on PostgreSQL).
+    const { startEmbeddedPostgres } = await import('@renda/db/embedded');
     const embedded = await startEmbeddedPostgres();
     return { url: embedded.url, drop: () => embedded.stop() };
   }
@@ -45,36 +40,6 @@ export async function createTestDatabase(options: { template?: DatabaseTemplate 
   const template = options.template && runId ? await postgresTemplate(base, runId, options.template) : null;
   await withClient(base, (c) => c.query(`create database "${name}"${template ? ` template "${template}"` : ''}`));
   return { url: databaseUrl(base, name), drop: () => dropDatabase(base, name) };
-}
-
-/** Drops the databases of one test run (templates and whatever a killed test file left behind). */
-export async function dropRunDatabases(base: string, runId: string): Promise<void> {
-  await withClient(base, async (c) => {
-    const { rows } = await c.query<{ datname: string }>(
-      `select datname from pg_database where datname like $1 or datname like $2`,
-      [`renda_tpl_${runId}_%`, `renda_test_${runId}_%`],
-    );
-    for (const { datname } of rows) {
-      await c.query(`alter database "${datname}" with is_template false allow_connections true`);
-      await c.query(`drop database if exists "${datname}" with (force)`);
-    }
-  });
-}
-
-function databaseUrl(base: string, name: string): string {
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withClient<T>(connectionString: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function dropDatabase(base: string, name: string): Promise<void> {
@@ -131,6 +96,8 @@ async function embeddedFromTemplate(template: DatabaseTemplate): Promise<TestDat
  * protocol. Nothing needs to survive a crash, so commits do not wait for the write-ahead log.
  */
 async function startMemoryPostgres(loadDataDir?: Blob): Promise<TestDatabase & { pglite: PGlite }> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const pglite = await PGlite.create({
     ...(loadDataDir ? { loadDataDir } : {}),
     startParams: [...PGlite.defaultStartParams, '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],

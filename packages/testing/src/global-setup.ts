@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropRunDatabases, runEnv } from './database.ts';
+import { dropRunDatabases, runEnv } from './run.ts';
 
 /**
  * Once per `vitest run` (the shared config's globalSetup): gives the run an id and a folder for its
