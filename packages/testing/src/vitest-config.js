@@ -1,5 +1,7 @@
 // Plain JavaScript: vitest loads its config with Node, before any TypeScript transform.
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -15,8 +17,13 @@ export function testConfig(overrides = {}) {
     resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
     test: {
       include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-      testTimeout: 60_000,
-      hookTimeout: 120_000,
+      globalSetup: [join(dirname(fileURLToPath(import.meta.url)), 'global-setup.ts')],
+      // Safety nets, not speed checks: sized for a shared 2-core machine running two copies of the
+      // suite, where a file's beforeAll (services and fixtures) may wait minutes for a core.
+      testTimeout: 180_000,
+      hookTimeout: 300_000,
+      teardownTimeout: 120_000,
+      // One process per file, two at a time: turbo runs up to three packages at once (`pnpm test`).
       pool: 'forks',
       maxWorkers: 2,
       ...overrides,
