@@ -121,6 +121,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       round: 1,
       grade: null,
       leadOfficial: null,
+      leadOfficialId: null,
       complex: spec.complex ?? false,
       isKey: spec.key ?? false,
       keySupervisor: spec.key ? '市人大常委会副主任 陈红' : null,
@@ -185,7 +186,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         if (stage === 'EVALUATED') {
           const [attitude, result] = spec.rating!;
           const coercionRisk = isCoercionRisk(result, item.replyCategory);
-          em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, deputyId: leadDeputyId!, attitude, result, comment: result === 'DISSATISFIED' ? '问题没有解决' : '办理认真', evaluatedAt: at(date), coercionRisk });
+          em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, deputyId: leadDeputyId!, raterName: null, enteredBy: null, attitude, result, comment: result === 'DISSATISFIED' ? '问题没有解决' : '办理认真', evaluatedAt: at(date), coercionRisk });
           Object.assign(item, { latestResult: result, coercionRisk });
         }
         if (stage === 'HANDLING' && r === 1) {

@@ -1,5 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/postgresql';
 import { Migration20261122045536 } from './Migration20261122045536.ts';
+import { Migration20261130123515 } from './Migration20261130123515.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
-export const migrations: MigrationObject[] = [{ name: 'Migration20261122045536', class: Migration20261122045536 }];
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261122045536', class: Migration20261122045536 },
+  { name: 'Migration20261130123515', class: Migration20261130123515 },
+];

@@ -6,6 +6,7 @@ import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { addMonths, currentYear, today } from '@renda/server-kit/dates';
 import { optionalText, regionLevelOf, requireRegionCode, requireText } from '@renda/server-kit/validate';
+import { actorOf } from '../handling/actor.ts';
 import { isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
 import { sheetLoader, suggestionLoader, unitsOf } from './loaders.ts';
 import { canMove, isSendBack, nextStages, stageNames } from './process.ts';
@@ -79,7 +80,7 @@ function requireNext(item: Suggestion, to: SuggestionStage, options: { sendBack?
 function takeStep(ctx: ServiceContext, item: Suggestion, to: SuggestionStage, viewer: Viewer, note: string | null, options: { sendBack?: boolean } = {}): void {
   requireNext(item, to, options);
   item.stepCount += 1;
-  ctx.em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage: to, round: item.round, ordinal: item.stepCount, at: ctx.clock.now(), by: viewer.sub, note });
+  ctx.em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage: to, round: item.round, ordinal: item.stepCount, at: ctx.clock.now(), by: viewer.sub, note, ...actorOf(viewer) });
   item.stage = to;
 }
 
@@ -203,6 +204,7 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
       round: 1,
       grade: null,
       leadOfficial: null,
+      leadOfficialId: null,
       complex: false,
       isKey: false,
       keySupervisor: null,
@@ -221,7 +223,7 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
       stepCount: 1,
       version: 1,
     });
-    em.create(ProcessStepSchema, { id: newId(), suggestionId: created.id, stage: 'RECEIVED', round: 1, ordinal: 1, at: ctx.clock.now(), by: viewer.sub, note: null });
+    em.create(ProcessStepSchema, { id: newId(), suggestionId: created.id, stage: 'RECEIVED', round: 1, ordinal: 1, at: ctx.clock.now(), by: viewer.sub, note: null, ...actorOf(viewer) });
     if (leadDeputyId) em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: leadDeputyId, lead: true, position: 0, year });
     coSigners.forEach((d, i) => em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: d.id, lead: false, position: i + 1, year }));
     return created;
@@ -316,7 +318,7 @@ export async function issueSheet(ctx: ServiceContext, id: string, input: { kind:
   if (input.dueOn < issuedOn) throw badInput(`\`dueOn\` must be today (${issuedOn}) or later.`, 'input.dueOn');
   const latestDue = addMonths(issuedOn, sheetMaxMonths);
   if (input.dueOn > latestDue) throw badInput(`A sheet is due within ${sheetMaxMonths} months (by ${latestDue}); the reply itself is due within 6 (S-4).`, 'input.dueOn');
-  const sheet = ctx.em.create(SheetSchema, { id: newId(), suggestionId: item.id, kind: input.kind, unitId: input.unitId, issuedOn, dueOn: input.dueOn, content, issuedBy: viewer.sub, answeredOn: null, answeredBy: null });
+  const sheet = ctx.em.create(SheetSchema, { id: newId(), suggestionId: item.id, kind: input.kind, unitId: input.unitId, issuedOn, dueOn: input.dueOn, content, issuedBy: viewer.sub, answeredOn: null, answeredBy: null, ...actorOf(viewer) });
   if (input.kind !== 'ASSIGNMENT' && item.stage === 'HANDLING') takeStep(ctx, item, 'SUPERVISED', viewer, content);
   await save(ctx);
   return sheet;
@@ -335,6 +337,8 @@ export async function answerSheet(ctx: ServiceContext, sheetId: string): Promise
   if (sheet.answeredOn) throw conflict(`This sheet was answered on ${sheet.answeredOn}.`);
   sheet.answeredOn = today(ctx.clock);
   sheet.answeredBy = viewer.sub;
+  const actor = actorOf(viewer);
+  Object.assign(sheet, { answeredByName: actor.byName, answeredByRole: actor.byRole, answeredByUnitId: actor.byUnitId });
   await save(ctx);
   return sheet;
 }
@@ -349,7 +353,7 @@ export async function replySuggestion(ctx: ServiceContext, id: string, input: { 
   takeStep(ctx, item, 'REPLIED', viewer, null);
   const repliedOn = today(ctx.clock);
   const onTime = item.replyDueOn !== null && repliedOn <= item.replyDueOn;
-  ctx.em.create(ReplySchema, { id: newId(), suggestionId: item.id, round: item.round, category: input.category, content, repliedOn, reviewedBy, onTime, repliedBy: viewer.sub });
+  ctx.em.create(ReplySchema, { id: newId(), suggestionId: item.id, round: item.round, category: input.category, content, repliedOn, reviewedBy, onTime, repliedBy: viewer.sub, ...actorOf(viewer) });
   Object.assign(item, { replyCategory: input.category, repliedOn, replyOnTime: onTime });
   await save(ctx);
   return item;
@@ -407,7 +411,7 @@ export async function evaluateSuggestion(ctx: ServiceContext, id: string, input:
   if (item.stage === 'EVALUATED') throw conflict(`Round ${item.round} was already evaluated; a round is rated once.`);
   takeStep(ctx, item, 'EVALUATED', viewer, null);
   const coercionRisk = isCoercionRisk(input.result, item.replyCategory);
-  ctx.em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, deputyId: viewer.deputy!, attitude: input.attitude, result: input.result, comment, evaluatedAt: ctx.clock.now(), coercionRisk });
+  ctx.em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, deputyId: viewer.deputy!, raterName: null, enteredBy: null, attitude: input.attitude, result: input.result, comment, evaluatedAt: ctx.clock.now(), coercionRisk });
   item.latestResult = input.result;
   item.coercionRisk = coercionRisk;
   if (input.result === 'DISSATISFIED' && item.round === 1) {
