@@ -10,7 +10,7 @@ import { actorOf } from '../handling/actor.ts';
 import { isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
 import { sheetLoader, suggestionLoader, unitsOf } from './loaders.ts';
 import { canMove, isSendBack, nextStages, stageNames } from './process.ts';
-import { requireActiveDeputies, requireSession, requireUnits } from './siblings.ts';
+import { requireActiveDeputies, requireLeadOfficial, requireSession, requireUnits } from './siblings.ts';
 import {
   EvaluationSchema,
   HandlingUnitSchema,
@@ -237,6 +237,8 @@ export interface AssignInput {
   leadOfficial: string;
   units: readonly { unitId: string; role: UnitRole }[];
   complex?: boolean | null;
+  /** GovernmentLeader id of a level 1 or 2 item's lead official; checked against the grade (S-2). */
+  leadOfficialId?: string | null;
 }
 
 /** 交办 (S-2, S-4): grade and lead official, exactly one lead unit, the reply deadline. */
@@ -256,12 +258,15 @@ export async function assignSuggestion(ctx: ServiceContext, id: string, input: A
       throw badInput(`Unit ${unit.id} works in region ${code}, which neither contains nor lies in the item's region ${item.regionCode}.`, `input.units[${i}].unitId`);
     }
   });
+  const leadOfficialId = input.leadOfficialId ?? null;
+  if (leadOfficialId !== null) await requireLeadOfficial(ctx, input.grade, leadOfficialId, leadOfficial, item.regionCode);
   const assignedOn = today(ctx.clock);
   const complex = input.complex ?? false;
   takeStep(ctx, item, 'ASSIGNED', viewer, null);
   Object.assign(item, {
     grade: input.grade,
     leadOfficial,
+    leadOfficialId,
     complex,
     leadUnitId: leads[0]!.unitId,
     assignedOn,
