@@ -2,6 +2,8 @@ import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { isSheetOverdue, overdueSheets, supervisionBulletin } from '../key-items/sheets.service.ts';
 import { hearingsOf, recordCommitteeVote, recordKeyHearing, voteSatisfactionRate, votesOf } from '../key-items/key-items.service.ts';
+import { satisfactionByKind } from '../ratings/ratings.service.ts';
+import { evaluateProposal } from '../suggestions/suggestions.service.ts';
 import { requireRecordReader } from '../suggestions/access.ts';
 import { actorView } from './actor.ts';
 import { answerDeputyContact, contactsOf, contributeToLead, contributionsOf, logDeputyContact, progressOf, reportHandlingProgress } from './handling.service.ts';
@@ -19,6 +21,10 @@ export const handlingResolvers: Resolvers = {
     answerDeputyContact: (_, { contactId, reply }, ctx) => answerDeputyContact(ctx, contactId, reply),
     recordKeyHearing: (_, { id, input }, ctx) => recordKeyHearing(ctx, id, input),
     recordCommitteeVote: (_, { id, input }, ctx) => recordCommitteeVote(ctx, id, input),
+    evaluateProposal: (_, { id, input }, ctx) => evaluateProposal(ctx, id, input),
+  },
+  Region: {
+    satisfactionByKind: (region, { year }, ctx) => satisfactionByKind(ctx, region.code, year),
   },
   Suggestion: {
     leadOfficialId: (item) => item.leadOfficialId,

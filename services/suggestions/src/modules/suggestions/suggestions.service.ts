@@ -389,6 +389,9 @@ export async function recordStep(ctx: ServiceContext, id: string, stage: Suggest
   if (!who) throw badInput(`${stage} is taken with ${ownMutation[stage]}, not recordStep.`, 'stage');
   const item = await requireItem(ctx, id);
   const viewer = who === 'staff' ? requireStaffOf(ctx, item, `record ${stage}`) : await requireLeadUnitOrStaff(ctx, item, `record ${stage}`);
+  if (stage === 'EVALUATED' && item.kind === 'CPPCC_PROPOSAL') {
+    throw conflict("A CPPCC proposal is rated on its proposer's form with evaluateProposal, so the rating counts.");
+  }
   if (stage === 'EVALUATED' && item.leadDeputyId) {
     throw forbidden('Only the lead deputy rates the handling, with their own token (evaluateSuggestion); a rating entered for them is the 被满意 the rules forbid.');
   }
@@ -412,18 +415,61 @@ export async function evaluateSuggestion(ctx: ServiceContext, id: string, input:
     const who = viewer.role === 'DEPUTY' ? 'another deputy' : `a ${viewer.role}`;
     throw forbidden(`Only the deputy who leads this item rates its handling, with their own token; a rating by ${who} is the 被满意 the rules forbid.`);
   }
+  await rate(ctx, item, viewer, input, { deputyId: viewer.deputy!, raterName: null, enteredBy: null });
+  return item;
+}
+
+type Rating = { attitude: Satisfaction; result: Satisfaction; comment?: string | null };
+
+/**
+ * The feedback form of the current round (S-7, S-10): one per round; a satisfied or basically
+ * satisfied result on an EXPLAINED reply is a coercion risk; DISSATISFIED in round 1 sends the item
+ * back to handling with a new deadline. Its result is the item's latest result the figures count.
+ */
+async function rate(
+  ctx: ServiceContext,
+  item: Suggestion,
+  viewer: Viewer,
+  input: Rating,
+  rater: { deputyId: string; raterName: null; enteredBy: null } | { deputyId: null; raterName: string; enteredBy: string },
+): Promise<void> {
   const comment = optionalText(input.comment, 'input.comment', 5000);
   if (item.stage === 'EVALUATED') throw conflict(`Round ${item.round} was already evaluated; a round is rated once.`);
-  takeStep(ctx, item, 'EVALUATED', viewer, null);
+  takeStep(ctx, item, 'EVALUATED', viewer, rater.raterName ? `征询意见表 of ${rater.raterName}` : null);
   const coercionRisk = isCoercionRisk(input.result, item.replyCategory);
-  ctx.em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, deputyId: viewer.deputy!, raterName: null, enteredBy: null, attitude: input.attitude, result: input.result, comment, evaluatedAt: ctx.clock.now(), coercionRisk });
+  ctx.em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, ...rater, attitude: input.attitude, result: input.result, comment, evaluatedAt: ctx.clock.now(), coercionRisk });
   item.latestResult = input.result;
   item.coercionRisk = coercionRisk;
   if (input.result === 'DISSATISFIED' && item.round === 1) {
     item.round = 2;
-    takeStep(ctx, item, 'HANDLING', viewer, '代表不满意，重新办理 (dissatisfied: back to handling)', { sendBack: true });
+    const who = rater.raterName ? '委员' : '代表';
+    takeStep(ctx, item, 'HANDLING', viewer, `${who}不满意，重新办理 (dissatisfied: back to handling)`, { sendBack: true });
     Object.assign(item, { rehandling: true, replyCategory: null, repliedOn: null, replyOnTime: null, replyDueOn: replyDueOn(today(ctx.clock), item.complex) });
   }
   await save(ctx);
+}
+
+/**
+ * 考评 of a CPPCC proposal (S-10, 003 政协 art. 6): the proposing member rates it on the same form as a
+ * deputy. Members hold no tokens of this platform, so staff of the item's subtree enter the member's
+ * signed form, naming the member; the name must be the proposer's as registered. Handling units are
+ * refused (被满意). The rating counts in the figures like a deputy's, and `satisfactionByKind` tells
+ * the kinds apart.
+ */
+export async function evaluateProposal(ctx: ServiceContext, id: string, input: Rating & { proposerName: string }): Promise<Suggestion> {
+  const item = await requireItem(ctx, id);
+  const viewer = requireViewer(ctx.viewer);
+  if (viewer.role === 'HANDLER') {
+    throw forbidden('A handling unit may not enter the rating of its own work: that is the 被满意 the rules forbid.');
+  }
+  requireStaffOf(ctx, item, "enter a CPPCC member's feedback form");
+  const proposerName = requireText(input.proposerName, 'input.proposerName', 100);
+  if (item.kind !== 'CPPCC_PROPOSAL') {
+    throw conflict(`Only CPPCC proposals are rated through staff; a ${item.kind} is rated by its lead deputy (evaluateSuggestion).`);
+  }
+  if (proposerName !== item.proposerName) {
+    throw badInput(`The form must be the proposer's own: this proposal was filed by ${item.proposerName}.`, 'input.proposerName');
+  }
+  await rate(ctx, item, viewer, input, { deputyId: null, raterName: proposerName, enteredBy: actorOf(viewer).byName });
   return item;
 }
