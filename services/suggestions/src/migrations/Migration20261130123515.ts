@@ -33,9 +33,10 @@ export class Migration20261130123515 extends Migration {
 
     this.addSql(`alter table "suggestions"."suggestions" add column "lead_official_id" uuid null;`);
 
-    // Relations inside the service are foreign keys; the rules that fit a row are checks.
+    // Relations inside the service are foreign keys (checked at commit: the entities declare no relations,
+    // so one flush may insert a child before its item); the rules that fit a row are checks.
     for (const t of ['committee_votes', 'co_handler_contributions', 'deputy_contacts', 'key_hearings', 'progress_reports']) {
-      this.addSql(`alter table "suggestions"."${t}" add constraint "${t}_suggestion_fk" foreign key ("suggestion_id") references "suggestions"."suggestions" ("id");`);
+      this.addSql(`alter table "suggestions"."${t}" add constraint "${t}_suggestion_fk" foreign key ("suggestion_id") references "suggestions"."suggestions" ("id") deferrable initially deferred;`);
     }
     this.addSql(`alter table "suggestions"."progress_reports" add constraint "progress_reports_percent_check" check ("percent" between 0 and 100);`);
     this.addSql(`alter table "suggestions"."committee_votes" add constraint "committee_votes_tally_check" check ("members_present" > 0 and "satisfied" >= 0 and "basically_satisfied" >= 0 and "dissatisfied" >= 0 and "satisfied" + "basically_satisfied" + "dissatisfied" <= "members_present");`);
