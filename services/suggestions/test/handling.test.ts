@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStack } from '@renda/testing/services';
 import { tokenFor, tokens } from '@renda/testing/tokens';
 import { fails, ok } from '@renda/testing/graphql';
+import { countStatements } from '@renda/db/orm';
 import { buildWorld, driveTo, fileSuggestion, sg, startStack, type World } from './support.ts';
 
 let stack: TestStack;
@@ -148,5 +149,27 @@ describe('contacts with the deputy (前期、中期、后期沟通)', () => {
     const outsider = await tokens.handler('430181', world.units.water);
     const res = await sg(stack).execute(RECORD, { id }, outsider);
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('reading the handling record in batches', () => {
+  it('S-10: the record of many items loads in a bounded number of statements, whatever the number of items', async () => {
+    const q = `query($n: Int) { suggestions(first: $n) { edges { node { id progressReports { percent } contributions { content }
+      deputyContacts { phase } keyHearings { heldOn } committeeVotes { round } steps { actor { name } } } } } }`;
+    const admin = await tokens.admin();
+    const statements = async (n: number) => {
+      const counter = countStatements(stack.services.suggestions!.orm);
+      try {
+        const data = await ok(sg(stack), q, { n }, admin);
+        expect(data.suggestions.edges.length).toBe(n);
+        return counter.count();
+      } finally {
+        counter.stop();
+      }
+    };
+    const few = await statements(2);
+    const many = await statements(8);
+    expect(many).toBe(few);
+    expect(many).toBeLessThanOrEqual(11);
   });
 });
