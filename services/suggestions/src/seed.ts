@@ -86,7 +86,11 @@ const demoItems: DemoItem[] = [
   { kind: 'VOTER_OPINION', title: '永安镇集镇路灯损坏问题', content: '选民反映集镇主街路灯多处损坏。', category: '市政', lead: 1, region: '430181104', proposerName: '选民 刘某', target: 'HANDLING', grade: 'LEVEL_4', leadOfficial: '永安镇副镇长 彭涛', units: [['430181104:government', 'LEAD']], assignedDaysAgo: 20 },
 ];
 
-const actor = (name: string, role: string, unit: string | null = null) => ({ byName: name, byRole: role, byUnitId: unit });
+const actor = (name: string, role: string, unit: string | null = null) => ({
+  byName: name,
+  byRole: role,
+  byUnitId: unit,
+});
 
 /**
  * S-9, S-10 demo record of a key item, written when its reply (on `repliedOn`) is: two progress
@@ -100,14 +104,97 @@ function recordHandling(em: EntityManager, item: Suggestion, spec: DemoItem, now
   const handler = actor('住建局 刘洋', 'HANDLER', lead);
   const staff = actor('人大常委会选联工委 周敏', 'STAFF');
   const base = { suggestionId: item.id, round: 1 };
-  em.create(DeputyContactSchema, { id: newId(), ...base, unitId: lead, phase: 'BEFORE', method: 'VISIT', summary: '上门听取代表对改造范围的意见', contactedOn: addDays(assigned, 3), at: at(addDays(assigned, 3)), deputyReply: '请优先改造排水问题突出的巷道', deputyRepliedAt: at(addDays(assigned, 4)), ...handler });
-  em.create(ProgressReportSchema, { id: newId(), ...base, unitId: lead, percent: 30, content: '完成 12 条巷道的勘测设计', difficulties: '部分管线权属不清', reportedOn: addDays(assigned, 15), at: at(addDays(assigned, 15)), ...handler });
-  em.create(ContributionSchema, { id: newId(), ...base, unitId: co, leadUnitId: lead, content: '水利局意见: 雨污分流管网与改造同步实施', sentOn: addDays(assigned, 18), at: at(addDays(assigned, 18)), ...actor('水利局 彭军', 'HANDLER', co) });
-  em.create(ProgressReportSchema, { id: newId(), ...base, unitId: lead, percent: 60, content: '首批 6 条巷道开工', difficulties: '资金缺口约 800 万元', reportedOn: addDays(assigned, 35), at: at(addDays(assigned, 35)), ...handler });
-  em.create(DeputyContactSchema, { id: newId(), ...base, unitId: lead, phase: 'DURING', method: 'PHONE', summary: '电话通报开工进度', contactedOn: addDays(assigned, 36), at: at(addDays(assigned, 36)), deputyReply: null, deputyRepliedAt: null, ...handler });
-  em.create(KeyHearingSchema, { id: newId(), suggestionId: item.id, heldOn: addDays(assigned, 40), summary: '主任会议听取住建局办理情况汇报', decisions: '年内完成首批改造，资金缺口由市财政统筹', at: at(addDays(assigned, 40)), ...staff });
-  em.create(DeputyContactSchema, { id: newId(), ...base, unitId: lead, phase: 'AFTER', method: 'MEETING', summary: '座谈听取代表对答复的意见', contactedOn: repliedOn, at: at(repliedOn), deputyReply: null, deputyRepliedAt: null, ...handler });
-  em.create(CommitteeVoteSchema, { id: newId(), ...base, votedOn: now, membersPresent: 31, satisfied: 22, basicallySatisfied: 7, dissatisfied: 1, at: at(now), ...staff });
+  em.create(DeputyContactSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    phase: 'BEFORE',
+    method: 'VISIT',
+    summary: '上门听取代表对改造范围的意见',
+    contactedOn: addDays(assigned, 3),
+    at: at(addDays(assigned, 3)),
+    deputyReply: '请优先改造排水问题突出的巷道',
+    deputyRepliedAt: at(addDays(assigned, 4)),
+    ...handler,
+  });
+  em.create(ProgressReportSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    percent: 30,
+    content: '完成 12 条巷道的勘测设计',
+    difficulties: '部分管线权属不清',
+    reportedOn: addDays(assigned, 15),
+    at: at(addDays(assigned, 15)),
+    ...handler,
+  });
+  em.create(ContributionSchema, {
+    id: newId(),
+    ...base,
+    unitId: co,
+    leadUnitId: lead,
+    content: '水利局意见: 雨污分流管网与改造同步实施',
+    sentOn: addDays(assigned, 18),
+    at: at(addDays(assigned, 18)),
+    ...actor('水利局 彭军', 'HANDLER', co),
+  });
+  em.create(ProgressReportSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    percent: 60,
+    content: '首批 6 条巷道开工',
+    difficulties: '资金缺口约 800 万元',
+    reportedOn: addDays(assigned, 35),
+    at: at(addDays(assigned, 35)),
+    ...handler,
+  });
+  em.create(DeputyContactSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    phase: 'DURING',
+    method: 'PHONE',
+    summary: '电话通报开工进度',
+    contactedOn: addDays(assigned, 36),
+    at: at(addDays(assigned, 36)),
+    deputyReply: null,
+    deputyRepliedAt: null,
+    ...handler,
+  });
+  em.create(KeyHearingSchema, {
+    id: newId(),
+    suggestionId: item.id,
+    heldOn: addDays(assigned, 40),
+    summary: '主任会议听取住建局办理情况汇报',
+    decisions: '年内完成首批改造，资金缺口由市财政统筹',
+    at: at(addDays(assigned, 40)),
+    ...staff,
+  });
+  em.create(DeputyContactSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    phase: 'AFTER',
+    method: 'MEETING',
+    summary: '座谈听取代表对答复的意见',
+    contactedOn: repliedOn,
+    at: at(repliedOn),
+    deputyReply: null,
+    deputyRepliedAt: null,
+    ...handler,
+  });
+  em.create(CommitteeVoteSchema, {
+    id: newId(),
+    ...base,
+    votedOn: now,
+    membersPresent: 31,
+    satisfied: 22,
+    basicallySatisfied: 7,
+    dissatisfied: 1,
+    at: at(now),
+    ...staff,
+  });
 }
 
 const unitId = (slug: string) => demoId(slug.includes(':') ? `unit:${slug}` : `unit:430181:${slug}`);

@@ -19,7 +19,10 @@ export interface ActorValue {
 }
 
 /** The GraphQL `Actor` of a row; rows written before actors were kept fall back to the token subject. */
-export function actorView(row: { byName?: string | null; byRole?: string | null; byUnitId?: string | null }, by: string): ActorValue {
+export function actorView(
+  row: { byName?: string | null; byRole?: string | null; byUnitId?: string | null },
+  by: string,
+): ActorValue {
   return { name: row.byName ?? by, role: row.byRole ?? null, unitId: row.byUnitId ?? null };
 }
 

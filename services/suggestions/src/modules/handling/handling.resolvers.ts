@@ -1,14 +1,31 @@
 import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { isSheetOverdue, overdueSheets, supervisionBulletin } from '../key-items/sheets.service.ts';
-import { hearingsOf, recordCommitteeVote, recordKeyHearing, voteSatisfactionRate, votesOf } from '../key-items/key-items.service.ts';
+import {
+  hearingsOf,
+  recordCommitteeVote,
+  recordKeyHearing,
+  voteSatisfactionRate,
+  votesOf,
+} from '../key-items/key-items.service.ts';
 import { satisfactionByKind } from '../ratings/ratings.service.ts';
 import { evaluateProposal } from '../suggestions/suggestions.service.ts';
 import { requireRecordReader } from '../suggestions/access.ts';
 import { actorView } from './actor.ts';
-import { answerDeputyContact, contactsOf, contributeToLead, contributionsOf, logDeputyContact, progressOf, reportHandlingProgress } from './handling.service.ts';
+import {
+  answerDeputyContact,
+  contactsOf,
+  contributeToLead,
+  contributionsOf,
+  logDeputyContact,
+  progressOf,
+  reportHandlingProgress,
+} from './handling.service.ts';
 
-/** Progress, co-handlers' parts, contacts with the deputy (S-10), key-item hearings and votes (S-9), sheets past due. */
+/**
+ * Progress, co-handlers' parts, contacts with the deputy (S-10), key-item hearings and votes (S-9),
+ * sheets past due and the bulletin (S-5), CPPCC ratings and satisfaction by kind.
+ */
 export const handlingResolvers: Resolvers = {
   Query: {
     overdueSheets: (_, { regionCode, first, after }, ctx) => overdueSheets(ctx, regionCode, first, after),
@@ -56,7 +73,10 @@ export const handlingResolvers: Resolvers = {
     answeredBy: (sheet) =>
       sheet.answeredBy === null
         ? null
-        : actorView({ byName: sheet.answeredByName, byRole: sheet.answeredByRole, byUnitId: sheet.answeredByUnitId }, sheet.answeredBy),
+        : actorView(
+            { byName: sheet.answeredByName, byRole: sheet.answeredByRole, byUnitId: sheet.answeredByUnitId },
+            sheet.answeredBy,
+          ),
     overdue: (sheet, _, ctx) => isSheetOverdue(sheet, today(ctx.clock)),
   },
   HandlingProgress: {

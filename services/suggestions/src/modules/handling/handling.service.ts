@@ -20,9 +20,12 @@ import {
   type ProgressReportRow,
 } from './handling.entity.ts';
 
-export const progressOf = (ctx: ServiceContext, id: string) => childrenBy<ProgressReportRow>(ctx, ProgressReportSchema, { at: 'asc' }, id);
-export const contributionsOf = (ctx: ServiceContext, id: string) => childrenBy<ContributionRow>(ctx, ContributionSchema, { at: 'asc' }, id);
-export const contactsOf = (ctx: ServiceContext, id: string) => childrenBy<DeputyContactRow>(ctx, DeputyContactSchema, { at: 'asc' }, id);
+export const progressOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<ProgressReportRow>(ctx, ProgressReportSchema, { at: 'asc' }, id);
+export const contributionsOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<ContributionRow>(ctx, ContributionSchema, { at: 'asc' }, id);
+export const contactsOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<DeputyContactRow>(ctx, DeputyContactSchema, { at: 'asc' }, id);
 
 /** Stages in which the item is being handled and has no reply yet (办理, 督办). */
 const handlingStages: readonly SuggestionStage[] = ['HANDLING', 'SUPERVISED'];
@@ -49,7 +52,9 @@ export async function reportHandlingProgress(
 ): Promise<ProgressReportRow> {
   const item = await requireItem(ctx, id);
   if (await isCoHandler(ctx, item)) {
-    throw forbidden('A co-handler (协办) does not report progress for the lead unit: send your part with contributeToLead.');
+    throw forbidden(
+      'A co-handler (协办) does not report progress for the lead unit: send your part with contributeToLead.',
+    );
   }
   const viewer = await requireLeadUnitOrStaff(ctx, item, 'report progress');
   if (!Number.isInteger(input.percent) || input.percent < 0 || input.percent > 100) {
@@ -123,12 +128,16 @@ export async function logDeputyContact(
   if (item.assignedOn && input.contactedOn < item.assignedOn) {
     throw badInput(`\`contactedOn\` cannot be before the assignment (${item.assignedOn}).`, 'input.contactedOn');
   }
-  if (input.phase === 'AFTER' && !hasReply(item)) throw conflict('A 后期 (AFTER) contact comes after the reply; this round has none yet.');
+  if (input.phase === 'AFTER' && !hasReply(item)) {
+    throw conflict('A 后期 (AFTER) contact comes after the reply; this round has none yet.');
+  }
   if (input.phase !== 'AFTER' && hasReply(item)) {
     throw conflict(`The reply of round ${item.round} is out: a contact now is 后期 (AFTER), not ${input.phase}.`);
   }
   if (input.phase === 'BEFORE' && item.stage !== 'ASSIGNED' && item.stage !== 'HANDLING') {
-    throw conflict(`A 前期 (BEFORE) contact is kept before handling is under way; the item is at ${item.stage}: use DURING.`);
+    throw conflict(
+      `A 前期 (BEFORE) contact is kept before handling is under way; the item is at ${item.stage}: use DURING.`,
+    );
   }
   const row = ctx.em.create(DeputyContactSchema, {
     id: newId(),
@@ -149,7 +158,11 @@ export async function logDeputyContact(
 }
 
 /** The lead deputy answers a contact, with their own token. */
-export async function answerDeputyContact(ctx: ServiceContext, contactId: string, reply: string): Promise<DeputyContactRow> {
+export async function answerDeputyContact(
+  ctx: ServiceContext,
+  contactId: string,
+  reply: string,
+): Promise<DeputyContactRow> {
   if (!isId(contactId)) throw badInput(`${JSON.stringify(contactId)} is not an id.`, 'contactId');
   const contact = await ctx.em.findOne(DeputyContactSchema, { id: contactId });
   if (!contact) throw notFound('deputy contact', contactId, 'contactId');

@@ -7,7 +7,14 @@ import { decodeCursor, encodeCursor, pageSize, type Connection } from '@renda/se
 import { requireRegionCode } from '@renda/server-kit/validate';
 import { ProgressReportSchema } from '../handling/handling.entity.ts';
 import { sheetLoader } from '../suggestions/loaders.ts';
-import { SheetSchema, SuggestionSchema, type SheetRow, type SheetKind, type Suggestion, type SuggestionStage } from '../suggestions/suggestion.entity.ts';
+import {
+  SheetSchema,
+  SuggestionSchema,
+  type SheetKind,
+  type SheetRow,
+  type Suggestion,
+  type SuggestionStage,
+} from '../suggestions/suggestion.entity.ts';
 import { isOverdue, serialOf } from '../suggestions/suggestions.service.ts';
 import { CommitteeVoteSchema, KeyHearingSchema } from './key-items.entity.ts';
 
@@ -40,14 +47,18 @@ export async function overdueSheets(
     .where('s.region_code', 'like', `${code}%`)
     .whereRaw(overdueSql, [today(ctx.clock)]);
   const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const page = base.clone().select('sh.id', knex.raw(`to_char(sh.due_on, 'YYYY-MM-DD') as due`)).orderBy([{ column: 'sh.due_on' }, { column: 'sh.id' }]);
+  const page = base
+    .clone()
+    .select('sh.id', knex.raw(`to_char(sh.due_on, 'YYYY-MM-DD') as due`))
+    .orderBy([{ column: 'sh.due_on' }, { column: 'sh.id' }]);
   if (cursor) page.whereRaw('(sh.due_on, sh.id) > (?::date, ?::uuid)', [afterDue!, afterId!]);
   const keys = limit === 0 ? [] : ((await page.limit(limit + 1)) as { id: string; due: string }[]);
   const rows = keys.length ? await ctx.em.find(SheetSchema, { id: { $in: keys.map((k) => k.id) } }) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const row of rows) sheetLoader(ctx).prime(row.id, row);
   const edges = keys.slice(0, limit).map((k) => ({ cursor: encodeCursor(`${k.due}|${k.id}`), node: byId.get(k.id)! }));
-  return { edges, pageInfo: { hasNextPage: keys.length > limit, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: Number(count) };
+  const pageInfo = { hasNextPage: keys.length > limit, endCursor: edges.at(-1)?.cursor ?? null };
+  return { edges, pageInfo, totalCount: Number(count) };
 }
 
 export type BulletinEntry = 'KEY_ITEM' | 'SHEET' | 'PROGRESS' | 'HEARING' | 'VOTE';
@@ -89,7 +100,9 @@ export async function supervisionBulletin(ctx: ServiceContext, regionCode: strin
   const code = requireRegionCode(regionCode, 'regionCode');
   requireReadIn(ctx.viewer, code, 'the supervision bulletin');
   if (from > to) throw badInput('`from` must not be after `to`.', 'from');
-  if (daysBetween(from, to) >= maxBulletinDays) throw badInput(`A bulletin covers at most ${maxBulletinDays} days.`, 'to');
+  if (daysBetween(from, to) >= maxBulletinDays) {
+    throw badInput(`A bulletin covers at most ${maxBulletinDays} days.`, 'to');
+  }
   const now = today(ctx.clock);
   const asOf = to < now ? to : now;
   const items = await ctx.em.find(
@@ -102,7 +115,9 @@ export async function supervisionBulletin(ctx: ServiceContext, regionCode: strin
   const [sheets, progress, hearings, votes, overdueOpen] = ids.length
     ? await Promise.all([
         ctx.em.find(SheetSchema, inPeriod('issuedOn') as never, { orderBy: { issuedOn: 'asc', id: 'asc' } }),
-        ctx.em.find(ProgressReportSchema, inPeriod('reportedOn') as never, { orderBy: { reportedOn: 'asc', at: 'asc' } }),
+        ctx.em.find(ProgressReportSchema, inPeriod('reportedOn') as never, {
+          orderBy: { reportedOn: 'asc', at: 'asc' },
+        }),
         ctx.em.find(KeyHearingSchema, inPeriod('heldOn') as never, { orderBy: { heldOn: 'asc', at: 'asc' } }),
         ctx.em.find(CommitteeVoteSchema, inPeriod('votedOn') as never, { orderBy: { votedOn: 'asc' } }),
         ctx.em.count(SheetSchema, { suggestionId: { $in: ids }, answeredOn: null, dueOn: { $lt: asOf } }),
@@ -117,7 +132,19 @@ export async function supervisionBulletin(ctx: ServiceContext, regionCode: strin
     leadOfficial: item.leadOfficial,
     keySupervisor: item.keySupervisor,
   });
-  const empty = { sheetKind: null, dueOn: null, answeredOn: null, overdue: false, percent: null, text: null, detail: null, membersPresent: null, satisfied: null, basicallySatisfied: null, dissatisfied: null };
+  const empty = {
+    sheetKind: null,
+    dueOn: null,
+    answeredOn: null,
+    overdue: false,
+    percent: null,
+    text: null,
+    detail: null,
+    membersPresent: null,
+    satisfied: null,
+    basicallySatisfied: null,
+    dissatisfied: null,
+  };
   const byId = new Map(items.map((i) => [i.id, i]));
   const rows: BulletinRow[] = items.map((item) => ({
     ...empty,
@@ -130,18 +157,41 @@ export async function supervisionBulletin(ctx: ServiceContext, regionCode: strin
     text: item.replyCategory,
   }));
   for (const s of sheets) {
-    rows.push({ ...empty, ...base(byId.get(s.suggestionId)!), entry: 'SHEET', unitId: s.unitId, on: s.issuedOn, sheetKind: s.kind, dueOn: s.dueOn, answeredOn: s.answeredOn, overdue: isSheetOverdue(s, asOf), text: s.content });
+    rows.push({
+      ...empty,
+      ...base(byId.get(s.suggestionId)!),
+      entry: 'SHEET',
+      unitId: s.unitId,
+      on: s.issuedOn,
+      sheetKind: s.kind,
+      dueOn: s.dueOn,
+      answeredOn: s.answeredOn,
+      overdue: isSheetOverdue(s, asOf),
+      text: s.content,
+    });
   }
   for (const p of progress) {
-    rows.push({ ...empty, ...base(byId.get(p.suggestionId)!), entry: 'PROGRESS', unitId: p.unitId, on: p.reportedOn, percent: p.percent, text: p.content, detail: p.difficulties });
+    const item = byId.get(p.suggestionId)!;
+    const facts = { percent: p.percent, text: p.content, detail: p.difficulties };
+    rows.push({ ...empty, ...base(item), entry: 'PROGRESS', unitId: p.unitId, on: p.reportedOn, ...facts });
   }
   for (const h of hearings) {
-    rows.push({ ...empty, ...base(byId.get(h.suggestionId)!), entry: 'HEARING', unitId: byId.get(h.suggestionId)!.leadUnitId, on: h.heldOn, text: h.summary, detail: h.decisions });
+    const item = byId.get(h.suggestionId)!;
+    const facts = { text: h.summary, detail: h.decisions };
+    rows.push({ ...empty, ...base(item), entry: 'HEARING', unitId: item.leadUnitId, on: h.heldOn, ...facts });
   }
   for (const v of votes) {
-    rows.push({ ...empty, ...base(byId.get(v.suggestionId)!), entry: 'VOTE', unitId: byId.get(v.suggestionId)!.leadUnitId, on: v.votedOn, membersPresent: v.membersPresent, satisfied: v.satisfied, basicallySatisfied: v.basicallySatisfied, dissatisfied: v.dissatisfied });
+    const item = byId.get(v.suggestionId)!;
+    const { membersPresent, satisfied, basicallySatisfied, dissatisfied } = v;
+    const tally = { membersPresent, satisfied, basicallySatisfied, dissatisfied };
+    rows.push({ ...empty, ...base(item), entry: 'VOTE', unitId: item.leadUnitId, on: v.votedOn, ...tally });
   }
   const position = new Map(ids.map((id, i) => [id, i]));
-  rows.sort((a, b) => position.get(a.suggestionId)! - position.get(b.suggestionId)! || entryOrder[a.entry] - entryOrder[b.entry] || (a.on ?? '').localeCompare(b.on ?? ''));
+  rows.sort(
+    (a, b) =>
+      position.get(a.suggestionId)! - position.get(b.suggestionId)! ||
+      entryOrder[a.entry] - entryOrder[b.entry] ||
+      (a.on ?? '').localeCompare(b.on ?? ''),
+  );
   return { regionCode: code, from, to, keyItems: items.length, overdueSheets: overdueOpen, rows };
 }

@@ -17,11 +17,16 @@ export interface KindSatisfactionValue {
  * ratings of suggestions and CPPCC members' ratings of proposals are read apart. One grouped scan of the
  * (year, region prefix) index's rows.
  */
-export async function satisfactionByKind(ctx: ServiceContext, regionCode: string, year: number): Promise<KindSatisfactionValue[]> {
+export async function satisfactionByKind(
+  ctx: ServiceContext,
+  regionCode: string,
+  year: number,
+): Promise<KindSatisfactionValue[]> {
   const code = requireRegionCode(regionCode, 'code');
   requireYear(year);
   requireReadIn(ctx.viewer, code, 'satisfaction figures');
-  const rows = await ctx.em.getConnection().execute<{ kind: SuggestionKind; evaluated: number; satisfied: number; basically: number; dissatisfied: number }[]>(
+  type Row = { kind: SuggestionKind; evaluated: number; satisfied: number; basically: number; dissatisfied: number };
+  const rows = await ctx.em.getConnection().execute<Row[]>(
     `select s.kind, count(s.latest_result)::int as evaluated,
        count(*) filter (where s.latest_result = 'SATISFIED')::int as satisfied,
        count(*) filter (where s.latest_result = 'BASICALLY_SATISFIED')::int as basically,
@@ -36,6 +41,7 @@ export async function satisfactionByKind(ctx: ServiceContext, regionCode: string
     satisfied: Number(r.satisfied),
     basicallySatisfied: Number(r.basically),
     dissatisfied: Number(r.dissatisfied),
-    satisfactionRate: Number(r.evaluated) === 0 ? null : (Number(r.satisfied) + Number(r.basically)) / Number(r.evaluated),
+    satisfactionRate:
+      Number(r.evaluated) === 0 ? null : (Number(r.satisfied) + Number(r.basically)) / Number(r.evaluated),
   }));
 }

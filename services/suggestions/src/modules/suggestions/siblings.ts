@@ -66,7 +66,12 @@ export interface LeaderFacts {
 }
 
 /** The GovernmentLeader each grade is led by (S-2, 003 art. 2); levels 3 and 4 are led inside the lead unit. */
-const leaderRoleOfGrade: Record<string, LeaderFacts['role'] | null> = { LEVEL_1: 'MAYOR', LEVEL_2: 'VICE_MAYOR', LEVEL_3: null, LEVEL_4: null };
+const leaderRoleOfGrade: Record<string, LeaderFacts['role'] | null> = {
+  LEVEL_1: 'MAYOR',
+  LEVEL_2: 'VICE_MAYOR',
+  LEVEL_3: null,
+  LEVEL_4: null,
+};
 const leaderRoleNames = { MAYOR: 'the mayor (市长)', VICE_MAYOR: 'a vice-mayor (副市长)' };
 
 /**
@@ -84,17 +89,24 @@ export async function requireLeadOfficial(
   const field = 'input.leadOfficialId';
   const role = leaderRoleOfGrade[grade];
   if (!role) {
-    throw badInput(`A ${grade} item is led by the lead unit's head or deputy head: name them in \`leadOfficial\` and leave \`leadOfficialId\` out.`, field);
+    const message = `A ${grade} item is led by the lead unit's head or deputy head: name them in \`leadOfficial\``;
+    throw badInput(`${message} and leave \`leadOfficialId\` out.`, field);
   }
   if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not a government leader id.`, field);
-  const leader = await ctx.siblings.entity<LeaderFacts>('deputies', 'GovernmentLeader', { id }, 'id name role region { code }');
+  const fields = 'id name role region { code }';
+  const leader = await ctx.siblings.entity<LeaderFacts>('deputies', 'GovernmentLeader', { id }, fields);
   if (!leader) throw badInput(`No government leader with id ${JSON.stringify(id)}.`, field);
-  if (leader.role !== role) throw badInput(`A ${grade} item is led by ${leaderRoleNames[role]}; ${leader.name} is ${leaderRoleNames[leader.role]}.`, field);
+  if (leader.role !== role) {
+    const is = leaderRoleNames[leader.role];
+    throw badInput(`A ${grade} item is led by ${leaderRoleNames[role]}; ${leader.name} is ${is}.`, field);
+  }
   if (!itemRegion.startsWith(leader.region.code)) {
-    throw badInput(`${leader.name} leads the government of region ${leader.region.code}, which does not contain the item's region ${itemRegion}.`, field);
+    const where = `${leader.name} leads the government of region ${leader.region.code}`;
+    throw badInput(`${where}, which does not contain the item's region ${itemRegion}.`, field);
   }
   if (!leadOfficial.includes(leader.name)) {
-    throw badInput(`\`leadOfficial\` must name the leader given by \`leadOfficialId\` (${leader.name}).`, 'input.leadOfficial');
+    const message = `\`leadOfficial\` must name the leader given by \`leadOfficialId\` (${leader.name}).`;
+    throw badInput(message, 'input.leadOfficial');
   }
   return leader;
 }

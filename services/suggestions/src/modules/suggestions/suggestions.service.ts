@@ -259,7 +259,9 @@ export async function assignSuggestion(ctx: ServiceContext, id: string, input: A
     }
   });
   const leadOfficialId = input.leadOfficialId ?? null;
-  if (leadOfficialId !== null) await requireLeadOfficial(ctx, input.grade, leadOfficialId, leadOfficial, item.regionCode);
+  if (leadOfficialId !== null) {
+    await requireLeadOfficial(ctx, input.grade, leadOfficialId, leadOfficial, item.regionCode);
+  }
   const assignedOn = today(ctx.clock);
   const complex = input.complex ?? false;
   takeStep(ctx, item, 'ASSIGNED', viewer, null);
@@ -431,13 +433,27 @@ async function rate(
   item: Suggestion,
   viewer: Viewer,
   input: Rating,
-  rater: { deputyId: string; raterName: null; enteredBy: null } | { deputyId: null; raterName: string; enteredBy: string },
+  rater:
+    | { deputyId: string; raterName: null; enteredBy: null }
+    | { deputyId: null; raterName: string; enteredBy: string },
 ): Promise<void> {
   const comment = optionalText(input.comment, 'input.comment', 5000);
   if (item.stage === 'EVALUATED') throw conflict(`Round ${item.round} was already evaluated; a round is rated once.`);
   takeStep(ctx, item, 'EVALUATED', viewer, rater.raterName ? `征询意见表 of ${rater.raterName}` : null);
   const coercionRisk = isCoercionRisk(input.result, item.replyCategory);
-  ctx.em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, ...rater, attitude: input.attitude, result: input.result, comment, evaluatedAt: ctx.clock.now(), coercionRisk });
+  const { attitude, result } = input;
+  const evaluatedAt = ctx.clock.now();
+  ctx.em.create(EvaluationSchema, {
+    id: newId(),
+    suggestionId: item.id,
+    round: item.round,
+    ...rater,
+    attitude,
+    result,
+    comment,
+    evaluatedAt,
+    coercionRisk,
+  });
   item.latestResult = input.result;
   item.coercionRisk = coercionRisk;
   if (input.result === 'DISSATISFIED' && item.round === 1) {
@@ -456,7 +472,11 @@ async function rate(
  * refused (被满意). The rating counts in the figures like a deputy's, and `satisfactionByKind` tells
  * the kinds apart.
  */
-export async function evaluateProposal(ctx: ServiceContext, id: string, input: Rating & { proposerName: string }): Promise<Suggestion> {
+export async function evaluateProposal(
+  ctx: ServiceContext,
+  id: string,
+  input: Rating & { proposerName: string },
+): Promise<Suggestion> {
   const item = await requireItem(ctx, id);
   const viewer = requireViewer(ctx.viewer);
   if (viewer.role === 'HANDLER') {
@@ -465,10 +485,12 @@ export async function evaluateProposal(ctx: ServiceContext, id: string, input: R
   requireStaffOf(ctx, item, "enter a CPPCC member's feedback form");
   const proposerName = requireText(input.proposerName, 'input.proposerName', 100);
   if (item.kind !== 'CPPCC_PROPOSAL') {
-    throw conflict(`Only CPPCC proposals are rated through staff; a ${item.kind} is rated by its lead deputy (evaluateSuggestion).`);
+    const by = 'is rated by its lead deputy (evaluateSuggestion)';
+    throw conflict(`Only CPPCC proposals are rated through staff; a ${item.kind} ${by}.`);
   }
   if (proposerName !== item.proposerName) {
-    throw badInput(`The form must be the proposer's own: this proposal was filed by ${item.proposerName}.`, 'input.proposerName');
+    const message = `The form must be the proposer's own: this proposal was filed by ${item.proposerName}.`;
+    throw badInput(message, 'input.proposerName');
   }
   await rate(ctx, item, viewer, input, { deputyId: null, raterName: proposerName, enteredBy: actorOf(viewer).byName });
   return item;
