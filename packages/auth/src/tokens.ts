@@ -33,8 +33,10 @@ function claimsToViewer(payload: JWTPayload): Viewer {
     unit: str(payload.unit),
     deputy: str(payload.deputy),
     member: str(payload.member),
-    name: str(payload.name),
   };
+  // Only when sent, so viewers without a name stay as they were.
+  const name = str(payload.name);
+  if (name !== null) viewer.name = name;
   if (viewer.region !== null && !regionPattern.test(viewer.region)) {
     throw unauthenticated('The token\'s `region` claim is not a region code (2, 4, 6 or 9 digits).');
   }
