@@ -40,7 +40,6 @@ export class Migration20261130123515 extends Migration {
     }
     this.addSql(`alter table "suggestions"."progress_reports" add constraint "progress_reports_percent_check" check ("percent" between 0 and 100);`);
     this.addSql(`alter table "suggestions"."committee_votes" add constraint "committee_votes_tally_check" check ("members_present" > 0 and "satisfied" >= 0 and "basically_satisfied" >= 0 and "dissatisfied" >= 0 and "satisfied" + "basically_satisfied" + "dissatisfied" <= "members_present");`);
-    this.addSql(`alter table "suggestions"."deputy_contacts" add constraint "deputy_contacts_phase_check" check ("phase" in ('BEFORE', 'DURING', 'AFTER'));`);
     this.addSql(`create index "supervision_sheets_open_due" on "suggestions"."supervision_sheets" ("due_on") where "answered_on" is null;`);
   }
 

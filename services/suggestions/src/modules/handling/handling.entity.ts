@@ -20,6 +20,8 @@ export interface ProgressReportRow extends ActorColumns {
 export const ProgressReportSchema = new EntitySchema<ProgressReportRow>({
   name: 'ProgressReportRow',
   tableName: 'progress_reports',
+  // Check expressions as PostgreSQL prints them, so the migration generator sees no difference.
+  checks: [{ name: 'progress_reports_percent_check', expression: '(percent >= 0) AND (percent <= 100)' }],
   properties: {
     id: { type: 'uuid', primary: true },
     suggestionId: { type: 'uuid', index: true },

@@ -41,6 +41,14 @@ export interface CommitteeVoteRow extends ActorColumns {
 export const CommitteeVoteSchema = new EntitySchema<CommitteeVoteRow>({
   name: 'CommitteeVoteRow',
   tableName: 'committee_votes',
+  checks: [
+    {
+      name: 'committee_votes_tally_check',
+      expression:
+        '"members_present" > 0 and "satisfied" >= 0 and "basically_satisfied" >= 0 and "dissatisfied" >= 0 and ' +
+        '"satisfied" + "basically_satisfied" + "dissatisfied" <= "members_present"',
+    },
+  ],
   uniques: [{ name: 'committee_votes_suggestion_round_unique', properties: ['suggestionId', 'round'] }],
   properties: {
     id: { type: 'uuid', primary: true },

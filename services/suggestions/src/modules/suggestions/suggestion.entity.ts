@@ -277,6 +277,7 @@ export interface EvaluationRow {
 export const EvaluationSchema = new EntitySchema<EvaluationRow>({
   name: 'EvaluationRow',
   tableName: 'evaluations',
+  checks: [{ name: 'evaluations_rater_check', expression: '("deputy_id" is null) <> ("rater_name" is null)' }],
   uniques: [{ name: 'evaluations_suggestion_round_unique', properties: ['suggestionId', 'round'] }],
   properties: {
     id: { type: 'uuid', primary: true },
@@ -318,6 +319,13 @@ export interface SheetRow {
 export const SheetSchema = new EntitySchema<SheetRow>({
   name: 'SheetRow',
   tableName: 'supervision_sheets',
+  indexes: [
+    {
+      name: 'supervision_sheets_open_due',
+      expression:
+        'create index "supervision_sheets_open_due" on "suggestions"."supervision_sheets" ("due_on") where "answered_on" is null',
+    },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     suggestionId: { type: 'uuid', index: true },
