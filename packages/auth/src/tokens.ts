@@ -34,6 +34,9 @@ function claimsToViewer(payload: JWTPayload): Viewer {
     deputy: str(payload.deputy),
     member: str(payload.member),
   };
+  // Only when sent, so viewers without a name stay as they were.
+  const name = str(payload.name);
+  if (name !== null) viewer.name = name;
   if (viewer.region !== null && !regionPattern.test(viewer.region)) {
     throw unauthenticated('The token\'s `region` claim is not a region code (2, 4, 6 or 9 digits).');
   }
@@ -129,6 +132,8 @@ export interface TokenClaims {
   unit?: string;
   deputy?: string;
   member?: string;
+  /** The person's name, shown where records say who acted. */
+  name?: string;
 }
 
 /** Signs an HS256 token: for development, the demo and tests. Production tokens come from the identity provider. */

@@ -13,4 +13,6 @@ export interface Viewer {
   deputy: string | null;
   /** CommitteeMember id, for COMMITTEE_MEMBER: a standing-committee member acting for themself (D-4). */
   member?: string | null;
+  /** The person's name (`name` claim), when the identity provider sends one: records say who acted. */
+  name?: string | null;
 }

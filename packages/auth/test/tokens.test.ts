@@ -43,6 +43,11 @@ describe('token verification', () => {
     expect(await verify(`Bearer ${token}`)).toEqual({ sub: 's', role: 'STAFF', region: '4301', unit: null, deputy: null, member: null });
   });
 
+  it('reads the optional `name` claim, so records can say who acted', async () => {
+    const token = await signDevToken(secret, { sub: 's', role: 'STAFF', region: '4301', name: '人大办 周敏' });
+    expect((await verify(`Bearer ${token}`))?.name).toBe('人大办 周敏');
+  });
+
   it('D-4: a COMMITTEE_MEMBER token names its member, or is refused', async () => {
     const token = await signDevToken(secret, { sub: 'm', role: 'COMMITTEE_MEMBER', region: '430181', member: 'member-1' });
     expect((await verify(`Bearer ${token}`))?.member).toBe('member-1');

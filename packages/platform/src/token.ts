@@ -26,6 +26,7 @@ Options:
   --deputy ID      a Deputy id, or demo:<region>:<n> (demo deputies: 430181104 1-79, 430181 1-40, 4306 1-30)
   --unit ID        a GovernmentUnit id, or demo:<region>:<slug> (e.g. demo:430181:transport)
   --sub TEXT       the subject (default: the role and region)
+  --name TEXT      the person's name, shown where records say who acted (optional)
   --expires TIME   lifetime such as 12h, 30m (default 12h; at most JWT_MAX_LIFETIME, default 24h)
   -h, --help       this text`;
 
@@ -43,6 +44,7 @@ try {
       unit: { type: 'string' },
       deputy: { type: 'string' },
       sub: { type: 'string' },
+      name: { type: 'string' },
       expires: { type: 'string', default: '12h' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -97,6 +99,7 @@ const token = await signDevToken(
     ...(region ? { region } : {}),
     ...(unit ? { unit } : {}),
     ...(deputy ? { deputy } : {}),
+    ...(str('name') ? { name: str('name') } : {}),
   },
   `${lifetime}s`,
 );

@@ -1,3 +1,5 @@
+import { CommitteeVoteSchema, KeyHearingSchema } from './modules/key-items/key-items.entity.ts';
+import { ContributionSchema, DeputyContactSchema, ProgressReportSchema } from './modules/handling/handling.entity.ts';
 import {
   EvaluationSchema,
   HandlingUnitSchema,
@@ -9,4 +11,5 @@ import {
   SuggestionSignerSchema,
 } from './modules/suggestions/suggestion.entity.ts';
 
-export const entities = [SuggestionSchema, SuggestionSignerSchema, HandlingUnitSchema, ProcessStepSchema, ReplySchema, EvaluationSchema, SheetSchema, SerialCounterSchema];
+export const entities = [SuggestionSchema, SuggestionSignerSchema, HandlingUnitSchema, ProcessStepSchema, ReplySchema, EvaluationSchema, SheetSchema, SerialCounterSchema,
+  ProgressReportSchema, ContributionSchema, DeputyContactSchema, KeyHearingSchema, CommitteeVoteSchema];

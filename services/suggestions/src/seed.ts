@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { demoId, newId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { addDays, today } from '@renda/server-kit/dates';
+import { ContributionSchema, DeputyContactSchema, ProgressReportSchema } from './modules/handling/handling.entity.ts';
+import { CommitteeVoteSchema, KeyHearingSchema } from './modules/key-items/key-items.entity.ts';
 import { pathTo } from './modules/suggestions/process.ts';
 import {
   EvaluationSchema,
@@ -46,6 +48,8 @@ interface DemoItem {
   /** Days before today the item was assigned (drives every date). */
   assignedDaysAgo: number;
   sheets?: { kind: SheetKind; unit: string; answered: boolean }[];
+  /** A key item's handling record: progress reports, a co-handler's part, contacts, a hearing, a vote once replied. */
+  record?: boolean;
 }
 
 const demoItems: DemoItem[] = [
@@ -70,11 +74,128 @@ const demoItems: DemoItem[] = [
     grade: 'LEVEL_1', leadOfficial: '市长 黄伟', units: [['transport', 'LEAD'], ['housing', 'CO_HANDLER']], complex: true, reply: 'SOLVED', rating: ['SATISFIED', 'SATISFIED'], assignedDaysAgo: 150,
     sheets: [{ kind: 'ASSIGNMENT', unit: 'transport', answered: true }, { kind: 'SUPERVISION', unit: 'transport', answered: true }, { kind: 'REMINDER', unit: 'housing', answered: true }],
   },
+  {
+    kind: 'SUGGESTION', title: '关于实施城区背街小巷改造提质的建议', content: '城区背街小巷路面破损、排水不畅，建议分批改造提质。', category: '城乡建设', lead: 2, coSigners: [3, 4],
+    target: 'REPLIED', key: true, grade: 'LEVEL_2', leadOfficial: '分管副市长 张建国', units: [['housing', 'LEAD'], ['water', 'CO_HANDLER']], reply: 'PLANNED',
+    assignedDaysAgo: 70, record: true,
+    sheets: [{ kind: 'ASSIGNMENT', unit: 'housing', answered: true }, { kind: 'SUPERVISION', unit: 'housing', answered: true }, { kind: 'REMINDER', unit: 'water', answered: false }],
+  },
   { kind: 'MOTION', title: '关于制定浏阳河流域保护条例的议案', content: '建议启动浏阳河流域保护地方立法。', category: '生态环境', lead: 16, coSigners: [17, 18, 19, 20, 21, 22, 23, 24, 25, 26], target: 'RECEIVED', assignedDaysAgo: 0 },
   { kind: 'CPPCC_PROPOSAL', title: '关于发展花炮文化旅游的提案', content: '建议打造花炮文化旅游线路。', category: '文化旅游', lead: null, proposerName: '市政协委员 谭晓', target: 'ASSIGNED', grade: 'LEVEL_3', leadOfficial: '市政府办公室主任 邓华', units: [['government', 'LEAD']], assignedDaysAgo: 5 },
   { kind: 'SUGGESTION', title: '关于修复乡村道路水毁路段的建议', content: '汛期多处乡村道路水毁，至今未修复。', category: '交通', lead: 27, target: 'HANDLING', grade: 'LEVEL_4', leadOfficial: '市交通运输局副局长 周立', units: [['transport', 'LEAD']], assignedDaysAgo: 130 },
   { kind: 'VOTER_OPINION', title: '永安镇集镇路灯损坏问题', content: '选民反映集镇主街路灯多处损坏。', category: '市政', lead: 1, region: '430181104', proposerName: '选民 刘某', target: 'HANDLING', grade: 'LEVEL_4', leadOfficial: '永安镇副镇长 彭涛', units: [['430181104:government', 'LEAD']], assignedDaysAgo: 20 },
 ];
+
+const actor = (name: string, role: string, unit: string | null = null) => ({
+  byName: name,
+  byRole: role,
+  byUnitId: unit,
+});
+
+/**
+ * S-9, S-10 demo record of a key item, written when its reply (on `repliedOn`) is: two progress
+ * reports, the co-handler's part, contacts before, during and after handling (one answered by the
+ * deputy), the council of chairpersons' hearing and the standing committee's vote (today).
+ */
+function recordHandling(em: EntityManager, item: Suggestion, spec: DemoItem, now: string, repliedOn: string): void {
+  const lead = unitId(spec.units!.find(([, role]) => role === 'LEAD')![0]);
+  const co = unitId(spec.units!.find(([, role]) => role === 'CO_HANDLER')![0]);
+  const assigned = item.assignedOn!;
+  const handler = actor('住建局 刘洋', 'HANDLER', lead);
+  const staff = actor('人大常委会选联工委 周敏', 'STAFF');
+  const base = { suggestionId: item.id, round: 1 };
+  em.create(DeputyContactSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    phase: 'BEFORE',
+    method: 'VISIT',
+    summary: '上门听取代表对改造范围的意见',
+    contactedOn: addDays(assigned, 3),
+    at: at(addDays(assigned, 3)),
+    deputyReply: '请优先改造排水问题突出的巷道',
+    deputyRepliedAt: at(addDays(assigned, 4)),
+    ...handler,
+  });
+  em.create(ProgressReportSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    percent: 30,
+    content: '完成 12 条巷道的勘测设计',
+    difficulties: '部分管线权属不清',
+    reportedOn: addDays(assigned, 15),
+    at: at(addDays(assigned, 15)),
+    ...handler,
+  });
+  em.create(ContributionSchema, {
+    id: newId(),
+    ...base,
+    unitId: co,
+    leadUnitId: lead,
+    content: '水利局意见: 雨污分流管网与改造同步实施',
+    sentOn: addDays(assigned, 18),
+    at: at(addDays(assigned, 18)),
+    ...actor('水利局 彭军', 'HANDLER', co),
+  });
+  em.create(ProgressReportSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    percent: 60,
+    content: '首批 6 条巷道开工',
+    difficulties: '资金缺口约 800 万元',
+    reportedOn: addDays(assigned, 35),
+    at: at(addDays(assigned, 35)),
+    ...handler,
+  });
+  em.create(DeputyContactSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    phase: 'DURING',
+    method: 'PHONE',
+    summary: '电话通报开工进度',
+    contactedOn: addDays(assigned, 36),
+    at: at(addDays(assigned, 36)),
+    deputyReply: null,
+    deputyRepliedAt: null,
+    ...handler,
+  });
+  em.create(KeyHearingSchema, {
+    id: newId(),
+    suggestionId: item.id,
+    heldOn: addDays(assigned, 40),
+    summary: '主任会议听取住建局办理情况汇报',
+    decisions: '年内完成首批改造，资金缺口由市财政统筹',
+    at: at(addDays(assigned, 40)),
+    ...staff,
+  });
+  em.create(DeputyContactSchema, {
+    id: newId(),
+    ...base,
+    unitId: lead,
+    phase: 'AFTER',
+    method: 'MEETING',
+    summary: '座谈听取代表对答复的意见',
+    contactedOn: repliedOn,
+    at: at(repliedOn),
+    deputyReply: null,
+    deputyRepliedAt: null,
+    ...handler,
+  });
+  em.create(CommitteeVoteSchema, {
+    id: newId(),
+    ...base,
+    votedOn: now,
+    membersPresent: 31,
+    satisfied: 22,
+    basicallySatisfied: 7,
+    dissatisfied: 1,
+    at: at(now),
+    ...staff,
+  });
+}
 
 const unitId = (slug: string) => demoId(slug.includes(':') ? `unit:${slug}` : `unit:430181:${slug}`);
 const at = (date: string) => new Date(`${date}T02:00:00Z`);
@@ -121,6 +242,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       round: 1,
       grade: null,
       leadOfficial: null,
+      leadOfficialId: null,
       complex: spec.complex ?? false,
       isKey: spec.key ?? false,
       keySupervisor: spec.key ? '市人大常委会副主任 陈红' : null,
@@ -185,7 +307,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         if (stage === 'EVALUATED') {
           const [attitude, result] = spec.rating!;
           const coercionRisk = isCoercionRisk(result, item.replyCategory);
-          em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, deputyId: leadDeputyId!, attitude, result, comment: result === 'DISSATISFIED' ? '问题没有解决' : '办理认真', evaluatedAt: at(date), coercionRisk });
+          em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, deputyId: leadDeputyId!, raterName: null, enteredBy: null, attitude, result, comment: result === 'DISSATISFIED' ? '问题没有解决' : '办理认真', evaluatedAt: at(date), coercionRisk });
           Object.assign(item, { latestResult: result, coercionRisk });
         }
         if (stage === 'HANDLING' && r === 1) {
@@ -193,6 +315,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           Object.assign(item, { rehandling: true, replyCategory: null, repliedOn: null, replyOnTime: null, replyDueOn: replyDueOn(date, item.complex) });
         }
         if (stage === 'PUBLISHED') item.published = true;
+        if (stage === 'REPLIED' && spec.record) recordHandling(em, item, spec, now, date);
         item.stepCount += 1;
         em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage, round: item.round, ordinal: item.stepCount, at: at(date), by, note });
         item.stage = stage;

@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '@renda/server-kit/service';
 import { mergeResolvers } from '@renda/server-kit/subgraph';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
+import { handlingResolvers } from './modules/handling/handling.resolvers.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { suggestionResolvers } from './modules/suggestions/suggestions.resolvers.ts';
 import { seedDemo } from './seed.ts';
@@ -20,7 +21,7 @@ export const suggestionsService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(suggestionResolvers, statsResolvers),
+  resolvers: mergeResolvers(suggestionResolvers, statsResolvers, handlingResolvers),
   seed: seedDemo,
   settings: readSettings,
 };

@@ -100,14 +100,14 @@ describe('evaluation (考评) by the lead deputy alone', () => {
     expect((await read(id)).evaluations).toEqual([]);
   });
 
-  it('S-7: items without a lead deputy (CPPCC proposals) record the proposer\'s paper form as a note-only step', async () => {
+  it('S-7: an anonymous voter opinion (no lead deputy) records the evaluation as a note-only step by staff', async () => {
     const staff = await tokens.staff('430181');
-    const filed = await ok(sg(stack), 'mutation { submitSuggestion(input: {kind: CPPCC_PROPOSAL, regionCode: "430181", title: "提案", content: "内容", proposerName: "委员 张三"}) { id leadDeputy { id } } }', {}, staff);
+    const filed = await ok(sg(stack), 'mutation { submitSuggestion(input: {kind: VOTER_OPINION, regionCode: "430181", title: "选民意见", content: "内容"}) { id leadDeputy { id } } }', {}, staff);
     const id = filed.submitSuggestion.id;
     expect(filed.submitSuggestion.leadDeputy).toBeNull();
     await driveTo(stack, world, id, 'FOLLOWED_UP');
     await fails(sg(stack), 'FORBIDDEN', EVALUATE, { id, i: satisfied }, await leadToken());
-    const done = await ok(sg(stack), STEP, { id, s: 'EVALUATED', n: '委员征询意见表: 满意' }, staff);
+    const done = await ok(sg(stack), STEP, { id, s: 'EVALUATED', n: '选民反馈: 满意' }, staff);
     expect(done.recordStep.stage).toBe('EVALUATED');
   });
 });

@@ -198,14 +198,14 @@ describe('demo data', () => {
   it('S-3: the demo seed puts items in every resting stage, with key items, sheets, rehandling and a coercion risk', async () => {
     const orm = stack.services.suggestions!.orm;
     const em = orm.em.fork();
-    await em.getConnection().execute('truncate "suggestions"."suggestions", "suggestions"."suggestion_signers", "suggestions"."handling_units", "suggestions"."process_steps", "suggestions"."replies", "suggestions"."evaluations", "suggestions"."supervision_sheets", "suggestions"."serial_counters"');
+    await em.getConnection().execute('truncate "suggestions"."suggestions", "suggestions"."suggestion_signers", "suggestions"."handling_units", "suggestions"."process_steps", "suggestions"."replies", "suggestions"."evaluations", "suggestions"."supervision_sheets", "suggestions"."serial_counters", "suggestions"."progress_reports", "suggestions"."co_handler_contributions", "suggestions"."deputy_contacts", "suggestions"."key_hearings", "suggestions"."committee_votes"');
     await seedDemo(em, stack.clock);
     await seedDemo(orm.em.fork(), stack.clock);
     const admin = await tokens.admin();
     const all = await ok(sg(stack), '{ suggestions(first: 100) { totalCount edges { node { stage isKey rehandling overdue kind sheets { kind } evaluations { coercionRisk } steps { stage } } } } }', {}, admin);
     interface DemoNode { stage: string; isKey: boolean; rehandling: boolean; overdue: boolean; kind: string; sheets: unknown[]; evaluations: { coercionRisk: boolean }[] }
     const nodes: DemoNode[] = all.suggestions.edges.map((e: { node: DemoNode }) => e.node);
-    expect(all.suggestions.totalCount).toBe(17);
+    expect(all.suggestions.totalCount).toBe(18);
     const stages = new Set(nodes.map((n) => n.stage));
     for (const s of ['RECEIVED', 'ASSIGNED', 'HANDLING', 'SUPERVISED', 'REPLIED', 'INSPECTED', 'FOLLOWED_UP', 'EVALUATED', 'SUMMARIZED', 'PUBLISHED', 'ARCHIVED']) expect(stages).toContain(s);
     expect(nodes.some((n) => n.rehandling && n.stage === 'HANDLING')).toBe(true);
@@ -217,5 +217,24 @@ describe('demo data', () => {
     expect(pub.publishedSuggestions.totalCount).toBe(2);
     const deputy = await ok(sg(stack), 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Deputy { suggestionCount(year: 2026) } } }', { r: [{ __typename: 'Deputy', id: demoId('deputy:430181:13') }] });
     expect(deputy._entities[0].suggestionCount).toBe(1);
+  });
+
+  it('S-9: the demo seed has a key item with its hearing, committee vote, sheets (one past due) and progress reports', async () => {
+    // Runs after the seed test above, on its data.
+    const q = `{ suggestions(first: 100, filter: { isKey: true, stage: REPLIED }) { edges { node { title
+      sheets { kind overdue } progressReports { percent actor { name role } } contributions { content }
+      deputyContacts { phase deputyReply } keyHearings { decisions } committeeVotes { membersPresent satisfied abstained } } } } }`;
+    const data = await ok(sg(stack), q, {}, await tokens.staff('430181'));
+    const item = data.suggestions.edges[0].node;
+    expect(item.title).toBe('关于实施城区背街小巷改造提质的建议');
+    expect(item.sheets.filter((sh: { overdue: boolean }) => sh.overdue)).toEqual([{ kind: 'REMINDER', overdue: true }]);
+    expect(item.progressReports.map((p: { percent: number }) => p.percent)).toEqual([30, 60]);
+    expect(item.progressReports[0].actor).toEqual({ name: '住建局 刘洋', role: 'HANDLER' });
+    expect(item.contributions).toHaveLength(1);
+    expect(item.deputyContacts.map((c: { phase: string }) => c.phase)).toEqual(['BEFORE', 'DURING', 'AFTER']);
+    expect(item.keyHearings).toHaveLength(1);
+    expect(item.committeeVotes).toEqual([{ membersPresent: 31, satisfied: 22, abstained: 1 }]);
+    const overdue = await ok(sg(stack), '{ overdueSheets(regionCode: "430181") { totalCount } }', {}, await tokens.staff('430181'));
+    expect(overdue.overdueSheets.totalCount).toBeGreaterThanOrEqual(2);
   });
 });

@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/postgresql';
 import { Migration20261122045536 } from './Migration20261122045536.ts';
 import { Migration20261130121800 } from './Migration20261130121800.ts';
 import { Migration20261130123000 } from './Migration20261130123000.ts';
+import { Migration20261130123515 } from './Migration20261130123515.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261122045536', class: Migration20261122045536 },
   { name: 'Migration20261130121800', class: Migration20261130121800 },
   { name: 'Migration20261130123000', class: Migration20261130123000 },
+  { name: 'Migration20261130123515', class: Migration20261130123515 },
 ];

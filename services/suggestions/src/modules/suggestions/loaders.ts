@@ -22,7 +22,7 @@ export const suggestionLoader = (ctx: ServiceContext) => entityLoader<Suggestion
 export const sheetLoader = (ctx: ServiceContext) => entityLoader<SheetRow>(ctx, SheetSchema, 'id', isId);
 
 /** Rows of one child table of an item, by item id, in one query per request tick. */
-function childrenBy<T extends { suggestionId: string }>(ctx: ServiceContext, entity: { meta: { className: string } }, orderBy: Record<string, 'asc'>, id: string): Promise<T[]> {
+export function childrenBy<T extends { suggestionId: string }>(ctx: ServiceContext, entity: { meta: { className: string } }, orderBy: Record<string, 'asc'>, id: string): Promise<T[]> {
   return ctx.loaders
     .get<string, T[]>(`${entity.meta.className}.bySuggestion`, async (ids) => {
       const rows = (await ctx.em.find(entity as never, { suggestionId: { $in: [...ids] } } as never, { orderBy } as never)) as T[];

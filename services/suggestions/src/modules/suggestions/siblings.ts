@@ -56,3 +56,57 @@ export async function requireSession(ctx: ServiceContext, id: string, field: str
   if (!session) throw badInput(`No congress session with id ${JSON.stringify(id)}.`, field);
   return session;
 }
+
+/** A mayor or vice-mayor as the deputies subgraph tells it. */
+export interface LeaderFacts {
+  id: string;
+  name: string;
+  role: 'MAYOR' | 'VICE_MAYOR';
+  region: { code: string };
+}
+
+/** The GovernmentLeader each grade is led by (S-2, 003 art. 2); levels 3 and 4 are led inside the lead unit. */
+const leaderRoleOfGrade: Record<string, LeaderFacts['role'] | null> = {
+  LEVEL_1: 'MAYOR',
+  LEVEL_2: 'VICE_MAYOR',
+  LEVEL_3: null,
+  LEVEL_4: null,
+};
+const leaderRoleNames = { MAYOR: 'the mayor (市长)', VICE_MAYOR: 'a vice-mayor (副市长)' };
+
+/**
+ * S-2: the lead official named by id must fit the grade — level 1 the mayor, level 2 a vice-mayor, of
+ * the item's region or above, and be the person `leadOfficial` names. Levels 3 and 4 are led by the
+ * lead unit's head or deputy head, who are not GovernmentLeaders: an id there is BAD_USER_INPUT.
+ */
+export async function requireLeadOfficial(
+  ctx: ServiceContext,
+  grade: string,
+  id: string,
+  leadOfficial: string,
+  itemRegion: string,
+): Promise<LeaderFacts> {
+  const field = 'input.leadOfficialId';
+  const role = leaderRoleOfGrade[grade];
+  if (!role) {
+    const message = `A ${grade} item is led by the lead unit's head or deputy head: name them in \`leadOfficial\``;
+    throw badInput(`${message} and leave \`leadOfficialId\` out.`, field);
+  }
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not a government leader id.`, field);
+  const fields = 'id name role region { code }';
+  const leader = await ctx.siblings.entity<LeaderFacts>('deputies', 'GovernmentLeader', { id }, fields);
+  if (!leader) throw badInput(`No government leader with id ${JSON.stringify(id)}.`, field);
+  if (leader.role !== role) {
+    const is = leaderRoleNames[leader.role];
+    throw badInput(`A ${grade} item is led by ${leaderRoleNames[role]}; ${leader.name} is ${is}.`, field);
+  }
+  if (!itemRegion.startsWith(leader.region.code)) {
+    const where = `${leader.name} leads the government of region ${leader.region.code}`;
+    throw badInput(`${where}, which does not contain the item's region ${itemRegion}.`, field);
+  }
+  if (!leadOfficial.includes(leader.name)) {
+    const message = `\`leadOfficial\` must name the leader given by \`leadOfficialId\` (${leader.name}).`;
+    throw badInput(message, 'input.leadOfficial');
+  }
+  return leader;
+}

@@ -45,6 +45,8 @@ export interface Suggestion {
   round: number;
   grade: SuggestionGrade | null;
   leadOfficial: string | null;
+  /** GovernmentLeader (deputies subgraph) named as the lead official of a level 1 or 2 item, when given. */
+  leadOfficialId: string | null;
   complex: boolean;
   isKey: boolean;
   keySupervisor: string | null;
@@ -108,6 +110,7 @@ export const SuggestionSchema = new EntitySchema<Suggestion>({
     round: { type: 'integer', default: 1 },
     grade: { type: 'string', length: 8, nullable: true },
     leadOfficial: { type: 'string', length: 100, nullable: true },
+    leadOfficialId: { type: 'uuid', nullable: true },
     complex: { type: 'boolean', default: false },
     isKey: { type: 'boolean', default: false },
     keySupervisor: { type: 'string', length: 100, nullable: true },
@@ -191,6 +194,10 @@ export interface ProcessStepRow {
   at: Date;
   by: string;
   note: string | null;
+  /** Who acted (name, role, unit); null on rows written before actors were kept. */
+  byName?: string | null;
+  byRole?: string | null;
+  byUnitId?: string | null;
 }
 
 export const ProcessStepSchema = new EntitySchema<ProcessStepRow>({
@@ -206,6 +213,9 @@ export const ProcessStepSchema = new EntitySchema<ProcessStepRow>({
     at: { type: 'datetime' },
     by: { type: 'string', length: 200 },
     note: { type: 'text', nullable: true },
+    byName: { type: 'string', length: 200, nullable: true },
+    byRole: { type: 'string', length: 20, nullable: true },
+    byUnitId: { type: 'uuid', nullable: true },
   },
 });
 
@@ -220,6 +230,10 @@ export interface ReplyRow {
   reviewedBy: string;
   onTime: boolean;
   repliedBy: string;
+  /** Who acted (name, role, unit); null on rows written before actors were kept. */
+  byName?: string | null;
+  byRole?: string | null;
+  byUnitId?: string | null;
 }
 
 export const ReplySchema = new EntitySchema<ReplyRow>({
@@ -236,6 +250,9 @@ export const ReplySchema = new EntitySchema<ReplyRow>({
     reviewedBy: { type: 'string', length: 100 },
     onTime: { type: 'boolean' },
     repliedBy: { type: 'string', length: 200 },
+    byName: { type: 'string', length: 200, nullable: true },
+    byRole: { type: 'string', length: 20, nullable: true },
+    byUnitId: { type: 'uuid', nullable: true },
   },
 });
 
@@ -244,7 +261,12 @@ export interface EvaluationRow {
   id: string;
   suggestionId: string;
   round: number;
-  deputyId: string;
+  /** The lead deputy who rated; null for a CPPCC member's form (see `raterName`). */
+  deputyId: string | null;
+  /** The CPPCC member whose form staff entered (S-10); null for a deputy's own rating. */
+  raterName: string | null;
+  /** The staff member who entered a CPPCC member's form; null for a deputy's own rating. */
+  enteredBy: string | null;
   attitude: Satisfaction;
   result: Satisfaction;
   comment: string | null;
@@ -255,12 +277,15 @@ export interface EvaluationRow {
 export const EvaluationSchema = new EntitySchema<EvaluationRow>({
   name: 'EvaluationRow',
   tableName: 'evaluations',
+  checks: [{ name: 'evaluations_rater_check', expression: '("deputy_id" is null) <> ("rater_name" is null)' }],
   uniques: [{ name: 'evaluations_suggestion_round_unique', properties: ['suggestionId', 'round'] }],
   properties: {
     id: { type: 'uuid', primary: true },
     suggestionId: { type: 'uuid' },
     round: { type: 'integer' },
-    deputyId: { type: 'uuid' },
+    deputyId: { type: 'uuid', nullable: true },
+    raterName: { type: 'string', length: 100, nullable: true },
+    enteredBy: { type: 'string', length: 200, nullable: true },
     attitude: { type: 'string', length: 20 },
     result: { type: 'string', length: 20 },
     comment: { type: 'text', nullable: true },
@@ -281,11 +306,26 @@ export interface SheetRow {
   issuedBy: string;
   answeredOn: string | null;
   answeredBy: string | null;
+  /** Who acted (name, role, unit); null on rows written before actors were kept. */
+  byName?: string | null;
+  byRole?: string | null;
+  byUnitId?: string | null;
+  /** Who answered (name, role, unit). */
+  answeredByName?: string | null;
+  answeredByRole?: string | null;
+  answeredByUnitId?: string | null;
 }
 
 export const SheetSchema = new EntitySchema<SheetRow>({
   name: 'SheetRow',
   tableName: 'supervision_sheets',
+  indexes: [
+    {
+      name: 'supervision_sheets_open_due',
+      expression:
+        'create index "supervision_sheets_open_due" on "suggestions"."supervision_sheets" ("due_on") where "answered_on" is null',
+    },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     suggestionId: { type: 'uuid', index: true },
@@ -297,6 +337,12 @@ export const SheetSchema = new EntitySchema<SheetRow>({
     issuedBy: { type: 'string', length: 200 },
     answeredOn: { type: 'date', nullable: true },
     answeredBy: { type: 'string', length: 200, nullable: true },
+    byName: { type: 'string', length: 200, nullable: true },
+    byRole: { type: 'string', length: 20, nullable: true },
+    byUnitId: { type: 'uuid', nullable: true },
+    answeredByName: { type: 'string', length: 200, nullable: true },
+    answeredByRole: { type: 'string', length: 20, nullable: true },
+    answeredByUnitId: { type: 'uuid', nullable: true },
   },
 });
 

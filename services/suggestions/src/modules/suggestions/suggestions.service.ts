@@ -6,10 +6,11 @@ import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { addMonths, currentYear, today } from '@renda/server-kit/dates';
 import { optionalText, regionLevelOf, requireRegionCode, requireText } from '@renda/server-kit/validate';
+import { actorOf } from '../handling/actor.ts';
 import { isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
 import { sheetLoader, suggestionLoader, unitsOf } from './loaders.ts';
 import { canMove, isSendBack, nextStages, stageNames } from './process.ts';
-import { requireActiveDeputies, requireSession, requireUnits } from './siblings.ts';
+import { requireActiveDeputies, requireLeadOfficial, requireSession, requireUnits } from './siblings.ts';
 import {
   EvaluationSchema,
   HandlingUnitSchema,
@@ -79,7 +80,7 @@ function requireNext(item: Suggestion, to: SuggestionStage, options: { sendBack?
 function takeStep(ctx: ServiceContext, item: Suggestion, to: SuggestionStage, viewer: Viewer, note: string | null, options: { sendBack?: boolean } = {}): void {
   requireNext(item, to, options);
   item.stepCount += 1;
-  ctx.em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage: to, round: item.round, ordinal: item.stepCount, at: ctx.clock.now(), by: viewer.sub, note });
+  ctx.em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage: to, round: item.round, ordinal: item.stepCount, at: ctx.clock.now(), by: viewer.sub, note, ...actorOf(viewer) });
   item.stage = to;
 }
 
@@ -203,6 +204,7 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
       round: 1,
       grade: null,
       leadOfficial: null,
+      leadOfficialId: null,
       complex: false,
       isKey: false,
       keySupervisor: null,
@@ -221,7 +223,7 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
       stepCount: 1,
       version: 1,
     });
-    em.create(ProcessStepSchema, { id: newId(), suggestionId: created.id, stage: 'RECEIVED', round: 1, ordinal: 1, at: ctx.clock.now(), by: viewer.sub, note: null });
+    em.create(ProcessStepSchema, { id: newId(), suggestionId: created.id, stage: 'RECEIVED', round: 1, ordinal: 1, at: ctx.clock.now(), by: viewer.sub, note: null, ...actorOf(viewer) });
     if (leadDeputyId) em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: leadDeputyId, lead: true, position: 0, year });
     coSigners.forEach((d, i) => em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: d.id, lead: false, position: i + 1, year }));
     return created;
@@ -235,6 +237,8 @@ export interface AssignInput {
   leadOfficial: string;
   units: readonly { unitId: string; role: UnitRole }[];
   complex?: boolean | null;
+  /** GovernmentLeader id of a level 1 or 2 item's lead official; checked against the grade (S-2). */
+  leadOfficialId?: string | null;
 }
 
 /** 交办 (S-2, S-4): grade and lead official, exactly one lead unit, the reply deadline. */
@@ -254,12 +258,17 @@ export async function assignSuggestion(ctx: ServiceContext, id: string, input: A
       throw badInput(`Unit ${unit.id} works in region ${code}, which neither contains nor lies in the item's region ${item.regionCode}.`, `input.units[${i}].unitId`);
     }
   });
+  const leadOfficialId = input.leadOfficialId ?? null;
+  if (leadOfficialId !== null) {
+    await requireLeadOfficial(ctx, input.grade, leadOfficialId, leadOfficial, item.regionCode);
+  }
   const assignedOn = today(ctx.clock);
   const complex = input.complex ?? false;
   takeStep(ctx, item, 'ASSIGNED', viewer, null);
   Object.assign(item, {
     grade: input.grade,
     leadOfficial,
+    leadOfficialId,
     complex,
     leadUnitId: leads[0]!.unitId,
     assignedOn,
@@ -316,7 +325,7 @@ export async function issueSheet(ctx: ServiceContext, id: string, input: { kind:
   if (input.dueOn < issuedOn) throw badInput(`\`dueOn\` must be today (${issuedOn}) or later.`, 'input.dueOn');
   const latestDue = addMonths(issuedOn, sheetMaxMonths);
   if (input.dueOn > latestDue) throw badInput(`A sheet is due within ${sheetMaxMonths} months (by ${latestDue}); the reply itself is due within 6 (S-4).`, 'input.dueOn');
-  const sheet = ctx.em.create(SheetSchema, { id: newId(), suggestionId: item.id, kind: input.kind, unitId: input.unitId, issuedOn, dueOn: input.dueOn, content, issuedBy: viewer.sub, answeredOn: null, answeredBy: null });
+  const sheet = ctx.em.create(SheetSchema, { id: newId(), suggestionId: item.id, kind: input.kind, unitId: input.unitId, issuedOn, dueOn: input.dueOn, content, issuedBy: viewer.sub, answeredOn: null, answeredBy: null, ...actorOf(viewer) });
   if (input.kind !== 'ASSIGNMENT' && item.stage === 'HANDLING') takeStep(ctx, item, 'SUPERVISED', viewer, content);
   await save(ctx);
   return sheet;
@@ -335,6 +344,8 @@ export async function answerSheet(ctx: ServiceContext, sheetId: string): Promise
   if (sheet.answeredOn) throw conflict(`This sheet was answered on ${sheet.answeredOn}.`);
   sheet.answeredOn = today(ctx.clock);
   sheet.answeredBy = viewer.sub;
+  const actor = actorOf(viewer);
+  Object.assign(sheet, { answeredByName: actor.byName, answeredByRole: actor.byRole, answeredByUnitId: actor.byUnitId });
   await save(ctx);
   return sheet;
 }
@@ -349,7 +360,7 @@ export async function replySuggestion(ctx: ServiceContext, id: string, input: { 
   takeStep(ctx, item, 'REPLIED', viewer, null);
   const repliedOn = today(ctx.clock);
   const onTime = item.replyDueOn !== null && repliedOn <= item.replyDueOn;
-  ctx.em.create(ReplySchema, { id: newId(), suggestionId: item.id, round: item.round, category: input.category, content, repliedOn, reviewedBy, onTime, repliedBy: viewer.sub });
+  ctx.em.create(ReplySchema, { id: newId(), suggestionId: item.id, round: item.round, category: input.category, content, repliedOn, reviewedBy, onTime, repliedBy: viewer.sub, ...actorOf(viewer) });
   Object.assign(item, { replyCategory: input.category, repliedOn, replyOnTime: onTime });
   await save(ctx);
   return item;
@@ -380,6 +391,9 @@ export async function recordStep(ctx: ServiceContext, id: string, stage: Suggest
   if (!who) throw badInput(`${stage} is taken with ${ownMutation[stage]}, not recordStep.`, 'stage');
   const item = await requireItem(ctx, id);
   const viewer = who === 'staff' ? requireStaffOf(ctx, item, `record ${stage}`) : await requireLeadUnitOrStaff(ctx, item, `record ${stage}`);
+  if (stage === 'EVALUATED' && item.kind === 'CPPCC_PROPOSAL') {
+    throw conflict("A CPPCC proposal is rated on its proposer's form with evaluateProposal, so the rating counts.");
+  }
   if (stage === 'EVALUATED' && item.leadDeputyId) {
     throw forbidden('Only the lead deputy rates the handling, with their own token (evaluateSuggestion); a rating entered for them is the 被满意 the rules forbid.');
   }
@@ -403,18 +417,81 @@ export async function evaluateSuggestion(ctx: ServiceContext, id: string, input:
     const who = viewer.role === 'DEPUTY' ? 'another deputy' : `a ${viewer.role}`;
     throw forbidden(`Only the deputy who leads this item rates its handling, with their own token; a rating by ${who} is the 被满意 the rules forbid.`);
   }
+  await rate(ctx, item, viewer, input, { deputyId: viewer.deputy!, raterName: null, enteredBy: null });
+  return item;
+}
+
+type Rating = { attitude: Satisfaction; result: Satisfaction; comment?: string | null };
+
+/**
+ * The feedback form of the current round (S-7, S-10): one per round; a satisfied or basically
+ * satisfied result on an EXPLAINED reply is a coercion risk; DISSATISFIED in round 1 sends the item
+ * back to handling with a new deadline. Its result is the item's latest result the figures count.
+ */
+async function rate(
+  ctx: ServiceContext,
+  item: Suggestion,
+  viewer: Viewer,
+  input: Rating,
+  rater:
+    | { deputyId: string; raterName: null; enteredBy: null }
+    | { deputyId: null; raterName: string; enteredBy: string },
+): Promise<void> {
   const comment = optionalText(input.comment, 'input.comment', 5000);
   if (item.stage === 'EVALUATED') throw conflict(`Round ${item.round} was already evaluated; a round is rated once.`);
-  takeStep(ctx, item, 'EVALUATED', viewer, null);
+  takeStep(ctx, item, 'EVALUATED', viewer, rater.raterName ? `征询意见表 of ${rater.raterName}` : null);
   const coercionRisk = isCoercionRisk(input.result, item.replyCategory);
-  ctx.em.create(EvaluationSchema, { id: newId(), suggestionId: item.id, round: item.round, deputyId: viewer.deputy!, attitude: input.attitude, result: input.result, comment, evaluatedAt: ctx.clock.now(), coercionRisk });
+  const { attitude, result } = input;
+  const evaluatedAt = ctx.clock.now();
+  ctx.em.create(EvaluationSchema, {
+    id: newId(),
+    suggestionId: item.id,
+    round: item.round,
+    ...rater,
+    attitude,
+    result,
+    comment,
+    evaluatedAt,
+    coercionRisk,
+  });
   item.latestResult = input.result;
   item.coercionRisk = coercionRisk;
   if (input.result === 'DISSATISFIED' && item.round === 1) {
     item.round = 2;
-    takeStep(ctx, item, 'HANDLING', viewer, '代表不满意，重新办理 (dissatisfied: back to handling)', { sendBack: true });
+    const who = rater.raterName ? '委员' : '代表';
+    takeStep(ctx, item, 'HANDLING', viewer, `${who}不满意，重新办理 (dissatisfied: back to handling)`, { sendBack: true });
     Object.assign(item, { rehandling: true, replyCategory: null, repliedOn: null, replyOnTime: null, replyDueOn: replyDueOn(today(ctx.clock), item.complex) });
   }
   await save(ctx);
+}
+
+/**
+ * 考评 of a CPPCC proposal (S-10, 003 政协 art. 6): the proposing member rates it on the same form as a
+ * deputy. Members hold no tokens of this platform, so staff of the item's subtree enter the member's
+ * signed form, naming the member; the name must be the proposer's as registered. Handling units are
+ * refused (被满意). The rating counts in the figures like a deputy's, and `satisfactionByKind` tells
+ * the kinds apart.
+ */
+export async function evaluateProposal(
+  ctx: ServiceContext,
+  id: string,
+  input: Rating & { proposerName: string },
+): Promise<Suggestion> {
+  const item = await requireItem(ctx, id);
+  const viewer = requireViewer(ctx.viewer);
+  if (viewer.role === 'HANDLER') {
+    throw forbidden('A handling unit may not enter the rating of its own work: that is the 被满意 the rules forbid.');
+  }
+  requireStaffOf(ctx, item, "enter a CPPCC member's feedback form");
+  const proposerName = requireText(input.proposerName, 'input.proposerName', 100);
+  if (item.kind !== 'CPPCC_PROPOSAL') {
+    const by = 'is rated by its lead deputy (evaluateSuggestion)';
+    throw conflict(`Only CPPCC proposals are rated through staff; a ${item.kind} ${by}.`);
+  }
+  if (proposerName !== item.proposerName) {
+    const message = `The form must be the proposer's own: this proposal was filed by ${item.proposerName}.`;
+    throw badInput(message, 'input.proposerName');
+  }
+  await rate(ctx, item, viewer, input, { deputyId: null, raterName: proposerName, enteredBy: actorOf(viewer).byName });
   return item;
 }

@@ -1,0 +1,125 @@
+import { conflict, badInput } from '@renda/errors/errors';
+import { newId } from '@renda/db/ids';
+import type { ServiceContext } from '@renda/server-kit/context';
+import { today } from '@renda/server-kit/dates';
+import { optionalText, requireText } from '@renda/server-kit/validate';
+import { actorOf } from '../handling/actor.ts';
+import { requireStaffOf } from '../suggestions/access.ts';
+import { childrenBy } from '../suggestions/loaders.ts';
+import { requireItem } from '../suggestions/suggestions.service.ts';
+import {
+  CommitteeVoteSchema,
+  KeyHearingSchema,
+  type CommitteeVoteRow,
+  type KeyHearingRow,
+} from './key-items.entity.ts';
+
+export const hearingsOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<KeyHearingRow>(ctx, KeyHearingSchema, { heldOn: 'asc', at: 'asc' }, id);
+export const votesOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<CommitteeVoteRow>(ctx, CommitteeVoteSchema, { round: 'asc' }, id);
+
+/** The largest standing committee has fewer members than this: a bigger number is a typing error. */
+const maxMembers = 1000;
+
+async function flush(ctx: ServiceContext): Promise<void> {
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+}
+
+/** 主任会议逐条听取 (S-9): the council of chairpersons hears the handling of a key item. */
+export async function recordKeyHearing(
+  ctx: ServiceContext,
+  id: string,
+  input: { heldOn: string; summary: string; decisions?: string | null },
+): Promise<KeyHearingRow> {
+  const item = await requireItem(ctx, id);
+  const viewer = requireStaffOf(ctx, item, 'record hearings of key items');
+  const summary = requireText(input.summary, 'input.summary', 5000);
+  const decisions = optionalText(input.decisions, 'input.decisions', 5000);
+  const on = today(ctx.clock);
+  if (input.heldOn > on) throw badInput(`\`heldOn\` cannot be after today (${on}).`, 'input.heldOn');
+  if (!item.isKey) {
+    throw conflict('The council of chairpersons hears key items (重点建议): mark the item key first (markKey).');
+  }
+  if (item.stage === 'RECEIVED') {
+    throw conflict('A key item is heard once it has been assigned; this one is at RECEIVED.');
+  }
+  const row = ctx.em.create(KeyHearingSchema, {
+    id: newId(),
+    suggestionId: item.id,
+    heldOn: input.heldOn,
+    summary,
+    decisions,
+    at: ctx.clock.now(),
+    ...actorOf(viewer),
+  });
+  await flush(ctx);
+  return row;
+}
+
+export interface VoteInput {
+  votedOn: string;
+  membersPresent: number;
+  satisfied: number;
+  basicallySatisfied: number;
+  dissatisfied: number;
+}
+
+/** 常委会逐条满意度测评 (S-9): the standing committee's tally on a key item's reply, once per round. */
+export async function recordCommitteeVote(
+  ctx: ServiceContext,
+  id: string,
+  input: VoteInput,
+): Promise<CommitteeVoteRow> {
+  const item = await requireItem(ctx, id);
+  const viewer = requireStaffOf(ctx, item, 'record committee votes');
+  if (!Number.isInteger(input.membersPresent) || input.membersPresent < 1 || input.membersPresent > maxMembers) {
+    throw badInput(`\`membersPresent\` is a whole number from 1 to ${maxMembers}.`, 'input.membersPresent');
+  }
+  for (const field of ['satisfied', 'basicallySatisfied', 'dissatisfied'] as const) {
+    if (!Number.isInteger(input[field]) || input[field] < 0) {
+      throw badInput(`\`${field}\` is a whole number, 0 or more.`, `input.${field}`);
+    }
+  }
+  const cast = input.satisfied + input.basicallySatisfied + input.dissatisfied;
+  if (cast > input.membersPresent) {
+    const present = input.membersPresent;
+    const message = `${cast} ratings but ${present} members present: each member rates once at most.`;
+    throw badInput(message, 'input.membersPresent');
+  }
+  const on = today(ctx.clock);
+  if (input.votedOn > on) throw badInput(`\`votedOn\` cannot be after today (${on}).`, 'input.votedOn');
+  if (!item.isKey) throw conflict('The standing committee votes on key items (重点建议): this item is not one.');
+  if (item.repliedOn === null) {
+    throw conflict(`The committee rates the handling once the unit has replied; round ${item.round} has no reply yet.`);
+  }
+  if (input.votedOn < item.repliedOn) {
+    throw badInput(`\`votedOn\` cannot be before the reply (${item.repliedOn}).`, 'input.votedOn');
+  }
+  if ((await votesOf(ctx, item.id)).some((v) => v.round === item.round)) {
+    throw conflict(`The committee already voted on round ${item.round} of this item.`);
+  }
+  const row = ctx.em.create(CommitteeVoteSchema, {
+    id: newId(),
+    suggestionId: item.id,
+    round: item.round,
+    votedOn: input.votedOn,
+    membersPresent: input.membersPresent,
+    satisfied: input.satisfied,
+    basicallySatisfied: input.basicallySatisfied,
+    dissatisfied: input.dissatisfied,
+    at: ctx.clock.now(),
+    ...actorOf(viewer),
+  });
+  await flush(ctx);
+  return row;
+}
+
+/** (satisfied + basically satisfied) / ratings cast; null when nobody rated. */
+export function voteSatisfactionRate(
+  v: Pick<CommitteeVoteRow, 'satisfied' | 'basicallySatisfied' | 'dissatisfied'>,
+): number | null {
+  const cast = v.satisfied + v.basicallySatisfied + v.dissatisfied;
+  return cast === 0 ? null : (v.satisfied + v.basicallySatisfied) / cast;
+}
