@@ -11,6 +11,7 @@ await generateResolverTypes({
     Deputy: entity('suggestions/refs.ts', 'IdRef'),
     GovernmentUnit: entity('suggestions/refs.ts', 'IdRef'),
     CongressSession: entity('suggestions/refs.ts', 'IdRef'),
+    ContactRecord: entity('suggestions/refs.ts', 'IdRef'),
     Suggestion: entity('suggestions/suggestion.entity.ts', 'Suggestion'),
     HandlingUnit: entity('suggestions/suggestion.entity.ts', 'HandlingUnitRow'),
     Reply: entity('suggestions/suggestion.entity.ts', 'ReplyRow'),

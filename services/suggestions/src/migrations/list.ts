@@ -3,6 +3,7 @@ import { Migration20261122045536 } from './Migration20261122045536.ts';
 import { Migration20261130121800 } from './Migration20261130121800.ts';
 import { Migration20261130123000 } from './Migration20261130123000.ts';
 import { Migration20261130123515 } from './Migration20261130123515.ts';
+import { Migration20261130130309 } from './Migration20261130130309.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130121800', class: Migration20261130121800 },
   { name: 'Migration20261130123000', class: Migration20261130123000 },
   { name: 'Migration20261130123515', class: Migration20261130123515 },
+  { name: 'Migration20261130130309', class: Migration20261130130309 },
 ];

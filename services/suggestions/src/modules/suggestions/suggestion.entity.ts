@@ -40,6 +40,9 @@ export interface Suggestion {
   category: string | null;
   leadDeputyId: string | null;
   proposerName: string | null;
+  /** D-10: the contact whose voter opinion this VOTER_OPINION item refers for an answer, and which opinion. */
+  sourceContactId?: string | null;
+  sourceOpinionIndex?: number | null;
   stage: SuggestionStage;
   /** Handling round: 1, 2 after a dissatisfied evaluation sent it back. */
   round: number;
@@ -106,6 +109,8 @@ export const SuggestionSchema = new EntitySchema<Suggestion>({
     category: { type: 'string', length: 50, nullable: true },
     leadDeputyId: { type: 'uuid', nullable: true },
     proposerName: { type: 'string', length: 100, nullable: true },
+    sourceContactId: { type: 'uuid', nullable: true, index: true },
+    sourceOpinionIndex: { type: 'integer', nullable: true },
     stage: { type: 'string', length: 12 },
     round: { type: 'integer', default: 1 },
     grade: { type: 'string', length: 8, nullable: true },

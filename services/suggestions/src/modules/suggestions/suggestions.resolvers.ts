@@ -21,6 +21,7 @@ import {
   issueSheet,
   markKey,
   recordStep,
+  referralsOf,
   replySuggestion,
   serialOf,
   startHandling,
@@ -50,6 +51,7 @@ export const suggestionResolvers: Resolvers = {
     region: (item) => ({ code: item.regionCode }),
     session: (item) => (item.sessionId ? { id: item.sessionId } : null),
     leadDeputy: (item) => (item.leadDeputyId ? { id: item.leadDeputyId } : null),
+    sourceContact: (item) => (item.sourceContactId ? { id: item.sourceContactId } : null),
     coSigners: async (item, _, ctx) => (await signersOf(ctx, item.id)).filter((s) => !s.lead).map((s) => ({ id: s.deputyId })),
     units: (item, _, ctx) => unitsOf(ctx, item.id),
     overdue: (item, _, ctx) => isOverdue(item, today(ctx.clock)),
@@ -83,6 +85,10 @@ export const suggestionResolvers: Resolvers = {
   GovernmentUnit: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'GovernmentUnit') }),
     handledSuggestions: (unit, { year, stage }, ctx) => unitSuggestions(ctx, unit.id, year, stage),
+  },
+  ContactRecord: {
+    __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'ContactRecord') }),
+    referrals: (contact, _, ctx) => referralsOf(ctx, contact.id),
   },
   CongressSession: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'CongressSession') }),

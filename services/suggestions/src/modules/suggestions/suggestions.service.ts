@@ -7,7 +7,7 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { addMonths, currentYear, today } from '@renda/server-kit/dates';
 import { optionalText, regionLevelOf, requireRegionCode, requireText } from '@renda/server-kit/validate';
 import { actorOf } from '../handling/actor.ts';
-import { isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
+import { canRead, isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
 import { sheetLoader, suggestionLoader, unitsOf } from './loaders.ts';
 import { canMove, isSendBack, nextStages, stageNames } from './process.ts';
 import { requireActiveDeputies, requireLeadOfficial, requireSession, requireUnits } from './siblings.ts';
@@ -117,6 +117,8 @@ export interface SubmitInput {
   leadDeputyId?: string | null;
   coSignerIds?: readonly string[] | null;
   proposerName?: string | null;
+  sourceContactId?: string | null;
+  sourceOpinionIndex?: number | null;
 }
 
 /** Bounds on input lists, so one request cannot ask the owners about unbounded numbers of ids. */
@@ -153,6 +155,9 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
   } else if (!leadDeputyId) {
     throw badInput(`A ${kind} needs its lead deputy: give \`leadDeputyId\`.`, 'input.leadDeputyId');
   }
+  // D-10: an opinion heard in a deputy's contact, referred for an answer, keeps its link to the contact.
+  const source = await referredOpinion(ctx, kind, input);
+  if (source) leadDeputyId ??= source.deputyId;
   if (coSignerIds.length > maxCoSigners) throw badInput(`At most ${maxCoSigners} co-signers (the largest congress has that many deputies).`, 'input.coSignerIds');
   if (new Set(coSignerIds).size !== coSignerIds.length) throw badInput('A deputy co-signs once: `coSignerIds` repeats an id.', 'input.coSignerIds');
   if (leadDeputyId && coSignerIds.includes(leadDeputyId)) throw badInput('The lead deputy is not also a co-signer.', 'input.coSignerIds');
@@ -200,6 +205,8 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
       category,
       leadDeputyId,
       proposerName,
+      sourceContactId: source?.contactId ?? null,
+      sourceOpinionIndex: source?.index ?? null,
       stage: 'RECEIVED',
       round: 1,
       grade: null,
@@ -494,4 +501,39 @@ export async function evaluateProposal(
   }
   await rate(ctx, item, viewer, input, { deputyId: null, raterName: proposerName, enteredBy: actorOf(viewer).byName });
   return item;
+}
+
+/**
+ * D-10: the opinion a VOTER_OPINION refers, read from the deputies service's ContactRecord (with the
+ * caller's token: staff of the deputy's region may read it); one referral per opinion.
+ */
+async function referredOpinion(ctx: ServiceContext, kind: SuggestionKind, input: SubmitInput): Promise<{ contactId: string; index: number; deputyId: string } | null> {
+  if (input.sourceContactId === null || input.sourceContactId === undefined) {
+    if (input.sourceOpinionIndex !== null && input.sourceOpinionIndex !== undefined) throw badInput('`sourceOpinionIndex` goes with `sourceContactId`.', 'input.sourceOpinionIndex');
+    return null;
+  }
+  if (kind !== 'VOTER_OPINION') throw badInput('Only a VOTER_OPINION refers an opinion heard in a contact (D-10).', 'input.sourceContactId');
+  const index = input.sourceOpinionIndex ?? 0;
+  if (!Number.isInteger(index) || index < 0) throw badInput('`sourceOpinionIndex` is the opinion\'s place in the contact\'s list, from 0.', 'input.sourceOpinionIndex');
+  const contact = isId(input.sourceContactId)
+    ? await ctx.siblings.entity<{ id: string; opinions: string[]; deputy: { id: string } }>('deputies', 'ContactRecord', { id: input.sourceContactId }, 'id opinions deputy { id }')
+    : null;
+  if (!contact) throw badInput(`No contact record you may read has id ${JSON.stringify(input.sourceContactId)}.`, 'input.sourceContactId');
+  if (index >= contact.opinions.length) throw badInput(`The contact records ${contact.opinions.length} opinion(s); there is no opinion ${index}.`, 'input.sourceOpinionIndex');
+  if (await ctx.em.count(SuggestionSchema, { sourceContactId: contact.id, sourceOpinionIndex: index })) {
+    throw conflict('That opinion has already been referred; follow the item it became (`ContactRecord.referrals`).');
+  }
+  return { contactId: contact.id, index, deputyId: contact.deputy.id };
+}
+
+/** D-10: the items referred from each contact, batched per request; only those the caller may read. */
+export async function referralsOf(ctx: ServiceContext, contactId: string): Promise<Suggestion[]> {
+  const rows = await ctx.loaders
+    .get<string, Suggestion[]>('ContactRecord.referrals', async (ids) => {
+      const found = await ctx.em.find(SuggestionSchema, { sourceContactId: { $in: [...ids] } }, { orderBy: { sourceOpinionIndex: 'asc' } });
+      return ids.map((id) => found.filter((s) => s.sourceContactId === id));
+    })
+    .load(contactId);
+  const readable = await Promise.all(rows.map((item) => canRead(ctx, item)));
+  return rows.filter((_, i) => readable[i]);
 }
