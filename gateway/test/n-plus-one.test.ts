@@ -24,11 +24,14 @@ beforeAll(async () => {
   }
   // The 100 deputies and their contacts are only data here: one SQL statement, not 200 mutations.
   await platform.services.deputies!.orm.em.getConnection().execute(
-    `with d as (
-       insert into deputies.deputies (id, congress_id, region_code, name, gender, work_unit, position, constituency, group_id, station_id)
-       select gen_random_uuid(), ?, '430181', '代表' || n, case when n % 2 = 1 then 'MALE' else 'FEMALE' end, '单位', '职务',
-              '第' || n % 9 || '选区', (?::uuid[])[n % 5 + 1], (?::uuid[])[n % 5 + 1]
-       from generate_series(0, 99) as n
+    `with p as (
+       insert into deputies.persons (id, name) select gen_random_uuid(), '代表' || n from generate_series(0, 99) as n returning id, name),
+     d as (
+       insert into deputies.deputies (id, person_id, congress_id, region_code, name, gender, work_unit, position, constituency, group_id, station_id,
+                                      mandate_starts_on)
+       select gen_random_uuid(), p.id, ?, '430181', p.name, case when n % 2 = 1 then 'MALE' else 'FEMALE' end, '单位', '职务',
+              '第' || n % 9 || '选区', (?::uuid[])[n % 5 + 1], (?::uuid[])[n % 5 + 1], '2025-01-10'
+       from p, lateral (select substring(p.name from 3)::int as n) as k
        returning id)
      insert into deputies.contact_records (id, kind, method, occurred_on, deputy_id, region_code, participants, summary, recorded_at, recorded_by)
      select gen_random_uuid(), 'VOTER', 'MEETING', '2026-03-01', d.id, '430181', 12, '接待选民', '2026-06-15T02:00:00Z', 'test-admin' from d`,

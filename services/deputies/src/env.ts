@@ -52,5 +52,6 @@ export { schema as envSchema };
 
 /** The local rules handed to resolvers as `ctx.settings` (parsed at start, not at import). */
 export function readSettings(source: NodeJS.ProcessEnv) {
-  return { dutyRules: dutyRulesOf(readEnv({ ...source, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined })) };
+  // The local rules only: the secrets and the rest are the entry point's to check (parseEnv at start).
+  return { dutyRules: dutyRulesOf(rulesFromEnv(schema, { ...source, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined })) };
 }
