@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface RateLimitOptions {
@@ -49,7 +49,7 @@ function memoryLimiter(options: RateLimitOptions): RateLimiterMemory {
  * connection, or no answer within `rateLimitCommandTimeoutMs`), this process counts in memory
  * instead: the limit still holds per copy, and the request neither waits nor fails.
  */
-export function createRedisRateLimiter(client: Redis, options: RateLimitOptions, prefix = 'renda:rl:'): RateLimiter {
+export function createRedisRateLimiter(client: Redis | Cluster, options: RateLimitOptions, prefix = 'renda:rl:'): RateLimiter {
   return wrap(
     new RateLimiterRedis({
       storeClient: client,
@@ -66,12 +66,14 @@ export function createRedisRateLimiter(client: Redis, options: RateLimitOptions,
  * when a connection attempt fails, so an outage sends counting to memory at once (or after the
  * timeout) instead of holding the request. Commands sent while connecting wait for the connection.
  */
+export const rateLimitClientOptions: RedisOptions = {
+  commandTimeout: rateLimitCommandTimeoutMs,
+  maxRetriesPerRequest: 0,
+  connectTimeout: 2000,
+};
+
 export function createRateLimitRedisClient(url: string): Redis {
-  const client = new Redis(url, {
-    commandTimeout: rateLimitCommandTimeoutMs,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2000,
-  });
+  const client = new Redis(url, rateLimitClientOptions);
   // Connection errors are expected during an outage; the insurance limiter covers them.
   client.on('error', () => {});
   return client;
