@@ -134,7 +134,8 @@ export function createRedisCache(target: RedisTarget, prefix = 'renda:'): Cache 
       await redis.del(key);
     },
     async incr(key, ttlSeconds) {
-      const [[, value]] = (await redis.multi().incr(key).expire(key, ttlSeconds, 'NX').exec()) as [[Error | null, number]];
+      const done = await redis.multi().incr(key).expire(key, ttlSeconds, 'NX').exec();
+      const [[, value]] = done as [[Error | null, number]];
       return value;
     },
     async close() {

@@ -36,7 +36,8 @@ describe.skipIf(!list)('Redis Cluster (REDIS_CLUSTER_NODES)', () => {
         if (held.includes(`renda:${k}`)) owners.add(`${master.options.port}`);
       }
     }
-    console.log(`cluster: ${keys.length} keys on masters ${[...owners].sort().join(', ')} of ${admin.nodes('master').length}`);
+    const masters = admin.nodes('master').length;
+    console.log(`cluster: ${keys.length} keys on masters ${[...owners].sort().join(', ')} of ${masters}`);
     expect(owners.size).toBeGreaterThan(1);
     for (const k of keys) await c.del(k);
     expect(await c.get(keys[0]!)).toBeNull();
