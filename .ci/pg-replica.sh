@@ -24,22 +24,36 @@ if [ "$(in_recovery)" != t ]; then
     primary 'select pg_reload_conf()' >/dev/null
     sleep 1
   fi
+  # A stopped replica whose slot still exists catches up from the WAL the slot kept: start it again.
+  if [ -f "$dir/standby.signal" ] && [ ! -f "$dir/postmaster.pid" ] \
+    && [ "$(primary "select count(*) from pg_replication_slots where slot_name = '$slot'")" = 1 ]; then
+    as_postgres timeout 90 "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null 2>&1 || true
+    for _ in $(seq 1 30); do [ "$(in_recovery)" = t ] && break; sleep 0.5; done
+  fi
+fi
+if [ "$(in_recovery)" != t ]; then
   if [ -f "$dir/postmaster.pid" ]; then
     as_postgres timeout 30 "$bin/pg_ctl" -D "$dir" -m immediate stop >/dev/null 2>&1 || true
   fi
   rm -rf "$dir"
   # A replication slot keeps the WAL the replica has not received yet: on a busy primary (wal_keep_size 0)
   # the segments written during the copy are otherwise recycled before the replica asks for them.
-  primary "select pg_drop_replication_slot('$slot') from pg_replication_slots where slot_name = '$slot'" >/dev/null
+  # The slot of a replica stopped a moment ago may still be active until its WAL sender exits.
+  for _ in $(seq 1 20); do
+    primary "select pg_drop_replication_slot('$slot') from pg_replication_slots where slot_name = '$slot'" \
+      >/dev/null 2>&1 && break
+    sleep 0.5
+  done
   as_postgres timeout 300 "$bin/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$dir" -R -X stream -C -S "$slot"
-  # The primary's postgresql.conf and pg_hba.conf live in /etc, outside the copied data directory.
-  cat >"$dir/postgresql.conf" <<CONF
-port = $port
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '/tmp'
-hot_standby = on
-max_connections = 100
-CONF
+  # The primary's postgresql.conf and pg_hba.conf live in /etc, outside the copied data directory. A hot
+  # standby needs these settings at least as high as the primary's.
+  {
+    printf "port = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '/tmp'\nhot_standby = on\n" "$port"
+    for name in max_connections max_worker_processes max_wal_senders max_prepared_transactions \
+      max_locks_per_transaction; do
+      echo "$name = $(primary "show $name")"
+    done
+  } >"$dir/postgresql.conf"
   printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' >"$dir/pg_hba.conf"
   : >"$dir/pg_ident.conf"
   chown postgres:postgres "$dir/postgresql.conf" "$dir/pg_hba.conf" "$dir/pg_ident.conf"
