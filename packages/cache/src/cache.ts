@@ -88,8 +88,7 @@ export function parseClusterNodes(list: string): { host: string; port: number }[
 export function connectRedis(target: RedisTarget, options: RedisOptions): Redis | Cluster {
   if (typeof target === 'string') return new Redis(target, options);
   const { keyPrefix, ...redisOptions } = options;
-  return new Cluster(
-target.clusterNodes, {
+  return new Cluster(target.clusterNodes, {
     ...(keyPrefix === undefined ? {} : { keyPrefix }),
     redisOptions,
     maxRedirections: 8,

@@ -19,10 +19,28 @@ export interface RateLimiter {
 /** A Redis command the limiter waits for at most this long before counting in memory instead. */
 export const rateLimitCommandTimeoutMs = 300;
 
-function wrap(limiter: RateLimiterAbstract): RateLimiter {
+/**
+ * With `fallback`, a verdict that takes longer than `waitMs` comes from `fallback` instead: a Redis
+ * Cluster without a ready node queues commands beyond the nodes' command timeout.
+ */
+function wrap(limiter: RateLimiterAbstract, fallback?: { limiter: RateLimiterAbstract; waitMs: number }): RateLimiter {
   return {
     async consume(key) {
       try {
+        if (fallback) {
+          const attempt = limiter.consume(key);
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), fallback.waitMs)));
+          try {
+            if ((await Promise.race([attempt, late])) === 'late') {
+              attempt.catch(() => {});
+              await fallback.limiter.consume(key);
+            }
+          } finally {
+            clearTimeout(timer);
+          }
+          return { allowed: true };
+        }
         await limiter.consume(key);
         return { allowed: true };
       } catch (e) {
@@ -50,14 +68,16 @@ function memoryLimiter(options: RateLimitOptions): RateLimiterMemory {
  * instead: the limit still holds per copy, and the request neither waits nor fails.
  */
 export function createRedisRateLimiter(client: Redis | Cluster, options: RateLimitOptions, prefix = 'renda:rl:'): RateLimiter {
+  const memory = memoryLimiter(options);
   return wrap(
     new RateLimiterRedis({
       storeClient: client,
       keyPrefix: `${prefix}${options.name}`,
       points: options.points,
       duration: options.durationSeconds,
-      insuranceLimiter: memoryLimiter(options),
+      insuranceLimiter: memory,
     }),
+    { limiter: memory, waitMs: 2 * rateLimitCommandTimeoutMs },
   );
 }
 

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCache, createRedisCache, parseClusterNodes, sameSlot, type Cache } from '../src/cache.ts';
@@ -69,5 +70,28 @@ describe.skipIf(!list)('Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     expect(verdicts).toEqual([true, true, true, false]);
     // Another client is counted apart.
     expect(await b.rateLimiter(options).consume('10.1.2.4')).toEqual({ allowed: true });
+  });
+});
+
+describe('rate limits while the Redis Cluster is unreachable', () => {
+  it('still limit, counting in memory, and answer without waiting for the cluster', async () => {
+    // A port that was free a moment ago: no cluster node listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const cache = createRedisCache({ clusterNodes: [{ host: '127.0.0.1', port }] }, `renda-test-${run}-down:`);
+    try {
+      const limiter = cache.rateLimiter({ name: 'down', points: 2, durationSeconds: 60 });
+      const verdicts = await Promise.race([
+        (async () => [await limiter.consume('c'), await limiter.consume('c'), await limiter.consume('c')])(),
+        new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 5000)),
+      ]);
+      console.log(`cluster down: verdicts ${JSON.stringify(verdicts)}`);
+      expect(verdicts).not.toBe('waiting');
+      expect((verdicts as { allowed: boolean }[]).map((v) => v.allowed)).toEqual([true, true, false]);
+    } finally {
+      await cache.close();
+    }
   });
 });
