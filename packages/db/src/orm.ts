@@ -1,6 +1,6 @@
 import { MikroORM, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { replicasOf, WriteTracker } from './replicas.ts';
+import { replicasOf, TrackingEntityManager, WriteTracker } from './replicas.ts';
 
 export interface OpenDatabaseOptions {
   url: string;
@@ -35,6 +35,7 @@ export function ormConfig(options: OpenDatabaseOptions, snapshot = false): Optio
     ...(replicas.length > 0 ? { replicas } : {}),
     // Reads go to a replica only when asked (readKnex): a write is always read back from the primary.
     preferReadReplicas: false,
+    entityManager: TrackingEntityManager,
     subscribers: [new WriteTracker()],
     schema: options.schema,
     entities: options.entities,

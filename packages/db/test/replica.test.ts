@@ -113,17 +113,22 @@ describe.skipIf(!base || !replicaBase)('read replicas (DATABASE_REPLICA_URLS)', 
     );
     expect(await inRecovery(readKnex(reader))).toBe(true);
     const lag = Date.now() - started;
-    console.log(`replica: the writer read its row on the primary at once; another request, on the replica, after ≤ ${lag} ms`);
+    console.log(`replica: writer read its row on the primary at once; another request on the replica ${lag} ms later`);
     expect(seen.text).toBe(`hello ${name}`);
   });
 
-  it('raw SQL writes are marked by markWritten; a transaction reads on the primary', async () => {
+  it('markWritten marks raw SQL writes; a transaction and its request after it read on the primary', async () => {
     const em = orm.em.fork();
     await em.getKnex()('replicatest.notes').insert({ text: 'raw' });
     markWritten(em);
     expect(await inRecovery(readKnex(em))).toBe(false);
-    await orm.em.fork().transactional(async (tx) => {
+    const request = orm.em.fork();
+    await request.transactional(async (tx) => {
       expect(await inRecovery(readKnex(tx))).toBe(false);
+      tx.create(NoteSchema, { text: 'in a transaction' });
     });
+    expect(await inRecovery(readKnex(request))).toBe(false);
+    // Other requests were not marked.
+    expect(await inRecovery(readKnex(orm.em.fork()))).toBe(true);
   });
 });
