@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import {
   createMemoryRateLimiter,
-  createRateLimitRedisClient,
+  rateLimitClientOptions,
   createRedisRateLimiter,
   type RateLimiter,
   type RateLimitOptions,
@@ -58,14 +58,57 @@ export function createMemoryCache(max = 10_000): Cache {
   };
 }
 
-export function createRedisCache(url: string, prefix = 'renda:'): Cache {
-  const redis = new Redis(url, { keyPrefix: prefix, lazyConnect: false, maxRetriesPerRequest: 2 });
-  let limiterClient: Redis | null = null;
+/**
+ * Where Redis is: one server (`REDIS_URL`), or the seed nodes of a Redis Cluster
+ * (`REDIS_CLUSTER_NODES`, `host:port,host:port`; ioredis finds the other nodes and follows the slots).
+ */
+export type RedisTarget = string | { clusterNodes: { host: string; port: number }[] };
+
+/** Parses `REDIS_CLUSTER_NODES`: `host:port` items separated by commas. */
+export function parseClusterNodes(list: string): { host: string; port: number }[] {
+  return list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const at = item.lastIndexOf(':');
+      const port = Number(item.slice(at + 1));
+      if (at <= 0 || !Number.isInteger(port) || port <= 0) {
+        throw new Error(`REDIS_CLUSTER_NODES: "${item}" is not host:port`);
+      }
+      return { host: item.slice(0, at), port };
+    });
+}
+
+/**
+ * A client for the target. On a cluster every command here names one key (the counter's MULTI is
+ * INCR and EXPIRE of the same key; a rate limit is one key per client), so each lands in one slot.
+ * Keys that must share a slot in a future multi-key command take a hash tag: `sameSlot(tag, key)`.
+ */
+export function connectRedis(target: RedisTarget, options: RedisOptions): Redis | Cluster {
+  if (typeof target === 'string') return new Redis(target, options);
+  const { keyPrefix, ...redisOptions } = options;
+  return new Cluster(target.clusterNodes, {
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
+    redisOptions,
+    maxRedirections: 8,
+  });
+}
+
+/** A key whose slot is chosen by `tag` alone: keys with the same tag can be used together on a cluster. */
+export function sameSlot(tag: string, key: string): string {
+  return `{${tag}}:${key}`;
+}
+
+export function createRedisCache(target: RedisTarget, prefix = 'renda:'): Cache {
+  const redis = connectRedis(target, { keyPrefix: prefix, lazyConnect: false, maxRetriesPerRequest: 2 });
+  let limiterClient: Redis | Cluster | null = null;
   let down = false;
+  const where = typeof target === 'string' ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES';
   // One line per outage instead of ioredis's unhandled-error noise; commands wait or fail on their own.
   redis.on('error', (e: Error) => {
     if (!down) {
-      console.warn(`Redis (REDIS_URL) is unreachable: ${e.message}. Caches wait for it; rate limits count in memory.`);
+      console.warn(`Redis (${where}) is unreachable: ${e.message}. Caches wait for it; rate limits count in memory.`);
     }
     down = true;
   });
@@ -75,7 +118,11 @@ export function createRedisCache(url: string, prefix = 'renda:'): Cache {
   return {
     kind: 'redis',
     rateLimiter: limiterRegistry((options) => {
-      limiterClient ??= createRateLimitRedisClient(url);
+      if (!limiterClient) {
+        limiterClient = connectRedis(target, rateLimitClientOptions);
+        // Connection errors are expected during an outage; the insurance limiter covers them.
+        limiterClient.on('error', () => {});
+      }
       return createRedisRateLimiter(limiterClient, options, `${prefix}rl:`);
     }),
     get: (key) => redis.get(key),
@@ -86,7 +133,8 @@ export function createRedisCache(url: string, prefix = 'renda:'): Cache {
       await redis.del(key);
     },
     async incr(key, ttlSeconds) {
-      const [[, value]] = (await redis.multi().incr(key).expire(key, ttlSeconds, 'NX').exec()) as [[Error | null, number]];
+      const done = await redis.multi().incr(key).expire(key, ttlSeconds, 'NX').exec();
+      const [[, value]] = done as [[Error | null, number]];
       return value;
     },
     async close() {
@@ -96,6 +144,14 @@ export function createRedisCache(url: string, prefix = 'renda:'): Cache {
   };
 }
 
-export function createCache(redisUrl: string | undefined): Cache {
+/**
+ * Redis Cluster when `clusterNodes` (default: `REDIS_CLUSTER_NODES`) lists nodes, else one Redis
+ * server at `redisUrl`, else memory.
+ */
+export function createCache(
+  redisUrl: string | undefined,
+  clusterNodes: string | undefined = process.env.REDIS_CLUSTER_NODES,
+): Cache {
+  if (clusterNodes?.trim()) return createRedisCache({ clusterNodes: parseClusterNodes(clusterNodes) });
   return redisUrl ? createRedisCache(redisUrl) : createMemoryCache();
 }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface RateLimitOptions {
@@ -19,10 +19,28 @@ export interface RateLimiter {
 /** A Redis command the limiter waits for at most this long before counting in memory instead. */
 export const rateLimitCommandTimeoutMs = 300;
 
-function wrap(limiter: RateLimiterAbstract): RateLimiter {
+/**
+ * With `fallback`, a verdict that takes longer than `waitMs` comes from `fallback` instead: a Redis
+ * Cluster without a ready node queues commands beyond the nodes' command timeout.
+ */
+function wrap(limiter: RateLimiterAbstract, fallback?: { limiter: RateLimiterAbstract; waitMs: number }): RateLimiter {
   return {
     async consume(key) {
       try {
+        if (fallback) {
+          const attempt = limiter.consume(key);
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), fallback.waitMs)));
+          try {
+            if ((await Promise.race([attempt, late])) === 'late') {
+              attempt.catch(() => {});
+              await fallback.limiter.consume(key);
+            }
+          } finally {
+            clearTimeout(timer);
+          }
+          return { allowed: true };
+        }
         await limiter.consume(key);
         return { allowed: true };
       } catch (e) {
@@ -49,15 +67,17 @@ function memoryLimiter(options: RateLimitOptions): RateLimiterMemory {
  * connection, or no answer within `rateLimitCommandTimeoutMs`), this process counts in memory
  * instead: the limit still holds per copy, and the request neither waits nor fails.
  */
-export function createRedisRateLimiter(client: Redis, options: RateLimitOptions, prefix = 'renda:rl:'): RateLimiter {
+export function createRedisRateLimiter(client: Redis | Cluster, options: RateLimitOptions, prefix = 'renda:rl:'): RateLimiter {
+  const memory = memoryLimiter(options);
   return wrap(
     new RateLimiterRedis({
       storeClient: client,
       keyPrefix: `${prefix}${options.name}`,
       points: options.points,
       duration: options.durationSeconds,
-      insuranceLimiter: memoryLimiter(options),
+      insuranceLimiter: memory,
     }),
+    { limiter: memory, waitMs: 2 * rateLimitCommandTimeoutMs },
   );
 }
 
@@ -66,12 +86,14 @@ export function createRedisRateLimiter(client: Redis, options: RateLimitOptions,
  * when a connection attempt fails, so an outage sends counting to memory at once (or after the
  * timeout) instead of holding the request. Commands sent while connecting wait for the connection.
  */
+export const rateLimitClientOptions: RedisOptions = {
+  commandTimeout: rateLimitCommandTimeoutMs,
+  maxRetriesPerRequest: 0,
+  connectTimeout: 2000,
+};
+
 export function createRateLimitRedisClient(url: string): Redis {
-  const client = new Redis(url, {
-    commandTimeout: rateLimitCommandTimeoutMs,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2000,
-  });
+  const client = new Redis(url, rateLimitClientOptions);
   // Connection errors are expected during an outage; the insurance limiter covers them.
   client.on('error', () => {});
   return client;

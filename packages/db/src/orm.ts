@@ -1,5 +1,6 @@
 import { MikroORM, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { replicasOf, TrackingEntityManager, WriteTracker } from './replicas.ts';
 
 export interface OpenDatabaseOptions {
   url: string;
@@ -16,6 +17,11 @@ export interface OpenDatabaseOptions {
   migrations: MigrationObject[];
   poolMax?: number;
   debug?: boolean;
+  /**
+   * Read replicas of `url` (default: `DATABASE_REPLICA_URLS`, comma-separated). Reads use them only
+   * through `readKnex` (see replicas.ts); every other statement runs on the primary.
+   */
+  replicaUrls?: string;
 }
 
 /**
@@ -23,8 +29,14 @@ export interface OpenDatabaseOptions {
  * `up()`, and a running service must not write into its source tree.
  */
 export function ormConfig(options: OpenDatabaseOptions, snapshot = false): Options {
+  const replicas = snapshot ? [] : replicasOf(options.replicaUrls ?? process.env.DATABASE_REPLICA_URLS);
   return {
     clientUrl: options.url,
+    ...(replicas.length > 0 ? { replicas } : {}),
+    // Reads go to a replica only when asked (readKnex): a write is always read back from the primary.
+    preferReadReplicas: false,
+    entityManager: TrackingEntityManager,
+    subscribers: [new WriteTracker()],
     schema: options.schema,
     entities: options.entities,
     extensions: [Migrator],
