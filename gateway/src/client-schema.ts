@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
 import { printSchema, type GraphQLSchema } from 'graphql';
 
 /**
@@ -28,4 +29,16 @@ export function clientSchemaRoute(schema: () => GraphQLSchema | undefined) {
     res.end(req.method === 'HEAD' ? undefined : printed.sdl);
     return true;
   };
+}
+
+/** The API schema of a supergraph, printed: what `/schema.graphql` serves, without starting a gateway. */
+export async function clientSchemaSdl(supergraphSdl: string): Promise<string> {
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const gateway = new ApolloGateway({ supergraphSdl });
+  try {
+    await gateway.load();
+    return `${printSchema(gateway.schema!)}\n`;
+  } finally {
+    await gateway.stop();
+  }
 }
