@@ -8,6 +8,7 @@ import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
 import { votingService } from '@renda/voting/server';
 import { tokens } from '@renda/testing/tokens';
+import { clientSchemaSdl } from '../src/client-schema.ts';
 import { supergraphPath } from '../src/compose.ts';
 import { startTestPlatform, type TestPlatform } from './harness.ts';
 
@@ -80,6 +81,8 @@ describe('client schema', () => {
     expect(sdl).not.toMatch(/join__|link__|@join|@link/);
     const schema = buildSchema(sdl);
     expect(schema.getQueryType()?.getFields().unitRanking).toBeDefined();
+    // The client codegen (examples/client) computes the same text from the committed supergraph.
+    expect(await clientSchemaSdl(readFileSync(supergraphPath, 'utf8'))).toBe(sdl);
   });
 
   it('every operation in docs/examples validates against the served schema', async () => {
