@@ -188,10 +188,13 @@ describe('exports', () => {
     }
   });
 
-  it('no token is UNAUTHENTICATED (401); a handler may not export a region (the graph\'s rule) (403)', async () => {
+  it('no token or a bad one is UNAUTHENTICATED (401); a handler may not export a region (the graph\'s rule) (403)', async () => {
     const anonymous = await get('/export/deputies.csv?region=430181');
     expect(anonymous.status).toBe(401);
     expect((await anonymous.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const forged = await get('/export/deputies.csv?region=430181', 'not-a-token');
+    expect(forged.status).toBe(401);
+    expect((await forged.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     const handler = await tokens.handler('430181', 'unit-x');
     const res = await get('/export/suggestions.csv?region=430181&year=2026', handler);
     expect(res.status).toBe(403);
