@@ -31,6 +31,7 @@ COPY packages/platform/package.json packages/platform/
 COPY packages/server-kit/package.json packages/server-kit/
 COPY packages/testing/package.json packages/testing/
 COPY packages/tsconfig/package.json packages/tsconfig/
+COPY examples/client/package.json examples/client/
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm build

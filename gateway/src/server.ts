@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -19,7 +19,9 @@ import {
 import type { Logger } from '@renda/server-kit/logger';
 import { requestIdOfRequest, requestLogPlugin } from '@renda/server-kit/request-log';
 import { supergraphPath } from './compose.ts';
+import { clientSchemaRoute } from './client-schema.ts';
 import { documentStore } from './document-store.ts';
+import { exportRoute } from './exports.ts';
 import { createKeepAliveFetcher } from './fetcher.ts';
 import { serveGraphiQL } from './graphiql.ts';
 import { costLimitPlugin, defaultLimits, limitRules, type QueryLimits } from './limits.ts';
@@ -305,7 +307,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 
   const cors = options.cors ? { cors: options.cors } : {};
-  const httpServer = createGraphQLHttpServer({ apollo, context, health, routes: serveGraphiQL, ...cors });
+  const schema = () => gateway.schema;
+  const serveSchema = clientSchemaRoute(schema);
+  const serveExport = exportRoute({ apollo, context, schema });
+  const routes = async (req: IncomingMessage, res: ServerResponse) =>
+    serveGraphiQL(req, res) || serveSchema(req, res) || (await serveExport(req, res));
+  const httpServer = createGraphQLHttpServer({ apollo, context, health, routes, ...cors });
   return {
     apollo,
     httpServer,

@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { buildSchema, parse, validate } from 'graphql';
+import { deputiesService } from '@renda/deputies/server';
+import { suggestionsService } from '@renda/suggestions/server';
+import { supervisionService } from '@renda/supervision/server';
+import { votingService } from '@renda/voting/server';
+import { tokens } from '@renda/testing/tokens';
+import { clientSchemaSdl } from '../src/client-schema.ts';
+import { supergraphPath } from '../src/compose.ts';
+import { startTestPlatform, type TestPlatform } from './harness.ts';
+
+/** Open data: the client schema, the example operations, and CSV/XLSX exports through the graph. */
+let platform: TestPlatform;
+let base: string;
+const services = [deputiesService, supervisionService, suggestionsService, votingService];
+const examplesDir = new URL('../../docs/examples/', import.meta.url);
+
+beforeAll(async () => {
+  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8') });
+  for (const def of services) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
+  base = platform.url.replace(/\/graphql$/, '');
+}, 180_000);
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const get = (path: string, token?: string) =>
+  fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+async function data(query: string, variables: Record<string, unknown>, token: string) {
+  const result = await platform.execute(query, variables, token);
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data as Record<string, any>;
+}
+
+/** Every node of a connection, page by page, as a client would read it. */
+async function allNodes(field: string, query: string, variables: Record<string, unknown>, token: string) {
+  const nodes: any[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: any = (await data(query, { ...variables, after }, token))[field];
+    nodes.push(...page.edges.map((e: { node: unknown }) => e.node));
+    if (!page.pageInfo.hasNextPage) return nodes;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+/** The CSV read back with exceljs (no value conversion: every cell as its text). */
+async function csvRows(res: Response): Promise<string[][]> {
+  const bytes = Buffer.from(await res.arrayBuffer());
+  // A byte-order mark first, so that Excel reads the Chinese as UTF-8.
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = bytes.toString('utf8');
+  const workbook = new ExcelJS.Workbook();
+  const sheet = await workbook.csv.read(Readable.from([text.slice(1)]), { map: (v: unknown) => v } as never);
+  const rows: string[][] = [];
+  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
+  return rows;
+}
+
+async function xlsxRows(res: Response): Promise<{ rows: unknown[][]; widths: number[]; name: string }> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(await res.arrayBuffer());
+  const sheet = workbook.worksheets[0]!;
+  const rows: unknown[][] = [];
+  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  return { rows, widths: sheet.columns.map((c) => c.width ?? 0), name: sheet.name };
+}
+
+const deputiesQuery = `query($r: ID!, $after: String) { deputies(filter: { regionCode: $r }, first: 37, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { node { name workUnit region { code } } } } }`;
+
+describe('client schema', () => {
+  it('GET /schema.graphql serves the API schema, without federation directives', async () => {
+    const res = await get('/schema.graphql');
+    expect(res.status).toBe(200);
+    const sdl = await res.text();
+    expect(sdl).not.toMatch(/join__|link__|@join|@link/);
+    const schema = buildSchema(sdl);
+    expect(schema.getQueryType()?.getFields().unitRanking).toBeDefined();
+    // The client codegen (examples/client) computes the same text from the committed supergraph.
+    expect(await clientSchemaSdl(readFileSync(supergraphPath, 'utf8'))).toBe(sdl);
+  });
+
+  it('every operation in docs/examples validates against the served schema', async () => {
+    const schema = buildSchema(await (await get('/schema.graphql')).text());
+    const files = readdirSync(examplesDir).filter((f) => f.endsWith('.graphql'));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) {
+      const errors = validate(schema, parse(readFileSync(new URL(file, examplesDir), 'utf8')));
+      expect(errors.map((e) => `${file}: ${e.message}`)).toEqual([]);
+    }
+  });
+});
+
+describe('exports', () => {
+  it('the deputies register as CSV has the rows of the query, every page of it', async () => {
+    const staff = await tokens.staff('43');
+    const nodes = await allNodes('deputies', deputiesQuery, { r: '43' }, staff);
+    // More than one export page (100), so paging through `after` is exercised.
+    expect(nodes.length).toBeGreaterThan(100);
+    const res = await get('/export/deputies.csv?region=43', staff);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const disposition = /^attachment; filename="deputies-43\.csv"; filename\*=UTF-8''/;
+    expect(res.headers.get('content-disposition')).toMatch(disposition);
+    expect(res.headers.get('content-length')).toBeNull();
+    const [header, ...rows] = await csvRows(res);
+    expect(header).toContain('姓名');
+    const name = header!.indexOf('姓名');
+    const unit = header!.indexOf('工作单位');
+    const code = header!.indexOf('区划代码');
+    expect(rows.map((r) => [r[name], r[unit], r[code]])).toEqual(nodes.map((n) => [n.name, n.workUnit, n.region.code]));
+  });
+
+  it('the deputies register as XLSX reads back with the same rows, headers and column widths', async () => {
+    const staff = await tokens.staff('430181');
+    const nodes = await allNodes('deputies', deputiesQuery, { r: '430181' }, staff);
+    expect(nodes.length).toBeGreaterThan(0);
+    const res = await get('/export/deputies.xlsx?region=430181', staff);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    const { rows, widths, name: sheetName } = await xlsxRows(res);
+    expect(sheetName).toBe('代表名册');
+    const header = rows[0] as string[];
+    expect(widths.every((w) => w >= 6)).toBe(true);
+    expect(widths[header.indexOf('工作单位')]).toBeGreaterThan(widths[header.indexOf('性别')]!);
+    const name = header.indexOf('姓名');
+    const unit = header.indexOf('工作单位');
+    expect(rows.slice(1).map((r) => [r[name], r[unit]])).toEqual(nodes.map((n) => [n.name, n.workUnit]));
+  });
+
+  it('suggestions of a region and year carry their stage, as the graph gives it', async () => {
+    const staff = await tokens.staff('430181');
+    const nodes = await allNodes(
+      'suggestions',
+      `query($r: ID!, $after: String) { suggestions(filter: { regionCode: $r, year: 2026 }, first: 40, after: $after) {
+        pageInfo { hasNextPage endCursor } edges { node { serial title stage } } } }`,
+      { r: '430181' },
+      staff,
+    );
+    expect(nodes.length).toBeGreaterThan(0);
+    const [header, ...rows] = await csvRows(await get('/export/suggestions.csv?region=430181&year=2026', staff));
+    const serial = header!.indexOf('编号');
+    const title = header!.indexOf('标题');
+    const stage = header!.indexOf('办理阶段');
+    expect(rows.map((r) => [r[serial], r[title]])).toEqual(nodes.map((n) => [n.serial, n.title]));
+    // The stage is the Chinese term of the schema's enum (RECEIVED is 承接), one per graph stage.
+    const stages = new Map(nodes.map((n, i) => [n.stage as string, rows[i]![stage]]));
+    for (const [value, label] of stages) {
+      expect(label, value).toMatch(/^[\u4e00-\u9fff]+$/);
+      expect([...stages].filter(([, l]) => l === label).map(([v]) => v)).toEqual([value]);
+    }
+  });
+
+  it('deputy statistics by child region and the unit ranking equal their queries', async () => {
+    const staff = await tokens.staff('43');
+    const stats = await data(
+      `query($y: Int!) { region(code: "43") { children { code
+        activeDeputies: deputyStats(year: $y) { activeDeputies } } } }`,
+      { y: 2026 },
+      staff,
+    );
+    const { rows } = await xlsxRows(await get('/export/deputy-stats.xlsx?region=43&year=2026', staff));
+    expect(rows.slice(1).map((r) => [r[0], r[2]])).toEqual(
+      stats.region.children.map((c: any) => [c.code, c.activeDeputies.activeDeputies]),
+    );
+    const ranking = (
+      await data(`query { unitRanking(regionCode: "430181", year: 2026) { unit { name } score } }`, {}, staff)
+    ).unitRanking as { unit: { name: string }; score: number }[];
+    expect(ranking.length).toBeGreaterThan(0);
+    const [header, ...csv] = await csvRows(await get('/export/unit-ranking.csv?region=430181&year=2026', staff));
+    expect(header!.slice(0, 3)).toEqual(['名次', '承办单位', '得分']);
+    expect(csv.map((r) => [r[1], Number(r[2])])).toEqual(ranking.map((r) => [r.unit.name, r.score]));
+  });
+
+  it('a region outside the token\'s subtree is FORBIDDEN (403), with nothing of the file', async () => {
+    const staff = await tokens.staff('430181');
+    for (const path of ['/export/deputies.csv?region=4301', '/export/unit-ranking.xlsx?region=44&year=2026']) {
+      const res = await get(path, staff);
+      expect(res.status, path).toBe(403);
+      expect(res.headers.get('content-disposition')).toBeNull();
+      const body = await res.json();
+      expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('no token or a bad one is UNAUTHENTICATED (401); a handler may not export a region (the graph\'s rule) (403)', async () => {
+    const anonymous = await get('/export/deputies.csv?region=430181');
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const forged = await get('/export/deputies.csv?region=430181', 'not-a-token');
+    expect(forged.status).toBe(401);
+    expect((await forged.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const handler = await tokens.handler('430181', 'unit-x');
+    const res = await get('/export/suggestions.csv?region=430181&year=2026', handler);
+    expect(res.status).toBe(403);
+    expect((await res.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('an unknown table is NOT_FOUND (404); a malformed region or year is BAD_USER_INPUT (400)', async () => {
+    const staff = await tokens.staff('43');
+    const unknown = await get('/export/salaries.csv?region=43', staff);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).errors[0].extensions.code).toBe('NOT_FOUND');
+    const cases: [string, string][] = [
+      ['/export/deputies.csv?region=43a', 'region'],
+      ['/export/deputies.csv?region=431', 'region'],
+      ['/export/deputies.xlsx', 'region'],
+      ['/export/suggestions.csv?region=43&year=20x6', 'year'],
+      ['/export/unit-ranking.csv?region=43', 'year'],
+    ];
+    for (const [path, field] of cases) {
+      const res = await get(path, staff);
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get('content-disposition')).toBeNull();
+      const body = await res.json();
+      expect(body.errors[0].extensions, path).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+  });
+
+  it('a year the graph refuses is the graph\'s BAD_USER_INPUT (400), sent before any row', async () => {
+    const staff = await tokens.staff('43');
+    const res = await get('/export/unit-ranking.csv?region=43&year=1800', staff);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-disposition')).toBeNull();
+    expect((await res.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
