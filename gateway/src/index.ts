@@ -14,7 +14,7 @@ const [
   import('@renda/server-kit/env'),
   import('@renda/server-kit/http'),
   import('@renda/server-kit/logger'),
-  import('@renda/server-kit/service'),
+  import('@renda/server-kit/signals'),
   import('./server.ts'),
 ]);
 const log = createLogger('gateway', env.LOG_LEVEL);
