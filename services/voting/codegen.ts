@@ -16,6 +16,8 @@ await generateResolverTypes({
     LivelihoodProject: entity('projects/project.entity.ts', 'Project'),
     ProgressReport: entity('projects/project.entity.ts', 'ProgressReport'),
     Ballot: entity('ballots/ballot.entity.ts', 'Ballot'),
+    RoomTally: entity('room-tallies/room-tally.entity.ts', 'RoomTallyView'),
+    RoomCount: entity('room-tallies/room-tally.entity.ts', 'RoomCount'),
     CandidateResult: entity('ballots/ballot.entity.ts', 'BallotTally'),
     EvaluationRound: entity('evaluations/evaluation.entity.ts', 'EvaluationRound'),
     SatisfactionTally: entity('evaluations/evaluation.entity.ts', 'EvaluationTally'),

@@ -1,5 +1,6 @@
 import { BallotCandidateSchema, BallotParticipationSchema, BallotRollSchema, BallotSchema, BallotTallySchema } from './modules/ballots/ballot.entity.ts';
 import { EvaluationItemSchema, EvaluationParticipationSchema, EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema } from './modules/evaluations/evaluation.entity.ts';
+import { RoomConfirmationSchema, RoomCountSchema, RoomEntrySchema } from './modules/room-tallies/room-tally.entity.ts';
 import { ProgramSchema, ProposalSchema } from './modules/programs/program.entity.ts';
 import { ProgressReportSchema, ProjectSchema, ProjectSupervisorSchema } from './modules/projects/project.entity.ts';
 
@@ -19,4 +20,7 @@ export const entities = [
   EvaluationParticipationSchema,
   EvaluationItemSchema,
   EvaluationTallySchema,
+  RoomEntrySchema,
+  RoomCountSchema,
+  RoomConfirmationSchema,
 ];

@@ -262,6 +262,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         ballotsCast: p.cast,
         openedAt,
         closedAt: open ? null : new Date(openedAt.getTime() + 3 * 3_600_000),
+        method: 'ONLINE',
       });
       for (let n = 1; n <= p.roll; n++) em.create(BallotRollSchema, { ballotId, deputyId: deputy(n) });
       p.candidates.forEach((c, i) => {
