@@ -18,6 +18,7 @@ await generateResolverTypes({
     Ballot: entity('ballots/ballot.entity.ts', 'Ballot'),
     RoomTally: entity('room-tallies/room-tally.entity.ts', 'RoomTallyView'),
     RoomCount: entity('room-tallies/room-tally.entity.ts', 'RoomCount'),
+    GroupSatisfaction: entity('evaluations/evaluation.entity.ts', 'EvaluationGroupTally'),
     CandidateResult: entity('ballots/ballot.entity.ts', 'BallotTally'),
     EvaluationRound: entity('evaluations/evaluation.entity.ts', 'EvaluationRound'),
     SatisfactionTally: entity('evaluations/evaluation.entity.ts', 'EvaluationTally'),

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { EvaluationGroupTallySchema } from './modules/evaluations/evaluation.entity.ts';
 import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { currentYear } from '@renda/server-kit/dates';
@@ -289,14 +290,24 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         responses: p.responses,
         openedAt: roundOpened,
         closedAt: open ? null : new Date(roundOpened.getTime() + 2 * 3_600_000),
+        // V-7: rated at this year's first session (the third of the term), after the report is heard.
+        sessionId: p.session < 3 ? demoId(`session:${p.region}:3`) : null,
+        raters: 'DEPUTIES',
       });
-      for (let n = 1; n <= p.roll; n++) em.create(EvaluationRollSchema, { roundId, deputyId: deputy(n) });
+      for (let n = 1; n <= p.roll; n++) {
+        em.create(EvaluationRollSchema, { roundId, deputyId: deputy(n), raterGroup: 'DEPUTIES' });
+      }
       p.candidates.forEach((c, i) => {
         if (!c.ratings) return;
         const [satisfied, basicallySatisfied, dissatisfied] = c.ratings;
         em.create(EvaluationItemSchema, { roundId, projectId: projectIds[i]! });
         if (open) openCounts.push({ kind: 'evaluation', id: roundId, rows: [projectIds[i]!, satisfied, basicallySatisfied, dissatisfied] });
-        else em.create(EvaluationTallySchema, { roundId, projectId: projectIds[i]!, satisfied, basicallySatisfied, dissatisfied, final: true });
+        else {
+          const totals = { satisfied, basicallySatisfied, dissatisfied };
+          em.create(EvaluationTallySchema, { roundId, projectId: projectIds[i]!, ...totals, final: true });
+          const group = { roundId, projectId: projectIds[i]!, raterGroup: 'DEPUTIES' as const };
+          em.create(EvaluationGroupTallySchema, { ...group, satisfied, basicallySatisfied, dissatisfied });
+        }
       });
       participation.push({ kind: 'round', id: roundId, deputies: Array.from({ length: p.responses }, (_, k) => deputy(k + 1)) });
     }
