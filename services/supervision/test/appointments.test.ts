@@ -162,7 +162,8 @@ describe('G-6 appointment motions: exam, vote, oath', () => {
     };
     const o = (await ok(sg, SUBMIT, { input }, t.staffOther)).submitMotion;
     await ok(sg, EXAM, { id: o.id, score: 80 }, t.staffOther);
-    const region = await ok(deputies, '{ region(code: "430602") { currentCongress(on: "2026-06-10") { id } } }', {}, t.admin);
+    const q = '{ region(code: "430602") { currentCongress(on: "2026-06-10") { id } } }';
+    const region = await ok(deputies, q, {}, t.admin);
     const member = { congressId: region.region.currentCongress.id, name: '新委员', role: 'MEMBER', fullTime: true };
     const create = 'mutation($i: CreateCommitteeMemberInput!) { createCommitteeMember(input: $i) { id } }';
     await ok(deputies, create, { i: member }, t.admin);

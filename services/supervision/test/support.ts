@@ -73,7 +73,8 @@ export async function registerCommittee(
   const level: Record<number, string> = { 2: 'PROVINCE', 4: 'CITY', 6: 'COUNTY', 9: 'TOWNSHIP' };
   for (const c of [code.slice(0, 2), code.slice(0, 4), code.slice(0, 6)]) {
     const input = { code: c, name: `地区${c}`, level: level[c.length] };
-    const made = await deputies.execute('mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }', { i: input }, admin);
+    const create = 'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }';
+    const made = await deputies.execute(create, { i: input }, admin);
     // A region registered before (by another committee of the same province) answers CONFLICT.
     if (made.errors && made.errors[0]?.extensions?.code !== 'CONFLICT') throw new Error(made.errors[0]!.message);
   }
@@ -83,7 +84,8 @@ export async function registerCommittee(
   const congressId = congress.createCongress.id as string;
   for (let n = 1; n <= members; n++) {
     const input = { congressId, name: `委员${n}`, role: 'MEMBER', fullTime: false };
-    await ok(deputies, 'mutation($i: CreateCommitteeMemberInput!) { createCommitteeMember(input: $i) { id } }', { i: input }, admin);
+    const create = 'mutation($i: CreateCommitteeMemberInput!) { createCommitteeMember(input: $i) { id } }';
+    await ok(deputies, create, { i: input }, admin);
   }
   return congressId;
 }
