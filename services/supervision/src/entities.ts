@@ -1,3 +1,4 @@
+import { ResolutionSchema } from './modules/resolutions/resolution.entity.ts';
 import { AppointmentMotionSchema } from './modules/appointments/motion.entity.ts';
 import { FiledDocumentSchema, MajorMatterSchema } from './modules/filings/filing.entity.ts';
 import { InquirySchema, MeetingAttendanceSchema } from './modules/inquiries/inquiry.entity.ts';
@@ -19,4 +20,5 @@ export const entities = [
   FiledDocumentSchema,
   InquirySchema,
   MeetingAttendanceSchema,
+  ResolutionSchema,
 ];
