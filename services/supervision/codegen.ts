@@ -23,6 +23,7 @@ await generateResolverTypes({
     FiledDocument: entity('filings/filing.entity.ts', 'FiledDocument'),
     Inquiry: entity('inquiries/inquiry.entity.ts', 'Inquiry'),
     MeetingAttendance: entity('inquiries/inquiry.entity.ts', 'MeetingAttendance'),
+    SupervisionActivity: entity('activities/activity.entity.ts', 'SupervisionActivity'),
     Resolution: entity('resolutions/resolution.entity.ts', 'Resolution'),
     SupervisionStats: entity('stats/stats.service.ts', 'SupervisionStats'),
   },

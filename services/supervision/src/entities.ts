@@ -1,3 +1,5 @@
+import { ActivityDeputySchema, ActivityUnitSchema } from './modules/activities/activity.entity.ts';
+import { SupervisionActivitySchema } from './modules/activities/activity.entity.ts';
 import { ResolutionSchema } from './modules/resolutions/resolution.entity.ts';
 import { AppointmentMotionSchema } from './modules/appointments/motion.entity.ts';
 import { FiledDocumentSchema, MajorMatterSchema } from './modules/filings/filing.entity.ts';
@@ -21,4 +23,7 @@ export const entities = [
   InquirySchema,
   MeetingAttendanceSchema,
   ResolutionSchema,
+  SupervisionActivitySchema,
+  ActivityDeputySchema,
+  ActivityUnitSchema,
 ];

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import type { ServiceDefinition } from '@renda/server-kit/service';
 import { mergeResolvers } from '@renda/server-kit/subgraph';
+import { activityResolvers } from './modules/activities/activities.resolvers.ts';
 import { resolutionResolvers } from './modules/resolutions/resolutions.resolvers.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
@@ -32,6 +33,7 @@ export const supervisionService: ServiceDefinition = {
     inquiryResolvers,
     statsResolvers,
     resolutionResolvers,
+    activityResolvers,
   ),
   seed: seedDemo,
 };

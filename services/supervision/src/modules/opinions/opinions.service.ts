@@ -242,7 +242,12 @@ export async function listOpinionItems(ctx: ServiceContext, regionCode: string, 
 // ---- law-enforcement inspections (G-4) ----
 
 /** Checks ids with the deputies subgraph (its `_entities`): BAD_USER_INPUT for malformed or unknown ids. */
-async function requireSiblingIds(ctx: ServiceContext, typename: 'Deputy' | 'CommitteeMember', ids: readonly string[], field: string): Promise<string[]> {
+export async function requireSiblingIds(
+  ctx: ServiceContext,
+  typename: 'Deputy' | 'CommitteeMember',
+  ids: readonly string[],
+  field: string,
+): Promise<string[]> {
   const unique = [...new Set(ids)];
   for (const id of unique) if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
   const found = await Promise.all(unique.map((id) => ctx.siblings.entity<{ id: string }>('deputies', typename, { id }, 'id')));
