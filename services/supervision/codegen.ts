@@ -24,6 +24,7 @@ await generateResolverTypes({
     Inquiry: entity('inquiries/inquiry.entity.ts', 'Inquiry'),
     MeetingAttendance: entity('inquiries/inquiry.entity.ts', 'MeetingAttendance'),
     SupervisionActivity: entity('activities/activity.entity.ts', 'SupervisionActivity'),
+    UnitSupervisionAssessment: entity('assessment/assessment.service.ts', 'UnitAssessment'),
     Resolution: entity('resolutions/resolution.entity.ts', 'Resolution'),
     SupervisionStats: entity('stats/stats.service.ts', 'SupervisionStats'),
   },

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import type { ServiceDefinition } from '@renda/server-kit/service';
 import { mergeResolvers } from '@renda/server-kit/subgraph';
+import { assessmentResolvers } from './modules/assessment/assessment.resolvers.ts';
 import { activityResolvers } from './modules/activities/activities.resolvers.ts';
 import { resolutionResolvers } from './modules/resolutions/resolutions.resolvers.ts';
 import { entities } from './entities.ts';
@@ -34,6 +35,7 @@ export const supervisionService: ServiceDefinition = {
     statsResolvers,
     resolutionResolvers,
     activityResolvers,
+    assessmentResolvers,
   ),
   seed: seedDemo,
 };
