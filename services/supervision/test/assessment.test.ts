@@ -35,7 +35,7 @@ async function file(issuerId: string, n: number, publishedOn: string, filedOn: s
 }
 
 describe('G-7 per-unit supervision assessment', () => {
-  it('G-7: late filings, overdue items, report tallies per unit; null rates when nothing counts; F-1 asOf', async () => {
+  it('G-7: late filings, overdue items, report tallies per unit; null rates if nothing counts; F-1', async () => {
     // Transport: 3 filings, 1 late (published 01-05, due 02-04, filed 02-10); housing: none.
     await file(u.transport, 1, '2026-01-05', '2026-01-20');
     await file(u.transport, 2, '2026-01-05', '2026-02-10');

@@ -295,7 +295,8 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           );
         });
         const confirmedAt = new Date(enteredAt.getTime() + 600_000);
-        roomRows.push(() => em.create(RoomConfirmationSchema, { entryId, confirmedBy: `teller-2-${p.region}`, confirmedAt }));
+        const confirmedBy = `teller-2-${p.region}`;
+        roomRows.push(() => em.create(RoomConfirmationSchema, { entryId, confirmedBy, confirmedAt }));
       }
       for (let n = 1; n <= p.roll; n++) em.create(BallotRollSchema, { ballotId, deputyId: deputy(n) });
       p.candidates.forEach((c, i) => {
@@ -307,7 +308,8 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         else em.create(BallotTallySchema, { ballotId, candidateId: projectIds[i]!, position: i + 1, votesFor, votesAgainst, abstentions, final: true, passed: votesFor * 2 > p.roll, elected, tied: false });
       });
       if (!p.paper) {
-        participation.push({ kind: 'ballot', id: ballotId, deputies: Array.from({ length: p.cast }, (_, k) => deputy(k + 1)) });
+        const deputies = Array.from({ length: p.cast }, (_, k) => deputy(k + 1));
+        participation.push({ kind: 'ballot', id: ballotId, deputies });
       }
     }
     if (p.responses !== undefined) {

@@ -63,7 +63,7 @@ describe('demo data', () => {
     expect(count._entities[0].ballotsCast).toBe(2);
   });
 
-  it("V-6: Yong'an's vote of this year was taken on paper: tellers' confirmed totals agree with the results", async () => {
+  it("V-6: Yong'an's vote of this year was on paper: tellers' confirmed totals agree with the results", async () => {
     const sg = stack.services.voting!.subgraph;
     const data = await ok(sg, `query($id: ID!) { program(id: $id) { ballots { method status rollSize ballotsCast
       results { candidate { title } votesFor votesAgainst abstentions elected }

@@ -262,8 +262,8 @@ export async function castBallot(ctx: ServiceContext, ballotId: string, choices:
   const deputyId = requireDeputyViewer(ctx, 'vote');
   const ballot = await findBallot(ctx, ballotId);
   if (ballot.method !== 'ONLINE') {
-    throw conflict(`This ballot is taken in the room (${ballot.method}): tellers enter its totals; it takes no online ` +
-      'ballots (V-6).');
+    throw conflict(`This ballot is taken in the room (${ballot.method}): tellers enter its totals; ` +
+      'it takes no online ballots (V-6).');
   }
   if (!(await isOnRoll(ctx, ballot.id, deputyId))) throw forbidden('You are not on the roll of this ballot.');
   if (ballot.status !== 'OPEN') throw conflict('This ballot is closed; no more ballots are accepted.');
