@@ -23,6 +23,9 @@ await generateResolverTypes({
     FiledDocument: entity('filings/filing.entity.ts', 'FiledDocument'),
     Inquiry: entity('inquiries/inquiry.entity.ts', 'Inquiry'),
     MeetingAttendance: entity('inquiries/inquiry.entity.ts', 'MeetingAttendance'),
+    SupervisionActivity: entity('activities/activity.entity.ts', 'SupervisionActivity'),
+    UnitSupervisionAssessment: entity('assessment/assessment.service.ts', 'UnitAssessment'),
+    Resolution: entity('resolutions/resolution.entity.ts', 'Resolution'),
     SupervisionStats: entity('stats/stats.service.ts', 'SupervisionStats'),
   },
 });

@@ -1,3 +1,6 @@
+import { ActivityDeputySchema, ActivityUnitSchema } from './modules/activities/activity.entity.ts';
+import { SupervisionActivitySchema } from './modules/activities/activity.entity.ts';
+import { ResolutionSchema } from './modules/resolutions/resolution.entity.ts';
 import { AppointmentMotionSchema } from './modules/appointments/motion.entity.ts';
 import { FiledDocumentSchema, MajorMatterSchema } from './modules/filings/filing.entity.ts';
 import { InquirySchema, MeetingAttendanceSchema } from './modules/inquiries/inquiry.entity.ts';
@@ -19,4 +22,8 @@ export const entities = [
   FiledDocumentSchema,
   InquirySchema,
   MeetingAttendanceSchema,
+  ResolutionSchema,
+  SupervisionActivitySchema,
+  ActivityDeputySchema,
+  ActivityUnitSchema,
 ];

@@ -6,6 +6,7 @@ import { AppointmentMotionSchema, type AppointmentMotion } from './modules/appoi
 import { FiledDocumentSchema, MajorMatterSchema } from './modules/filings/filing.entity.ts';
 import { filingDueOn } from './modules/filings/filings.service.ts';
 import { InquirySchema, MeetingAttendanceSchema } from './modules/inquiries/inquiry.entity.ts';
+import { ResolutionSchema } from './modules/resolutions/resolution.entity.ts';
 import { InspectionDeputySchema, InspectionMemberSchema, LawInspectionSchema, OpinionItemSchema, ReportSchema, WorkEvaluationSchema, type OpinionItem } from './modules/opinions/opinion.entity.ts';
 import { GovernmentUnitSchema, OfficialSchema, PerformanceReviewSchema, type Official, type UnitKind } from './modules/units/unit.entity.ts';
 
@@ -90,6 +91,19 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
   item('REPORT', reportId, 'water', '加快永安镇集中供水工程管网延伸，解决偏远村组饮水问题。', addDays(now, -15), 'OPEN');
   item('REPORT', reportId, 'health', '建立农村饮用水水质定期检测和公开制度。', addDays(now, 30), 'REPORTED', addDays(now, -5));
   item('REPORT', reportId, 'government', '将农村饮水工程运行维护经费纳入财政预算。', addDays(now, -20), 'CLOSED', addDays(now, -30), addDays(now, -25));
+
+  // G-1: a decision of the county congress tracked through its tasks (one closed, one reported, one open).
+  const resolutionId = demoId(`resolution:${county}:water-supply`);
+  em.create(ResolutionSchema, {
+    id: resolutionId,
+    regionCode: county,
+    kind: 'DECISION',
+    title: '浏阳市人民代表大会常务委员会关于推进城乡供水一体化的决定',
+    adoptedOn: '2026-02-26',
+  });
+  item('RESOLUTION', resolutionId, 'water', '完成城乡供水一体化规划编制。', '2026-04-30', 'CLOSED', '2026-04-20', '2026-04-28');
+  item('RESOLUTION', resolutionId, 'housing', '完成城区老旧供水管网改造一期工程。', '2026-10-31', 'REPORTED', addDays(now, -3));
+  item('RESOLUTION', resolutionId, 'government', '将农村供水工程建设纳入年度财政预算。', '2026-12-31', 'OPEN');
 
   const inspectionId = newId();
   em.create(LawInspectionSchema, { id: inspectionId, lawName: '中华人民共和国水污染防治法', regionCode: county, startsOn: '2026-03-16', endsOn: '2026-03-20', findings: '浏阳河部分支流沿岸生活污水直排，乡镇污水处理设施运行不稳定。' });

@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import type { ServiceDefinition } from '@renda/server-kit/service';
 import { mergeResolvers } from '@renda/server-kit/subgraph';
+import { assessmentResolvers } from './modules/assessment/assessment.resolvers.ts';
+import { activityResolvers } from './modules/activities/activities.resolvers.ts';
+import { resolutionResolvers } from './modules/resolutions/resolutions.resolvers.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
 import { appointmentResolvers } from './modules/appointments/appointments.resolvers.ts';
@@ -23,6 +26,16 @@ export const supervisionService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(unitResolvers, appointmentResolvers, opinionResolvers, filingResolvers, inquiryResolvers, statsResolvers),
+  resolvers: mergeResolvers(
+    unitResolvers,
+    appointmentResolvers,
+    opinionResolvers,
+    filingResolvers,
+    inquiryResolvers,
+    statsResolvers,
+    resolutionResolvers,
+    activityResolvers,
+    assessmentResolvers,
+  ),
   seed: seedDemo,
 };

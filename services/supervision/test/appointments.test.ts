@@ -2,17 +2,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fails, ok } from '@renda/testing/graphql';
 import type { TestStack } from '@renda/testing/services';
-import { handlerToken, makeTokens, makeUnits, startStack, type Executor, type Tokens, type Units } from './support.ts';
+import { handlerToken, makeTokens, makeUnits, registerCommittee, startStack } from './support.ts';
+import type { Executor, Tokens, Units } from './support.ts';
 
 let stack: TestStack;
 let sg: Executor;
+let deputies: Executor;
 let t: Tokens;
 let u: Units;
 
 beforeAll(async () => {
-  ({ stack, sg } = await startStack());
+  ({ stack, sg, deputies } = await startStack());
   t = await makeTokens();
   u = await makeUnits(sg, t.admin);
+  // G-6: Liuyang's standing committee has 35 members, the other county's 34 (deputies subgraph).
+  await registerCommittee(deputies, t.admin, '430181', 35);
+  await registerCommittee(deputies, t.admin, '430602', 34);
 });
 afterAll(() => stack?.stop());
 
@@ -117,12 +122,57 @@ describe('G-6 appointment motions: exam, vote, oath', () => {
   it('G-6 (law): approval needs FOR from more than half of ALL members, not of those voting', async () => {
     const a = await motionIn('EXAM_PASSED');
     expect((await vote(a.id, 17, 0, 0, 35)).status).toBe('REJECTED'); // 17 of 35 members, though nobody voted against
-    const b = await motionIn('EXAM_PASSED');
-    expect((await vote(b.id, 17, 0, 0, 34)).status).toBe('REJECTED'); // exactly half is not more than half
+    // Exactly half is not more than half: 17 of the other county's 34 members.
+    const input = {
+      kind: 'APPOINT', nomineeName: '候选人乙', position: '副区长', unitId: u.otherCounty,
+      submittedBy: '区政府', submittedOn: '2026-06-01',
+    };
+    const b = (await ok(sg, SUBMIT, { input }, t.staffOther)).submitMotion;
+    await ok(sg, EXAM, { id: b.id, score: 80 }, t.staffOther);
+    const half = { votesFor: 17, votesAgainst: 0, abstentions: 0, membersTotal: 34, votedOn: '2026-06-10' };
+    expect((await ok(sg, VOTE, { id: b.id, input: half }, t.staffOther)).recordMotionVote.status).toBe('REJECTED');
     const c = await motionIn('EXAM_PASSED');
     const approved = await vote(c.id, 18, 17, 0, 35);
     expect(approved.status).toBe('APPROVED');
     expect(approved.official.status).toBe('APPOINTED');
+  });
+
+  it('G-6: membersTotal is the standing committee the deputies service knows for the vote day; otherwise ' +
+    'BAD_USER_INPUT and nothing changes', async () => {
+    const m = await motionIn('EXAM_PASSED');
+    // 35 registered: 34 or 36 is refused, also when the votes would fit.
+    for (const membersTotal of [34, 36]) {
+      const input = { votesFor: 20, votesAgainst: 0, abstentions: 0, membersTotal, votedOn: '2026-06-10' };
+      const e = await fails(sg, 'BAD_USER_INPUT', VOTE, { id: m.id, input }, t.staff, 'input.membersTotal');
+      expect(e.message).toMatch(/35 members/);
+    }
+    // Before the congress's term began the deputies service knows no committee to count.
+    const early = await submit({ submittedOn: '2021-06-01' });
+    await exam(early.id, 80);
+    const before = { votesFor: 20, votesAgainst: 0, abstentions: 0, membersTotal: 35, votedOn: '2021-06-10' };
+    await fails(sg, 'BAD_USER_INPUT', VOTE, { id: early.id, input: before }, t.staff, 'input.membersTotal');
+    for (const id of [m.id, early.id]) {
+      const read = (await ok(sg, MOTION, { id }, t.staff)).motion;
+      expect(read).toMatchObject({ status: 'EXAM_PASSED', votesFor: null, membersTotal: null, official: null });
+    }
+    // A member registered later counts from then on: in the other county (34 so far) 35 is now right, 34 is not.
+    const input = {
+      kind: 'APPOINT', nomineeName: '候选人丙', position: '副区长', unitId: u.otherCounty,
+      submittedBy: '区政府', submittedOn: '2026-06-01',
+    };
+    const o = (await ok(sg, SUBMIT, { input }, t.staffOther)).submitMotion;
+    await ok(sg, EXAM, { id: o.id, score: 80 }, t.staffOther);
+    const q = '{ region(code: "430602") { currentCongress(on: "2026-06-10") { id } } }';
+    const region = await ok(deputies, q, {}, t.admin);
+    const member = { congressId: region.region.currentCongress.id, name: '新委员', role: 'MEMBER', fullTime: true };
+    const create = 'mutation($i: CreateCommitteeMemberInput!) { createCommitteeMember(input: $i) { id } }';
+    await ok(deputies, create, { i: member }, t.admin);
+    const tally = (membersTotal: number) => ({
+      votesFor: 18, votesAgainst: 0, abstentions: 0, membersTotal, votedOn: '2026-06-10',
+    });
+    await fails(sg, 'BAD_USER_INPUT', VOTE, { id: o.id, input: tally(34) }, t.staffOther, 'input.membersTotal');
+    const voted = (await ok(sg, VOTE, { id: o.id, input: tally(35) }, t.staffOther)).recordMotionVote;
+    expect(voted).toMatchObject({ status: 'APPROVED', membersTotal: 35 });
   });
 
   it('G-6: for + against + abstentions may not exceed the members; bad tallies change nothing', async () => {

@@ -58,8 +58,9 @@ describe('Region.supervisionStats', () => {
       corrected: 1,
       majorMatters: 3,
       reportedBeforeDecision: 1,
-      opinionItems: 5,
-      opinionItemsClosed: 1,
+      // 5 opinion items of reports, inspections and evaluations, and the 3 tasks of the demo decision (G-1).
+      opinionItems: 8,
+      opinionItemsClosed: 2,
       opinionItemsOverdue: 1,
       inquiries: 1,
       motions: 6,

@@ -59,3 +59,33 @@ export async function makeUnits(sg: Executor, admin: string): Promise<Units> {
     otherCounty: await create('430602', '岳阳楼区人民政府', 'GOVERNMENT'),
   };
 }
+
+/**
+ * G-6: registers, in the deputies subgraph, the region chain of `code`, a congress in office from 2022
+ * and `members` standing-committee members: the committee `membersTotal` is checked against.
+ */
+export async function registerCommittee(
+  deputies: Executor,
+  admin: string,
+  code: string,
+  members: number,
+): Promise<string> {
+  const level: Record<number, string> = { 2: 'PROVINCE', 4: 'CITY', 6: 'COUNTY', 9: 'TOWNSHIP' };
+  for (const c of [code.slice(0, 2), code.slice(0, 4), code.slice(0, 6)]) {
+    const input = { code: c, name: `地区${c}`, level: level[c.length] };
+    const create = 'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }';
+    const made = await deputies.execute(create, { i: input }, admin);
+    // A region registered before (by another committee of the same province) answers CONFLICT.
+    if (made.errors && made.errors[0]?.extensions?.code !== 'CONFLICT') throw new Error(made.errors[0]!.message);
+  }
+  const congress = await ok(deputies, 'mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }', {
+    i: { regionCode: code, termNumber: 17, name: `${code}第十七届人民代表大会`, startsOn: '2022-01-01' },
+  }, admin);
+  const congressId = congress.createCongress.id as string;
+  for (let n = 1; n <= members; n++) {
+    const input = { congressId, name: `委员${n}`, role: 'MEMBER', fullTime: false };
+    const create = 'mutation($i: CreateCommitteeMemberInput!) { createCommitteeMember(input: $i) { id } }';
+    await ok(deputies, create, { i: input }, admin);
+  }
+  return congressId;
+}

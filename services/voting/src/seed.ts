@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { EvaluationGroupTallySchema } from './modules/evaluations/evaluation.entity.ts';
 import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { currentYear } from '@renda/server-kit/dates';
@@ -6,6 +7,8 @@ import { BallotCandidateSchema, BallotParticipationSchema, BallotRollSchema, Bal
 import { EvaluationItemSchema, EvaluationParticipationSchema, EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema } from './modules/evaluations/evaluation.entity.ts';
 import { ProgramSchema, ProposalSchema, type ProgramStage } from './modules/programs/program.entity.ts';
 import { ProgressReportSchema, ProjectSchema, ProjectSupervisorSchema, type ProjectStatus } from './modules/projects/project.entity.ts';
+import { RoomConfirmationSchema, RoomCountSchema, RoomEntrySchema } from './modules/room-tallies/room-tally.entity.ts';
+import type { RoomEntry } from './modules/room-tallies/room-tally.entity.ts';
 import { countsTable, placeholders, run } from './modules/store.ts';
 
 const YONGAN = '430181104';
@@ -40,6 +43,8 @@ interface ProgramSeed {
   candidates: CandidateSeed[];
   /** Ballots cast; the ballot is OPEN while the program is VOTING. */
   cast?: number;
+  /** V-6: a vote taken in the room on paper: tellers' confirmed totals (a paper issued to each deputy on the roll). */
+  paper?: { void: number };
   /** Responses to the evaluation; the round is OPEN while the program is EVALUATING. */
   responses?: number;
 }
@@ -113,6 +118,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       stage: 'IMPLEMENTING',
       roll: 79,
       cast: 78,
+      paper: { void: 0 },
       proposals: [
         ['村级幼儿园', '适龄儿童入园难', '代表 李秀英'],
         ['饮用水源保护', '水源地周边养殖污染', '丰裕村村民'],
@@ -188,6 +194,8 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
   ];
 
   const participation: { kind: 'ballot' | 'round'; id: string; deputies: string[] }[] = [];
+  const roomEntries: RoomEntry[] = [];
+  const roomRows: (() => unknown)[] = [];
   const openCounts: { kind: 'ballot' | 'evaluation'; id: string; rows: [string, number, number, number] }[] = [];
   for (const p of programs) {
     const programId = demoId(`program:${p.region}:${p.key}`);
@@ -262,7 +270,34 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         ballotsCast: p.cast,
         openedAt,
         closedAt: open ? null : new Date(openedAt.getTime() + 3 * 3_600_000),
+        method: p.paper ? 'PAPER' : 'ONLINE',
       });
+      if (p.paper) {
+        // V-6: entered by one teller, confirmed by another; turnout is the papers returned; no participation rows.
+        const entryId = demoId(`room-entry:${ballotId}:1`);
+        const enteredAt = new Date(openedAt.getTime() + 2 * 3_600_000);
+        roomEntries.push({
+          id: entryId,
+          ballotId,
+          entry: 1,
+          ballotsIssued: p.roll,
+          ballotsReturned: p.cast,
+          ballotsVoid: p.paper.void,
+          enteredBy: `teller-1-${p.region}`,
+          enteredAt,
+        });
+        p.candidates.forEach((c, i) => {
+          const [votesFor, votesAgainst, abstentions] = c.votes!;
+          roomRows.push(() =>
+            em.create(RoomCountSchema, {
+              entryId, candidateId: projectIds[i]!, position: i + 1, votesFor, votesAgainst, abstentions,
+            }),
+          );
+        });
+        const confirmedAt = new Date(enteredAt.getTime() + 600_000);
+        const confirmedBy = `teller-2-${p.region}`;
+        roomRows.push(() => em.create(RoomConfirmationSchema, { entryId, confirmedBy, confirmedAt }));
+      }
       for (let n = 1; n <= p.roll; n++) em.create(BallotRollSchema, { ballotId, deputyId: deputy(n) });
       p.candidates.forEach((c, i) => {
         const [votesFor, votesAgainst, abstentions] = c.votes!;
@@ -272,7 +307,10 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         if (open) openCounts.push({ kind: 'ballot', id: ballotId, rows: [projectIds[i]!, votesFor, votesAgainst, abstentions] });
         else em.create(BallotTallySchema, { ballotId, candidateId: projectIds[i]!, position: i + 1, votesFor, votesAgainst, abstentions, final: true, passed: votesFor * 2 > p.roll, elected, tied: false });
       });
-      participation.push({ kind: 'ballot', id: ballotId, deputies: Array.from({ length: p.cast }, (_, k) => deputy(k + 1)) });
+      if (!p.paper) {
+        const deputies = Array.from({ length: p.cast }, (_, k) => deputy(k + 1));
+        participation.push({ kind: 'ballot', id: ballotId, deputies });
+      }
     }
     if (p.responses !== undefined) {
       const roundId = demoId(`evaluation:${p.region}:${p.key}`);
@@ -288,18 +326,33 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         responses: p.responses,
         openedAt: roundOpened,
         closedAt: open ? null : new Date(roundOpened.getTime() + 2 * 3_600_000),
+        // V-7: rated at this year's first session (the third of the term), after the report is heard.
+        sessionId: p.session < 3 ? demoId(`session:${p.region}:3`) : null,
+        raters: 'DEPUTIES',
       });
-      for (let n = 1; n <= p.roll; n++) em.create(EvaluationRollSchema, { roundId, deputyId: deputy(n) });
+      for (let n = 1; n <= p.roll; n++) {
+        em.create(EvaluationRollSchema, { roundId, deputyId: deputy(n), raterGroup: 'DEPUTIES' });
+      }
       p.candidates.forEach((c, i) => {
         if (!c.ratings) return;
         const [satisfied, basicallySatisfied, dissatisfied] = c.ratings;
         em.create(EvaluationItemSchema, { roundId, projectId: projectIds[i]! });
         if (open) openCounts.push({ kind: 'evaluation', id: roundId, rows: [projectIds[i]!, satisfied, basicallySatisfied, dissatisfied] });
-        else em.create(EvaluationTallySchema, { roundId, projectId: projectIds[i]!, satisfied, basicallySatisfied, dissatisfied, final: true });
+        else {
+          const totals = { satisfied, basicallySatisfied, dissatisfied };
+          em.create(EvaluationTallySchema, { roundId, projectId: projectIds[i]!, ...totals, final: true });
+          const group = { roundId, projectId: projectIds[i]!, raterGroup: 'DEPUTIES' as const };
+          em.create(EvaluationGroupTallySchema, { ...group, satisfied, basicallySatisfied, dissatisfied });
+        }
       });
       participation.push({ kind: 'round', id: roundId, deputies: Array.from({ length: p.responses }, (_, k) => deputy(k + 1)) });
     }
   }
+  await em.flush();
+  // Tellers' entries after their ballots, and their counts and confirmations after them (foreign keys).
+  for (const entry of roomEntries) em.create(RoomEntrySchema, entry);
+  await em.flush();
+  for (const row of roomRows) row();
   await em.flush();
   for (const kind of ['ballot', 'evaluation'] as const) {
     for (const id of new Set(openCounts.filter((c) => c.kind === kind).map((c) => c.id))) {

@@ -63,6 +63,31 @@ describe('demo data', () => {
     expect(count._entities[0].ballotsCast).toBe(2);
   });
 
+  it("V-6: Yong'an's vote of this year was on paper: tellers' confirmed totals agree with the results", async () => {
+    const sg = stack.services.voting!.subgraph;
+    const data = await ok(sg, `query($id: ID!) { program(id: $id) { ballots { method status rollSize ballotsCast
+      results { candidate { title } votesFor votesAgainst abstentions elected }
+      roomTally { status ballotsIssued ballotsReturned ballotsVoid ballotsValid enteredBy confirmedBy
+        counts { candidate { title } votesFor votesAgainst abstentions } } } } }`, {
+      id: demoId('program:430181104:implementing'),
+    });
+    const [ballot] = data.program.ballots;
+    expect(ballot).toMatchObject({ method: 'PAPER', status: 'CLOSED', rollSize: 79, ballotsCast: 78 });
+    expect(ballot.roomTally).toMatchObject({
+      status: 'CONFIRMED', ballotsIssued: 79, ballotsReturned: 78, ballotsValid: 78,
+    });
+    expect(ballot.roomTally.enteredBy).not.toBe(ballot.roomTally.confirmedBy);
+    const strip = ({ candidate, votesFor, votesAgainst, abstentions }: Record<string, unknown>) =>
+      ({ candidate, votesFor, votesAgainst, abstentions });
+    expect(ballot.roomTally.counts).toEqual(ballot.results.map(strip));
+    expect(ballot.results.filter((r: { elected: boolean }) => r.elected)).toHaveLength(2);
+    // A paper ballot leaves no participation rows.
+    const conn = stack.services.voting!.orm.em.fork().getConnection();
+    const rows = await conn.execute(`select count(*)::int as n from "voting"."ballot_participation" p
+      join "voting"."ballots" b on b.id = p.ballot_id where b.method = 'PAPER'`);
+    expect(rows).toEqual([{ n: 0 }]);
+  });
+
   it('V-5: the seed covers a county and a township in the province this year; seeding twice changes nothing', async () => {
     const sg = stack.services.voting!.subgraph;
     const year = Number(new Date(stack.clock.now()).getUTCFullYear());

@@ -110,7 +110,12 @@ export async function recordSecretResponse(
   spec: {
     what: 'ballot' | 'response';
     parent: { table: 'ballots' | 'evaluation_rounds'; counter: 'ballots_cast' | 'responses'; id: string };
-    participation: { table: 'ballot_participation' | 'evaluation_participation'; parentColumn: 'ballot_id' | 'round_id' };
+    participation: {
+      table: 'ballot_participation' | 'evaluation_participation' | 'evaluation_member_participation';
+      parentColumn: 'ballot_id' | 'round_id';
+      /** `deputy_id` (default), or `member_id` for committee members rating (V-7). */
+      raterColumn?: 'deputy_id' | 'member_id';
+    };
     counts: { table: string; keyColumn: 'candidate_id' | 'project_id'; counters: readonly [string, string, string] };
     deputyId: string;
     /** One row per counter row: its key and the three increments. */
@@ -130,7 +135,12 @@ export async function recordSecretResponse(
       );
       if (counted !== 1) throw conflict(spec.closedMessage);
       try {
-        await run(tx, `insert into "voting"."${participation.table}" ("${participation.parentColumn}", "deputy_id") values (?, ?)`, [parent.id, spec.deputyId]);
+        const rater = participation.raterColumn ?? 'deputy_id';
+        await run(
+          tx,
+          `insert into "voting"."${participation.table}" ("${participation.parentColumn}", "${rater}") values (?, ?)`,
+          [parent.id, spec.deputyId],
+        );
       } catch (e) {
         if (isUniqueViolation(e)) throw conflict(spec.duplicateMessage);
         throw e;

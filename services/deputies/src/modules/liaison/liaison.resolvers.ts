@@ -3,6 +3,7 @@ import type { Resolvers } from '../../generated/resolvers.ts';
 import { congressLoader, sessionLoader } from '../regions/regions.service.ts';
 import { canReadDutyRecords, deputyLoader, groupLoader, stationLoader } from '../deputies/deputies.service.ts';
 import {
+  committeeMemberCount,
   assignDeputies,
   assignedDeputies,
   contactLoader,
@@ -33,6 +34,9 @@ export const liaisonResolvers: Resolvers = {
     governmentLeader: (_, { id }, ctx) => leaderLoader(ctx).load(id),
     committeeMembers: (_, { congressId, first, after }, ctx) => listCommitteeMembers(ctx, congressId, first, after),
     governmentLeaders: (_, { regionCode, shortOfLinks, first, after }, ctx) => listLeaders(ctx, regionCode, shortOfLinks, first, after),
+  },
+  Congress: {
+    committeeMemberCount: (congress, _, ctx) => committeeMemberCount(ctx, congress.id),
   },
   Mutation: {
     createCommitteeMember: (_, { input }, ctx) => createCommitteeMember(ctx, input),

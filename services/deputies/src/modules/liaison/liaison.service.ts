@@ -447,3 +447,19 @@ export async function unvisited(ctx: ServiceContext, leader: GovernmentLeader, y
   const visited = new Set(contacts.map((c) => c.deputyId));
   return linked.filter((d) => d.status === 'ACTIVE' && !visited.has(d.id));
 }
+
+/** 常委会组成人员 registered for a congress (batched); supervision checks appointment votes against it (G-6). */
+export function committeeMemberCount(ctx: ServiceContext, congressId: string): Promise<number> {
+  return ctx.loaders
+    .get<string, number>('Congress.committeeMemberCount', async (ids) => {
+      const rows: { congress_id: string; n: string }[] = await ctx.em
+        .getKnex()('deputies.committee_members')
+        .select('congress_id')
+        .count('* as n')
+        .whereIn('congress_id', [...ids])
+        .groupBy('congress_id');
+      const map = new Map(rows.map((r) => [r.congress_id, Number(r.n)]));
+      return ids.map((id) => map.get(id) ?? 0);
+    })
+    .load(congressId);
+}

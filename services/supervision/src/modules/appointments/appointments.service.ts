@@ -125,6 +125,55 @@ export interface VoteTally {
   votedOn?: string | null;
 }
 
+interface SiblingRegion {
+  code: string;
+  currentCongress: { id: string; name: string; committeeMemberCount: number } | null;
+}
+
+/**
+ * G-6: "all members" is the standing committee of the region's congress in office on the day of the
+ * vote, as the deputies service knows it (`Region.currentCongress(on:)`, `Congress.committeeMemberCount`,
+ * read through `_entities`). `membersTotal` must equal it; BAD_USER_INPUT otherwise, also when the
+ * deputies service knows no such congress or no members of it (register them there first).
+ */
+async function requireCommitteeSize(
+  ctx: ServiceContext,
+  regionCode: string,
+  votedOn: string,
+  membersTotal: number,
+): Promise<void> {
+  // The date goes into the selection's text: only a date shape may (the Date scalar already checked it).
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(votedOn)) throw badInput('`input.votedOn` must be a date.', 'input.votedOn');
+  const region = await ctx.siblings.entity<SiblingRegion>(
+    'deputies',
+    'Region',
+    { code: regionCode },
+    `code currentCongress(on: "${votedOn}") { id name committeeMemberCount }`,
+  );
+  const congress = region?.currentCongress;
+  if (!congress) {
+    throw badInput(
+      `The deputies service knows no congress of region ${regionCode} in office on ${votedOn}: ` +
+        'its standing committee cannot be counted.',
+      'input.membersTotal',
+    );
+  }
+  if (congress.committeeMemberCount === 0) {
+    throw badInput(
+      `No standing-committee members of ${congress.name} are registered in the deputies service; ` +
+        'register them (createCommitteeMember) first.',
+      'input.membersTotal',
+    );
+  }
+  if (membersTotal !== congress.committeeMemberCount) {
+    throw badInput(
+      `The standing committee of ${congress.name} has ${congress.committeeMemberCount} members ` +
+        `(deputies service), not ${membersTotal}.`,
+      'input.membersTotal',
+    );
+  }
+}
+
 /** G-6 (law): approval needs FOR from more than half of ALL members, not of those voting. */
 export function isApproved(t: Pick<VoteTally, 'votesFor' | 'membersTotal'>): boolean {
   return t.votesFor * 2 > t.membersTotal;
@@ -152,6 +201,7 @@ export async function recordMotionVote(ctx: ServiceContext, motionId: string, in
   const votedOn = input.votedOn ?? today(ctx.clock);
   requireNotFuture(ctx, votedOn, 'input.votedOn');
   if (votedOn < motion.submittedOn) throw badInput(`The vote (${votedOn}) cannot precede the motion (${motion.submittedOn}).`, 'input.votedOn');
+  await requireCommitteeSize(ctx, motion.regionCode, votedOn, input.membersTotal);
   const to: MotionStatus = isApproved(input) ? 'APPROVED' : 'REJECTED';
   if (motion.kind === 'APPOINT' && motion.status === 'SUBMITTED') {
     throw conflict(`${describe(motion)} is SUBMITTED: an APPOINT motion is voted only after a passed legal-knowledge exam.`);

@@ -4,7 +4,11 @@ import { regionPrefixIndex } from '../units/refs.ts';
 export type ReportKind = 'WORK_REPORT' | 'SPECIAL_REPORT' | 'LAW_IMPLEMENTATION' | 'BUDGET_EXECUTION' | 'AUDIT_RECTIFICATION' | 'STATE_ASSETS' | 'GOVERNMENT_DEBT';
 export type OpinionStatus = 'OPEN' | 'REPORTED' | 'CLOSED';
 /** What produced an opinion item (G-3, G-4). */
-export type OpinionSource = 'REPORT' | 'INSPECTION' | 'EVALUATION';
+/**
+ * Where an item comes from; RESOLUTION: a task of a congress resolution or decision (G-1); ACTIVITY: an
+ * opinion of a visit, research or special inquiry (G-7).
+ */
+export type OpinionSource = 'REPORT' | 'INSPECTION' | 'EVALUATION' | 'RESOLUTION' | 'ACTIVITY';
 
 /** A report heard by the standing committee (G-1). */
 export interface Report {

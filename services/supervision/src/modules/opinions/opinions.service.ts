@@ -60,14 +60,19 @@ export interface OpinionItemInput {
   dueOn: string;
 }
 
-interface CheckedItem {
+export interface CheckedItem {
   content: string;
   unit: GovernmentUnit;
   dueOn: string;
 }
 
 /** Checks every item before anything is written: the unit exists and is in the writer's region, the due date follows `since`. */
-async function checkItems(ctx: ServiceContext, items: readonly OpinionItemInput[], since: string, field: string): Promise<CheckedItem[]> {
+export async function checkItems(
+  ctx: ServiceContext,
+  items: readonly OpinionItemInput[],
+  since: string,
+  field: string,
+): Promise<CheckedItem[]> {
   const checked: CheckedItem[] = [];
   for (const [i, item] of items.entries()) {
     const content = requireText(item.content, `${field}[${i}].content`, 4000);
@@ -80,7 +85,12 @@ async function checkItems(ctx: ServiceContext, items: readonly OpinionItemInput[
   return checked;
 }
 
-function createItems(ctx: ServiceContext, sourceKind: OpinionSource, sourceId: string, items: CheckedItem[]): void {
+export function createItems(
+  ctx: ServiceContext,
+  sourceKind: OpinionSource,
+  sourceId: string,
+  items: CheckedItem[],
+): void {
   for (const item of items) {
     ctx.em.create(OpinionItemSchema, {
       id: newId(),
@@ -103,13 +113,18 @@ function createItems(ctx: ServiceContext, sourceKind: OpinionSource, sourceId: s
  * (a handler who reads a report of their unit does not see other units' items through it).
  */
 export async function opinionsOf(ctx: ServiceContext, sourceId: string): Promise<OpinionItem[]> {
-  const rows = await ctx.loaders
+  const rows = await itemsOfSource(ctx, sourceId);
+  return rows.filter((item) => canReadRecord(ctx.viewer, item));
+}
+
+/** Every item of a source, whoever reads (for facts about the source, such as whether all are closed). */
+export function itemsOfSource(ctx: ServiceContext, sourceId: string): Promise<OpinionItem[]> {
+  return ctx.loaders
     .get<string, OpinionItem[]>('OpinionItem.sourceId', async (ids) => {
       const rows = await ctx.em.find(OpinionItemSchema, { sourceId: { $in: [...ids] } }, { orderBy: { dueOn: 'asc', id: 'asc' } });
       return groupBy(ids, rows, (r) => r.sourceId);
     })
     .load(sourceId);
-  return rows.filter((item) => canReadRecord(ctx.viewer, item));
 }
 
 // ---- reports (G-1, G-3) ----
@@ -227,7 +242,12 @@ export async function listOpinionItems(ctx: ServiceContext, regionCode: string, 
 // ---- law-enforcement inspections (G-4) ----
 
 /** Checks ids with the deputies subgraph (its `_entities`): BAD_USER_INPUT for malformed or unknown ids. */
-async function requireSiblingIds(ctx: ServiceContext, typename: 'Deputy' | 'CommitteeMember', ids: readonly string[], field: string): Promise<string[]> {
+export async function requireSiblingIds(
+  ctx: ServiceContext,
+  typename: 'Deputy' | 'CommitteeMember',
+  ids: readonly string[],
+  field: string,
+): Promise<string[]> {
   const unique = [...new Set(ids)];
   for (const id of unique) if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
   const found = await Promise.all(unique.map((id) => ctx.siblings.entity<{ id: string }>('deputies', typename, { id }, 'id')));

@@ -1,6 +1,8 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
 
 export type BallotStatus = 'OPEN' | 'CLOSED';
+/** V-6: ONLINE, or in the room on PAPER or voting DEVICE (tellers enter the totals). */
+export type BallotMethod = 'ONLINE' | 'PAPER' | 'DEVICE';
 
 /**
  * A secret ballot. `ballotsCast` is the turnout; there is no "last voted" time or any other
@@ -19,6 +21,7 @@ export interface Ballot {
   ballotsCast: number;
   openedAt: Date;
   closedAt: Date | null;
+  method: BallotMethod;
 }
 
 export const BallotSchema = new EntitySchema<Ballot>({
@@ -41,6 +44,7 @@ export const BallotSchema = new EntitySchema<Ballot>({
     ballotsCast: { type: 'integer', default: 0 },
     openedAt: { type: 'datetime' },
     closedAt: { type: 'datetime', nullable: true },
+    method: { type: 'string', length: 6, default: 'ONLINE' },
   },
 });
 

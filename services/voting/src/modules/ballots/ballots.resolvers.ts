@@ -2,14 +2,28 @@ import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
 import { programLoader } from '../programs/programs.service.ts';
 import { projectLoader } from '../projects/projects.service.ts';
-import { ballotLoader, candidatesOnBallot, castBallot, closeBallot, hasVoted, openBallot, talliesOf } from './ballots.service.ts';
+import { canReadRoomTally, roomEntriesOf } from '../room-tallies/room-tallies.service.ts';
+import {
+  ballotLoader,
+  candidatesOnBallot,
+  castBallot,
+  closeBallot,
+  confirmRoomTally,
+  enterRoomTally,
+  hasVoted,
+  openBallot,
+  talliesOf,
+} from './ballots.service.ts';
 
 export const ballotResolvers: Resolvers = {
   Query: {
     ballot: (_, { id }, ctx) => ballotLoader(ctx).load(id),
   },
   Mutation: {
-    openBallot: (_, { programId, rollDeputyIds, candidateIds }, ctx) => openBallot(ctx, programId, rollDeputyIds, candidateIds),
+    openBallot: (_, { programId, rollDeputyIds, candidateIds, method }, ctx) =>
+      openBallot(ctx, programId, rollDeputyIds, candidateIds, method ?? 'ONLINE'),
+    enterRoomTally: (_, { ballotId, tally }, ctx) => enterRoomTally(ctx, ballotId, tally),
+    confirmRoomTally: (_, { ballotId, tallyId }, ctx) => confirmRoomTally(ctx, ballotId, tallyId),
     castBallot: (_, { ballotId, choices }, ctx) => castBallot(ctx, ballotId, choices),
     closeBallot: (_, { ballotId }, ctx) => closeBallot(ctx, ballotId),
   },
@@ -27,7 +41,16 @@ export const ballotResolvers: Resolvers = {
       const tied = (await talliesOf(ctx, ballot.id)).filter((t) => t.tied);
       return (await projectLoader(ctx).loadMany(tied.map((t) => t.candidateId))) as never;
     },
+    roomTally: async (ballot, _, ctx) =>
+      canReadRoomTally(ctx, ballot) ? ((await roomEntriesOf(ctx, ballot.id)).at(-1) ?? null) : null,
+    roomTallyHistory: async (ballot, _, ctx) => (canReadRoomTally(ctx, ballot) ? roomEntriesOf(ctx, ballot.id) : []),
     hasVoted: (ballot, _, ctx) => (ctx.viewer?.role === 'DEPUTY' && ctx.viewer.deputy ? hasVoted(ctx, ballot.id, ctx.viewer.deputy) : false),
+  },
+  RoomTally: {
+    ballotsValid: (entry) => entry.ballotsReturned - entry.ballotsVoid,
+  },
+  RoomCount: {
+    candidate: async (count, _, ctx) => (await projectLoader(ctx).load(count.candidateId))!,
   },
   CandidateResult: {
     candidate: async (tally, _, ctx) => (await projectLoader(ctx).load(tally.candidateId))!,

@@ -12,7 +12,9 @@ import type { Project } from '../projects/project.entity.ts';
 import { candidatesOf, electedStatuses } from '../projects/projects.service.ts';
 import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, recordSecretResponse } from '../shared.ts';
 import { countsTable, placeholders, query, run } from '../store.ts';
+import * as room from '../room-tallies/room-tallies.service.ts';
 import { BallotSchema, type Ballot, type BallotCandidate, type BallotTally } from './ballot.entity.ts';
+import type { BallotMethod } from './ballot.entity.ts';
 import { elect } from './tally.ts';
 
 export type VoteChoice = 'FOR' | 'AGAINST' | 'ABSTAIN';
@@ -124,8 +126,16 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * V-1, V-3: staff open a ballot for a roll of ACTIVE deputies of the program's congress. The first
  * ballot lists every candidate and moves the program to VOTING; a later one (a run-off) lists
  * exactly the candidates tied for the last seat, or, when too few passed, candidates not yet elected.
+ * V-6: an ONLINE ballot counts in its own counter table; a PAPER or DEVICE ballot (in the room) has
+ * none: tellers enter its totals (`room-tallies`).
  */
-export async function openBallot(ctx: ServiceContext, programId: string, rollDeputyIds: string[], candidateIds: string[] | null | undefined): Promise<Ballot> {
+export async function openBallot(
+  ctx: ServiceContext,
+  programId: string,
+  rollDeputyIds: string[],
+  candidateIds: string[] | null | undefined,
+  method: BallotMethod = 'ONLINE',
+): Promise<Ballot> {
   const program = await findProgram(ctx, programId);
   requireWriteIn(ctx.viewer, program.regionCode, 'open ballots');
   requireStage(program, ['SCREENING', 'VOTING'], 'open a ballot');
@@ -178,9 +188,13 @@ export async function openBallot(ctx: ServiceContext, programId: string, rollDep
       else requireStage(current, 'VOTING', 'open a run-off');
       await run(
         tx,
-        `insert into "voting"."ballots" ("id", "program_id", "region_code", "year", "status", "seats", "run_off", "roll_size", "ballots_cast", "opened_at", "closed_at")
-         values (?, ?, ?, ?, 'OPEN', ?, ?, ?, 0, ?, null)`,
-        [id, program.id, program.regionCode, program.year, openSeats, program.stage === 'VOTING', rollDeputyIds.length, ctx.clock.now()],
+        `insert into "voting"."ballots" ("id", "program_id", "region_code", "year", "status", "seats", "run_off",
+           "roll_size", "ballots_cast", "opened_at", "closed_at", "method")
+         values (?, ?, ?, ?, 'OPEN', ?, ?, ?, 0, ?, null, ?)`,
+        [
+          id, program.id, program.regionCode, program.year, openSeats, program.stage === 'VOTING', rollDeputyIds.length,
+          ctx.clock.now(), method,
+        ],
       );
       for (let i = 0; i < rollDeputyIds.length; i += 1000) {
         const part = rollDeputyIds.slice(i, i + 1000);
@@ -191,6 +205,7 @@ export async function openBallot(ctx: ServiceContext, programId: string, rollDep
         `insert into "voting"."ballot_candidates" ("ballot_id", "candidate_id", "position") values ${placeholders(onBallot.length, '(?, ?, ?)')}`,
         onBallot.flatMap((c, i) => [id, c.id, i + 1]),
       );
+      if (method !== 'ONLINE') return;
       // The ballot's own counters: dropped at close, so no superseded row of them outlives the ballot.
       await run(
         tx,
@@ -246,6 +261,10 @@ export function ballotPaper(choices: readonly { candidateId: string; choice: Vot
 export async function castBallot(ctx: ServiceContext, ballotId: string, choices: { candidateId: string; choice: VoteChoice }[]): Promise<Ballot> {
   const deputyId = requireDeputyViewer(ctx, 'vote');
   const ballot = await findBallot(ctx, ballotId);
+  if (ballot.method !== 'ONLINE') {
+    throw conflict(`This ballot is taken in the room (${ballot.method}): tellers enter its totals; ` +
+      'it takes no online ballots (V-6).');
+  }
   if (!(await isOnRoll(ctx, ballot.id, deputyId))) throw forbidden('You are not on the roll of this ballot.');
   if (ballot.status !== 'OPEN') throw conflict('This ballot is closed; no more ballots are accepted.');
   const program = (await programLoader(ctx).load(ballot.programId))!;
@@ -281,13 +300,26 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
   await ctx.em.transactional(async (tx) => {
     const closed = await run(tx, `update "voting"."ballots" set "status" = 'CLOSED', "closed_at" = ? where "id" = ? and "status" = 'OPEN'`, [ctx.clock.now(), ballot.id]);
     if (closed !== 1) throw conflict('This ballot is already closed.');
-    const counts = await query<{ candidate_id: string; position: number; votes_for: number; votes_against: number; abstentions: number }>(
-      tx,
-      `select k."candidate_id", c."position", k."votes_for", k."votes_against", k."abstentions"
-         from ${table} k join "voting"."ballot_candidates" c on c."ballot_id" = ? and c."candidate_id" = k."candidate_id"
-        order by c."position"`,
-      [ballot.id],
-    );
+    type Count = {
+      candidate_id: string; position: number; votes_for: number; votes_against: number; abstentions: number;
+    };
+    // V-6: an in-room ballot closes with its tellers' confirmed totals, elected by the same rules.
+    const counts: Count[] = ballot.method === 'ONLINE'
+      ? await query<Count>(
+        tx,
+        `select k."candidate_id", c."position", k."votes_for", k."votes_against", k."abstentions"
+           from ${table} k
+           join "voting"."ballot_candidates" c on c."ballot_id" = ? and c."candidate_id" = k."candidate_id"
+          order by c."position"`,
+        [ballot.id],
+      )
+      : (await room.confirmedRoomCounts(tx, ballot.id)).map((c) => ({
+        candidate_id: c.candidateId,
+        position: c.position,
+        votes_for: c.votesFor,
+        votes_against: c.votesAgainst,
+        abstentions: c.abstentions,
+      }));
     const outcome = elect(counts.map((c) => ({ candidateId: c.candidate_id, position: c.position, votesFor: c.votes_for })), ballot.rollSize, ballot.seats);
     await run(
       tx,
@@ -306,7 +338,7 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
         outcome.tied.includes(c.candidate_id),
       ]),
     );
-    await run(tx, `drop table ${table}`);
+    if (ballot.method === 'ONLINE') await run(tx, `drop table ${table}`);
     const [{ n }] = (await query<{ n: number }>(
       tx,
       `select count(*)::int as n from "voting"."projects" where "program_id" = ? and "status" in ('ELECTED', 'IN_PROGRESS', 'COMPLETED')`,
@@ -321,6 +353,26 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
       await moveStage(tx, current, 'IMPLEMENTING');
     }
   });
+  return reloadBallot(ctx, ballot.id);
+}
+
+/** V-6: a teller enters the totals of an in-room ballot (see `room-tallies`). */
+export async function enterRoomTally(
+  ctx: ServiceContext,
+  ballotId: string,
+  input: room.RoomTallyInput,
+): Promise<Ballot> {
+  const ballot = await findBallot(ctx, ballotId);
+  const onBallot = await candidatesOnBallot(ctx, ballot.id);
+  const sitting = (sessionId: string) => requireSessionSitting(ctx, sessionId, 'enter ballot totals');
+  await room.enterRoomTally(ctx, ballot, onBallot, input, sitting);
+  return reloadBallot(ctx, ballot.id);
+}
+
+/** V-6: a second teller confirms the current entry of an in-room ballot. */
+export async function confirmRoomTally(ctx: ServiceContext, ballotId: string, tallyId: string): Promise<Ballot> {
+  const ballot = await findBallot(ctx, ballotId);
+  await room.confirmRoomTally(ctx, ballot, tallyId);
   return reloadBallot(ctx, ballot.id);
 }
 

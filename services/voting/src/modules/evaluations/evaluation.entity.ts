@@ -13,7 +13,15 @@ export interface EvaluationRound {
   responses: number;
   openedAt: Date;
   closedAt: Date | null;
+  /** V-7: the session that hears the report; null for rounds opened before rounds had one. */
+  sessionId: string | null;
+  /** V-7: the rater groups, comma-separated in `raterGroups` order (e.g. `DEPUTIES,SUPERVISION_GROUP`). */
+  raters: string;
 }
+
+/** 测评主体 (V-7). */
+export const raterGroups = ['DEPUTIES', 'COMMITTEE_MEMBERS', 'SUPERVISION_GROUP'] as const;
+export type RaterGroup = (typeof raterGroups)[number];
 
 export const EvaluationRoundSchema = new EntitySchema<EvaluationRound>({
   name: 'EvaluationRound',
@@ -32,12 +40,16 @@ export const EvaluationRoundSchema = new EntitySchema<EvaluationRound>({
     responses: { type: 'integer', default: 0 },
     openedAt: { type: 'datetime' },
     closedAt: { type: 'datetime', nullable: true },
+    sessionId: { type: 'uuid', nullable: true },
+    raters: { type: 'string', length: 64, default: 'DEPUTIES' },
   },
 });
 
+/** A deputy entitled to rate, and the group they rate in (DEPUTIES or SUPERVISION_GROUP). */
 export interface EvaluationRollEntry {
   roundId: string;
   deputyId: string;
+  raterGroup: 'DEPUTIES' | 'SUPERVISION_GROUP';
 }
 
 export const EvaluationRollSchema = new EntitySchema<EvaluationRollEntry>({
@@ -46,6 +58,37 @@ export const EvaluationRollSchema = new EntitySchema<EvaluationRollEntry>({
   properties: {
     roundId: { type: 'uuid', primary: true },
     deputyId: { type: 'uuid', primary: true },
+    raterGroup: { type: 'string', length: 17, default: 'DEPUTIES' },
+  },
+});
+
+/** V-7: a standing-committee member entitled to rate (COMMITTEE_MEMBERS). */
+export interface EvaluationMemberRollEntry {
+  roundId: string;
+  memberId: string;
+}
+
+export const EvaluationMemberRollSchema = new EntitySchema<EvaluationMemberRollEntry>({
+  name: 'EvaluationMemberRollEntry',
+  tableName: 'evaluation_member_roll',
+  properties: {
+    roundId: { type: 'uuid', primary: true },
+    memberId: { type: 'uuid', primary: true },
+  },
+});
+
+/** Which committee members have responded: the two ids and nothing else. */
+export interface EvaluationMemberParticipation {
+  roundId: string;
+  memberId: string;
+}
+
+export const EvaluationMemberParticipationSchema = new EntitySchema<EvaluationMemberParticipation>({
+  name: 'EvaluationMemberParticipation',
+  tableName: 'evaluation_member_participation',
+  properties: {
+    roundId: { type: 'uuid', primary: true },
+    memberId: { type: 'uuid', primary: true },
   },
 });
 
@@ -102,5 +145,28 @@ export const EvaluationTallySchema = new EntitySchema<EvaluationTally>({
     basicallySatisfied: { type: 'integer', default: 0 },
     dissatisfied: { type: 'integer', default: 0 },
     final: { type: 'boolean', default: false },
+  },
+});
+
+/** V-7: one rater group's totals for a project in a closed round, inserted once at close (never updated). */
+export interface EvaluationGroupTally {
+  roundId: string;
+  projectId: string;
+  raterGroup: RaterGroup;
+  satisfied: number;
+  basicallySatisfied: number;
+  dissatisfied: number;
+}
+
+export const EvaluationGroupTallySchema = new EntitySchema<EvaluationGroupTally>({
+  name: 'EvaluationGroupTally',
+  tableName: 'evaluation_group_tallies',
+  properties: {
+    roundId: { type: 'uuid', primary: true },
+    projectId: { type: 'uuid', primary: true },
+    raterGroup: { type: 'string', length: 17, primary: true },
+    satisfied: { type: 'integer' },
+    basicallySatisfied: { type: 'integer' },
+    dissatisfied: { type: 'integer' },
   },
 });
