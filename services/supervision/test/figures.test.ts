@@ -36,7 +36,8 @@ describe('figures of supervision (F-1 to F-4)', () => {
       filedOnTime: { rate: 0.5, numerator: 2, denominator: 4 },
       reviewed: { rate: 0.75, numerator: 3, denominator: 4 },
       reportedBeforeDecision: { numerator: 1, denominator: 2 },
-      opinionItemsClosed: { rate: 0.2, numerator: 1, denominator: 5 },
+      // Five opinion items of reports and three tasks of the demo resolution on water supply (one closed).
+      opinionItemsClosed: { rate: 0.25, numerator: 2, denominator: 8 },
       examsPassed: { rate: 0.75, numerator: 3, denominator: 4 },
       reportSatisfaction: { rate: 0.9412, numerator: 32, denominator: 34 },
     });
@@ -68,7 +69,7 @@ describe('figures of supervision (F-1 to F-4)', () => {
     const months = await rows('430181', { from: 2026, to: 2026, interval: 'MONTH', level: 'COUNTY' });
     expect(months).toHaveLength(12);
     const sum = (k: string) => months.reduce((total, m) => total + m[k], 0);
-    expect([sum('documentsFiled'), sum('opinionItemsDue'), sum('inquiries')]).toEqual([4, 5, 1]);
+    expect([sum('documentsFiled'), sum('opinionItemsDue'), sum('inquiries')]).toEqual([4, 8, 1]);
   });
 
   it('is for readers of the region', async () => {
