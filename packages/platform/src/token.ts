@@ -25,6 +25,7 @@ Options:
   --region CODE    the region subtree the bearer acts in (2, 4, 6 or 9 digits); taken from a demo id when omitted
   --deputy ID      a Deputy id, or demo:<region>:<n> (demo deputies: 430181104 1-79, 430181 1-40, 4306 1-30)
   --unit ID        a GovernmentUnit id, or demo:<region>:<slug> (e.g. demo:430181:transport)
+  --member ID      a CommitteeMember id, for COMMITTEE_MEMBER, or demo:<region>:<n> (demo members: 430181 and 4306, 1-8)
   --sub TEXT       the subject (default: the role and region)
   --name TEXT      the person's name, shown where records say who acted (optional)
   --expires TIME   lifetime such as 12h, 30m (default 12h; at most JWT_MAX_LIFETIME, default 24h)
@@ -43,6 +44,7 @@ try {
       region: { type: 'string' },
       unit: { type: 'string' },
       deputy: { type: 'string' },
+      member: { type: 'string' },
       sub: { type: 'string' },
       name: { type: 'string' },
       expires: { type: 'string', default: '12h' },
@@ -72,8 +74,12 @@ function resolveId(kind: 'deputy' | 'unit', value: string | undefined): string |
   return demoId(`${kind}:${name}`);
 }
 const deputy = resolveId('deputy', str('deputy'));
+const memberArg = str('member');
+const memberMatch = memberArg?.startsWith('demo:') ? /^demo:(430181|4306):([1-8])$/.exec(memberArg) : null;
+if (memberArg?.startsWith('demo:') && !memberMatch) fail(`--member ${memberArg} is not in the demo data: regions 430181 and 4306 have demo members 1 to 8.`);
+const member = memberMatch ? demoId(`member:${memberMatch[1]}:${memberMatch[2]}`) : memberArg;
 const unit = resolveId('unit', str('unit'));
-const demoRegion = [str('deputy'), str('unit')].find((v) => v?.startsWith('demo:'))?.slice(5).split(':')[0];
+const demoRegion = [str('deputy'), str('unit'), str('member')].find((v) => v?.startsWith('demo:'))?.slice(5).split(':')[0];
 const region = str('region') ?? demoRegion;
 if (region !== undefined && !/^(\d{2}|\d{4}|\d{6}|\d{9})$/.test(region)) {
   fail(`--region ${region} is not a region code (2, 4, 6 or 9 digits).`);
@@ -81,6 +87,7 @@ if (region !== undefined && !/^(\d{2}|\d{4}|\d{6}|\d{9})$/.test(region)) {
 if (role !== 'ADMIN' && !region) fail(`A ${role} token needs --region (e.g. --region 43).`);
 if (role === 'DEPUTY' && !deputy) fail('A DEPUTY token needs --deputy <id> (e.g. --deputy demo:430181:1).');
 if (role === 'HANDLER' && !unit) fail('A HANDLER token needs --unit <id> (e.g. --unit demo:430181:transport).');
+if (role === 'COMMITTEE_MEMBER' && !member) fail('A COMMITTEE_MEMBER token needs --member <id> (e.g. --member demo:430181:1).');
 
 const expires = str('expires') ?? '12h';
 const lifetime = parseLifetime(expires);
@@ -99,6 +106,7 @@ const token = await signDevToken(
     ...(region ? { region } : {}),
     ...(unit ? { unit } : {}),
     ...(deputy ? { deputy } : {}),
+    ...(member ? { member } : {}),
     ...(str('name') ? { name: str('name') } : {}),
   },
   `${lifetime}s`,

@@ -16,6 +16,10 @@ describe('dev-token (plain JavaScript after its first run)', () => {
     const viewer = await createTokenVerifier({ kind: 'hs256', secret: devJwtSecret })(`Bearer ${stdout.trim()}`);
     expect(viewer).toMatchObject({ role: 'DEPUTY', region: '430181' });
     expect(viewer?.deputy).toMatch(/^[0-9a-f-]{36}$/);
+    const member = await run(process.execPath, [bin, '--role', 'COMMITTEE_MEMBER', '--member', 'demo:430181:5'], { env });
+    const committee = await createTokenVerifier({ kind: 'hs256', secret: devJwtSecret })(`Bearer ${member.stdout.trim()}`);
+    expect(committee).toMatchObject({ role: 'COMMITTEE_MEMBER', region: '430181' });
+    expect(committee?.member).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('refuses a demo id the demo data lacks, with exit code 2 and no stack', async () => {
