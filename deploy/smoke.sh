@@ -34,17 +34,22 @@ pids+=($!)
 
 # Subgraphs migrate their schemas at start; wait until each answers.
 for port in 4701 4702 4703 4704 4700; do
-  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 1; done
+  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
 done
 
 token=$(pnpm -s dev-token --role ADMIN)
+post() {
+  curl -s http://127.0.0.1:4700/graphql -H 'content-type: application/json' -H "authorization: Bearer $token" \
+    -d "$(node -e 'console.log(JSON.stringify({ query: process.argv[1] }))' "$1")"
+}
+# A fresh database has no regions: register the province (a write through the compiled gateway) first.
+post 'mutation { createRegion(input: { code: "43", name: "湖南省", level: PROVINCE }) { code } }' >/dev/null
 query='{ region(code: "43") { code deputyStats(year: 2026) { activeDeputies }
   supervisionStats(year: 2026) { documentsFiled } suggestionStats(year: 2026) { total }
   votingStats(year: 2026) { programs } } }'
-answer=$(curl -s http://127.0.0.1:4700/graphql -H 'content-type: application/json' -H "authorization: Bearer $token" \
-  -d "$(node -e 'console.log(JSON.stringify({ query: process.argv[1] }))' "$query")")
+answer=$(post "$query")
 echo "compiled gateway and subgraphs answered: $answer"
-if ! grep -q '"votingStats"' <<<"$answer" || grep -q '"errors"' <<<"$answer"; then
+if ! grep -q '"votingStats"' <<<"$answer" || grep -q '"errors"' <<<"$answer" || grep -q '"region":null' <<<"$answer"; then
   for f in "$logs"/*.log; do echo "--- $f"; tail -n 20 "$f"; done
   exit 1
 fi
