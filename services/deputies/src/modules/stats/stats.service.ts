@@ -1,3 +1,4 @@
+import { readKnex } from '@renda/db/replicas';
 import { requireReadIn } from '@renda/auth/guards';
 import type { ServiceContext } from '@renda/server-kit/context';
 import {
@@ -122,7 +123,7 @@ async function figureRows(ctx: ServiceContext, codes: readonly string[], periods
     dutyRules.minVoterContacts,
     dutyRules.minGroupActivities,
   ];
-  const { rows } = (await ctx.em.getKnex().raw(sql, params)) as { rows: FigureRow[] };
+  const { rows } = (await readKnex(ctx.em).raw(sql, params)) as { rows: FigureRow[] };
   return rows;
 }
 
@@ -171,8 +172,7 @@ export async function deputyStats(ctx: ServiceContext, regionCode: string, year:
   requireYear(year);
   const [figures, stations, leaders] = await Promise.all([
     deputyFigures(ctx, regionCode, { from: year, to: year }),
-    ctx.em
-      .getKnex()
+    readKnex(ctx.em)
       .raw(
         `select count(*)::int as stations, count(*) filter (where premises and rules and plan and activities and records and results)::int as compliant
          from deputies.liaison_stations where region_code like ?`,
@@ -202,7 +202,7 @@ export async function deputyStats(ctx: ServiceContext, regionCode: string, year:
  */
 async function leaderCompliance(ctx: ServiceContext, regionCode: string, year: number): Promise<{ leaderLinks: Ratio; leaderVisits: Ratio }> {
   const owed = rulesOf(ctx).maxLinkedDeputies;
-  const { rows } = (await ctx.em.getKnex().raw(
+  const { rows } = (await readKnex(ctx.em).raw(
     `with leaders as (select id from deputies.government_leaders where region_code like ?),
      links as (
        select l.leader_id, l.deputy_id from deputies.leader_links l
@@ -262,7 +262,7 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
   requireYear(year);
   const [period] = figurePeriods(ctx.clock, { from: year, to: year });
   const measuredOn = period!.measuredOn;
-  const { rows } = (await ctx.em.getKnex().raw(
+  const { rows } = (await readKnex(ctx.em).raw(
     `select d.id, d.group_id,
        (select count(*) from deputies.contact_records k
          where k.deputy_id = d.id and k.kind = 'GROUP_ACTIVITY' and k.occurred_on between ? and ?)::int as grp
@@ -338,7 +338,7 @@ export function registeredRegions(ctx: ServiceContext, regionCode: string, level
   return ctx.loaders
     .get<string, number>(`Region.registeredRegions@${level}`, async (codes) => {
       const parts = codes.map(() => `select ?::text as key, count(*)::int as n from deputies.regions where code like ? and level = ?`);
-      const { rows } = (await ctx.em.getKnex().raw(parts.join(' union all '), codes.flatMap((c) => [c, `${c}%`, level]))) as {
+      const { rows } = (await readKnex(ctx.em).raw(parts.join(' union all '), codes.flatMap((c) => [c, `${c}%`, level]))) as {
         rows: { key: string; n: number }[];
       };
       const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));

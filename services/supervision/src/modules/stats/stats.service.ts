@@ -1,3 +1,4 @@
+import { readKnex } from '@renda/db/replicas';
 import { requireReadIn } from '@renda/auth/guards';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
@@ -47,7 +48,7 @@ export async function supervisionStats(ctx: ServiceContext, regionCode: string, 
   const prefix = `${code}%`;
   // F-1: a past year's overdue items are those overdue on its last day; the current year's, today's.
   const measuredOn = today(ctx.clock) < to ? today(ctx.clock) : to;
-  const { rows } = (await ctx.em.getKnex().raw(
+  const { rows } = (await readKnex(ctx.em).raw(
     `select
        d.filed, d.late, d.reviewed, d.corrections, d.corrected,
        m.matters, m.reported_first,
@@ -175,7 +176,7 @@ export async function supervisionFigures(ctx: ServiceContext, regionCode: string
       // Parameters in text order: the motions' pass score comes before their prefix.
       const ordered = codes.flatMap((c) => [c, `${c}%`, `${c}%`, `${c}%`, `${c}%`, supervisionRules.examPassScore, `${c}%`, `${c}%`]);
       const sql = `with periods(i, starts_on, ends_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
-      const { rows: result } = (await ctx.em.getKnex().raw(sql, [...params, ...ordered] as never[])) as {
+      const { rows: result } = (await readKnex(ctx.em).raw(sql, [...params, ...ordered] as never[])) as {
         rows: Record<string, string | number>[];
       };
       return codes.map((c) => result.filter((r) => r.key === c));
