@@ -33,7 +33,11 @@ const inRecovery = async (knex: ReturnType<typeof readKnex>) =>
 async function eventually<T>(probe: () => Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
-    const value = await probe();
+    // Until the schema itself has replicated, the replica answers "does not exist": not yet, like no row.
+    const value = await probe().catch((e: Error) => {
+      if (/does not exist/.test(e.message)) return undefined;
+      throw e;
+    });
     if (value !== undefined) return value;
     if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
