@@ -2,10 +2,12 @@ import type { Server } from 'node:http';
 import type { EntityManager, EntitySchema, MigrationObject, MikroORM } from '@mikro-orm/postgresql';
 import type { DocumentNode } from 'graphql';
 import { openDatabase } from '@renda/db/orm';
+import { maintainYearPartitions, type YearPartitioned } from '@renda/db/partitions';
 import { cachedTokenVerifier } from '@renda/auth/token-cache';
 import { createTokenVerifier, type TokenConfig } from '@renda/auth/tokens';
 import { createCache, type Cache } from '@renda/cache/cache';
 import { systemClock } from './clock.ts';
+import { currentYear } from './dates.ts';
 import { devSubgraphSecret, tokenConfigOf, type CommonEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import type { Clock } from './clock.ts';
@@ -29,6 +31,12 @@ export interface ServiceDefinition {
   resolvers: any;
   /** Writes demo data when the service's tables are empty; returns nothing when it already has data. */
   seed?: (em: EntityManager, clock: Clock) => Promise<void>;
+  /**
+   * Tables partitioned by year, referenced tables first (@renda/db/partitions): each copy creates the
+   * current and the next year's partitions at start and every 12 hours, and moves rows waiting in the
+   * DEFAULT partitions into partitions of their own.
+   */
+  partitions?: YearPartitioned[];
   /** Parses the service's local rules from an environment at start (never at import); see `ServiceContext.settings`. */
   settings?: (env: NodeJS.ProcessEnv) => Readonly<Record<string, unknown>>;
 }
@@ -71,6 +79,26 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     migrations: def.migrations,
     ...(runtime.poolMax ? { poolMax: runtime.poolMax } : {}),
   });
+  let partitionTimer: NodeJS.Timeout | undefined;
+  if (def.partitions?.length) {
+    const family = def.partitions;
+    const maintain = () => {
+      const year = currentYear(runtime.clock);
+      return maintainYearPartitions(orm, family, [year, year + 1]);
+    };
+    try {
+      await maintain();
+    } catch (e) {
+      await orm.close();
+      throw e;
+    }
+    partitionTimer = setInterval(() => {
+      maintain().then(
+        (created) => created.length && runtime.log.info({ created }, 'year partitions created'),
+        (e: unknown) => runtime.log.error({ err: e }, 'year partition maintenance failed; retried in 12 hours'),
+      );
+    }, 12 * 3600_000).unref();
+  }
   runtime.onMigrated?.();
   const subgraph = await createSubgraph({
     name: def.name,
@@ -95,6 +123,7 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     url: address.url,
     port: address.port,
     async stop() {
+      clearInterval(partitionTimer);
       await close(server, runtime.shutdownGraceMs);
       await subgraph.apollo.stop();
       await orm.close();

@@ -29,5 +29,6 @@ export const deputiesService: ServiceDefinition = {
   typeDefs,
   resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers),
   seed: seedDemo,
+  partitions: [{ table: 'deputies.contact_records', column: 'occurred_on', kind: 'date' }],
   settings: readSettings,
 };

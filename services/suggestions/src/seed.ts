@@ -317,7 +317,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         if (stage === 'PUBLISHED') item.published = true;
         if (stage === 'REPLIED' && spec.record) recordHandling(em, item, spec, now, date);
         item.stepCount += 1;
-        em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage, round: item.round, ordinal: item.stepCount, at: at(date), by, note });
+        em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage, round: item.round, ordinal: item.stepCount, year: item.year, at: at(date), by, note });
         item.stage = stage;
       }
     }

@@ -23,5 +23,9 @@ export const suggestionsService: ServiceDefinition = {
   typeDefs,
   resolvers: mergeResolvers(suggestionResolvers, statsResolvers, handlingResolvers),
   seed: seedDemo,
+  partitions: [
+    { table: 'suggestions.suggestions', column: 'year', kind: 'year' },
+    { table: 'suggestions.process_steps', column: 'year', kind: 'year' },
+  ],
   settings: readSettings,
 };

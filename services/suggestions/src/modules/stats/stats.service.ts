@@ -17,6 +17,7 @@ import {
 } from '@renda/server-kit/figures';
 import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
 import type { SuggestionSettings } from '../../env.ts';
+import { readKnex } from '@renda/db/replicas';
 
 /** Handling figures of a region subtree or a lead unit in a year (S-8). */
 export interface SuggestionStatsValue {
@@ -151,8 +152,9 @@ export function assessmentScore(rates: AssessedRates, weights: AssessmentWeights
   return Math.round((parts.reduce((t, [r, w]) => t + r * w, 0) / weight) * 100 * 100) / 100;
 }
 
+/** Statistics read through a replica when one is configured and the request has not written (readKnex). */
 async function run(ctx: ServiceContext, sql: string, params: unknown[]): Promise<AggregateRow[]> {
-  return ctx.em.getConnection().execute<AggregateRow[]>(sql, params as never[]);
+  return ((await readKnex(ctx.em).raw(sql, params as never[])) as { rows: AggregateRow[] }).rows;
 }
 
 /**

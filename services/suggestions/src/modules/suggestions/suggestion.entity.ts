@@ -79,7 +79,8 @@ const statColumns = '"is_key", "reply_category", "reply_on_time", "reply_due_on"
 export const SuggestionSchema = new EntitySchema<Suggestion>({
   name: 'Suggestion',
   tableName: 'suggestions',
-  uniques: [{ name: 'suggestions_register_kind_serial_unique', properties: ['registerKey', 'kind', 'serialNumber'] }],
+  // Partitioned by year; the serial's uniqueness across years, one item per id and per referred opinion (D-10)
+  // are kept by the key registry `suggestion_keys` (Migration20261130145000).
   indexes: [
     {
       name: 'suggestions_year_region_prefix',
@@ -196,6 +197,8 @@ export interface ProcessStepRow {
   round: number;
   /** 1, 2, ... in the order the item's steps were taken. */
   ordinal: number;
+  /** The item's year: steps sit in their item's year partition (docs/scale.md). */
+  year: number;
   at: Date;
   by: string;
   note: string | null;
@@ -208,13 +211,15 @@ export interface ProcessStepRow {
 export const ProcessStepSchema = new EntitySchema<ProcessStepRow>({
   name: 'ProcessStepRow',
   tableName: 'process_steps',
-  uniques: [{ name: 'process_steps_suggestion_ordinal_unique', properties: ['suggestionId', 'ordinal'] }],
+  // With the year: the table is partitioned by it (Migration20261130145000).
+  uniques: [{ name: 'process_steps_suggestion_ordinal_unique', properties: ['suggestionId', 'ordinal', 'year'] }],
   properties: {
     id: { type: 'uuid', primary: true },
     suggestionId: { type: 'uuid' },
     stage: { type: 'string', length: 12 },
     round: { type: 'integer' },
     ordinal: { type: 'integer' },
+    year: { type: 'integer' },
     at: { type: 'datetime' },
     by: { type: 'string', length: 200 },
     note: { type: 'text', nullable: true },

@@ -80,7 +80,7 @@ function requireNext(item: Suggestion, to: SuggestionStage, options: { sendBack?
 function takeStep(ctx: ServiceContext, item: Suggestion, to: SuggestionStage, viewer: Viewer, note: string | null, options: { sendBack?: boolean } = {}): void {
   requireNext(item, to, options);
   item.stepCount += 1;
-  ctx.em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage: to, round: item.round, ordinal: item.stepCount, at: ctx.clock.now(), by: viewer.sub, note, ...actorOf(viewer) });
+  ctx.em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage: to, round: item.round, ordinal: item.stepCount, year: item.year, at: ctx.clock.now(), by: viewer.sub, note, ...actorOf(viewer) });
   item.stage = to;
 }
 
@@ -230,7 +230,7 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
       stepCount: 1,
       version: 1,
     });
-    em.create(ProcessStepSchema, { id: newId(), suggestionId: created.id, stage: 'RECEIVED', round: 1, ordinal: 1, at: ctx.clock.now(), by: viewer.sub, note: null, ...actorOf(viewer) });
+    em.create(ProcessStepSchema, { id: newId(), suggestionId: created.id, stage: 'RECEIVED', round: 1, ordinal: 1, year, at: ctx.clock.now(), by: viewer.sub, note: null, ...actorOf(viewer) });
     if (leadDeputyId) em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: leadDeputyId, lead: true, position: 0, year });
     coSigners.forEach((d, i) => em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: d.id, lead: false, position: i + 1, year }));
     return created;

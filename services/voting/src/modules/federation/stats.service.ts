@@ -11,6 +11,7 @@ import {
   type Ratio,
 } from '@renda/server-kit/figures';
 import { regionLevelOf, requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
+import { readKnex } from '@renda/db/replicas';
 
 /** VotingStats of one subtree and year. */
 export interface VotingStatsRow {
@@ -57,7 +58,8 @@ export function votingStats(ctx: ServiceContext, regionCode: string, year: numbe
              join "voting"."evaluation_rounds" r on r.id = t.round_id
             where r.region_code like ${like} and r.year = ${Number(y)} and r.status = 'CLOSED') as rated`;
       });
-      const rows: Record<string, unknown>[] = await ctx.em.execute(parts.join('\nunion all\n'));
+      // Statistics read through a replica when one is configured and the request has not written.
+      const { rows } = (await readKnex(ctx.em).raw(parts.join('\nunion all\n'))) as { rows: Record<string, unknown>[] };
       const byKey = new Map(rows.map((r) => [`${String(r.region_code)}|${Number(r.year)}`, r]));
       return keys.map((k) => byKey.get(k)!).map((r) => ({
         regionCode: String(r.region_code),
@@ -148,7 +150,7 @@ export async function votingFigures(ctx: ServiceContext, regionCode: string, arg
             group by x.i, x.level`;
         });
         const sql = `with periods(i, starts_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
-        const result: VotingFigureSql[] = await ctx.em.execute(sql, params as never[]);
+        const { rows: result } = (await readKnex(ctx.em).raw(sql, params as never[])) as { rows: VotingFigureSql[] };
         return codes.map((c) => result.filter((r) => r.key === c));
       })
       .load(code),
