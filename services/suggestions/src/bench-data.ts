@@ -1,4 +1,6 @@
 import type { RunningService } from '@renda/server-kit/service';
+import { maintainYearPartitions } from '@renda/db/partitions';
+import { suggestionsService } from './server.ts';
 
 /**
  * Loads a synthetic province for benchmarks (S-8): `items` suggestions over three years, 140 lead
@@ -10,6 +12,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 export async function loadSyntheticProvince(service: RunningService, items: number, year: number): Promise<void> {
   const run = (sql: string) => service.orm.em.getConnection().execute(sql);
+  // One partition per year loaded (2024-2026), made before the load rather than moved out of DEFAULT after it.
+  await maintainYearPartitions(service.orm, suggestionsService.partitions!, [2024, 2025, 2026]);
   let t = performance.now();
   await run(`create table "suggestions"."bench_townships" as
     select (row_number() over (order by code) - 1)::int as idx, code, left(code, 6) as county from (
