@@ -3,6 +3,7 @@ import { startTestServices, type TestStack } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
 import { ok } from '@renda/testing/graphql';
 import { maintainYearPartitions } from '@renda/db/partitions';
+import { relationsRead } from '@renda/testing/explain';
 import { deputiesService } from '../src/server.ts';
 import { createCongress, createDeputy, createRegions, subgraphOf } from './fixtures.ts';
 
@@ -79,5 +80,15 @@ describe('contacts partitioned by year', () => {
       sql(`insert into "deputies"."contact_records" ("id", "kind", "method", "occurred_on", "deputy_id", "region_code", "summary",
         "recorded_at", "recorded_by") values (?, 'VOTER', 'VISIT', '2027-01-05', ?, '430181', '走访', now(), 't')`, [id, deputy]),
     ).rejects.toThrow(/contact_record_keys_pkey/);
+  });
+
+  it("a year's statistics and figures read that year's contact partition only", async () => {
+    const read = await relationsRead(stack.services.deputies!.orm, () =>
+      ok(sg, `{ region(code: "430181") { deputyStats(year: 2026) { activeDeputies }
+        deputyFigures(from: 2026, to: 2026, interval: MONTH) { level deputiesInOffice } } }`, {}, admin),
+    );
+    const contacts = [...new Set(read.flatMap((r) => r.relations.filter((n) => n.startsWith('contact_records'))))];
+    console.log(`partitions: deputyStats(2026) and deputyFigures(2026, MONTH): ${read.length} statements read ${contacts.join(', ')}`);
+    expect(contacts).toEqual(['contact_records_y2026']);
   });
 });

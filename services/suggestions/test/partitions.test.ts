@@ -6,6 +6,7 @@ import { tokens } from '@renda/testing/tokens';
 import { ok } from '@renda/testing/graphql';
 import { ormConfig } from '@renda/db/orm';
 import { maintainYearPartitions } from '@renda/db/partitions';
+import { relationsRead } from '@renda/testing/explain';
 import { suggestionsService } from '../src/server.ts';
 import { rollupDrift } from '../src/modules/stats/stats.service.ts';
 import { buildWorld, driveTo, fileSuggestion, ITEM, sg, startStack, type World } from './support.ts';
@@ -160,6 +161,17 @@ describe.skipIf(!onPostgres)('year partitions in use', () => {
     console.log(`partitions: suggestionFigures(2026) reads ${one.join(', ')}; suggestion(id) reads ${each.join(', ')}`);
     expect(one).toEqual(['suggestions_y2026']);
     expect(each).toEqual(['suggestions_default', 'suggestions_y2026', 'suggestions_y2027']);
+  });
+
+  it("a year's statistics, figures and unit ranking read that year's partition only", async () => {
+    const read = await relationsRead(stack.services.suggestions!.orm, async () =>
+      ok(sg(stack), `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
+        suggestionStats(year: 2026) { total } suggestionFigures(from: 2026, to: 2026, interval: MONTH) { level registered } } } }`,
+        { r: [{ __typename: 'Region', code: '430181' }] }, await tokens.staff('430181')),
+    );
+    const parts = [...new Set(read.flatMap((r) => r.relations.filter((n) => /^suggestions_(y\d{4}|default)$/.test(n))))];
+    console.log(`partitions: suggestionStats(2026) and suggestionFigures(2026, MONTH): ${read.length} statements read ${parts.join(', ')}`);
+    expect(parts).toEqual(['suggestions_y2026']);
   });
 
   it('an item of a year without its partition waits in DEFAULT; maintenance moves it with its steps', async () => {

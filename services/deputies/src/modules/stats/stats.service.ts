@@ -75,8 +75,12 @@ interface FigureRow {
  * `union all` of index range scans, periods a `values` list.
  */
 async function figureRows(ctx: ServiceContext, codes: readonly string[], periods: FigurePeriod[]): Promise<FigureRow[]> {
+  if (periods.length === 0) return [];
   const periodValues = periods.map(() => '(?::int, ?::date, ?::date, ?::date)').join(', ');
   const periodParams = periods.flatMap((p, i) => [i, p.startsOn, `${p.year}-01-01`, p.measuredOn]);
+  // The days all periods cover, as constants beside the per-period bounds: the planner then reads only the
+  // contact partitions of those years (contacts are partitioned by year; the join bounds alone prune none).
+  const span = [periods.map((p) => `${p.year}-01-01`).sort()[0]!, periods.map((p) => p.measuredOn).sort().at(-1)!];
   const office = codes
     .map(
       () => `select ?::text as key, p.i, c.level, d.id, d.congress_id
@@ -99,13 +103,14 @@ async function figureRows(ctx: ServiceContext, codes: readonly string[], periods
         count(k.*) filter (where k.kind = 'GROUP_ACTIVITY') as group_ytd
       from office o join periods p on p.i = o.i
       left join deputies.contact_records k on k.deputy_id = o.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
-        and k.occurred_on between p.year_starts_on and p.measured_on
+        and k.occurred_on between p.year_starts_on and p.measured_on and k.occurred_on between ?::date and ?::date
       group by o.key, o.i, o.level, o.id, o.congress_id),
     assigned as (
       select o.key, o.i, o.level, count(*)::int as assignments,
         count(*) filter (where (select count(*) from deputies.contact_records k
           where k.deputy_id = a.deputy_id and k.committee_member_id = a.member_id and k.kind = 'COMMITTEE_MEMBER'
-            and k.occurred_on between p.year_starts_on and p.measured_on) >= ?)::int as assignments_ok
+            and k.occurred_on between p.year_starts_on and p.measured_on and k.occurred_on between ?::date and ?::date) >= ?)::int
+          as assignments_ok
       from office o join periods p on p.i = o.i join deputies.committee_assignments a on a.deputy_id = o.id
       group by o.key, o.i, o.level)
     select a.key, a.i, a.level, count(distinct a.congress_id)::int as congresses, count(*)::int as deputies,
@@ -119,6 +124,8 @@ async function figureRows(ctx: ServiceContext, codes: readonly string[], periods
   const params = [
     ...periodParams,
     ...codes.flatMap((c) => [c, `${c}%`]),
+    ...span,
+    ...span,
     dutyRules.minCommitteeContacts,
     dutyRules.minVoterContacts,
     dutyRules.minGroupActivities,
