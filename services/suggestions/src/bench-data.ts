@@ -22,21 +22,31 @@ export async function loadSyntheticProvince(service: RunningService, items: numb
   await run(`create table "suggestions"."bench_units" as select county, gen_random_uuid() as id from (select distinct county from "suggestions"."bench_townships") x`);
   // The rollup triggers are off for the bulk insert; the rollups are rebuilt in one statement after it.
   await run('alter table "suggestions"."suggestions" disable trigger "suggestions_rollup_rows"');
-  await run(`insert into "suggestions"."suggestions" ("id", "kind", "region_code", "year", "session_id", "register_key", "serial_number", "title", "content",
-      "category", "lead_deputy_id", "proposer_name", "stage", "round", "grade", "lead_official", "complex", "is_key", "key_supervisor", "lead_unit_id",
-      "assigned_on", "reply_due_on", "reply_category", "replied_on", "reply_on_time", "latest_result", "coercion_risk", "rehandling", "published",
-      "registered_at", "registered_by", "step_count", "version")
-    select gen_random_uuid(), 'SUGGESTION', t.code, y, null, t.code || ':' || y, g, '建议 ' || g, '关于改善民生的建议', null, null, null,
-      case when r < 10 then 'RECEIVED' when r < 25 then 'HANDLING' when r < 60 then 'REPLIED' else 'EVALUATED' end,
-      1, 'LEVEL_4', '分管领导', false, g % 50 = 0, null, case when r < 10 then null else u.id end,
-      case when r < 10 then null else a end, case when r < 10 then null else (a + interval '3 months')::date end,
-      case when r < 25 then null when g / 3 % 3 = 0 then 'SOLVED' when g / 3 % 3 = 1 then 'PLANNED' else 'EXPLAINED' end,
-      case when r < 25 then null else a + 60 end, case when r < 25 then null else g % 10 <> 0 end,
-      case when r < 60 then null when g % 7 = 0 then 'DISSATISFIED' when g % 7 < 3 then 'BASICALLY_SATISFIED' else 'SATISFIED' end,
-      r >= 60 and g % 7 <> 0 and g / 3 % 3 = 2, false, r >= 60, now(), 'bench', 1, 1
-    from (select g, (g::bigint * 7919 % 100)::int as r, 2024 + g % 3 as y, (date '2024-01-15' + (g % 700))::date as a from generate_series(1, ${items}) g) s
-    join "suggestions"."bench_townships" t on t.idx = s.g % 1960
-    join "suggestions"."bench_units" u on u.county = t.county`);
+  // So is the key registry's: it is filled in one statement in the same transaction (its foreign key is
+  // checked at commit).
+  await run('alter table "suggestions"."suggestions" disable trigger "suggestions_keys_rows"');
+  await service.orm.em.getConnection().getKnex().transaction(async (trx) => {
+    await trx.raw(`insert into "suggestions"."suggestions" ("id", "kind", "region_code", "year", "session_id", "register_key", "serial_number", "title", "content",
+        "category", "lead_deputy_id", "proposer_name", "stage", "round", "grade", "lead_official", "complex", "is_key", "key_supervisor", "lead_unit_id",
+        "assigned_on", "reply_due_on", "reply_category", "replied_on", "reply_on_time", "latest_result", "coercion_risk", "rehandling", "published",
+        "registered_at", "registered_by", "step_count", "version")
+      select gen_random_uuid(), 'SUGGESTION', t.code, y, null, t.code || ':' || y, g, '建议 ' || g, '关于改善民生的建议', null, null, null,
+        case when r < 10 then 'RECEIVED' when r < 25 then 'HANDLING' when r < 60 then 'REPLIED' else 'EVALUATED' end,
+        1, 'LEVEL_4', '分管领导', false, g % 50 = 0, null, case when r < 10 then null else u.id end,
+        case when r < 10 then null else a end, case when r < 10 then null else (a + interval '3 months')::date end,
+        case when r < 25 then null when g / 3 % 3 = 0 then 'SOLVED' when g / 3 % 3 = 1 then 'PLANNED' else 'EXPLAINED' end,
+        case when r < 25 then null else a + 60 end, case when r < 25 then null else g % 10 <> 0 end,
+        case when r < 60 then null when g % 7 = 0 then 'DISSATISFIED' when g % 7 < 3 then 'BASICALLY_SATISFIED' else 'SATISFIED' end,
+        r >= 60 and g % 7 <> 0 and g / 3 % 3 = 2, false, r >= 60, now(), 'bench', 1, 1
+      from (select g, (g::bigint * 7919 % 100)::int as r, 2024 + g % 3 as y, (date '2024-01-15' + (g % 700))::date as a from generate_series(1, ${items}) g) s
+      join "suggestions"."bench_townships" t on t.idx = s.g % 1960
+      join "suggestions"."bench_units" u on u.county = t.county`);
+    await trx.raw(`insert into "suggestions"."suggestion_keys" ("id", "year", "register_key", "kind", "serial_number", "source_contact_id",
+        "source_opinion_index")
+      select s."id", s."year", s."register_key", s."kind", s."serial_number", s."source_contact_id", s."source_opinion_index"
+      from "suggestions"."suggestions" s where not exists (select from "suggestions"."suggestion_keys" k where k."id" = s."id")`);
+  });
+  await run('alter table "suggestions"."suggestions" enable trigger "suggestions_keys_rows"');
   console.log(`loaded ${items.toLocaleString()} items in ${seconds(performance.now() - t)}`);
   t = performance.now();
   await run('alter table "suggestions"."suggestions" enable trigger "suggestions_rollup_rows"');
