@@ -17,7 +17,9 @@ import { createTestDatabase } from '@renda/testing/database';
 import { startTestServices } from '@renda/testing/services';
 
 if (!process.env.DATABASE_URL) {
-  console.error('DATABASE_URL must point at a PostgreSQL server; a fresh database is made on it and dropped afterwards.');
+  console.error(
+    'DATABASE_URL must point at a PostgreSQL server; a fresh database is made on it and dropped afterwards.',
+  );
   process.exit(1);
 }
 const items = Number(process.argv[2] ?? process.env.BENCH_ITEMS ?? 300_000);
@@ -42,7 +44,9 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 try {
   await loadSyntheticProvince(service, items, 2025);
   let t = performance.now();
-  await run(`create table "suggestions"."bench_flat" (like "suggestions"."suggestions" including defaults including constraints)`);
+  await run(
+    `create table "suggestions"."bench_flat" (like "suggestions"."suggestions" including defaults including constraints)`,
+  );
   await run(`insert into "suggestions"."bench_flat" select * from "suggestions"."suggestions"`);
   await run(`alter table "suggestions"."bench_flat" add primary key ("id")`);
   // The partitioned table's indexes, on the copy.
@@ -50,13 +54,19 @@ try {
     `select pg_get_indexdef(indexrelid) as def from pg_index where indrelid = 'suggestions.suggestions'::regclass and not indisprimary`,
   );
   for (const { def } of indexes) {
-    await run(def.replace(/INDEX (\S+) ON (ONLY )?(suggestions\.)?suggestions /, 'INDEX $1_flat ON suggestions.bench_flat '));
+    await run(
+      def.replace(/INDEX (\S+) ON (ONLY )?(suggestions\.)?suggestions /, 'INDEX $1_flat ON suggestions.bench_flat '),
+    );
   }
   // Both tables' indexes freshly built (the copy's were built after its rows, the partitions' during the load).
   await run('reindex table "suggestions"."suggestions"');
   await run('vacuum analyze "suggestions"."bench_flat"');
-  console.log(`unpartitioned copy with ${indexes.length + 1} indexes in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const parts = await run<{ n: number }>(`select count(*)::int as n from pg_inherits where inhparent = 'suggestions.suggestions'::regclass`);
+  console.log(
+    `unpartitioned copy with ${indexes.length + 1} indexes in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const parts = await run<{ n: number }>(
+    `select count(*)::int as n from pg_inherits where inhparent = 'suggestions.suggestions'::regclass`,
+  );
   console.log(`partitioned: ${parts[0]!.n} partitions (2024, 2025, 2026, 2027, DEFAULT)`);
 
   const rows: [string, number, number][] = [];
@@ -66,12 +76,22 @@ try {
        from "suggestions"."${table}" s where s.year between ? and ? and s.region_code like ?`,
       [2025, 2025, '43%'],
     );
-  rows.push(['province, year 2025 (figures scan)', await median(yearScan('suggestions')), await median(yearScan('bench_flat'))]);
-  const ids = (await run<{ id: string }>(`select id from "suggestions"."suggestions" order by random() limit 1000`)).map((r) => r.id);
+  rows.push([
+    'province, year 2025 (figures scan)',
+    await median(yearScan('suggestions')),
+    await median(yearScan('bench_flat')),
+  ]);
+  const ids = (
+    await run<{ id: string }>(`select id from "suggestions"."suggestions" order by random() limit 1000`)
+  ).map((r) => r.id);
   const lookups = (table: string) => async () => {
     for (const id of ids) await run(`select * from "suggestions"."${table}" where id = ?`, [id]);
   };
-  rows.push(['1,000 lookups by id, one at a time', await median(lookups('suggestions')), await median(lookups('bench_flat'))]);
+  rows.push([
+    '1,000 lookups by id, one at a time',
+    await median(lookups('suggestions')),
+    await median(lookups('bench_flat')),
+  ]);
 
   await run('alter table "suggestions"."suggestions" disable trigger "suggestions_rollup_rows"');
   let serial = 0;
@@ -85,7 +105,11 @@ try {
     );
   };
   t = performance.now();
-  rows.push(['insert 20,000 items (one statement)', await median(insert('suggestions')), await median(insert('bench_flat'))]);
+  rows.push([
+    'insert 20,000 items (one statement)',
+    await median(insert('suggestions')),
+    await median(insert('bench_flat')),
+  ]);
   await run('alter table "suggestions"."suggestions" enable trigger "suggestions_rollup_rows"');
   console.log(`\n${items.toLocaleString()} items; median of 5 warm runs\n`);
   console.log('| operation | partitioned | unpartitioned | ratio |\n|---|---|---|---|');

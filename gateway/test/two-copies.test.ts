@@ -26,7 +26,10 @@ const town = { code: '430181104', congressId: '', sessionId: '', deputyIds: [] a
 type Answer = Awaited<ReturnType<CopiesStack['post']>>;
 const codeOf = (a: Answer) => (a.errors ? (a.errors[0]!.extensions?.code ?? 'ERROR') : 'OK');
 /** Sends `n` requests at once (the balancer alternates them between the copies); their verdicts. */
-async function atOnce(n: number, send: (i: number) => Promise<Answer>): Promise<{ answers: Answer[]; verdicts: string[] }> {
+async function atOnce(
+  n: number,
+  send: (i: number) => Promise<Answer>,
+): Promise<{ answers: Answer[]; verdicts: string[] }> {
   const answers = await Promise.all(Array.from({ length: n }, (_, i) => send(i)));
   return { answers, verdicts: answers.map(codeOf) };
 }
@@ -44,7 +47,9 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
   beforeAll(async () => {
     const started = performance.now();
     stack = await startCopies(definitions, 2);
-    console.log(`two copies: 8 copies started at once on an empty database in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `two copies: 8 copies started at once on an empty database in ${Math.round(performance.now() - started)} ms`,
+    );
     admin = await tokens.admin();
     staff = await tokens.staff(town.code);
     for (const [code, name, level] of [
@@ -53,22 +58,52 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
       ['430181', '浏阳市', 'COUNTY'],
       ['430181104', '永安镇', 'TOWNSHIP'],
     ]) {
-      await must('deputies', 'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }', { i: { code, name, level } }, admin);
+      await must(
+        'deputies',
+        'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }',
+        { i: { code, name, level } },
+        admin,
+      );
     }
-    const c = await must('deputies', 'mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }', { i: { regionCode: town.code, termNumber: 18, name: '永安镇第十八届人民代表大会', startsOn: '2024-01-01' } }, admin);
+    const c = await must(
+      'deputies',
+      'mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }',
+      { i: { regionCode: town.code, termNumber: 18, name: '永安镇第十八届人民代表大会', startsOn: '2024-01-01' } },
+      admin,
+    );
     town.congressId = c.createCongress.id;
-    const s = await must('deputies', 'mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }', { i: { congressId: town.congressId, number: 1, opensOn: '2026-06-14', closesOn: '2026-06-16' } }, admin);
+    const s = await must(
+      'deputies',
+      'mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }',
+      { i: { congressId: town.congressId, number: 1, opensOn: '2026-06-14', closesOn: '2026-06-16' } },
+      admin,
+    );
     town.sessionId = s.createSession.id;
     for (let n = 1; n <= 4; n++) {
       const d = await must(
         'deputies',
         'mutation($i: CreateDeputyInput!) { createDeputy(input: $i) { id } }',
-        { i: { congressId: town.congressId, regionCode: town.code, name: `代表${n}`, gender: 'MALE', workUnit: '村委会', position: '主任', constituency: `第${n}选区` } },
+        {
+          i: {
+            congressId: town.congressId,
+            regionCode: town.code,
+            name: `代表${n}`,
+            gender: 'MALE',
+            workUnit: '村委会',
+            position: '主任',
+            constituency: `第${n}选区`,
+          },
+        },
         admin,
       );
       town.deputyIds.push(d.createDeputy.id);
     }
-    const u = await must('supervision', 'mutation($i: CreateUnitInput!) { createUnit(input: $i) { id } }', { i: { regionCode: town.code, name: '永安镇人民政府', kind: 'GOVERNMENT' } }, admin);
+    const u = await must(
+      'supervision',
+      'mutation($i: CreateUnitInput!) { createUnit(input: $i) { id } }',
+      { i: { regionCode: town.code, name: '永安镇人民政府', kind: 'GOVERNMENT' } },
+      admin,
+    );
     town.unitId = u.createUnit.id;
   }, 120_000);
   afterAll(() => stack?.stop());
@@ -76,10 +111,12 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
   it('every migration of every subgraph is recorded once, although both copies migrated at the same moment', async () => {
     const lines: string[] = [];
     for (const def of definitions) {
-      const rows = await stack.copies[def.name]![0]!.orm.em
-        .getConnection()
-        .execute<{ n: number }[]>(`select name, count(*)::int as n from "${def.dbSchema}"."mikro_orm_migrations" group by name`);
-      lines.push(`${def.name} ${rows.length}/${def.migrations.length} × ${[...new Set(rows.map((r) => r.n))].join('/')}`);
+      const rows = await stack.copies[def.name]![0]!.orm.em.getConnection().execute<{ n: number }[]>(
+        `select name, count(*)::int as n from "${def.dbSchema}"."mikro_orm_migrations" group by name`,
+      );
+      lines.push(
+        `${def.name} ${rows.length}/${def.migrations.length} × ${[...new Set(rows.map((r) => r.n))].join('/')}`,
+      );
       expect(rows).toHaveLength(def.migrations.length);
       expect(rows.every((r) => r.n === 1)).toBe(true);
     }
@@ -88,12 +125,24 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
 
   it('duplicate submissions sent to both copies at once: one is written, the others are CONFLICT', async () => {
     const region = await atOnce(6, () =>
-      stack.post('deputies', 'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }', { i: { code: '430181105', name: '官渡镇', level: 'TOWNSHIP' } }, { authorization: `Bearer ${admin}` }),
+      stack.post(
+        'deputies',
+        'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }',
+        { i: { code: '430181105', name: '官渡镇', level: 'TOWNSHIP' } },
+        { authorization: `Bearer ${admin}` },
+      ),
     );
     const unit = await atOnce(6, () =>
-      stack.post('supervision', 'mutation($i: CreateUnitInput!) { createUnit(input: $i) { id } }', { i: { regionCode: town.code, name: '永安镇交通站', kind: 'GOVERNMENT_DEPARTMENT', parentId: town.unitId } }, { authorization: `Bearer ${staff}` }),
+      stack.post(
+        'supervision',
+        'mutation($i: CreateUnitInput!) { createUnit(input: $i) { id } }',
+        { i: { regionCode: town.code, name: '永安镇交通站', kind: 'GOVERNMENT_DEPARTMENT', parentId: town.unitId } },
+        { authorization: `Bearer ${staff}` },
+      ),
     );
-    console.log(`two copies: 6 identical createRegion: ${tally(region.verdicts)}; 6 identical createUnit: ${tally(unit.verdicts)}`);
+    console.log(
+      `two copies: 6 identical createRegion: ${tally(region.verdicts)}; 6 identical createUnit: ${tally(unit.verdicts)}`,
+    );
     for (const { verdicts } of [region, unit]) {
       expect(verdicts.filter((v) => v === 'OK')).toHaveLength(1);
       expect(verdicts.filter((v) => v !== 'OK').every((v) => v === 'CONFLICT')).toBe(true);
@@ -103,7 +152,20 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
   it('S-1 and the steps: concurrent filings get distinct serials; concurrent steps on one item, one wins', async () => {
     const SUBMIT = 'mutation($i: SubmitSuggestionInput!) { submitSuggestion(input: $i) { id serial } }';
     const filed = await atOnce(8, (i) =>
-      stack.post('suggestions', SUBMIT, { i: { kind: 'CPPCC_PROPOSAL', regionCode: town.code, title: `提案${i}`, content: '内容', proposerName: '政协委员' } }, { authorization: `Bearer ${staff}` }),
+      stack.post(
+        'suggestions',
+        SUBMIT,
+        {
+          i: {
+            kind: 'CPPCC_PROPOSAL',
+            regionCode: town.code,
+            title: `提案${i}`,
+            content: '内容',
+            proposerName: '政协委员',
+          },
+        },
+        { authorization: `Bearer ${staff}` },
+      ),
     );
     const serials = filed.answers.map((a) => a.data?.submitSuggestion?.serial as string);
     expect(filed.verdicts.every((v) => v === 'OK')).toBe(true);
@@ -111,8 +173,15 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
     const id = filed.answers[0]!.data!.submitSuggestion.id as string;
     const ASSIGN = 'mutation($id: ID!, $i: AssignSuggestionInput!) { assignSuggestion(id: $id, input: $i) { stage } }';
     const assign = { grade: 'LEVEL_4', leadOfficial: '镇长', units: [{ unitId: town.unitId, role: 'LEAD' }] };
-    const steps = await atOnce(6, () => stack.post('suggestions', ASSIGN, { id, i: assign }, { authorization: `Bearer ${staff}` }));
-    const item = await must('suggestions', 'query($id: ID!) { suggestion(id: $id) { stage steps { stage } } }', { id }, staff);
+    const steps = await atOnce(6, () =>
+      stack.post('suggestions', ASSIGN, { id, i: assign }, { authorization: `Bearer ${staff}` }),
+    );
+    const item = await must(
+      'suggestions',
+      'query($id: ID!) { suggestion(id: $id) { stage steps { stage } } }',
+      { id },
+      staff,
+    );
     console.log(
       `two copies: 8 concurrent filings got ${new Set(serials).size} distinct serials; 6 concurrent assignments of one item: ` +
         `${tally(steps.verdicts)}; its steps: ${item.suggestion.steps.map((s: { stage: string }) => s.stage).join(' → ')}`,
@@ -123,23 +192,68 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
   });
 
   it('V-3: each deputy sends the same ballot to both copies at once: one accepted per deputy', async () => {
-    const p = await must('voting', 'mutation($i: CreateProgramInput!) { createProgram(input: $i) { id } }', { i: { regionCode: town.code, level: 'TOWNSHIP', year: 2026, sessionId: town.sessionId, title: '2026年民生实事', seats: 1 } }, staff);
+    const p = await must(
+      'voting',
+      'mutation($i: CreateProgramInput!) { createProgram(input: $i) { id } }',
+      {
+        i: {
+          regionCode: town.code,
+          level: 'TOWNSHIP',
+          year: 2026,
+          sessionId: town.sessionId,
+          title: '2026年民生实事',
+          seats: 1,
+        },
+      },
+      staff,
+    );
     const programId = p.createProgram.id as string;
-    await must('voting', 'mutation($id: ID!) { closeSolicitation(programId: $id) { stage } }', { id: programId }, staff);
-    const candidates = [1, 2].map((i) => ({ title: `候选项目${i}`, description: '说明', budget: `${i}00000.00`, leadUnitId: town.unitId }));
-    const set = await must('voting', 'mutation($id: ID!, $c: [CandidateInput!]!) { setCandidates(programId: $id, candidates: $c) { candidates { id } } }', { id: programId, c: candidates }, staff);
+    await must(
+      'voting',
+      'mutation($id: ID!) { closeSolicitation(programId: $id) { stage } }',
+      { id: programId },
+      staff,
+    );
+    const candidates = [1, 2].map((i) => ({
+      title: `候选项目${i}`,
+      description: '说明',
+      budget: `${i}00000.00`,
+      leadUnitId: town.unitId,
+    }));
+    const set = await must(
+      'voting',
+      'mutation($id: ID!, $c: [CandidateInput!]!) { setCandidates(programId: $id, candidates: $c) { candidates { id } } }',
+      { id: programId, c: candidates },
+      staff,
+    );
     const candidateId = set.setCandidates.candidates[0].id as string;
-    const b = await must('voting', 'mutation($p: ID!, $r: [ID!]!) { openBallot(programId: $p, rollDeputyIds: $r) { id } }', { p: programId, r: town.deputyIds }, staff);
+    const b = await must(
+      'voting',
+      'mutation($p: ID!, $r: [ID!]!) { openBallot(programId: $p, rollDeputyIds: $r) { id } }',
+      { p: programId, r: town.deputyIds },
+      staff,
+    );
     const ballotId = b.openBallot.id as string;
     const CAST = 'mutation($b: ID!, $c: [BallotChoiceInput!]!) { castBallot(ballotId: $b, choices: $c) { id } }';
     const deputyTokens = await Promise.all(town.deputyIds.map((d) => tokens.deputy(town.code, d)));
     const casts = await atOnce(town.deputyIds.length * 2, (i) =>
-      stack.post('voting', CAST, { b: ballotId, c: [{ candidateId, choice: 'FOR' }] }, { authorization: `Bearer ${deputyTokens[i >> 1]}` }),
+      stack.post(
+        'voting',
+        CAST,
+        { b: ballotId, c: [{ candidateId, choice: 'FOR' }] },
+        { authorization: `Bearer ${deputyTokens[i >> 1]}` },
+      ),
     );
     const cast = await Promise.all(
-      [0, 1].map(async () => (await must('voting', 'query($id: ID!) { ballot(id: $id) { ballotsCast } }', { id: ballotId }, staff)).ballot.ballotsCast as number),
+      [0, 1].map(
+        async () =>
+          (await must('voting', 'query($id: ID!) { ballot(id: $id) { ballotsCast } }', { id: ballotId }, staff)).ballot
+            .ballotsCast as number,
+      ),
     );
-    console.log(`two copies: ${casts.answers.length} casts by ${town.deputyIds.length} deputies (each paper to both copies): ${tally(casts.verdicts)}; ballotsCast read through each copy: ${cast.join(', ')}`);
+    console.log(
+      `two copies: ${casts.answers.length} casts by ${town.deputyIds.length} deputies (each paper to both copies): ${tally(casts.verdicts)}; ballotsCast read through each copy: ${cast.join(', ')}`,
+    );
     const accepted = casts.verdicts.flatMap((v, i) => (v === 'OK' ? [i >> 1] : []));
     expect(new Set(accepted).size).toBe(town.deputyIds.length);
     expect(accepted).toHaveLength(town.deputyIds.length);
@@ -148,7 +262,14 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
   });
 
   it('V-1: the anonymous proposal limit counts requests to both copies (Redis)', async () => {
-    const p = await must('voting', 'mutation($i: CreateProgramInput!) { createProgram(input: $i) { id } }', { i: { regionCode: town.code, level: 'TOWNSHIP', year: 2026, sessionId: town.sessionId, title: '限流', seats: 1 } }, staff);
+    const p = await must(
+      'voting',
+      'mutation($i: CreateProgramInput!) { createProgram(input: $i) { id } }',
+      {
+        i: { regionCode: town.code, level: 'TOWNSHIP', year: 2026, sessionId: town.sessionId, title: '限流', seats: 1 },
+      },
+      staff,
+    );
     const limit = votingRules.proposalsPerMinute;
     const client = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
     const before = [...stack.balancers.voting!.served];
@@ -163,7 +284,9 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
       verdicts.push(codeOf(r));
     }
     const served = stack.balancers.voting!.served.map((s, i) => s - before[i]!);
-    console.log(`two copies: ${limit + 1} anonymous proposals from one address (limit ${limit}), ${served.join(' and ')} per copy: ${tally(verdicts)}`);
+    console.log(
+      `two copies: ${limit + 1} anonymous proposals from one address (limit ${limit}), ${served.join(' and ')} per copy: ${tally(verdicts)}`,
+    );
     expect(verdicts.slice(0, limit).every((v) => v === 'OK')).toBe(true);
     expect(verdicts[limit]).toBe('RATE_LIMITED');
   });

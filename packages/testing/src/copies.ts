@@ -22,10 +22,14 @@ function startBalancer(upstreams: string[]): Promise<Balancer> {
   const server = createServer((req, res) => {
     const i = next++ % upstreams.length;
     served[i]!++;
-    const upstream = request(new URL(req.url ?? '/', upstreams[i]), { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = request(
+      new URL(req.url ?? '/', upstreams[i]),
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
@@ -34,6 +38,12 @@ function startBalancer(upstreams: string[]): Promise<Balancer> {
       resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, served, server }),
     ),
   );
+}
+
+export interface GraphQLAnswer {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  data?: Record<string, any> | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
 }
 
 export interface CopiesStack {
@@ -49,7 +59,7 @@ export interface CopiesStack {
     query: string,
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
-  ): Promise<{ data?: Record<string, any> | null; errors?: { message: string; extensions?: { code?: string } }[] }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  ): Promise<GraphQLAnswer>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +68,11 @@ export interface CopiesStack {
  * migrates at once) and one Redis (REDIS_URL; each copy its own client, as separate processes have),
  * each subgraph behind a round-robin balancer. What scaling out by copies relies on (docs/scale.md).
  */
-export async function startCopies(definitions: ServiceDefinition[], copies = 2, now = '2026-06-15T02:00:00Z'): Promise<CopiesStack> {
+export async function startCopies(
+  definitions: ServiceDefinition[],
+  copies = 2,
+  now = '2026-06-15T02:00:00Z',
+): Promise<CopiesStack> {
   const db = await createTestDatabase();
   const clock = new FixedClock(now);
   const caches: Cache[] = [];
@@ -95,7 +109,11 @@ export async function startCopies(definitions: ServiceDefinition[], copies = 2, 
       siblings[def.name] = `${balancers[def.name]!.url}${new URL(running[def.name]![0]!.url).pathname}`;
     }
   } catch (e) {
-    await Promise.all(Object.values(running).flat().map((c) => c.stop()));
+    await Promise.all(
+      Object.values(running)
+        .flat()
+        .map((c) => c.stop()),
+    );
     await Promise.all(caches.map((c) => c.close()));
     await db.drop();
     throw e;
@@ -111,11 +129,15 @@ export async function startCopies(definitions: ServiceDefinition[], copies = 2, 
         headers: { 'content-type': 'application/json', [subgraphSecretHeader]: devSubgraphSecret, ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return (await res.json()) as Awaited<ReturnType<CopiesStack['post']>>;
+      return (await res.json()) as GraphQLAnswer;
     },
     async stop() {
       await Promise.all(Object.values(balancers).map((b) => new Promise((r) => b.server.close(r))));
-      await Promise.all(Object.values(running).flat().map((c) => c.stop()));
+      await Promise.all(
+        Object.values(running)
+          .flat()
+          .map((c) => c.stop()),
+      );
       await Promise.all(caches.map((c) => c.close()));
       await db.drop();
     },

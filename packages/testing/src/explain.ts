@@ -15,7 +15,10 @@ function relationsOf(node: PlanNode, into: Set<string>): Set<string> {
  * The tables and partitions each statement that `work` sends through `orm`'s primary reads, from
  * `EXPLAIN (format json)` of the statement with its own parameters (run on the primary afterwards).
  */
-export async function relationsRead(orm: MikroORM, work: () => Promise<unknown>): Promise<{ sql: string; relations: string[] }[]> {
+export async function relationsRead(
+  orm: MikroORM,
+  work: () => Promise<unknown>,
+): Promise<{ sql: string; relations: string[] }[]> {
   const knex = orm.em.getConnection('write').getKnex();
   const seen: { sql: string; bindings: unknown[] }[] = [];
   const listener = (q: { sql: string; bindings?: unknown[] }) => seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
@@ -26,7 +29,9 @@ export async function relationsRead(orm: MikroORM, work: () => Promise<unknown>)
     knex.removeListener('query', listener);
   }
   const client = knex.client as {
-    acquireConnection(): Promise<{ query(sql: string, values?: unknown[]): Promise<{ rows: { 'QUERY PLAN': { Plan: PlanNode }[] }[] }> }>;
+    acquireConnection(): Promise<{
+      query(sql: string, values?: unknown[]): Promise<{ rows: { 'QUERY PLAN': { Plan: PlanNode }[] }[] }>;
+    }>;
     releaseConnection(c: unknown): Promise<void>;
   };
   const connection = await client.acquireConnection();

@@ -6,7 +6,9 @@ import { databaseUrl } from './run.ts';
 import { migratedTemplate, startTestServices, type TestStack } from './services.ts';
 
 /** The first server of `DATABASE_REPLICA_URLS` (a streaming replica of DATABASE_URL's server), if set. */
-export const replicaServer = process.env.DATABASE_URL ? process.env.DATABASE_REPLICA_URLS?.split(',')[0]?.trim() : undefined;
+export const replicaServer = process.env.DATABASE_URL
+  ? process.env.DATABASE_REPLICA_URLS?.split(',')[0]?.trim()
+  : undefined;
 
 /**
  * Starts `definitions` on a fresh database of DATABASE_URL's server, with the same database on the replica

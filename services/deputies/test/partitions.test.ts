@@ -17,13 +17,20 @@ let stack: TestStack;
 let sg: ReturnType<typeof subgraphOf>;
 let admin: string;
 let deputy: string;
-const sql = (q: string, p: unknown[] = []) => stack.services.deputies!.orm.em.getConnection().execute<Row[]>(q, p as never[]);
+const sql = (q: string, p: unknown[] = []) =>
+  stack.services.deputies!.orm.em.getConnection().execute<Row[]>(q, p as never[]);
 
 const recordMutation = `mutation($i: RecordContactInput!) { recordContact(input: $i) { id occurredOn } }`;
 const contactsQuery = `query($id: ID!, $year: Int!) { deputy(id: $id) { contacts(year: $year) { id occurredOn } } }`;
 const record = async (occurredOn: string) =>
-  (await ok(sg, recordMutation, { i: { kind: 'VOTER', deputyId: deputy, method: 'VISIT', occurredOn, summary: '走访', participants: 3 } }, admin))
-    .recordContact.id as string;
+  (
+    await ok(
+      sg,
+      recordMutation,
+      { i: { kind: 'VOTER', deputyId: deputy, method: 'VISIT', occurredOn, summary: '走访', participants: 3 } },
+      admin,
+    )
+  ).recordContact.id as string;
 const partitionOf = async (id: string) =>
   (await sql(`select tableoid::regclass::text as p from "deputies"."contact_records" where "id" = ?`, [id]))[0]!.p;
 
@@ -42,7 +49,13 @@ beforeAll(async () => {
   sg = subgraphOf(stack);
   admin = await tokens.admin();
   await createRegions(sg, admin);
-  const congress = await createCongress(sg, admin, { regionCode: '430181', termNumber: 18, name: '浏阳市第十八届人民代表大会', startsOn: '2024-01-10', endsOn: '2029-01-09' });
+  const congress = await createCongress(sg, admin, {
+    regionCode: '430181',
+    termNumber: 18,
+    name: '浏阳市第十八届人民代表大会',
+    startsOn: '2024-01-10',
+    endsOn: '2029-01-09',
+  });
   deputy = await createDeputy(sg, admin, { congressId: congress, regionCode: '430181', name: '周建国' });
 });
 afterAll(() => stack?.stop());
@@ -57,7 +70,9 @@ describe('contacts partitioned by year', () => {
     );
     const read = relationsOf(plan!['QUERY PLAN']);
     const [all] = await sql(`explain (format json) select * from "deputies"."contact_records" where "id" = ?`, [id]);
-    console.log(`partitions: Deputy.contacts(year: 2026) reads ${read.join(', ')}; ContactRecord by id reads ${relationsOf(all!['QUERY PLAN']).join(', ')}`);
+    console.log(
+      `partitions: Deputy.contacts(year: 2026) reads ${read.join(', ')}; ContactRecord by id reads ${relationsOf(all!['QUERY PLAN']).join(', ')}`,
+    );
     expect(read).toEqual(['contact_records_y2026']);
   });
 
@@ -77,18 +92,28 @@ describe('contacts partitioned by year', () => {
   it('an id is one contact across years: the key registry refuses the same id in another year', async () => {
     const id = await record('2026-04-01');
     await expect(
-      sql(`insert into "deputies"."contact_records" ("id", "kind", "method", "occurred_on", "deputy_id", "region_code", "summary",
-        "recorded_at", "recorded_by") values (?, 'VOTER', 'VISIT', '2027-01-05', ?, '430181', '走访', now(), 't')`, [id, deputy]),
+      sql(
+        `insert into "deputies"."contact_records" ("id", "kind", "method", "occurred_on", "deputy_id", "region_code", "summary",
+        "recorded_at", "recorded_by") values (?, 'VOTER', 'VISIT', '2027-01-05', ?, '430181', '走访', now(), 't')`,
+        [id, deputy],
+      ),
     ).rejects.toThrow(/contact_record_keys_pkey/);
   });
 
   it("a year's statistics and figures read that year's contact partition only", async () => {
     const read = await relationsRead(stack.services.deputies!.orm, () =>
-      ok(sg, `{ region(code: "430181") { deputyStats(year: 2026) { activeDeputies }
-        deputyFigures(from: 2026, to: 2026, interval: MONTH) { level deputiesInOffice } } }`, {}, admin),
+      ok(
+        sg,
+        `{ region(code: "430181") { deputyStats(year: 2026) { activeDeputies }
+        deputyFigures(from: 2026, to: 2026, interval: MONTH) { level deputiesInOffice } } }`,
+        {},
+        admin,
+      ),
     );
     const contacts = [...new Set(read.flatMap((r) => r.relations.filter((n) => n.startsWith('contact_records'))))];
-    console.log(`partitions: deputyStats(2026) and deputyFigures(2026, MONTH): ${read.length} statements read ${contacts.join(', ')}`);
+    console.log(
+      `partitions: deputyStats(2026) and deputyFigures(2026, MONTH): ${read.length} statements read ${contacts.join(', ')}`,
+    );
     expect(contacts).toEqual(['contact_records_y2026']);
   });
 });

@@ -99,7 +99,9 @@ describe('the migration to year partitions', () => {
       { part: 'suggestions.process_steps_y2025', n: 4 },
       { part: 'suggestions.process_steps_y2026', n: 2 },
     ]);
-    expect(await sql('select * from "suggestions"."suggestion_rollups" order by year, region_code')).toEqual(rollupsBefore);
+    expect(await sql('select * from "suggestions"."suggestion_rollups" order by year, region_code')).toEqual(
+      rollupsBefore,
+    );
     expect(await rollupDrift(orm.em.fork())).toEqual([]);
     expect(await sql('select count(*)::int as n from "suggestions"."suggestion_keys"')).toEqual([{ n: 3 }]);
 
@@ -119,16 +121,18 @@ describe('the migration to year partitions', () => {
     );
     // An item cannot go while its steps refer to it, nor (once they are gone) while the committee vote does:
     // that reference now points at the registry.
-    await expect(sql('delete from "suggestions"."suggestions" where "id" = ?', [items[0][0]])).rejects.toThrow(/process_steps/);
+    await expect(sql('delete from "suggestions"."suggestions" where "id" = ?', [items[0][0]])).rejects.toThrow(
+      /process_steps/,
+    );
     await sql('delete from "suggestions"."process_steps" where "suggestion_id" = ?', [items[0][0]]);
     await expect(sql('delete from "suggestions"."suggestions" where "id" = ?', [items[0][0]])).rejects.toThrow(
       /committee_votes_suggestion_fk/,
     );
     // An item moved to another year takes its steps along (same partition as their item).
     await sql(`update "suggestions"."suggestions" set "year" = 2026 where "id" = ?`, [items[1][0]]);
-    expect(await sql(`select distinct "year" from "suggestions"."process_steps" where "suggestion_id" = ?`, [items[1][0]])).toEqual([
-      { year: 2026 },
-    ]);
+    expect(
+      await sql(`select distinct "year" from "suggestions"."process_steps" where "suggestion_id" = ?`, [items[1][0]]),
+    ).toEqual([{ year: 2026 }]);
     expect(await rollupDrift(orm.em.fork())).toEqual([]);
   });
 });
@@ -141,7 +145,8 @@ describe.skipIf(!onPostgres)('year partitions in use', () => {
     world = await buildWorld(stack);
   });
   afterAll(() => stack?.stop());
-  const sql = (q: string, p: unknown[] = []) => stack.services.suggestions!.orm.em.getConnection().execute<Row[]>(q, p as never[]);
+  const sql = (q: string, p: unknown[] = []) =>
+    stack.services.suggestions!.orm.em.getConnection().execute<Row[]>(q, p as never[]);
 
   it('a year-filtered statistic reads one partition; a lookup by id reads each', async () => {
     const parts = await sql(`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
@@ -165,12 +170,20 @@ describe.skipIf(!onPostgres)('year partitions in use', () => {
 
   it("a year's statistics, figures and unit ranking read that year's partition only", async () => {
     const read = await relationsRead(stack.services.suggestions!.orm, async () =>
-      ok(sg(stack), `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
+      ok(
+        sg(stack),
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
         suggestionStats(year: 2026) { total } suggestionFigures(from: 2026, to: 2026, interval: MONTH) { level registered } } } }`,
-        { r: [{ __typename: 'Region', code: '430181' }] }, await tokens.staff('430181')),
+        { r: [{ __typename: 'Region', code: '430181' }] },
+        await tokens.staff('430181'),
+      ),
     );
-    const parts = [...new Set(read.flatMap((r) => r.relations.filter((n) => /^suggestions_(y\d{4}|default)$/.test(n))))];
-    console.log(`partitions: suggestionStats(2026) and suggestionFigures(2026, MONTH): ${read.length} statements read ${parts.join(', ')}`);
+    const parts = [
+      ...new Set(read.flatMap((r) => r.relations.filter((n) => /^suggestions_(y\d{4}|default)$/.test(n)))),
+    ];
+    console.log(
+      `partitions: suggestionStats(2026) and suggestionFigures(2026, MONTH): ${read.length} statements read ${parts.join(', ')}`,
+    );
     expect(parts).toEqual(['suggestions_y2026']);
   });
 
@@ -183,19 +196,31 @@ describe.skipIf(!onPostgres)('year partitions in use', () => {
       const where = async () =>
         (await sql(`select tableoid::regclass::text as p from "suggestions"."suggestions" where "id" = ?`, [id]))[0]!.p;
       expect(await where()).toBe('suggestions.suggestions_default');
-      const rollups = await sql('select * from "suggestions"."suggestion_rollups" order by year, region_code, lead_unit_id');
-      const created = await maintainYearPartitions(stack.services.suggestions!.orm, suggestionsService.partitions!, [2028]);
+      const rollups = await sql(
+        'select * from "suggestions"."suggestion_rollups" order by year, region_code, lead_unit_id',
+      );
+      const created = await maintainYearPartitions(
+        stack.services.suggestions!.orm,
+        suggestionsService.partitions!,
+        [2028],
+      );
       console.log(`partitions: maintenance created ${created.join(', ')}; the 2028 item moved out of DEFAULT`);
       expect(created).toEqual(['suggestions.suggestions_y2028', 'suggestions.process_steps_y2028']);
       expect(await where()).toBe('suggestions.suggestions_y2028');
-      expect(await sql(`select count(*)::int as n from only "suggestions"."process_steps_default"`)).toEqual([{ n: 0 }]);
+      expect(await sql(`select count(*)::int as n from only "suggestions"."process_steps_default"`)).toEqual([
+        { n: 0 },
+      ]);
       // The rows did not change: neither the rollups nor the key registry saw a write.
-      expect(await sql('select * from "suggestions"."suggestion_rollups" order by year, region_code, lead_unit_id')).toEqual(rollups);
+      expect(
+        await sql('select * from "suggestions"."suggestion_rollups" order by year, region_code, lead_unit_id'),
+      ).toEqual(rollups);
       expect(await rollupDrift(stack.services.suggestions!.orm.em.fork())).toEqual([]);
       const item = (await ok(sg(stack), ITEM, { id }, staff)).suggestion;
       expect(item.steps.map((s: { stage: string }) => s.stage)).toEqual(['RECEIVED', 'ASSIGNED']);
       // Run again (as every copy does at start): nothing left to do.
-      expect(await maintainYearPartitions(stack.services.suggestions!.orm, suggestionsService.partitions!, [2028])).toEqual([]);
+      expect(
+        await maintainYearPartitions(stack.services.suggestions!.orm, suggestionsService.partitions!, [2028]),
+      ).toEqual([]);
     } finally {
       stack.clock.set('2026-06-15T02:00:00Z');
     }

@@ -13,7 +13,10 @@ import { createTownship, type Township } from './support/world.ts';
  * (DATABASE_REPLICA_URLS; .ci/run starts one): read-only requests read there, a request that wrote
  * reads its own write from the primary (docs/scale.md).
  */
-if (!replicaServer) console.log('voting replica.test.ts skipped: needs DATABASE_URL and DATABASE_REPLICA_URLS (.ci/run starts a replica)');
+if (!replicaServer)
+  console.log(
+    'voting replica.test.ts skipped: needs DATABASE_URL and DATABASE_REPLICA_URLS (.ci/run starts a replica)',
+  );
 
 /** Each subgraph's statistics of a region, asked as the gateway asks: `_entities` with the region's key. */
 const fields: Record<string, string> = {
@@ -58,7 +61,10 @@ describe.skipIf(!replicaServer)('statistics on the read replica (deputies, super
       return Object.assign({}, ...parts.map((p) => p._entities[0])) as { deputyStats: { activeDeputies: number } };
     };
     // The township's deputies reach the replica a few ms after they were written.
-    await eventually(async () => ((await ask()).deputyStats.activeDeputies === 3 ? true : undefined), 'deputies on the replica');
+    await eventually(
+      async () => ((await ask()).deputyStats.activeDeputies === 3 ? true : undefined),
+      'deputies on the replica',
+    );
     const watch = watchReplicaReads(orms());
     try {
       await ask();
@@ -69,7 +75,9 @@ describe.skipIf(!replicaServer)('statistics on the read replica (deputies, super
       const on = (where: string) => watch.log.filter((l) => l.service === service && l.on === where);
       console.log(
         `replica: ${service} statistics: ${on('replica').length} statement(s) on the replica ` +
-          `(${on('replica').map((l) => l.sql.slice(0, 60)).join(' | ')}), ${on('primary').length} on the primary`,
+          `(${on('replica')
+            .map((l) => l.sql.slice(0, 60))
+            .join(' | ')}), ${on('primary').length} on the primary`,
       );
       expect(on('replica').length).toBeGreaterThan(0);
     }
@@ -77,8 +85,14 @@ describe.skipIf(!replicaServer)('statistics on the read replica (deputies, super
 
   it('a request that wrote reads its own write from the primary at once', async () => {
     const read = async () =>
-      (await ok(stack.services.voting!.subgraph, statsOf('voting'), { r: [{ __typename: 'Region', code: town.code }] }, staff))
-        ._entities[0].votingStats.programs as number;
+      (
+        await ok(
+          stack.services.voting!.subgraph,
+          statsOf('voting'),
+          { r: [{ __typename: 'Region', code: town.code }] },
+          staff,
+        )
+      )._entities[0].votingStats.programs as number;
     const before = await read();
     const watch = watchReplicaReads(orms());
     let programs: number;
@@ -87,7 +101,16 @@ describe.skipIf(!replicaServer)('statistics on the read replica (deputies, super
       const data = await ok(
         stack.services.voting!.subgraph,
         `mutation($i: CreateProgramInput!) { createProgram(input: $i) { id region { votingStats(year: 2026) { programs } } } }`,
-        { i: { regionCode: town.code, level: 'TOWNSHIP', year: 2026, sessionId: town.sessionId, title: '读己之写', seats: 1 } },
+        {
+          i: {
+            regionCode: town.code,
+            level: 'TOWNSHIP',
+            year: 2026,
+            sessionId: town.sessionId,
+            title: '读己之写',
+            seats: 1,
+          },
+        },
         staff,
       );
       programs = data.createProgram.region.votingStats.programs;
@@ -95,7 +118,9 @@ describe.skipIf(!replicaServer)('statistics on the read replica (deputies, super
       watch.stop();
     }
     const onReplica = watch.log.filter((l) => l.service === 'voting' && l.on === 'replica');
-    console.log(`replica: createProgram read votingStats = ${programs} (was ${before}) with ${onReplica.length} voting statement(s) on the replica`);
+    console.log(
+      `replica: createProgram read votingStats = ${programs} (was ${before}) with ${onReplica.length} voting statement(s) on the replica`,
+    );
     expect(programs).toBe(before + 1);
     expect(onReplica).toEqual([]);
     // Another request reads the replica, which has the program once replicated.

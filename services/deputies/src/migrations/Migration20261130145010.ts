@@ -18,6 +18,10 @@ export class Migration20261130145010 extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`do $$ begin raise exception 'Migration20261130145010 (year partitions) is not reversed: restore a backup'; end $$;`);
+    this.addSql(
+      `do $$ begin
+        raise exception 'Migration20261130145010 (year partitions) is not reversed: restore a backup';
+      end $$;`,
+    );
   }
 }

@@ -44,6 +44,10 @@ export class Migration20261130145000 extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`do $$ begin raise exception 'Migration20261130145000 (year partitions) is not reversed: restore a backup'; end $$;`);
+    this.addSql(
+      `do $$ begin
+        raise exception 'Migration20261130145000 (year partitions) is not reversed: restore a backup';
+      end $$;`,
+    );
   }
 }
