@@ -3,6 +3,7 @@ import { isId, newId } from '@renda/db/ids';
 import { badInput, notFound, rateLimited } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { listQuery, nestedConnection, nestedList, type Connection, type NestedQuery, type SortKey } from '@renda/server-kit/pagination';
 import { regionLevelOf, requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
 import { votingRules, type VotingRules } from '../../env.ts';
 import { ProjectSchema, type Project } from '../projects/project.entity.ts';
@@ -197,29 +198,65 @@ export async function setCandidates(ctx: ServiceContext, programId: string, cand
   return reloadProgram(ctx, program.id);
 }
 
-export async function listPrograms(ctx: ServiceContext, regionCode: string, year: number | null | undefined, level: ProgramLevel | null | undefined): Promise<Program[]> {
-  const code = requireRegionCode(regionCode, 'regionCode');
-  const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
-  if (year !== null && year !== undefined) where.year = requireYear(year);
-  if (level) where.level = level;
-  return ctx.em.find(ProgramSchema, where, { orderBy: { year: 'desc', regionCode: 'asc', id: 'asc' }, limit: 1000 });
+/** Programs newest year first, then by region: the order of every program list. */
+const programOrder: readonly SortKey<Program>[] = [
+  { prop: 'year', kind: 'int', dir: 'desc', column: 'r.year' },
+  { prop: 'regionCode', kind: 'text', column: 'r.region_code' },
+  { prop: 'id', kind: 'id', column: 'r.id' },
+];
+
+const programs = listQuery({
+  entity: ProgramSchema,
+  order: programOrder,
+  connectionField: 'programsConnection',
+  where: (_ctx: ServiceContext, regionCode: string, year: number | null | undefined, level: ProgramLevel | null | undefined) => {
+    const code = requireRegionCode(regionCode, 'regionCode');
+    const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
+    if (year !== null && year !== undefined) where.year = requireYear(year);
+    if (level) where.level = level;
+    return where;
+  },
+});
+export const listPrograms = programs.list;
+export const programsConnection = programs.page;
+
+/**
+ * Region.programs: the programs of many subtrees at once, the year filtered in SQL; a region code of
+ * the wrong shape has none. Every region of a request shares two statements (totals and pages).
+ */
+function subtreePrograms(year: number | null | undefined): NestedQuery<Program> {
+  if (year !== null && year !== undefined) requireYear(year);
+  return {
+    name: `Region.programs.${year ?? 'all'}`,
+    entity: ProgramSchema,
+    order: programOrder,
+    parent: 'p.code',
+    query: (knex, codes) => {
+      // A code of the wrong shape joins no row; `values` needs at least one, so it keeps an empty string.
+      const valid = codes.filter((c) => regionLevelOf(c));
+      const list = valid.length ? valid : [''];
+      const q = knex({ r: 'voting.programs' }).joinRaw(
+        `join (values ${list.map(() => '(?::text)').join(', ')}) as p(code) on p.code <> '' and r.region_code like p.code || '%'`,
+        list,
+      );
+      if (year !== null && year !== undefined) q.where('r.year', year);
+      return q;
+    },
+  };
 }
 
-/** Region.programs: the programs of many subtrees, in one statement. */
 export function programsOfSubtree(ctx: ServiceContext, code: string, year: number | null | undefined): Promise<Program[]> {
-  if (year !== null && year !== undefined) requireYear(year);
-  return ctx.loaders
-    .get<string, Program[]>('Region.programs', async (keys) => {
-      const parsed = keys.map((k) => {
-        const [c, y] = k.split('|');
-        return { code: c!, year: y ? Number(y) : null };
-      });
-      const valid = parsed.filter((p) => regionLevelOf(p.code));
-      if (!valid.length) return keys.map(() => []);
-      const rows = await ctx.em.find(ProgramSchema, { $or: valid.map((p) => ({ regionCode: { $like: `${p.code}%` } })) }, { orderBy: { year: 'desc', regionCode: 'asc', id: 'asc' } });
-      return parsed.map((p) => rows.filter((r) => r.regionCode.startsWith(p.code) && (p.year === null || r.year === p.year)));
-    })
-    .load(`${code}|${year ?? ''}`);
+  return nestedList(ctx, subtreePrograms(year), code, 'Region.programsConnection');
+}
+
+export function programsOfSubtreeConnection(
+  ctx: ServiceContext,
+  code: string,
+  year: number | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Program>> {
+  return nestedConnection(ctx, subtreePrograms(year), code, first, after);
 }
 
 export function programsOfSession(ctx: ServiceContext, sessionId: string): Promise<Program[]> {
