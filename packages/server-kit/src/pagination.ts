@@ -85,7 +85,7 @@ export async function pageById<T extends { id: string }>(
 // ---- keyset pages over any order --------------------------------------------------------------------
 
 /** What a sort key holds, so a cursor's values are checked before they reach SQL. */
-export type KeyKind = 'id' | 'text' | 'int' | 'date';
+export type KeyKind = 'id' | 'code' | 'text' | 'int' | 'date';
 
 /**
  * One key of a list's order. The last key of an order must be unique (the id). `column` is the SQL
@@ -104,6 +104,8 @@ function validKey(kind: KeyKind, v: unknown): v is KeyValue {
   switch (kind) {
     case 'id':
       return typeof v === 'string' && isId(v);
+    case 'code':
+      return typeof v === 'string' && /^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/.test(v);
     case 'text':
       return typeof v === 'string' && v.length <= 1000;
     case 'int':

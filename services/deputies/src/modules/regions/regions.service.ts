@@ -63,7 +63,7 @@ export function childrenOf(ctx: ServiceContext, code: string): Promise<Region[]>
 /** `regions`: children of a region, or every region of a level (Hunan has some 1,960 townships), by code. */
 const regions = listQuery({
   entity: RegionSchema,
-  order: [{ prop: 'code', kind: 'text' }],
+  order: [{ prop: 'code', kind: 'code' }],
   connectionField: 'regionsConnection',
   where: (_ctx: ServiceContext, parentCode: string | null | undefined, level: RegionLevel | null | undefined) => {
     const where: Record<string, unknown> = {};

@@ -51,7 +51,7 @@ export async function createUnit(ctx: ServiceContext, input: { regionCode: strin
 /** Units of a region subtree (public). */
 const units = listQuery({
   entity: GovernmentUnitSchema,
-  order: [{ prop: 'regionCode', kind: 'text' }, { prop: 'name', kind: 'text' }, { prop: 'id', kind: 'id' }],
+  order: [{ prop: 'regionCode', kind: 'code' }, { prop: 'name', kind: 'text' }, { prop: 'id', kind: 'id' }],
   connectionField: 'unitsConnection',
   where: (_ctx: ServiceContext, regionCode: string, kind: UnitKind | null | undefined) => {
     const code = requireRegionCode(regionCode, 'regionCode');

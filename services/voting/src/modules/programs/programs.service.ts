@@ -201,7 +201,7 @@ export async function setCandidates(ctx: ServiceContext, programId: string, cand
 /** Programs newest year first, then by region: the order of every program list. */
 const programOrder: readonly SortKey<Program>[] = [
   { prop: 'year', kind: 'int', dir: 'desc', column: 'r.year' },
-  { prop: 'regionCode', kind: 'text', column: 'r.region_code' },
+  { prop: 'regionCode', kind: 'code', column: 'r.region_code' },
   { prop: 'id', kind: 'id', column: 'r.id' },
 ];
 
