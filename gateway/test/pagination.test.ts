@@ -1,6 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL results are untyped JSON read field by field */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
@@ -18,22 +17,31 @@ let platform: TestPlatform;
 let admin: string;
 const ids: Record<string, string> = {};
 
-const sql = (service: string) => (platform.services[service]!.orm as MikroORM).em.getConnection();
+const sql = (service: string) => platform.services[service]!.orm.em.getConnection();
 
 /** Copies every row of `table` `copies` times under new ids (the demo data has one inquiry, one report …). */
 async function pad(service: string, table: string, copies: number): Promise<void> {
   const columns = (await sql(service).execute(
-    `select column_name from information_schema.columns where table_schema = ? and table_name = ? and column_name <> 'id' order by ordinal_position`,
+    `select column_name from information_schema.columns
+     where table_schema = ? and table_name = ? and column_name <> 'id' order by ordinal_position`,
     [service, table],
   )) as { column_name: string }[];
   const list = columns.map((c) => `"${c.column_name}"`).join(', ');
   await sql(service).execute(
-    `insert into "${service}"."${table}" (id, ${list}) select gen_random_uuid(), ${list} from "${service}"."${table}", generate_series(1, ?)`,
+    `insert into "${service}"."${table}" (id, ${list})
+     select gen_random_uuid(), ${list} from "${service}"."${table}", generate_series(1, ?)`,
     [copies],
   );
 }
 
-async function one(service: string, query: string): Promise<string> {
+async function countOf(service: string, from: string): Promise<number> {
+  const [row] = (await sql(service).execute(`select count(*)::int as v from ${from}`)) as { v: number }[];
+  return row!.v;
+}
+
+/** The value of `column` most rows of `from` share. */
+async function most(service: string, column: string, from: string): Promise<string> {
+  const query = `select ${column} as v from ${from} group by 1 order by count(*) desc limit 1`;
   const [row] = (await sql(service).execute(query)) as { v: string | number }[];
   return String(row!.v);
 }
@@ -43,22 +51,25 @@ beforeAll(async () => {
   platform = await startTestPlatform(defs);
   for (const def of defs) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
   admin = await tokens.admin();
-  for (const table of ['inquiries', 'reports', 'resolutions', 'law_inspections', 'work_evaluations', 'opinion_items']) await pad('supervision', table, 3);
+  const thin = ['inquiries', 'reports', 'resolutions', 'law_inspections', 'work_evaluations', 'opinion_items'];
+  for (const table of thin) await pad('supervision', table, 3);
   await sql('supervision').execute(
     `insert into supervision.supervision_activities (id, region_code, kind, subject, held_on, findings)
-     select gen_random_uuid(), '430181', 'VISIT', '视察' || n, ('2026-05-0' || (n % 3 + 1))::date, null from generate_series(1, 5) as n`,
+     select gen_random_uuid(), '430181', 'VISIT', '视察' || n, ('2026-05-0' || (n % 3 + 1))::date, null
+     from generate_series(1, 5) as n`,
   );
   // Five more cities of Hunan, so `regions(parentCode: "43")` spans pages.
   await sql('deputies').execute(
-    `insert into deputies.regions (code, name, level, parent_code) select '43' || lpad(n::text, 2, '0'), '市' || n, 'CITY', '43'
-     from generate_series(10, 14) as n`,
+    `insert into deputies.regions (code, name, level, parent_code)
+     select '43' || lpad(n::text, 2, '0'), '市' || n, 'CITY', '43' from generate_series(10, 14) as n`,
   );
-  ids.matterYear = await one('supervision', 'select year as v from supervision.major_matters group by year order by count(*) desc limit 1');
-  ids.attendanceYear = await one('supervision', `select extract(year from meeting_on)::int as v from supervision.meeting_attendance group by 1 order by count(*) desc limit 1`);
-  ids.deputy = await one('suggestions', 'select deputy_id as v from suggestions.suggestion_signers group by deputy_id order by count(*) desc limit 1');
-  ids.unit = await one('suggestions', 'select unit_id as v from suggestions.handling_units group by unit_id order by count(*) desc limit 1');
-  ids.session = await one('suggestions', 'select session_id as v from suggestions.suggestions where session_id is not null group by 1 order by count(*) desc limit 1');
-  ids.congress = await one('deputies', `select congress_id as v from deputies.congress_sessions where id = '${ids.session}'`);
+  ids.matterYear = await most('supervision', 'year', 'supervision.major_matters');
+  const meetingYear = 'extract(year from meeting_on)::int';
+  ids.attendanceYear = await most('supervision', meetingYear, 'supervision.meeting_attendance');
+  ids.deputy = await most('suggestions', 'deputy_id', 'suggestions.suggestion_signers');
+  ids.unit = await most('suggestions', 'unit_id', 'suggestions.handling_units');
+  ids.session = await most('suggestions', 'session_id', 'suggestions.suggestions where session_id is not null');
+  ids.congress = await most('deputies', 'congress_id', `deputies.congress_sessions where id = '${ids.session}'`);
 }, 120_000);
 afterAll(() => platform?.stop());
 
@@ -92,25 +103,35 @@ const cases: Case[] = [
   { field: 'programs', outer: ['region(code: "43") {', '}'], pick: (d) => d.region },
   { field: 'suggestions', outer: ['deputy(id: $id) {', '}'], pick: (d) => d.deputy, key: 'deputy' },
   { field: 'handledSuggestions', outer: ['unit(id: $id) {', '}'], pick: (d) => d.unit, key: 'unit' },
-  { field: 'suggestions', outer: ['congress(id: $id) { sessions { id', '} }'], pick: (d) => d.congress.sessions.find((s: any) => s.id === ids.session), key: 'congress' },
+  {
+    field: 'suggestions',
+    outer: ['congress(id: $id) { sessions { id', '} }'],
+    pick: (d) => d.congress.sessions.find((s: any) => s.id === ids.session),
+    key: 'congress',
+  },
 ];
 
 const nameOf = (c: Case) => (c.outer ? `${c.outer[0].split('(')[0]}.${c.field}` : c.field);
-const variable = (c: Case) => (c.args?.includes('$year') ? '$year: Int!' : c.outer?.[0].includes('$id') ? '$id: ID!' : '');
+const variable = (c: Case) =>
+  c.args?.includes('$year') ? '$year: Int!' : c.outer?.[0].includes('$id') ? '$id: ID!' : '';
+const keyField = (c: Case) => (c.field === 'regions' ? 'code' : 'id');
 const varsOf = (c: Case): Record<string, unknown> =>
   c.key === 'matterYear' || c.key === 'attendanceYear' ? { year: Number(ids[c.key]) } : c.key ? { id: ids[c.key] } : {};
 
 function plainQuery(c: Case): string {
   const v = variable(c);
   const args = c.args ? `(${c.args})` : '';
-  return `query${v ? `(${v})` : ''} { ${c.outer?.[0] ?? ''} ${c.field}${args} { ${c.field === 'regions' ? 'code' : 'id'} } ${c.outer?.[1] ?? ''} }`;
+  const [open, close] = c.outer ?? ['', ''];
+  return `query${v ? `(${v})` : ''} { ${open} ${c.field}${args} { ${keyField(c)} } ${close} }`;
 }
 
 function connectionQuery(c: Case): string {
   const v = [variable(c), '$first: Int', '$after: String'].filter(Boolean).join(', ');
   const args = [c.args, 'first: $first', 'after: $after'].filter(Boolean).join(', ');
-  return `query(${v}) { ${c.outer?.[0] ?? ''} ${c.field}Connection(${args}) {
-    totalCount edges { cursor node { ${c.field === 'regions' ? 'code' : 'id'} } } pageInfo { hasNextPage endCursor hasPreviousPage startCursor } } ${c.outer?.[1] ?? ''} }`;
+  const [open, close] = c.outer ?? ['', ''];
+  return `query(${v}) { ${open} ${c.field}Connection(${args}) {
+    totalCount edges { cursor node { ${keyField(c)} } }
+    pageInfo { hasNextPage endCursor hasPreviousPage startCursor } } ${close} }`;
 }
 
 async function run(query: string, variables: Record<string, unknown>): Promise<any> {
@@ -122,7 +143,7 @@ const errorCode = (result: any) => result.errors?.[0]?.extensions?.code;
 
 describe('every list has a bounded connection', () => {
   for (const c of cases) {
-    it(`${nameOf(c)}Connection: pages of 2 walk the whole list in its order, with totalCount and both ends' pageInfo`, async () => {
+    it(`${nameOf(c)}Connection: pages of 2 walk the list in its order, totalCount, both ends' pageInfo`, async () => {
       const plain = await run(plainQuery(c), varsOf(c));
       expect(plain.errors).toBeUndefined();
       const all = (c.pick ? c.pick(plain.data) : plain.data)[c.field].map(keyOf);
@@ -162,7 +183,7 @@ describe('every list has a bounded connection', () => {
 });
 
 describe('a plain list refuses past its cap', () => {
-  it('regions of some 1,000 townships: the list is BAD_USER_INPUT naming regionsConnection, which counts them all', async () => {
+  it('regions of over 1,000 townships: BAD_USER_INPUT naming regionsConnection, which counts them all', async () => {
     // Hunan alone has about 1,960 townships; here 999 of one county and 10 of the next.
     await sql('deputies').execute(
       `insert into deputies.regions (code, name, level, parent_code)
@@ -170,20 +191,24 @@ describe('a plain list refuses past its cap', () => {
        from (values ('430181', 999), ('430182', 10)) as c(county, towns), generate_series(1, c.towns) as n
        on conflict (code) do nothing`,
     );
-    const [{ v: count }] = (await sql('deputies').execute(`select count(*)::int as v from deputies.regions where level = 'TOWNSHIP'`)) as { v: number }[];
+    const count = await countOf('deputies', `deputies.regions where level = 'TOWNSHIP'`);
     expect(count).toBeGreaterThan(1000);
     const list = await run('{ regions(level: TOWNSHIP) { code } }', {});
     expect(errorCode(list)).toBe('BAD_USER_INPUT');
     expect(list.errors[0].message).toContain('regionsConnection');
     expect(list.data).toBeNull();
-    const page = await run('{ regionsConnection(level: TOWNSHIP, first: 100) { totalCount edges { node { code } } pageInfo { hasNextPage } } }', {});
+    const page = await run(
+      `{ regionsConnection(level: TOWNSHIP, first: 100) {
+        totalCount edges { node { code } } pageInfo { hasNextPage } } }`,
+      {},
+    );
     expect(page.data.regionsConnection).toMatchObject({ totalCount: count, pageInfo: { hasNextPage: true } });
     expect(page.data.regionsConnection.edges).toHaveLength(100);
   });
 
-  it('Region.programs over 1,000 programs: BAD_USER_INPUT naming programsConnection, which counts them all', async () => {
+  it('Region.programs over 1,000 programs: BAD_USER_INPUT naming programsConnection, which counts them', async () => {
     await pad('voting', 'programs', 150);
-    const [{ v: count }] = (await sql('voting').execute(`select count(*)::int as v from voting.programs where region_code like '43%'`)) as { v: number }[];
+    const count = await countOf('voting', `voting.programs where region_code like '43%'`);
     expect(count).toBeGreaterThan(1000);
     const result = await run('{ region(code: "43") { name programs { id } } }', {});
     expect(errorCode(result)).toBe('BAD_USER_INPUT');
@@ -197,7 +222,7 @@ describe('a plain list refuses past its cap', () => {
 });
 
 describe('nested suggestion lists filter access in SQL as `suggestion(id)` does', () => {
-  it('Deputy.suggestions and GovernmentUnit.handledSuggestions show each reader exactly the items `suggestion(id)` lets them read', async () => {
+  it('Deputy.suggestions, GovernmentUnit.handledSuggestions: what `suggestion(id)` lets the reader read', async () => {
     const readers: [string, string | undefined][] = [
       ['the public', undefined],
       ['the deputy', await tokens.deputy('430181', ids.deputy!)],
@@ -211,7 +236,8 @@ describe('nested suggestion lists filter access in SQL as `suggestion(id)` does'
     ];
     for (const [parent, field, pick] of lists) {
       const id = parent.startsWith('deputy') ? ids.deputy : ids.unit;
-      const everything = pick((await run(`query($id: ID!) { ${parent} { ${field} { id } } }`, { id })).data)[field].map((s: any) => s.id);
+      const all = await run(`query($id: ID!) { ${parent} { ${field} { id } } }`, { id });
+      const everything = pick(all.data)[field].map((s: any) => s.id);
       expect(everything.length).toBeGreaterThan(0);
       const seen = new Set<number>();
       for (const [who, token] of readers) {
@@ -219,7 +245,8 @@ describe('nested suggestion lists filter access in SQL as `suggestion(id)` does'
         const direct = await platform.execute(`{ ${one} }`, {}, token);
         const readable = everything.filter((_: string, i: number) => direct.data?.[`s${i}`]);
         const nested = await platform.execute(
-          `query($id: ID!) { ${parent} { ${field} { id } ${field}Connection(first: 100) { totalCount edges { node { id } } } } }`,
+          `query($id: ID!) { ${parent} { ${field} { id }
+            ${field}Connection(first: 100) { totalCount edges { node { id } } } } }`,
           { id },
           token,
         );

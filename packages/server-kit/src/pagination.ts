@@ -46,7 +46,8 @@ export interface Connection<T> {
 
 /** Page information of `edges`, one page of a forward walk. */
 export function pageInfoOf(edges: { cursor: string }[], hasNextPage: boolean, hasPreviousPage: boolean): PageInfo {
-  return { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null, hasPreviousPage, startCursor: edges[0]?.cursor ?? null };
+  const startCursor = edges[0]?.cursor ?? null;
+  return { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null, hasPreviousPage, startCursor };
 }
 
 /** `rows` were fetched with limit `first + 1`, ordered by `keyOf`; `afterGiven`: the page continues an earlier one. */
@@ -168,7 +169,9 @@ export async function pageBy<T extends object>(
   const values = decodeKeys(after, order as readonly SortKey<never>[]);
   const paged = (values ? { $and: [where, keysetFilter(order, values)] } : where) as FilterQuery<T>;
   const [rows, totalCount] = await Promise.all([
-    limit === 0 ? Promise.resolve([] as T[]) : (em.find(entity, paged, { orderBy: orderByOf(order) as never, limit: limit + 1 }) as Promise<T[]>),
+    limit === 0
+      ? Promise.resolve([] as T[])
+      : (em.find(entity, paged, { orderBy: orderByOf(order) as never, limit: limit + 1 }) as Promise<T[]>),
     em.count(entity, where),
   ]);
   const edges = rows.slice(0, limit).map((node) => ({ cursor: cursorOf(node, order), node }));
@@ -177,7 +180,9 @@ export async function pageBy<T extends object>(
 
 /** The refusal of a plain list that would pass its cap: the caller pages through the connection instead. */
 export function tooManyRows(cap: number, connectionField: string): Error {
-  return badInput(`More than ${cap} rows match: page through \`${connectionField}\` (first/after) or narrow the filter.`);
+  return badInput(
+    `More than ${cap} rows match: page through \`${connectionField}\` (first/after) or narrow the filter.`,
+  );
 }
 
 /**
@@ -209,9 +214,9 @@ export interface ParentPage {
  * The pages of many parents at once, for a nested connection (`Deputy.suggestionsConnection`) or a
  * bounded nested list: `query` selects the matching rows of every parent asked (already filtered, with
  * joins aliased as the caller likes) and `parent` is the SQL expression of the parent's key. Two
- * statements whatever the number of parents: the totals grouped by parent (unless `withTotals` is false), and
- * up to `limit + 1` rows of each parent after the cursor (`row_number()` over the parent). `order`'s columns are selected under
- * their `prop` names, with `parent_key`.
+ * statements whatever the number of parents: the totals grouped by parent (unless `withTotals` is
+ * false), and up to `limit + 1` rows of each parent after the cursor (`row_number()` over the parent).
+ * `order`'s columns are selected under their `prop` names, with `parent_key`.
  */
 export async function pagesByParent(
   knex: Knex,
@@ -238,7 +243,8 @@ export async function pagesByParent(
     .select(knex.raw(`${parent} as parent_key`), ...order.map((k) => knex.raw(`${k.column} as ??`, [k.prop])))
     .select(knex.raw(`row_number() over (partition by ${parent} order by ${orderSql}) as rn`));
   if (values) inner.where(keysetSql(knex, order, values));
-  const rows = (await knex.select('*').from(inner.as('paged')).where('rn', '<=', limit + 1).orderBy('rn')) as Record<string, unknown>[];
+  const paged = knex.select('*').from(inner.as('paged')).where('rn', '<=', limit + 1).orderBy('rn');
+  const rows = (await paged) as Record<string, unknown>[];
   for (const row of rows) {
     const key = String(row.parent_key);
     const page = pages.get(key) ?? { rows: [], totalCount: 0 };
@@ -284,7 +290,12 @@ export function listQuery<T extends object, C extends { em: EntityManager }, A e
   where: (ctx: C, ...args: A) => object | null | Promise<object | null>;
 }): {
   list: (ctx: C, ...args: A) => Promise<T[]>;
-  page: (ctx: C, first: number | null | undefined, after: string | null | undefined, ...args: A) => Promise<Connection<T>>;
+  page: (
+    ctx: C,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    ...args: A
+  ) => Promise<Connection<T>>;
 } {
   const { entity, order, connectionField, cap = listCap } = options;
   return {
@@ -328,10 +339,12 @@ async function nestedRows<T extends object>(
   return ctx.loaders
     .get<string, { nodes: T[]; totalCount: number }>(loaderName, async (parents) => {
       const knex = ctx.em.getKnex();
-      const pages = await pagesByParent(knex, q.query(knex, parents), q.parent, q.order as readonly SortKey<never>[], limit, values, withTotals);
+      const order = q.order as readonly SortKey<never>[];
+      const pages = await pagesByParent(knex, q.query(knex, parents), q.parent, order, limit, values, withTotals);
       const idProp = q.order.at(-1)!.prop;
       const ids = [...new Set([...pages.values()].flatMap((p) => p.rows.map((r) => String(r[idProp]))))];
-      const rows = ids.length ? ((await ctx.em.find(q.entity, { [idProp]: { $in: ids } } as FilterQuery<T>)) as T[]) : [];
+      const where = { [idProp]: { $in: ids } } as FilterQuery<T>;
+      const rows = ids.length ? ((await ctx.em.find(q.entity, where)) as T[]) : [];
       const byId = new Map(rows.map((r) => [String(r[idProp]), r]));
       return parents.map((parent) => {
         const page = pages.get(parent);
@@ -342,7 +355,7 @@ async function nestedRows<T extends object>(
     .load(parentKey);
 }
 
-/** One parent's page of a nested connection (`…Connection(first, after)`): three statements for all parents of a request. */
+/** One parent's page of a nested connection (`…Connection(first, after)`): three statements for all parents. */
 export async function nestedConnection<T extends object>(
   ctx: { em: EntityManager; loaders: Loaders },
   q: NestedQuery<T>,
@@ -357,7 +370,7 @@ export async function nestedConnection<T extends object>(
   return { edges, pageInfo: pageInfoOf(edges, nodes.length > limit, values !== null), totalCount };
 }
 
-/** One parent's plain nested list: all its rows when at most `cap`, else BAD_USER_INPUT naming the connection (two statements). */
+/** One parent's plain nested list: its rows when at most `cap`, else BAD_USER_INPUT naming the connection. */
 export async function nestedList<T extends object>(
   ctx: { em: EntityManager; loaders: Loaders },
   q: NestedQuery<T>,
