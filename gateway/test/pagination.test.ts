@@ -164,6 +164,10 @@ describe('every list has a bounded connection', () => {
         after = conn.pageInfo.endCursor;
       }
       expect(walked).toEqual(all);
+      const none = await run(connectionQuery(c), { ...varsOf(c), first: 0, after: null });
+      const empty = (c.pick ? c.pick(none.data) : none.data)[`${c.field}Connection`];
+      expect(empty).toMatchObject({ totalCount: all.length, edges: [] });
+      expect(empty.pageInfo).toEqual({ hasNextPage: true, endCursor: null, hasPreviousPage: false, startCursor: null });
     });
 
     it(`${nameOf(c)}Connection: a cursor it did not issue and a page over 100 are BAD_USER_INPUT`, async () => {

@@ -78,7 +78,8 @@ export async function pageById<T extends { id: string }>(
   const afterId = decodeCursor(after);
   if (afterId !== null && !isId(afterId)) throw badInput(notOurCursor, 'after');
   const paged = (afterId ? { $and: [where, { id: { $gt: afterId } }] } : where) as FilterQuery<T>;
-  const rows = limit === 0 ? [] : await em.find(entity, paged, { orderBy: { id: 'asc' } as never, limit: limit + 1 });
+  // `first: 0` still reads one row: `hasNextPage` tells whether anything follows.
+  const rows = await em.find(entity, paged, { orderBy: { id: 'asc' } as never, limit: limit + 1 });
   const totalCount = await em.count(entity, where);
   return toConnection(rows as T[], limit, totalCount, (row) => row.id, afterId !== null);
 }
@@ -169,9 +170,7 @@ export async function pageBy<T extends object>(
   const values = decodeKeys(after, order as readonly SortKey<never>[]);
   const paged = (values ? { $and: [where, keysetFilter(order, values)] } : where) as FilterQuery<T>;
   const [rows, totalCount] = await Promise.all([
-    limit === 0
-      ? Promise.resolve([] as T[])
-      : (em.find(entity, paged, { orderBy: orderByOf(order) as never, limit: limit + 1 }) as Promise<T[]>),
+    em.find(entity, paged, { orderBy: orderByOf(order) as never, limit: limit + 1 }) as Promise<T[]>,
     em.count(entity, where),
   ]);
   const edges = rows.slice(0, limit).map((node) => ({ cursor: cursorOf(node, order), node }));
@@ -235,7 +234,7 @@ export async function pagesByParent(
       .count('* as n')
       .groupByRaw(parent)) as { parent_key: string; n: string | number }[];
     for (const t of totals) pages.set(String(t.parent_key), { rows: [], totalCount: Number(t.n) });
-    if (limit === 0 || pages.size === 0) return pages;
+    if (pages.size === 0) return pages;
   }
   const orderSql = order.map((k) => `${k.column} ${k.dir ?? 'asc'}`).join(', ');
   const inner = query
