@@ -171,11 +171,21 @@ describe('every list has a bounded connection', () => {
     });
 
     it(`${nameOf(c)}Connection: a cursor it did not issue and a page over 100 are BAD_USER_INPUT`, async () => {
-      const foreign = Buffer.from('c:["2026-01-01"]').toString('base64url');
-      for (const after of ['not-a-cursor', foreign, Buffer.from('c:{').toString('base64url')]) {
+      const cursor = (text: string) => Buffer.from(`c:${text}`).toString('base64url');
+      const id = '0190a0b0-0000-7000-8000-000000000001';
+      for (const after of ['not-a-cursor', cursor('["2026-01-01"]'), cursor('{')]) {
         const result = await run(connectionQuery(c), { ...varsOf(c), first: 2, after });
         expect(errorCode(result)).toBe('BAD_USER_INPUT');
         expect(result.errors[0].extensions.field).toBe('after');
+      }
+      // A day PostgreSQL would refuse, a NUL it cannot store, a number past its integers: refused before SQL
+      // (or, where the list's order reads them as text, a valid place to start), never an internal error.
+      const unsafe = [`["2026-02-30","${id}"]`, `["a\\u0000b","${id}"]`, `[1e300,"${id}"]`].map(cursor);
+      for (const after of unsafe) {
+        const result = await run(connectionQuery(c), { ...varsOf(c), first: 2, after });
+        if (result.errors) {
+          expect([errorCode(result), result.errors[0].extensions.field]).toEqual(['BAD_USER_INPUT', 'after']);
+        }
       }
       for (const first of [101, -1]) {
         const result = await run(connectionQuery(c), { ...varsOf(c), first, after: null });

@@ -109,12 +109,18 @@ function validKey(kind: KeyKind, v: unknown): v is KeyValue {
     case 'code':
       return typeof v === 'string' && /^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/.test(v);
     case 'text':
-      return typeof v === 'string' && v.length <= 1000;
+      return typeof v === 'string' && v.length <= 1000 && !v.includes('\u0000');
     case 'int':
-      return typeof v === 'number' && Number.isSafeInteger(v);
+      return typeof v === 'number' && Number.isSafeInteger(v) && Math.abs(v) < 2 ** 31;
     case 'date':
-      return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
+      return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && calendarDay(v);
   }
+}
+
+/** `YYYY-MM-DD` naming a day that exists (PostgreSQL refuses `2026-02-30`, which `Date` would roll over). */
+function calendarDay(v: string): boolean {
+  const day = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === v;
 }
 
 /** The cursor of a row: its sort keys' values. */
