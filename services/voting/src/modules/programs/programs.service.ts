@@ -222,25 +222,26 @@ export const programsConnection = programs.page;
 
 /**
  * Region.programs: the programs of many subtrees at once, the year filtered in SQL; a region code of
- * the wrong shape has none. Every region of a request shares two statements (totals and pages).
+ * the wrong shape has none. The subtrees of a request are a `union all` of index range scans over the
+ * code prefixes (`programs_region_code_prefix`), paged together.
  */
 function subtreePrograms(year: number | null | undefined): NestedQuery<Program> {
   if (year !== null && year !== undefined) requireYear(year);
+  const y = year ?? null;
+  const yearClause = y === null ? '' : ' and p.year = ?';
   return {
     name: `Region.programs.${year ?? 'all'}`,
     entity: ProgramSchema,
     order: programOrder,
-    parent: 'p.code',
+    parent: 'r.subtree',
     query: (knex, codes) => {
-      // A code of the wrong shape joins no row; `values` needs at least one, so it keeps an empty string.
       const valid = codes.filter((c) => regionLevelOf(c));
-      const list = valid.length ? valid : [''];
-      const q = knex({ r: 'voting.programs' }).joinRaw(
-        `join (values ${list.map(() => '(?::text)').join(', ')}) as p(code) on p.code <> '' and r.region_code like p.code || '%'`,
-        list,
-      );
-      if (year !== null && year !== undefined) q.where('r.year', year);
-      return q;
+      const branch = `select ?::text as subtree, p.id, p.year, p.region_code from voting.programs p
+        where p.region_code like ?${yearClause}`;
+      const none = 'select null::text as subtree, null::uuid as id, 0 as year, null as region_code where false';
+      const parts = valid.length ? valid.map(() => branch) : [none];
+      const params = valid.flatMap((c) => (y === null ? [c, `${c}%`] : [c, `${c}%`, y]));
+      return knex.queryBuilder().fromRaw(knex.raw(`(${parts.join(' union all ')}) as r`, params));
     },
   };
 }
