@@ -216,7 +216,7 @@ export async function listDeputies(ctx: ServiceContext, filter: DeputyFilter | n
   const ids = ((await page) as { id: string }[]).map((r) => r.id);
   const rows = ids.length ? await ctx.em.find(DeputySchema, { id: { $in: ids } }, { orderBy: { id: 'asc' } }) : [];
   for (const row of rows) deputyLoader(ctx).prime(row.id, row);
-  return toConnection(rows, limit, Number(count), (d) => d.id);
+  return toConnection(rows, limit, Number(count), (d) => d.id, afterId !== null);
 }
 
 export function activeDeputyCount(ctx: ServiceContext, congressId: string): Promise<number> {

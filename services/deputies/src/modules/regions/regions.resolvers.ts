@@ -7,6 +7,7 @@ import {
   createSession,
   currentCongressOf,
   listRegions,
+  regionsConnection,
   regionLoader,
   registeredRegion,
   sessionCount,
@@ -21,6 +22,7 @@ export const regionResolvers: Resolvers = {
   Query: {
     region: (_, { code }, ctx) => registeredRegion(ctx, code),
     regions: (_, { parentCode, level }, ctx) => listRegions(ctx, parentCode, level),
+    regionsConnection: (_, { parentCode, level, first, after }, ctx) => regionsConnection(ctx, first, after, parentCode, level),
     congress: (_, { id }, ctx) => congressLoader(ctx).load(id),
   },
   Mutation: {

@@ -4,7 +4,7 @@ import { newId, isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { childrenLoader, entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { today } from '@renda/server-kit/dates';
-import { decodeCursor, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
+import { decodeCursor, listQuery, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
 import { parentRegionCode, regionLevelOf, requirePositiveInt, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { CongressSchema, CongressSessionSchema, RegionSchema, type Congress, type CongressSession, type Region, type RegionLevel } from './region.entity.ts';
 
@@ -60,13 +60,21 @@ export function childrenOf(ctx: ServiceContext, code: string): Promise<Region[]>
     .load(code);
 }
 
-export async function listRegions(ctx: ServiceContext, parentCode: string | null | undefined, level: RegionLevel | null | undefined): Promise<Region[]> {
-  const where: Record<string, unknown> = {};
-  if (parentCode) where.parentCode = requireRegionCode(parentCode, 'parentCode');
-  else if (!level) where.parentCode = null;
-  if (level) where.level = level;
-  return ctx.em.find(RegionSchema, where, { orderBy: { code: 'asc' }, limit: 1000 });
-}
+/** `regions`: children of a region, or every region of a level (Hunan has some 1,960 townships), by code. */
+const regions = listQuery({
+  entity: RegionSchema,
+  order: [{ prop: 'code', kind: 'code' }],
+  connectionField: 'regionsConnection',
+  where: (_ctx: ServiceContext, parentCode: string | null | undefined, level: RegionLevel | null | undefined) => {
+    const where: Record<string, unknown> = {};
+    if (parentCode) where.parentCode = requireRegionCode(parentCode, 'parentCode');
+    else if (!level) where.parentCode = null;
+    if (level) where.level = level;
+    return where;
+  },
+});
+export const listRegions = regions.list;
+export const regionsConnection = regions.page;
 
 export const congressLoader = (ctx: ServiceContext) => entityLoader<Congress>(ctx, CongressSchema, 'id', isId);
 export const sessionLoader = (ctx: ServiceContext) => entityLoader<CongressSession>(ctx, CongressSessionSchema, 'id', isId);
@@ -216,5 +224,5 @@ export async function townshipCongressesShortOfSessions(
   if (afterId) page.andWhere('c.id', '>', afterId);
   const ids = ((await page) as { id: string }[]).map((r) => r.id);
   const rows = await Promise.all(ids.map((id) => congressLoader(ctx).load(id)));
-  return toConnection(rows.filter((c): c is Congress => c !== null), limit, Number(count), (c) => c.id);
+  return toConnection(rows.filter((c): c is Congress => c !== null), limit, Number(count), (c) => c.id, afterId !== null);
 }

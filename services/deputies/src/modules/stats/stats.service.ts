@@ -177,19 +177,14 @@ export async function deputyFigures(ctx: ServiceContext, regionCode: string, arg
 export async function deputyStats(ctx: ServiceContext, regionCode: string, year: number): Promise<DeputyStats> {
   requireReadIn(ctx.viewer, regionCode, 'deputy statistics');
   requireYear(year);
-  const [figures, stations, leaders] = await Promise.all([
+  const [figures, extras] = await Promise.all([
     deputyFigures(ctx, regionCode, { from: year, to: year }),
-    readKnex(ctx.em)
-      .raw(
-        `select count(*)::int as stations, count(*) filter (where premises and rules and plan and activities and records and results)::int as compliant
-         from deputies.liaison_stations where region_code like ?`,
-        [`${regionCode}%`],
-      ) as Promise<{ rows: { stations: number; compliant: number }[] }>,
-    leaderCompliance(ctx, regionCode, year),
+    stationsAndLeaders(ctx, regionCode, year),
   ]);
   const sum = (pick: (f: DeputyFigures) => number) => figures.reduce((total, f) => total + pick(f), 0);
   const deputies = sum((f) => f.deputiesInOffice);
   const assignments = sum((f) => f.committeeContactCompliance.denominator);
+  const owed = rulesOf(ctx).maxLinkedDeputies;
   return {
     regionCode,
     year,
@@ -197,34 +192,61 @@ export async function deputyStats(ctx: ServiceContext, regionCode: string, year:
     voterContactComplianceRate: legacyRate(sum((f) => f.voterContactCompliance.numerator), deputies),
     groupActivityComplianceRate: legacyRate(sum((f) => f.groupActivityCompliance.numerator), deputies),
     committeeContactComplianceRate: legacyRate(sum((f) => f.committeeContactCompliance.numerator), assignments),
-    stations: Number(stations.rows[0]?.stations ?? 0),
-    compliantStations: Number(stations.rows[0]?.compliant ?? 0),
-    ...leaders,
+    stations: extras.stations,
+    compliantStations: extras.compliant,
+    leaderLinks: ratio(extras.links, extras.leaders * owed),
+    leaderVisits: ratio(extras.visited, extras.links),
   };
 }
 
+interface StationsAndLeaders {
+  stations: number;
+  compliant: number;
+  leaders: number;
+  links: number;
+  visited: number;
+}
+
 /**
- * D-5 over a subtree (F-4, with their denominators): links made out of those owed (each leader owes the
- * local number, 5) and linked deputies in office visited during `year` by their leader out of all such links.
+ * The stations (today's, they carry no dates) and D-5 over a subtree (F-4, with their denominators):
+ * links made out of those owed (each leader owes the local number, 5) and linked deputies in office
+ * visited during `year` by their leader out of all such links. Every region asked for the same year
+ * in one request shares one statement: a `union all` of index range scans over the code prefixes.
  */
-async function leaderCompliance(ctx: ServiceContext, regionCode: string, year: number): Promise<{ leaderLinks: Ratio; leaderVisits: Ratio }> {
-  const owed = rulesOf(ctx).maxLinkedDeputies;
-  const { rows } = (await readKnex(ctx.em).raw(
-    `with leaders as (select id from deputies.government_leaders where region_code like ?),
-     links as (
-       select l.leader_id, l.deputy_id from deputies.leader_links l
-       join leaders on leaders.id = l.leader_id
-       join deputies.deputies d on d.id = l.deputy_id and d.status = 'ACTIVE')
-     select (select count(*) from leaders)::int as leaders,
-       (select count(*) from links)::int as links,
-       (select count(*) from links k where exists (
-          select 1 from deputies.contact_records c
-          where c.kind = 'GOVERNMENT_LEADER' and c.government_leader_id = k.leader_id and c.deputy_id = k.deputy_id
-            and c.occurred_on between ? and ?))::int as visited`,
-    [`${regionCode}%`, `${year}-01-01`, `${year}-12-31`],
-  )) as { rows: { leaders: number; links: number; visited: number }[] };
-  const r = rows[0]!;
-  return { leaderLinks: ratio(r.links, r.leaders * owed), leaderVisits: ratio(r.visited, r.links) };
+function stationsAndLeaders(ctx: ServiceContext, regionCode: string, year: number): Promise<StationsAndLeaders> {
+  return ctx.loaders
+    .get<string, StationsAndLeaders>(`Region.deputyStats.extras.${year}`, async (codes) => {
+      const part = `select ?::text as key,
+         (select count(*) from deputies.liaison_stations where region_code like ?)::int as stations,
+         (select count(*) from deputies.liaison_stations where region_code like ?
+            and premises and rules and plan and activities and records and results)::int as compliant,
+         (select count(*) from deputies.government_leaders where region_code like ?)::int as leaders,
+         (select count(*) from deputies.leader_links l
+            join deputies.government_leaders g on g.id = l.leader_id
+            join deputies.deputies d on d.id = l.deputy_id and d.status = 'ACTIVE'
+          where g.region_code like ?)::int as links,
+         (select count(*) from deputies.leader_links l
+            join deputies.government_leaders g on g.id = l.leader_id
+            join deputies.deputies d on d.id = l.deputy_id and d.status = 'ACTIVE'
+          where g.region_code like ? and exists (
+            select 1 from deputies.contact_records c
+            where c.kind = 'GOVERNMENT_LEADER' and c.government_leader_id = l.leader_id and c.deputy_id = l.deputy_id
+              and c.occurred_on between ? and ?))::int as visited`;
+      const params = codes.flatMap((c) => {
+        const prefix = `${c}%`;
+        return [c, prefix, prefix, prefix, prefix, prefix, `${year}-01-01`, `${year}-12-31`];
+      });
+      const { rows } = (await readKnex(ctx.em).raw(codes.map(() => `(${part})`).join(' union all '), params)) as {
+        rows: ({ key: string } & StationsAndLeaders)[];
+      };
+      const byKey = new Map(rows.map((r) => [r.key, r]));
+      return codes.map((c) => {
+        const r = byKey.get(c);
+        const n = (k: keyof StationsAndLeaders) => Number(r?.[k] ?? 0);
+        return { stations: n('stations'), compliant: n('compliant'), leaders: n('leaders'), links: n('links'), visited: n('visited') };
+      });
+    })
+    .load(regionCode);
 }
 
 /** D-7 for one body (a congress or one of its groups) in a year. */

@@ -3,7 +3,7 @@ import { badInput } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { daysBetween, today } from '@renda/server-kit/dates';
-import { decodeCursor, encodeCursor, pageSize, type Connection } from '@renda/server-kit/pagination';
+import { decodeCursor, encodeCursor, pageInfoOf, pageSize, type Connection } from '@renda/server-kit/pagination';
 import { requireRegionCode } from '@renda/server-kit/validate';
 import { ProgressReportSchema } from '../handling/handling.entity.ts';
 import { sheetLoader } from '../suggestions/loaders.ts';
@@ -57,8 +57,7 @@ export async function overdueSheets(
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const row of rows) sheetLoader(ctx).prime(row.id, row);
   const edges = keys.slice(0, limit).map((k) => ({ cursor: encodeCursor(`${k.due}|${k.id}`), node: byId.get(k.id)! }));
-  const pageInfo = { hasNextPage: keys.length > limit, endCursor: edges.at(-1)?.cursor ?? null };
-  return { edges, pageInfo, totalCount: Number(count) };
+  return { edges, pageInfo: pageInfoOf(edges, keys.length > limit, cursor !== null), totalCount: Number(count) };
 }
 
 export type BulletinEntry = 'KEY_ITEM' | 'SHEET' | 'PROGRESS' | 'HEARING' | 'VOTE';

@@ -1,3 +1,4 @@
+import type { Knex } from '@mikro-orm/postgresql';
 import { covers } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
 import { forbidden, unauthenticated } from '@renda/errors/errors';
@@ -28,6 +29,30 @@ export async function canRead(ctx: ServiceContext, item: Suggestion): Promise<bo
   if (viewer.role === 'DEPUTY') return (await signersOf(ctx, item.id)).some((s) => s.deputyId === viewer.deputy);
   if (viewer.role === 'HANDLER') return (await unitsOf(ctx, item.id)).some((u) => u.unitId === viewer.unit);
   return false;
+}
+
+/**
+ * `canRead` as a condition on the items aliased `s`, for lists filtered and paged in SQL: published,
+ * or in the reader's subtree (staff, analysts, admins), or signed by the deputy, or handled by the
+ * handler's unit. It must say what `canRead` says; the nested lists' tests read both ways.
+ */
+export function readableSql(knex: Knex, viewer: Viewer | null): (q: Knex.QueryBuilder) => void {
+  return (q) => {
+    q.where('s.published', true);
+    if (!viewer) return;
+    if (viewer.role === 'STAFF' || viewer.role === 'ANALYST' || viewer.role === 'ADMIN') {
+      if (viewer.role === 'ADMIN' && viewer.region === null) q.orWhereRaw('true');
+      else if (viewer.region !== null) q.orWhere('s.region_code', 'like', `${viewer.region}%`);
+    } else if (viewer.role === 'DEPUTY' && viewer.deputy) {
+      q.orWhereExists(
+        knex('suggestions.suggestion_signers as rs').select(knex.raw('1')).whereRaw('rs.suggestion_id = s.id').andWhere('rs.deputy_id', viewer.deputy),
+      );
+    } else if (viewer.role === 'HANDLER' && viewer.unit) {
+      q.orWhereExists(
+        knex('suggestions.handling_units as ru').select(knex.raw('1')).whereRaw('ru.suggestion_id = s.id').andWhere('ru.unit_id', viewer.unit),
+      );
+    }
+  };
 }
 
 /** Whether the caller sees the item's working record (steps, sheets, evaluations): every reader but the public. */

@@ -4,11 +4,11 @@ import { badInput, forbidden, unauthenticated } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
-import { decodeCursor, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
+import { decodeCursor, nestedConnection, nestedList, pageSize, toConnection, type Connection, type NestedQuery, type SortKey } from '@renda/server-kit/pagination';
 import { likeEscape, requireRegionCode, requireYear } from '@renda/server-kit/validate';
-import { canRead, readable } from './access.ts';
+import { canRead, readableSql } from './access.ts';
 import { suggestionLoader } from './loaders.ts';
-import { HandlingUnitSchema, SuggestionSchema, SuggestionSignerSchema, type Suggestion, type SuggestionGrade, type SuggestionKind, type SuggestionStage } from './suggestion.entity.ts';
+import { SuggestionSchema, type Suggestion, type SuggestionGrade, type SuggestionKind, type SuggestionStage } from './suggestion.entity.ts';
 
 const table = 'suggestions.suggestions';
 
@@ -53,7 +53,7 @@ async function page(ctx: ServiceContext, query: Knex.QueryBuilder, first: number
   const idList = ((await ids) as { id: string }[]).map((r) => r.id);
   const rows = idList.length ? await ctx.em.find(SuggestionSchema, { id: { $in: idList } }, { orderBy: { id: 'desc' } }) : [];
   for (const row of rows) suggestionLoader(ctx).prime(row.id, row);
-  return toConnection(rows, limit, Number(count), (s) => s.id);
+  return toConnection(rows, limit, Number(count), (s) => s.id, afterId !== null);
 }
 
 /**
@@ -105,20 +105,42 @@ export async function publishedSuggestions(ctx: ServiceContext, regionCode: stri
   return page(ctx, query, first, after);
 }
 
-/** Deputy.suggestions: items a deputy leads or co-signed, batched over the deputies of one request. */
-export async function deputySuggestions(ctx: ServiceContext, deputyId: string, year: number | null | undefined): Promise<Suggestion[]> {
+const byId: readonly SortKey<Suggestion>[] = [{ prop: 'id', kind: 'id', column: 's.id' }];
+
+/**
+ * Deputy.suggestions: items a deputy leads or co-signed and the caller may read, by id, the year
+ * and access filtered in SQL; every deputy of a request shares one batch.
+ */
+function signedBy(ctx: ServiceContext, year: number | null | undefined): NestedQuery<Suggestion> {
   if (year !== null && year !== undefined) requireYear(year);
-  const items = await ctx.loaders
-    .get<string, Suggestion[]>(`Deputy.suggestions.${year ?? 'all'}`, async (ids) => {
-      const valid = ids.filter(isId);
-      if (!valid.length) return ids.map(() => []);
-      const signers = await ctx.em.find(SuggestionSignerSchema, { deputyId: { $in: valid }, ...(year !== null && year !== undefined ? { year } : {}) });
-      const rows = signers.length ? await ctx.em.find(SuggestionSchema, { id: { $in: [...new Set(signers.map((s) => s.suggestionId))] } }, { orderBy: { id: 'asc' } }) : [];
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => signers.filter((s) => s.deputyId === id).map((s) => byId.get(s.suggestionId)!).sort((a, b) => (a.id < b.id ? -1 : 1)));
-    })
-    .load(deputyId);
-  return readable(ctx, items);
+  return {
+    name: `Deputy.suggestions.${year ?? 'all'}`,
+    entity: SuggestionSchema,
+    order: byId,
+    parent: 'g.deputy_id',
+    query: (knex, deputyIds) => {
+      const q = knex({ s: table })
+        .join('suggestions.suggestion_signers as g', 'g.suggestion_id', 's.id')
+        .whereIn('g.deputy_id', deputyIds.filter(isId))
+        .where(readableSql(knex, ctx.viewer));
+      if (year !== null && year !== undefined) q.where('g.year', year);
+      return q;
+    },
+  };
+}
+
+export function deputySuggestions(ctx: ServiceContext, deputyId: string, year: number | null | undefined): Promise<Suggestion[]> {
+  return nestedList(ctx, signedBy(ctx, year), deputyId, 'Deputy.suggestionsConnection');
+}
+
+export function deputySuggestionsConnection(
+  ctx: ServiceContext,
+  deputyId: string,
+  year: number | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Suggestion>> {
+  return nestedConnection(ctx, signedBy(ctx, year), deputyId, first, after);
 }
 
 /** Deputy.suggestionCount (D-7): items led in a year, one grouped count per request. */
@@ -136,30 +158,65 @@ export function deputySuggestionCount(ctx: ServiceContext, deputyId: string, yea
     .load(deputyId);
 }
 
-/** GovernmentUnit.handledSuggestions: items a unit leads or co-handles, batched over units. */
-export async function unitSuggestions(ctx: ServiceContext, unitId: string, year: number | null | undefined, stage: SuggestionStage | null | undefined): Promise<Suggestion[]> {
+/** GovernmentUnit.handledSuggestions: items a unit leads or co-handles and the caller may read, by id; year, stage and access in SQL. */
+function handledBy(ctx: ServiceContext, year: number | null | undefined, stage: SuggestionStage | null | undefined): NestedQuery<Suggestion> {
   if (year !== null && year !== undefined) requireYear(year);
-  const items = await ctx.loaders
-    .get<string, Suggestion[]>(`GovernmentUnit.handledSuggestions.${year ?? 'all'}`, async (ids) => {
-      const valid = ids.filter(isId);
-      if (!valid.length) return ids.map(() => []);
-      const links = await ctx.em.find(HandlingUnitSchema, { unitId: { $in: valid }, ...(year !== null && year !== undefined ? { year } : {}) });
-      const rows = links.length ? await ctx.em.find(SuggestionSchema, { id: { $in: [...new Set(links.map((l) => l.suggestionId))] } }, { orderBy: { id: 'asc' } }) : [];
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => links.filter((l) => l.unitId === id).map((l) => byId.get(l.suggestionId)!).sort((a, b) => (a.id < b.id ? -1 : 1)));
-    })
-    .load(unitId);
-  return readable(ctx, stage ? items.filter((i) => i.stage === stage) : items);
+  return {
+    name: `GovernmentUnit.handledSuggestions.${year ?? 'all'}.${stage ?? 'all'}`,
+    entity: SuggestionSchema,
+    order: byId,
+    parent: 'h.unit_id',
+    query: (knex, unitIds) => {
+      const q = knex({ s: table })
+        .join('suggestions.handling_units as h', 'h.suggestion_id', 's.id')
+        .whereIn('h.unit_id', unitIds.filter(isId))
+        .where(readableSql(knex, ctx.viewer));
+      if (year !== null && year !== undefined) q.where('h.year', year);
+      if (stage) q.where('s.stage', stage);
+      return q;
+    },
+  };
 }
 
-/** CongressSession.suggestions: items registered at a session, batched over sessions. */
-export async function sessionSuggestions(ctx: ServiceContext, sessionId: string): Promise<Suggestion[]> {
-  const items = await ctx.loaders
-    .get<string, Suggestion[]>('CongressSession.suggestions', async (ids) => {
-      const valid = ids.filter(isId);
-      const rows = valid.length ? await ctx.em.find(SuggestionSchema, { sessionId: { $in: valid } }, { orderBy: { kind: 'asc', serialNumber: 'asc' } }) : [];
-      return ids.map((id) => rows.filter((r) => r.sessionId === id));
-    })
-    .load(sessionId);
-  return readable(ctx, items);
+export function unitSuggestions(ctx: ServiceContext, unitId: string, year: number | null | undefined, stage: SuggestionStage | null | undefined): Promise<Suggestion[]> {
+  return nestedList(ctx, handledBy(ctx, year, stage), unitId, 'GovernmentUnit.handledSuggestionsConnection');
+}
+
+export function unitSuggestionsConnection(
+  ctx: ServiceContext,
+  unitId: string,
+  year: number | null | undefined,
+  stage: SuggestionStage | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Suggestion>> {
+  return nestedConnection(ctx, handledBy(ctx, year, stage), unitId, first, after);
+}
+
+/** CongressSession.suggestions: items registered at a session that the caller may read, by kind and serial. */
+function registeredAt(ctx: ServiceContext): NestedQuery<Suggestion> {
+  return {
+    name: 'CongressSession.suggestions',
+    entity: SuggestionSchema,
+    order: [
+      { prop: 'kind', kind: 'text', column: 's.kind' },
+      { prop: 'serialNumber', kind: 'int', column: 's.serial_number' },
+      { prop: 'id', kind: 'id', column: 's.id' },
+    ],
+    parent: 's.session_id',
+    query: (knex, sessionIds) => knex({ s: table }).whereIn('s.session_id', sessionIds.filter(isId)).where(readableSql(knex, ctx.viewer)),
+  };
+}
+
+export function sessionSuggestions(ctx: ServiceContext, sessionId: string): Promise<Suggestion[]> {
+  return nestedList(ctx, registeredAt(ctx), sessionId, 'CongressSession.suggestionsConnection');
+}
+
+export function sessionSuggestionsConnection(
+  ctx: ServiceContext,
+  sessionId: string,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Suggestion>> {
+  return nestedConnection(ctx, registeredAt(ctx), sessionId, first, after);
 }

@@ -6,12 +6,15 @@ import { evaluationsOf, repliesOf, sheetsOf, signersOf, stepsOf, suggestionLoade
 import {
   deputySuggestionCount,
   deputySuggestions,
+  deputySuggestionsConnection,
   getSuggestion,
   listSuggestions,
   publishedSuggestions,
   referencedSuggestion,
   sessionSuggestions,
+  sessionSuggestionsConnection,
   unitSuggestions,
+  unitSuggestionsConnection,
 } from './queries.service.ts';
 import {
   answerSheet,
@@ -80,11 +83,13 @@ export const suggestionResolvers: Resolvers = {
   Deputy: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'Deputy') }),
     suggestions: (deputy, { year }, ctx) => deputySuggestions(ctx, deputy.id, year),
+    suggestionsConnection: (deputy, { year, first, after }, ctx) => deputySuggestionsConnection(ctx, deputy.id, year, first, after),
     suggestionCount: (deputy, { year }, ctx) => deputySuggestionCount(ctx, deputy.id, year),
   },
   GovernmentUnit: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'GovernmentUnit') }),
     handledSuggestions: (unit, { year, stage }, ctx) => unitSuggestions(ctx, unit.id, year, stage),
+    handledSuggestionsConnection: (unit, { year, stage, first, after }, ctx) => unitSuggestionsConnection(ctx, unit.id, year, stage, first, after),
   },
   ContactRecord: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'ContactRecord') }),
@@ -93,5 +98,6 @@ export const suggestionResolvers: Resolvers = {
   CongressSession: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'CongressSession') }),
     suggestions: (session, _, ctx) => sessionSuggestions(ctx, session.id),
+    suggestionsConnection: (session, { first, after }, ctx) => sessionSuggestionsConnection(ctx, session.id, first, after),
   },
 };

@@ -2,6 +2,7 @@ import { badInput, conflict, notFound } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { listQuery } from '@renda/server-kit/pagination';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { listScope, requireNotFuture } from '../units/access.ts';
@@ -94,22 +95,24 @@ export async function addActivityOpinions(
 }
 
 /** Activities of a subtree (by kind and year when given), by date; readers of the region only. */
-export async function listActivities(
-  ctx: ServiceContext,
-  regionCode: string,
-  kind: ActivityKind | null | undefined,
-  year: number | null | undefined,
-): Promise<SupervisionActivity[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Visits, research and special inquiries');
-  if (scope.unitId) return [];
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
-  if (kind) where.kind = kind;
-  if (year != null) {
-    const [from, to] = yearRange(requireYear(year));
-    where.heldOn = { $gte: from, $lte: to };
-  }
-  return ctx.em.find(SupervisionActivitySchema, where, { orderBy: { heldOn: 'asc', id: 'asc' }, limit: 1000 });
-}
+const activities = listQuery({
+  entity: SupervisionActivitySchema,
+  order: [{ prop: 'heldOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'activitiesConnection',
+  where: (ctx: ServiceContext, regionCode: string, kind: ActivityKind | null | undefined, year: number | null | undefined) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Visits, research and special inquiries');
+    if (scope.unitId) return null;
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
+    if (kind) where.kind = kind;
+    if (year != null) {
+      const [from, to] = yearRange(requireYear(year));
+      where.heldOn = { $gte: from, $lte: to };
+    }
+    return where;
+  },
+});
+export const listActivities = activities.list;
+export const activitiesConnection = activities.page;
 
 export function activityDeputies(ctx: ServiceContext, activityId: string): Promise<IdRef[]> {
   return ctx.loaders

@@ -2,6 +2,7 @@ import { badInput, conflict, notFound } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { listQuery } from '@renda/server-kit/pagination';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
@@ -261,15 +262,22 @@ export async function recordOath(ctx: ServiceContext, motionId: string, on: stri
 }
 
 /** Motions of a subtree, by year of submission and status (not public). */
-export async function listMotions(ctx: ServiceContext, regionCode: string, year: number | null | undefined, status: MotionStatus | null | undefined): Promise<AppointmentMotion[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Appointment motions');
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
-  if (scope.unitId) where.unitId = scope.unitId;
-  if (year !== null && year !== undefined) {
-    const [from, to] = yearRange(requireYear(year));
-    where.submittedOn = { $gte: from, $lte: to };
-  }
-  if (status) where.status = status;
-  return ctx.em.find(AppointmentMotionSchema, where, { orderBy: { submittedOn: 'asc', id: 'asc' }, limit: 1000 });
-}
+const motions = listQuery({
+  entity: AppointmentMotionSchema,
+  order: [{ prop: 'submittedOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'motionsConnection',
+  where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined, status: MotionStatus | null | undefined) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Appointment motions');
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
+    if (scope.unitId) where.unitId = scope.unitId;
+    if (year !== null && year !== undefined) {
+      const [from, to] = yearRange(requireYear(year));
+      where.submittedOn = { $gte: from, $lte: to };
+    }
+    if (status) where.status = status;
+    return where;
+  },
+});
+export const listMotions = motions.list;
+export const motionsConnection = motions.page;
 

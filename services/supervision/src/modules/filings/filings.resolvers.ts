@@ -6,9 +6,9 @@ import {
   documentLoader,
   fileDocument,
   isFiledLate,
-  listFiledDocuments,
+  listFiledDocuments, filedDocumentsConnection,
   listMajorMatter,
-  listMajorMatters,
+  listMajorMatters, majorMattersConnection,
   majorMatterLoader,
   reportedBeforeDecision,
   reportMajorMatter,
@@ -18,7 +18,10 @@ import {
 export const filingResolvers: Resolvers = {
   Query: {
     majorMatters: (_, { regionCode, year }, ctx) => listMajorMatters(ctx, regionCode, year),
+    majorMattersConnection: (_, { regionCode, year, first, after }, ctx) => majorMattersConnection(ctx, first, after, regionCode, year),
     filedDocuments: (_, { regionCode, year, reviewStatus }, ctx) => listFiledDocuments(ctx, regionCode, year, reviewStatus),
+    filedDocumentsConnection: (_, { regionCode, year, reviewStatus, first, after }, ctx) =>
+      filedDocumentsConnection(ctx, first, after, regionCode, year, reviewStatus),
   },
   Mutation: {
     listMajorMatter: (_, { input }, ctx) => listMajorMatter(ctx, input),

@@ -3,6 +3,7 @@ import { badInput, conflict, notFound } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { listQuery } from '@renda/server-kit/pagination';
 import { addDays, today } from '@renda/server-kit/dates';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
@@ -89,12 +90,19 @@ export async function decideMajorMatter(ctx: ServiceContext, id: string, on: str
   return matter;
 }
 
-export async function listMajorMatters(ctx: ServiceContext, regionCode: string, year: number): Promise<MajorMatter[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Major matters');
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, year: requireYear(year) };
-  if (scope.unitId) where.unitId = scope.unitId;
-  return ctx.em.find(MajorMatterSchema, where, { orderBy: { title: 'asc', id: 'asc' }, limit: 1000 });
-}
+const majorMatters = listQuery({
+  entity: MajorMatterSchema,
+  order: [{ prop: 'title', kind: 'text' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'majorMattersConnection',
+  where: (ctx: ServiceContext, regionCode: string, year: number) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Major matters');
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, year: requireYear(year) };
+    if (scope.unitId) where.unitId = scope.unitId;
+    return where;
+  },
+});
+export const listMajorMatters = majorMatters.list;
+export const majorMattersConnection = majorMatters.page;
 
 // ---- filing and review (G-2) ----
 
@@ -153,13 +161,20 @@ export async function reviewDocument(ctx: ServiceContext, id: string, status: Re
 }
 
 /** 备案审查 is public: anyone lists filed documents of a subtree (review opinions stay non-public). */
-export function listFiledDocuments(ctx: ServiceContext, regionCode: string, year: number | null | undefined, reviewStatus: ReviewStatus | null | undefined): Promise<FiledDocument[]> {
-  const code = requireRegionCode(regionCode, 'regionCode');
-  const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
-  if (year !== null && year !== undefined) {
-    const [from, to] = yearRange(requireYear(year));
-    where.filedOn = { $gte: from, $lte: to };
-  }
-  if (reviewStatus) where.reviewStatus = reviewStatus;
-  return ctx.em.find(FiledDocumentSchema, where, { orderBy: { filedOn: 'asc', id: 'asc' }, limit: 1000 });
-}
+const filedDocuments = listQuery({
+  entity: FiledDocumentSchema,
+  order: [{ prop: 'filedOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'filedDocumentsConnection',
+  where: (_ctx: ServiceContext, regionCode: string, year: number | null | undefined, reviewStatus: ReviewStatus | null | undefined) => {
+    const code = requireRegionCode(regionCode, 'regionCode');
+    const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
+    if (year !== null && year !== undefined) {
+      const [from, to] = yearRange(requireYear(year));
+      where.filedOn = { $gte: from, $lte: to };
+    }
+    if (reviewStatus) where.reviewStatus = reviewStatus;
+    return where;
+  },
+});
+export const listFiledDocuments = filedDocuments.list;
+export const filedDocumentsConnection = filedDocuments.page;

@@ -2,6 +2,7 @@ import { badInput, forbidden, notFound } from '@renda/errors/errors';
 import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { listQuery } from '@renda/server-kit/pagination';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { inquiryMinSigners } from '../../env.ts';
@@ -87,16 +88,23 @@ export async function concludeInquiry(ctx: ServiceContext, id: string, satisfied
   return inquiry;
 }
 
-export async function listInquiries(ctx: ServiceContext, regionCode: string, year: number | null | undefined): Promise<Inquiry[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Inquiries');
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
-  if (scope.unitId) where.unitId = scope.unitId;
-  if (year !== null && year !== undefined) {
-    const [from, to] = yearRange(requireYear(year));
-    where.filedOn = { $gte: from, $lte: to };
-  }
-  return ctx.em.find(InquirySchema, where, { orderBy: { filedOn: 'asc', id: 'asc' }, limit: 1000 });
-}
+const inquiries = listQuery({
+  entity: InquirySchema,
+  order: [{ prop: 'filedOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'inquiriesConnection',
+  where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Inquiries');
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
+    if (scope.unitId) where.unitId = scope.unitId;
+    if (year !== null && year !== undefined) {
+      const [from, to] = yearRange(requireYear(year));
+      where.filedOn = { $gte: from, $lte: to };
+    }
+    return where;
+  },
+});
+export const listInquiries = inquiries.list;
+export const inquiriesConnection = inquiries.page;
 
 /** G-5: an official who cannot attend asks for leave; EXCUSED states the reason. One row per official and meeting. */
 export async function recordMeetingAttendance(
@@ -134,10 +142,19 @@ export async function recordMeetingAttendance(
   return row;
 }
 
-export async function listAttendance(ctx: ServiceContext, regionCode: string, year: number): Promise<MeetingAttendance[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Meeting attendance');
-  const [from, to] = yearRange(requireYear(year));
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, meetingOn: { $gte: from, $lte: to } };
-  if (scope.unitId) where.unitId = scope.unitId;
-  return ctx.em.find(MeetingAttendanceSchema, where, { orderBy: { meetingOn: 'asc', id: 'asc' }, limit: 5000 });
-}
+/** A year of a province's meetings has thousands of attendance rows: the plain list keeps its cap of 5000. */
+const attendance = listQuery({
+  entity: MeetingAttendanceSchema,
+  order: [{ prop: 'meetingOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'attendanceConnection',
+  cap: 5000,
+  where: (ctx: ServiceContext, regionCode: string, year: number) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Meeting attendance');
+    const [from, to] = yearRange(requireYear(year));
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, meetingOn: { $gte: from, $lte: to } };
+    if (scope.unitId) where.unitId = scope.unitId;
+    return where;
+  },
+});
+export const listAttendance = attendance.list;
+export const attendanceConnection = attendance.page;

@@ -3,6 +3,7 @@ import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { listQuery } from '@renda/server-kit/pagination';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
@@ -209,35 +210,58 @@ export async function closeOpinionItem(ctx: ServiceContext, itemId: string, on: 
   return item;
 }
 
-export async function listReports(ctx: ServiceContext, regionCode: string, year: number | null | undefined): Promise<Report[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Reports');
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
-  if (scope.unitId) where.unitId = scope.unitId;
-  if (year !== null && year !== undefined) {
-    const [from, to] = yearRange(requireYear(year));
-    where.heardOn = { $gte: from, $lte: to };
-  }
-  return ctx.em.find(ReportSchema, where, { orderBy: { heardOn: 'asc', id: 'asc' }, limit: 1000 });
-}
+const reports = listQuery({
+  entity: ReportSchema,
+  order: [{ prop: 'heardOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'reportsConnection',
+  where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Reports');
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
+    if (scope.unitId) where.unitId = scope.unitId;
+    if (year !== null && year !== undefined) {
+      const [from, to] = yearRange(requireYear(year));
+      where.heardOn = { $gte: from, $lte: to };
+    }
+    return where;
+  },
+});
+export const listReports = reports.list;
+export const reportsConnection = reports.page;
 
 /** G-3: items past due and not closed, in a subtree (a HANDLER sees their own unit's). */
-export async function overdueOpinionItems(ctx: ServiceContext, regionCode: string): Promise<OpinionItem[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Opinion items');
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, status: { $ne: 'CLOSED' }, dueOn: { $lt: today(ctx.clock) } };
-  if (scope.unitId) where.unitId = scope.unitId;
-  return ctx.em.find(OpinionItemSchema, where, { orderBy: { dueOn: 'asc', id: 'asc' }, limit: 1000 });
-}
+const opinionItemOrder = [{ prop: 'dueOn', kind: 'date' }, { prop: 'id', kind: 'id' }] as const;
 
-export async function listOpinionItems(ctx: ServiceContext, regionCode: string, status: OpinionStatus | null | undefined, unitId: string | null | undefined): Promise<OpinionItem[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Opinion items');
-  if (unitId && !isId(unitId)) throw badInput(`${JSON.stringify(unitId)} is not an id.`, 'unitId');
-  if (scope.unitId && unitId && unitId !== scope.unitId) return [];
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
-  const unit = scope.unitId ?? unitId;
-  if (unit) where.unitId = unit;
-  if (status) where.status = status;
-  return ctx.em.find(OpinionItemSchema, where, { orderBy: { dueOn: 'asc', id: 'asc' }, limit: 1000 });
-}
+const overdueItems = listQuery({
+  entity: OpinionItemSchema,
+  order: opinionItemOrder,
+  connectionField: 'overdueOpinionItemsConnection',
+  where: (ctx: ServiceContext, regionCode: string) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Opinion items');
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, status: { $ne: 'CLOSED' }, dueOn: { $lt: today(ctx.clock) } };
+    if (scope.unitId) where.unitId = scope.unitId;
+    return where;
+  },
+});
+export const overdueOpinionItems = overdueItems.list;
+export const overdueOpinionItemsConnection = overdueItems.page;
+
+const opinionItems = listQuery({
+  entity: OpinionItemSchema,
+  order: opinionItemOrder,
+  connectionField: 'opinionItemsConnection',
+  where: (ctx: ServiceContext, regionCode: string, status: OpinionStatus | null | undefined, unitId: string | null | undefined) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Opinion items');
+    if (unitId && !isId(unitId)) throw badInput(`${JSON.stringify(unitId)} is not an id.`, 'unitId');
+    if (scope.unitId && unitId && unitId !== scope.unitId) return null;
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
+    const unit = scope.unitId ?? unitId;
+    if (unit) where.unitId = unit;
+    if (status) where.status = status;
+    return where;
+  },
+});
+export const listOpinionItems = opinionItems.list;
+export const opinionItemsConnection = opinionItems.page;
 
 // ---- law-enforcement inspections (G-4) ----
 
@@ -297,16 +321,23 @@ export async function addInspectionOpinions(ctx: ServiceContext, inspectionId: s
   return inspection;
 }
 
-export async function listInspections(ctx: ServiceContext, regionCode: string, year: number | null | undefined): Promise<LawInspection[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Law-enforcement inspections');
-  if (scope.unitId) return [];
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
-  if (year !== null && year !== undefined) {
-    const [from, to] = yearRange(requireYear(year));
-    where.startsOn = { $gte: from, $lte: to };
-  }
-  return ctx.em.find(LawInspectionSchema, where, { orderBy: { startsOn: 'asc', id: 'asc' }, limit: 1000 });
-}
+const inspections = listQuery({
+  entity: LawInspectionSchema,
+  order: [{ prop: 'startsOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'inspectionsConnection',
+  where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Law-enforcement inspections');
+    if (scope.unitId) return null;
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
+    if (year !== null && year !== undefined) {
+      const [from, to] = yearRange(requireYear(year));
+      where.startsOn = { $gte: from, $lte: to };
+    }
+    return where;
+  },
+});
+export const listInspections = inspections.list;
+export const inspectionsConnection = inspections.page;
 
 export function inspectionMembers(ctx: ServiceContext, inspectionId: string): Promise<IdRef[]> {
   return ctx.loaders
@@ -409,12 +440,19 @@ export async function recordEvaluationTally(ctx: ServiceContext, evaluationId: s
   return evaluation;
 }
 
-export async function listEvaluations(ctx: ServiceContext, regionCode: string, year: number | null | undefined): Promise<WorkEvaluation[]> {
-  const scope = listScope(ctx.viewer, regionCode, 'Work evaluations');
-  const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
-  if (scope.unitId) where.unitId = scope.unitId;
-  if (year !== null && year !== undefined) where.year = requireYear(year);
-  return ctx.em.find(WorkEvaluationSchema, where, { orderBy: { year: 'asc', id: 'asc' }, limit: 1000 });
-}
+const evaluations = listQuery({
+  entity: WorkEvaluationSchema,
+  order: [{ prop: 'year', kind: 'int' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'evaluationsConnection',
+  where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
+    const scope = listScope(ctx.viewer, regionCode, 'Work evaluations');
+    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
+    if (scope.unitId) where.unitId = scope.unitId;
+    if (year !== null && year !== undefined) where.year = requireYear(year);
+    return where;
+  },
+});
+export const listEvaluations = evaluations.list;
+export const evaluationsConnection = evaluations.page;
 
 

@@ -2,6 +2,7 @@ import { badInput, forbidden, notFound, unauthenticated } from '@renda/errors/er
 import { canReadRegion, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { listQuery } from '@renda/server-kit/pagination';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { requireNotFuture } from '../units/access.ts';
@@ -86,21 +87,24 @@ export async function addResolutionTasks(
 }
 
 /** Resolutions of a subtree adopted in a year (all years when omitted), by date. */
-export async function listResolutions(
-  ctx: ServiceContext,
-  regionCode: string,
-  year: number | null | undefined,
-): Promise<Resolution[]> {
-  const code = requireRegionCode(regionCode, 'regionCode');
-  if (!ctx.viewer) throw unauthenticated('Resolutions are read by staff, analysts and admins: sign in.');
-  if (!canReadRegion(ctx.viewer, code)) throw forbidden(`You may not read the resolutions of region ${code}.`);
-  const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
-  if (year != null) {
-    const [from, to] = yearRange(requireYear(year));
-    where.adoptedOn = { $gte: from, $lte: to };
-  }
-  return ctx.em.find(ResolutionSchema, where, { orderBy: { adoptedOn: 'asc', id: 'asc' } });
-}
+const resolutions = listQuery({
+  entity: ResolutionSchema,
+  order: [{ prop: 'adoptedOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'resolutionsConnection',
+  where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
+    const code = requireRegionCode(regionCode, 'regionCode');
+    if (!ctx.viewer) throw unauthenticated('Resolutions are read by staff, analysts and admins: sign in.');
+    if (!canReadRegion(ctx.viewer, code)) throw forbidden(`You may not read the resolutions of region ${code}.`);
+    const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
+    if (year != null) {
+      const [from, to] = yearRange(requireYear(year));
+      where.adoptedOn = { $gte: from, $lte: to };
+    }
+    return where;
+  },
+});
+export const listResolutions = resolutions.list;
+export const resolutionsConnection = resolutions.page;
 
 /** 落实: every task closed; false while any task is open or reported, and for a resolution without tasks. */
 export async function isCarriedOut(ctx: ServiceContext, resolutionId: string): Promise<boolean> {

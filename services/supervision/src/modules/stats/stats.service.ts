@@ -37,19 +37,48 @@ export interface SupervisionStats {
 }
 
 /**
- * Figures for a subtree and calendar year, aggregated in one SQL statement over the region-code
- * prefix indexes (never counted in Node). Readers of the region only (ADMIN, STAFF, ANALYST).
+ * Figures for a subtree and calendar year, aggregated in SQL over the region-code prefix indexes (never
+ * counted in Node). Every region asked for the same year in one request shares one statement, a
+ * `union all` of one branch per region. Readers of the region only (ADMIN, STAFF, ANALYST).
  */
 export async function supervisionStats(ctx: ServiceContext, regionCode: string, year: number): Promise<SupervisionStats> {
   const code = requireRegionCode(regionCode, 'regionCode');
   requireReadIn(ctx.viewer, code, 'supervision statistics');
   requireYear(year);
+  const r = await ctx.loaders
+    .get<string, Record<string, string | number | null> | undefined>(`Region.supervisionStats.${year}`, async (codes) => {
+      const rows = await statsRows(ctx, codes, year);
+      const byKey = new Map(rows.map((row) => [String(row.key), row]));
+      return codes.map((c) => byKey.get(c));
+    })
+    .load(code);
+  const n = (v: string | number | null | undefined) => Number(v ?? 0);
+  return {
+    regionCode: code,
+    year,
+    documentsFiled: n(r?.filed),
+    filedLate: n(r?.late),
+    documentsReviewed: n(r?.reviewed),
+    correctionsRequested: n(r?.corrections),
+    corrected: n(r?.corrected),
+    majorMatters: n(r?.matters),
+    reportedBeforeDecision: n(r?.reported_first),
+    opinionItems: n(r?.items),
+    opinionItemsClosed: n(r?.closed),
+    opinionItemsOverdue: n(r?.overdue),
+    inquiries: n(r?.inquiries),
+    motions: n(r?.motions),
+    examPassRate: legacyRate(n(r?.passed), n(r?.exams)),
+    // F-2: the one definition, pooled over every vote: (satisfied + basically satisfied) / votes.
+    reportSatisfactionRate: legacyRate(n(r?.content), n(r?.rated)),
+  };
+}
+
+async function statsRows(ctx: ServiceContext, codes: readonly string[], year: number): Promise<Record<string, string | number | null>[]> {
   const [from, to] = yearRange(year);
-  const prefix = `${code}%`;
   // F-1: a past year's overdue items are those overdue on its last day; the current year's, today's.
   const measuredOn = today(ctx.clock) < to ? today(ctx.clock) : to;
-  const { rows } = (await readKnex(ctx.em).raw(
-    `select
+  const part = `select ?::text as key,
        d.filed, d.late, d.reviewed, d.corrections, d.corrected,
        m.matters, m.reported_first,
        o.items, o.closed, o.overdue,
@@ -76,30 +105,15 @@ export async function supervisionStats(ctx: ServiceContext, regionCode: string, 
         from supervision.appointment_motions where region_code like ? and submitted_on between ? and ?) a,
        (select coalesce(sum(satisfied + basically_satisfied), 0) as content,
           coalesce(sum(satisfied + basically_satisfied + dissatisfied), 0) as rated
-        from supervision.reports where region_code like ? and heard_on between ? and ? and satisfied is not null) r`,
-    [prefix, from, to, prefix, from, to, prefix, year, measuredOn, measuredOn, prefix, from, to, supervisionRules.examPassScore, prefix, from, to, prefix, from, to],
-  )) as { rows: Record<string, string | number | null>[] };
-  const r = rows[0]!;
-  const n = (v: string | number | null | undefined) => Number(v ?? 0);
-  return {
-    regionCode: code,
-    year,
-    documentsFiled: n(r.filed),
-    filedLate: n(r.late),
-    documentsReviewed: n(r.reviewed),
-    correctionsRequested: n(r.corrections),
-    corrected: n(r.corrected),
-    majorMatters: n(r.matters),
-    reportedBeforeDecision: n(r.reported_first),
-    opinionItems: n(r.items),
-    opinionItemsClosed: n(r.closed),
-    opinionItemsOverdue: n(r.overdue),
-    inquiries: n(r.inquiries),
-    motions: n(r.motions),
-    examPassRate: legacyRate(n(r.passed), n(r.exams)),
-    // F-2: the one definition, pooled over every vote: (satisfied + basically satisfied) / votes.
-    reportSatisfactionRate: legacyRate(n(r.content), n(r.rated)),
+        from supervision.reports where region_code like ? and heard_on between ? and ? and satisfied is not null) r`;
+  const params = codes.flatMap((code) => {
+    const prefix = `${code}%`;
+    return [code, prefix, from, to, prefix, from, to, prefix, year, measuredOn, measuredOn, prefix, from, to, supervisionRules.examPassScore, prefix, from, to, prefix, from, to];
+  });
+  const { rows } = (await readKnex(ctx.em).raw(codes.map(() => `(${part})`).join(' union all '), params)) as {
+    rows: Record<string, string | number | null>[];
   };
+  return rows;
 }
 
 /** One period and level of a subtree's supervision figures (G-2, G-3, G-6, F-1 to F-4). */

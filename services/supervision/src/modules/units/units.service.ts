@@ -2,6 +2,7 @@ import { badInput, conflict, notFound } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { listQuery } from '@renda/server-kit/pagination';
 import { currentYear } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
@@ -48,10 +49,17 @@ export async function createUnit(ctx: ServiceContext, input: { regionCode: strin
 }
 
 /** Units of a region subtree (public). */
-export function listUnits(ctx: ServiceContext, regionCode: string, kind: UnitKind | null | undefined): Promise<GovernmentUnit[]> {
-  const code = requireRegionCode(regionCode, 'regionCode');
-  return ctx.em.find(GovernmentUnitSchema, { regionCode: { $like: `${code}%` }, ...(kind ? { kind } : {}) }, { orderBy: { regionCode: 'asc', name: 'asc' }, limit: 1000 });
-}
+const units = listQuery({
+  entity: GovernmentUnitSchema,
+  order: [{ prop: 'regionCode', kind: 'code' }, { prop: 'name', kind: 'text' }, { prop: 'id', kind: 'id' }],
+  connectionField: 'unitsConnection',
+  where: (_ctx: ServiceContext, regionCode: string, kind: UnitKind | null | undefined) => {
+    const code = requireRegionCode(regionCode, 'regionCode');
+    return { regionCode: { $like: `${code}%` }, ...(kind ? { kind } : {}) };
+  },
+});
+export const listUnits = units.list;
+export const unitsConnection = units.page;
 
 /** Units whose region is exactly `code`, batched over regions (public). */
 export function unitsOfRegion(ctx: ServiceContext, code: string): Promise<GovernmentUnit[]> {

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
 import { ballotsCastBy } from '../ballots/ballots.service.ts';
-import { programsOfSession, programsOfSubtree } from '../programs/programs.service.ts';
+import { programsOfSession, programsOfSubtree, programsOfSubtreeConnection } from '../programs/programs.service.ts';
 import { projectsOfUnit, supervisedProjectsOf } from '../projects/projects.service.ts';
 import { votingFigures, votingStats } from './stats.service.ts';
 
@@ -12,6 +12,7 @@ export const federationResolvers: Resolvers = {
     votingStats: (region, { year }, ctx) => votingStats(ctx, region.code, year),
     votingFigures: (region, args, ctx) => votingFigures(ctx, region.code, args),
     programs: (region, { year }, ctx) => programsOfSubtree(ctx, region.code, year),
+    programsConnection: (region, { year, first, after }, ctx) => programsOfSubtreeConnection(ctx, region.code, year, first, after),
   },
   Deputy: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'Deputy') }),

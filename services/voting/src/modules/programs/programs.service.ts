@@ -3,6 +3,7 @@ import { isId, newId } from '@renda/db/ids';
 import { badInput, notFound, rateLimited } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
+import { listQuery, nestedConnection, nestedList, type Connection, type NestedQuery, type SortKey } from '@renda/server-kit/pagination';
 import { regionLevelOf, requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
 import { votingRules, type VotingRules } from '../../env.ts';
 import { ProjectSchema, type Project } from '../projects/project.entity.ts';
@@ -197,29 +198,66 @@ export async function setCandidates(ctx: ServiceContext, programId: string, cand
   return reloadProgram(ctx, program.id);
 }
 
-export async function listPrograms(ctx: ServiceContext, regionCode: string, year: number | null | undefined, level: ProgramLevel | null | undefined): Promise<Program[]> {
-  const code = requireRegionCode(regionCode, 'regionCode');
-  const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
-  if (year !== null && year !== undefined) where.year = requireYear(year);
-  if (level) where.level = level;
-  return ctx.em.find(ProgramSchema, where, { orderBy: { year: 'desc', regionCode: 'asc', id: 'asc' }, limit: 1000 });
+/** Programs newest year first, then by region: the order of every program list. */
+const programOrder: readonly SortKey<Program>[] = [
+  { prop: 'year', kind: 'int', dir: 'desc', column: 'r.year' },
+  { prop: 'regionCode', kind: 'code', column: 'r.region_code' },
+  { prop: 'id', kind: 'id', column: 'r.id' },
+];
+
+const programs = listQuery({
+  entity: ProgramSchema,
+  order: programOrder,
+  connectionField: 'programsConnection',
+  where: (_ctx: ServiceContext, regionCode: string, year: number | null | undefined, level: ProgramLevel | null | undefined) => {
+    const code = requireRegionCode(regionCode, 'regionCode');
+    const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
+    if (year !== null && year !== undefined) where.year = requireYear(year);
+    if (level) where.level = level;
+    return where;
+  },
+});
+export const listPrograms = programs.list;
+export const programsConnection = programs.page;
+
+/**
+ * Region.programs: the programs of many subtrees at once, the year filtered in SQL; a region code of
+ * the wrong shape has none. The subtrees of a request are a `union all` of index range scans over the
+ * code prefixes (`programs_region_code_prefix`), paged together.
+ */
+function subtreePrograms(year: number | null | undefined): NestedQuery<Program> {
+  if (year !== null && year !== undefined) requireYear(year);
+  const y = year ?? null;
+  const yearClause = y === null ? '' : ' and p.year = ?';
+  return {
+    name: `Region.programs.${year ?? 'all'}`,
+    entity: ProgramSchema,
+    order: programOrder,
+    parent: 'r.subtree',
+    query: (knex, codes) => {
+      const valid = codes.filter((c) => regionLevelOf(c));
+      const branch = `select ?::text as subtree, p.id, p.year, p.region_code from voting.programs p
+        where p.region_code like ?${yearClause}`;
+      const none = 'select null::text as subtree, null::uuid as id, 0 as year, null as region_code where false';
+      const parts = valid.length ? valid.map(() => branch) : [none];
+      const params = valid.flatMap((c) => (y === null ? [c, `${c}%`] : [c, `${c}%`, y]));
+      return knex.queryBuilder().fromRaw(knex.raw(`(${parts.join(' union all ')}) as r`, params));
+    },
+  };
 }
 
-/** Region.programs: the programs of many subtrees, in one statement. */
 export function programsOfSubtree(ctx: ServiceContext, code: string, year: number | null | undefined): Promise<Program[]> {
-  if (year !== null && year !== undefined) requireYear(year);
-  return ctx.loaders
-    .get<string, Program[]>('Region.programs', async (keys) => {
-      const parsed = keys.map((k) => {
-        const [c, y] = k.split('|');
-        return { code: c!, year: y ? Number(y) : null };
-      });
-      const valid = parsed.filter((p) => regionLevelOf(p.code));
-      if (!valid.length) return keys.map(() => []);
-      const rows = await ctx.em.find(ProgramSchema, { $or: valid.map((p) => ({ regionCode: { $like: `${p.code}%` } })) }, { orderBy: { year: 'desc', regionCode: 'asc', id: 'asc' } });
-      return parsed.map((p) => rows.filter((r) => r.regionCode.startsWith(p.code) && (p.year === null || r.year === p.year)));
-    })
-    .load(`${code}|${year ?? ''}`);
+  return nestedList(ctx, subtreePrograms(year), code, 'Region.programsConnection');
+}
+
+export function programsOfSubtreeConnection(
+  ctx: ServiceContext,
+  code: string,
+  year: number | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Program>> {
+  return nestedConnection(ctx, subtreePrograms(year), code, first, after);
 }
 
 export function programsOfSession(ctx: ServiceContext, sessionId: string): Promise<Program[]> {
