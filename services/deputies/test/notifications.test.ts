@@ -13,7 +13,7 @@ import { fails, ok } from '@renda/testing/graphql';
 import { deputiesService } from '../src/server.ts';
 import { readSettings } from '../src/env.ts';
 import { DeliveryWorker, type DeliverySettings } from '../src/modules/notifications/delivery.ts';
-import type { NotificationHub } from '../src/modules/notifications/hub.ts';
+import { attachNotificationHub, type NotificationHub } from '../src/modules/notifications/hub.ts';
 import { NotificationSchema, WebhookDeliverySchema, WebhookSchema } from '../src/modules/notifications/notification.entity.ts';
 import { verifySignature } from '../src/modules/notifications/signature.ts';
 import { consumerGroup, eventStreamKey } from '../src/modules/notifications/stream.ts';
@@ -406,6 +406,21 @@ describe('events in', () => {
     } finally {
       redis.disconnect();
     }
+  });
+
+  it('Redis away when the service starts: the hub starts at once and stops cleanly, reading nothing', async () => {
+    const running = stack.services.deputies!;
+    const away = await attachNotificationHub({
+      orm: running.orm,
+      clock: stack.clock,
+      log: createLogger('test', 'silent'),
+      secret: devSubgraphSecret,
+      settings: { delivery },
+      redis: 'redis://127.0.0.1:1',
+      keyPrefix: 'renda:nowhere:',
+    });
+    expect(away.consumer).not.toBeNull();
+    await away.stop();
   });
 });
 

@@ -30,13 +30,7 @@ export async function attachNotificationHub(host: ServiceHost): Promise<Notifica
   const intake = (events: readonly unknown[]) => handleEvents(knex, host.clock, events);
   const worker = new DeliveryWorker(knex, host.clock, settings, host.log);
   const consumer = host.redis ? new EventStreamConsumer(host.redis, host.keyPrefix, intake, host.log, streamOptions) : null;
-  try {
-    await consumer?.start();
-  } catch (e) {
-    await consumer?.stop();
-    await worker.stop();
-    throw e;
-  }
+  consumer?.start();
   worker.start();
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {

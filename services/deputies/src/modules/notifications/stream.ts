@@ -57,24 +57,39 @@ export class EventStreamConsumer {
     this.redis.on('error', (e: Error) => this.log.debug({ err: e }, 'event stream: Redis error'));
   }
 
-  /** Creates the group (from the stream's start: intake drops what it already has) and starts reading. */
-  async start(): Promise<void> {
-    await this.redis.connect();
+  /**
+   * Starts reading in the background: creates the group first (from the stream's start: intake drops what
+   * it already has). Redis being away delays reading, never the service's start.
+   */
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private async ensureGroup(): Promise<void> {
+    if (this.redis.status === 'wait') await this.redis.connect();
     try {
       await this.redis.xgroup('CREATE', this.key, consumerGroup, '0', 'MKSTREAM');
     } catch (e) {
       if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
     }
-    this.loop = this.run();
   }
 
   private async run(): Promise<void> {
+    let grouped = false;
+    let failing = false;
     while (!this.stopping) {
       try {
+        if (!grouped) {
+          await this.ensureGroup();
+          grouped = true;
+        }
         await this.round();
+        failing = false;
       } catch (e) {
         if (this.stopping) break;
-        this.log.error({ err: e }, 'event stream: a round failed; retrying in 1 s');
+        // One line per outage, not one a second.
+        if (!failing) this.log.error({ err: e }, 'event stream: reading failed; retrying every second');
+        failing = true;
         this.retryOwnPending = true;
         await new Promise((r) => setTimeout(r, 1000));
       }
