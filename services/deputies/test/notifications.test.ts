@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { databaseKeyPrefix } from '@renda/cache/cache';
 import { newId } from '@renda/db/ids';
+import { countStatements } from '@renda/db/orm';
 import { devSubgraphSecret } from '@renda/server-kit/env';
 import { createLogger } from '@renda/server-kit/logger';
 import { startTestServices, type TestStack } from '@renda/testing/services';
@@ -307,16 +308,31 @@ describe('webhooks: delivering', () => {
     await disable(id);
   });
 
-  it('the worker loop sends without being asked; a disabled webhook gets nothing', async () => {
+  it('the hub\'s sender loop sends without being asked, on a pool of its own; a disabled webhook gets nothing', async () => {
     const id = await register('/loop', ['filing.recorded']);
-    const loop = new DeliveryWorker(stack.services.deputies!.orm.em.getKnex(), stack.clock, { ...delivery, pollMs: 20 }, createLogger('test', 'silent'));
-    loop.start();
-    await hub.handleEvents([event('filing.recorded')]);
-    await expect.poll(() => receiver.to('/loop').length, { timeout: 5000 }).toBe(1);
+    const running = stack.services.deputies!;
+    const copy = await attachNotificationHub({
+      orm: running.orm,
+      clock: stack.clock,
+      log: createLogger('test', 'silent'),
+      secret: devSubgraphSecret,
+      settings: { delivery: { ...delivery, pollMs: 20 } },
+      keyPrefix: 'renda:unused:',
+    });
+    // The service's own pool sees none of the loop's statements (request counts stay exact).
+    const counter = countStatements(running.orm);
+    try {
+      await copy.handleEvents([event('filing.recorded')]);
+      await expect.poll(() => receiver.to('/loop').length, { timeout: 5000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(counter.count()).toBe(0);
+    } finally {
+      counter.stop();
+    }
     await disable(id);
-    await hub.handleEvents([event('filing.recorded')]);
+    await copy.handleEvents([event('filing.recorded')]);
     await new Promise((r) => setTimeout(r, 200));
-    await loop.stop();
+    await copy.stop();
     expect(receiver.to('/loop')).toHaveLength(1);
   });
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { backgroundKnex } from '@renda/db/orm';
 import type { ServiceAttachment, ServiceHost } from '@renda/server-kit/service';
 import { HttpProblem, readBody, secretMatches, sendJson, subgraphSecretHeader } from '@renda/server-kit/http';
 import { defaultDeliverySettings, DeliveryWorker, type DeliverySettings } from './delivery.ts';
@@ -26,7 +27,8 @@ export async function attachNotificationHub(host: ServiceHost): Promise<Notifica
   const given = host.settings as { delivery?: DeliverySettings; stream?: StreamConsumerOptions };
   const settings = given.delivery ?? defaultDeliverySettings;
   const streamOptions = given.stream ?? {};
-  const knex = host.orm.em.getKnex();
+  // Its own small pool: the sender's polling and the intake never queue behind requests, nor they behind it.
+  const knex = backgroundKnex(host.orm);
   const intake = (events: readonly unknown[]) => handleEvents(knex, host.clock, events);
   const worker = new DeliveryWorker(knex, host.clock, settings, host.log);
   const consumer = host.redis ? new EventStreamConsumer(host.redis, host.keyPrefix, intake, host.log, streamOptions) : null;
@@ -72,6 +74,7 @@ export async function attachNotificationHub(host: ServiceHost): Promise<Notifica
     async stop() {
       await consumer?.stop();
       await worker.stop();
+      await knex.destroy();
     },
   };
 }
