@@ -79,4 +79,16 @@ describe('notifications through the gateway', () => {
     await ok(`mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { id } }`, { ids: [unread.notifications.edges[0].node.id] }, own);
     expect((await ok(inbox, {}, own)).me.notifications).toMatchObject({ totalCount: 0, unreadCount: 0 });
   });
+
+  it('a webhook URL that is not http(s) is BAD_USER_INPUT through the gateway too (its message survives the masking)', async () => {
+    const staff = await tokens.staff('430181');
+    const register = `mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { secret webhook { id } } }`;
+    for (const url of ['ftp://sms.example.cn/hook', '']) {
+      const result = await platform.execute(register, { i: { url, regionCode: '430181', eventTypes: ['suggestion.reply'] } }, staff);
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
+      expect(result.errors?.[0]?.message).toMatch(/http or https/);
+    }
+    const made = await ok(register, { i: { url: 'https://sms.example.cn/hook', regionCode: '430181', eventTypes: ['suggestion.reply'] } }, staff);
+    expect(made.registerWebhook.secret).toMatch(/^whsec_/);
+  });
 });

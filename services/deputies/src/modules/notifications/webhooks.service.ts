@@ -22,10 +22,11 @@ export function requireWebhookUrl(value: string, field: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw badInput(`${JSON.stringify(value)} is not a URL: give an http:// or https:// address.`, field);
+    // No scheme-and-slashes in messages: the gateway masks any that look like an address.
+    throw badInput(`${JSON.stringify(value)} is not a URL: give a web address with the http or https scheme.`, field);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw badInput(`A webhook URL must be http:// or https://, not ${url.protocol}.`, field);
+    throw badInput(`A webhook URL must use the http or https scheme, not ${url.protocol.replace(/:$/, '')}.`, field);
   }
   if (url.username || url.password) throw badInput('A webhook URL must not carry a user name or password: deliveries are signed instead.', field);
   if (text.length > 2000) throw badInput('A webhook URL is at most 2000 characters.', field);
