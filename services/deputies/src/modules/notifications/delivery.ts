@@ -203,6 +203,7 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = false;
+  private failing = false;
 
   constructor(
     private readonly knex: Knex,
@@ -268,8 +269,11 @@ export class DeliveryWorker {
       try {
         this.running = this.runOnce();
         claimed = (await this.running) as number;
+        this.failing = false;
       } catch (e) {
-        this.log.error({ err: e }, 'webhook worker: a round failed; retrying');
+        // One line per outage (the database away), not one a round.
+        if (!this.failing) this.log.error({ err: e }, 'webhook worker: a round failed; retrying each round');
+        this.failing = true;
       } finally {
         this.running = null;
       }
