@@ -487,6 +487,24 @@ describe('in-app notifications', () => {
     expect((await ok(sg, page, {}, tokenB)).notifications.totalCount).toBe(before.notifications.totalCount);
   });
 
+  it('pages newest first with cursors, no overlap, nothing cut off; a foreign cursor is BAD_USER_INPUT', async () => {
+    const handler = await tokens.handler('430181', unitB);
+    const events = [1, 2, 3, 4, 5].map((n) => event('sheet.issued', { data: { title: `交办单${n}` }, audience: { unitIds: [unitB] } }));
+    for (const e of events) await hub.handleEvents([e]);
+    const q = `query($after: String) { notifications(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { aggregateId } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: { notifications: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { aggregateId: string } }[] } } = await ok(sg, q, { after }, handler);
+      expect(data.notifications.totalCount).toBe(5);
+      seen.push(...data.notifications.edges.map((e) => e.node.aggregateId));
+      if (!data.notifications.pageInfo.hasNextPage) break;
+      after = data.notifications.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(events.map((e) => e.aggregateId).reverse());
+    await fails(sg, 'BAD_USER_INPUT', q, { after: 'bm90LWEtY3Vyc29y' }, handler, 'after');
+  });
+
   it('a type turned off makes no notification for that inbox (others still get it); on again, it does', async () => {
     const setPref = `mutation($t: String!, $on: Boolean!) { setNotificationPreference(eventType: $t, inApp: $on) { eventType label inApp } }`;
     expect((await ok(sg, setPref, { t: 'reminder.reply-due', on: false }, tokenA)).setNotificationPreference).toMatchObject({ eventType: 'reminder.reply-due', inApp: false });
