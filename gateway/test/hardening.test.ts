@@ -349,6 +349,7 @@ describe('health', () => {
       expect(((await gatewayReady.json()) as { subgraphs: Record<string, string> }).subgraphs.deputies).toBe('down');
     } finally {
       await close(deputies.server);
+      await deputies.attached?.stop();
       await deputies.subgraph.apollo.stop();
     }
   });

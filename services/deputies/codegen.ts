@@ -31,5 +31,11 @@ await generateResolverTypes({
     CommitteeMeetingAttendance: entity('meetings/meeting.entity.ts', 'CommitteeMeetingAttendance'),
     DutyAverages: entity('stats/stats.service.ts', 'DutyAverages'),
     GroupDutyAverages: entity('stats/stats.service.ts', 'GroupAverages'),
+    Notification: entity('notifications/notification.entity.ts', 'Notification'),
+    NotificationConnection: entity('notifications/notifications.service.ts', 'NotificationPage'),
+    NotificationPreference: entity('notifications/notifications.service.ts', 'PreferenceView'),
+    Webhook: entity('notifications/notification.entity.ts', 'Webhook'),
+    WebhookDelivery: entity('notifications/notification.entity.ts', 'WebhookDelivery'),
+    WebhookAttempt: entity('notifications/notification.entity.ts', 'WebhookAttempt'),
   },
 });

@@ -144,6 +144,31 @@ export function createRedisCache(target: RedisTarget, prefix = 'renda:'): Cache 
   };
 }
 
+/** Where Redis is from the settings (`REDIS_CLUSTER_NODES` before `REDIS_URL`), or undefined for none. */
+export function redisTargetOf(
+  redisUrl: string | undefined,
+  clusterNodes: string | undefined = process.env.REDIS_CLUSTER_NODES,
+): RedisTarget | undefined {
+  if (clusterNodes?.trim()) return { clusterNodes: parseClusterNodes(clusterNodes) };
+  return redisUrl || undefined;
+}
+
+/**
+ * The prefix of Redis keys that belong to one database's data (the event stream, its consumer group):
+ * `renda:<database name>:`. The services of one deployment share a database and so the keys; each test
+ * file's fresh database gets its own, so test files sharing one Redis never see each other's events.
+ */
+export function databaseKeyPrefix(databaseUrl: string | undefined): string {
+  if (!databaseUrl) return 'renda:';
+  let name = '';
+  try {
+    name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+  } catch {
+    name = '';
+  }
+  return name ? `renda:${name}:` : 'renda:';
+}
+
 /**
  * Redis Cluster when `clusterNodes` (default: `REDIS_CLUSTER_NODES`) lists nodes, else one Redis
  * server at `redisUrl`, else memory.
@@ -152,6 +177,6 @@ export function createCache(
   redisUrl: string | undefined,
   clusterNodes: string | undefined = process.env.REDIS_CLUSTER_NODES,
 ): Cache {
-  if (clusterNodes?.trim()) return createRedisCache({ clusterNodes: parseClusterNodes(clusterNodes) });
-  return redisUrl ? createRedisCache(redisUrl) : createMemoryCache();
+  const target = redisTargetOf(redisUrl, clusterNodes);
+  return target ? createRedisCache(target) : createMemoryCache();
 }

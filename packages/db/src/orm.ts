@@ -1,4 +1,4 @@
-import { MikroORM, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/postgresql';
+import { knex, MikroORM, type EntitySchema, type Knex, type MigrationObject, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { replicasOf, TrackingEntityManager, WriteTracker } from './replicas.ts';
 
@@ -128,4 +128,13 @@ export function countStatements(orm: MikroORM): { count(): number; reset(): void
       knex.removeListener('query', listener);
     },
   };
+}
+
+/**
+ * A small pool of its own on the primary, for a service's background loops (senders, stream readers):
+ * they never wait behind requests nor requests behind them, and `countStatements` on the service's ORM
+ * counts requests only. Raw SQL through it names its schema. Destroy it when the loops stop.
+ */
+export function backgroundKnex(orm: MikroORM, max = 2): Knex {
+  return knex({ client: 'pg', connection: orm.config.get('clientUrl'), pool: { min: 0, max } });
 }

@@ -25,7 +25,7 @@ const tell = (message: ChildMessage) => process.send?.(message);
 async function startSubgraph(service: string): Promise<() => Promise<void>> {
   const { readEnv } = (await import(`@renda/${service}/env`)) as { readEnv: () => CommonEnv & { PORT: number } };
   const env = readEnv();
-  const [{ createCache }, { systemClock }, settings, { createLogger }, { startService }, server] = await Promise.all([
+  const [{ createCache, redisTargetOf }, { systemClock }, settings, { createLogger }, { startService }, server] = await Promise.all([
     import('@renda/cache/cache'),
     import('@renda/server-kit/clock'),
     import('@renda/server-kit/env'),
@@ -36,6 +36,7 @@ async function startSubgraph(service: string): Promise<() => Promise<void>> {
   const def = server[`${service}Service`]!;
   const log = createLogger(service, env.LOG_LEVEL);
   const cache = createCache(env.REDIS_URL);
+  const redis = redisTargetOf(env.REDIS_URL);
   const urls = {
     deputies: process.env.DEPUTIES_URL!,
     suggestions: process.env.SUGGESTIONS_URL!,
@@ -64,6 +65,7 @@ async function startSubgraph(service: string): Promise<() => Promise<void>> {
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       ...(values['pool-max'] ? { poolMax: Number(values['pool-max']) } : {}),
       onMigrated: () => tell({ type: 'migrated' }),
+      ...(redis ? { redis } : {}),
     },
     env.PORT,
     env.HOST,

@@ -23,8 +23,14 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   health?: () => Promise<Readiness>;
   cors?: CorsOrigins;
   /** Other routes (GraphiQL, static files): return true when handled. */
-  routes?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  routes?: RouteHandler;
 }
+
+/**
+ * A route beside the graph: returns true when it handled the request. It may throw an `HttpProblem`
+ * for a JSON error answer. The front door's secret check does not cover it.
+ */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 const requestIds = new WeakMap<IncomingMessage, string>();
 const safeRequestId = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
@@ -75,7 +81,7 @@ function applyCors(req: IncomingMessage, res: ServerResponse, origins: CorsOrigi
   return true;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
@@ -85,7 +91,8 @@ function errorBody(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
-class HttpProblem extends Error {
+/** A request refused before GraphQL: its status, message and `extensions.code` in a JSON error body. */
+export class HttpProblem extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -95,7 +102,8 @@ class HttpProblem extends Error {
   }
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** The body as text, refused with 413 beyond `limit` bytes (declared or read). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) throw new HttpProblem(413, `The request body is larger than ${limit} bytes.`, 'PAYLOAD_TOO_LARGE');
   const chunks: Buffer[] = [];
@@ -108,7 +116,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function secretMatches(expected: string, given: string | string[] | undefined): boolean {
+/** Whether the given header carries the shared secret (compared in constant time). */
+export function secretMatches(expected: string, given: string | string[] | undefined): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(given);

@@ -5,13 +5,13 @@ import { openDatabase } from '@renda/db/orm';
 import { maintainYearPartitions, type YearPartitioned } from '@renda/db/partitions';
 import { cachedTokenVerifier } from '@renda/auth/token-cache';
 import { createTokenVerifier, type TokenConfig } from '@renda/auth/tokens';
-import { createCache, type Cache } from '@renda/cache/cache';
+import { createCache, databaseKeyPrefix, redisTargetOf, type Cache, type RedisTarget } from '@renda/cache/cache';
 import { systemClock } from './clock.ts';
 import { currentYear } from './dates.ts';
 import { devSubgraphSecret, tokenConfigOf, type CommonEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import type { Clock } from './clock.ts';
-import { close, listen } from './http.ts';
+import { close, listen, type RouteHandler } from './http.ts';
 import type { Logger } from './logger.ts';
 import { stopOnSignals } from './signals.ts';
 import { createSubgraph, type Subgraph } from './subgraph.ts';
@@ -39,6 +39,31 @@ export interface ServiceDefinition {
   partitions?: YearPartitioned[];
   /** Parses the service's local rules from an environment at start (never at import); see `ServiceContext.settings`. */
   settings?: (env: NodeJS.ProcessEnv) => Readonly<Record<string, unknown>>;
+  /**
+   * Work the service runs beside its graph, started once its database is migrated: extra HTTP routes
+   * (each checks the subgraph secret itself) and background loops, stopped before the database closes.
+   */
+  attach?: (host: ServiceHost) => Promise<ServiceAttachment>;
+}
+
+/** What a service's `attach` gets: the service's own database, clock, log and settings, and where Redis is. */
+export interface ServiceHost {
+  orm: MikroORM;
+  clock: Clock;
+  log: Logger;
+  /** The shared secret the gateway (and internal callers) send in `x-subgraph-secret`. */
+  secret: string;
+  settings: Readonly<Record<string, unknown>>;
+  /** Redis, when `REDIS_URL` or `REDIS_CLUSTER_NODES` is set. */
+  redis?: RedisTarget;
+  /** Prefix of every Redis key of this database (`databaseKeyPrefix`): test databases do not share keys. */
+  keyPrefix: string;
+}
+
+/** Routes and loops a service attached; `stop` ends the loops (in-flight work finishes first). */
+export interface ServiceAttachment {
+  routes?: RouteHandler;
+  stop(): Promise<void>;
 }
 
 export interface ServiceRuntime {
@@ -58,6 +83,8 @@ export interface ServiceRuntime {
   onMigrated?: () => void;
   /** Local rules; default: the definition's `settings` applied to `process.env`. */
   settings?: Readonly<Record<string, unknown>>;
+  /** Redis for the service's attached work (streams); unset: none. */
+  redis?: RedisTarget;
 }
 
 export interface RunningService {
@@ -66,6 +93,8 @@ export interface RunningService {
   server: Server;
   url: string;
   port: number;
+  /** What the definition's `attach` started, if anything. */
+  attached: ServiceAttachment | null;
   stop(): Promise<void>;
 }
 
@@ -100,6 +129,23 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     }, 12 * 3600_000).unref();
   }
   runtime.onMigrated?.();
+  const settings = runtime.settings ?? def.settings?.(process.env) ?? {};
+  const attached = def.attach
+    ? await def
+        .attach({
+        orm,
+        clock: runtime.clock,
+        log: runtime.log,
+        secret: runtime.secret,
+        settings,
+        ...(runtime.redis ? { redis: runtime.redis } : {}),
+        keyPrefix: databaseKeyPrefix(runtime.databaseUrl),
+      })
+        .catch(async (e: unknown) => {
+          await orm.close();
+          throw e;
+        })
+    : null;
   const subgraph = await createSubgraph({
     name: def.name,
     typeDefs: def.typeDefs,
@@ -112,7 +158,8 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     log: runtime.log,
     secret: runtime.secret,
     siblings: runtime.siblings ?? {},
-    settings: runtime.settings ?? def.settings?.(process.env) ?? {},
+    settings,
+    ...(attached?.routes ? { routes: attached.routes } : {}),
   });
   const server = subgraph.httpServer();
   const address = await listen(server, port, host);
@@ -122,9 +169,11 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     server,
     url: address.url,
     port: address.port,
+    attached,
     async stop() {
       clearInterval(partitionTimer);
       await close(server, runtime.shutdownGraceMs);
+      await attached?.stop();
       await subgraph.apollo.stop();
       await orm.close();
     },
@@ -147,6 +196,7 @@ export async function runStandalone(
   }
   const log = createLogger(def.name, env.LOG_LEVEL);
   const cache = createCache(env.REDIS_URL);
+  const redis = redisTargetOf(env.REDIS_URL);
   const running = await startService(
     def,
     {
@@ -159,6 +209,7 @@ export async function runStandalone(
       maskErrors: env.NODE_ENV === 'production',
       siblings,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      ...(redis ? { redis } : {}),
     },
     env.PORT,
     env.HOST,

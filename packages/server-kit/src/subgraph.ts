@@ -11,7 +11,7 @@ import { guardArguments } from './arguments.ts';
 import type { Clock } from './clock.ts';
 import type { ServiceContext } from './context.ts';
 import { openScope, resolveInScope, scopeOf, surviveUnhandledRejections } from './failures.ts';
-import { createGraphQLHttpServer } from './http.ts';
+import { createGraphQLHttpServer, type RouteHandler } from './http.ts';
 import { Loaders } from './loaders.ts';
 import type { Logger } from './logger.ts';
 import { requestLogPlugin } from './request-log.ts';
@@ -34,6 +34,8 @@ export interface SubgraphOptions {
   siblings?: SiblingUrls;
   /** Local rules handed to every request's context (`ctx.settings`). */
   settings?: Readonly<Record<string, unknown>>;
+  /** Routes beside `/graphql` (they check the subgraph secret themselves). */
+  routes?: RouteHandler;
 }
 
 export interface Subgraph {
@@ -173,6 +175,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
         apollo,
         secret: options.secret,
         context,
+        ...(options.routes ? { routes: options.routes } : {}),
         health: async () => {
           await options.orm.em.getConnection().execute('select 1');
           return { service: options.name };

@@ -44,7 +44,13 @@ export function migratedTemplate(definitions: ServiceDefinition[]): DatabaseTemp
  */
 export async function startTestServices(
   definitions: ServiceDefinition[],
-  options: { now?: string; database?: TestDatabase; settings?: Record<string, Readonly<Record<string, unknown>>> } = {},
+  options: {
+    now?: string;
+    database?: TestDatabase;
+    settings?: Record<string, Readonly<Record<string, unknown>>>;
+    /** Hand REDIS_URL to the services' attached work (event streams); the cache uses it either way. */
+    redis?: boolean;
+  } = {},
 ): Promise<TestStack> {
   // A database given by the caller outlives the stack (benchmarks restart services on loaded data).
   const db = options.database ? { url: options.database.url, drop: async () => {} } : await createTestDatabase({ template: migratedTemplate(definitions) });
@@ -66,6 +72,7 @@ export async function startTestServices(
           poolMax: 5,
           siblings,
           ...(options.settings?.[def.name] ? { settings: options.settings[def.name] } : {}),
+          ...(options.redis && process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
         },
         0,
       );

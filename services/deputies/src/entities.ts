@@ -3,6 +3,14 @@ import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema } from './modules
 import { PersonSchema } from './modules/persons/person.entity.ts';
 import { GroupReviewSchema } from './modules/groups/group-review.entity.ts';
 import { CommitteeMeetingAttendanceSchema, CommitteeMeetingSchema } from './modules/meetings/meeting.entity.ts';
+import {
+  NotificationPreferenceSchema,
+  NotificationSchema,
+  ProcessedEventSchema,
+  WebhookAttemptSchema,
+  WebhookDeliverySchema,
+  WebhookSchema,
+} from './modules/notifications/notification.entity.ts';
 import { CongressSchema, CongressSessionSchema, RegionSchema } from './modules/regions/region.entity.ts';
 
 export const entities = [
@@ -22,4 +30,10 @@ export const entities = [
   CommitteeMeetingAttendanceSchema,
   GroupReviewSchema,
   PersonSchema,
+  ProcessedEventSchema,
+  WebhookSchema,
+  WebhookDeliverySchema,
+  WebhookAttemptSchema,
+  NotificationSchema,
+  NotificationPreferenceSchema,
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import type { DeliverySettings } from './modules/notifications/delivery.ts';
 
 /** The one place this service reads process.env. */
 const schema = serviceEnvSchema(4001).extend({
@@ -17,6 +18,23 @@ const schema = serviceEnvSchema(4001).extend({
   DUTY_REPORT_FREQUENCY: z.enum(['TERM', 'YEAR']).default('TERM'),
   /** D-11 (local): a JSON points scheme (weights per item, per region); the built-in default when unset. */
   POINTS_SCHEME_FILE: z.string().optional(),
+  /** Webhooks: failed attempts after which a delivery is parked (staff may queue it again). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** Webhooks: seconds before the retry after a first failure; each further failure doubles it. */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Webhooks: the longest wait between two attempts, in seconds. */
+  WEBHOOK_RETRY_MAX_SECONDS: z.coerce.number().int().min(1).default(21_600),
+  /** Webhooks: the longest one attempt may take, in milliseconds. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Webhooks: how often the worker looks for due deliveries, in milliseconds (0: never, tests drive it). */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(0).default(1000),
+  /** Webhooks: also send to loopback and private addresses (a receiver inside the cluster). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Event stream: entries another copy left unacknowledged this long (ms) are claimed by this one. */
+  EVENTS_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(60_000),
   /** Siblings whose parts of the duty record count in the points (read through their `_entities`). */
   SUGGESTIONS_URL: z.string().url().default('http://127.0.0.1:4002/graphql'),
   SUPERVISION_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
@@ -50,8 +68,23 @@ export const dutyRules: DutyRules = dutyRulesOf(
 /** For the platform launcher, which checks every setting before it starts anything. */
 export { schema as envSchema };
 
+/** How the notifications hub sends and retries webhook deliveries. */
+export function deliverySettingsOf(
+  env: Pick<DeputiesEnv, 'WEBHOOK_MAX_ATTEMPTS' | 'WEBHOOK_RETRY_BASE_SECONDS' | 'WEBHOOK_RETRY_MAX_SECONDS' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_POLL_MS' | 'WEBHOOK_ALLOW_PRIVATE_TARGETS'>,
+): DeliverySettings {
+  return {
+    maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+    retryBaseSeconds: env.WEBHOOK_RETRY_BASE_SECONDS,
+    retryMaxSeconds: env.WEBHOOK_RETRY_MAX_SECONDS,
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    pollMs: env.WEBHOOK_POLL_MS,
+    allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+  };
+}
+
 /** The local rules handed to resolvers as `ctx.settings` (parsed at start, not at import). */
 export function readSettings(source: NodeJS.ProcessEnv) {
   // The local rules only: the secrets and the rest are the entry point's to check (parseEnv at start).
-  return { dutyRules: dutyRulesOf(rulesFromEnv(schema, { ...source, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined })) };
+  const env = rulesFromEnv(schema, { ...source, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined });
+  return { dutyRules: dutyRulesOf(env), delivery: deliverySettingsOf(env), stream: { claimIdleMs: env.EVENTS_CLAIM_IDLE_MS } };
 }

@@ -13,6 +13,8 @@ import { personResolvers } from './modules/persons/persons.resolvers.ts';
 import { pointsResolvers } from './modules/points/points.resolvers.ts';
 import { regionResolvers } from './modules/regions/regions.resolvers.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
+import { notificationResolvers } from './modules/notifications/notifications.resolvers.ts';
+import { attachNotificationHub } from './modules/notifications/hub.ts';
 import { migrations } from './migrations/list.ts';
 import { seedDemo } from './seed.ts';
 import { readSettings } from './env.ts';
@@ -27,8 +29,10 @@ export const deputiesService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers),
+  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers, notificationResolvers),
   seed: seedDemo,
   partitions: [{ table: 'deputies.contact_records', column: 'occurred_on', kind: 'date' }],
   settings: readSettings,
+  // The notifications hub: events in (HTTP, Redis stream), webhook deliveries out.
+  attach: (host) => attachNotificationHub(host),
 };
