@@ -25,7 +25,7 @@ const tell = (message: ChildMessage) => process.send?.(message);
 async function startSubgraph(service: string): Promise<() => Promise<void>> {
   const { readEnv } = (await import(`@renda/${service}/env`)) as { readEnv: () => CommonEnv & { PORT: number } };
   const env = readEnv();
-  const [{ createCache }, { systemClock }, settings, { createLogger }, { startService }, server] = await Promise.all([
+  const [{ createCache }, { systemClock }, settings, { createLogger }, { startService, redisTargetOf }, server] = await Promise.all([
     import('@renda/cache/cache'),
     import('@renda/server-kit/clock'),
     import('@renda/server-kit/env'),
@@ -62,6 +62,7 @@ async function startSubgraph(service: string): Promise<() => Promise<void>> {
       maskErrors: env.NODE_ENV === 'production',
       siblings: urls,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      events: { redis: redisTargetOf(env.REDIS_URL) },
       ...(values['pool-max'] ? { poolMax: Number(values['pool-max']) } : {}),
       onMigrated: () => tell({ type: 'migrated' }),
     },

@@ -4,7 +4,10 @@ import type { DocumentNode } from 'graphql';
 import { openDatabase } from '@renda/db/orm';
 import { cachedTokenVerifier } from '@renda/auth/token-cache';
 import { createTokenVerifier, type TokenConfig } from '@renda/auth/tokens';
-import { createCache, type Cache } from '@renda/cache/cache';
+import { createCache, parseClusterNodes, type Cache, type RedisTarget } from '@renda/cache/cache';
+import type { EventService } from '@renda/outbox/envelope';
+import type { ReminderJob } from '@renda/outbox/reminders';
+import { startOutbox, type EventSettings, type RunningOutbox } from '@renda/outbox/runtime';
 import { systemClock } from './clock.ts';
 import { devSubgraphSecret, tokenConfigOf, type CommonEnv } from './env.ts';
 import { createLogger } from './logger.ts';
@@ -31,6 +34,33 @@ export interface ServiceDefinition {
   seed?: (em: EntityManager, clock: Clock) => Promise<void>;
   /** Parses the service's local rules from an environment at start (never at import); see `ServiceContext.settings`. */
   settings?: (env: NodeJS.ProcessEnv) => Readonly<Record<string, unknown>>;
+  /** The service's outbox: its relay's settings (from its env module) and the deadlines it reminds of. */
+  events?: {
+    service: EventService;
+    settings: (env: NodeJS.ProcessEnv) => EventSettings;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    reminders?: (settings: any) => ReminderJob[];
+  };
+}
+
+/**
+ * How a process runs the outbox (README: Events and reminders). Unset: events are recorded but
+ * neither relayed nor reminded of (tests that do not look at them).
+ */
+export interface EventsRuntime {
+  /** REDIS_URL or REDIS_CLUSTER_NODES: events go to the stream `<streamPrefix>events`. */
+  redis?: RedisTarget | undefined;
+  streamPrefix?: string;
+  /** Default: the definition's `events.settings` applied to `process.env`. */
+  settings?: EventSettings;
+  relay?: boolean;
+  reminders?: boolean;
+}
+
+/** Where Redis is for the outbox, from the same variables as the cache (REDIS_CLUSTER_NODES first). */
+export function redisTargetOf(redisUrl: string | undefined, clusterNodes = process.env.REDIS_CLUSTER_NODES): RedisTarget | undefined {
+  if (clusterNodes?.trim()) return { clusterNodes: parseClusterNodes(clusterNodes) };
+  return redisUrl || undefined;
 }
 
 export interface ServiceRuntime {
@@ -50,6 +80,7 @@ export interface ServiceRuntime {
   onMigrated?: () => void;
   /** Local rules; default: the definition's `settings` applied to `process.env`. */
   settings?: Readonly<Record<string, unknown>>;
+  events?: EventsRuntime;
 }
 
 export interface RunningService {
@@ -58,8 +89,12 @@ export interface RunningService {
   server: Server;
   url: string;
   port: number;
+  /** The outbox's relay, reminders and in-process subscribers (`events.bus.subscribe`). */
+  events: RunningOutbox;
   stop(): Promise<void>;
 }
+
+const defaultEventSettings: EventSettings = { pollMs: 1000, batchSize: 100, streamMaxLength: 1_000_000, remindersEveryMs: 60_000 };
 
 /** Opens the service's database (migrating it), builds the subgraph and listens. */
 export async function startService(def: ServiceDefinition, runtime: ServiceRuntime, port: number, host = '127.0.0.1'): Promise<RunningService> {
@@ -72,6 +107,21 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     ...(runtime.poolMax ? { poolMax: runtime.poolMax } : {}),
   });
   runtime.onMigrated?.();
+  const settings = runtime.settings ?? def.settings?.(process.env) ?? {};
+  const events = await startOutbox({
+    service: (def.events?.service ?? def.name) as EventService,
+    schema: def.dbSchema,
+    orm,
+    clock: runtime.clock,
+    log: runtime.log,
+    secret: runtime.secret,
+    settings: runtime.events?.settings ?? def.events?.settings(process.env) ?? defaultEventSettings,
+    jobs: def.events?.reminders?.(settings) ?? [],
+    redis: runtime.events?.redis,
+    ...(runtime.events?.streamPrefix ? { streamPrefix: runtime.events.streamPrefix } : {}),
+    relay: !!def.events && (runtime.events?.relay ?? !!runtime.events),
+    reminders: !!def.events && (runtime.events?.reminders ?? !!runtime.events),
+  });
   const subgraph = await createSubgraph({
     name: def.name,
     typeDefs: def.typeDefs,
@@ -84,7 +134,7 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     log: runtime.log,
     secret: runtime.secret,
     siblings: runtime.siblings ?? {},
-    settings: runtime.settings ?? def.settings?.(process.env) ?? {},
+    settings,
   });
   const server = subgraph.httpServer();
   const address = await listen(server, port, host);
@@ -94,9 +144,12 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     server,
     url: address.url,
     port: address.port,
+    events,
     async stop() {
       await close(server, runtime.shutdownGraceMs);
       await subgraph.apollo.stop();
+      // Requests are done: the relay publishes what they wrote on its next round in whichever copy leads.
+      await events.stop();
       await orm.close();
     },
   };
@@ -130,6 +183,7 @@ export async function runStandalone(
       maskErrors: env.NODE_ENV === 'production',
       siblings,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      events: { redis: redisTargetOf(env.REDIS_URL) },
     },
     env.PORT,
     env.HOST,

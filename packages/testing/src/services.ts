@@ -2,7 +2,7 @@ import { createCache, type Cache } from '@renda/cache/cache';
 import { FixedClock } from '@renda/server-kit/clock';
 import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
 import { createLogger } from '@renda/server-kit/logger';
-import { startService, type RunningService, type ServiceDefinition } from '@renda/server-kit/service';
+import { startService, type EventsRuntime, type RunningService, type ServiceDefinition } from '@renda/server-kit/service';
 import { createHash } from 'node:crypto';
 import { openDatabase } from '@renda/db/orm';
 import { createTestDatabase, type DatabaseTemplate, type TestDatabase } from './database.ts';
@@ -44,7 +44,13 @@ export function migratedTemplate(definitions: ServiceDefinition[]): DatabaseTemp
  */
 export async function startTestServices(
   definitions: ServiceDefinition[],
-  options: { now?: string; database?: TestDatabase; settings?: Record<string, Readonly<Record<string, unknown>>> } = {},
+  options: {
+    now?: string;
+    database?: TestDatabase;
+    settings?: Record<string, Readonly<Record<string, unknown>>>;
+    /** Runs the outbox relays and reminder schedulers (off by default: events are only recorded). */
+    events?: EventsRuntime;
+  } = {},
 ): Promise<TestStack> {
   // A database given by the caller outlives the stack (benchmarks restart services on loaded data).
   const db = options.database ? { url: options.database.url, drop: async () => {} } : await createTestDatabase({ template: migratedTemplate(definitions) });
@@ -66,6 +72,7 @@ export async function startTestServices(
           poolMax: 5,
           siblings,
           ...(options.settings?.[def.name] ? { settings: options.settings[def.name] } : {}),
+          ...(options.events ? { events: options.events } : {}),
         },
         0,
       );
