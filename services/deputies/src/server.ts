@@ -15,7 +15,8 @@ import { regionResolvers } from './modules/regions/regions.resolvers.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { migrations } from './migrations/list.ts';
 import { seedDemo } from './seed.ts';
-import { readSettings } from './env.ts';
+import { readEventSettings, readSettings } from './env.ts';
+import { deputyReminderJobs } from './modules/reminders/reminders.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -30,4 +31,9 @@ export const deputiesService: ServiceDefinition = {
   resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers),
   seed: seedDemo,
   settings: readSettings,
+  events: {
+    service: 'deputies',
+    settings: readEventSettings,
+    reminders: (settings: Partial<ReturnType<typeof readSettings>>) => deputyReminderJobs(settings.reminders ?? readSettings({}).reminders),
+  },
 };
