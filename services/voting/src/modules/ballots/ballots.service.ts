@@ -182,6 +182,8 @@ export async function openBallot(
   await requireActiveDeputiesOf(ctx, rollDeputyIds, program.congressId, 'rollDeputyIds');
   const id = newId();
   const counts = countsTable('ballot', id);
+  // Decided before the stage moves: `program` is the entity the transaction moves to VOTING.
+  const runOff = program.stage === 'VOTING';
   try {
     await ctx.em.transactional(async (tx) => {
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
@@ -193,7 +195,7 @@ export async function openBallot(
            "roll_size", "ballots_cast", "opened_at", "closed_at", "method")
          values (?, ?, ?, ?, 'OPEN', ?, ?, ?, 0, ?, null, ?)`,
         [
-          id, program.id, program.regionCode, program.year, openSeats, program.stage === 'VOTING', rollDeputyIds.length,
+          id, program.id, program.regionCode, program.year, openSeats, runOff, rollDeputyIds.length,
           ctx.clock.now(), method,
         ],
       );
@@ -212,7 +214,7 @@ export async function openBallot(
         aggregateId: id,
         regionCode: program.regionCode,
         roll: rollDeputyIds,
-        data: { programId: program.id, programTitle: program.title, seats: openSeats, runOff: program.stage === 'VOTING', method, rollSize: rollDeputyIds.length, candidateIds: onBallot.map((c) => c.id) },
+        data: { programId: program.id, programTitle: program.title, seats: openSeats, runOff, method, rollSize: rollDeputyIds.length, candidateIds: onBallot.map((c) => c.id) },
       });
       if (method !== 'ONLINE') return;
       // The ballot's own counters: dropped at close, so no superseded row of them outlives the ballot.
