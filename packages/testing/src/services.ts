@@ -72,7 +72,8 @@ export async function startTestServices(
           poolMax: 5,
           siblings,
           ...(options.settings?.[def.name] ? { settings: options.settings[def.name] } : {}),
-          ...(options.events ? { events: options.events } : {}),
+          // The stream is isolated per test database, as cache keys are per prefix.
+          ...(options.events ? { events: { streamPrefix: `renda-test-${new URL(db.url).pathname.slice(1)}:`, ...options.events } } : {}),
         },
         0,
       );
