@@ -73,14 +73,11 @@ async function writeEvents(trx: Knex.Transaction, schema: string, rows: Row[]): 
   if (!rows.length) return;
   const s = quoteIdent(schema);
   const years = [...new Set(rows.map((r) => Number(r.occurredAt.slice(0, 4))))];
-  const missing = years.filter((y) => !knownPartitions.has(`${schema}:${y}`));
-  for (const year of missing) await createPartition(trx, schema, year);
-  if (missing.length) {
-    // Known once the transaction that created them commits (a rolled-back one created nothing).
-    void (trx as unknown as { executionPromise: Promise<unknown> }).executionPromise.then(
-      () => missing.forEach((y) => knownPartitions.add(`${schema}:${y}`)),
-      () => {},
-    );
+  for (const year of years.filter((y) => !knownPartitions.has(`${schema}:${y}`))) {
+    // A partition seen committed is cached; one made here exists only if this transaction commits.
+    const { rows: found } = (await trx.raw(`select to_regclass(?) is not null as "exists"`, [`${s}."outbox_events_y${year}"`])) as { rows: { exists: boolean }[] };
+    if (found[0]?.exists) knownPartitions.add(`${schema}:${year}`);
+    else await createPartition(trx, schema, year);
   }
   const keys = [...new Set(rows.map((r) => `${schema}:${r.event.aggregateType}:${r.event.aggregateId}`))].sort();
   await trx.raw('select pg_advisory_xact_lock(hashtext(k)) from unnest(?::text[]) as k order by k', [keys]);
@@ -107,6 +104,8 @@ export type CommitListener = () => void;
 export class OutboxSubscriber implements EventSubscriber {
   private readonly pending = new WeakMap<object, Row[]>();
   private readonly listeners = new Set<CommitListener>();
+  /** Transactions that wrote events: their commit wakes the relay. */
+  private readonly wrote = new WeakSet<object>();
 
   constructor(readonly schema: string) {}
 
@@ -136,10 +135,12 @@ export class OutboxSubscriber implements EventSubscriber {
     const rows = this.take(args);
     if (!rows.length) return;
     await writeEvents(args.transaction as Knex.Transaction, this.schema, rows);
-    void (args.transaction as unknown as { executionPromise: Promise<unknown> }).executionPromise.then(
-      () => this.listeners.forEach((l) => l()),
-      () => {},
-    );
+    this.wrote.add(args.transaction as object);
+  }
+
+  afterTransactionCommit(args: TransactionEventArgs): void {
+    if (!args.transaction || !this.wrote.delete(args.transaction as object)) return;
+    this.listeners.forEach((l) => l());
   }
 
   beforeTransactionRollback(args: TransactionEventArgs): void {

@@ -108,6 +108,37 @@ describe('suggestion events are written in the transaction of their change', () 
   });
 });
 
+describe('partitions by year', () => {
+  it('this year and next exist from the start; a write in a later year creates its partition with the event, and not if it rolls back', async () => {
+    const orm = stack.services.suggestions!.orm;
+    const partitions = async (): Promise<string[]> =>
+      (await orm.em.getConnection().execute(
+        `select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+         join pg_namespace n on n.oid = p.relnamespace where n.nspname = 'suggestions' and p.relname = 'outbox_events' order by 1`,
+      )).map((r: { relname: string }) => r.relname);
+    expect(await partitions()).toEqual(['outbox_events_y2026', 'outbox_events_y2027']);
+    const event = { type: 'test.later', aggregateType: 'test', aggregateId: 'later', occurredAt: '2031-03-01T00:00:00Z' };
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        await recordEvent(em, event);
+        await em.flush();
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    // A knex transaction writes at once: it creates the partition, then rolls back, partition and all.
+    const trx = await orm.em.getConnection().getKnex().transaction();
+    await recordEvent(trx, event, { schema: 'suggestions' });
+    await trx.rollback();
+    expect(await partitions()).toEqual(['outbox_events_y2026', 'outbox_events_y2027']);
+    await orm.em.fork().transactional(async (em) => {
+      await recordEvent(em, event);
+    });
+    expect(await partitions()).toEqual(['outbox_events_y2026', 'outbox_events_y2027', 'outbox_events_y2031']);
+    const rows = await orm.em.getConnection().execute(`select count(*)::int as n from "suggestions"."outbox_events_y2031" where "aggregate_id" = 'later'`);
+    expect(rows[0].n).toBe(1);
+  });
+});
+
 describe('relayed in order', () => {
   it('S-3: the steps of one item reach subscribers in the order they were taken, each once', async () => {
     const id = await fileSuggestion(stack, world);
