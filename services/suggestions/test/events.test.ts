@@ -4,6 +4,8 @@ import { tokens } from '@renda/testing/tokens';
 import { fails, ok } from '@renda/testing/graphql';
 import type { EventEnvelope } from '@renda/outbox/envelope';
 import { recordEvent } from '@renda/outbox/record';
+import { ReminderScheduler } from '@renda/outbox/reminders';
+import { suggestionReminderJobs } from '../src/modules/reminders/reminders.ts';
 import { ASSIGN, buildWorld, driveTo, EVALUATE, fileSuggestion, REPLY, sg, startStack, STEP, type World } from './support.ts';
 
 /** Events through the outbox: written with the change or not at all, and relayed in order. */
@@ -105,6 +107,43 @@ describe('suggestion events are written in the transaction of their change', () 
     em.create('Suggestion' as never, { id: 'not-a-uuid' } as never);
     await expect(em.flush()).rejects.toThrow();
     expect((await outbox()).length).toBe(before);
+  });
+});
+
+describe('sheets (S-5)', () => {
+  it('S-5: a sheet of a key item records sheet.issued to its unit; one for an ordinary item is CONFLICT and records none; past due, it is reminded of once', async () => {
+    const ISSUE = 'mutation($id: ID!, $i: IssueSheetInput!) { issueSheet(id: $id, input: $i) { id } }';
+    const staff = await tokens.staff('430181');
+    const id = await fileSuggestion(stack, world);
+    await driveTo(stack, world, id, 'HANDLING');
+    const sheet = { kind: 'REMINDER', unitId: world.units.education, dueOn: '2026-07-01', content: '请按期办理' };
+    const before = (await outbox(id)).length;
+    await fails(sg(stack), 'CONFLICT', ISSUE, { id, i: sheet }, staff);
+    expect((await outbox(id)).length).toBe(before);
+    await ok(sg(stack), 'mutation($id: ID!) { markKey(id: $id, supervisor: "常委会副主任 陈红") { id } }', { id }, staff);
+    const sheetId = (await ok(sg(stack), ISSUE, { id, i: sheet }, staff)).issueSheet.id;
+    const added = (await outbox(id)).slice(before);
+    expect(added.map((r) => [r.type, r.data.to ?? r.data.sheetKind])).toEqual([
+      ['suggestion.key-marked', undefined],
+      ['suggestion.step', 'SUPERVISED'],
+      ['sheet.issued', 'REMINDER'],
+    ]);
+    expect(added[2]!.data).toMatchObject({ sheetId, unitId: world.units.education, dueOn: '2026-07-01' });
+    const copies = [0, 1].map(() => new ReminderScheduler({ service: 'suggestions', schema: 'suggestions', knex: stack.services.suggestions!.orm.em.getConnection().getKnex(), jobs: suggestionReminderJobs({ replyDueDays: 7, rateAfterDays: 14 }), clock: stack.clock, everyMs: 1000, log: { info() {}, warn() {}, error() {} } }));
+    const overdue = async () => (await outbox(id)).filter((r) => r.type === 'reminder.sheet-overdue');
+    try {
+      stack.clock.set('2026-07-01T10:00:00Z');
+      await Promise.all(copies.map((c) => c.round()));
+      expect(await overdue()).toEqual([]);
+      stack.clock.set('2026-07-02T02:00:00Z');
+      await Promise.all([...copies, ...copies].map((c) => c.round()));
+      await Promise.all(copies.map((c) => c.round()));
+      const rows = await overdue();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ data: { sheetId, deadline: '2026-07-01' }, audience: { unitIds: [world.units.education], regionCode: '430181' } });
+    } finally {
+      stack.clock.set('2026-06-15T02:00:00Z');
+    }
   });
 });
 
