@@ -80,16 +80,20 @@ async function writeEvents(trx: Knex.Transaction, schema: string, rows: Row[]): 
     else await createPartition(trx, schema, year);
   }
   const keys = [...new Set(rows.map((r) => `${schema}:${r.event.aggregateType}:${r.event.aggregateId}`))].sort();
-  await trx.raw('select pg_advisory_xact_lock(hashtext(k)) from unnest(?::text[]) as k order by k', [keys]);
   const values: unknown[] = [];
   for (const r of rows) {
     const e = r.event;
     values.push(r.id, e.type, e.aggregateType, e.aggregateId, e.regionCode ?? null, r.occurredAt);
     values.push(JSON.stringify(e.data ?? {}), JSON.stringify(audienceOf(e.audience)));
   }
-  const tuple = '(?::uuid, ?, ?, ?, ?, ?::timestamptz, ?::jsonb, ?::jsonb)';
+  values.push(keys);
+  const tuple = '(?::uuid, ?::text, ?::text, ?::text, ?::text, ?::timestamptz, ?::jsonb, ?::jsonb)';
+  // One statement: the uncorrelated subquery in WHERE runs once, before any row (and so before any id
+  // is drawn), taking the aggregates' locks in key order.
   await trx.raw(
-    `insert into ${s}."outbox_events" ("event_id", "type", "aggregate_type", "aggregate_id", "region_code", "occurred_at", "data", "audience") values ${rows.map(() => tuple).join(', ')}`,
+    `insert into ${s}."outbox_events" ("event_id", "type", "aggregate_type", "aggregate_id", "region_code", "occurred_at", "data", "audience")
+     select * from (values ${rows.map(() => tuple).join(', ')}) as v
+     where (select count(pg_advisory_xact_lock(hashtext(k))) from (select unnest(?::text[]) as k order by 1) as l) >= 0`,
     values as never,
   );
 }
