@@ -151,7 +151,7 @@ describe('partitions by year', () => {
   it('this year and next exist from the start; a write in a later year creates its partition with the event, and not if it rolls back', async () => {
     const orm = stack.services.suggestions!.orm;
     const partitions = async (): Promise<string[]> =>
-      (await orm.em.getConnection().execute(
+      (await orm.em.getConnection().execute<{ relname: string }[]>(
         `select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
          join pg_namespace n on n.oid = p.relnamespace where n.nspname = 'suggestions' and p.relname = 'outbox_events' order by 1`,
       )).map((r: { relname: string }) => r.relname);
@@ -173,8 +173,8 @@ describe('partitions by year', () => {
       await recordEvent(em, event);
     });
     expect(await partitions()).toEqual(['outbox_events_y2026', 'outbox_events_y2027', 'outbox_events_y2031']);
-    const rows = await orm.em.getConnection().execute(`select count(*)::int as n from "suggestions"."outbox_events_y2031" where "aggregate_id" = 'later'`);
-    expect(rows[0].n).toBe(1);
+    const rows = await orm.em.getConnection().execute<{ n: number }[]>(`select count(*)::int as n from "suggestions"."outbox_events_y2031" where "aggregate_id" = 'later'`);
+    expect(rows[0]?.n).toBe(1);
   });
 });
 
