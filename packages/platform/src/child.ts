@@ -63,6 +63,7 @@ async function startSubgraph(service: string): Promise<() => Promise<void>> {
       maskErrors: env.NODE_ENV === 'production',
       siblings: urls,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      events: { redis },
       ...(values['pool-max'] ? { poolMax: Number(values['pool-max']) } : {}),
       onMigrated: () => tell({ type: 'migrated' }),
       ...(redis ? { redis } : {}),

@@ -44,6 +44,34 @@ const common = {
 };
 
 export const commonEnvSchema = z.object(common);
+
+/** The outbox relay and the reminder scheduler of a subgraph (README: Events and reminders). */
+export const eventsEnv = {
+  /** Without Redis: where the relay POSTs each batch of events (`{ events }`, with the subgraph secret). */
+  EVENTS_URL: z.string().url('must be a URL such as http://127.0.0.1:4001/internal/events').optional(),
+  /** How often the relay's leader looks for unpublished events (a commit in the same process wakes it at once). */
+  EVENTS_POLL_MS: z.coerce.number().int('must be a whole number of milliseconds').min(10, 'must be 10 or more').default(1000),
+  /** Events the relay reads and publishes per round. */
+  EVENTS_BATCH_SIZE: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 10000').max(10_000, 'must be 1 to 10000').default(100),
+  /** Approximate cap on the Redis stream's length (XADD MAXLEN ~); 0 keeps every event. */
+  EVENTS_STREAM_MAXLEN: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(1_000_000),
+  /** How often the reminder scheduler's leader looks for deadlines. */
+  REMINDERS_EVERY_MS: z.coerce.number().int('must be a whole number of milliseconds').min(100, 'must be 100 or more').default(60_000),
+};
+
+const eventsEnvSchema = z.object(eventsEnv);
+
+/** The relay's and the scheduler's settings from an environment (defaults where unset). */
+export function eventSettingsOf(source: NodeJS.ProcessEnv) {
+  const env = parseEnv(eventsEnvSchema, source);
+  return {
+    eventsUrl: env.EVENTS_URL,
+    pollMs: env.EVENTS_POLL_MS,
+    batchSize: env.EVENTS_BATCH_SIZE,
+    streamMaxLength: env.EVENTS_STREAM_MAXLEN,
+    remindersEveryMs: env.REMINDERS_EVERY_MS,
+  };
+}
 export type CommonEnv = z.infer<typeof commonEnvSchema>;
 export const portSetting = port;
 

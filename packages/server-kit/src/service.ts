@@ -6,6 +6,9 @@ import { maintainYearPartitions, type YearPartitioned } from '@renda/db/partitio
 import { cachedTokenVerifier } from '@renda/auth/token-cache';
 import { createTokenVerifier, type TokenConfig } from '@renda/auth/tokens';
 import { createCache, databaseKeyPrefix, redisTargetOf, type Cache, type RedisTarget } from '@renda/cache/cache';
+import type { EventService } from '@renda/outbox/envelope';
+import type { ReminderJob } from '@renda/outbox/reminders';
+import { startOutbox, type EventSettings, type RunningOutbox } from '@renda/outbox/runtime';
 import { systemClock } from './clock.ts';
 import { currentYear } from './dates.ts';
 import { devSubgraphSecret, tokenConfigOf, type CommonEnv } from './env.ts';
@@ -44,6 +47,27 @@ export interface ServiceDefinition {
    * (each checks the subgraph secret itself) and background loops, stopped before the database closes.
    */
   attach?: (host: ServiceHost) => Promise<ServiceAttachment>;
+  /** The service's outbox: its relay's settings (from its env module) and the deadlines it reminds of. */
+  events?: {
+    service: EventService;
+    settings: (env: NodeJS.ProcessEnv) => EventSettings;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    reminders?: (settings: any) => ReminderJob[];
+  };
+}
+
+/**
+ * How a process runs the outbox (README: Events and reminders). Unset: events are recorded but
+ * neither relayed nor reminded of (tests that do not look at them).
+ */
+export interface EventsRuntime {
+  /** REDIS_URL or REDIS_CLUSTER_NODES: events go to the stream `<streamPrefix>events`. */
+  redis?: RedisTarget | undefined;
+  streamPrefix?: string;
+  /** Default: the definition's `events.settings` applied to `process.env`. */
+  settings?: EventSettings;
+  relay?: boolean;
+  reminders?: boolean;
 }
 
 /** What a service's `attach` gets: the service's own database, clock, log and settings, and where Redis is. */
@@ -58,6 +82,8 @@ export interface ServiceHost {
   redis?: RedisTarget;
   /** Prefix of every Redis key of this database (`databaseKeyPrefix`): test databases do not share keys. */
   keyPrefix: string;
+  /** This service's outbox: in-process subscribers get its own events when there is no Redis. */
+  events?: RunningOutbox;
 }
 
 /** Routes and loops a service attached; `stop` ends the loops (in-flight work finishes first). */
@@ -85,6 +111,7 @@ export interface ServiceRuntime {
   settings?: Readonly<Record<string, unknown>>;
   /** Redis for the service's attached work (streams); unset: none. */
   redis?: RedisTarget;
+  events?: EventsRuntime;
 }
 
 export interface RunningService {
@@ -95,8 +122,12 @@ export interface RunningService {
   port: number;
   /** What the definition's `attach` started, if anything. */
   attached: ServiceAttachment | null;
+  /** The outbox's relay, reminders and in-process subscribers (`events.bus.subscribe`). */
+  events: RunningOutbox;
   stop(): Promise<void>;
 }
+
+const defaultEventSettings: EventSettings = { pollMs: 1000, batchSize: 100, streamMaxLength: 1_000_000, remindersEveryMs: 60_000 };
 
 /** Opens the service's database (migrating it), builds the subgraph and listens. */
 export async function startService(def: ServiceDefinition, runtime: ServiceRuntime, port: number, host = '127.0.0.1'): Promise<RunningService> {
@@ -130,6 +161,20 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
   }
   runtime.onMigrated?.();
   const settings = runtime.settings ?? def.settings?.(process.env) ?? {};
+  const events = await startOutbox({
+    service: (def.events?.service ?? def.name) as EventService,
+    schema: def.dbSchema,
+    orm,
+    clock: runtime.clock,
+    log: runtime.log,
+    secret: runtime.secret,
+    settings: runtime.events?.settings ?? def.events?.settings(process.env) ?? defaultEventSettings,
+    jobs: def.events?.reminders?.(settings) ?? [],
+    redis: runtime.events?.redis,
+    streamPrefix: runtime.events?.streamPrefix ?? databaseKeyPrefix(runtime.databaseUrl),
+    relay: !!def.events && (runtime.events?.relay ?? !!runtime.events),
+    reminders: !!def.events && (runtime.events?.reminders ?? !!runtime.events),
+  });
   const attached = def.attach
     ? await def
         .attach({
@@ -140,8 +185,10 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
         settings,
         ...(runtime.redis ? { redis: runtime.redis } : {}),
         keyPrefix: databaseKeyPrefix(runtime.databaseUrl),
+        events,
       })
         .catch(async (e: unknown) => {
+          await events.stop();
           await orm.close();
           throw e;
         })
@@ -170,11 +217,14 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     url: address.url,
     port: address.port,
     attached,
+    events,
     async stop() {
       clearInterval(partitionTimer);
       await close(server, runtime.shutdownGraceMs);
       await attached?.stop();
       await subgraph.apollo.stop();
+      // Requests are done: the relay publishes what they wrote on its next round in whichever copy leads.
+      await events.stop();
       await orm.close();
     },
   };
@@ -210,6 +260,7 @@ export async function runStandalone(
       siblings,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       ...(redis ? { redis } : {}),
+      events: { redis },
     },
     env.PORT,
     env.HOST,

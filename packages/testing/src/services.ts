@@ -2,7 +2,7 @@ import { createCache, type Cache } from '@renda/cache/cache';
 import { FixedClock } from '@renda/server-kit/clock';
 import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
 import { createLogger } from '@renda/server-kit/logger';
-import { startService, type RunningService, type ServiceDefinition } from '@renda/server-kit/service';
+import { startService, type EventsRuntime, type RunningService, type ServiceDefinition } from '@renda/server-kit/service';
 import { createHash } from 'node:crypto';
 import { openDatabase } from '@renda/db/orm';
 import { createTestDatabase, type DatabaseTemplate, type TestDatabase } from './database.ts';
@@ -50,6 +50,8 @@ export async function startTestServices(
     settings?: Record<string, Readonly<Record<string, unknown>>>;
     /** Hand REDIS_URL to the services' attached work (event streams); the cache uses it either way. */
     redis?: boolean;
+    /** Runs the outbox relays and reminder schedulers (off by default: events are only recorded). */
+    events?: EventsRuntime;
   } = {},
 ): Promise<TestStack> {
   // A database given by the caller outlives the stack (benchmarks restart services on loaded data).
@@ -73,6 +75,8 @@ export async function startTestServices(
           siblings,
           ...(options.settings?.[def.name] ? { settings: options.settings[def.name] } : {}),
           ...(options.redis && process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
+          // The stream `<databaseKeyPrefix>events` is per test database, as cache keys are.
+          ...(options.events ? { events: options.events } : {}),
         },
         0,
       );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { eventSettingsOf, eventsEnv, parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
 import type { DeliverySettings } from './modules/notifications/delivery.ts';
 
 /** The one place this service reads process.env. */
@@ -39,6 +39,13 @@ const schema = serviceEnvSchema(4001).extend({
   SUGGESTIONS_URL: z.string().url().default('http://127.0.0.1:4002/graphql'),
   SUPERVISION_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
   VOTING_URL: z.string().url().default('http://127.0.0.1:4004/graphql'),
+  /** D-5 reminders (local): from this day of each year (MM-DD), a linked deputy not yet visited that year is reminded of. */
+  REMINDER_LEADER_VISIT_BY: z
+    .string()
+    .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day of the year as MM-DD, such as 11-30')
+    .refine((day) => new Date(`2025-${day}T00:00:00Z`).toISOString().slice(5, 10) === day, 'must be a day every year has (not 02-29)')
+    .default('11-30'),
+  ...eventsEnv,
 });
 
 export type DeputiesEnv = z.infer<typeof schema>;
@@ -86,5 +93,13 @@ export function deliverySettingsOf(
 export function readSettings(source: NodeJS.ProcessEnv) {
   // The local rules only: the secrets and the rest are the entry point's to check (parseEnv at start).
   const env = rulesFromEnv(schema, { ...source, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined });
-  return { dutyRules: dutyRulesOf(env), delivery: deliverySettingsOf(env), stream: { claimIdleMs: env.EVENTS_CLAIM_IDLE_MS } };
+  return {
+    dutyRules: dutyRulesOf(env),
+    delivery: deliverySettingsOf(env),
+    stream: { claimIdleMs: env.EVENTS_CLAIM_IDLE_MS },
+    reminders: { leaderVisitBy: env.REMINDER_LEADER_VISIT_BY },
+  };
 }
+
+/** The outbox relay's and the reminder scheduler's settings (EVENTS_*, REMINDERS_EVERY_MS). */
+export const readEventSettings = eventSettingsOf;

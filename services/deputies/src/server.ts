@@ -17,7 +17,8 @@ import { notificationResolvers } from './modules/notifications/notifications.res
 import { attachNotificationHub } from './modules/notifications/hub.ts';
 import { migrations } from './migrations/list.ts';
 import { seedDemo } from './seed.ts';
-import { readSettings } from './env.ts';
+import { readEventSettings, readSettings } from './env.ts';
+import { deputyReminderJobs } from './modules/reminders/reminders.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -35,4 +36,9 @@ export const deputiesService: ServiceDefinition = {
   settings: readSettings,
   // The notifications hub: events in (HTTP, Redis stream), webhook deliveries out.
   attach: (host) => attachNotificationHub(host),
+  events: {
+    service: 'deputies',
+    settings: readEventSettings,
+    reminders: (settings: Partial<ReturnType<typeof readSettings>>) => deputyReminderJobs(settings.reminders ?? readSettings({}).reminders),
+  },
 };

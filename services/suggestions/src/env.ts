@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { eventSettingsOf, eventsEnv, parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
 
 /** The one place this service reads process.env. */
 const schema = serviceEnvSchema(4002).extend({
@@ -7,6 +7,8 @@ const schema = serviceEnvSchema(4002).extend({
   DEPUTIES_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
   /** The supervision subgraph, which this one asks whether government units exist. */
   SUPERVISION_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
+  ...eventsEnv,
+  ...reminderEnv(),
 });
 
 export type SuggestionsEnv = z.infer<typeof schema>;
@@ -21,12 +23,27 @@ const assessmentWeights = z
   })
   .transform(([onTime, satisfaction, resolution]) => ({ onTime: onTime!, satisfaction: satisfaction!, resolution: resolution! }));
 
-const settingsSchema = z.object({ ASSESSMENT_WEIGHTS: assessmentWeights });
+/** Reminders (local): a reply due within N days (S-4), a rating not given N days after the reply (S-7). */
+function reminderEnv() {
+  return {
+    REMINDER_REPLY_DUE_DAYS: z.coerce.number().int('must be a whole number of days').min(0, 'must be 0 or more').default(7),
+    REMINDER_RATE_AFTER_DAYS: z.coerce.number().int('must be a whole number of days').min(1, 'must be 1 or more').default(14),
+  };
+}
+
+const settingsSchema = z.object({ ASSESSMENT_WEIGHTS: assessmentWeights, ...reminderEnv() });
 
 /** The local rules of this service, parsed at start and handed to resolvers as `ctx.settings`. */
 export function readSettings(source: NodeJS.ProcessEnv) {
-  return { assessmentWeights: parseEnv(settingsSchema, source).ASSESSMENT_WEIGHTS };
+  const env = parseEnv(settingsSchema, source);
+  return {
+    assessmentWeights: env.ASSESSMENT_WEIGHTS,
+    reminders: { replyDueDays: env.REMINDER_REPLY_DUE_DAYS, rateAfterDays: env.REMINDER_RATE_AFTER_DAYS },
+  };
 }
+
+/** The outbox relay's and the reminder scheduler's settings (EVENTS_*, REMINDERS_EVERY_MS). */
+export const readEventSettings = eventSettingsOf;
 
 export type SuggestionSettings = ReturnType<typeof readSettings>;
 

@@ -9,7 +9,8 @@ import { handlingResolvers } from './modules/handling/handling.resolvers.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { suggestionResolvers } from './modules/suggestions/suggestions.resolvers.ts';
 import { seedDemo } from './seed.ts';
-import { readSettings } from './env.ts';
+import { readEventSettings, readSettings, type SuggestionSettings } from './env.ts';
+import { suggestionReminderJobs } from './modules/reminders/reminders.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -28,4 +29,9 @@ export const suggestionsService: ServiceDefinition = {
     { table: 'suggestions.process_steps', column: 'year', kind: 'year' },
   ],
   settings: readSettings,
+  events: {
+    service: 'suggestions',
+    settings: readEventSettings,
+    reminders: (settings: Partial<SuggestionSettings>) => suggestionReminderJobs(settings.reminders ?? readSettings({}).reminders),
+  },
 };

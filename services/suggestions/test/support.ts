@@ -1,4 +1,5 @@
 import { startTestServices, type TestStack } from '@renda/testing/services';
+import type { EventsRuntime } from '@renda/server-kit/service';
 import { tokens } from '@renda/testing/tokens';
 import { ok } from '@renda/testing/graphql';
 import { deputiesService } from '@renda/deputies/server';
@@ -6,8 +7,8 @@ import { supervisionService } from '@renda/supervision/server';
 import { suggestionsService } from '../src/server.ts';
 
 /** The three subgraphs this one talks to, on one fresh database. */
-export function startStack(now?: string, settings?: Record<string, Record<string, unknown>>): Promise<TestStack> {
-  return startTestServices([deputiesService, supervisionService, suggestionsService], { ...(now ? { now } : {}), ...(settings ? { settings } : {}) });
+export function startStack(now?: string, settings?: Record<string, Record<string, unknown>>, options: { events?: EventsRuntime } = {}): Promise<TestStack> {
+  return startTestServices([deputiesService, supervisionService, suggestionsService], { ...(now ? { now } : {}), ...(settings ? { settings } : {}), ...options });
 }
 
 export interface World {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { eventSettingsOf, eventsEnv, parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
 
 /** The one place this service reads process.env. */
 const schema = serviceEnvSchema(4003).extend({
@@ -7,6 +7,7 @@ const schema = serviceEnvSchema(4003).extend({
   DEPUTIES_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
   /** G-6 (local): the legal-knowledge exam's pass mark out of 100. */
   EXAM_PASS_SCORE: z.coerce.number().min(0).max(100).default(60),
+  ...eventsEnv,
 });
 
 export type SupervisionEnv = z.infer<typeof schema>;
@@ -29,3 +30,6 @@ export const supervisionRules = {
 
 /** For the platform launcher, which checks every setting before it starts anything. */
 export { schema as envSchema };
+
+/** The outbox relay's and the reminder scheduler's settings (EVENTS_*, REMINDERS_EVERY_MS). */
+export const readEventSettings = eventSettingsOf;

@@ -15,6 +15,8 @@ import { opinionResolvers } from './modules/opinions/opinions.resolvers.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { unitResolvers } from './modules/units/units.resolvers.ts';
 import { seedDemo } from './seed.ts';
+import { readEventSettings } from './env.ts';
+import { supervisionReminderJobs } from './modules/reminders/reminders.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -38,4 +40,5 @@ export const supervisionService: ServiceDefinition = {
     assessmentResolvers,
   ),
   seed: seedDemo,
+  events: { service: 'supervision', settings: readEventSettings, reminders: () => supervisionReminderJobs() },
 };

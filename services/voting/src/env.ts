@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { eventSettingsOf, eventsEnv, parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
 import type { ProgramLevel } from './modules/programs/program.entity.ts';
 
 const seatRange = z
@@ -7,6 +7,11 @@ const seatRange = z
   .regex(/^\d+-\d+$/, 'a range of seats such as 1-3')
   .transform((text) => text.split('-').map(Number) as [number, number])
   .refine(([min, max]) => min >= 1 && max >= min, 'the range must start at 1 or more and not end below its start');
+
+/** Reminders (local): a ballot open this many hours is reminded of to its roll once. */
+const reminderEnv = {
+  REMINDER_BALLOT_OPEN_HOURS: z.coerce.number().min(0, 'must be 0 or more').default(2),
+};
 
 /** The one place this service reads process.env. */
 const schema = serviceEnvSchema(4004).extend({
@@ -22,6 +27,8 @@ const schema = serviceEnvSchema(4004).extend({
   DEPUTIES_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
   /** The supervision subgraph, read for lead units (running alone). */
   SUPERVISION_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
+  ...eventsEnv,
+  ...reminderEnv,
 });
 
 export type VotingEnv = z.infer<typeof schema>;
@@ -49,3 +56,11 @@ export const votingRules: VotingRules = votingRulesOf(
 
 /** For the platform launcher, which checks every setting before it starts anything. */
 export { schema as envSchema };
+
+/** The outbox relay's and the reminder scheduler's settings (EVENTS_*, REMINDERS_EVERY_MS). */
+export const readEventSettings = eventSettingsOf;
+
+/** The reminders' local settings, read at start. */
+export function readReminderSettings(source: NodeJS.ProcessEnv) {
+  return { ballotOpenHours: parseEnv(z.object(reminderEnv), source).REMINDER_BALLOT_OPEN_HOURS };
+}

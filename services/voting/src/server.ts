@@ -11,6 +11,8 @@ import { programResolvers } from './modules/programs/programs.resolvers.ts';
 import { projectResolvers } from './modules/projects/projects.resolvers.ts';
 import { migrations } from './migrations/list.ts';
 import { seedDemo } from './seed.ts';
+import { readEventSettings, readReminderSettings } from './env.ts';
+import { votingReminderJobs } from './modules/reminders/reminders.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -24,4 +26,9 @@ export const votingService: ServiceDefinition = {
   typeDefs,
   resolvers: mergeResolvers(programResolvers, projectResolvers, ballotResolvers, evaluationResolvers, federationResolvers),
   seed: seedDemo,
+  events: {
+    service: 'voting',
+    settings: readEventSettings,
+    reminders: (settings: { reminders?: { ballotOpenHours: number } }) => votingReminderJobs(settings.reminders ?? readReminderSettings(process.env)),
+  },
 };

@@ -4,6 +4,7 @@ import { Migration20261130114112 } from './Migration20261130114112.ts';
 import { Migration20261130114907 } from './Migration20261130114907.ts';
 import { Migration20261130120021 } from './Migration20261130120021.ts';
 import { Migration20261130123420 } from './Migration20261130123420.ts';
+import { Migration20261130141000 } from './Migration20261130141000.ts';
 import { Migration20261130142000 } from './Migration20261130142000.ts';
 import { Migration20261130145010 } from './Migration20261130145010.ts';
 
@@ -14,6 +15,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130114907', class: Migration20261130114907 },
   { name: 'Migration20261130120021', class: Migration20261130120021 },
   { name: 'Migration20261130123420', class: Migration20261130123420 },
+  { name: 'Migration20261130141000', class: Migration20261130141000 },
   { name: 'Migration20261130142000', class: Migration20261130142000 },
   { name: 'Migration20261130145010', class: Migration20261130145010 },
 ];

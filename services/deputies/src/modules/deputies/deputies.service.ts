@@ -11,6 +11,7 @@ import { likeEscape, optionalText, requireRegionCode, requireText } from '@renda
 import { requireCongress } from '../regions/regions.service.ts';
 import { PersonSchema } from '../persons/person.entity.ts';
 import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema, type Deputy, type DeputyGroup, type DeputyStatus, type Gender, type LiaisonStation } from './deputy.entity.ts';
+import { recordMandateEvent } from './events.ts';
 
 export const deputyLoader = (ctx: ServiceContext) => entityLoader<Deputy>(ctx, DeputySchema, 'id', isId);
 export const groupLoader = (ctx: ServiceContext) => entityLoader<DeputyGroup>(ctx, DeputyGroupSchema, 'id', isId);
@@ -135,6 +136,7 @@ export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput
     mandateStartsOn: congress.startsOn,
     mandateEndsOn: null,
   });
+  await recordMandateEvent(ctx, ctx.em, deputy, 'mandate.started', { constituency: deputy.constituency });
   try {
     await ctx.em.flush();
   } catch (e) {
@@ -160,6 +162,8 @@ export async function updateDeputy(
   if (input.stationId !== undefined) changes.stationId = await requireStationIn(ctx, input.stationId, deputy.regionCode, 'input.stationId');
   if (input.leadingCadre !== undefined && input.leadingCadre !== null) changes.leadingCadre = input.leadingCadre;
   Object.assign(deputy, changes);
+  // Which fields changed, not their values (the phone is personal data).
+  await recordMandateEvent(ctx, ctx.em, deputy, 'deputy.updated', { changed: Object.keys(changes).sort() });
   await ctx.em.flush();
   return deputy;
 }
@@ -177,6 +181,7 @@ export async function endMandate(ctx: ServiceContext, id: string, status: Deputy
   deputy.status = status;
   deputy.statusReason = text;
   deputy.mandateEndsOn = laterDate(today(ctx.clock), deputy.mandateStartsOn);
+  await recordMandateEvent(ctx, ctx.em, deputy, 'mandate.ended', { reason: text });
   await ctx.em.flush();
   return deputy;
 }

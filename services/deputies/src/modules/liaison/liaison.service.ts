@@ -13,6 +13,7 @@ import { DeputySchema } from '../deputies/deputy.entity.ts';
 import { deputyLoader, laterDate, requireDeputy, stationLoader } from '../deputies/deputies.service.ts';
 import { congressLoader, requireCongress, sessionLoader } from '../regions/regions.service.ts';
 import type { DutyCounts } from './duty.ts';
+import { recordMandateEvent } from '../deputies/events.ts';
 import {
   CommitteeAssignmentSchema,
   CommitteeMemberSchema,
@@ -340,6 +341,7 @@ export async function recordAttendance(ctx: ServiceContext, input: { sessionId: 
         current.status = 'TERMINATED';
         current.statusReason = `Absent without approval from ${absences} sessions of the congress (资格终止).`;
         current.mandateEndsOn = laterDate(session.opensOn, current.mandateStartsOn);
+        await recordMandateEvent(ctx, em, current, 'mandate.ended', { reason: current.statusReason, rule: 'D-8', sessionId: session.id });
         await em.flush();
       }
     }

@@ -33,6 +33,8 @@ export async function attachNotificationHub(host: ServiceHost): Promise<Notifica
   const worker = new DeliveryWorker(knex, host.clock, settings, host.log);
   const consumer = host.redis ? new EventStreamConsumer(host.redis, host.keyPrefix, intake, host.log, streamOptions) : null;
   consumer?.start();
+  // Without Redis this service's own events come from its relay in process (the others POST them).
+  const unsubscribe = consumer ? null : host.events?.bus.subscribe(async (events) => void (await intake(events)));
   worker.start();
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -72,6 +74,7 @@ export async function attachNotificationHub(host: ServiceHost): Promise<Notifica
     worker,
     consumer,
     async stop() {
+      unsubscribe?.();
       await consumer?.stop();
       await worker.stop();
       await knex.destroy();

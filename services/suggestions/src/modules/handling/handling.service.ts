@@ -7,6 +7,7 @@ import { optionalText, requireText } from '@renda/server-kit/validate';
 import { requireLeadUnitOrStaff } from '../suggestions/access.ts';
 import { childrenBy, suggestionLoader, unitsOf } from '../suggestions/loaders.ts';
 import type { Suggestion, SuggestionStage } from '../suggestions/suggestion.entity.ts';
+import { recordItemEvent } from '../suggestions/events.ts';
 import { requireItem } from '../suggestions/suggestions.service.ts';
 import { actorOf } from './actor.ts';
 import {
@@ -77,6 +78,7 @@ export async function reportHandlingProgress(
     at: ctx.clock.now(),
     ...actorOf(viewer),
   });
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.progress', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, percent: input.percent, reportedOn: row.reportedOn, unitId: row.unitId });
   await flush(ctx);
   return row;
 }
@@ -103,6 +105,7 @@ export async function contributeToLead(ctx: ServiceContext, id: string, text: st
     at: ctx.clock.now(),
     ...actorOf(viewer),
   });
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.contribution', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, unitId: row.unitId, leadUnitId: row.leadUnitId, sentOn: row.sentOn });
   await flush(ctx);
   return row;
 }
@@ -153,6 +156,7 @@ export async function logDeputyContact(
     deputyRepliedAt: null,
     ...actorOf(viewer),
   });
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.deputy-contact', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, contactId: row.id, phase: input.phase, method: input.method, contactedOn: input.contactedOn });
   await flush(ctx);
   return row;
 }
@@ -175,6 +179,7 @@ export async function answerDeputyContact(
   if (contact.deputyReply !== null) throw conflict('You already answered this contact.');
   contact.deputyReply = text;
   contact.deputyRepliedAt = ctx.clock.now();
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.deputy-contact-answered', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, contactId: contact.id });
   await flush(ctx);
   return contact;
 }

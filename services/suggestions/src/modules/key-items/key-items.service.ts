@@ -6,6 +6,7 @@ import { optionalText, requireText } from '@renda/server-kit/validate';
 import { actorOf } from '../handling/actor.ts';
 import { requireStaffOf } from '../suggestions/access.ts';
 import { childrenBy } from '../suggestions/loaders.ts';
+import { recordItemEvent } from '../suggestions/events.ts';
 import { requireItem } from '../suggestions/suggestions.service.ts';
 import {
   CommitteeVoteSchema,
@@ -54,6 +55,7 @@ export async function recordKeyHearing(
     at: ctx.clock.now(),
     ...actorOf(viewer),
   });
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.key-hearing', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, heldOn: input.heldOn });
   await flush(ctx);
   return row;
 }
@@ -112,6 +114,8 @@ export async function recordCommitteeVote(
     at: ctx.clock.now(),
     ...actorOf(viewer),
   });
+  const tally = { membersPresent: input.membersPresent, satisfied: input.satisfied, basicallySatisfied: input.basicallySatisfied, dissatisfied: input.dissatisfied };
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.committee-vote', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, votedOn: input.votedOn, ...tally });
   await flush(ctx);
   return row;
 }

@@ -9,6 +9,7 @@ import { optionalText, regionLevelOf, requireRegionCode, requireText } from '@re
 import { actorOf } from '../handling/actor.ts';
 import { canRead, isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
 import { sheetLoader, suggestionLoader, unitsOf } from './loaders.ts';
+import { announceQueued, dropQueued, queueItemEvent, recordItemEvent } from './events.ts';
 import { canMove, isSendBack, nextStages, stageNames } from './process.ts';
 import { requireActiveDeputies, requireLeadOfficial, requireSession, requireUnits } from './siblings.ts';
 import {
@@ -77,18 +78,23 @@ function requireNext(item: Suggestion, to: SuggestionStage, options: { sendBack?
   }
 }
 
-function takeStep(ctx: ServiceContext, item: Suggestion, to: SuggestionStage, viewer: Viewer, note: string | null, options: { sendBack?: boolean } = {}): void {
+function takeStep(ctx: ServiceContext, item: Suggestion, to: SuggestionStage, viewer: Viewer, note: string | null, options: { sendBack?: boolean; unitIds?: string[] } = {}): void {
   requireNext(item, to, options);
   item.stepCount += 1;
   ctx.em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage: to, round: item.round, ordinal: item.stepCount, year: item.year, at: ctx.clock.now(), by: viewer.sub, note, ...actorOf(viewer) });
+  const from = item.stage;
   item.stage = to;
+  queueItemEvent(ctx, item, 'suggestion.step', { from, to, note, byRole: viewer.role }, options.unitIds);
 }
 
 /** Writes a mutation's changes in one flush; a concurrent write to the same item is CONFLICT. */
 async function save(ctx: ServiceContext, em: EntityManager = ctx.em): Promise<void> {
   try {
+    // The mutation's events go in the flush's transaction: written if and only if the change commits.
+    await announceQueued(ctx, em);
     await em.flush();
   } catch (e) {
+    dropQueued(ctx);
     if (e instanceof OptimisticLockError || e instanceof UniqueConstraintViolationException) {
       throw conflict('Someone else changed this item at the same moment; read it again and retry.');
     }
@@ -233,6 +239,10 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
     em.create(ProcessStepSchema, { id: newId(), suggestionId: created.id, stage: 'RECEIVED', round: 1, ordinal: 1, year, at: ctx.clock.now(), by: viewer.sub, note: null, ...actorOf(viewer) });
     if (leadDeputyId) em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: leadDeputyId, lead: true, position: 0, year });
     coSigners.forEach((d, i) => em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: d.id, lead: false, position: i + 1, year }));
+    await recordItemEvent(ctx, em, created, 'suggestion.step', {
+      serial: serialNumber, kind, title, stage: 'RECEIVED', round: 1, from: null, to: 'RECEIVED', note: null, byRole: viewer.role,
+      coSignerIds: coSigners.map((d) => d.id),
+    }, []);
     return created;
   });
   ctx.loaders.clearAll();
@@ -271,7 +281,6 @@ export async function assignSuggestion(ctx: ServiceContext, id: string, input: A
   }
   const assignedOn = today(ctx.clock);
   const complex = input.complex ?? false;
-  takeStep(ctx, item, 'ASSIGNED', viewer, null);
   Object.assign(item, {
     grade: input.grade,
     leadOfficial,
@@ -281,6 +290,9 @@ export async function assignSuggestion(ctx: ServiceContext, id: string, input: A
     assignedOn,
     replyDueOn: replyDueOn(assignedOn, complex),
   });
+  const unitIds = input.units.map((u) => u.unitId);
+  takeStep(ctx, item, 'ASSIGNED', viewer, null, { unitIds });
+  queueItemEvent(ctx, item, 'suggestion.assigned', { grade: input.grade, leadUnitId: item.leadUnitId, units: input.units.map((u) => ({ unitId: u.unitId, role: u.role })), replyDueOn: item.replyDueOn }, unitIds);
   input.units.forEach((u, position) => ctx.em.create(HandlingUnitSchema, { id: newId(), suggestionId: item.id, unitId: u.unitId, role: u.role, position, year: item.year }));
   await save(ctx);
   return item;
@@ -306,6 +318,7 @@ export async function markKey(ctx: ServiceContext, id: string, supervisor: strin
   }
   item.isKey = true;
   item.keySupervisor = name;
+  queueItemEvent(ctx, item, 'suggestion.key-marked', { keySupervisor: name });
   await save(ctx);
   return item;
 }
@@ -334,6 +347,7 @@ export async function issueSheet(ctx: ServiceContext, id: string, input: { kind:
   if (input.dueOn > latestDue) throw badInput(`A sheet is due within ${sheetMaxMonths} months (by ${latestDue}); the reply itself is due within 6 (S-4).`, 'input.dueOn');
   const sheet = ctx.em.create(SheetSchema, { id: newId(), suggestionId: item.id, kind: input.kind, unitId: input.unitId, issuedOn, dueOn: input.dueOn, content, issuedBy: viewer.sub, answeredOn: null, answeredBy: null, ...actorOf(viewer) });
   if (input.kind !== 'ASSIGNMENT' && item.stage === 'HANDLING') takeStep(ctx, item, 'SUPERVISED', viewer, content);
+  queueItemEvent(ctx, item, 'sheet.issued', { sheetId: sheet.id, sheetKind: input.kind, unitId: input.unitId, issuedOn, dueOn: input.dueOn });
   await save(ctx);
   return sheet;
 }
@@ -353,6 +367,7 @@ export async function answerSheet(ctx: ServiceContext, sheetId: string): Promise
   sheet.answeredBy = viewer.sub;
   const actor = actorOf(viewer);
   Object.assign(sheet, { answeredByName: actor.byName, answeredByRole: actor.byRole, answeredByUnitId: actor.byUnitId });
+  queueItemEvent(ctx, item, 'sheet.answered', { sheetId: sheet.id, sheetKind: sheet.kind, unitId: sheet.unitId, dueOn: sheet.dueOn, answeredOn: sheet.answeredOn });
   await save(ctx);
   return sheet;
 }
@@ -369,6 +384,7 @@ export async function replySuggestion(ctx: ServiceContext, id: string, input: { 
   const onTime = item.replyDueOn !== null && repliedOn <= item.replyDueOn;
   ctx.em.create(ReplySchema, { id: newId(), suggestionId: item.id, round: item.round, category: input.category, content, repliedOn, reviewedBy, onTime, repliedBy: viewer.sub, ...actorOf(viewer) });
   Object.assign(item, { replyCategory: input.category, repliedOn, replyOnTime: onTime });
+  queueItemEvent(ctx, item, 'suggestion.reply', { category: input.category, repliedOn, onTime, replyDueOn: item.replyDueOn, leadUnitId: item.leadUnitId });
   await save(ctx);
   return item;
 }
@@ -463,6 +479,8 @@ async function rate(
   });
   item.latestResult = input.result;
   item.coercionRisk = coercionRisk;
+  const sentBack = input.result === 'DISSATISFIED' && item.round === 1;
+  queueItemEvent(ctx, item, 'suggestion.evaluated', { attitude, result, coercionRisk, sentBack, proposal: rater.raterName !== null });
   if (input.result === 'DISSATISFIED' && item.round === 1) {
     item.round = 2;
     const who = rater.raterName ? '委员' : '代表';

@@ -88,7 +88,7 @@ export async function addActivityOpinions(
   const checked = await checkItems(ctx, items, activity.heldOn, 'items');
   if (activity.findings !== null) throw conflict("This activity's report and opinions are already recorded.");
   activity.findings = text;
-  createItems(ctx, 'ACTIVITY', activity.id, checked);
+  await createItems(ctx, 'ACTIVITY', activity.id, checked);
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return activity;

@@ -11,6 +11,7 @@ import { filingDeadlineDays } from '../../env.ts';
 import { listScope, requireNotFuture, requirePlausibleDate, requireTransition, type Transitions } from '../units/access.ts';
 import { requireUnit } from '../units/units.service.ts';
 import { FiledDocumentSchema, MajorMatterSchema, type DocumentKind, type FiledDocument, type MajorMatter, type MajorMatterStatus, type ReviewStatus } from './filing.entity.ts';
+import { recordEvent } from '@renda/outbox/record';
 
 /** G-2: 有备必审、有错必纠: a review finds no issue or requests a correction, which ends corrected or revoked. */
 export const reviewTransitions: Transitions<ReviewStatus> = {
@@ -115,6 +116,30 @@ export interface FileDocumentInput {
   filedOn: string;
 }
 
+/** G-2: a filing's event, aimed at the issuing unit and the region (the review opinion stays out: not public). */
+function recordFilingEvent(ctx: ServiceContext, doc: FiledDocument, type: string): Promise<string> {
+  return recordEvent(ctx.em, {
+    type,
+    aggregateType: 'filed-document',
+    aggregateId: doc.id,
+    regionCode: doc.regionCode,
+    occurredAt: ctx.clock.now(),
+    data: {
+      title: doc.title,
+      documentNumber: doc.documentNumber,
+      kind: doc.kind,
+      issuerId: doc.issuerId,
+      publishedOn: doc.publishedOn,
+      filedOn: doc.filedOn,
+      filingDueOn: doc.filingDueOn,
+      late: doc.filedOn > doc.filingDueOn,
+      reviewStatus: doc.reviewStatus,
+      reviewedOn: doc.reviewedOn,
+    },
+    audience: { unitIds: [doc.issuerId], regionCode: doc.regionCode },
+  });
+}
+
 /** G-2: filed within 30 days of publication, or flagged late; never before publication. */
 export async function fileDocument(ctx: ServiceContext, input: FileDocumentInput): Promise<FiledDocument> {
   const issuer = await requireUnit(ctx, input.issuerId, 'input.issuerId');
@@ -141,6 +166,7 @@ export async function fileDocument(ctx: ServiceContext, input: FileDocumentInput
     reviewOpinion: null,
     reviewedOn: null,
   });
+  await recordFilingEvent(ctx, doc, 'filing.recorded');
   await ctx.em.flush();
   return doc;
 }
@@ -155,6 +181,7 @@ export async function reviewDocument(ctx: ServiceContext, id: string, status: Re
   doc.reviewStatus = status;
   if (text) doc.reviewOpinion = text;
   doc.reviewedOn = today(ctx.clock);
+  await recordFilingEvent(ctx, doc, 'filing.reviewed');
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return doc;

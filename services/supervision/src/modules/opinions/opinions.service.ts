@@ -26,6 +26,7 @@ import {
   type ReportKind,
   type WorkEvaluation,
 } from './opinion.entity.ts';
+import { recordOpinionItemEvent } from './events.ts';
 
 /** G-3: the unit reports what it did, then the committee closes (销号) the item; nothing is skipped. */
 export const opinionTransitions: Transitions<OpinionStatus> = {
@@ -86,14 +87,14 @@ export async function checkItems(
   return checked;
 }
 
-export function createItems(
+export async function createItems(
   ctx: ServiceContext,
   sourceKind: OpinionSource,
   sourceId: string,
   items: CheckedItem[],
-): void {
+): Promise<void> {
   for (const item of items) {
-    ctx.em.create(OpinionItemSchema, {
+    const row = ctx.em.create(OpinionItemSchema, {
       id: newId(),
       sourceKind,
       sourceId,
@@ -105,6 +106,7 @@ export function createItems(
       reportedOn: null,
       closedOn: null,
     });
+    await recordOpinionItemEvent(ctx, ctx.em, row, 'opinion-item.opened');
   }
 }
 
@@ -167,7 +169,7 @@ export async function addReportOpinions(ctx: ServiceContext, reportId: string, i
   requireWriteIn(ctx.viewer, report.regionCode, 'add deliberation opinions');
   if (items.length === 0) throw badInput('Name at least one opinion item.', 'items');
   const checked = await checkItems(ctx, items, report.heardOn, 'items');
-  createItems(ctx, 'REPORT', report.id, checked);
+  await createItems(ctx, 'REPORT', report.id, checked);
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return report;
@@ -190,6 +192,7 @@ export async function reportOpinionItem(ctx: ServiceContext, itemId: string, on:
   requireTransition(opinionTransitions, item.status, 'REPORTED', 'The opinion item');
   item.status = 'REPORTED';
   item.reportedOn = on;
+  await recordOpinionItemEvent(ctx, ctx.em, item, 'opinion-item.reported');
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return item;
@@ -205,6 +208,7 @@ export async function closeOpinionItem(ctx: ServiceContext, itemId: string, on: 
   if (item.reportedOn && on < item.reportedOn) throw badInput(`The item cannot close (${on}) before the unit reported (${item.reportedOn}).`, 'on');
   item.status = 'CLOSED';
   item.closedOn = on;
+  await recordOpinionItemEvent(ctx, ctx.em, item, 'opinion-item.closed');
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return item;
@@ -315,7 +319,7 @@ export async function addInspectionOpinions(ctx: ServiceContext, inspectionId: s
   const checked = await checkItems(ctx, items, inspection.startsOn, 'items');
   if (inspection.findings !== null) throw conflict("This inspection's findings are already recorded.");
   inspection.findings = text;
-  createItems(ctx, 'INSPECTION', inspection.id, checked);
+  await createItems(ctx, 'INSPECTION', inspection.id, checked);
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return inspection;
@@ -434,7 +438,7 @@ export async function recordEvaluationTally(ctx: ServiceContext, evaluationId: s
   const checked = await checkItems(ctx, items ?? [], `${evaluation.year}-01-01`, 'items');
   if (evaluation.satisfied !== null) throw conflict('This evaluation already has its satisfaction vote.');
   Object.assign(evaluation, counts);
-  createItems(ctx, 'EVALUATION', evaluation.id, checked);
+  await createItems(ctx, 'EVALUATION', evaluation.id, checked);
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return evaluation;

@@ -61,7 +61,7 @@ export async function adoptResolution(ctx: ServiceContext, input: AdoptResolutio
     title,
     adoptedOn: input.adoptedOn,
   });
-  createItems(ctx, 'RESOLUTION', resolution.id, checked);
+  await createItems(ctx, 'RESOLUTION', resolution.id, checked);
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return resolution;
@@ -80,7 +80,7 @@ export async function addResolutionTasks(
   if (!tasks.length) throw badInput('Name at least one task.', 'tasks');
   const checked = await checkItems(ctx, tasks, resolution.adoptedOn, 'tasks');
   requireTasksIn(resolution, checked, 'tasks');
-  createItems(ctx, 'RESOLUTION', resolution.id, checked);
+  await createItems(ctx, 'RESOLUTION', resolution.id, checked);
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return resolution;

@@ -16,6 +16,7 @@ import * as room from '../room-tallies/room-tallies.service.ts';
 import { BallotSchema, type Ballot, type BallotCandidate, type BallotTally } from './ballot.entity.ts';
 import type { BallotMethod } from './ballot.entity.ts';
 import { elect } from './tally.ts';
+import { recordVotingEvent } from '../events.ts';
 
 export type VoteChoice = 'FOR' | 'AGAINST' | 'ABSTAIN';
 
@@ -181,6 +182,8 @@ export async function openBallot(
   await requireActiveDeputiesOf(ctx, rollDeputyIds, program.congressId, 'rollDeputyIds');
   const id = newId();
   const counts = countsTable('ballot', id);
+  // Decided before the stage moves: `program` is the entity the transaction moves to VOTING.
+  const runOff = program.stage === 'VOTING';
   try {
     await ctx.em.transactional(async (tx) => {
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
@@ -192,7 +195,7 @@ export async function openBallot(
            "roll_size", "ballots_cast", "opened_at", "closed_at", "method")
          values (?, ?, ?, ?, 'OPEN', ?, ?, ?, 0, ?, null, ?)`,
         [
-          id, program.id, program.regionCode, program.year, openSeats, program.stage === 'VOTING', rollDeputyIds.length,
+          id, program.id, program.regionCode, program.year, openSeats, runOff, rollDeputyIds.length,
           ctx.clock.now(), method,
         ],
       );
@@ -205,6 +208,14 @@ export async function openBallot(
         `insert into "voting"."ballot_candidates" ("ballot_id", "candidate_id", "position") values ${placeholders(onBallot.length, '(?, ?, ?)')}`,
         onBallot.flatMap((c, i) => [id, c.id, i + 1]),
       );
+      await recordVotingEvent(ctx, tx, {
+        type: 'ballot.opened',
+        aggregateType: 'ballot',
+        aggregateId: id,
+        regionCode: program.regionCode,
+        roll: rollDeputyIds,
+        data: { programId: program.id, programTitle: program.title, seats: openSeats, runOff, method, rollSize: rollDeputyIds.length, candidateIds: onBallot.map((c) => c.id) },
+      });
       if (method !== 'ONLINE') return;
       // The ballot's own counters: dropped at close, so no superseded row of them outlives the ballot.
       await run(
@@ -352,6 +363,24 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
       await moveStage(tx, current, 'IMPLEMENTING');
     }
+    // V-3: the totals are public once the ballot closes; who voted how never is.
+    const roll = await query<{ deputy_id: string }>(tx, `select "deputy_id" from "voting"."ballot_roll" where "ballot_id" = ? order by "deputy_id"`, [ballot.id]);
+    await recordVotingEvent(ctx, tx, {
+      type: 'ballot.closed',
+      aggregateType: 'ballot',
+      aggregateId: ballot.id,
+      regionCode: program.regionCode,
+      roll: roll.map((r) => r.deputy_id),
+      data: {
+        programId: program.id,
+        programTitle: program.title,
+        method: ballot.method,
+        rollSize: ballot.rollSize,
+        elected: outcome.elected,
+        tied: outcome.tied,
+        tallies: counts.map((c) => ({ candidateId: c.candidate_id, votesFor: c.votes_for, votesAgainst: c.votes_against, abstentions: c.abstentions })),
+      },
+    });
   });
   return reloadBallot(ctx, ballot.id);
 }

@@ -20,6 +20,7 @@ import { countsTable, placeholders, query, run } from '../store.ts';
 import { ProjectSupervisorSchema } from '../projects/project.entity.ts';
 import { EvaluationRoundSchema, raterGroups, type EvaluationItem, type EvaluationRound } from './evaluation.entity.ts';
 import type { EvaluationGroupTally, RaterGroup } from './evaluation.entity.ts';
+import { recordVotingEvent } from '../events.ts';
 
 export type Satisfaction = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
 
@@ -254,6 +255,14 @@ export async function openEvaluation(
           );
         }
       }
+      await recordVotingEvent(ctx, tx, {
+        type: 'satisfaction-round.opened',
+        aggregateType: 'satisfaction-round',
+        aggregateId: id,
+        regionCode: program.regionCode,
+        roll: roll.map(([d]) => d),
+        data: { programId: program.id, programTitle: program.title, raters, rollSize: roll.length + memberIds.length, projectIds: projects.map((p) => p.id), sessionId: options.sessionId ?? null },
+      });
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict('An evaluation round of this program is already open.');
@@ -399,6 +408,15 @@ export async function closeEvaluation(ctx: ServiceContext, roundId: string): Pro
     for (const [, table] of tables) await run(tx, `drop table ${table}`);
     const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
     await moveStage(tx, current, 'CLOSED');
+    const roll = await query<{ deputy_id: string }>(tx, `select "deputy_id" from "voting"."evaluation_roll" where "round_id" = ? order by "deputy_id"`, [round.id]);
+    await recordVotingEvent(ctx, tx, {
+      type: 'satisfaction-round.closed',
+      aggregateType: 'satisfaction-round',
+      aggregateId: round.id,
+      regionCode: program.regionCode,
+      roll: roll.map((r) => r.deputy_id),
+      data: { programId: program.id, programTitle: program.title, raters: ratersOf(round), rollSize: round.rollSize },
+    });
   });
   return reloadRound(ctx, round.id);
 }
