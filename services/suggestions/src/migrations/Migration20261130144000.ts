@@ -163,7 +163,7 @@ export class Migration20261130144000 extends Migration {
     this.addSql(`select ${s}."install_rollup_triggers"();`);
     // `pnpm --filter @renda/suggestions rollups:rebuild` and bulk loads (which switch the triggers off):
     // recompute every grain from the items, own regions first, then summed into the ancestors.
-    this.addSql(`create function ${s}."rebuild_rollups"() returns void language sql as $$
+    this.addSql(`create function ${s}."rebuild_rollups"() returns void language sql set work_mem = '256MB' as $$
       ${Object.keys(grains)
         .map((g) => {
           const keys = grains[g as keyof typeof grains];
@@ -171,7 +171,7 @@ export class Migration20261130144000 extends Migration {
           const from = `select ${own.map((c) => `r."${c}"`).join(', ')}, ${counters.map((c) => `sum(r."${c}") as "${c}"`).join(', ')}
             from ${s}."suggestions" i cross join lateral ${s}."rollup_rows"(1, ${factArgs('i')}) r
             group by ${own.map((_, j) => j + 1).join(', ')}`;
-          return `delete from ${s}."suggestion_rollups_${g}";\n${grainInsert(g as keyof typeof grains, from)};`;
+          return `truncate ${s}."suggestion_rollups_${g}";\n${grainInsert(g as keyof typeof grains, from)};`;
         })
         .join('\n')}
     $$;`);

@@ -346,3 +346,61 @@ export function registeredRegions(ctx: ServiceContext, regionCode: string, level
     })
     .load(code);
 }
+
+export type DutyKind = 'VOTER_CONTACTS' | 'GROUP_ACTIVITIES' | 'SUGGESTIONS';
+
+/** One duty short (D-6, D-7). */
+export interface DutyShortfall {
+  duty: DutyKind;
+  required: number;
+  done: number;
+  perDeputyMinimum: boolean;
+}
+
+export interface DutyShortfallsValue {
+  deputyId: string;
+  year: number;
+  measuredOn: string;
+  shortfalls: DutyShortfall[];
+}
+
+/**
+ * Congress.deputiesShortOfDuties: the deputies in office during the year (mandate and term overlapping it,
+ * F-1) with their voter contacts and group activities in the year up to its measuring day (one statement),
+ * and the items they led in it from the suggestions subgraph (one batched `_entities` call). A deputy is
+ * listed when short of D-6's minimum or of D-7's per-deputy target; D-7 itself is met or missed by the
+ * body's average (`dutyAverages`), which is why its shortfalls say `perDeputyMinimum: false`.
+ */
+export async function deputiesShortOfDuties(ctx: ServiceContext, congress: Congress, year: number): Promise<DutyShortfallsValue[]> {
+  requireReadIn(ctx.viewer, congress.regionCode, 'deputy statistics');
+  requireYear(year);
+  const [period] = figurePeriods(ctx.clock, { from: year, to: year });
+  const { startsOn, measuredOn } = period!;
+  if (measuredOn < startsOn) return [];
+  const { rows } = (await readKnex(ctx.em).raw(
+    `select d.id,
+       count(k.id) filter (where k.kind = 'VOTER')::int as voter,
+       count(k.id) filter (where k.kind = 'GROUP_ACTIVITY')::int as grp
+     from deputies.deputies d join deputies.congresses c on c.id = d.congress_id
+     left join deputies.contact_records k on k.deputy_id = d.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
+       and k.occurred_on between ? and ?
+     where d.congress_id = ?
+       and d.mandate_starts_on <= ? and (d.mandate_ends_on is null or d.mandate_ends_on >= ?)
+       and c.starts_on <= ? and (c.ends_on is null or c.ends_on >= ?)
+     group by d.id order by d.id`,
+    [startsOn, measuredOn, congress.id, measuredOn, startsOn, measuredOn, startsOn],
+  )) as { rows: { id: string; voter: number; grp: number }[] };
+  const counts = await Promise.all(
+    rows.map((r) => ctx.siblings.entity<{ suggestionCount: number }>('suggestions', 'Deputy', { id: r.id }, `suggestionCount(year: ${year})`)),
+  );
+  const rules = rulesOf(ctx);
+  return rows.flatMap((r, i) => {
+    const duties: [DutyKind, number, number, boolean][] = [
+      ['VOTER_CONTACTS', rules.minVoterContacts, Number(r.voter), true],
+      ['GROUP_ACTIVITIES', rules.minGroupActivities, Number(r.grp), false],
+      ['SUGGESTIONS', rules.minSuggestions, counts[i]?.suggestionCount ?? 0, false],
+    ];
+    const shortfalls = duties.filter(([, required, done]) => done < required).map(([duty, required, done, perDeputyMinimum]) => ({ duty, required, done, perDeputyMinimum }));
+    return shortfalls.length ? [{ deputyId: r.id, year, measuredOn, shortfalls }] : [];
+  });
+}

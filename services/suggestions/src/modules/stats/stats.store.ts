@@ -88,13 +88,20 @@ const staticNames: Record<string, string> = {
 const eventNames = ['overdue', 'replied_by', 'replied_on_time_by', 'solved_by'];
 
 /**
- * Rollup rows `r` that make the state on the SQL date `on`: the day-independent `T` rows, the event months
- * before `on`'s month and the event days of that month up to `on`.
+ * Rollup rows of `table` matching `where` that make the state on the SQL date `on`: the day-independent `T`
+ * rows, the event months before `on`'s month and the event days of that month up to `on` — three index
+ * ranges of (scope_code, year, span, bucket), so the days of other months are never read. `where` and `on`
+ * appear three times: their parameters are repeated by `thrice`.
  */
-const window = (on: string) => {
+const windowed = (table: string, where: string, on: string) => {
   const month = `date_trunc('month', (${on})::timestamp)::date`;
-  return `(r.span = 'T' or (r.span = 'M' and r.bucket < ${month}) or (r.span = 'D' and r.bucket >= ${month} and r.bucket <= ${on}))`;
+  const from = `"suggestions"."suggestion_rollups_${table}" w`;
+  return `(select w.* from ${from} where ${where} and w.span = 'T'
+    union all select w.* from ${from} where ${where} and w.span = 'M' and w.bucket < ${month}
+    union all select w.* from ${from} where ${where} and w.span = 'D' and w.bucket >= ${month} and w.bucket <= ${on})`;
 };
+const thrice = (params: unknown[], onParams: unknown[] = []) => [...params, ...params, ...onParams, ...params, ...onParams, ...onParams];
+
 const rolled = `${Object.entries(staticNames)
   .map(([as, c]) => `coalesce(sum(r."${c}") filter (where r.span = 'T'), 0)::int as ${as}`)
   .join(', ')}, ${eventNames.map((c) => `coalesce(sum(r."${c}") filter (where r.span <> 'T'), 0)::int as ${c}`).join(', ')}`;
@@ -109,10 +116,8 @@ export function regionYearCounts(conn: Conn, source: Source, codes: readonly str
     const parts = codes.map(() => `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.year = ? and s.region_code like ?)`);
     return run(conn, parts.join(' union all '), codes.flatMap((c) => [c, ...Array(5).fill(on), year, `${c}%`]));
   }
-  const parts = codes.map(
-    () => `(select ?::text as key, ${rolled} from "suggestions"."suggestion_rollups_unit" r where r.scope_code = ? and r.year = ? and ${window('?::date')})`,
-  );
-  return run(conn, parts.join(' union all '), codes.flatMap((c) => [c, c, year, on, on, on]));
+  const parts = codes.map(() => `(select ?::text as key, ${rolled} from ${windowed('unit', 'w.scope_code = ? and w.year = ?', '?::date')} r)`);
+  return run(conn, parts.join(' union all '), codes.flatMap((c) => [c, ...thrice([c, year], [on])]));
 }
 
 /**
@@ -124,12 +129,9 @@ export function unitYearCounts(conn: Conn, source: Source, ids: readonly string[
     const parts = ids.map(() => `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.lead_unit_id = ? and s.year = ?${regionClause})`);
     return run(conn, parts.join(' union all '), ids.flatMap((id) => [id, ...Array(5).fill(on), id, year, ...(scope ? [`${scope}%`] : [])]));
   }
-  const scopeClause = scope ? 'r.scope_code = ?' : 'length(r.scope_code) = 2';
-  const parts = ids.map(
-    () => `(select ?::text as key, ${rolled} from "suggestions"."suggestion_rollups_unit" r
-      where r.lead_unit_id = ? and r.year = ? and ${scopeClause} and ${window('?::date')})`,
-  );
-  return run(conn, parts.join(' union all '), ids.flatMap((id) => [id, id, year, ...(scope ? [scope] : []), on, on, on]));
+  const scopeClause = scope ? 'w.scope_code = ?' : 'length(w.scope_code) = 2';
+  const parts = ids.map(() => `(select ?::text as key, ${rolled} from ${windowed('unit', `w.lead_unit_id = ? and w.year = ? and ${scopeClause}`, '?::date')} r)`);
+  return run(conn, parts.join(' union all '), ids.flatMap((id) => [id, ...thrice([id, year, ...(scope ? [scope] : [])], [on])]));
 }
 
 /** Items of the subtree registered in years `from`..`to`, by lead unit (units only), measured on `on`. */
@@ -144,10 +146,10 @@ export function byUnitCounts(conn: Conn, source: Source, code: string, from: num
   }
   return run(
     conn,
-    `select r.lead_unit_id::text as key, ${rolled} from "suggestions"."suggestion_rollups_unit" r
-     where r.scope_code = ? and r.year between ? and ? and r.lead_unit_id is not null and ${window('?::date')}
+    `select r.lead_unit_id::text as key, ${rolled}
+     from ${windowed('unit', 'w.scope_code = ? and w.year between ? and ? and w.lead_unit_id is not null', '?::date')} r
      group by r.lead_unit_id`,
-    [code, from, to, on, on, on],
+    thrice([code, from, to], [on]),
   );
 }
 
@@ -178,11 +180,10 @@ export async function periodCounts(
         where s.year between ? and ? and s.region_code like ?${oneCategory ? ` and coalesce(s.category, '') = ?` : ''}
         group by p.i, level${topic.byCategory ? ', s.category' : ''}`;
     }
-    params.push(c, c, ...years, ...(oneCategory ? [topic.category] : []));
+    const filter = `w.scope_code = ? and w.year = p.year and (p.month = 0 or w.month = p.month)${oneCategory ? ` and coalesce(w.category, '') = ?` : ''}`;
+    params.push(c, ...thrice([c, ...(oneCategory ? [topic.category] : [])]));
     return `select ?::text as key, p.i, r.level${topic.byCategory ? ', r.category' : ''}, ${rolled}
-      from periods p join "suggestions"."suggestion_rollups_${topical ? 'topic' : 'period'}" r
-        on r.year = p.year and (p.month = 0 or r.month = p.month) and ${window('p.measured_on')}
-      where r.scope_code = ? and r.year between ? and ?${oneCategory ? ` and coalesce(r.category, '') = ?` : ''}
+      from periods p cross join lateral ${windowed(topical ? 'topic' : 'period', filter, 'p.measured_on')} r
       group by p.i, r.level${topic.byCategory ? ', r.category' : ''}`;
   });
   return run(conn, `with periods(i, year, month, measured_on) as (values ${values}) ${parts.join(' union all ')}`, params);
