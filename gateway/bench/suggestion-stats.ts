@@ -165,5 +165,7 @@ try {
   }
   await graph.stop();
 } finally {
-  await db.drop();
+  // BENCH_KEEP=1 keeps the loaded database (its URL printed) for EXPLAIN; it is dropped otherwise.
+  if (process.env.BENCH_KEEP === '1') console.log(`kept ${db.url}`);
+  else await db.drop();
 }

@@ -165,18 +165,21 @@ export async function deputyFigures(ctx: ServiceContext, regionCode: string, arg
 /**
  * Region.deputyStats (contract field, all levels together): the deputies in office during the year
  * (F-1) rather than today's ACTIVE ones; rates are 0 when there is nobody to count (the field is
- * non-null). Stations carry no dates and are today's.
+ * non-null). Stations count when open during the year (F-1); their six standards are as last assessed.
  */
 export async function deputyStats(ctx: ServiceContext, regionCode: string, year: number): Promise<DeputyStats> {
   requireReadIn(ctx.viewer, regionCode, 'deputy statistics');
   requireYear(year);
+  // F-1: stations open at any time during the year up to its measuring day.
+  const [stationPeriod] = figurePeriods(ctx.clock, { from: year, to: year }) as [FigurePeriod];
   const [figures, stations, leaders] = await Promise.all([
     deputyFigures(ctx, regionCode, { from: year, to: year }),
     readKnex(ctx.em)
       .raw(
         `select count(*)::int as stations, count(*) filter (where premises and rules and plan and activities and records and results)::int as compliant
-         from deputies.liaison_stations where region_code like ?`,
-        [`${regionCode}%`],
+         from deputies.liaison_stations where region_code like ?
+           and (established_on is null or established_on <= ?) and (closed_on is null or closed_on >= ?)`,
+        [`${regionCode}%`, stationPeriod.measuredOn, stationPeriod.startsOn],
       ) as Promise<{ rows: { stations: number; compliant: number }[] }>,
     leaderCompliance(ctx, regionCode, year),
   ]);
