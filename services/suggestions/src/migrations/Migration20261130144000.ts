@@ -83,7 +83,8 @@ export class Migration20261130144000 extends Migration {
         ${keys.map((k) => `"${k}" ${columnType[k]}`).join(', ')}, "span" char(1) not null, "bucket" date null,
         ${counters.map((c) => `"${c}" int not null default 0`).join(', ')},
         constraint "suggestion_rollups_${grain}_key" unique nulls not distinct (${unique.map((k) => `"${k}"`).join(', ')}),
-        constraint "suggestion_rollups_${grain}_span_check" check ("span" in ('T', 'M', 'D') and ("span" = 'T') = ("bucket" is null)));`);
+        constraint "suggestion_rollups_${grain}_span_check" check ("span" in ('T', 'M', 'D') and ("span" = 'T') = ("bucket" is null)))
+        with (fillfactor = 80, parallel_workers = 0);`);
     }
     this.addSql(`create index "suggestion_rollups_unit_by_unit" on ${s}."suggestion_rollups_unit" ("lead_unit_id", "year", "span", "bucket");`);
 
@@ -121,7 +122,10 @@ export class Migration20261130144000 extends Migration {
         ) r
       $$;`);
 
-    const grainInsert = (grain: keyof typeof grains, from: string) => {
+    // The rebuild writes rows in key order, so a subtree's rows share pages; fillfactor leaves room for the
+    // trigger's updates to stay on their page (counters are not indexed: HOT updates). A read of a few
+    // thousand rows gains nothing from parallel workers.
+    const grainInsert = (grain: keyof typeof grains, from: string, ordered = false) => {
       const keys = grains[grain];
       const cols = [...keys, 'span', 'bucket'];
       const unique = ['scope_code', 'year', 'span', 'bucket', ...keys.slice(2)];
@@ -129,7 +133,7 @@ export class Migration20261130144000 extends Migration {
         select ${cols.map((c) => (c === 'scope_code' ? 'left(x."scope_code", n)' : `x."${c}"`)).join(', ')},
           ${counters.map((c) => `sum(x."${c}")`).join(', ')}
         from (${from}) x cross join unnest(array[2, 4, 6, 9]) n where n <= length(x."scope_code")
-        group by ${cols.map((_, i) => i + 1).join(', ')}`
+        group by ${cols.map((_, i) => i + 1).join(', ')}${ordered ? ` order by ${unique.map((k) => cols.indexOf(k) + 1).join(', ')}` : ''}`
         .concat(
           ` on conflict (${unique.map((k) => `"${k}"`).join(', ')}) do update set ${counters
             .map((c) => `"${c}" = t."${c}" + excluded."${c}"`)
@@ -171,7 +175,7 @@ export class Migration20261130144000 extends Migration {
           const from = `select ${own.map((c) => `r."${c}"`).join(', ')}, ${counters.map((c) => `sum(r."${c}") as "${c}"`).join(', ')}
             from ${s}."suggestions" i cross join lateral ${s}."rollup_rows"(1, ${factArgs('i')}) r
             group by ${own.map((_, j) => j + 1).join(', ')}`;
-          return `truncate ${s}."suggestion_rollups_${g}";\n${grainInsert(g as keyof typeof grains, from)};`;
+          return `truncate ${s}."suggestion_rollups_${g}";\n${grainInsert(g as keyof typeof grains, from, true)};`;
         })
         .join('\n')}
     $$;`);

@@ -110,6 +110,20 @@ async function run<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]> 
   return conn.execute<T[]>(sql, params as never[]);
 }
 
+/**
+ * A rollup read: a few thousand rows on neighbouring pages, which parallel workers only slow down (starting
+ * them costs more than the read), so they are off for its read-only transaction.
+ */
+async function read<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]> {
+  return conn.transactional(
+    async (trx) => {
+      await conn.execute('set local max_parallel_workers_per_gather = 0', [], 'run', trx);
+      return conn.execute<T[]>(sql, params as never[], 'all', trx);
+    },
+    { readOnly: true },
+  );
+}
+
 /** Items registered in `year` in each subtree `codes`, overdue measured on `on`. */
 export function regionYearCounts(conn: Conn, source: Source, codes: readonly string[], year: number, on: string): Promise<Counts[]> {
   if (source === 'live') {
@@ -117,7 +131,7 @@ export function regionYearCounts(conn: Conn, source: Source, codes: readonly str
     return run(conn, parts.join(' union all '), codes.flatMap((c) => [c, ...Array(5).fill(on), year, `${c}%`]));
   }
   const parts = codes.map(() => `(select ?::text as key, ${rolled} from ${windowed('unit', 'w.scope_code = ? and w.year = ?', '?::date')} r)`);
-  return run(conn, parts.join(' union all '), codes.flatMap((c) => [c, ...thrice([c, year], [on])]));
+  return read(conn, parts.join(' union all '), codes.flatMap((c) => [c, ...thrice([c, year], [on])]));
 }
 
 /**
@@ -131,7 +145,7 @@ export function unitYearCounts(conn: Conn, source: Source, ids: readonly string[
   }
   const scopeClause = scope ? 'w.scope_code = ?' : 'length(w.scope_code) = 2';
   const parts = ids.map(() => `(select ?::text as key, ${rolled} from ${windowed('unit', `w.lead_unit_id = ? and w.year = ? and ${scopeClause}`, '?::date')} r)`);
-  return run(conn, parts.join(' union all '), ids.flatMap((id) => [id, ...thrice([id, year, ...(scope ? [scope] : [])], [on])]));
+  return read(conn, parts.join(' union all '), ids.flatMap((id) => [id, ...thrice([id, year, ...(scope ? [scope] : [])], [on])]));
 }
 
 /** Items of the subtree registered in years `from`..`to`, by lead unit (units only), measured on `on`. */
@@ -144,7 +158,7 @@ export function byUnitCounts(conn: Conn, source: Source, code: string, from: num
       [...Array(5).fill(on), from, to, `${code}%`],
     );
   }
-  return run(
+  return read(
     conn,
     `select r.lead_unit_id::text as key, ${rolled}
      from ${windowed('unit', 'w.scope_code = ? and w.year between ? and ? and w.lead_unit_id is not null', '?::date')} r
@@ -186,7 +200,8 @@ export async function periodCounts(
       from periods p cross join lateral ${windowed(topical ? 'topic' : 'period', filter, 'p.measured_on')} r
       group by p.i, r.level${topic.byCategory ? ', r.category' : ''}`;
   });
-  return run(conn, `with periods(i, year, month, measured_on) as (values ${values}) ${parts.join(' union all ')}`, params);
+  const sql = `with periods(i, year, month, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
+  return source === 'live' ? run(conn, sql, params) : read(conn, sql, params);
 }
 
 /** A row that counts nothing (the rollups keep zeroed rows of keys whose items moved away). */
