@@ -5,6 +5,7 @@ import { Migration20261130114907 } from './Migration20261130114907.ts';
 import { Migration20261130120021 } from './Migration20261130120021.ts';
 import { Migration20261130123420 } from './Migration20261130123420.ts';
 import { Migration20261130144100 } from './Migration20261130144100.ts';
+import { Migration20261130144200 } from './Migration20261130144200.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130120021', class: Migration20261130120021 },
   { name: 'Migration20261130123420', class: Migration20261130123420 },
   { name: 'Migration20261130144100', class: Migration20261130144100 },
+  { name: 'Migration20261130144200', class: Migration20261130144200 },
 ];

@@ -15,6 +15,7 @@ import {
 import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
 import { dutyRules as defaultDutyRules, type DutyRules } from '../../env.ts';
 import type { Congress } from '../regions/region.entity.ts';
+import { deputyFigureRows, liveRaw, rollupRaw, rollupsServe, type FigureRow } from './figures.store.ts';
 
 /** The local rules (D-4 to D-7) in force for this request: the service's settings, else the defaults. */
 function rulesOf(ctx: ServiceContext): DutyRules {
@@ -51,80 +52,17 @@ export interface DeputyFigures {
 }
 
 
-interface FigureRow {
-  key: string;
-  i: number;
-  level: RegionLevel;
-  congresses: number;
-  deputies: number;
-  voter: number;
-  grp: number;
-  voter_ok: number;
-  group_ok: number;
-  assignments: number;
-  assignments_ok: number;
-}
-
 /**
- * F-1: the deputies in office during a period are those whose mandate overlapped it, up to the day it
- * is measured on: the mandate began by then, did not end before the period began, and its congress's
- * term overlapped the period. Counts of contacts are year-to-date at the measuring day, so a month's
- * compliance tells how many deputies have already met the yearly minimum.
- *
- * One statement for every region, period and level asked in a request: the regions' prefixes are a
- * `union all` of index range scans, periods a `values` list.
+ * F-1: the rows of `deputyFigures` for every region asked with the same arguments in a request, in one
+ * statement: read from the rollups (Migration20261130144200) when they serve the local minimums (1 to 5),
+ * else the same figures computed live (`figures.store.ts` defines both).
  */
 async function figureRows(ctx: ServiceContext, codes: readonly string[], periods: FigurePeriod[]): Promise<FigureRow[]> {
-  const periodValues = periods.map(() => '(?::int, ?::date, ?::date, ?::date)').join(', ');
-  const periodParams = periods.flatMap((p, i) => [i, p.startsOn, `${p.year}-01-01`, p.measuredOn]);
-  const office = codes
-    .map(
-      () => `select ?::text as key, p.i, c.level, d.id, d.congress_id
-        from periods p
-        join deputies.deputies d on d.region_code like ?
-        join deputies.congresses c on c.id = d.congress_id
-        where p.measured_on >= p.starts_on
-          and d.mandate_starts_on <= p.measured_on and (d.mandate_ends_on is null or d.mandate_ends_on >= p.starts_on)
-          and c.starts_on <= p.measured_on and (c.ends_on is null or c.ends_on >= p.starts_on)`,
-    )
-    .join(' union all ');
-  const sql = `
-    with periods(i, starts_on, year_starts_on, measured_on) as (values ${periodValues}),
-    office as (${office}),
-    acts as (
-      select o.key, o.i, o.level, o.id, o.congress_id,
-        count(k.*) filter (where k.kind = 'VOTER' and k.occurred_on >= p.starts_on) as voter,
-        count(k.*) filter (where k.kind = 'GROUP_ACTIVITY' and k.occurred_on >= p.starts_on) as grp,
-        count(k.*) filter (where k.kind = 'VOTER') as voter_ytd,
-        count(k.*) filter (where k.kind = 'GROUP_ACTIVITY') as group_ytd
-      from office o join periods p on p.i = o.i
-      left join deputies.contact_records k on k.deputy_id = o.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
-        and k.occurred_on between p.year_starts_on and p.measured_on
-      group by o.key, o.i, o.level, o.id, o.congress_id),
-    assigned as (
-      select o.key, o.i, o.level, count(*)::int as assignments,
-        count(*) filter (where (select count(*) from deputies.contact_records k
-          where k.deputy_id = a.deputy_id and k.committee_member_id = a.member_id and k.kind = 'COMMITTEE_MEMBER'
-            and k.occurred_on between p.year_starts_on and p.measured_on) >= ?)::int as assignments_ok
-      from office o join periods p on p.i = o.i join deputies.committee_assignments a on a.deputy_id = o.id
-      group by o.key, o.i, o.level)
-    select a.key, a.i, a.level, count(distinct a.congress_id)::int as congresses, count(*)::int as deputies,
-      sum(a.voter)::int as voter, sum(a.grp)::int as grp,
-      count(*) filter (where a.voter_ytd >= ?)::int as voter_ok,
-      count(*) filter (where a.group_ytd >= ?)::int as group_ok,
-      coalesce(max(s.assignments), 0)::int as assignments, coalesce(max(s.assignments_ok), 0)::int as assignments_ok
-    from acts a left join assigned s on s.key = a.key and s.i = a.i and s.level = a.level
-    group by a.key, a.i, a.level`;
-  const dutyRules = rulesOf(ctx);
-  const params = [
-    ...periodParams,
-    ...codes.flatMap((c) => [c, `${c}%`]),
-    dutyRules.minCommitteeContacts,
-    dutyRules.minVoterContacts,
-    dutyRules.minGroupActivities,
-  ];
-  const { rows } = (await readKnex(ctx.em).raw(sql, params)) as { rows: FigureRow[] };
-  return rows;
+  const rules = rulesOf(ctx);
+  const knex = readKnex(ctx.em);
+  return rollupsServe(rules)
+    ? deputyFigureRows(rollupRaw(knex), 'rollups', codes, periods, rules)
+    : deputyFigureRows(liveRaw(knex), 'live', codes, periods, rules);
 }
 
 function toFigures(regionCode: string, period: FigurePeriod, level: RegionLevel, r: FigureRow | undefined): DeputyFigures {
