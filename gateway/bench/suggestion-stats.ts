@@ -3,11 +3,10 @@
  * DATABASE_URL, the four subgraphs and the gateway with the committed supergraph; `loadSyntheticProvince`
  * (1,000,000 suggestions over 3 years, 140 units, 2,115 regions, 12 categories) and `loadProvinceDomains`
  * (deputies with their contacts, filings, livelihood programs in proportion, 10 years); then, per query,
- * cold (every service and the gateway restarted; PostgreSQL's cache stays warm) and warm p50/p95 of 20 (of 5 when
- * the cold run took over 2 s), and
- * next to it the live aggregate over the items (the same counters computed from the base table in this
- * process, p50 of 5) with whether they are equal. The suggestions figures read the rollups; the deputies,
- * supervision and voting figures are themselves live aggregates.
+ * cold (every service and the gateway restarted; PostgreSQL's cache stays warm) and warm p50/p95 of 20 (of 5
+ * when the cold run took over 2 s), and next to it the live aggregate (the same figures computed from the base
+ * tables in this process, median of 3) with whether it equals the rollups. The suggestions and deputies
+ * figures read rollups; the supervision and voting figures are live aggregates themselves.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @renda/gateway bench:stats [items]
  */
@@ -19,6 +18,8 @@ import { byUnitCounts, isEmpty, periodCounts, regionYearCounts, type Counts, typ
 import { figurePeriods } from '@renda/server-kit/figures';
 import { FixedClock } from '@renda/server-kit/clock';
 import { loadProvinceDomains } from './province-domains.ts';
+import { deputyFigureRows, figureCounts, liveRaw, rollupRaw, type FigureRow } from '@renda/deputies/modules/stats/figures.store';
+import { dutyRules } from '@renda/deputies/env';
 import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
@@ -74,10 +75,14 @@ const fourDomains = (args: string) =>
 const tenYears = { from: 2017, to: 2026 };
 const clock = new FixedClock(now);
 
-/** The suggestions part of a query computed live from the items and from the rollups, in process. */
+/** A part of a query computed live from the base tables and from the rollups, in process. */
 type Live = (source: Source) => Promise<Counts[]>;
+type LiveDeputies = (source: Source) => Promise<FigureRow[]>;
+const deputiesKnex = () => graph.stack.services.deputies!.orm.em.fork().getKnex();
+const deputyRows = (codes: string[], args: { from: number; to: number }): LiveDeputies => (source) =>
+  deputyFigureRows(source === 'live' ? liveRaw(deputiesKnex()) : rollupRaw(deputiesKnex()), source, codes, figurePeriods(clock, args), dutyRules);
 const cities = Array.from({ length: 14 }, (_, i) => `43${String(i + 1).padStart(2, '0')}`);
-const queries: { name: string; query: string; live?: Live }[] = [
+const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputies }[] = [
   {
     name: 'Region.suggestionStats 43 (province)',
     query: `{ region(code: "43") { suggestionStats(year: ${year}) { total replied onTimeRate satisfactionRate resolutionRate overdue coercionRisks } } }`,
@@ -97,28 +102,35 @@ const queries: { name: string; query: string; live?: Live }[] = [
     name: '4 domains 43, 10 years (2017-2026)',
     query: `{ region(code: "43") { ${fourDomains(`from: ${tenYears.from}, to: ${tenYears.to}`)} } }`,
     live: (s) => periodCounts(emOf().getConnection(), s, ['43'], figurePeriods(clock, tenYears)),
+    deputies: deputyRows(['43'], tenYears),
   },
   {
     name: '4 domains by city (14), one year',
     query: `{ region(code: "43") { children { code ${fourDomains(`from: ${year}, to: ${year}`)} } } }`,
     live: (s) => periodCounts(emOf().getConnection(), s, cities, figurePeriods(clock, { from: year, to: year })),
+    deputies: deputyRows(cities, { from: year, to: year }),
   },
   {
     name: 'suggestionFigures 43 by category, 1 year',
     query: `{ region(code: "43") { suggestionFiguresByCategory(from: ${year}, to: ${year}) { category level registered overdue } } }`,
     live: (s) => periodCounts(emOf().getConnection(), s, ['43'], figurePeriods(clock, { from: year, to: year }), { byCategory: true }),
   },
-  { name: 'deputyFigures 43, 10 years', query: `{ region(code: "43") { deputyFigures(from: 2017, to: 2026) { ${deputyFields} } } }` },
+  {
+    name: 'deputyFigures 43, 10 years',
+    query: `{ region(code: "43") { deputyFigures(from: 2017, to: 2026) { ${deputyFields} } } }`,
+    deputies: deputyRows(['43'], tenYears),
+  },
   { name: 'supervisionFigures 43, 10 years', query: `{ region(code: "43") { supervisionFigures(from: 2017, to: 2026) { ${supervisionFields} } } }` },
   { name: 'votingFigures 43, 10 years', query: `{ region(code: "43") { votingFigures(from: 2017, to: 2026) { ${votingFields} } } }` },
 ];
+let graph: Awaited<ReturnType<typeof startGraph>>;
 let emOf: () => ReturnType<NonNullable<Awaited<ReturnType<typeof startTestServices>>['services']['suggestions']>['orm']['em']['fork']>;
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (x: number) => `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`;
 
 try {
-  let graph = await startGraph();
+  graph = await startGraph();
   emOf = () => graph.stack.services.suggestions!.orm.em.fork();
   const t = performance.now();
   await loadSyntheticProvince(graph.stack.services.suggestions!, items, year);
@@ -136,9 +148,9 @@ try {
   console.log('province figures:', JSON.stringify((await ask(queries[0]!.query)).data));
   console.log(
     `\n${'through the gateway'.padEnd(42)} ${'cold'.padStart(8)} ${'warm p50'.padStart(9)} ${'warm p95'.padStart(9)}   ` +
-      `${'live aggregate (suggestions part, in process)'}`,
+      'live aggregate against the rollups (in process)',
   );
-  for (const { name, query, live } of queries) {
+  for (const { name, query, live, deputies } of queries) {
     await graph.stop();
     graph = await startGraph();
     const cold = await ask(query);
@@ -146,23 +158,31 @@ try {
     // 20 warm runs; 5 for a query whose cold run took more than 2 s (p95 of 5 is their slowest).
     for (let i = 0; i < (cold.ms > 2000 ? 5 : 20); i++) warm.push((await ask(query)).ms);
     warm.sort((a, b) => a - b);
-    let beside = 'no rollups: the figure is the live aggregate';
-    if (live) {
+    const besides: string[] = [];
+    const compare = async <R>(label: string, run: (source: Source) => Promise<R[]>, key: (r: R) => string, same: (a: R, b: R) => boolean, empty: (r: R) => boolean) => {
       const times: Record<Source, number[]> = { live: [], rollups: [] };
-      const results: Partial<Record<Source, Counts[]>> = {};
-      for (let i = 0; i < 5; i++) {
+      const results: Partial<Record<Source, R[]>> = {};
+      for (let i = 0; i < 3; i++) {
         for (const source of ['live', 'rollups'] as const) {
           const started = performance.now();
-          results[source] = await live(source);
+          results[source] = await run(source);
           times[source].push(performance.now() - started);
         }
       }
+      const [a, b] = [results.live!, results.rollups!].map((rows) => new Map(rows.filter((r) => !empty(r)).map((r) => [key(r), r])));
+      const equal = a!.size === b!.size && [...a!].every(([k, r]) => b!.has(k) && same(r, b!.get(k)!));
+      const median = (x: number[]) => x.sort((p, q) => p - q)[1]!;
+      besides.push(`${label} live ${ms(median(times.live))} vs rollups ${ms(median(times.rollups))}, equal: ${equal}`);
+    };
+    if (live) {
       const key = (r: Counts) => `${r.key}|${(r as { i?: number }).i ?? ''}|${(r as { level?: string }).level ?? ''}|${(r as { category?: string }).category ?? ''}`;
-      const [a, b] = [results.live!, results.rollups!].map((rows) => new Map(rows.filter((r) => !isEmpty(r)).map((r) => [key(r), r])));
-      const equal = a!.size === b!.size && [...a!].every(([k, r]) => sameCounts(r, b!.get(k)));
-      const median = (x: number[]) => x.sort((p, q) => p - q)[2]!;
-      beside = `live ${ms(median(times.live))} vs rollups ${ms(median(times.rollups))}, equal: ${equal}`;
+      await compare('suggestions', live, key, (x, y) => sameCounts(x, y), isEmpty);
     }
+    if (deputies) {
+      const counts = (r: FigureRow) => figureCounts.map((n) => Number(r[n]));
+      await compare('deputies', deputies, (r) => `${r.key}|${r.i}|${r.level}`, (x, y) => counts(x).join() === counts(y).join(), (r) => counts(r).every((n) => n === 0));
+    }
+    const beside = besides.join('; ') || 'no rollups: the figure is the live aggregate';
     console.log(`${name.padEnd(42)} ${ms(cold.ms).padStart(8)} ${ms(pct(warm, 50)).padStart(9)} ${ms(pct(warm, 95)).padStart(9)}   ${beside}`);
   }
   await graph.stop();
