@@ -149,6 +149,30 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
     );
   });
 
+  it('F-1: a term written after its deputies and their contacts (one flush orders inserts freely) brings them in', async () => {
+    await sql('delete from deputies.contact_records');
+    await sql('delete from deputies.deputies');
+    await sql('delete from deputies.congresses');
+    const c = congresses[0]!;
+    await em().transactional(async (tx) => {
+      await tx.execute(
+        `insert into deputies.deputies (id, person_id, congress_id, region_code, name, gender, work_unit, position, constituency, mandate_starts_on)
+         values ('01900000-0000-7000-8000-0000000000d1', '01900000-0000-7000-8000-0000000000e1', '${c.id}', '430181', '甲', 'MALE', '单位', '职务', '选区', '2019-01-10')`,
+      );
+      await tx.execute(
+        `insert into deputies.contact_records (id, kind, method, occurred_on, deputy_id, region_code, summary, recorded_at, recorded_by, participants)
+         values (gen_random_uuid(), 'VOTER', 'VISIT', '2022-03-01', '01900000-0000-7000-8000-0000000000d1', '430181', '联系', now(), 't', 5)`,
+      );
+      await tx.execute(`insert into deputies.persons (id, name) values ('01900000-0000-7000-8000-0000000000e1', '甲')`);
+      await tx.execute(`insert into deputies.congresses (id, region_code, level, term_number, name, starts_on, ends_on)
+        values ('${c.id}', '430181', 'COUNTY', 17, '第十七届', '${c.starts}', '${c.ends}')`);
+    });
+    const periods = figurePeriods(new FixedClock('2026-06-15T02:00:00Z'), { from: 2022, to: 2022 });
+    const rules = { ...dutyRules, minVoterContacts: 1 };
+    const [row] = await deputyFigureRows(rollupRaw(knex()), 'rollups', ['430181'], periods, rules);
+    expect(row).toMatchObject({ deputies: 1, voter: 1, voter_ok: 1 });
+  });
+
   it('F-1: the rebuild recomputes the rollups from the deputies and contacts', async () => {
     const before = await sql('select * from deputies.deputy_rollups where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12');
     await sql(`update deputies.deputy_rollups set n = n + 3 where scope_code = '43'`);

@@ -91,7 +91,8 @@ export class Migration20261130144200 extends Migration {
         create trigger "deputy_rollups_deputies" after insert or delete or update of "congress_id", "region_code",
           "mandate_starts_on", "mandate_ends_on" on ${s}."deputies" for each row execute function ${s}."deputy_rollups_trigger"();
         drop trigger if exists "deputy_rollups_congresses" on ${s}."congresses";
-        create trigger "deputy_rollups_congresses" after update of "level", "starts_on", "ends_on"
+        -- A term inserted after its deputies (one flush orders inserts freely) brings them into office then.
+        create trigger "deputy_rollups_congresses" after insert or delete or update of "level", "starts_on", "ends_on"
           on ${s}."congresses" for each row execute function ${s}."deputy_rollups_trigger"();
       end $$;`);
     this.addSql(`select ${s}."install_deputy_rollup_triggers"();`);
