@@ -101,7 +101,8 @@ export class Migration20261130144200 extends Migration {
       truncate ${s}."deputy_rollup_parts";
       truncate ${s}."deputy_rollups";
       insert into ${s}."deputy_rollup_parts" select * from ${s}."deputy_parts"(array(select id from ${s}."deputies"));
-      ${apply(`select ${partCols} from ${s}."deputy_rollup_parts"`).replace(' having sum(x."n") <> 0', ` having sum(x."n") <> 0 order by ${keys.map((_, i) => i + 1).join(', ')}`)};
+      ${apply(`select "region_code", ${cols.map((c) => `"${c}"`).join(', ')}, sum("n")::int as "n" from ${s}."deputy_rollup_parts"
+        group by ${['region_code', ...cols].map((c) => `"${c}"`).join(', ')}`).replace(' having sum(x."n") <> 0', ` having sum(x."n") <> 0 order by ${keys.map((_, i) => i + 1).join(', ')}`)};
     $$;`);
     this.addSql(`select ${s}."rebuild_deputy_rollups"();`);
   }
