@@ -165,8 +165,13 @@ describe('figures through the gateway (F-1 to F-4, V-5, D-7): the README example
       expect(done).toBe((counts.data as any)[`d${i}`].suggestionCount);
     });
     // The body's average stays the measure of D-7: led items over deputies in office.
-    const { deputiesInOffice, suggestionsLed } = congress.dutyAverages;
+    const { deputiesInOffice, suggestionsLed, groups } = congress.dutyAverages;
     expect(deputiesInOffice).toBe(county.deputiesInOffice);
     expect(suggestionsLed).toBeGreaterThan(0);
+    // D-7 per group too: every demo deputy sits in a group, so the groups' bodies add up to the congress's.
+    type Group = { deputiesInOffice: number; suggestionsLed: number; suggestionsPerDeputy: number | null };
+    expect((groups as Group[]).reduce((t, g) => t + g.deputiesInOffice, 0)).toBe(deputiesInOffice);
+    expect((groups as Group[]).reduce((t, g) => t + g.suggestionsLed, 0)).toBe(suggestionsLed);
+    expect((groups as Group[]).some((g) => g.suggestionsLed > 0 && g.suggestionsPerDeputy! > 0)).toBe(true);
   });
 });

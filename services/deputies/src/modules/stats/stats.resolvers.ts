@@ -25,5 +25,8 @@ export const statsResolvers: Resolvers = {
   },
   GroupDutyAverages: {
     group: async (g, _, ctx) => (await groupLoader(ctx).load(g.groupId))!,
+    suggestionsLed: async (g, _, ctx) => (await suggestionAverages(ctx, g)).suggestionsLed,
+    suggestionsPerDeputy: async (g, _, ctx) => (await suggestionAverages(ctx, g)).suggestionsPerDeputy,
+    meetsSuggestionTarget: async (g, _, ctx) => (await suggestionAverages(ctx, g)).meetsSuggestionTarget,
   },
 };

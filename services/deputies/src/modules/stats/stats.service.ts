@@ -172,6 +172,8 @@ export interface BodyAverages {
 
 export interface GroupAverages extends BodyAverages {
   groupId: string;
+  year: number;
+  deputyIds: string[];
 }
 
 export interface DutyAverages extends BodyAverages {
@@ -214,12 +216,13 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
      order by d.id`,
     [period!.startsOn, measuredOn, congress.id, period!.startsOn, measuredOn, measuredOn, period!.startsOn, measuredOn, period!.startsOn],
   )) as { rows: { id: string; group_id: string | null; grp: number }[] };
-  const groups = new Map<string, { deputies: number; activities: number }>();
+  const groups = new Map<string, { deputies: number; activities: number; ids: string[] }>();
   for (const r of rows) {
     if (!r.group_id) continue;
-    const g = groups.get(r.group_id) ?? { deputies: 0, activities: 0 };
+    const g = groups.get(r.group_id) ?? { deputies: 0, activities: 0, ids: [] };
     g.deputies += 1;
     g.activities += Number(r.grp);
+    g.ids.push(r.id);
     groups.set(r.group_id, g);
   }
   return {
@@ -230,7 +233,7 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
     ...bodyAverages(rulesOf(ctx), rows.length, rows.reduce((t, r) => t + Number(r.grp), 0)),
     groups: [...groups.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([groupId, g]) => ({ groupId, ...bodyAverages(rulesOf(ctx), g.deputies, g.activities) })),
+      .map(([groupId, g]) => ({ groupId, year, deputyIds: g.ids, ...bodyAverages(rulesOf(ctx), g.deputies, g.activities) })),
   };
 }
 
@@ -238,7 +241,7 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
  * D-7's other half: items led in the year by the deputies in office, from the suggestions subgraph
  * (one batched `_entities` call), averaged over those deputies.
  */
-export function suggestionAverages(ctx: ServiceContext, averages: DutyAverages): Promise<SuggestionAverages> {
+export function suggestionAverages(ctx: ServiceContext, averages: DutyAverages | GroupAverages): Promise<SuggestionAverages> {
   let pending = suggestionCache.get(averages);
   if (!pending) {
     pending = countSuggestions(ctx, averages);
@@ -254,9 +257,10 @@ interface SuggestionAverages {
   meetsSuggestionTarget: boolean | null;
 }
 
-const suggestionCache = new WeakMap<DutyAverages, Promise<SuggestionAverages>>();
+const suggestionCache = new WeakMap<DutyAverages | GroupAverages, Promise<SuggestionAverages>>();
 
-async function countSuggestions(ctx: ServiceContext, averages: DutyAverages): Promise<SuggestionAverages> {
+/** Per deputy, one batched `_entities` call for the request (a group's deputies are its congress's too). */
+async function countSuggestions(ctx: ServiceContext, averages: DutyAverages | GroupAverages): Promise<SuggestionAverages> {
   const counts = await Promise.all(
     averages.deputyIds.map((id) =>
       ctx.siblings.entity<{ suggestionCount: number }>('suggestions', 'Deputy', { id }, `suggestionCount(year: ${averages.year})`),
