@@ -30,8 +30,8 @@ beforeAll(async () => {
 afterAll(() => platform?.stop());
 
 describe('figures through the gateway (F-1 to F-4, V-5, D-7): the README examples', () => {
-  it('README lists the three examples', () => {
-    expect(Object.keys(examples).sort()).toEqual(['analyst', 'provincial-monthly', 'provincial-yearly']);
+  it('README lists the four examples', () => {
+    expect(Object.keys(examples).sort()).toEqual(['analyst', 'analyst-topics', 'provincial-monthly', 'provincial-yearly']);
   });
 
   it('F-1, F-3: a province pulls every city over ten years in one request, statements independent of the cities', async () => {
@@ -86,5 +86,92 @@ describe('figures through the gateway (F-1 to F-4, V-5, D-7): the README example
     expect(averages.deputiesInOffice).toBe(40);
     expect(typeof averages.suggestionsPerDeputy).toBe('number');
     expect(typeof averages.meetsSuggestionTarget).toBe('boolean');
+  });
+
+  it("S-11, S-8: the analyst's topics: counts by category add up to the figures, and a category's count is its list", async () => {
+    const analyst = await tokens.analyst('430181');
+    const result = await platform.execute(examples['analyst-topics']!, {}, analyst);
+    expect(result.errors).toBeUndefined();
+    const data = result.data as { region: Record<string, any>; suggestions: { totalCount: number; edges: { node: { category: string } }[] } };
+    const byCategory = data.region.suggestionFiguresByCategory as { category: string | null; level: string; registered: number; overdue: number }[];
+    const figures = data.region.suggestionFigures as { level: string; registered: number; overdue: number }[];
+    expect(byCategory.length).toBeGreaterThan(1);
+    // Split by topic, the items of each level are the same items.
+    for (const level of figures) {
+      const parts = byCategory.filter((r) => r.level === level.level);
+      expect([level.level, parts.reduce((t, r) => t + r.registered, 0)]).toEqual([level.level, level.registered]);
+      expect([level.level, parts.reduce((t, r) => t + r.overdue, 0)]).toEqual([level.level, level.overdue]);
+    }
+    // The list filtered by category holds as many items as the figures count under it.
+    const transport = byCategory.filter((r) => r.category === '交通').reduce((t, r) => t + r.registered, 0);
+    expect(transport).toBeGreaterThan(0);
+    expect(data.suggestions.totalCount).toBe(transport);
+    expect(data.suggestions.edges.every((e) => e.node.category === '交通')).toBe(true);
+    // Overdue by lead unit: the units' overdue items of 2026 are the year's overdue items (all are assigned).
+    const units = data.region.overdueByUnit as { unit: { name: string }; overdue: number; measuredOn: string }[];
+    const thisYear = await platform.execute(
+      `{ region(code: "430181") { overdueByUnit(from: 2026, to: 2026) { overdue } } }`,
+      {},
+      analyst,
+    );
+    const unitsOverdue = (thisYear.data as any).region.overdueByUnit.reduce((t: number, u: { overdue: number }) => t + u.overdue, 0);
+    expect(unitsOverdue).toBe(figures.reduce((t, r) => t + r.overdue, 0));
+    expect(units.every((u) => u.overdue > 0 && u.unit.name && u.measuredOn === '2026-06-15')).toBe(true);
+  });
+
+  it('S-11: a category longer than any stored is BAD_USER_INPUT', async () => {
+    const result = await platform.execute(
+      `{ region(code: "430181") { suggestionFigures(from: 2026, to: 2026, category: "${'长'.repeat(51)}") { registered } } }`,
+      {},
+      await tokens.analyst('430181'),
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('D-6, D-7: deputies short of a duty are named with each duty; D-6 against the figures, D-7 against their items', async () => {
+    const analyst = await tokens.analyst('430181');
+    const result = await platform.execute(examples['analyst-topics']!, {}, analyst);
+    expect(result.errors).toBeUndefined();
+    const congress = (result.data as { region: Record<string, any> }).region.currentCongress;
+    type Short = { deputy: { id: string }; shortfalls: { duty: string; required: number; done: number; perDeputyMinimum: boolean }[] };
+    const short = congress.deputiesShortOfDuties as Short[];
+    expect(short.length).toBeGreaterThan(0);
+    for (const d of short) {
+      expect(d.shortfalls.length).toBeGreaterThan(0);
+      for (const s of d.shortfalls) {
+        expect(s.done).toBeLessThan(s.required);
+        expect(s.perDeputyMinimum).toBe(s.duty === 'VOTER_CONTACTS');
+      }
+    }
+    // D-6: those short of voter contacts are those the county figures count as not compliant.
+    const figures = await platform.execute(
+      `{ region(code: "430181") { deputyFigures(from: 2026, to: 2026, level: COUNTY) { deputiesInOffice voterContactCompliance { numerator } } } }`,
+      {},
+      analyst,
+    );
+    const [county] = (figures.data as any).region.deputyFigures;
+    const shortOfContacts = short.filter((d) => d.shortfalls.some((s) => s.duty === 'VOTER_CONTACTS')).length;
+    expect(shortOfContacts).toBe(county.deputiesInOffice - county.voterContactCompliance.numerator);
+    // D-7: a suggestions shortfall counts the items the deputy led in the year (asked of the suggestions subgraph).
+    const withSuggestions = short.filter((d) => d.shortfalls.some((s) => s.duty === 'SUGGESTIONS')).slice(0, 5);
+    expect(withSuggestions.length).toBeGreaterThan(0);
+    const counts = await platform.execute(
+      `{ ${withSuggestions.map((d, i) => `d${i}: deputy(id: "${d.deputy.id}") { suggestionCount(year: 2026) }`).join(' ')} }`,
+      {},
+      analyst,
+    );
+    withSuggestions.forEach((d, i) => {
+      const done = d.shortfalls.find((s) => s.duty === 'SUGGESTIONS')!.done;
+      expect(done).toBe((counts.data as any)[`d${i}`].suggestionCount);
+    });
+    // The body's average stays the measure of D-7: led items over deputies in office.
+    const { deputiesInOffice, suggestionsLed, groups } = congress.dutyAverages;
+    expect(deputiesInOffice).toBe(county.deputiesInOffice);
+    expect(suggestionsLed).toBeGreaterThan(0);
+    // D-7 per group too: every demo deputy sits in a group, so the groups' bodies add up to the congress's.
+    type Group = { deputiesInOffice: number; suggestionsLed: number; suggestionsPerDeputy: number | null };
+    expect((groups as Group[]).reduce((t, g) => t + g.deputiesInOffice, 0)).toBe(deputiesInOffice);
+    expect((groups as Group[]).reduce((t, g) => t + g.suggestionsLed, 0)).toBe(suggestionsLed);
+    expect((groups as Group[]).some((g) => g.suggestionsLed > 0 && g.suggestionsPerDeputy! > 0)).toBe(true);
   });
 });

@@ -30,6 +30,7 @@ await generateResolverTypes({
     CommitteeMeeting: entity('meetings/meeting.entity.ts', 'CommitteeMeeting'),
     CommitteeMeetingAttendance: entity('meetings/meeting.entity.ts', 'CommitteeMeetingAttendance'),
     DutyAverages: entity('stats/stats.service.ts', 'DutyAverages'),
+    DutyShortfalls: entity('stats/stats.service.ts', 'DutyShortfallsValue'),
     GroupDutyAverages: entity('stats/stats.service.ts', 'GroupAverages'),
     Notification: entity('notifications/notification.entity.ts', 'Notification'),
     NotificationConnection: entity('notifications/notifications.service.ts', 'NotificationPage'),

@@ -26,5 +26,6 @@ await generateResolverTypes({
     Actor: entity('handling/actor.ts', 'ActorValue'),
     SuggestionStats: entity('stats/stats.service.ts', 'SuggestionStatsValue'),
     UnitRanking: entity('stats/stats.service.ts', 'UnitRankingValue'),
+    UnitOverdue: entity('stats/stats.service.ts', 'UnitOverdueValue'),
   },
 });

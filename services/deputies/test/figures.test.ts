@@ -187,4 +187,28 @@ describe('figures of deputies (F-1 to F-4, D-7)', () => {
     const analyst = await tokens.analyst('4306');
     await fails(sg, 'FORBIDDEN', figuresQuery, { code: '430181', from: 2025, to: 2025 }, analyst);
   });
+
+  it('F-1, D-9: station figures count the stations open during the year, by their establishment and closing days', async () => {
+    const create = `mutation($i: CreateStationInput!) { createStation(input: $i) { id establishedOn closedOn } }`;
+    const close = `mutation($id: ID!, $on: Date!) { closeStation(id: $id, closedOn: $on) { id closedOn } }`;
+    const station = async (regionCode: string, name: string, establishedOn: string) =>
+      (await ok(sg, create, { i: { regionCode, name, address: '人民路1号', establishedOn } }, admin)).createStation as { id: string; establishedOn: string };
+    const a = await station('430181', '浏阳市代表之家', '2020-03-01');
+    expect(a.establishedOn).toBe('2020-03-01');
+    await station('430181104', '永安镇代表联络站', '2025-05-01');
+    await station('430181', '集里街道代表联络站', '2024-02-01');
+    await fails(sg, 'BAD_USER_INPUT', close, { id: a.id, on: '2019-12-31' }, admin, 'closedOn');
+    await fails(sg, 'BAD_USER_INPUT', close, { id: a.id, on: '2026-07-01' }, admin, 'closedOn');
+    expect((await ok(sg, close, { id: a.id, on: '2024-06-30' }, admin)).closeStation.closedOn).toBe('2024-06-30');
+    await fails(sg, 'CONFLICT', close, { id: a.id, on: '2024-07-31' }, admin);
+    await fails(sg, 'BAD_USER_INPUT', create, { i: { regionCode: '430181', name: '未来站', address: '路', establishedOn: '2026-06-16' } }, admin, 'input.establishedOn');
+    const stations = async (code: string, year: number) =>
+      (await ok(sg, `query($c: ID!, $y: Int!) { region(code: $c) { deputyStats(year: $y) { stations } } }`, { c: code, y: year }, admin)).region.deputyStats
+        .stations as number;
+    const byYear = async (code: string) => Promise.all([2019, 2022, 2024, 2025, 2026].map((y) => stations(code, y)));
+    // Before the first station, while the first alone was open, the year it closed and the third opened, after.
+    expect(await byYear('430181')).toEqual([0, 1, 2, 2, 2]);
+    expect(await byYear('430181104')).toEqual([0, 0, 0, 1, 1]);
+  });
 });
+

@@ -5,6 +5,7 @@ import { Migration20261130123000 } from './Migration20261130123000.ts';
 import { Migration20261130123515 } from './Migration20261130123515.ts';
 import { Migration20261130130309 } from './Migration20261130130309.ts';
 import { Migration20261130141001 } from './Migration20261130141001.ts';
+import { Migration20261130144000 } from './Migration20261130144000.ts';
 import { Migration20261130145000 } from './Migration20261130145000.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
@@ -15,5 +16,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130123515', class: Migration20261130123515 },
   { name: 'Migration20261130130309', class: Migration20261130130309 },
   { name: 'Migration20261130141001', class: Migration20261130141001 },
+  { name: 'Migration20261130144000', class: Migration20261130144000 },
   { name: 'Migration20261130145000', class: Migration20261130145000 },
 ];

@@ -4,6 +4,7 @@ import { contactsOf, dutySummary } from '../liaison/liaison.service.ts';
 import {
   createDeputy,
   createGroup,
+  closeStation,
   createStation,
   deputyLoader,
   endMandate,
@@ -35,6 +36,7 @@ export const deputyResolvers: Resolvers = {
     endMandate: (_, { id, status, reason }, ctx) => endMandate(ctx, id, status, reason),
     createGroup: (_, { input }, ctx) => createGroup(ctx, input),
     createStation: (_, { input }, ctx) => createStation(ctx, input),
+    closeStation: (_, { id, closedOn }, ctx) => closeStation(ctx, id, closedOn),
     setStationStandards: (_, { id, input }, ctx) => setStationStandards(ctx, id, input),
   },
   Deputy: {

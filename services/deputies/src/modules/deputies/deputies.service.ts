@@ -260,9 +260,14 @@ export async function createGroup(ctx: ServiceContext, input: { regionCode: stri
   return group;
 }
 
-export async function createStation(ctx: ServiceContext, input: { regionCode: string; name: string; address: string }): Promise<LiaisonStation> {
+export async function createStation(
+  ctx: ServiceContext,
+  input: { regionCode: string; name: string; address: string; establishedOn?: string | null },
+): Promise<LiaisonStation> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'create liaison stations');
+  const established = input.establishedOn ?? today(ctx.clock);
+  if (established > today(ctx.clock)) throw badInput('`establishedOn` may not be after today.', 'input.establishedOn');
   const station = ctx.em.create(LiaisonStationSchema, {
     id: newId(),
     regionCode,
@@ -274,7 +279,24 @@ export async function createStation(ctx: ServiceContext, input: { regionCode: st
     activities: false,
     records: false,
     results: false,
+    establishedOn: established,
+    closedOn: null,
   });
+  await ctx.em.flush();
+  return station;
+}
+
+/** F-1: closes a station on a day, so later years' figures leave it out. */
+export async function closeStation(ctx: ServiceContext, id: string, closedOn: string): Promise<LiaisonStation> {
+  const station = await stationLoader(ctx).load(id);
+  if (!station) throw notFound('liaison station', id);
+  requireWriteIn(ctx.viewer, station.regionCode, 'close liaison stations');
+  if (station.closedOn) throw conflict(`The station closed on ${station.closedOn} already.`);
+  if (closedOn > today(ctx.clock)) throw badInput('`closedOn` may not be after today.', 'closedOn');
+  if (station.establishedOn && closedOn < station.establishedOn) {
+    throw badInput(`\`closedOn\` may not be before the station was established (${station.establishedOn}).`, 'closedOn');
+  }
+  station.closedOn = closedOn;
   await ctx.em.flush();
   return station;
 }

@@ -81,6 +81,10 @@ export interface LiaisonStation {
   activities: boolean;
   records: boolean;
   results: boolean;
+  /** 成立 the day it was established; null for stations registered before this was kept. */
+  establishedOn: string | null;
+  /** 撤销 the day it closed; null while open. */
+  closedOn: string | null;
 }
 
 export const LiaisonStationSchema = new EntitySchema<LiaisonStation>({
@@ -97,5 +101,7 @@ export const LiaisonStationSchema = new EntitySchema<LiaisonStation>({
     activities: { type: 'boolean', default: false },
     records: { type: 'boolean', default: false },
     results: { type: 'boolean', default: false },
+    establishedOn: { type: 'date', nullable: true },
+    closedOn: { type: 'date', nullable: true },
   },
 });

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { groupLoader } from '../deputies/deputies.service.ts';
+import { deputyLoader, groupLoader } from '../deputies/deputies.service.ts';
 import { congressLoader } from '../regions/regions.service.ts';
-import { deputyFigures, deputyStats, dutyAverages, registeredRegions, suggestionAverages } from './stats.service.ts';
+import { deputiesShortOfDuties, deputyFigures, deputyStats, dutyAverages, registeredRegions, suggestionAverages } from './stats.service.ts';
 
 export const statsResolvers: Resolvers = {
   Region: {
@@ -11,6 +11,10 @@ export const statsResolvers: Resolvers = {
   },
   Congress: {
     dutyAverages: (congress, { year }, ctx) => dutyAverages(ctx, congress, year),
+    deputiesShortOfDuties: (congress, { year }, ctx) => deputiesShortOfDuties(ctx, congress, year),
+  },
+  DutyShortfalls: {
+    deputy: async (row, _, ctx) => (await deputyLoader(ctx).load(row.deputyId))!,
   },
   DutyAverages: {
     congress: async (averages, _, ctx) => (await congressLoader(ctx).load(averages.congressId))!,
@@ -21,5 +25,8 @@ export const statsResolvers: Resolvers = {
   },
   GroupDutyAverages: {
     group: async (g, _, ctx) => (await groupLoader(ctx).load(g.groupId))!,
+    suggestionsLed: async (g, _, ctx) => (await suggestionAverages(ctx, g)).suggestionsLed,
+    suggestionsPerDeputy: async (g, _, ctx) => (await suggestionAverages(ctx, g)).suggestionsPerDeputy,
+    meetsSuggestionTarget: async (g, _, ctx) => (await suggestionAverages(ctx, g)).meetsSuggestionTarget,
   },
 };

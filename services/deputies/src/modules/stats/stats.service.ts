@@ -15,6 +15,7 @@ import {
 import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
 import { dutyRules as defaultDutyRules, type DutyRules } from '../../env.ts';
 import type { Congress } from '../regions/region.entity.ts';
+import { deputyFigureRows, liveRaw, rollupRaw, rollupsServe, type FigureRow } from './figures.store.ts';
 
 /** The local rules (D-4 to D-7) in force for this request: the service's settings, else the defaults. */
 function rulesOf(ctx: ServiceContext): DutyRules {
@@ -51,87 +52,17 @@ export interface DeputyFigures {
 }
 
 
-interface FigureRow {
-  key: string;
-  i: number;
-  level: RegionLevel;
-  congresses: number;
-  deputies: number;
-  voter: number;
-  grp: number;
-  voter_ok: number;
-  group_ok: number;
-  assignments: number;
-  assignments_ok: number;
-}
-
 /**
- * F-1: the deputies in office during a period are those whose mandate overlapped it, up to the day it
- * is measured on: the mandate began by then, did not end before the period began, and its congress's
- * term overlapped the period. Counts of contacts are year-to-date at the measuring day, so a month's
- * compliance tells how many deputies have already met the yearly minimum.
- *
- * One statement for every region, period and level asked in a request: the regions' prefixes are a
- * `union all` of index range scans, periods a `values` list.
+ * F-1: the rows of `deputyFigures` for every region asked with the same arguments in a request, in one
+ * statement: read from the rollups (Migration20261130144200) when they serve the local minimums (1 to 5),
+ * else the same figures computed live (`figures.store.ts` defines both).
  */
 async function figureRows(ctx: ServiceContext, codes: readonly string[], periods: FigurePeriod[]): Promise<FigureRow[]> {
-  if (periods.length === 0) return [];
-  const periodValues = periods.map(() => '(?::int, ?::date, ?::date, ?::date)').join(', ');
-  const periodParams = periods.flatMap((p, i) => [i, p.startsOn, `${p.year}-01-01`, p.measuredOn]);
-  // The days all periods cover, as constants beside the per-period bounds: the planner then reads only the
-  // contact partitions of those years (contacts are partitioned by year; the join bounds alone prune none).
-  const span = [periods.map((p) => `${p.year}-01-01`).sort()[0]!, periods.map((p) => p.measuredOn).sort().at(-1)!];
-  const office = codes
-    .map(
-      () => `select ?::text as key, p.i, c.level, d.id, d.congress_id
-        from periods p
-        join deputies.deputies d on d.region_code like ?
-        join deputies.congresses c on c.id = d.congress_id
-        where p.measured_on >= p.starts_on
-          and d.mandate_starts_on <= p.measured_on and (d.mandate_ends_on is null or d.mandate_ends_on >= p.starts_on)
-          and c.starts_on <= p.measured_on and (c.ends_on is null or c.ends_on >= p.starts_on)`,
-    )
-    .join(' union all ');
-  const sql = `
-    with periods(i, starts_on, year_starts_on, measured_on) as (values ${periodValues}),
-    office as (${office}),
-    acts as (
-      select o.key, o.i, o.level, o.id, o.congress_id,
-        count(k.*) filter (where k.kind = 'VOTER' and k.occurred_on >= p.starts_on) as voter,
-        count(k.*) filter (where k.kind = 'GROUP_ACTIVITY' and k.occurred_on >= p.starts_on) as grp,
-        count(k.*) filter (where k.kind = 'VOTER') as voter_ytd,
-        count(k.*) filter (where k.kind = 'GROUP_ACTIVITY') as group_ytd
-      from office o join periods p on p.i = o.i
-      left join deputies.contact_records k on k.deputy_id = o.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
-        and k.occurred_on between p.year_starts_on and p.measured_on and k.occurred_on between ?::date and ?::date
-      group by o.key, o.i, o.level, o.id, o.congress_id),
-    assigned as (
-      select o.key, o.i, o.level, count(*)::int as assignments,
-        count(*) filter (where (select count(*) from deputies.contact_records k
-          where k.deputy_id = a.deputy_id and k.committee_member_id = a.member_id and k.kind = 'COMMITTEE_MEMBER'
-            and k.occurred_on between p.year_starts_on and p.measured_on and k.occurred_on between ?::date and ?::date) >= ?)::int
-          as assignments_ok
-      from office o join periods p on p.i = o.i join deputies.committee_assignments a on a.deputy_id = o.id
-      group by o.key, o.i, o.level)
-    select a.key, a.i, a.level, count(distinct a.congress_id)::int as congresses, count(*)::int as deputies,
-      sum(a.voter)::int as voter, sum(a.grp)::int as grp,
-      count(*) filter (where a.voter_ytd >= ?)::int as voter_ok,
-      count(*) filter (where a.group_ytd >= ?)::int as group_ok,
-      coalesce(max(s.assignments), 0)::int as assignments, coalesce(max(s.assignments_ok), 0)::int as assignments_ok
-    from acts a left join assigned s on s.key = a.key and s.i = a.i and s.level = a.level
-    group by a.key, a.i, a.level`;
-  const dutyRules = rulesOf(ctx);
-  const params = [
-    ...periodParams,
-    ...codes.flatMap((c) => [c, `${c}%`]),
-    ...span,
-    ...span,
-    dutyRules.minCommitteeContacts,
-    dutyRules.minVoterContacts,
-    dutyRules.minGroupActivities,
-  ];
-  const { rows } = (await readKnex(ctx.em).raw(sql, params)) as { rows: FigureRow[] };
-  return rows;
+  const rules = rulesOf(ctx);
+  const knex = readKnex(ctx.em);
+  return rollupsServe(rules)
+    ? deputyFigureRows(rollupRaw(knex), 'rollups', codes, periods, rules)
+    : deputyFigureRows(liveRaw(knex), 'live', codes, periods, rules);
 }
 
 function toFigures(regionCode: string, period: FigurePeriod, level: RegionLevel, r: FigureRow | undefined): DeputyFigures {
@@ -172,7 +103,7 @@ export async function deputyFigures(ctx: ServiceContext, regionCode: string, arg
 /**
  * Region.deputyStats (contract field, all levels together): the deputies in office during the year
  * (F-1) rather than today's ACTIVE ones; rates are 0 when there is nobody to count (the field is
- * non-null). Stations carry no dates and are today's.
+ * non-null). Stations count when open during the year (F-1); their six standards are as last assessed.
  */
 export async function deputyStats(ctx: ServiceContext, regionCode: string, year: number): Promise<DeputyStats> {
   requireReadIn(ctx.viewer, regionCode, 'deputy statistics');
@@ -208,7 +139,7 @@ interface StationsAndLeaders {
 }
 
 /**
- * The stations (today's, they carry no dates) and D-5 over a subtree (F-4, with their denominators):
+ * The stations open during `year` (F-1; their six standards as last assessed) and D-5 over a subtree (F-4, with their denominators):
  * links made out of those owed (each leader owes the local number, 5) and linked deputies in office
  * visited during `year` by their leader out of all such links. Every region asked for the same year
  * in one request shares one statement: a `union all` of index range scans over the code prefixes.
@@ -217,8 +148,10 @@ function stationsAndLeaders(ctx: ServiceContext, regionCode: string, year: numbe
   return ctx.loaders
     .get<string, StationsAndLeaders>(`Region.deputyStats.extras.${year}`, async (codes) => {
       const part = `select ?::text as key,
-         (select count(*) from deputies.liaison_stations where region_code like ?)::int as stations,
          (select count(*) from deputies.liaison_stations where region_code like ?
+            and (established_on is null or established_on <= ?) and (closed_on is null or closed_on >= ?))::int as stations,
+         (select count(*) from deputies.liaison_stations where region_code like ?
+            and (established_on is null or established_on <= ?) and (closed_on is null or closed_on >= ?)
             and premises and rules and plan and activities and records and results)::int as compliant,
          (select count(*) from deputies.government_leaders where region_code like ?)::int as leaders,
          (select count(*) from deputies.leader_links l
@@ -232,9 +165,12 @@ function stationsAndLeaders(ctx: ServiceContext, regionCode: string, year: numbe
             select 1 from deputies.contact_records c
             where c.kind = 'GOVERNMENT_LEADER' and c.government_leader_id = l.leader_id and c.deputy_id = l.deputy_id
               and c.occurred_on between ? and ?))::int as visited`;
+      // F-1: stations open at any time during the year up to its measuring day.
+      const [period] = figurePeriods(ctx.clock, { from: year, to: year }) as [FigurePeriod];
+      const open = [period.measuredOn, period.startsOn];
       const params = codes.flatMap((c) => {
         const prefix = `${c}%`;
-        return [c, prefix, prefix, prefix, prefix, prefix, `${year}-01-01`, `${year}-12-31`];
+        return [c, prefix, ...open, prefix, ...open, prefix, prefix, prefix, `${year}-01-01`, `${year}-12-31`];
       });
       const { rows } = (await readKnex(ctx.em).raw(codes.map(() => `(${part})`).join(' union all '), params)) as {
         rows: ({ key: string } & StationsAndLeaders)[];
@@ -260,6 +196,8 @@ export interface BodyAverages {
 
 export interface GroupAverages extends BodyAverages {
   groupId: string;
+  year: number;
+  deputyIds: string[];
 }
 
 export interface DutyAverages extends BodyAverages {
@@ -302,12 +240,13 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
      order by d.id`,
     [period!.startsOn, measuredOn, congress.id, period!.startsOn, measuredOn, measuredOn, period!.startsOn, measuredOn, period!.startsOn],
   )) as { rows: { id: string; group_id: string | null; grp: number }[] };
-  const groups = new Map<string, { deputies: number; activities: number }>();
+  const groups = new Map<string, { deputies: number; activities: number; ids: string[] }>();
   for (const r of rows) {
     if (!r.group_id) continue;
-    const g = groups.get(r.group_id) ?? { deputies: 0, activities: 0 };
+    const g = groups.get(r.group_id) ?? { deputies: 0, activities: 0, ids: [] };
     g.deputies += 1;
     g.activities += Number(r.grp);
+    g.ids.push(r.id);
     groups.set(r.group_id, g);
   }
   return {
@@ -318,7 +257,7 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
     ...bodyAverages(rulesOf(ctx), rows.length, rows.reduce((t, r) => t + Number(r.grp), 0)),
     groups: [...groups.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([groupId, g]) => ({ groupId, ...bodyAverages(rulesOf(ctx), g.deputies, g.activities) })),
+      .map(([groupId, g]) => ({ groupId, year, deputyIds: g.ids, ...bodyAverages(rulesOf(ctx), g.deputies, g.activities) })),
   };
 }
 
@@ -326,7 +265,7 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
  * D-7's other half: items led in the year by the deputies in office, from the suggestions subgraph
  * (one batched `_entities` call), averaged over those deputies.
  */
-export function suggestionAverages(ctx: ServiceContext, averages: DutyAverages): Promise<SuggestionAverages> {
+export function suggestionAverages(ctx: ServiceContext, averages: DutyAverages | GroupAverages): Promise<SuggestionAverages> {
   let pending = suggestionCache.get(averages);
   if (!pending) {
     pending = countSuggestions(ctx, averages);
@@ -342,9 +281,10 @@ interface SuggestionAverages {
   meetsSuggestionTarget: boolean | null;
 }
 
-const suggestionCache = new WeakMap<DutyAverages, Promise<SuggestionAverages>>();
+const suggestionCache = new WeakMap<DutyAverages | GroupAverages, Promise<SuggestionAverages>>();
 
-async function countSuggestions(ctx: ServiceContext, averages: DutyAverages): Promise<SuggestionAverages> {
+/** Per deputy, one batched `_entities` call for the request (a group's deputies are its congress's too). */
+async function countSuggestions(ctx: ServiceContext, averages: DutyAverages | GroupAverages): Promise<SuggestionAverages> {
   const counts = await Promise.all(
     averages.deputyIds.map((id) =>
       ctx.siblings.entity<{ suggestionCount: number }>('suggestions', 'Deputy', { id }, `suggestionCount(year: ${averages.year})`),
@@ -374,4 +314,62 @@ export function registeredRegions(ctx: ServiceContext, regionCode: string, level
       return codes.map((c) => byKey.get(c) ?? 0);
     })
     .load(code);
+}
+
+export type DutyKind = 'VOTER_CONTACTS' | 'GROUP_ACTIVITIES' | 'SUGGESTIONS';
+
+/** One duty short (D-6, D-7). */
+export interface DutyShortfall {
+  duty: DutyKind;
+  required: number;
+  done: number;
+  perDeputyMinimum: boolean;
+}
+
+export interface DutyShortfallsValue {
+  deputyId: string;
+  year: number;
+  measuredOn: string;
+  shortfalls: DutyShortfall[];
+}
+
+/**
+ * Congress.deputiesShortOfDuties: the deputies in office during the year (mandate and term overlapping it,
+ * F-1) with their voter contacts and group activities in the year up to its measuring day (one statement),
+ * and the items they led in it from the suggestions subgraph (one batched `_entities` call). A deputy is
+ * listed when short of D-6's minimum or of D-7's per-deputy target; D-7 itself is met or missed by the
+ * body's average (`dutyAverages`), which is why its shortfalls say `perDeputyMinimum: false`.
+ */
+export async function deputiesShortOfDuties(ctx: ServiceContext, congress: Congress, year: number): Promise<DutyShortfallsValue[]> {
+  requireReadIn(ctx.viewer, congress.regionCode, 'deputy statistics');
+  requireYear(year);
+  const [period] = figurePeriods(ctx.clock, { from: year, to: year });
+  const { startsOn, measuredOn } = period!;
+  if (measuredOn < startsOn) return [];
+  const { rows } = (await readKnex(ctx.em).raw(
+    `select d.id,
+       count(k.id) filter (where k.kind = 'VOTER')::int as voter,
+       count(k.id) filter (where k.kind = 'GROUP_ACTIVITY')::int as grp
+     from deputies.deputies d join deputies.congresses c on c.id = d.congress_id
+     left join deputies.contact_records k on k.deputy_id = d.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
+       and k.occurred_on between ? and ?
+     where d.congress_id = ?
+       and d.mandate_starts_on <= ? and (d.mandate_ends_on is null or d.mandate_ends_on >= ?)
+       and c.starts_on <= ? and (c.ends_on is null or c.ends_on >= ?)
+     group by d.id order by d.id`,
+    [startsOn, measuredOn, congress.id, measuredOn, startsOn, measuredOn, startsOn],
+  )) as { rows: { id: string; voter: number; grp: number }[] };
+  const counts = await Promise.all(
+    rows.map((r) => ctx.siblings.entity<{ suggestionCount: number }>('suggestions', 'Deputy', { id: r.id }, `suggestionCount(year: ${year})`)),
+  );
+  const rules = rulesOf(ctx);
+  return rows.flatMap((r, i) => {
+    const duties: [DutyKind, number, number, boolean][] = [
+      ['VOTER_CONTACTS', rules.minVoterContacts, Number(r.voter), true],
+      ['GROUP_ACTIVITIES', rules.minGroupActivities, Number(r.grp), false],
+      ['SUGGESTIONS', rules.minSuggestions, counts[i]?.suggestionCount ?? 0, false],
+    ];
+    const shortfalls = duties.filter(([, required, done]) => done < required).map(([duty, required, done, perDeputyMinimum]) => ({ duty, required, done, perDeputyMinimum }));
+    return shortfalls.length ? [{ deputyId: r.id, year, measuredOn, shortfalls }] : [];
+  });
 }

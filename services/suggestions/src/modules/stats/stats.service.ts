@@ -6,7 +6,6 @@ import { today } from '@renda/server-kit/dates';
 import {
   figurePeriods,
   legacyRate,
-  levelOfCodeSql,
   figureMatrix,
   figuresLoaderKey,
   ratio,
@@ -17,7 +16,8 @@ import {
 } from '@renda/server-kit/figures';
 import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
 import type { SuggestionSettings } from '../../env.ts';
-import { readKnex } from '@renda/db/replicas';
+import { readConnection } from '@renda/db/replicas';
+import { byUnitCounts, countNames, isEmpty, periodCounts, regionYearCounts, unitYearCounts, type Counts, type PeriodCounts } from './stats.store.ts';
 
 /** Handling figures of a region subtree or a lead unit in a year (S-8). */
 export interface SuggestionStatsValue {
@@ -45,39 +45,7 @@ export interface UnitRankingValue extends AssessedRates {
   score: number;
 }
 
-/**
- * S-8: the figures as SQL aggregates over the per-item facts kept on each row (current round's reply,
- * latest evaluation's result and risk), so a subtree is one index-only range scan of
- * (year, region_code varchar_pattern_ops) — no rows travel to Node. The two `?` are the day "overdue"
- * is measured on: the year's last day for a past year, today for the current one (F-1).
- */
-const aggregates = `
-  count(*)::int as total,
-  count(*) filter (where s.is_key)::int as key_items,
-  count(s.reply_category)::int as replied,
-  count(*) filter (where s.reply_on_time)::int as replied_on_time,
-  count(*) filter (where s.reply_due_on < ?::date and (s.replied_on is null or s.replied_on > ?::date))::int as overdue,
-  count(s.latest_result)::int as evaluated,
-  count(*) filter (where s.latest_result = 'SATISFIED')::int as satisfied,
-  count(*) filter (where s.latest_result = 'BASICALLY_SATISFIED')::int as basically_satisfied,
-  count(*) filter (where s.latest_result = 'DISSATISFIED')::int as dissatisfied,
-  count(*) filter (where s.reply_category = 'SOLVED')::int as solved,
-  count(*) filter (where s.coercion_risk)::int as coercion_risks`;
-
-interface AggregateRow {
-  key: string;
-  total: number;
-  key_items: number;
-  replied: number;
-  replied_on_time: number;
-  overdue: number;
-  evaluated: number;
-  satisfied: number;
-  basically_satisfied: number;
-  dissatisfied: number;
-  solved: number;
-  coercion_risks: number;
-}
+type AggregateRow = Counts;
 
 /** F-1: the day a year's "overdue" is measured on: its last day, or today while it lasts. */
 function measuredOn(ctx: ServiceContext, year: number): string {
@@ -152,11 +120,6 @@ export function assessmentScore(rates: AssessedRates, weights: AssessmentWeights
   return Math.round((parts.reduce((t, [r, w]) => t + r * w, 0) / weight) * 100 * 100) / 100;
 }
 
-/** Statistics read through a replica when one is configured and the request has not written (readKnex). */
-async function run(ctx: ServiceContext, sql: string, params: unknown[]): Promise<AggregateRow[]> {
-  return ((await readKnex(ctx.em).raw(sql, params as never[])) as { rows: AggregateRow[] }).rows;
-}
-
 /**
  * Region.suggestionStats: staff, analysts and admins covering the region. All regions asked in one
  * request go in one statement (a `union all` of one index range scan each).
@@ -167,9 +130,7 @@ export function regionStats(ctx: ServiceContext, regionCode: string, year: numbe
   requireReadIn(ctx.viewer, code, 'suggestion statistics');
   return ctx.loaders
     .get<string, SuggestionStatsValue>(`Region.suggestionStats.${year}`, async (codes) => {
-      const on = measuredOn(ctx, year);
-      const parts = codes.map(() => `(select ?::text as key, ${aggregates} from "suggestions"."suggestions" s where s.year = ? and s.region_code like ?)`);
-      const rows = await run(ctx, parts.join(' union all '), codes.flatMap((c) => [c, on, on, year, `${c}%`]));
+      const rows = await regionYearCounts(readConnection(ctx.em), 'rollups', codes, year, measuredOn(ctx, year));
       const byKey = new Map(rows.map((r) => [r.key, r]));
       return codes.map((c) => toStats(byKey.get(c), year, { regionCode: c, unitId: null }));
     })
@@ -190,10 +151,7 @@ export function unitStats(ctx: ServiceContext, unitId: string, year: number): Pr
   if (!isId(unitId)) return Promise.resolve(toStats(undefined, year, { regionCode: scope, unitId }));
   return ctx.loaders
     .get<string, SuggestionStatsValue>(`GovernmentUnit.suggestionStats.${year}.${scope ?? '*'}`, async (ids) => {
-      const on = measuredOn(ctx, year);
-      const regionClause = scope ? ' and s.region_code like ?' : '';
-      const parts = ids.map(() => `(select ?::text as key, ${aggregates} from "suggestions"."suggestions" s where s.lead_unit_id = ? and s.year = ?${regionClause})`);
-      const rows = await run(ctx, parts.join(' union all '), ids.flatMap((id) => [id, on, on, id, year, ...(scope ? [`${scope}%`] : [])]));
+      const rows = await unitYearCounts(readConnection(ctx.em), 'rollups', ids, scope, year, measuredOn(ctx, year));
       const byKey = new Map(rows.map((r) => [r.key, r]));
       return ids.map((id) => toStats(byKey.get(id), year, { regionCode: scope, unitId: id }));
     })
@@ -210,12 +168,7 @@ export async function unitRanking(ctx: ServiceContext, regionCode: string, year:
   if (!Number.isInteger(year)) throw badInput('`year` must be a calendar year.', 'year');
   requireYear(year);
   requireReadIn(ctx.viewer, code, 'unit rankings');
-  const rows = await run(
-    ctx,
-    `select s.lead_unit_id::text as key, ${aggregates} from "suggestions"."suggestions" s
-     where s.year = ? and s.region_code like ? and s.lead_unit_id is not null group by s.lead_unit_id`,
-    [measuredOn(ctx, year), measuredOn(ctx, year), year, `${code}%`],
-  );
+  const rows = (await byUnitCounts(readConnection(ctx.em), 'rollups', code, year, year, measuredOn(ctx, year))).filter((r) => !isEmpty(r));
   return rows
     .flatMap((row) => {
       const stats = toStats(row, year, { regionCode: code, unitId: row.key });
@@ -226,11 +179,12 @@ export async function unitRanking(ctx: ServiceContext, regionCode: string, year:
     .sort((a, b) => b.score - a.score || b.stats.total - a.stats.total || (a.unitId < b.unitId ? -1 : 1));
 }
 
-/** One period and level of a subtree's handling figures (F-1 to F-4). */
+/** One period and level (and, split by topic, category) of a subtree's handling figures (F-1 to F-4, S-11). */
 export interface SuggestionFigures {
   regionCode: string;
   period: FigurePeriod;
   level: RegionLevel;
+  category: string | null;
   registered: number;
   keyItems: number;
   replied: number;
@@ -241,130 +195,142 @@ export interface SuggestionFigures {
   coercionRisks: number;
 }
 
+function toFigures(regionCode: string, period: FigurePeriod, level: RegionLevel, category: string | null, r: PeriodCounts | undefined): SuggestionFigures {
+  const n = (k: keyof Counts) => Number(r?.[k] ?? 0);
+  return {
+    regionCode,
+    period,
+    level,
+    category,
+    registered: n('total'),
+    keyItems: n('key_items'),
+    replied: n('replied_by'),
+    onTime: ratio(n('replied_on_time_by'), n('replied_by')),
+    overdue: n('overdue'),
+    satisfaction: satisfaction(n('satisfied'), n('basically_satisfied'), n('evaluated')),
+    resolution: ratio(n('solved_by'), n('replied_by')),
+    coercionRisks: n('coercion_risks'),
+  };
+}
 
-interface FigureRow {
-  key: string;
-  i: number;
-  level: RegionLevel;
-  total: number;
-  key_items: number;
-  replied: number;
-  replied_on_time: number;
-  overdue: number;
-  evaluated: number;
-  satisfied: number;
-  basically_satisfied: number;
-  solved: number;
-  coercion_risks: number;
+/** S-11: a category asked for, trimmed; `''` asks for the items without one. */
+function categoryArg(category: string | null | undefined): string | null {
+  if (category === null || category === undefined) return null;
+  if (category.length > 50) throw badInput('`category` is at most 50 characters.', 'category');
+  return category.trim();
 }
 
 /**
  * Region.suggestionFigures: items registered in each period (a month by the registration date in
  * Asia/Shanghai), split by the level of the region they are registered in (F-3). Replies count when
- * given by the period's measuring day; "overdue" is measured on that day (F-1). Every region asked with
- * the same arguments in one request shares one statement: a `union all` of one range scan per region.
+ * given by the period's measuring day; "overdue" is measured on that day (F-1). Read from the rollups:
+ * every region asked with the same arguments in one request shares one statement. `category` (S-11)
+ * keeps the items of one topic.
  */
-export async function suggestionFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<SuggestionFigures[]> {
+export async function suggestionFigures(
+  ctx: ServiceContext,
+  regionCode: string,
+  args: FigureArgs & { category?: string | null },
+): Promise<SuggestionFigures[]> {
+  const code = requireRegionCode(regionCode, 'code');
+  const periods = figurePeriods(ctx.clock, args);
+  const category = categoryArg(args.category);
+  requireReadIn(ctx.viewer, code, 'suggestion statistics');
+  const rows = await ctx.loaders
+    .get<string, PeriodCounts[]>(`${figuresLoaderKey('Region.suggestionFigures', args)}|${category ?? '*'}`, async (codes) => {
+      const all = await periodCounts(readConnection(ctx.em), 'rollups', codes, periods, { category });
+      return codes.map((c) => all.filter((r) => r.key === c));
+    })
+    .load(code);
+  return figureMatrix(code, periods, args, rows, (period, level, r) => toFigures(code, period, level, category, r));
+}
+
+/**
+ * S-11 Region.suggestionFiguresByCategory: the same figures split by category as well, one row per period,
+ * level and category that has items in the period (items without a category under a null category).
+ */
+export async function suggestionFiguresByCategory(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<SuggestionFigures[]> {
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
   requireReadIn(ctx.viewer, code, 'suggestion statistics');
-  const rows = await ctx.loaders
-    .get<string, FigureRow[]>(figuresLoaderKey('Region.suggestionFigures', args), async (codes) => {
-      const values = periods.map(() => '(?::int, ?::int, ?::int, ?::date)').join(', ');
-      const params: unknown[] = periods.flatMap((p, i) => [i, p.year, p.month ?? 0, p.measuredOn]);
-      const month = `extract(month from s.registered_at at time zone 'Asia/Shanghai')::int`;
-      const parts = codes.map((c) => {
-        params.push(c, args.from, args.to, `${c}%`);
-        return `select ?::text as key, p.i, ${levelOfCodeSql('s.region_code')} as level,
-          count(*)::int as total,
-          count(*) filter (where s.is_key)::int as key_items,
-          count(*) filter (where s.replied_on <= p.measured_on)::int as replied,
-          count(*) filter (where s.reply_on_time and s.replied_on <= p.measured_on)::int as replied_on_time,
-          count(*) filter (where s.reply_due_on < p.measured_on and (s.replied_on is null or s.replied_on > p.measured_on))::int as overdue,
-          count(s.latest_result)::int as evaluated,
-          count(*) filter (where s.latest_result = 'SATISFIED')::int as satisfied,
-          count(*) filter (where s.latest_result = 'BASICALLY_SATISFIED')::int as basically_satisfied,
-          count(*) filter (where s.reply_category = 'SOLVED' and s.replied_on <= p.measured_on)::int as solved,
-          count(*) filter (where s.coercion_risk)::int as coercion_risks
-        from "suggestions"."suggestions" s
-        join periods p on p.year = s.year and (p.month = 0 or p.month = ${month})
-        where s.year between ? and ? and s.region_code like ?
-        group by p.i, level`;
-      });
-      const sql = `with periods(i, year, month, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
-      const all = await run(ctx, sql, params);
-      return codes.map((c) => (all as unknown as FigureRow[]).filter((r) => r.key === c));
-    })
-    .load(code);
-  return figureMatrix(code, periods, args, rows, (period, level, r) => {
-    const n = (k: keyof FigureRow) => Number(r?.[k] ?? 0);
-    return {
-      regionCode: code,
-      period,
-      level,
-      registered: n('total'),
-      keyItems: n('key_items'),
-      replied: n('replied'),
-      onTime: ratio(n('replied_on_time'), n('replied')),
-      overdue: n('overdue'),
-      satisfaction: satisfaction(n('satisfied'), n('basically_satisfied'), n('evaluated')),
-      resolution: ratio(n('solved'), n('replied')),
-      coercionRisks: n('coercion_risks'),
-    };
-  });
-}
-
-/** The counters kept in `suggestion_rollups` (the day-independent counts of `aggregates`). */
-const rollupCounters = [
-  ['items', 'total'],
-  ['key_items', 'key_items'],
-  ['replied', 'replied'],
-  ['replied_on_time', 'replied_on_time'],
-  ['evaluated', 'evaluated'],
-  ['satisfied', 'satisfied'],
-  ['basically_satisfied', 'basically_satisfied'],
-  ['dissatisfied', 'dissatisfied'],
-  ['solved', 'solved'],
-  ['coercion_risks', 'coercion_risks'],
-] as const;
-
-/**
- * S-8 counters of a subtree and year read from the rollups kept by the trigger of migration
- * 20261130123000 (one row per year × region × lead unit), for the benchmark next to the live scan.
- */
-export async function rollupCounts(em: ServiceContext['em'], regionCode: string, year: number): Promise<Record<string, number>> {
-  const code = requireRegionCode(regionCode, 'code');
-  const [row] = await em.getConnection().execute<Record<string, number>[]>(
-    `select ${rollupCounters.map(([c, as]) => `coalesce(sum("${c}"), 0)::int as ${as}`).join(', ')}
-     from "suggestions"."suggestion_rollups" where "year" = ? and "region_code" like ?`,
-    [year, `${code}%`],
+  const rows = (await periodCounts(readConnection(ctx.em), 'rollups', [code], periods, { byCategory: true })).filter(
+    (r) => !isEmpty(r) && (!args.level || r.level === args.level),
   );
-  return row!;
+  const levelOrder = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP'];
+  return rows
+    .sort(
+      (a, b) =>
+        Number(a.i) - Number(b.i) ||
+        levelOrder.indexOf(a.level) - levelOrder.indexOf(b.level) ||
+        (a.category ?? '').localeCompare(b.category ?? ''),
+    )
+    .map((r) => toFigures(code, periods[Number(r.i)]!, r.level, r.category ?? null, r));
+}
+
+/** 超期 overdue items of one lead unit over a span of registration years (S-8, S-11). */
+export interface UnitOverdueValue {
+  unitId: string;
+  from: number;
+  to: number;
+  measuredOn: string;
+  registered: number;
+  replied: number;
+  overdue: number;
 }
 
 /**
- * Keys (year, region, lead unit) whose rollup counters differ from the live aggregate the figures use;
- * empty when the counters are right. For tests and operators after bulk loads.
+ * Region.overdueByUnit: for items of the subtree registered in years `from`..`to`, per lead unit, how many
+ * were overdue on `asOf` (default today; F-1), most overdue first; units with none are left out.
+ */
+export async function overdueByUnit(
+  ctx: ServiceContext,
+  regionCode: string,
+  args: { from: number; to: number; asOf?: string | null },
+): Promise<UnitOverdueValue[]> {
+  const code = requireRegionCode(regionCode, 'code');
+  const periods = figurePeriods(ctx.clock, { from: args.from, to: args.to, asOf: args.asOf });
+  requireReadIn(ctx.viewer, code, 'suggestion statistics');
+  const on = args.asOf ?? today(ctx.clock);
+  const rows = await byUnitCounts(readConnection(ctx.em), 'rollups', code, periods[0]!.year, args.to, on);
+  return rows
+    .filter((r) => Number(r.overdue) > 0)
+    .map((r) => ({
+      unitId: r.key,
+      from: args.from,
+      to: args.to,
+      measuredOn: on,
+      registered: Number(r.total),
+      replied: Number(r.replied_by),
+      overdue: Number(r.overdue),
+    }))
+    .sort((a, b) => b.overdue - a.overdue || (a.unitId < b.unitId ? -1 : 1));
+}
+
+/**
+ * Keys (scope, year, lead unit) of the unit grain whose counters differ from the live aggregate, for
+ * operators after a bulk load and for tests; empty when the rollups are right.
  */
 export async function rollupDrift(em: ServiceContext['em']): Promise<Record<string, unknown>[]> {
-  return em.getConnection().execute<Record<string, unknown>[]>(
-    `with live as (select s.year, s.region_code, s.lead_unit_id, ${aggregates}
-       from "suggestions"."suggestions" s group by s.year, s.region_code, s.lead_unit_id)
-     select coalesce(l.year, r.year) as year, coalesce(l.region_code, r.region_code) as region_code,
-       coalesce(l.lead_unit_id, r.lead_unit_id) as lead_unit_id
-     from live l full join "suggestions"."suggestion_rollups" r
-       on r.year = l.year and r.region_code = l.region_code and r.lead_unit_id is not distinct from l.lead_unit_id
-     where ${rollupCounters.map(([c, as]) => `coalesce(l.${as}, 0) <> coalesce(r."${c}", 0)`).join(' or ')}`,
-    ['2000-01-01', '2000-01-01'],
+  const conn = em.getConnection();
+  const years = await conn.execute<{ year: number }[]>('select distinct year from "suggestions"."suggestions" union select distinct year from "suggestions"."suggestion_rollups_unit"');
+  const drift: Record<string, unknown>[] = [];
+  const codes = await conn.execute<{ code: string }[]>(
+    `select distinct scope_code as code from "suggestions"."suggestion_rollups_unit"
+     union select distinct left(s.region_code, n) from "suggestions"."suggestions" s, unnest(array[2, 4, 6, 9]) n where n <= length(s.region_code)`,
   );
+  for (const { year } of years) {
+    for (const on of [`${year}-12-31`, `${year + 1}-06-30`]) {
+      const all = codes.map((c) => c.code);
+      if (!all.length) continue;
+      const [live, rolled] = [await regionYearCounts(conn, 'live', all, year, on), await regionYearCounts(conn, 'rollups', all, year, on)];
+      const byKey = new Map(live.map((r) => [r.key, r]));
+      for (const r of rolled) if (!sameCounts(r, byKey.get(r.key))) drift.push({ year, on, code: r.key, live: byKey.get(r.key), rolled: r });
+    }
+  }
+  return drift;
 }
 
-/** The same counters as `rollupCounts`, scanned live from the items (the figures' own aggregate). */
-export async function liveCounts(em: ServiceContext['em'], regionCode: string, year: number): Promise<Record<string, number>> {
-  const code = requireRegionCode(regionCode, 'code');
-  const [row] = await em.getConnection().execute<AggregateRow[]>(
-    `select ${aggregates} from "suggestions"."suggestions" s where s.year = ? and s.region_code like ?`,
-    ['2000-01-01', '2000-01-01', year, `${code}%`],
-  );
-  return Object.fromEntries(rollupCounters.map(([, as]) => [as, Number(row?.[as] ?? 0)]));
+/** Whether two rows hold the same counters. */
+export function sameCounts(a: Partial<Counts> | undefined, b: Partial<Counts> | undefined): boolean {
+  return countNames.every((n) => Number(a?.[n] ?? 0) === Number(b?.[n] ?? 0));
 }

@@ -37,6 +37,7 @@ export interface SuggestionFilter {
   unitId?: string | null;
   overdue?: boolean | null;
   text?: string | null;
+  category?: string | null;
 }
 
 /** Longest search text `suggestions(filter: { text })` accepts. */
@@ -87,6 +88,11 @@ export async function listSuggestions(ctx: ServiceContext, filter: SuggestionFil
     const overdue = knex.raw(`(s.reply_category is null and s.reply_due_on < ?)`, [today(ctx.clock)]);
     if (filter.overdue) query.where(overdue);
     else query.whereNot(overdue);
+  }
+  if (filter?.category !== null && filter?.category !== undefined) {
+    const category = filter.category.trim();
+    if (category.length > 50) throw badInput('`filter.category` is at most 50 characters.', 'filter.category');
+    query.where('s.category', category);
   }
   const text = filter?.text?.trim();
   if (text && text.length > maxSearchText) throw badInput(`\`filter.text\` is longer than ${maxSearchText} characters.`, 'filter.text');

@@ -153,12 +153,13 @@ export async function supervisionFigures(ctx: ServiceContext, regionCode: string
   requireReadIn(ctx.viewer, code, 'supervision statistics');
   const rows = await ctx.loaders
     .get<string, Record<string, string | number>[]>(figuresLoaderKey('Region.supervisionFigures', args), async (codes) => {
-      const values = periods.map(() => '(?::int, ?::date, ?::date, ?::date)').join(', ');
-      const params: unknown[] = periods.flatMap((p, i) => [i, p.startsOn, p.endsOn, p.measuredOn]);
+      const values = periods.map(() => '(?::int, ?::int, ?::date, ?::date, ?::date)').join(', ');
+      const params: unknown[] = periods.flatMap((p, i) => [i, p.year, p.startsOn, p.endsOn, p.measuredOn]);
       const zero = (except: Partial<Record<FigureMeasure, string>>) => figureMeasures.map((m) => `${except[m] ?? '0'} as ${m}`).join(', ');
       const branch = (table: string, dated: string, measures: Partial<Record<FigureMeasure, string>>, extra = '') =>
         `select p.i, ${levelOfCodeSql('t.region_code')} as level, ${zero(measures)}
-         from periods p join supervision.${table} t on t.${dated} between p.starts_on and ${dated === 'due_on' ? 'p.ends_on' : 'p.measured_on'}
+         from periods p join supervision.${table} t on extract(year from t.${dated})::int = p.year
+           and t.${dated} between p.starts_on and ${dated === 'due_on' ? 'p.ends_on' : 'p.measured_on'}
          where t.region_code like ?${extra} group by 1, 2`;
       const parts = codes.map(() => {
         return `select ?::text as key, x.i, x.level, ${figureMeasures.map((m) => `sum(x.${m})::int as ${m}`).join(', ')} from (
@@ -189,7 +190,8 @@ export async function supervisionFigures(ctx: ServiceContext, regionCode: string
       });
       // Parameters in text order: the motions' pass score comes before their prefix.
       const ordered = codes.flatMap((c) => [c, `${c}%`, `${c}%`, `${c}%`, `${c}%`, supervisionRules.examPassScore, `${c}%`, `${c}%`]);
-      const sql = `with periods(i, starts_on, ends_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
+      // Each row meets the periods of its own year only (a hash join on the year), not every period of the series.
+      const sql = `with periods(i, year, starts_on, ends_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
       const { rows: result } = (await readKnex(ctx.em).raw(sql, [...params, ...ordered] as never[])) as {
         rows: Record<string, string | number>[];
       };

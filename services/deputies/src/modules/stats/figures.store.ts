@@ -1,0 +1,155 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { FigurePeriod } from '@renda/server-kit/figures';
+import type { RegionLevel } from '@renda/server-kit/validate';
+import type { DutyRules } from '../../env.ts';
+import { deputyRollupMarks } from '../../migrations/Migration20261130144200.ts';
+
+/**
+ * The statements of `deputyFigures` (F-1 to F-4, D-4, D-6, D-7) in two forms that must agree: `rollups` (what
+ * the API reads, the table kept by the triggers of Migration20261130144200) and `live` (the same over the
+ * deputies and their contacts: what the rollups are checked against by the property test and the benchmark).
+ *
+ * A deputy is in office from `greatest(mandate start, term start)` to `least(mandate end, term end)`; in a
+ * period if that span overlaps it up to its measuring day. Their duty acts are the voter contacts and group
+ * activities dated within that span: in the period (`voter`, `grp`) and in its year up to the measuring day
+ * against the yearly minimums (`voter_ok`, `group_ok`).
+ */
+export type Source = 'rollups' | 'live';
+
+export interface FigureRow {
+  key: string;
+  i: number;
+  level: RegionLevel;
+  congresses: number;
+  deputies: number;
+  voter: number;
+  grp: number;
+  voter_ok: number;
+  group_ok: number;
+  assignments: number;
+  assignments_ok: number;
+}
+
+export const figureCounts = ['congresses', 'deputies', 'voter', 'grp', 'voter_ok', 'group_ok', 'assignments', 'assignments_ok'] as const;
+
+type Raw = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+const from = `greatest(d.mandate_starts_on, c.starts_on)`;
+const to = `least(coalesce(d.mandate_ends_on, 'infinity'::date), coalesce(c.ends_on, 'infinity'::date))`;
+/** SQL: deputy `d` of congress `c` in office during period `p` (up to its measuring day). */
+const inOffice = `d.mandate_starts_on is not null and ${from} <= ${to} and ${from} <= p.measured_on and ${to} >= p.starts_on`;
+
+function periodsCte(periods: FigurePeriod[]): { sql: string; params: unknown[] } {
+  return {
+    sql: `periods(i, year, starts_on, year_starts_on, measured_on) as (values ${periods.map(() => '(?::int, ?::int, ?::date, ?::date, ?::date)').join(', ')})`,
+    params: periods.flatMap((p, i) => [i, p.year, p.startsOn, `${p.year}-01-01`, p.measuredOn]),
+  };
+}
+
+/** Whether the rollups can answer for these minimums (they keep each deputy's first five acts of a year). */
+export function rollupsServe(rules: DutyRules): boolean {
+  return [rules.minVoterContacts, rules.minGroupActivities].every((n) => n >= 1 && n <= deputyRollupMarks);
+}
+
+async function mainRows(raw: Raw, source: Source, codes: readonly string[], periods: FigurePeriod[], rules: DutyRules): Promise<FigureRow[]> {
+  const cte = periodsCte(periods);
+  const params: unknown[] = [...cte.params];
+  const parts = codes.map((c) => {
+    if (source === 'live') {
+      params.push(rules.minVoterContacts, rules.minGroupActivities, c, `${c}%`);
+      return `select key, i, level, count(distinct congress_id)::int as congresses, count(*)::int as deputies,
+          sum(voter)::int as voter, sum(grp)::int as grp,
+          count(*) filter (where voter_ytd >= ?)::int as voter_ok, count(*) filter (where group_ytd >= ?)::int as group_ok
+        from (
+          select ?::text as key, p.i, c.level, d.id, d.congress_id,
+            count(k.id) filter (where k.kind = 'VOTER' and k.occurred_on >= p.starts_on) as voter,
+            count(k.id) filter (where k.kind = 'GROUP_ACTIVITY' and k.occurred_on >= p.starts_on) as grp,
+            count(k.id) filter (where k.kind = 'VOTER') as voter_ytd,
+            count(k.id) filter (where k.kind = 'GROUP_ACTIVITY') as group_ytd
+          from periods p
+          join deputies.deputies d on d.region_code like ?
+          join deputies.congresses c on c.id = d.congress_id
+          left join deputies.contact_records k on k.deputy_id = d.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
+            and k.occurred_on between p.year_starts_on and p.measured_on and k.occurred_on between ${from} and ${to}
+          where p.measured_on >= p.starts_on and ${inOffice}
+          group by p.i, c.level, d.id, d.congress_id) o
+        group by key, i, level`;
+    }
+    params.push(c, c, c, c, rules.minVoterContacts, rules.minGroupActivities);
+    return `select ?::text as key, p.i, r.level,
+        count(distinct r.congress_id) filter (where r.part = 'O' and r.n > 0)::int as congresses,
+        coalesce(sum(r.n) filter (where r.part = 'O'), 0)::int as deputies,
+        coalesce(sum(r.n) filter (where r.part = 'C' and r.kind = 'VOTER'), 0)::int as voter,
+        coalesce(sum(r.n) filter (where r.part = 'C' and r.kind = 'GROUP_ACTIVITY'), 0)::int as grp,
+        coalesce(sum(r.n) filter (where r.part = 'K' and r.kind = 'VOTER'), 0)::int as voter_ok,
+        coalesce(sum(r.n) filter (where r.part = 'K' and r.kind = 'GROUP_ACTIVITY'), 0)::int as group_ok,
+        0 as assignments, 0 as assignments_ok
+      from periods p cross join lateral (
+        select r.* from deputies.deputy_rollups r
+          where r.scope_code = ? and r.part = 'O' and r.office_from <= p.measured_on and r.office_to >= p.starts_on
+        union all select r.* from deputies.deputy_rollups r
+          where r.scope_code = ? and r.part = 'C' and r.day between p.starts_on and p.measured_on
+        union all select r.* from deputies.deputy_rollups r
+          where r.scope_code = ? and r.part = 'K' and r.year = p.year and r.day <= p.measured_on and r.until >= p.starts_on
+            and ((r.kind = 'VOTER' and r.nth = ?) or (r.kind = 'GROUP_ACTIVITY' and r.nth = ?))
+      ) r
+      where p.measured_on >= p.starts_on
+      group by p.i, r.level`;
+  });
+  return (await raw(`with ${cte.sql} ${parts.join(' union all ')}`, params)) as unknown as FigureRow[];
+}
+
+/** D-4: committee-member assignments of deputies in office, and those contacted the yearly minimum (a small table). */
+async function assignmentRows(raw: Raw, codes: readonly string[], periods: FigurePeriod[], rules: DutyRules): Promise<FigureRow[]> {
+  const cte = periodsCte(periods);
+  const params: unknown[] = [...cte.params];
+  const parts = codes.map((c) => {
+    params.push(c, rules.minCommitteeContacts, `${c}%`);
+    return `select ?::text as key, p.i, c.level, count(*)::int as assignments,
+        count(*) filter (where (select count(*) from deputies.contact_records k
+          where k.deputy_id = a.deputy_id and k.committee_member_id = a.member_id and k.kind = 'COMMITTEE_MEMBER'
+            and k.occurred_on between p.year_starts_on and p.measured_on) >= ?)::int as assignments_ok
+      from periods p cross join deputies.committee_assignments a
+      join deputies.deputies d on d.id = a.deputy_id and d.region_code like ?
+      join deputies.congresses c on c.id = d.congress_id
+      where p.measured_on >= p.starts_on and ${inOffice}
+      group by p.i, c.level`;
+  });
+  return (await raw(`with ${cte.sql} ${parts.join(' union all ')}`, params)) as unknown as FigureRow[];
+}
+
+/** The figures of each subtree `codes` per period and congress level, from `source`. */
+export async function deputyFigureRows(
+  raw: Raw,
+  source: Source,
+  codes: readonly string[],
+  periods: FigurePeriod[],
+  rules: DutyRules,
+): Promise<FigureRow[]> {
+  const [main, assigned] = await Promise.all([mainRows(raw, source, codes, periods, rules), assignmentRows(raw, codes, periods, rules)]);
+  const byKey = new Map<string, FigureRow>();
+  for (const r of main) byKey.set(`${r.key}|${r.i}|${r.level}`, { ...r, assignments: 0, assignments_ok: 0 });
+  for (const a of assigned) {
+    const k = `${a.key}|${a.i}|${a.level}`;
+    const row = byKey.get(k);
+    // An assignment's deputy is in office, so their row exists in either source.
+    if (row) Object.assign(row, { assignments: Number(a.assignments), assignments_ok: Number(a.assignments_ok) });
+  }
+  return [...byKey.values()];
+}
+
+/** Runs a rollup read in a read-only transaction without parallel workers (a few thousand rows). */
+export function rollupRaw(knex: Knex): Raw {
+  return (sql, params) =>
+    knex.transaction(
+      async (trx) => {
+        await trx.raw('set local max_parallel_workers_per_gather = 0');
+        return ((await trx.raw(sql, params as Knex.RawBinding[])) as { rows: Record<string, unknown>[] }).rows;
+      },
+      { readOnly: true },
+    );
+}
+
+export function liveRaw(knex: Knex): Raw {
+  return async (sql, params) => ((await knex.raw(sql, params as Knex.RawBinding[])) as { rows: Record<string, unknown>[] }).rows;
+}
