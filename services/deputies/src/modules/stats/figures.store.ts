@@ -39,6 +39,14 @@ const to = `least(coalesce(d.mandate_ends_on, 'infinity'::date), coalesce(c.ends
 /** SQL: deputy `d` of congress `c` in office during period `p` (up to its measuring day). */
 const inOffice = `d.mandate_starts_on is not null and ${from} <= ${to} and ${from} <= p.measured_on and ${to} >= p.starts_on`;
 
+/**
+ * The days all periods cover, as constants beside the per-period bounds: the planner then reads only the
+ * contact partitions of those years (contacts are partitioned by year; the join bounds alone prune none).
+ */
+function contactSpan(periods: FigurePeriod[]): [string, string] {
+  return [periods.map((p) => `${p.year}-01-01`).sort()[0]!, periods.map((p) => p.measuredOn).sort().at(-1)!];
+}
+
 function periodsCte(periods: FigurePeriod[]): { sql: string; params: unknown[] } {
   return {
     sql: `periods(i, year, starts_on, year_starts_on, measured_on) as (values ${periods.map(() => '(?::int, ?::int, ?::date, ?::date, ?::date)').join(', ')})`,
@@ -56,7 +64,7 @@ async function mainRows(raw: Raw, source: Source, codes: readonly string[], peri
   const params: unknown[] = [...cte.params];
   const parts = codes.map((c) => {
     if (source === 'live') {
-      params.push(rules.minVoterContacts, rules.minGroupActivities, c, `${c}%`);
+      params.push(rules.minVoterContacts, rules.minGroupActivities, c, `${c}%`, ...contactSpan(periods));
       return `select key, i, level, count(distinct congress_id)::int as congresses, count(*)::int as deputies,
           sum(voter)::int as voter, sum(grp)::int as grp,
           count(*) filter (where voter_ytd >= ?)::int as voter_ok, count(*) filter (where group_ytd >= ?)::int as group_ok
@@ -71,6 +79,7 @@ async function mainRows(raw: Raw, source: Source, codes: readonly string[], peri
           join deputies.congresses c on c.id = d.congress_id
           left join deputies.contact_records k on k.deputy_id = d.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
             and k.occurred_on between p.year_starts_on and p.measured_on and k.occurred_on between ${from} and ${to}
+            and k.occurred_on between ?::date and ?::date
           where p.measured_on >= p.starts_on and ${inOffice}
           group by p.i, c.level, d.id, d.congress_id) o
         group by key, i, level`;
@@ -104,11 +113,12 @@ async function assignmentRows(raw: Raw, codes: readonly string[], periods: Figur
   const cte = periodsCte(periods);
   const params: unknown[] = [...cte.params];
   const parts = codes.map((c) => {
-    params.push(c, rules.minCommitteeContacts, `${c}%`);
+    params.push(c, ...contactSpan(periods), rules.minCommitteeContacts, `${c}%`);
     return `select ?::text as key, p.i, c.level, count(*)::int as assignments,
         count(*) filter (where (select count(*) from deputies.contact_records k
           where k.deputy_id = a.deputy_id and k.committee_member_id = a.member_id and k.kind = 'COMMITTEE_MEMBER'
-            and k.occurred_on between p.year_starts_on and p.measured_on) >= ?)::int as assignments_ok
+            and k.occurred_on between p.year_starts_on and p.measured_on
+            and k.occurred_on between ?::date and ?::date) >= ?)::int as assignments_ok
       from periods p cross join deputies.committee_assignments a
       join deputies.deputies d on d.id = a.deputy_id and d.region_code like ?
       join deputies.congresses c on c.id = d.congress_id
