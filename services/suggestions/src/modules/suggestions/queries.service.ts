@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { requireViewer } from '@renda/auth/guards';
+import type { Viewer } from '@renda/auth/viewer';
 import { badInput, forbidden, unauthenticated } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
@@ -57,6 +58,20 @@ async function page(ctx: ServiceContext, query: Knex.QueryBuilder, first: number
 }
 
 /**
+ * The caller's own scope of items (aliased `alias`): a deputy's led or co-signed items, a handler's unit's,
+ * the subtree of staff and analysts, everything for an admin. `suggestions` and the change feeds use it.
+ */
+export function scopeToViewer(knex: Knex, query: Knex.QueryBuilder, viewer: Viewer, alias: string): void {
+  if (viewer.role === 'DEPUTY') {
+    query.whereExists(knex('suggestions.suggestion_signers as g').select(knex.raw('1')).whereRaw(`g.suggestion_id = ${alias}.id`).andWhere('g.deputy_id', viewer.deputy));
+  } else if (viewer.role === 'HANDLER') {
+    query.whereExists(knex('suggestions.handling_units as h').select(knex.raw('1')).whereRaw(`h.suggestion_id = ${alias}.id`).andWhere('h.unit_id', viewer.unit));
+  } else if (viewer.region) {
+    query.where(`${alias}.region_code`, 'like', `${viewer.region}%`);
+  }
+}
+
+/**
  * `suggestions`: the caller's own scope (a deputy: led or co-signed; a handler: their unit's; staff,
  * analysts: their subtree; an admin: everything), filtered. The public reads `publishedSuggestions`.
  */
@@ -66,13 +81,7 @@ export async function listSuggestions(ctx: ServiceContext, filter: SuggestionFil
   requireViewer(viewer);
   const knex = ctx.em.getKnex();
   const query = knex({ s: table });
-  if (viewer.role === 'DEPUTY') {
-    query.whereExists(knex('suggestions.suggestion_signers as g').select(knex.raw('1')).whereRaw('g.suggestion_id = s.id').andWhere('g.deputy_id', viewer.deputy));
-  } else if (viewer.role === 'HANDLER') {
-    query.whereExists(knex('suggestions.handling_units as h').select(knex.raw('1')).whereRaw('h.suggestion_id = s.id').andWhere('h.unit_id', viewer.unit));
-  } else if (viewer.region) {
-    query.where('s.region_code', 'like', `${viewer.region}%`);
-  }
+  scopeToViewer(knex, query, viewer, 's');
   if (filter?.regionCode) query.where('s.region_code', 'like', `${requireRegionCode(filter.regionCode, 'filter.regionCode')}%`);
   if (filter?.year !== null && filter?.year !== undefined) query.where('s.year', requireYear(filter.year, 'filter.year'));
   if (filter?.kind) query.where('s.kind', filter.kind);
