@@ -69,7 +69,7 @@ function expectOnceEach(changes: Change[]) {
 }
 
 describe('change feeds', () => {
-  it('deputies: a full pull pages through the register once; a second pull has exactly the updates and the new deputy', async () => {
+  it('deputies: a full pull pages through the register once; a second pull has exactly the updated deputies', async () => {
     const first = await pull('deputyChanges', longAgo, undefined, '43', 37);
     expectOnceEach(first.changes);
     const all = await data(`{ deputies(filter: { regionCode: "43" }, first: 1) { totalCount } }`, {});

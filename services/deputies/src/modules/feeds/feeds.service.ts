@@ -2,7 +2,8 @@ import { canReadRegion, requireViewer } from '@renda/auth/guards';
 import { forbidden, unauthenticated } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { readFeed, type FeedArgs, type FeedConnection } from '@renda/server-kit/feeds';
-import { requireRegionCode } from '@renda/server-kit/validate';
+import { exportCatalog } from '@renda/server-kit/export-catalog';
+import { requireRegionCode, requireYear } from '@renda/server-kit/validate';
 import type { Deputy } from '../deputies/deputy.entity.ts';
 import { deputyLoader } from '../deputies/deputies.service.ts';
 import type { ContactRecord } from '../liaison/liaison.entity.ts';
@@ -47,4 +48,25 @@ export function contactChanges(ctx: ServiceContext, args: FeedArgs): Promise<Fee
     load: async (ids) => present(await contactLoader(ctx).loadMany(ids)),
     idOf: (c) => c.id,
   }, args);
+}
+
+export interface ExportLink {
+  table: string;
+  title: string;
+  csv: string;
+  xlsx: string;
+}
+
+/** 开放数据 links of the gateway's exports of a region, for those the exports serve (readers of the region). */
+export function exportLinks(ctx: ServiceContext, regionCode: string, year: number | null | undefined): ExportLink[] {
+  const code = requireRegionCode(regionCode, 'regionCode');
+  if (!ctx.viewer) throw unauthenticated('Exports need a token: sign in.');
+  if (!canReadRegion(requireViewer(ctx.viewer), code)) throw forbidden(`You may not export data of region ${code}.`);
+  const y = year === null || year === undefined ? null : requireYear(year, 'year');
+  return exportCatalog
+    .filter((t) => !t.needsYear || y !== null)
+    .map((t) => {
+      const query = new URLSearchParams({ region: code, ...(y !== null ? { year: String(y) } : {}) }).toString();
+      return { table: t.table, title: t.title, csv: `/export/${t.table}.csv?${query}`, xlsx: `/export/${t.table}.xlsx?${query}` };
+    });
 }
