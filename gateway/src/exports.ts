@@ -152,8 +152,8 @@ export const tables: Record<string, Table> = {
   },
   suggestions: {
     title: '建议办理情况',
-    needsYear: true,
-    query: `query ExportSuggestions($region: ID!, $year: Int!, $first: Int!, $after: String) {
+    needsYear: false,
+    query: `query ExportSuggestions($region: ID!, $year: Int, $first: Int!, $after: String) {
       suggestions(filter: { regionCode: $region, year: $year }, first: $first, after: $after) {
         pageInfo { hasNextPage endCursor }
         edges { node { id serial kind title stage isKey assignedOn replyDueOn overdue
@@ -231,8 +231,8 @@ export const tables: Record<string, Table> = {
   },
   'suggestion-steps': {
     title: '建议办理过程',
-    needsYear: true,
-    query: `query ExportSuggestionSteps($region: ID!, $year: Int!, $first: Int!, $after: String) {
+    needsYear: false,
+    query: `query ExportSuggestionSteps($region: ID!, $year: Int, $first: Int!, $after: String) {
       suggestions(filter: { regionCode: $region, year: $year }, first: $first, after: $after) {
         pageInfo { hasNextPage endCursor }
         edges { node { serial title region { code } steps { stage at by round note actor { role } } } }

@@ -143,7 +143,7 @@ describe('change feeds', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('suggestions: a new item comes once; the rule of `suggestions` holds', async () => {
+  it('suggestions: a new item comes once, and once more with its next step; the rule of `suggestions` holds', async () => {
     const first = await pull('suggestionChanges', longAgo, staff);
     expectOnceEach(first.changes);
     const listed = await data(`{ suggestions(filter: { regionCode: "43" }, first: 1) { totalCount } }`, {}, staff);
@@ -156,6 +156,22 @@ describe('change feeds', () => {
     const created = submitted.submitSuggestion.id;
     const second = await pull('suggestionChanges', first.mark, staff);
     expect(ids(second.changes)).toEqual([created]);
+    // A step (交办) is a change of its item, which comes once more, with the step.
+    const units = await data(`{ units(regionCode: "430181") { id } }`, {}, staff);
+    await data(
+      `mutation($id: ID!, $u: ID!) { assignSuggestion(id: $id, input: { grade: LEVEL_4, leadOfficial: "副局长",
+        units: [{ unitId: $u, role: LEAD }] }) { id } }`,
+      { id: created, u: units.units[0].id },
+      staff,
+    );
+    const withStep = await data(
+      feedQuery('suggestionChanges').replace('node { id }', 'node { id steps { stage } }'),
+      { r: '43', since: second.mark },
+      staff,
+    );
+    const edges = withStep.suggestionChanges.edges;
+    expect(edges.map((e: Change) => e.id)).toEqual([created]);
+    expect(edges[0].node.steps.map((st: { stage: string }) => st.stage)).toContain('ASSIGNED');
     // A deputy's feed keeps to the items they lead or co-signed, like `suggestions`.
     const deputy = await data(`{ deputies(filter: { regionCode: "430181" }, first: 1) { edges { node { id } } } }`, {});
     const token = await tokens.deputy('430181', deputy.deputies.edges[0].node.id);
@@ -240,5 +256,31 @@ describe('change feeds', () => {
   it('a cursor from elsewhere is BAD_USER_INPUT', async () => {
     const res = await platform.execute(feedQuery('deputyChanges'), { r: '43', since: longAgo, after: 'bm9wZQ' });
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('the README\'s nightly pull, as written there: a full pull, then exactly the day\'s changes', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const nightly = /```graphql\n# feeds: nightly\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(nightly).toBeDefined();
+    const run = async (since: string) => {
+      const edges: any[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: any = (await data(nightly!, { since, after }, staff)).suggestionChanges;
+        edges.push(...page.edges);
+        if (!page.pageInfo.hasNextPage) return { edges, mark: page.highWaterMark as string };
+        after = page.pageInfo.endCursor;
+      }
+    };
+    const first = await run('2000-01-01T00:00:00Z');
+    expect(first.edges.length).toBeGreaterThan(0);
+    expect(first.edges.every((e) => e.node.steps.length > 0)).toBe(true);
+    const submitted = await data(
+      `mutation { submitSuggestion(input: { kind: CPPCC_PROPOSAL, regionCode: "430181", title: "夜间", content: "内容", proposerName: "委员 李四" }) { id } }`,
+      {},
+      staff,
+    );
+    const next = await run(first.mark);
+    expect(next.edges.map((e) => e.id)).toEqual([submitted.submitSuggestion.id]);
   });
 });

@@ -7,15 +7,15 @@ export interface ExportCatalogEntry {
   table: string;
   /** 中文 title: the sheet's and the file's name. */
   title: string;
-  /** Takes `year` (statistics of a year, items registered in it). */
+  /** Needs `year` (statistics of a year); the item registers take it optionally (all years without). */
   needsYear: boolean;
 }
 
 export const exportCatalog: readonly ExportCatalogEntry[] = [
   { table: 'deputies', title: '代表名册', needsYear: false },
   { table: 'contacts', title: '代表联系记录', needsYear: false },
-  { table: 'suggestions', title: '建议办理情况', needsYear: true },
-  { table: 'suggestion-steps', title: '建议办理过程', needsYear: true },
+  { table: 'suggestions', title: '建议办理情况', needsYear: false },
+  { table: 'suggestion-steps', title: '建议办理过程', needsYear: false },
   { table: 'sheets', title: '督办三单', needsYear: false },
   { table: 'filings', title: '规范性文件备案', needsYear: false },
   { table: 'opinion-items', title: '审议意见清单', needsYear: false },

@@ -48,13 +48,19 @@ async function page(ctx: ServiceContext, query: Knex.QueryBuilder, first: number
   const limit = pageSize(first);
   const afterId = decodeCursor(after);
   if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued.', 'after');
-  const [{ count }] = (await query.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
   const ids = query.clone().select('s.id').orderBy('s.id', 'desc').limit(limit + 1);
   if (afterId) ids.where('s.id', '<', afterId);
   const idList = ((await ids) as { id: string }[]).map((r) => r.id);
   const rows = idList.length ? await ctx.em.find(SuggestionSchema, { id: { $in: idList } }, { orderBy: { id: 'desc' } }) : [];
   for (const row of rows) suggestionLoader(ctx).prime(row.id, row);
-  return toConnection(rows, limit, Number(count), (s) => s.id);
+  const connection = toConnection(rows, limit, 0, (s) => s.id);
+  // Counted only when `totalCount` is asked for: a thenable the executor awaits, never run otherwise (paging
+  // a whole register, as an export does, would count every row on every page).
+  const count = query.clone().count<{ count: string }[]>('* as count');
+  const totalCount: PromiseLike<number> = {
+    then: (onDone, onFail) => count.then((r) => Number((r as { count: string }[])[0]!.count)).then(onDone, onFail),
+  };
+  return { ...connection, totalCount: totalCount as unknown as number };
 }
 
 /**
