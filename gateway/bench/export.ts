@@ -73,13 +73,14 @@ async function measure(fn: () => Promise<number>) {
 }
 
 try {
-  let t = performance.now();
+  const t = performance.now();
   for (const def of services) await def.seed!(stack.services[def.name]!.orm.em.fork(), stack.clock);
   const print = console.log;
   console.log = () => {};
   await loadSyntheticProvince(stack.services.suggestions!, items, 2025);
   console.log = print;
-  console.log(`loaded the demo data and ${items.toLocaleString()} synthetic suggestions in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  const loadSeconds = ((performance.now() - t) / 1000).toFixed(0);
+  console.log(`loaded the demo data and ${items.toLocaleString()} synthetic suggestions in ${loadSeconds} s`);
   const token = await tokens.staff('43');
   const auth = { authorization: `Bearer ${token}` };
 

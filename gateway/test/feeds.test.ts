@@ -39,7 +39,8 @@ interface Change {
   node: { id: string } | null;
 }
 
-const feedQuery = (field: string) => `query($r: ID!, $since: DateTime!, $before: DateTime, $first: Int, $after: String) {
+const feedQuery = (field: string) => `query($r: ID!, $since: DateTime!, $before: DateTime, $first: Int,
+  $after: String) {
   ${field}(regionCode: $r, updatedSince: $since, updatedBefore: $before, first: $first, after: $after) {
     highWaterMark pageInfo { hasNextPage endCursor } edges { cursor id updatedAt deletedAt node { id } } } }`;
 
@@ -69,7 +70,7 @@ function expectOnceEach(changes: Change[]) {
 }
 
 describe('change feeds', () => {
-  it('deputies: a full pull pages through the register once; a second pull has exactly the updated deputies', async () => {
+  it('deputies: a full pull pages through the register once; a second pull has exactly the updated ones', async () => {
     const first = await pull('deputyChanges', longAgo, undefined, '43', 37);
     expectOnceEach(first.changes);
     const all = await data(`{ deputies(filter: { regionCode: "43" }, first: 1) { totalCount } }`, {});
@@ -98,7 +99,8 @@ describe('change feeds', () => {
     // so that the instant is exactly equal.
     await knex.transaction(async (tx) => {
       await tx.raw(`set local session_replication_role = replica`);
-      await tx.raw(`update deputies.deputies set updated_at = date_trunc('milliseconds', now()) + interval '1 millisecond'
+      await tx.raw(`update deputies.deputies
+        set updated_at = date_trunc('milliseconds', now()) + interval '1 millisecond'
         where id = any(?::uuid[])`, [same]);
     });
     await new Promise((r) => setTimeout(r, 5));
@@ -108,7 +110,8 @@ describe('change feeds', () => {
     expectOnceEach(after.changes);
   });
 
-  it.skipIf(!process.env.DATABASE_URL)('a write still in progress holds the window back, so it is not missed when it commits', async () => {
+  const onPostgres = !!process.env.DATABASE_URL;
+  it.skipIf(!onPostgres)('a write in progress holds the window back, so it is not missed when it commits', async () => {
     const before = await pull('deputyChanges', longAgo, undefined, '430181');
     const knex = platform.services.deputies!.orm.em.getKnex();
     const id = before.changes[0]!.id;
@@ -124,11 +127,23 @@ describe('change feeds', () => {
   it('contacts: a new record comes to staff and to its deputy, not to another deputy', async () => {
     const first = await pull('contactChanges', longAgo, staff);
     expectOnceEach(first.changes);
-    const deputies = await data(`{ deputies(filter: { regionCode: "430181" }, first: 2) { edges { node { id } } } }`, {});
+    const deputies = await data(
+      `{ deputies(filter: { regionCode: "430181" }, first: 2) { edges { node { id } } } }`,
+      {},
+    );
     const [mine, other] = deputies.deputies.edges.map((e: { node: { id: string } }) => e.node.id);
     const recorded = await data(
       `mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }`,
-      { i: { kind: 'VOTER', method: 'VISIT', occurredOn: '2026-06-10', deputyId: mine, participants: 12, summary: '走访选民' } },
+      {
+        i: {
+          kind: 'VOTER',
+          method: 'VISIT',
+          occurredOn: '2026-06-10',
+          deputyId: mine,
+          participants: 12,
+          summary: '走访选民',
+        },
+      },
       staff,
     );
     const id = recorded.recordContact.id;
@@ -137,19 +152,21 @@ describe('change feeds', () => {
     expect(ids(own.changes)).toEqual([id]);
     const another = await pull('contactChanges', first.mark, await tokens.deputy('430181', other));
     expect(another.changes).toEqual([]);
-    const refused = await platform.execute(feedQuery('contactChanges'), { r: '43', since: longAgo }, await tokens.staff('4306'));
+    const city = await tokens.staff('4306');
+    const refused = await platform.execute(feedQuery('contactChanges'), { r: '43', since: longAgo }, city);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const anonymous = await platform.execute(feedQuery('contactChanges'), { r: '43', since: longAgo });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('suggestions: a new item comes once, and once more with its next step; the rule of `suggestions` holds', async () => {
+  it('suggestions: a new item comes once, then once more with its next step; `suggestions`\' rule holds', async () => {
     const first = await pull('suggestionChanges', longAgo, staff);
     expectOnceEach(first.changes);
     const listed = await data(`{ suggestions(filter: { regionCode: "43" }, first: 1) { totalCount } }`, {}, staff);
     expect(first.changes.length).toBe(listed.suggestions.totalCount);
     const submitted = await data(
-      `mutation { submitSuggestion(input: { kind: CPPCC_PROPOSAL, regionCode: "430181", title: "提案", content: "内容", proposerName: "委员 张三" }) { id } }`,
+      `mutation { submitSuggestion(input: { kind: CPPCC_PROPOSAL, regionCode: "430181", title: "提案", content: "内容",
+        proposerName: "委员 张三" }) { id } }`,
       {},
       staff,
     );
@@ -226,10 +243,13 @@ describe('change feeds', () => {
     );
     const program = created.createProgram.id;
     await data(`mutation($p: ID!) { closeSolicitation(programId: $p) { id } }`, { p: program }, staff);
-    const set = `mutation($p: ID!, $c: [CandidateInput!]!) { setCandidates(programId: $p, candidates: $c) { candidates { id } } }`;
+    const set = `mutation($p: ID!, $c: [CandidateInput!]!) {
+      setCandidates(programId: $p, candidates: $c) { candidates { id } } }`;
     const c = (title: string) => ({ title, description: 'd', budget: '100.00', leadUnitId: units.units[0].id });
-    const firstSet = (await data(set, { p: program, c: [c('A'), c('B')] }, staff)).setCandidates.candidates.map((x: any) => x.id);
-    const secondSet = (await data(set, { p: program, c: [c('C'), c('D')] }, staff)).setCandidates.candidates.map((x: any) => x.id);
+    const setIds = async (list: unknown[]) =>
+      (await data(set, { p: program, c: list }, staff)).setCandidates.candidates.map((x: { id: string }) => x.id);
+    const firstSet = await setIds([c('A'), c('B')]);
+    const secondSet = await setIds([c('C'), c('D')]);
 
     const programs1 = await pull('programChanges', programs0.mark, undefined);
     expect(ids(programs1.changes)).toEqual([program]);
@@ -249,7 +269,8 @@ describe('change feeds', () => {
     expectOnceEach(sheets.changes);
     const anonymous = await platform.execute(feedQuery('opinionItemChanges'), { r: '43', since: longAgo });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const outside = await platform.execute(feedQuery('opinionItemChanges'), { r: '43', since: longAgo }, await tokens.staff('4306'));
+    const city = await tokens.staff('4306');
+    const outside = await platform.execute(feedQuery('opinionItemChanges'), { r: '43', since: longAgo }, city);
     expect(outside.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -276,7 +297,8 @@ describe('change feeds', () => {
     expect(first.edges.length).toBeGreaterThan(0);
     expect(first.edges.every((e) => e.node.steps.length > 0)).toBe(true);
     const submitted = await data(
-      `mutation { submitSuggestion(input: { kind: CPPCC_PROPOSAL, regionCode: "430181", title: "夜间", content: "内容", proposerName: "委员 李四" }) { id } }`,
+      `mutation { submitSuggestion(input: { kind: CPPCC_PROPOSAL, regionCode: "430181", title: "夜间", content: "内容",
+        proposerName: "委员 李四" }) { id } }`,
       {},
       staff,
     );

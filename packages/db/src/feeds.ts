@@ -44,7 +44,7 @@ export function feedSupportSql(schema: string, registers: FeedRegister[], childr
       "deleted_at" timestamptz not null default clock_timestamp(),
       constraint "tombstones_pkey" primary key ("register", "deleted_at", "id")
     );`,
-    `comment on table ${s}."tombstones" is 'Deleted rows of the registers, for the change feeds (written by trigger).';`,
+    `comment on table ${s}."tombstones" is 'Deleted rows of the registers, for the change feeds (by trigger).';`,
     `create or replace function ${s}."feed_touch"() returns trigger language plpgsql as $$
     begin
       new."updated_at" := clock_timestamp();
@@ -65,7 +65,8 @@ export function feedSupportSql(schema: string, registers: FeedRegister[], childr
     declare
       row_data jsonb := to_jsonb(coalesce(new, old));
     begin
-      execute format('update %I.%I set "updated_at" = clock_timestamp() where "id" = $1::uuid', tg_table_schema, tg_argv[0])
+      execute format('update %I.%I set "updated_at" = clock_timestamp() where "id" = $1::uuid',
+                     tg_table_schema, tg_argv[0])
         using row_data ->> tg_argv[1];
       return null;
     end $$;`,

@@ -84,7 +84,13 @@ function decodeFeedCursor(cursor: string | null | undefined): FeedCursor | null 
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const parts = text.startsWith(cursorPrefix) ? text.slice(cursorPrefix.length).split('|') : [];
   const [before, at, deleted, id] = parts;
-  if (parts.length !== 4 || !/^\d{1,15}$/.test(before!) || !instantPattern.test(at!) || !/^[01]$/.test(deleted!) || !isId(id!)) {
+  const wellFormed =
+    parts.length === 4 &&
+    /^\d{1,15}$/.test(before!) &&
+    instantPattern.test(at!) &&
+    /^[01]$/.test(deleted!) &&
+    isId(id!);
+  if (!wellFormed) {
     throw badInput('`after` is not a cursor of this feed; use an `endCursor` from an earlier page.', 'after');
   }
   return { before: Number(before), at: at!, deleted: deleted === '1', id: id! };
@@ -118,7 +124,11 @@ async function safeWindowEnd(knex: Knex): Promise<number> {
   return Number(rows[0]!.ms);
 }
 
-export async function readFeed<T>(ctx: ServiceContext, spec: FeedRegisterQuery<T>, args: FeedArgs): Promise<FeedConnection<T>> {
+export async function readFeed<T>(
+  ctx: ServiceContext,
+  spec: FeedRegisterQuery<T>,
+  args: FeedArgs,
+): Promise<FeedConnection<T>> {
   const code = requireRegionCode(args.regionCode, 'regionCode');
   const limit = pageSize(args.first);
   const cursor = decodeFeedCursor(args.after);
@@ -132,7 +142,9 @@ export async function readFeed<T>(ctx: ServiceContext, spec: FeedRegisterQuery<T
     if (args.updatedBefore) before = Math.min(before, new Date(args.updatedBefore).getTime());
   }
   const highWaterMark = new Date(Math.max(before, since));
-  if (limit === 0 || since >= before) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, highWaterMark };
+  if (limit === 0 || since >= before) {
+    return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, highWaterMark };
+  }
 
   const from = new Date(since).toISOString();
   const to = new Date(before).toISOString();
@@ -183,5 +195,6 @@ export async function readFeed<T>(ctx: ServiceContext, spec: FeedRegisterQuery<T
       node: c.deleted ? null : (byId.get(c.id) ?? null),
     };
   });
-  return { edges, pageInfo: { hasNextPage: found.length > limit, endCursor: edges.at(-1)?.cursor ?? null }, highWaterMark };
+  const pageInfo = { hasNextPage: found.length > limit, endCursor: edges.at(-1)?.cursor ?? null };
+  return { edges, pageInfo, highWaterMark };
 }

@@ -67,6 +67,7 @@ export function exportLinks(ctx: ServiceContext, regionCode: string, year: numbe
     .filter((t) => !t.needsYear || y !== null)
     .map((t) => {
       const query = new URLSearchParams({ region: code, ...(y !== null ? { year: String(y) } : {}) }).toString();
-      return { table: t.table, title: t.title, csv: `/export/${t.table}.csv?${query}`, xlsx: `/export/${t.table}.xlsx?${query}` };
+      const path = `/export/${t.table}`;
+      return { table: t.table, title: t.title, csv: `${path}.csv?${query}`, xlsx: `${path}.xlsx?${query}` };
     });
 }

@@ -22,7 +22,9 @@ export function suggestionChanges(ctx: ServiceContext, args: FeedArgs): Promise<
     schema: 'suggestions',
     register: 'suggestions',
     rows: (q, knex) => scopeToViewer(knex, q, viewer, 't'),
-    tombstones: regionReader ? (q) => void (viewer.region && q.where('b.region_code', 'like', `${viewer.region}%`)) : null,
+    tombstones: regionReader
+      ? (q) => void (viewer.region && q.where('b.region_code', 'like', `${viewer.region}%`))
+      : null,
     load: async (ids) => present(await suggestionLoader(ctx).loadMany(ids)),
     idOf: (s) => s.id,
   }, args);
