@@ -5,8 +5,9 @@
  * The subgraphs run in this process; the gateway runs in a child process of its own, whose RSS is sampled
  * from /proc every 20 ms. Each run is done for one city (4301: one fourteenth of the items) and for the
  * province (all of them), so that a streamed export's peak shows it does not grow with the rows.
- * Prints each run's rows, time, rows per second, ratio to the query alone, and the gateway's RSS before
- * the run (after a full collection in it) and at its peak.
+ * Prints each run's rows, time, rows per second, ratio to the query alone, the gateway's CPU time (user +
+ * system: a machine shared with other work stretches the wall time, not this), and its RSS before the run
+ * (after a full collection in it) and at its peak.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @renda/gateway bench:export [items]
  */
@@ -52,6 +53,12 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 /** The gateway process's resident set, from /proc (kB there). */
 const gatewayRss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024;
 
+/** CPU seconds the gateway has used (user + system, from /proc; clock ticks of 1/100 s). */
+const gatewayCpu = () => {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 /** A full collection in the gateway, so that each run starts from its live memory. */
 const collect = () =>
   new Promise<void>((resolve) => {
@@ -63,13 +70,14 @@ const collect = () =>
 async function measure(fn: () => Promise<number>) {
   await collect();
   const before = gatewayRss();
+  const cpuBefore = gatewayCpu();
   let peak = before;
   const timer = setInterval(() => (peak = Math.max(peak, gatewayRss())), 20);
   const t = performance.now();
   const count = await fn();
   const ms = performance.now() - t;
   clearInterval(timer);
-  return { ms, count, before, peak: Math.max(peak, gatewayRss()) };
+  return { ms, count, before, peak: Math.max(peak, gatewayRss()), cpu: gatewayCpu() - cpuBefore };
 }
 
 try {
@@ -127,6 +135,7 @@ try {
         `  ${label.padEnd(24)} ${(r.ms / 1000).toFixed(1).padStart(7)} s` +
           ` ${((rows / r.ms) * 1000).toFixed(0).padStart(6)} rows/s` +
           ` x${(r.ms / alone.ms).toFixed(2)} of the query alone;` +
+          ` gateway CPU ${r.cpu.toFixed(1)} s (x${(r.cpu / alone.cpu).toFixed(2)});` +
           ` gateway RSS ${mib(r.before)} before, peak ${mib(r.peak)} (+${mib(r.peak - r.before)})` +
           extraText,
       );
