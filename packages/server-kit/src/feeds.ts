@@ -114,6 +114,8 @@ const isoMicros = (column: string) => `to_char(${column} at time zone 'UTC', 'YY
  * End of a window read now: the earlier of now and the oldest open writing transaction's start, down to
  * the millisecond. Read in its own statement before the rows' statement (its own snapshot, read
  * committed), so a transaction that finishes between the two is either seen or starts after the end.
+ * PostgreSQL shows a session's `backend_xid` and `xact_start` to its own role (and to pg_read_all_stats):
+ * the service's writes to its schema come from the role that reads the feed.
  */
 async function safeWindowEnd(knex: Knex): Promise<number> {
   const result = await knex.raw(`select (extract(epoch from date_trunc('milliseconds', least(clock_timestamp(), (
