@@ -1,84 +1,99 @@
 /**
- * Export of a large deputies register (代表名册) through the gateway: `GET /export/deputies.csv|.xlsx`
- * against paging the same register with the GraphQL query alone (100 a page), on a fresh database with
- * the demo data plus `rows` synthetic deputies of Hunan (43), then again with 4 × `rows`. Prints each run's
- * time, rows per second, ratio to the query alone, and how far the process's RSS rose above its level
- * before the run (after a GC; the four subgraphs run in this process too, so RSS counts them).
+ * Export of a large suggestions register (建议办理情况) through the gateway: `GET /export/suggestions.csv|.xlsx`
+ * against paging the same register with its GraphQL query alone (100 a page), on a fresh database with the
+ * demo data plus `items` synthetic suggestions of Hunan (43) over three years (`loadSyntheticProvince`).
+ * The subgraphs run in this process; the gateway runs in a child process of its own, whose RSS is sampled
+ * from /proc every 20 ms. Each run is done for one city (4301: one fourteenth of the items) and for the
+ * province (all of them), so that a streamed export's peak shows it does not grow with the rows.
+ * Prints each run's rows, time, rows per second, ratio to the query alone, the gateway's CPU time (user +
+ * system: a machine shared with other work stretches the wall time, not this), and its RSS before the run
+ * (after a full collection in it) and at its peak.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @renda/gateway bench:export [rows]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @renda/gateway bench:export [items]
  */
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { deputiesService } from '@renda/deputies/server';
+import { loadSyntheticProvince } from '@renda/suggestions/bench-data';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
 import { votingService } from '@renda/voting/server';
 import { createTestDatabase } from '@renda/testing/database';
 import { startTestServices } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
-import { createTokenVerifier } from '@renda/auth/tokens';
-import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
-import { close, listen } from '@renda/server-kit/http';
-import { createLogger } from '@renda/server-kit/logger';
-import { supergraphPath } from '../src/compose.ts';
-import { createGateway } from '../src/server.ts';
 
 if (!process.env.DATABASE_URL) {
   console.error('DATABASE_URL must point at a PostgreSQL server; a fresh database is made on it and dropped after.');
   process.exit(1);
 }
-const extra = Number(process.argv[2] ?? process.env.BENCH_ITEMS ?? 10_000);
+const items = Number(process.argv[2] ?? process.env.BENCH_ITEMS ?? 1_000_000);
 const services = [deputiesService, supervisionService, suggestionsService, votingService];
 const db = await createTestDatabase();
 const stack = await startTestServices(services, { database: db });
-const gateway = await createGateway({
-  urls: Object.fromEntries(Object.entries(stack.services).map(([n, s]) => [n, s.url])),
-  secret: devSubgraphSecret,
-  verifier: createTokenVerifier({ kind: 'hs256', secret: devJwtSecret }),
-  log: createLogger('gateway', 'silent'),
-  supergraphSdl: readFileSync(supergraphPath, 'utf8'),
+
+const tsx = createRequire(import.meta.url).resolve('tsx');
+const child = fork(new URL('./peer-process.ts', import.meta.url).pathname, ['renda'], {
+  execArgv: ['--import', tsx, '--expose-gc'],
+  env: {
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(Object.entries(stack.services).map(([n, s]) => [n, s.url]))),
+  },
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
-const { url } = await listen(gateway.httpServer, 0, '127.0.0.1');
+const url = await new Promise<string>((resolve, reject) => {
+  child.once('message', (m: { ready?: string }) => (m.ready ? resolve(m.ready) : reject(new Error('gateway failed'))));
+  child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
+});
 const base = url.replace(/\/graphql$/, '');
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+/** The gateway process's resident set, from /proc (kB there). */
+const gatewayRss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024;
 
-/** Runs `fn`, sampling RSS every 10 ms: its time and the peak. */
+/** CPU seconds the gateway has used (user + system, from /proc; clock ticks of 1/100 s). */
+const gatewayCpu = () => {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+/** A full collection in the gateway, so that each run starts from its live memory. */
+const collect = () =>
+  new Promise<void>((resolve) => {
+    child.once('message', () => resolve());
+    child.send('gc');
+  });
+
+/** Runs `fn` after a collection in the gateway, sampling the gateway's RSS every 20 ms: its time and the peak. */
 async function measure(fn: () => Promise<number>) {
-  global.gc?.();
-  const before = process.memoryUsage.rss();
+  await collect();
+  const before = gatewayRss();
+  const cpuBefore = gatewayCpu();
   let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
+  const timer = setInterval(() => (peak = Math.max(peak, gatewayRss())), 20);
   const t = performance.now();
   const count = await fn();
   const ms = performance.now() - t;
   clearInterval(timer);
-  return { ms, count, before, peak: Math.max(peak, process.memoryUsage.rss()) };
+  return { ms, count, before, peak: Math.max(peak, gatewayRss()), cpu: gatewayCpu() - cpuBefore };
 }
 
 try {
+  const t = performance.now();
   for (const def of services) await def.seed!(stack.services[def.name]!.orm.em.fork(), stack.clock);
-  const knex = stack.services.deputies!.orm.em.getKnex();
-  /** Copies of the demo deputies of Hunan, with new ids (and persons) and numbered names. */
-  const addDeputies = (count: number) => knex.raw(
-    `with src as materialized (
-       select gen_random_uuid() as new_id, gen_random_uuid() as new_person, d.name || '-' || g.n as new_name,
-         d.*
-       from generate_series(1, ?) g(n)
-       join lateral (select * from deputies.deputies where region_code like '43%'
-         order by id offset (g.n % 40) limit 1) d on true),
-     persons as (insert into deputies.persons (id, name) select new_person, new_name from src)
-     insert into deputies.deputies (id, person_id, leading_cadre, congress_id, region_code, name, gender, ethnicity,
-       work_unit, position, phone, constituency, group_id, station_id, status, status_reason, mandate_starts_on,
-       mandate_ends_on)
-     select new_id, new_person, leading_cadre, congress_id, region_code, new_name, gender, ethnicity, work_unit,
-       position, phone, constituency, group_id, station_id, status, status_reason, mandate_starts_on, mandate_ends_on
-     from src`,
-    [count],
-  );
+  const print = console.log;
+  console.log = () => {};
+  await loadSyntheticProvince(stack.services.suggestions!, items, 2025);
+  console.log = print;
+  const loadSeconds = ((performance.now() - t) / 1000).toFixed(0);
+  console.log(`loaded the demo data and ${items.toLocaleString()} synthetic suggestions in ${loadSeconds} s`);
   const token = await tokens.staff('43');
   const auth = { authorization: `Bearer ${token}` };
 
-  const queryAlone = async () => {
+  // The export's own selection, paged the way a client would page it.
+  const queryAlone = (region: string) => async () => {
     let after: string | null = null;
     let n = 0;
     for (;;) {
@@ -86,21 +101,23 @@ try {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify({
-          query: `query($after: String) { deputies(filter: { regionCode: "43" }, first: 100, after: $after) {
-            pageInfo { hasNextPage endCursor } edges { node { id name gender ethnicity workUnit position
-            constituency status region { code name } congress { name } } } } }`,
-          variables: { after },
+          query: `query($r: ID!, $after: String) { suggestions(filter: { regionCode: $r }, first: 100, after: $after) {
+            pageInfo { hasNextPage endCursor } edges { node { id serial kind title stage isKey assignedOn replyDueOn
+            overdue leadDeputy { name } proposerName region { code } units { role unit { name } } } } } }`,
+          variables: { r: region, after },
         }),
       });
       type Page = { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-      const page = ((await res.json()) as { data: { deputies: Page } }).data.deputies;
+      const body = (await res.json()) as { data?: { suggestions: Page }; errors?: unknown[] };
+      if (!body.data) throw new Error(JSON.stringify(body.errors));
+      const page = body.data.suggestions;
       n += page.edges.length;
       if (!page.pageInfo.hasNextPage) return n;
       after = page.pageInfo.endCursor;
     }
   };
-  const download = (format: string) => async () => {
-    const res = await fetch(`${base}/export/deputies.${format}?region=43`, { headers: auth });
+  const download = (region: string, format: string) => async () => {
+    const res = await fetch(`${base}/export/suggestions.${format}?region=${region}`, { headers: auth });
     if (res.status !== 200) throw new Error(`${format}: HTTP ${res.status} ${await res.text()}`);
     let bytes = 0;
     const reader = res.body!.getReader();
@@ -108,31 +125,28 @@ try {
     return bytes;
   };
 
-  await addDeputies(extra);
-  await queryAlone(); // warm-up: plans, connections
-  // Twice: the register, then four times as large; a streamed export's peak should not grow with it.
-  for (const round of [1, 2]) {
-    if (round === 2) await addDeputies(3 * extra);
-    const alone = await measure(queryAlone);
+  await queryAlone('430181')(); // warm-up: plans, connections
+  for (const region of ['4301', '43']) {
+    const alone = await measure(queryAlone(region));
     const rows = alone.count;
-    console.log(`deputies register of 43: ${rows} rows, pages of 100`);
+    console.log(`suggestions register of ${region}: ${rows.toLocaleString()} rows, pages of 100`);
     const line = (label: string, r: Awaited<ReturnType<typeof measure>>, extraText = '') =>
       console.log(
-        `  ${label.padEnd(20)} ${r.ms.toFixed(0).padStart(6)} ms` +
+        `  ${label.padEnd(24)} ${(r.ms / 1000).toFixed(1).padStart(7)} s` +
           ` ${((rows / r.ms) * 1000).toFixed(0).padStart(6)} rows/s` +
           ` x${(r.ms / alone.ms).toFixed(2)} of the query alone;` +
-          ` RSS ${mib(r.before)}, peak +${mib(r.peak - r.before)}` +
+          ` gateway CPU ${r.cpu.toFixed(1)} s (x${(r.cpu / alone.cpu).toFixed(2)});` +
+          ` gateway RSS ${mib(r.before)} before, peak ${mib(r.peak)} (+${mib(r.peak - r.before)})` +
           extraText,
       );
     line('GraphQL query alone', alone);
     for (const format of ['csv', 'xlsx']) {
-      const r = await measure(download(format));
-      line(`export deputies.${format}`, r, `; ${(r.count / 2 ** 20).toFixed(1)} MiB file`);
+      const r = await measure(download(region, format));
+      line(`export suggestions.${format}`, r, `; ${(r.count / 2 ** 20).toFixed(1)} MiB file`);
     }
   }
 } finally {
-  await close(gateway.httpServer);
-  await gateway.stop();
+  child.kill();
   await stack.stop();
   await db.drop();
 }

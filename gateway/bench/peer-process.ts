@@ -30,6 +30,13 @@ const port = Number(process.env.PORT ?? 0);
 const log = createLogger(role ?? 'bench', 'silent');
 const ready = (url: string) => process.send!({ ready: url });
 process.on('disconnect', () => process.exit(0));
+// `bench/export.ts` asks for a full collection before each run (the process runs with --expose-gc there).
+process.on('message', (m) => {
+  if (m === 'gc') {
+    global.gc?.();
+    process.send!({ gc: true });
+  }
+});
 
 const urls = (): Record<string, string> => JSON.parse(process.env.SUBGRAPH_URLS ?? '{}');
 

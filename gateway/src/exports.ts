@@ -29,12 +29,16 @@ interface Column {
 interface Params {
   region: string;
   year: number | null;
+  /** Figures tables: one row per year (default) or per month of `year`. */
+  interval: 'YEAR' | 'MONTH';
 }
 
-interface Table {
+export interface Table {
   /** 中文 name, used for the sheet and the file. */
   title: string;
   needsYear: boolean;
+  /** Takes `interval=month` (the figures series). */
+  monthly?: boolean;
   query: string;
   variables: (p: Params, after: string | null) => Record<string, unknown>;
   /** The page's rows and the cursor of the next page, or null on the last. */
@@ -53,6 +57,73 @@ const connectionPage = (field: string) => (data: Json) => {
 
 const yesNo = (v: unknown) => (v === true ? '是' : v === false ? '否' : null);
 const percent = '0.00%';
+
+/** A column: header, width in characters, value, and optionally an XLSX number format. */
+const col = (header: string, width: number, value: Column['value'], numFmt?: string): Column =>
+  numFmt ? { header, width, value, numFmt } : { header, width, value };
+/** A Ratio field as three columns: the rate (a percentage) and its numerator and denominator. */
+const ratioCols = (header: string, pick: (r: Json) => Json | null | undefined): Column[] => [
+  col(`${header}`, Math.max(10, header.length * 2 + 2), (r) => pick(r)?.rate ?? null, percent),
+  col(`${header}分子`, Math.max(8, header.length * 2 + 4), (r) => pick(r)?.numerator ?? null),
+  col(`${header}分母`, Math.max(8, header.length * 2 + 4), (r) => pick(r)?.denominator ?? null),
+];
+const ratio = '{ rate numerator denominator }';
+const actorName = (a: Json | null | undefined) => a?.name ?? null;
+
+/**
+ * A register read through its change feed (增量变更流) over all time: every record of the subtree as it now
+ * is, in (updatedAt, id) order, paged like any connection. Deletions carry no row.
+ */
+function feedTable(field: string, title: string, node: string, columns: Column[]): Table {
+  return {
+    title,
+    needsYear: false,
+    query: `query Export_${field}($region: ID!, $first: Int!, $after: String) {
+      ${field}(regionCode: $region, updatedSince: "1900-01-01T00:00:00Z", first: $first, after: $after) {
+        pageInfo { hasNextPage endCursor } edges { node { ${node} } } } }`,
+    variables: (p, after) => ({ region: p.region, first: exportPageSize, after }),
+    page: (data) => {
+      type Page = { edges: { node: Json | null }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      const conn = data[field] as Page;
+      const rows = conn.edges.map((e) => e.node).filter((n): n is Json => n !== null);
+      return { rows, next: conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null };
+    },
+    columns,
+  };
+}
+
+/** A statistics field of `Region`, one row per child region (按区划). */
+function byChildRegion(field: string, title: string, selection: string, columns: Column[]): Table {
+  return {
+    title,
+    needsYear: true,
+    query: `query Export_${field}($region: ID!, $year: Int!) {
+      region(code: $region) { children { code name ${field}(year: $year) { ${selection} } } } }`,
+    variables: (p) => ({ region: p.region, year: p.year }),
+    page: (data) => ({ rows: (data.region?.children as Json[] | undefined) ?? [], next: null }),
+    columns: [col('区划代码', 11, (r) => r.code), col('区划名称', 16, (r) => r.name), ...columns],
+  };
+}
+
+/** A figures series of the region (F-1 to F-4): one row per period and congress level (按年/月, 按层级). */
+function figuresTable(field: string, title: string, selection: string, columns: Column[]): Table {
+  return {
+    title,
+    needsYear: true,
+    monthly: true,
+    query: `query Export_${field}($region: ID!, $year: Int!, $interval: FigureInterval!) {
+      region(code: $region) { ${field}(from: $year, to: $year, interval: $interval) {
+        period { year month } level ${selection} } } }`,
+    variables: (p) => ({ region: p.region, year: p.year, interval: p.interval }),
+    page: (data) => ({ rows: (data.region?.[field] as Json[] | undefined) ?? [], next: null }),
+    columns: [
+      col('年份', 6, (r) => r.period.year),
+      col('月份', 6, (r) => r.period.month ?? null),
+      col('层级', 8, (r, _, l) => l('RegionLevel', r.level)),
+      ...columns,
+    ],
+  };
+}
 
 export const tables: Record<string, Table> = {
   deputies: {
@@ -82,8 +153,8 @@ export const tables: Record<string, Table> = {
   },
   suggestions: {
     title: '建议办理情况',
-    needsYear: true,
-    query: `query ExportSuggestions($region: ID!, $year: Int!, $first: Int!, $after: String) {
+    needsYear: false,
+    query: `query ExportSuggestions($region: ID!, $year: Int, $first: Int!, $after: String) {
       suggestions(filter: { regionCode: $region, year: $year }, first: $first, after: $after) {
         pageInfo { hasNextPage endCursor }
         edges { node { id serial kind title stage isKey assignedOn replyDueOn overdue
@@ -159,6 +230,221 @@ export const tables: Record<string, Table> = {
       { header: '解决率', width: 9, numFmt: percent, value: (r) => r.resolution?.rate ?? null },
     ],
   },
+  'suggestion-steps': {
+    title: '建议办理过程',
+    needsYear: false,
+    query: `query ExportSuggestionSteps($region: ID!, $year: Int, $first: Int!, $after: String) {
+      suggestions(filter: { regionCode: $region, year: $year }, first: $first, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        edges { node { serial title region { code } steps { stage at by round note actor { role } } } }
+      }
+    }`,
+    variables: (p, after) => ({ region: p.region, year: p.year, first: exportPageSize, after }),
+    // One row per step of each item of the page, in the item's order.
+    page: (data) => {
+      const { rows, next } = connectionPage('suggestions')(data);
+      return { rows: rows.flatMap((item) => (item.steps as Json[]).map((step) => ({ item, step }))), next };
+    },
+    columns: [
+      col('编号', 10, (r) => r.item.serial),
+      col('标题', 40, (r) => r.item.title),
+      col('步骤', 8, (r, _, l) => l('SuggestionStage', r.step.stage)),
+      col('轮次', 6, (r) => r.step.round),
+      col('时间', 20, (r) => r.step.at),
+      col('办理人', 14, (r) => r.step.by),
+      col('身份', 10, (r) => r.step.actor?.role ?? null),
+      col('说明', 40, (r) => r.step.note),
+      col('区划代码', 11, (r) => r.item.region.code),
+    ],
+  },
+  contacts: feedTable('contactChanges', '代表联系记录',
+    `kind method occurredOn deputy { name region { code } } participants summary`,
+    [
+      col('联系日期', 12, (r) => r.occurredOn),
+      col('代表', 10, (r) => r.deputy.name),
+      col('联系类型', 14, (r, _, l) => l('ContactKind', r.kind)),
+      col('方式', 8, (r, _, l) => l('ContactMethod', r.method)),
+      col('参加人数', 9, (r) => r.participants),
+      col('内容摘要', 48, (r) => r.summary),
+      col('区划代码', 11, (r) => r.deputy.region.code),
+    ],
+  ),
+  sheets: feedTable('sheetChanges', '督办三单',
+    `kind unit { name } issuedOn dueOn content answeredOn overdue issuedBy { name } suggestion { serial title }`,
+    [
+      col('建议编号', 10, (r) => r.suggestion.serial),
+      col('建议标题', 36, (r) => r.suggestion.title),
+      col('单别', 8, (r, _, l) => l('SheetKind', r.kind)),
+      col('承办单位', 24, (r) => r.unit.name),
+      col('下发日期', 12, (r) => r.issuedOn),
+      col('答复期限', 12, (r) => r.dueOn),
+      col('答复日期', 12, (r) => r.answeredOn),
+      col('是否超期', 9, (r) => yesNo(r.overdue)),
+      col('下发人', 12, (r) => actorName(r.issuedBy)),
+      col('内容', 40, (r) => r.content),
+    ],
+  ),
+  filings: feedTable('filingChanges', '规范性文件备案',
+    `title documentNumber kind issuer { name } publishedOn filedOn filingDueOn filedLate reviewStatus reviewedOn`,
+    [
+      col('文件名称', 36, (r) => r.title),
+      col('文号', 20, (r) => r.documentNumber),
+      col('类别', 12, (r, _, l) => l('DocumentKind', r.kind)),
+      col('制定机关', 24, (r) => r.issuer.name),
+      col('公布日期', 12, (r) => r.publishedOn),
+      col('报备日期', 12, (r) => r.filedOn),
+      col('报备期限', 12, (r) => r.filingDueOn),
+      col('逾期报备', 9, (r) => yesNo(r.filedLate)),
+      col('审查状态', 12, (r, _, l) => l('ReviewStatus', r.reviewStatus)),
+      col('审查日期', 12, (r) => r.reviewedOn),
+    ],
+  ),
+  'opinion-items': feedTable('opinionItemChanges', '审议意见清单',
+    `content unit { name } dueOn status reportedOn closedOn overdue`,
+    [
+      col('审议意见', 48, (r) => r.content),
+      col('责任单位', 24, (r) => r.unit.name),
+      col('办理期限', 12, (r) => r.dueOn),
+      col('状态', 10, (r, _, l) => l('OpinionStatus', r.status)),
+      col('报告日期', 12, (r) => r.reportedOn),
+      col('办结日期', 12, (r) => r.closedOn),
+      col('是否超期', 9, (r) => yesNo(r.overdue)),
+    ],
+  ),
+  programs: feedTable('programChanges', '民生实事项目', 'title year level stage seats openSeats region { code name }', [
+    col('项目计划', 30, (r) => r.title),
+    col('年度', 6, (r) => r.year),
+    col('层级', 8, (r, _, l) => l('ProgramLevel', r.level)),
+    col('阶段', 10, (r, _, l) => l('ProgramStage', r.stage)),
+    col('票决名额', 9, (r) => r.seats),
+    col('区划名称', 16, (r) => r.region.name),
+    col('区划代码', 11, (r) => r.region.code),
+  ]),
+  'program-results': feedTable('projectChanges', '民生实事票决结果',
+    `title budget status rank percentComplete leadUnit { name } program { title year region { code } }`,
+    [
+      col('项目计划', 30, (r) => r.program.title),
+      col('年度', 6, (r) => r.program.year),
+      col('候选项目', 30, (r) => r.title),
+      col('预算（元）', 14, (r) => (r.budget === null ? null : Number(r.budget)), '#,##0.00'),
+      col('牵头单位', 24, (r) => r.leadUnit.name),
+      col('状态', 10, (r, _, l) => l('ProjectStatus', r.status)),
+      col('票决排名', 9, (r) => r.rank),
+      col('完成进度', 9, (r) => (r.percentComplete === null ? null : r.percentComplete / 100), percent),
+      col('区划代码', 11, (r) => r.program.region.code),
+    ],
+  ),
+  'suggestion-stats': byChildRegion('suggestionStats', '建议办理统计（按区划）',
+    `total keyItems replied repliedOnTime onTimeRate overdue evaluated satisfactionRate resolutionRate`,
+    [
+      col('件数', 8, (r) => r.suggestionStats.total),
+      col('重点件', 8, (r) => r.suggestionStats.keyItems),
+      col('已答复', 8, (r) => r.suggestionStats.replied),
+      col('按时答复', 9, (r) => r.suggestionStats.repliedOnTime),
+      col('按时答复率', 11, (r) => r.suggestionStats.onTimeRate, percent),
+      col('超期', 6, (r) => r.suggestionStats.overdue),
+      col('已测评', 8, (r) => r.suggestionStats.evaluated),
+      col('满意率', 9, (r) => r.suggestionStats.satisfactionRate, percent),
+      col('解决率', 9, (r) => r.suggestionStats.resolutionRate, percent),
+    ],
+  ),
+  'supervision-stats': byChildRegion('supervisionStats', '监督工作统计（按区划）',
+    `documentsFiled filedLate documentsReviewed correctionsRequested majorMatters opinionItems opinionItemsClosed
+      opinionItemsOverdue inquiries`,
+    [
+      col('备案件数', 9, (r) => r.supervisionStats.documentsFiled),
+      col('逾期报备', 9, (r) => r.supervisionStats.filedLate),
+      col('已审查', 8, (r) => r.supervisionStats.documentsReviewed),
+      col('要求纠正', 9, (r) => r.supervisionStats.correctionsRequested),
+      col('重大事项', 9, (r) => r.supervisionStats.majorMatters),
+      col('审议意见', 9, (r) => r.supervisionStats.opinionItems),
+      col('已办结', 8, (r) => r.supervisionStats.opinionItemsClosed),
+      col('超期未办结', 11, (r) => r.supervisionStats.opinionItemsOverdue),
+      col('专题询问', 9, (r) => r.supervisionStats.inquiries),
+    ],
+  ),
+  'voting-stats': byChildRegion('votingStats', '民生实事票决统计（按区划）',
+    `programs regionsWithProgram candidates projectsElected projectsCompleted budgetTotal turnoutRate
+      satisfactionRate`,
+    [
+      col('票决计划', 9, (r) => r.votingStats.programs),
+      col('开展票决的区划', 15, (r) => r.votingStats.regionsWithProgram),
+      col('候选项目', 9, (r) => r.votingStats.candidates),
+      col('票决通过', 9, (r) => r.votingStats.projectsElected),
+      col('已完成', 8, (r) => r.votingStats.projectsCompleted),
+      col('预算合计（元）', 16, (r) => Number(r.votingStats.budgetTotal), '#,##0.00'),
+      col('投票率', 9, (r) => r.votingStats.turnoutRate, percent),
+      col('满意率', 9, (r) => r.votingStats.satisfactionRate, percent),
+    ],
+  ),
+  'deputy-figures': figuresTable('deputyFigures', '代表履职统计（按期间、层级）',
+    `congresses deputiesInOffice voterContacts groupActivities voterContactCompliance ${ratio}
+      groupActivityCompliance ${ratio} committeeContactCompliance ${ratio} groupActivitiesPerDeputy`,
+    [
+      col('在任代表', 9, (r) => r.deputiesInOffice),
+      col('联系选民次数', 13, (r) => r.voterContacts),
+      col('小组活动次数', 13, (r) => r.groupActivities),
+      ...ratioCols('联系选民达标率', (r) => r.voterContactCompliance),
+      ...ratioCols('小组活动达标率', (r) => r.groupActivityCompliance),
+      ...ratioCols('联系常委会组成人员达标率', (r) => r.committeeContactCompliance),
+      col('人均小组活动', 13, (r) => r.groupActivitiesPerDeputy),
+    ],
+  ),
+  'suggestion-figures': figuresTable('suggestionFigures', '建议办理统计（按期间、层级）',
+    `registered keyItems replied overdue coercionRisks onTime ${ratio} satisfaction ${ratio} resolution ${ratio}`,
+    [
+      col('交办件数', 9, (r) => r.registered),
+      col('重点件', 8, (r) => r.keyItems),
+      col('已答复', 8, (r) => r.replied),
+      col('超期', 6, (r) => r.overdue),
+      ...ratioCols('按时答复率', (r) => r.onTime),
+      ...ratioCols('满意率', (r) => r.satisfaction),
+      ...ratioCols('解决率', (r) => r.resolution),
+    ],
+  ),
+  'supervision-figures': figuresTable('supervisionFigures', '监督工作统计（按期间、层级）',
+    `documentsFiled majorMattersDecided opinionItemsDue opinionItemsOverdue inquiries filedOnTime ${ratio}
+      reviewed ${ratio} opinionItemsClosed ${ratio}`,
+    [
+      col('备案件数', 9, (r) => r.documentsFiled),
+      ...ratioCols('按时报备率', (r) => r.filedOnTime),
+      ...ratioCols('审查率', (r) => r.reviewed),
+      col('重大事项决定', 13, (r) => r.majorMattersDecided),
+      col('到期审议意见', 13, (r) => r.opinionItemsDue),
+      ...ratioCols('审议意见办结率', (r) => r.opinionItemsClosed),
+      col('超期审议意见', 13, (r) => r.opinionItemsOverdue),
+      col('专题询问', 9, (r) => r.inquiries),
+    ],
+  ),
+  'voting-figures': figuresTable('votingFigures', '民生实事票决统计（按期间、层级）',
+    `votesHeld regionsVoted projectsRated coverage ${ratio} turnout ${ratio} satisfaction ${ratio}`,
+    [
+      col('票决次数', 9, (r) => r.votesHeld),
+      col('开展票决的区划', 15, (r) => r.regionsVoted),
+      ...ratioCols('覆盖率', (r) => r.coverage),
+      ...ratioCols('投票率', (r) => r.turnout),
+      col('测评项目', 9, (r) => r.projectsRated),
+      ...ratioCols('满意率', (r) => r.satisfaction),
+    ],
+  ),
+  'satisfaction-by-kind': {
+    title: '办理满意度（按类别）',
+    needsYear: true,
+    query: `query ExportSatisfactionByKind($region: ID!, $year: Int!) {
+      region(code: $region) { satisfactionByKind(year: $year) {
+        kind evaluated satisfied basicallySatisfied dissatisfied satisfactionRate } }
+    }`,
+    variables: (p) => ({ region: p.region, year: p.year }),
+    page: (data) => ({ rows: (data.region?.satisfactionByKind as Json[] | undefined) ?? [], next: null }),
+    columns: [
+      col('类别', 14, (r, _, l) => l('SuggestionKind', r.kind)),
+      col('已测评', 8, (r) => r.evaluated),
+      col('满意', 6, (r) => r.satisfied),
+      col('基本满意', 9, (r) => r.basicallySatisfied),
+      col('不满意', 8, (r) => r.dissatisfied),
+      col('满意率', 9, (r) => r.satisfactionRate, percent),
+    ],
+  },
 };
 
 const statusByCode: Record<string, number> = {
@@ -199,15 +485,23 @@ function parseParams(url: URL, table: Table): Params {
     const message = `${JSON.stringify(region)} is not a region code: 2, 4, 6 or 9 digits (43, 4301, 430181).`;
     throw ExportProblem.of('BAD_USER_INPUT', message, 'region');
   }
+  const rawInterval = (url.searchParams.get('interval') ?? 'year').trim().toLowerCase();
+  if (rawInterval !== 'year' && !(rawInterval === 'month' && table.monthly)) {
+    const message = table.monthly
+      ? '`interval` is year or month.'
+      : 'This export has one row per record: leave out `interval`.';
+    throw ExportProblem.of('BAD_USER_INPUT', message, 'interval');
+  }
+  const interval = rawInterval === 'month' ? 'MONTH' : 'YEAR';
   const rawYear = url.searchParams.get('year');
   if (rawYear === null) {
     if (table.needsYear) throw ExportProblem.of('BAD_USER_INPUT', 'This export needs `year`, e.g. year=2026.', 'year');
-    return { region, year: null };
+    return { region, year: null, interval };
   }
   if (!/^\d{4}$/.test(rawYear.trim())) {
     throw ExportProblem.of('BAD_USER_INPUT', `${JSON.stringify(rawYear)} is not a calendar year, e.g. 2026.`, 'year');
   }
-  return { region, year: Number(rawYear.trim()) };
+  return { region, year: Number(rawYear.trim()), interval };
 }
 
 /** Labels of enum values: the Chinese term that starts the value's description (`"""承接 receive"""` → 承接). */
@@ -335,8 +629,10 @@ export function exportRoute(options: ExportOptions) {
     }
     // The first page decides the status: a failure here sends only the error, never part of a file.
     let page = await run(table, params, null, contextValue);
-    const name = `${table.title}-${params.region}${params.year ? `-${params.year}` : ''}.${format}`;
-    const ascii = `${match[1]}-${params.region}${params.year ? `-${params.year}` : ''}.${format}`;
+    const monthly = params.interval === 'MONTH' ? '-monthly' : '';
+    const suffix = `${params.region}${params.year ? `-${params.year}` : ''}${monthly}`;
+    const name = `${table.title}-${suffix}.${format}`;
+    const ascii = `${match[1]}-${suffix}.${format}`;
     res.writeHead(200, {
       'content-type':
         format === 'csv'

@@ -8,7 +8,9 @@ import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
 import { votingService } from '@renda/voting/server';
 import { tokens } from '@renda/testing/tokens';
+import { exportCatalog } from '@renda/server-kit/export-catalog';
 import { clientSchemaSdl } from '../src/client-schema.ts';
+import { tables } from '../src/exports.ts';
 import { supergraphPath } from '../src/compose.ts';
 import { startTestPlatform, type TestPlatform } from './harness.ts';
 
@@ -228,5 +230,137 @@ describe('exports', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-disposition')).toBeNull();
     expect((await res.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('every table, and links to them', () => {
+  /** Every node of a change feed over all time: the rows a register's export holds. */
+  const feedNodes = async (field: string, selection: string, region: string, token: string) =>
+    (
+      await allNodes(
+        field,
+        `query($r: ID!, $after: String) { ${field}(regionCode: $r, updatedSince: "1900-01-01T00:00:00Z", first: 45,
+          after: $after) { pageInfo { hasNextPage endCursor } edges { node { ${selection} } } } }`,
+        { r: region },
+        token,
+      )
+    ).filter((n) => n !== null);
+
+  it('the graph lists the tables the gateway serves, with their Chinese titles', () => {
+    const byName = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+    expect(exportCatalog.map((t) => [t.table, t.title, t.needsYear]).sort(byName)).toEqual(
+      Object.entries(tables).map(([name, t]) => [name, t.title, t.needsYear]).sort(byName),
+    );
+  });
+
+  it('every table downloads as CSV and XLSX with Chinese headers and its columns\' widths', async () => {
+    const staff = await tokens.staff('43');
+    for (const [name, table] of Object.entries(tables)) {
+      const query = `region=43${table.needsYear ? '&year=2026' : ''}`;
+      const csv = await get(`/export/${name}.csv?${query}`, staff);
+      expect(csv.status, name).toBe(200);
+      const [header] = await csvRows(csv).catch((e) => {
+        throw new Error(`${name}.csv was cut short: ${e}`);
+      });
+      expect(header, name).toEqual(table.columns.map((c) => c.header));
+      expect(header!.every((h) => /[\u4e00-\u9fff]/.test(h)), name).toBe(true);
+      const xlsx = await get(`/export/${name}.xlsx?${query}`, staff);
+      expect(xlsx.status, name).toBe(200);
+      const { rows, widths, name: sheet } = await xlsxRows(xlsx).catch((e) => {
+        throw new Error(`${name}.xlsx was cut short: ${e}`);
+      });
+      expect(sheet, name).toBe(table.title.slice(0, 31));
+      expect(rows[0], name).toEqual(table.columns.map((c) => c.header));
+      // exceljs leaves out a width equal to its default (9), which reads back as none.
+      expect(JSON.stringify(widths.map((w) => w || 9)), name).toBe(JSON.stringify(table.columns.map((c) => c.width)));
+    }
+  }, 120_000);
+
+  it('contacts, filings and program results hold the rows of their feeds; steps, those of the items', async () => {
+    const staff = await tokens.staff('430181');
+    const contacts = await feedNodes('contactChanges', 'occurredOn summary deputy { name }', '430181', staff);
+    expect(contacts.length).toBeGreaterThan(100);
+    const [ch, ...crows] = await csvRows(await get('/export/contacts.csv?region=430181', staff));
+    expect(crows.map((r) => [r[ch!.indexOf('联系日期')], r[ch!.indexOf('代表')], r[ch!.indexOf('内容摘要')]])).toEqual(
+      contacts.map((c) => [c.occurredOn, c.deputy.name, c.summary]),
+    );
+    const province = await tokens.staff('43');
+    const filings = await feedNodes('filingChanges', 'title documentNumber reviewStatus', '43', province);
+    expect(filings.length).toBeGreaterThan(0);
+    const { rows: frows } = await xlsxRows(await get('/export/filings.xlsx?region=43', province));
+    expect(frows.slice(1).map((r) => [r[0], r[1]])).toEqual(filings.map((f) => [f.title, f.documentNumber]));
+    const projects = await feedNodes('projectChanges', 'title rank program { title }', '430181', staff);
+    expect(projects.length).toBeGreaterThan(0);
+    const [ph, ...prows] = await csvRows(await get('/export/program-results.csv?region=430181', staff));
+    expect(prows.map((r) => [r[ph!.indexOf('候选项目')], r[ph!.indexOf('票决排名')]])).toEqual(
+      projects.map((p) => [p.title, p.rank === null ? '' : String(p.rank)]),
+    );
+    const items = await allNodes(
+      'suggestions',
+      `query($r: ID!, $after: String) { suggestions(filter: { regionCode: $r, year: 2026 }, first: 40, after: $after) {
+        pageInfo { hasNextPage endCursor } edges { node { serial steps { by note } } } } }`,
+      { r: '430181' },
+      staff,
+    );
+    const [sh, ...srows] = await csvRows(await get('/export/suggestion-steps.csv?region=430181&year=2026', staff));
+    const steps = items.flatMap((i) => i.steps.map((s: { by: string }) => [i.serial, s.by]));
+    expect(steps.length).toBeGreaterThan(items.length);
+    expect(srows.map((r) => [r[sh!.indexOf('编号')], r[sh!.indexOf('办理人')]])).toEqual(steps);
+  });
+
+  it('figures by month and level equal the series query, rates as percentages', async () => {
+    const staff = await tokens.staff('430181');
+    const series = (
+      await data(
+        `{ region(code: "430181") { suggestionFigures(from: 2026, to: 2026, interval: MONTH) { period { month } level
+          registered onTime { rate numerator denominator } } } }`,
+        {},
+        staff,
+      )
+    ).region.suggestionFigures as any[];
+    expect(series.length).toBeGreaterThanOrEqual(12);
+    const res = await get('/export/suggestion-figures.xlsx?region=430181&year=2026&interval=month', staff);
+    expect(res.headers.get('content-disposition')).toContain('suggestion-figures-430181-2026-monthly.xlsx');
+    const { rows } = await xlsxRows(res);
+    const header = rows[0] as string[];
+    const at = (name: string) => header.indexOf(name);
+    expect(rows.slice(1).map((r) => [r[at('月份')], r[at('交办件数')], r[at('按时答复率')] ?? null, r[at('按时答复率分母')]])).toEqual(
+      series.map((f) => [f.period.month, f.registered, f.onTime.rate, f.onTime.denominator]),
+    );
+    const wrong = await get('/export/deputies.csv?region=430181&interval=month', staff);
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'interval' });
+  });
+
+  it('the new tables keep the rule: outside the subtree 403, a deputy 403, nothing sent first', async () => {
+    const staff = await tokens.staff('430181');
+    for (const path of ['/export/contacts.csv?region=43', '/export/voting-figures.xlsx?region=4306&year=2026']) {
+      const res = await get(path, staff);
+      expect(res.status, path).toBe(403);
+      expect(res.headers.get('content-disposition')).toBeNull();
+      expect((await res.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+    }
+    const deputy = await tokens.deputy('430181', '0196f000-0000-7000-8000-000000000000');
+    expect((await get('/export/contacts.csv?region=430181', deputy)).status).toBe(403);
+  });
+
+  it('exportLinks lists each table\'s links; following one gets the file', async () => {
+    const staff = await tokens.staff('430181');
+    const links = (await data(`{ exportLinks(regionCode: "430181", year: 2026) { table title csv xlsx } }`, {}, staff))
+      .exportLinks as { table: string; title: string; csv: string; xlsx: string }[];
+    expect(links.map((l) => l.table)).toEqual(exportCatalog.map((t) => t.table));
+    const deputies = links.find((l) => l.table === 'deputies')!;
+    expect(deputies.title).toBe('代表名册');
+    const res = await get(deputies.xlsx, staff);
+    expect(res.status).toBe(200);
+    expect((await xlsxRows(res)).name).toBe('代表名册');
+    const figures = links.find((l) => l.table === 'suggestion-figures')!;
+    const [header] = await csvRows(await get(figures.csv, staff));
+    expect(header![0]).toBe('年份');
+    const withoutYear = (await data(`{ exportLinks(regionCode: "430181") { table } }`, {}, staff)).exportLinks;
+    const yearless = exportCatalog.filter((t) => !t.needsYear).map((t) => t.table);
+    expect(withoutYear.map((l: { table: string }) => l.table)).toEqual(yearless);
+    const outside = await platform.execute(`{ exportLinks(regionCode: "4306") { table } }`, {}, staff);
+    expect(outside.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

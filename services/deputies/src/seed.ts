@@ -111,8 +111,9 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         fullTime: m <= 4,
       });
       // Each member is assigned 4 deputies; contacts: twice for the first three, once for the fourth (D-4).
+      // Past the last deputy (Yueyang: 8 members, 30 deputies), assignments wrap round to the first ones.
       for (let k = 0; k < 4; k++) {
-        const deputyId = demoId(`deputy:${c.region}:${(m - 1) * 4 + k + 1}`);
+        const deputyId = demoId(`deputy:${c.region}:${(((m - 1) * 4 + k) % c.deputies) + 1}`);
         em.create(CommitteeAssignmentSchema, { memberId, deputyId });
         const times = k < 3 ? 2 : 1;
         for (let t = 0; t < times; t++) {

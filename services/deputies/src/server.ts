@@ -6,6 +6,7 @@ import { mergeResolvers } from '@renda/server-kit/subgraph';
 import { entities } from './entities.ts';
 import { deputyResolvers } from './modules/deputies/deputies.resolvers.ts';
 import { dutyReportResolvers } from './modules/duty-reports/duty-reports.resolvers.ts';
+import { feedResolvers } from './modules/feeds/feeds.resolvers.ts';
 import { groupResolvers } from './modules/groups/groups.resolvers.ts';
 import { liaisonResolvers } from './modules/liaison/liaison.resolvers.ts';
 import { meetingResolvers } from './modules/meetings/meetings.resolvers.ts';
@@ -30,7 +31,7 @@ export const deputiesService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers, notificationResolvers),
+  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers, notificationResolvers, feedResolvers),
   seed: seedDemo,
   partitions: [{ table: 'deputies.contact_records', column: 'occurred_on', kind: 'date' }],
   settings: readSettings,

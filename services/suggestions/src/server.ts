@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '@renda/server-kit/service';
 import { mergeResolvers } from '@renda/server-kit/subgraph';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
+import { feedResolvers } from './modules/feeds/feeds.resolvers.ts';
 import { handlingResolvers } from './modules/handling/handling.resolvers.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { suggestionResolvers } from './modules/suggestions/suggestions.resolvers.ts';
@@ -22,7 +23,7 @@ export const suggestionsService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(suggestionResolvers, statsResolvers, handlingResolvers),
+  resolvers: mergeResolvers(suggestionResolvers, statsResolvers, handlingResolvers, feedResolvers),
   seed: seedDemo,
   partitions: [
     { table: 'suggestions.suggestions', column: 'year', kind: 'year' },

@@ -9,6 +9,7 @@ import { resolutionResolvers } from './modules/resolutions/resolutions.resolvers
 import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
 import { appointmentResolvers } from './modules/appointments/appointments.resolvers.ts';
+import { feedResolvers } from './modules/feeds/feeds.resolvers.ts';
 import { filingResolvers } from './modules/filings/filings.resolvers.ts';
 import { inquiryResolvers } from './modules/inquiries/inquiries.resolvers.ts';
 import { opinionResolvers } from './modules/opinions/opinions.resolvers.ts';
@@ -29,6 +30,7 @@ export const supervisionService: ServiceDefinition = {
   migrations,
   typeDefs,
   resolvers: mergeResolvers(
+    feedResolvers,
     unitResolvers,
     appointmentResolvers,
     opinionResolvers,

@@ -6,6 +6,7 @@ import { mergeResolvers } from '@renda/server-kit/subgraph';
 import { entities } from './entities.ts';
 import { ballotResolvers } from './modules/ballots/ballots.resolvers.ts';
 import { evaluationResolvers } from './modules/evaluations/evaluations.resolvers.ts';
+import { feedResolvers } from './modules/feeds/feeds.resolvers.ts';
 import { federationResolvers } from './modules/federation/federation.resolvers.ts';
 import { programResolvers } from './modules/programs/programs.resolvers.ts';
 import { projectResolvers } from './modules/projects/projects.resolvers.ts';
@@ -24,7 +25,7 @@ export const votingService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(programResolvers, projectResolvers, ballotResolvers, evaluationResolvers, federationResolvers),
+  resolvers: mergeResolvers(programResolvers, projectResolvers, ballotResolvers, evaluationResolvers, federationResolvers, feedResolvers),
   seed: seedDemo,
   events: {
     service: 'voting',

@@ -6,6 +6,7 @@ import { Migration20261130120021 } from './Migration20261130120021.ts';
 import { Migration20261130123420 } from './Migration20261130123420.ts';
 import { Migration20261130141000 } from './Migration20261130141000.ts';
 import { Migration20261130142000 } from './Migration20261130142000.ts';
+import { Migration20261130143001 } from './Migration20261130143001.ts';
 import { Migration20261130144100 } from './Migration20261130144100.ts';
 import { Migration20261130144200 } from './Migration20261130144200.ts';
 import { Migration20261130145010 } from './Migration20261130145010.ts';
@@ -19,6 +20,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130123420', class: Migration20261130123420 },
   { name: 'Migration20261130141000', class: Migration20261130141000 },
   { name: 'Migration20261130142000', class: Migration20261130142000 },
+  { name: 'Migration20261130143001', class: Migration20261130143001 },
   { name: 'Migration20261130144100', class: Migration20261130144100 },
   { name: 'Migration20261130144200', class: Migration20261130144200 },
   { name: 'Migration20261130145010', class: Migration20261130145010 },

@@ -5,6 +5,7 @@ import { Migration20261130123000 } from './Migration20261130123000.ts';
 import { Migration20261130123515 } from './Migration20261130123515.ts';
 import { Migration20261130130309 } from './Migration20261130130309.ts';
 import { Migration20261130141001 } from './Migration20261130141001.ts';
+import { Migration20261130143002 } from './Migration20261130143002.ts';
 import { Migration20261130144000 } from './Migration20261130144000.ts';
 import { Migration20261130145000 } from './Migration20261130145000.ts';
 
@@ -16,6 +17,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130123515', class: Migration20261130123515 },
   { name: 'Migration20261130130309', class: Migration20261130130309 },
   { name: 'Migration20261130141001', class: Migration20261130141001 },
+  { name: 'Migration20261130143002', class: Migration20261130143002 },
   { name: 'Migration20261130144000', class: Migration20261130144000 },
   { name: 'Migration20261130145000', class: Migration20261130145000 },
 ];

@@ -5,6 +5,7 @@ import { Migration20261130140000 } from './Migration20261130140000.ts';
 import { Migration20261130141003 } from './Migration20261130141003.ts';
 import { Migration20261130144300 } from './Migration20261130144300.ts';
 import { Migration20261130150000 } from './Migration20261130150000.ts';
+import { Migration20261130143004 } from './Migration20261130143004.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130141003', class: Migration20261130141003 },
   { name: 'Migration20261130144300', class: Migration20261130144300 },
   { name: 'Migration20261130150000', class: Migration20261130150000 },
+  { name: 'Migration20261130143004', class: Migration20261130143004 },
 ];

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { requireViewer } from '@renda/auth/guards';
+import type { Viewer } from '@renda/auth/viewer';
 import { badInput, forbidden, unauthenticated } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
@@ -48,13 +49,33 @@ async function page(ctx: ServiceContext, query: Knex.QueryBuilder, first: number
   const limit = pageSize(first);
   const afterId = decodeCursor(after);
   if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued.', 'after');
-  const [{ count }] = (await query.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
   const ids = query.clone().select('s.id').orderBy('s.id', 'desc').limit(limit + 1);
   if (afterId) ids.where('s.id', '<', afterId);
   const idList = ((await ids) as { id: string }[]).map((r) => r.id);
   const rows = idList.length ? await ctx.em.find(SuggestionSchema, { id: { $in: idList } }, { orderBy: { id: 'desc' } }) : [];
   for (const row of rows) suggestionLoader(ctx).prime(row.id, row);
-  return toConnection(rows, limit, Number(count), (s) => s.id, afterId !== null);
+  const connection = toConnection(rows, limit, 0, (s) => s.id, afterId !== null);
+  // Counted only when `totalCount` is asked for: a thenable the executor awaits, never run otherwise (paging
+  // a whole register, as an export does, would count every row on every page).
+  const count = query.clone().count<{ count: string }[]>('* as count');
+  const totalCount: PromiseLike<number> = {
+    then: (onDone, onFail) => count.then((r) => Number((r as { count: string }[])[0]!.count)).then(onDone, onFail),
+  };
+  return { ...connection, totalCount: totalCount as unknown as number };
+}
+
+/**
+ * The caller's own scope of items (aliased `alias`): a deputy's led or co-signed items, a handler's unit's,
+ * the subtree of staff and analysts, everything for an admin. `suggestions` and the change feeds use it.
+ */
+export function scopeToViewer(knex: Knex, query: Knex.QueryBuilder, viewer: Viewer, alias: string): void {
+  if (viewer.role === 'DEPUTY') {
+    query.whereExists(knex('suggestions.suggestion_signers as g').select(knex.raw('1')).whereRaw(`g.suggestion_id = ${alias}.id`).andWhere('g.deputy_id', viewer.deputy));
+  } else if (viewer.role === 'HANDLER') {
+    query.whereExists(knex('suggestions.handling_units as h').select(knex.raw('1')).whereRaw(`h.suggestion_id = ${alias}.id`).andWhere('h.unit_id', viewer.unit));
+  } else if (viewer.region) {
+    query.where(`${alias}.region_code`, 'like', `${viewer.region}%`);
+  }
 }
 
 /**
@@ -67,13 +88,7 @@ export async function listSuggestions(ctx: ServiceContext, filter: SuggestionFil
   requireViewer(viewer);
   const knex = ctx.em.getKnex();
   const query = knex({ s: table });
-  if (viewer.role === 'DEPUTY') {
-    query.whereExists(knex('suggestions.suggestion_signers as g').select(knex.raw('1')).whereRaw('g.suggestion_id = s.id').andWhere('g.deputy_id', viewer.deputy));
-  } else if (viewer.role === 'HANDLER') {
-    query.whereExists(knex('suggestions.handling_units as h').select(knex.raw('1')).whereRaw('h.suggestion_id = s.id').andWhere('h.unit_id', viewer.unit));
-  } else if (viewer.region) {
-    query.where('s.region_code', 'like', `${viewer.region}%`);
-  }
+  scopeToViewer(knex, query, viewer, 's');
   if (filter?.regionCode) query.where('s.region_code', 'like', `${requireRegionCode(filter.regionCode, 'filter.regionCode')}%`);
   if (filter?.year !== null && filter?.year !== undefined) query.where('s.year', requireYear(filter.year, 'filter.year'));
   if (filter?.kind) query.where('s.kind', filter.kind);
