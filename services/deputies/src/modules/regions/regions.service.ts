@@ -148,12 +148,6 @@ export function currentCongressOf(ctx: ServiceContext, regionCode: string, on: s
     .load(regionCode);
 }
 
-export async function findCongress(ctx: ServiceContext, id: string): Promise<Congress> {
-  const congress = await congressLoader(ctx).load(id);
-  if (!congress) throw notFound('congress', id);
-  return congress;
-}
-
 /**
  * D-2: in the national division codes, a township-level code's last three digits tell its kind:
  * 001–099 a street office (街道, no congress), 100–199 a town (镇), 200–399 a township (乡).
