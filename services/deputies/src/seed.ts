@@ -110,8 +110,9 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         role: m === 1 ? 'CHAIR' : m <= 3 ? 'VICE_CHAIR' : m === 4 ? 'SECRETARY_GENERAL' : 'MEMBER',
         fullTime: m <= 4,
       });
-      // Each member is assigned 4 deputies; contacts: twice for the first three, once for the fourth (D-4).
-      for (let k = 0; k < 4; k++) {
+      // Each member is assigned 4 deputies (as many as the congress has left); contacts: twice for the
+      // first three, once for the fourth (D-4).
+      for (let k = 0; k < 4 && (m - 1) * 4 + k < c.deputies; k++) {
         const deputyId = demoId(`deputy:${c.region}:${(m - 1) * 4 + k + 1}`);
         em.create(CommitteeAssignmentSchema, { memberId, deputyId });
         const times = k < 3 ? 2 : 1;
