@@ -4,6 +4,7 @@ import { Migration20261130114112 } from './Migration20261130114112.ts';
 import { Migration20261130114907 } from './Migration20261130114907.ts';
 import { Migration20261130120021 } from './Migration20261130120021.ts';
 import { Migration20261130123420 } from './Migration20261130123420.ts';
+import { Migration20261130151001 } from './Migration20261130151001.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130114907', class: Migration20261130114907 },
   { name: 'Migration20261130120021', class: Migration20261130120021 },
   { name: 'Migration20261130123420', class: Migration20261130123420 },
+  { name: 'Migration20261130151001', class: Migration20261130151001 },
 ];

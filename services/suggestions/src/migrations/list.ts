@@ -4,6 +4,7 @@ import { Migration20261130121800 } from './Migration20261130121800.ts';
 import { Migration20261130123000 } from './Migration20261130123000.ts';
 import { Migration20261130123515 } from './Migration20261130123515.ts';
 import { Migration20261130130309 } from './Migration20261130130309.ts';
+import { Migration20261130151002 } from './Migration20261130151002.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130123000', class: Migration20261130123000 },
   { name: 'Migration20261130123515', class: Migration20261130123515 },
   { name: 'Migration20261130130309', class: Migration20261130130309 },
+  { name: 'Migration20261130151002', class: Migration20261130151002 },
 ];

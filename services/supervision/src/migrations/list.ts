@@ -1,9 +1,11 @@
 import type { MigrationObject } from '@mikro-orm/postgresql';
 import { Migration20261122043240 } from './Migration20261122043240.ts';
 import { Migration20261130150000 } from './Migration20261130150000.ts';
+import { Migration20261130151003 } from './Migration20261130151003.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261122043240', class: Migration20261122043240 },
   { name: 'Migration20261130150000', class: Migration20261130150000 },
+  { name: 'Migration20261130151003', class: Migration20261130151003 },
 ];

@@ -3,6 +3,7 @@ import { Migration20261122043434 } from './Migration20261122043434.ts';
 import { Migration20261130120000 } from './Migration20261130120000.ts';
 import { Migration20261130140000 } from './Migration20261130140000.ts';
 import { Migration20261130150000 } from './Migration20261130150000.ts';
+import { Migration20261130151004 } from './Migration20261130151004.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130120000', class: Migration20261130120000 },
   { name: 'Migration20261130140000', class: Migration20261130140000 },
   { name: 'Migration20261130150000', class: Migration20261130150000 },
+  { name: 'Migration20261130151004', class: Migration20261130151004 },
 ];
