@@ -1,6 +1,7 @@
 // `pnpm rules:check`: docs/rules.md must stay in step with ../shared/DOMAIN.md and with the code. It fails
 // when a rule id of DOMAIN.md is missing from docs/rules.md (or rules.md names an id DOMAIN.md lacks), when
-// a function, type or file named in the "enforced by" column is defined nowhere, or when a test file named
+// a rule's *(law)*/*(local)* mark or its source (the Sources table) differs from DOMAIN.md's text, when a
+// function, type or file named in the "enforced by" column is defined nowhere, or when a test file named
 // for a rule does not exist or never mentions the rule's id (tests are named after the id).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -57,11 +58,17 @@ function resolvePath(path, service) {
   return null;
 }
 
-const domainIds = new Set();
+/** DOMAIN.md's rules: id → the rule's text (its item, continuation lines joined). */
+const domain = new Map();
+let current = null;
 for (const line of readFileSync(domainPath, 'utf8').split('\n')) {
-  const m = /^- ([DSGVF]-\d+) /.exec(line);
-  if (m) domainIds.add(m[1]);
+  const m = /^- ([DSGVF]-\d+) (.*)/.exec(line);
+  if (m) domain.set((current = m[1]), m[2]);
+  else if (current && line.startsWith('  ')) domain.set(current, `${domain.get(current)} ${line.trim()}`);
+  else current = null;
 }
+const domainIds = new Set(domain.keys());
+const marksOf = (text) => [...new Set([...text.matchAll(/\*\((law|local)\)\*/g)].map((m) => m[1]))].sort().join(',');
 
 const problems = [];
 const documented = new Set();
@@ -70,9 +77,16 @@ for (const line of readFileSync(rulesPath, 'utf8').split('\n')) {
   if (line.startsWith('## ')) service = /`services\/(\w+)`/.exec(line)?.[1] ?? null;
   const cells = line.split('|').map((c) => c.trim());
   if (cells.length < 5 || !idPattern.test(cells[1] ?? '') || !/^[DSGVF]-\d+$/.test(cells[1])) continue;
-  const [, id, , enforcedBy, tests = ''] = cells;
+  const [, id, rule, enforcedBy, tests = ''] = cells;
   documented.add(id);
   if (!domainIds.has(id)) problems.push(`${id}: in docs/rules.md but not in DOMAIN.md`);
+  else {
+    // *(law)* as DOMAIN.md says; *(local)* wherever DOMAIN.md says so (the platform may make more rules settings).
+    const [here, there] = [marksOf(rule), marksOf(domain.get(id))];
+    if (here.includes('law') !== there.includes('law') || (there.includes('local') && !here.includes('local'))) {
+      problems.push(`${id}: marked *(${here || 'nothing'})* here, *(${there || 'nothing'})* in DOMAIN.md`);
+    }
+  }
   for (const [, token] of enforcedBy.matchAll(/`([^`]+)`/g)) {
     if (token.includes('/') || token.endsWith('.ts')) {
       if (!resolvePath(token, service)) problems.push(`${id}: file ${token} (enforced by) does not exist`);
@@ -88,7 +102,22 @@ for (const line of readFileSync(rulesPath, 'utf8').split('\n')) {
     }
   }
 }
-for (const id of domainIds) if (!documented.has(id)) problems.push(`${id}: in DOMAIN.md but missing from docs/rules.md`);
+for (const id of domainIds)
+  if (!documented.has(id)) problems.push(`${id}: in DOMAIN.md but missing from docs/rules.md`);
+
+// The Sources table: one row per rule, each source (`;`-separated) found in the rule's text in DOMAIN.md.
+const rulesText = readFileSync(rulesPath, 'utf8');
+const sourcesSection = rulesText.slice(rulesText.indexOf('\n## Sources'));
+const sourced = new Set();
+for (const [, id, cell] of sourcesSection.matchAll(/^\| ([DSGVF]-\d+) \| (.*) \|$/gm)) {
+  sourced.add(id);
+  const text = domain.get(id);
+  if (!text) continue;
+  for (const source of cell.split(';').map((s) => s.trim())) {
+    if (source !== '—' && !text.includes(source)) problems.push(`${id}: source "${source}" is not in DOMAIN.md's text`);
+  }
+}
+for (const id of domainIds) if (!sourced.has(id)) problems.push(`${id}: no row in the Sources table of docs/rules.md`);
 
 if (problems.length) {
   console.error(`rules:check: docs/rules.md is out of step (${problems.length}):\n  ${problems.join('\n  ')}`);
