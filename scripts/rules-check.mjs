@@ -2,7 +2,8 @@
 // when a rule id of DOMAIN.md is missing from docs/rules.md (or rules.md names an id DOMAIN.md lacks), when
 // a rule's *(law)*/*(local)* mark or its source (the Sources table) differs from DOMAIN.md's text, when a
 // function, type or file named in the "enforced by" column is defined nowhere, or when a test file named
-// for a rule does not exist or never mentions the rule's id (tests are named after the id).
+// for a rule does not exist or never mentions the rule's id (tests are named after the id), or when a service
+// has no README.md.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +119,11 @@ for (const [, id, cell] of sourcesSection.matchAll(/^\| ([DSGVF]-\d+) \| (.*) \|
   }
 }
 for (const id of domainIds) if (!sourced.has(id)) problems.push(`${id}: no row in the Sources table of docs/rules.md`);
+
+// The README promises one per service.
+for (const dir of readdirSync(join(root, 'services'))) {
+  if (!existsSync(join(root, 'services', dir, 'README.md'))) problems.push(`services/${dir} has no README.md`);
+}
 
 if (problems.length) {
   console.error(`rules:check: docs/rules.md is out of step (${problems.length}):\n  ${problems.join('\n  ')}`);
