@@ -1,4 +1,4 @@
-import { badInput, conflict, notFound } from '@renda/errors/errors';
+import { badInput, conflict } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { newId, isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
