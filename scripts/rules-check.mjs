@@ -69,7 +69,7 @@ for (const line of readFileSync(domainPath, 'utf8').split('\n')) {
   else current = null;
 }
 const domainIds = new Set(domain.keys());
-const marksOf = (text) => [...new Set([...text.matchAll(/\*\((law|local)\)\*/g)].map((m) => m[1]))].sort().join(',');
+const marksOf = (text) => [...new Set([...text.matchAll(/[*_]\((law|local)\)[*_]/g)].map((m) => m[1]))].sort().join(',');
 
 const problems = [];
 const documented = new Set();
@@ -110,11 +110,11 @@ for (const id of domainIds)
 const rulesText = readFileSync(rulesPath, 'utf8');
 const sourcesSection = rulesText.slice(rulesText.indexOf('\n## Sources'));
 const sourced = new Set();
-for (const [, id, cell] of sourcesSection.matchAll(/^\| ([DSGVF]-\d+) \| (.*) \|$/gm)) {
+for (const [, id, cell] of sourcesSection.matchAll(/^\|\s*([DSGVF]-\d+)\s*\|(.*)\|\s*$/gm)) {
   sourced.add(id);
   const text = domain.get(id);
   if (!text) continue;
-  for (const source of cell.split(';').map((s) => s.trim())) {
+  for (const source of cell.trim().split(';').map((s) => s.trim())) {
     if (source !== '—' && !text.includes(source)) problems.push(`${id}: source "${source}" is not in DOMAIN.md's text`);
   }
 }
