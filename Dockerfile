@@ -10,7 +10,8 @@
 # the chosen package, its production dependencies (`pnpm deploy --prod`) and its compiled JavaScript;
 # it runs as the unprivileged `node` user with NODE_ENV=production (secrets are then required).
 
-ARG NODE_VERSION=20
+# Node 22 LTS by default; `--build-arg NODE_VERSION=20` still builds (the project supports Node ≥ 20.18).
+ARG NODE_VERSION=22
 
 FROM node:${NODE_VERSION}-bookworm-slim AS builder
 ENV CI=true

@@ -5,4 +5,5 @@
 //   npx hive-gateway supergraph --config-path ../deploy/hive-gateway/gateway.config.ts --port 4000
 import { hiveGatewayConfigFromEnv } from '../../gateway/src/hive.ts';
 
+/** @public The export the Hive Gateway CLI reads. */
 export const gatewayConfig = hiveGatewayConfigFromEnv();

@@ -103,7 +103,10 @@ if (role === 'db') {
       }),
     },
   });
-  const server = createServer(runtime);
+  const server = createServer((req, res) => {
+    // The runtime answers every request itself, its own failures included (as a 500): nothing to await.
+    void runtime(req, res);
+  });
   ready((await listen(server, port, '127.0.0.1')).url);
 } else {
   console.error('usage: peer-process.ts db | subgraph <name> | renda | hive');

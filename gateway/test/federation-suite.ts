@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { demoId } from '@renda/db/ids';
 import { tokens } from '@renda/testing/tokens';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read nested fields freely
 export type Data = (query: string, token?: string, variables?: Record<string, unknown>) => Promise<Record<string, any>>;
 
 /**

@@ -7,7 +7,6 @@ import { createLogger } from '@renda/server-kit/logger';
 import type { ServiceDefinition } from '@renda/server-kit/service';
 import { startTestServices, type TestStack } from '@renda/testing/services';
 import type { Result } from '@renda/testing/graphql';
-import { printSchema } from 'graphql';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/server.ts';
 import type { QueryLimits } from '../src/limits.ts';
 
@@ -114,5 +113,3 @@ export async function startTestPlatform(
     },
   };
 }
-
-export { printSchema };

@@ -42,8 +42,3 @@ export function requireReadIn(viewer: Viewer | null, code: string, what: string)
   if (!canReadRegion(v, code)) throw forbidden(`You may not read ${what} of region ${code}.`);
   return v;
 }
-
-/** Region prefix to restrict a list query to, or null for no restriction (admin). */
-export function readScope(viewer: Viewer): string | null {
-  return viewer.role === 'ADMIN' ? viewer.region : viewer.region;
-}

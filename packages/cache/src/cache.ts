@@ -10,11 +10,10 @@ import {
 
 /** One interface over Redis (when REDIS_URL is set) and an in-process LRU (otherwise). */
 export interface Cache {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, ttlSeconds: number): Promise<void>;
-  del(key: string): Promise<void>;
   /** Increments a counter that expires `ttlSeconds` after its first increment; returns the new value. */
   incr(key: string, ttlSeconds: number): Promise<number>;
+  /** Removes a key (an idempotent consumer releases the event id it claimed when its handler fails). */
+  del(key: string): Promise<void>;
   /** A limit on requests per client (the same one for the same options): in Redis, or in memory without it. */
   rateLimiter(options: RateLimitOptions): RateLimiter;
   readonly kind: 'redis' | 'memory';
@@ -37,20 +36,14 @@ export function createMemoryCache(max = 10_000): Cache {
   return {
     kind: 'memory',
     rateLimiter: limiterRegistry(createMemoryRateLimiter),
-    async get(key) {
-      return lru.get(key) ?? null;
-    },
-    async set(key, value, ttlSeconds) {
-      lru.set(key, value, { ttl: ttlSeconds * 1000 });
-    },
-    async del(key) {
-      lru.delete(key);
-    },
     async incr(key, ttlSeconds) {
       const current = Number(lru.get(key) ?? '0') + 1;
       const remaining = lru.getRemainingTTL(key);
       lru.set(key, String(current), { ttl: current === 1 || !Number.isFinite(remaining) || remaining <= 0 ? ttlSeconds * 1000 : remaining });
       return current;
+    },
+    async del(key) {
+      lru.delete(key);
     },
     async close() {
       lru.clear();
@@ -125,17 +118,13 @@ export function createRedisCache(target: RedisTarget, prefix = 'renda:'): Cache 
       }
       return createRedisRateLimiter(limiterClient, options, `${prefix}rl:`);
     }),
-    get: (key) => redis.get(key),
-    async set(key, value, ttlSeconds) {
-      await redis.set(key, value, 'EX', ttlSeconds);
-    },
-    async del(key) {
-      await redis.del(key);
-    },
     async incr(key, ttlSeconds) {
       const done = await redis.multi().incr(key).expire(key, ttlSeconds, 'NX').exec();
       const [[, value]] = done as [[Error | null, number]];
       return value;
+    },
+    async del(key) {
+      await redis.del(key);
     },
     async close() {
       if (limiterClient) limiterClient.disconnect();

@@ -1,4 +1,4 @@
-import { Redis, type Cluster, type RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface RateLimitOptions {
@@ -91,10 +91,3 @@ export const rateLimitClientOptions: RedisOptions = {
   maxRetriesPerRequest: 0,
   connectTimeout: 2000,
 };
-
-export function createRateLimitRedisClient(url: string): Redis {
-  const client = new Redis(url, rateLimitClientOptions);
-  // Connection errors are expected during an outage; the insurance limiter covers them.
-  client.on('error', () => {});
-  return client;
-}

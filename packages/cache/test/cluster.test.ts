@@ -23,8 +23,7 @@ describe.skipIf(!list)('Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     const c = createCache(undefined, list);
     opened.push(c);
     const keys = Array.from({ length: 30 }, (_, i) => `spread-${run}-${i}`);
-    for (const k of keys) await c.set(k, k, 60);
-    for (const k of keys) expect(await c.get(k)).toBe(k);
+    for (const k of keys) expect(await c.incr(k, 60)).toBe(1);
     // Ask the cluster itself which master holds each key.
     const admin = new Cluster(nodes);
     opened.push(admin);
@@ -40,8 +39,6 @@ describe.skipIf(!list)('Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     const masters = admin.nodes('master').length;
     console.log(`cluster: ${keys.length} keys on masters ${[...owners].sort().join(', ')} of ${masters}`);
     expect(owners.size).toBeGreaterThan(1);
-    for (const k of keys) await c.del(k);
-    expect(await c.get(keys[0]!)).toBeNull();
   });
 
   it('counters (a MULTI of INCR and EXPIRE) work on the cluster; hash-tagged keys share one slot', async () => {

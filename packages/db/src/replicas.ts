@@ -39,10 +39,6 @@ export function markWritten(em: EntityManager): void {
   for (let e: EntityManager | undefined = em; e && parents.has(e); e = parents.get(e)) written.add(e);
 }
 
-export function hasWritten(em: EntityManager): boolean {
-  return written.has(em);
-}
-
 /** The knex to run a read-only statement on: a replica when one is configured and `em` has not written. */
 export function readKnex(em: SqlEntityManager): Knex {
   return em.getKnex(em.isInTransaction() || written.has(em) ? 'write' : 'read');

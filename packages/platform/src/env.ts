@@ -27,7 +27,6 @@ const schema = commonEnvSchema.extend({
 });
 
 export const serviceNames = ['deputies', 'supervision', 'suggestions', 'voting'] as const;
-export type ServiceName = (typeof serviceNames)[number];
 
 export const portVariables = {
   gateway: 'GATEWAY_PORT',

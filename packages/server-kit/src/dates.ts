@@ -42,10 +42,6 @@ export function addMonths(date: CalendarDate, months: number): CalendarDate {
   return format(ty, tm, Math.min(d, lastDay));
 }
 
-export function yearOf(date: CalendarDate): number {
-  return Number(date.slice(0, 4));
-}
-
 /** Whole days from `a` to `b` (positive when b is later). */
 export function daysBetween(a: CalendarDate, b: CalendarDate): number {
   const [ay, am, ad] = parts(a);

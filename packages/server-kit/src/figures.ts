@@ -84,7 +84,6 @@ export function figurePeriods(
 }
 
 const levelOrder: RegionLevel[] = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP'];
-const codeLength: Record<RegionLevel, number> = { PROVINCE: 2, CITY: 4, COUNTY: 6, TOWNSHIP: 9 };
 
 /**
  * F-3: the congress levels a subtree's figures are split into: the region's own and every one below
@@ -103,29 +102,10 @@ export function levelsWithRows(listed: RegionLevel[], found: Iterable<RegionLeve
   return levelOrder.filter((l) => present.has(l));
 }
 
-/** The length of the region codes of a level (D-1), for SQL that tells levels by code length. */
-export function codeLengthOf(level: RegionLevel): number {
-  return codeLength[level];
-}
-
 /** SQL: the level of a region-code column, from its length (D-1). */
 export function levelOfCodeSql(column: string): string {
   return `(case length(${column}) when 2 then 'PROVINCE' when 4 then 'CITY' when 6 then 'COUNTY' else 'TOWNSHIP' end)`;
 }
-
-/**
- * SQL `values` list of periods, for `with periods(year, month, starts_on, ends_on, measured_on) as (…)`,
- * with its parameters in order.
- */
-export function periodsValues(periods: FigurePeriod[]): { sql: string; params: (string | number | null)[] } {
-  return {
-    sql: periods.map(() => '(?::int, ?::int, ?::date, ?::date, ?::date)').join(', '),
-    params: periods.flatMap((p) => [p.year, p.month, p.startsOn, p.endsOn, p.measuredOn]),
-  };
-}
-
-/** The key of a period and level in result rows. */
-export const periodKey = (year: number, month: number | null, level: string) => `${year}|${month ?? 0}|${level}`;
 
 /** The arguments every `Region.*Figures` field takes. */
 export interface FigureArgs {

@@ -1,5 +1,4 @@
 import { badInput } from '@renda/errors/errors';
-import { isId } from '@renda/db/ids';
 
 export type RegionLevel = 'PROVINCE' | 'CITY' | 'COUNTY' | 'TOWNSHIP';
 
@@ -46,12 +45,6 @@ export function requireText(value: string, field: string, max = 2000): string {
 export function optionalText(value: string | null | undefined, field: string, max = 2000): string | null {
   if (value === null || value === undefined || value.trim() === '') return null;
   return requireText(value, field, max);
-}
-
-/** An id given in input that must have the platform's id shape. */
-export function requireIdShape(id: string, field: string): string {
-  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
-  return id;
 }
 
 export function requirePositiveInt(value: number, field: string, min = 1): number {

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { databaseUrl, runEnv, withClient } from './run.ts';
 
-export { dropRunDatabases, runEnv } from './run.ts';
-
 export interface TestDatabase {
   url: string;
   drop(): Promise<void>;

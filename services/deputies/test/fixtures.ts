@@ -8,7 +8,6 @@ export function subgraphOf(stack: TestStack) {
 }
 
 /** Rows of one table, counted straight from the database: the read-back for records no query lists. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function countRows(stack: TestStack, schema: EntitySchema<any>, where: Record<string, unknown> = {}): Promise<number> {
   return stack.services.deputies!.orm.em.fork().count(schema, where);
 }

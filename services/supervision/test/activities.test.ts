@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL results are untyped JSON read field by field */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fails, ok } from '@renda/testing/graphql';
 import type { TestStack } from '@renda/testing/services';

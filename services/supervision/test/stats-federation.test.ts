@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL results are untyped JSON read field by field */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countStatements } from '@renda/db/orm';
 import { demoId } from '@renda/db/ids';

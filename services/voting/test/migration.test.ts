@@ -58,7 +58,8 @@ describe('V-3 secrecy migration', () => {
       )[0]!;
     if (inspect) expect((await pages()).superseded).toBeGreaterThan(0);
 
-    await orm.getMigrator().up();
+    // Up to the migration before the foreign keys (…151004): these hand-made rows have no program or projects.
+    await orm.getMigrator().up({ to: 'Migration20261130150000' });
 
     if (inspect) expect(await pages()).toEqual({ tuples: 2, superseded: 0 });
 

@@ -8,6 +8,7 @@ import { Migration20261130141001 } from './Migration20261130141001.ts';
 import { Migration20261130143002 } from './Migration20261130143002.ts';
 import { Migration20261130144000 } from './Migration20261130144000.ts';
 import { Migration20261130145000 } from './Migration20261130145000.ts';
+import { Migration20261130151002 } from './Migration20261130151002.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130143002', class: Migration20261130143002 },
   { name: 'Migration20261130144000', class: Migration20261130144000 },
   { name: 'Migration20261130145000', class: Migration20261130145000 },
+  { name: 'Migration20261130151002', class: Migration20261130151002 },
 ];

@@ -1,4 +1,4 @@
-import { badInput, conflict, notFound } from '@renda/errors/errors';
+import { badInput, conflict } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { newId, isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
@@ -154,12 +154,6 @@ export function currentCongressOf(ctx: ServiceContext, regionCode: string, on: s
       return groupBy(codes, rows, (r) => r.regionCode).map((list) => list[0] ?? null);
     })
     .load(regionCode);
-}
-
-export async function findCongress(ctx: ServiceContext, id: string): Promise<Congress> {
-  const congress = await congressLoader(ctx).load(id);
-  if (!congress) throw notFound('congress', id);
-  return congress;
 }
 
 /**

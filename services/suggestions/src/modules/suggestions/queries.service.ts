@@ -113,7 +113,9 @@ export async function listSuggestions(ctx: ServiceContext, filter: SuggestionFil
   if (text && text.length > maxSearchText) throw badInput(`\`filter.text\` is longer than ${maxSearchText} characters.`, 'filter.text');
   if (text) {
     const pattern = `%${likeEscape(text)}%`;
-    query.where((q) => q.whereRaw(`s.title ilike ? escape '\\'`, [pattern]).orWhereRaw(`s.content ilike ? escape '\\'`, [pattern]));
+    query.where((q) => {
+      q.whereRaw(`s.title ilike ? escape '\\'`, [pattern]).orWhereRaw(`s.content ilike ? escape '\\'`, [pattern]);
+    });
   }
   return page(ctx, query, first, after);
 }

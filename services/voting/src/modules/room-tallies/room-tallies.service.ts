@@ -335,7 +335,3 @@ export async function confirmedRoomCounts(tx: EntityManager, ballotId: string): 
     );
   return current.counts;
 }
-
-export function isRoomMethod(method: string): boolean {
-  return method === 'PAPER' || method === 'DEVICE';
-}
