@@ -49,6 +49,7 @@ export async function startSubgraph(
       maskErrors: env.NODE_ENV === 'production',
       siblings: urls,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      publicCacheSeconds: env.PUBLIC_CACHE_SECONDS,
       ...(options.poolMax ? { poolMax: options.poolMax } : {}),
       onMigrated: () => tell({ type: 'migrated' }),
     },

@@ -50,6 +50,8 @@ export interface ServiceRuntime {
   onMigrated?: () => void;
   /** Local rules; default: the definition's `settings` applied to `process.env`. */
   settings?: Readonly<Record<string, unknown>>;
+  /** PUBLIC_CACHE_SECONDS: answers to the public served from the cache (see `createSubgraph`); unset: off. */
+  publicCacheSeconds?: number;
 }
 
 export interface RunningService {
@@ -85,6 +87,7 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     secret: runtime.secret,
     siblings: runtime.siblings ?? {},
     settings: runtime.settings ?? def.settings?.(process.env) ?? {},
+    ...(runtime.publicCacheSeconds ? { publicCacheSeconds: runtime.publicCacheSeconds } : {}),
   });
   const server = subgraph.httpServer();
   const address = await listen(server, port, host);
@@ -130,6 +133,7 @@ export async function runStandalone(
       maskErrors: env.NODE_ENV === 'production',
       siblings,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      publicCacheSeconds: env.PUBLIC_CACHE_SECONDS,
     },
     env.PORT,
     env.HOST,

@@ -1,6 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
@@ -15,6 +19,7 @@ import { createGraphQLHttpServer } from './http.ts';
 import { Loaders } from './loaders.ts';
 import type { Logger } from './logger.ts';
 import { requestLogPlugin } from './request-log.ts';
+import { publicResponseCache } from './response-cache.ts';
 import { scalarResolvers } from './scalars.ts';
 import { SiblingClient, type SiblingUrls } from './siblings.ts';
 
@@ -34,6 +39,11 @@ export interface SubgraphOptions {
   siblings?: SiblingUrls;
   /** Local rules handed to every request's context (`ctx.settings`). */
   settings?: Readonly<Record<string, unknown>>;
+  /**
+   * Seconds an answer to the public (a query without `Authorization`) is served from the cache (Redis
+   * or in process) at most; any mutation of this service ends every stored answer. 0 or unset: off.
+   */
+  publicCacheSeconds?: number;
 }
 
 export interface Subgraph {
@@ -83,6 +93,17 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
   surviveUnhandledRejections(options.log);
   const resolvers = { ...scalarResolvers, ...options.resolvers } as GraphQLResolverMap<ServiceContext>;
   const schema = resolveInScope(guardArguments(buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers }])));
+  const publicCache = options.publicCacheSeconds
+    ? publicResponseCache({
+        service: options.name,
+        cache: options.cache,
+        ttlSeconds: options.publicCacheSeconds,
+        // No Authorization header at all: a present one, even refused, is never the public.
+        isPublic: (ctx) => (ctx.contextValue as ServiceContext).authorization === null,
+      })
+    : null;
+  // What was stored before this start may describe data that changed meanwhile (a reseed, a restore).
+  await publicCache?.invalidate();
   const apollo = new ApolloServer<ServiceContext>({
     schema,
     // Stacks stay in the logs; clients get the message and the code.
@@ -91,8 +112,12 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // No @cacheControl hints in the schema: the hint plugin would only wrap every resolver of every
+      // request to compute a policy of 0 (the gateway reads a missing Cache-Control header the same way).
+      ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(options.log),
       graphQLStatusPlugin(),
+      ...((publicCache?.plugins ?? []) as ApolloServerPlugin<ServiceContext>[]),
     ],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;

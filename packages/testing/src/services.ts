@@ -1,9 +1,9 @@
-import { createCache, type Cache } from '@renda/cache/cache';
+import { createCache, createRedisCache, type Cache } from '@renda/cache/cache';
 import { FixedClock } from '@renda/server-kit/clock';
 import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
 import { createLogger } from '@renda/server-kit/logger';
 import { startService, type RunningService, type ServiceDefinition } from '@renda/server-kit/service';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { openDatabase } from '@renda/db/orm';
 import { createTestDatabase, type DatabaseTemplate, type TestDatabase } from './database.ts';
 
@@ -44,12 +44,24 @@ export function migratedTemplate(definitions: ServiceDefinition[]): DatabaseTemp
  */
 export async function startTestServices(
   definitions: ServiceDefinition[],
-  options: { now?: string; database?: TestDatabase; settings?: Record<string, Readonly<Record<string, unknown>>> } = {},
+  options: {
+    now?: string;
+    database?: TestDatabase;
+    settings?: Record<string, Readonly<Record<string, unknown>>>;
+    /** Answers to the public served from the cache (off unless given: tests change data behind it). */
+    publicCacheSeconds?: number;
+  } = {},
 ): Promise<TestStack> {
   // A database given by the caller outlives the stack (benchmarks restart services on loaded data).
   const db = options.database ? { url: options.database.url, drop: async () => {} } : await createTestDatabase({ template: migratedTemplate(definitions) });
   const clock = new FixedClock(options.now ?? '2026-06-15T02:00:00Z');
-  const cache = process.env.REDIS_URL ? createCache(process.env.REDIS_URL) : createCache(undefined);
+  // A stack that caches public answers keys Redis on its own prefix: other test files, and other runs
+  // on the same Redis, have other data under the same queries.
+  const cache = process.env.REDIS_URL
+    ? options.publicCacheSeconds
+      ? createRedisCache(process.env.REDIS_URL, `renda-test-${randomUUID()}:`)
+      : createCache(process.env.REDIS_URL)
+    : createCache(undefined);
   const services: Record<string, RunningService> = {};
   const siblings: Record<string, string> = {};
   try {
@@ -66,6 +78,7 @@ export async function startTestServices(
           poolMax: 5,
           siblings,
           ...(options.settings?.[def.name] ? { settings: options.settings[def.name] } : {}),
+          ...(options.publicCacheSeconds ? { publicCacheSeconds: options.publicCacheSeconds } : {}),
         },
         0,
       );
