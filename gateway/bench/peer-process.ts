@@ -30,6 +30,8 @@ const port = Number(process.env.PORT ?? 0);
 const log = createLogger(role ?? 'bench', 'silent');
 const ready = (url: string) => process.send!({ ready: url });
 process.on('disconnect', () => process.exit(0));
+// An exit of its own, so that `--cpu-prof` writes its profile (BENCH_PROFILE).
+process.on('SIGTERM', () => process.exit(0));
 
 const urls = (): Record<string, string> => JSON.parse(process.env.SUBGRAPH_URLS ?? '{}');
 

@@ -75,7 +75,8 @@ export function publicResponseCache(options: PublicResponseCacheOptions): Public
   };
   const responses = responseCachePlugin<BaseContext>({
     cache: store,
-    extraCacheKeyData: generation,
+    // Asked before shouldReadFromCache: a bearer's request reads no counter.
+    extraCacheKeyData: async (ctx) => (anonymous(ctx) ? generation() : null),
     shouldReadFromCache: async (ctx) => anonymous(ctx),
     shouldWriteToCache: async (ctx) => anonymous(ctx),
   });
