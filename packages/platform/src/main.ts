@@ -79,6 +79,8 @@ const stopAll = async (code: number) => {
   stopping = true;
   console.log('stopping: gateway, then the subgraphs, then the database');
   await supervisor.stop();
+  // A database still being created is finished first: one stopped halfway would not open again.
+  await databaseOpen;
   await stopDatabase();
   say('database', 'closed');
   process.exit(code);
