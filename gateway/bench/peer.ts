@@ -11,7 +11,9 @@
  * the machine is shared, so absolute numbers are not comparable between runs.
  *
  * Settings: BENCH_PAIRS (5), BENCH_SECONDS (10), BENCH_WARMUP seconds (2), BENCH_CONNECTIONS (50),
- * BENCH_ITEMS (100000 suggestions), BENCH_QUERIES (comma-separated names, default all).
+ * BENCH_ITEMS (100000 suggestions), BENCH_QUERIES (comma-separated names, default all), BENCH_TOKENS
+ * (`1,200`). BENCH_PROFILE=<dir>: every process but Hive Gateway writes a V8 CPU profile there
+ * (`node --cpu-prof`) when the run ends.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,6 +29,8 @@ const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const items = Number(process.env.BENCH_ITEMS ?? 100_000);
 const only = process.env.BENCH_QUERIES?.split(',').map((s) => s.trim());
+const tokenCounts = (process.env.BENCH_TOKENS ?? '1,200').split(',').map(Number);
+const profileDir = process.env.BENCH_PROFILE;
 
 const queries: Record<string, string> = {
   stats: `{ region(code: "430181") { name
@@ -44,7 +48,9 @@ const tsx = import.meta.resolve('tsx');
 const processes: { name: string; proc: ChildProcess }[] = [];
 
 function start(name: string, args: string[], env: Record<string, string> = {}): Promise<{ url: string; pid: number }> {
-  const proc = fork(child, args, { execArgv: ['--import', tsx], env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // One profile per thread (tsx's loader runs in its own), named CPU.<date>.<pid>.<thread>…: pids printed below.
+  const profile = profileDir && name !== 'Hive Gateway' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const proc = fork(child, args, { execArgv: ['--import', tsx, ...profile], env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   processes.push({ name, proc });
   return new Promise((resolve, reject) => {
     proc.once('message', (m: { ready: string }) => resolve({ url: m.ready, pid: proc.pid! }));
@@ -149,10 +155,13 @@ try {
   };
 
   const summary: string[][] = [];
+  const subgraphNames = measured.filter((p) => p.name !== 'database').map((p) => p.name);
+  const cpuRows: string[][] = [];
   const metricNames = ['throughput', 'p50', 'p99', ...pids('A').map((p) => `${p.name} CPU/req`)];
   for (const [queryName, query] of Object.entries(queries)) {
     if (only && !only.includes(queryName)) continue;
-    for (const [tokenName, tokens] of [['1 token', oneToken], ['200 tokens', manyTokens]] as const) {
+    const tokenSets = [['1 token', oneToken], ['200 tokens', manyTokens]] as const;
+    for (const [tokenName, tokens] of tokenSets.filter(([, t]) => tokenCounts.includes(t.length))) {
       // Same answer from both, and no errors, before anything is timed.
       const [a, b] = [await post(gateways.A.url, query, tokens[0]!), await post(gateways.B.url, query, tokens[0]!)];
       if (a.status !== 200 || a.body.errors || JSON.stringify(a.body.data) !== JSON.stringify(b.body.data)) {
@@ -160,9 +169,17 @@ try {
       }
       if (warmup > 0) for (const side of ['A', 'B'] as const) await load(gateways[side].url, query, tokens, warmup);
       const ratios: Record<string, number[]> = Object.fromEntries(metricNames.map((m) => [m, []]));
+      // CPU ms per request of each process, each side (medians below): the subgraphs' sum is a target.
+      const absolute: Record<'A' | 'B', Record<string, number[]>> = { A: {}, B: {} };
+      const note = (side: 'A' | 'B', cpu: Record<string, number>) => {
+        const sum = subgraphNames.reduce((t, n) => t + cpu[n]!, 0);
+        for (const [name, ms] of Object.entries({ ...cpu, subgraphs: sum })) (absolute[side][name] ??= []).push(ms);
+      };
       for (let i = 0; i < pairs; i++) {
         const ra = await run('A', query, tokens);
         const rb = await run('B', query, tokens);
+        note('A', ra.cpu);
+        note('B', rb.cpu);
         ratios.throughput!.push(ra.throughput / rb.throughput);
         ratios.p50!.push(ra.p50 / Math.max(rb.p50, 0.5));
         ratios.p99!.push(ra.p99 / Math.max(rb.p99, 0.5));
@@ -178,6 +195,12 @@ try {
         console.log(`  ${m.padEnd(24)} ${ratios[m]!.map((r) => fmt(r).padStart(6)).join('')}  → ${fmt(median(ratios[m]!))}`);
       }
       summary.push([`${queryName}, ${tokenName}`, ...metricNames.map((m) => fmt(median(ratios[m]!)))]);
+      const cpuColumns = ['gateway', ...subgraphNames, 'subgraphs'];
+      console.log(`  CPU ms/request (median) A: ${cpuColumns.map((n) => `${n} ${fmt(median(absolute.A[n]!))}`).join(', ')}`);
+      console.log(`  CPU ms/request (median) B: ${cpuColumns.map((n) => `${n} ${fmt(median(absolute.B[n]!))}`).join(', ')}`);
+      for (const side of ['A', 'B'] as const) {
+        cpuRows.push([`${queryName}, ${tokenName}, ${side}`, ...cpuColumns.map((n) => fmt(median(absolute[side][n]!)))]);
+      }
     }
   }
   console.log('\nmedians of A/B (throughput above 1: A faster; latency and CPU below 1: A cheaper)');
@@ -185,9 +208,24 @@ try {
   const widths = header.map((h, i) => Math.max(h.length, ...summary.map((r) => r[i]!.length)) + 2);
   console.log(header.map((h, i) => (i ? h.padStart(widths[i]!) : h.padEnd(widths[i]!))).join(''));
   for (const row of summary) console.log(row.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(''));
-  console.log(`(CPU columns: ms CPU per request of that process, A/B.) RSS after the run: A ${rssMb(gateways.A.pid).toFixed(0)} MB, `
+  console.log('\nCPU ms per request, medians (A: this gateway, B: Hive Gateway + Rust; subgraphs: their sum)');
+  const cpuHeader = ['', 'gateway', ...subgraphNames, 'subgraphs'];
+  const cpuWidths = cpuHeader.map((h, i) => Math.max(h.length, ...cpuRows.map((r) => r[i]!.length)) + 2);
+  console.log(cpuHeader.map((h, i) => (i ? h.padStart(cpuWidths[i]!) : h.padEnd(cpuWidths[i]!))).join(''));
+  for (const row of cpuRows) console.log(row.map((c, i) => (i ? c.padStart(cpuWidths[i]!) : c.padEnd(cpuWidths[i]!))).join(''));
+  console.log(`(CPU columns above: ms CPU per request of that process, A/B.) RSS after the run: A ${rssMb(gateways.A.pid).toFixed(0)} MB, `
     + `B ${rssMb(gateways.B.pid).toFixed(0)} MB, A/B ${(rssMb(gateways.A.pid) / rssMb(gateways.B.pid)).toFixed(2)}`);
 } finally {
+  if (profileDir) {
+    // --cpu-prof writes the profile when the process exits on its own: SIGTERM (peer-process exits).
+    await Promise.all(processes.filter((p) => p.name !== 'Hive Gateway').map(({ proc }) => {
+      proc.removeAllListeners('exit');
+      const gone = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGTERM');
+      return gone;
+    }));
+    console.log(`CPU profiles in ${profileDir}: ${processes.map((p) => `${p.name} ${p.proc.pid}`).join(', ')}`);
+  }
   // SIGKILL: Hive Gateway waits for a graceful shutdown on SIGTERM; nothing here keeps state.
   for (const { proc } of processes.reverse()) {
     proc.removeAllListeners('exit');

@@ -12,6 +12,10 @@ import {
 export interface Cache {
   /** Increments a counter that expires `ttlSeconds` after its first increment; returns the new value. */
   incr(key: string, ttlSeconds: number): Promise<number>;
+  /** A stored string, or null (the public response cache of the subgraphs). */
+  get(key: string): Promise<string | null>;
+  /** Stores a string for `ttlSeconds`. */
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Removes a key (an idempotent consumer releases the event id it claimed when its handler fails). */
   del(key: string): Promise<void>;
   /** A limit on requests per client (the same one for the same options): in Redis, or in memory without it. */
@@ -41,6 +45,12 @@ export function createMemoryCache(max = 10_000): Cache {
       const remaining = lru.getRemainingTTL(key);
       lru.set(key, String(current), { ttl: current === 1 || !Number.isFinite(remaining) || remaining <= 0 ? ttlSeconds * 1000 : remaining });
       return current;
+    },
+    async get(key) {
+      return lru.get(key) ?? null;
+    },
+    async set(key, value, ttlSeconds) {
+      lru.set(key, value, { ttl: ttlSeconds * 1000 });
     },
     async del(key) {
       lru.delete(key);
@@ -122,6 +132,10 @@ export function createRedisCache(target: RedisTarget, prefix = 'renda:'): Cache 
       const done = await redis.multi().incr(key).expire(key, ttlSeconds, 'NX').exec();
       const [[, value]] = done as [[Error | null, number]];
       return value;
+    },
+    get: (key) => redis.get(key),
+    async set(key, value, ttlSeconds) {
+      await redis.set(key, value, 'EX', ttlSeconds);
     },
     async del(key) {
       await redis.del(key);

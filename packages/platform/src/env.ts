@@ -28,6 +28,9 @@ const schema = commonEnvSchema.extend({
 
 export const serviceNames = ['deputies', 'supervision', 'suggestions', 'voting'] as const;
 
+/** Where a process's package lives, from the repository's root: `services/<name>`, or `gateway`. */
+export const packageDirOf = (name: string) => (name === 'gateway' ? 'gateway' : `services/${name}`);
+
 export const portVariables = {
   gateway: 'GATEWAY_PORT',
   deputies: 'DEPUTIES_PORT',

@@ -4,7 +4,7 @@
  * gateway as child processes, restarting one that dies. Ctrl-C (SIGINT) or SIGTERM stops the
  * children, then the database. Only light modules load before the settings are checked.
  */
-import { claimPorts, portVariables, readEnv, serviceNames } from './env.ts';
+import { claimPorts, packageDirOf, portVariables, readEnv, serviceNames } from './env.ts';
 
 const started = Date.now();
 const env = readEnv();
@@ -13,51 +13,62 @@ const say = (who: string, text: string) => console.log(`${who.padEnd(12)}${text}
 
 // The subgraphs answer the gateway only, on this machine; HOST is where the gateway listens.
 const subgraphHost = '127.0.0.1';
-const ports = await claimPorts(
-  {
-    ...(env.DATABASE_URL || env.EMBEDDED_DB_PORT === 0
-      ? {}
-      : { database: { port: env.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT', host: subgraphHost } }),
-    deputies: { port: env.DEPUTIES_PORT, variable: portVariables.deputies, host: subgraphHost },
-    suggestions: { port: env.SUGGESTIONS_PORT, variable: portVariables.suggestions, host: subgraphHost },
-    supervision: { port: env.SUPERVISION_PORT, variable: portVariables.supervision, host: subgraphHost },
-    voting: { port: env.VOTING_PORT, variable: portVariables.voting, host: subgraphHost },
-    gateway: { port: env.GATEWAY_PORT, variable: portVariables.gateway, host: env.HOST },
-  },
-);
+const ports = await claimPorts({
+  // Any free port for the embedded database unless EMBEDDED_DB_PORT names one: the subgraphs are
+  // given its URL when they start, while it is still being opened.
+  ...(env.DATABASE_URL ? {} : { database: { port: env.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT', host: subgraphHost } }),
+  ...Object.fromEntries(
+    serviceNames.map((name) => [name, { port: env[portVariables[name]], variable: portVariables[name], host: subgraphHost }]),
+  ),
+  gateway: { port: env.GATEWAY_PORT, variable: portVariables.gateway, host: env.HOST },
+});
 
 console.log(`人大 Graph: starting (settings checked, ports free; LOG_LEVEL ${env.logLevel})`);
-const [{ join }, { Supervisor }] = await Promise.all([import('node:path'), import('./supervisor.ts')]);
+const [{ join }, { fileURLToPath }, { Supervisor }] = await Promise.all([
+  import('node:path'),
+  import('node:url'),
+  import('./supervisor.ts'),
+]);
 
-let databaseUrl = env.DATABASE_URL;
+// The embedded database opens (a first start creates it: the longest step) while the children load
+// their code; they take their turns at it once it is open.
 let stopDatabase = async () => {};
-if (!databaseUrl) {
-  const { startEmbeddedPostgres } = await import('@renda/db/embedded');
-  const embedded = await startEmbeddedPostgres({ dataDir: join(env.dataDir, 'pglite'), port: env.EMBEDDED_DB_PORT }).catch(
-    (e: NodeJS.ErrnoException) => {
-      console.error(e.code === 'EDATADIRLOCKED' ? e.message : `The embedded database did not start: ${e.message}`);
-      process.exit(1);
-    },
-  );
-  databaseUrl = embedded.url;
-  stopDatabase = () => embedded.stop();
-  say('database', `embedded PostgreSQL on ${new URL(embedded.url).host}, data in ${env.dataDir} (${seconds()})`);
-} else {
-  say('database', `DATABASE_URL (${new URL(databaseUrl).host})`);
-}
+const databaseUrl = env.DATABASE_URL ?? `postgres://postgres:postgres@${subgraphHost}:${ports.database}/postgres`;
+const databaseOpen: Promise<void> = env.DATABASE_URL
+  ? Promise.resolve(say('database', `DATABASE_URL (${new URL(databaseUrl).host})`))
+  : import('@renda/db/embedded')
+      .then(({ startEmbeddedPostgres }) =>
+        startEmbeddedPostgres({ dataDir: join(env.dataDir, 'pglite'), port: ports.database!, host: subgraphHost }),
+      )
+      .then(
+        (embedded) => {
+          stopDatabase = () => embedded.stop();
+          say('database', `embedded PostgreSQL on ${new URL(embedded.url).host}, data in ${env.dataDir} (${seconds()})`);
+        },
+        (e: NodeJS.ErrnoException) => {
+          console.error(e.code === 'EDATADIRLOCKED' ? e.message : `The embedded database did not start: ${e.message}`);
+          process.exit(1);
+        },
+      );
 
 const urlOf = (name: string) => `http://${name === 'gateway' ? env.HOST : subgraphHost}:${ports[name]}/graphql`;
 const childEnv = {
   ...process.env,
   DATABASE_URL: databaseUrl,
   LOG_LEVEL: env.logLevel,
-  DEPUTIES_URL: urlOf('deputies'),
-  SUGGESTIONS_URL: urlOf('suggestions'),
-  SUPERVISION_URL: urlOf('supervision'),
-  VOTING_URL: urlOf('voting'),
+  // DEPUTIES_URL, SUGGESTIONS_URL, …: where each process finds its siblings.
+  ...Object.fromEntries(serviceNames.map((name) => [`${name.toUpperCase()}_URL`, urlOf(name)])),
 };
+// `pnpm start` runs this file compiled (bin/start.mjs): each child runs its own compiled entry,
+// `<package>/.start/child.js`, with plain node; `pnpm dev` runs TypeScript through tsx.
+const compiled = import.meta.url.endsWith('.js');
+const root = new URL('../../../', import.meta.url);
 const supervisor = new Supervisor({
-  entry: new URL('./child.ts', import.meta.url),
+  turnsAfter: databaseOpen,
+  entry: (name) =>
+    compiled
+      ? { file: fileURLToPath(new URL(`${packageDirOf(name)}/.start/child.js`, root)), execArgv: [] }
+      : { file: fileURLToPath(new URL('./child.ts', import.meta.url)), execArgv: ['--import', 'tsx'] },
   say,
   seconds,
   graceMs: env.SHUTDOWN_GRACE_MS,
@@ -68,6 +79,8 @@ const stopAll = async (code: number) => {
   stopping = true;
   console.log('stopping: gateway, then the subgraphs, then the database');
   await supervisor.stop();
+  // A database still being created is finished first: one stopped halfway would not open again.
+  await databaseOpen;
   await stopDatabase();
   say('database', 'closed');
   process.exit(code);
@@ -83,9 +96,9 @@ const children = serviceNames.map((name) => ({
   ],
   env: { ...childEnv, PORT: String(ports[name]), HOST: subgraphHost },
 }));
+// The gateway needs no database and reads the subgraphs only when asked: it loads meanwhile.
+const gateway = { name: 'gateway', args: ['gateway'], env: { ...childEnv, PORT: String(ports.gateway) } };
 try {
-  // The gateway needs no database and reads the subgraphs only when asked: it loads meanwhile.
-  const gateway = { name: 'gateway', args: ['gateway'], env: { ...childEnv, PORT: String(ports.gateway) } };
   await Promise.all([...children, gateway].map((c) => supervisor.start(c)));
 } catch (e) {
   console.error(`${(e as Error).message}; stopping.`);

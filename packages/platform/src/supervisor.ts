@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { ChildMessage } from './child.ts';
+import type { ChildMessage } from './child-runtime.ts';
 
 export interface ChildSpec {
   name: string;
@@ -20,10 +19,13 @@ interface Child {
 }
 
 export interface SupervisorOptions {
-  entry: URL;
+  /** The script a child runs and the Node options it needs (`--import tsx` for TypeScript). */
+  entry: (name: string) => { file: string; execArgv: string[] };
   say: (who: string, text: string) => void;
   seconds: () => string;
   graceMs: number;
+  /** Turns at the database begin once this settles (the embedded database is open). */
+  turnsAfter?: Promise<void>;
 }
 
 /** A child that stayed up this long is healthy again: its next crash restarts it after one second. */
@@ -31,7 +33,7 @@ const stableMs = 30_000;
 const maxBackoffMs = 30_000;
 
 /**
- * Runs the platform's processes: forks each (TypeScript through tsx), waits until it says it is up,
+ * Runs the platform's processes: forks each (compiled JavaScript, or TypeScript through tsx), waits until it says it is up,
  * restarts one that dies with a growing delay (1 s, 2 s, 4 s … 30 s) and says so in one line, and
  * stops them all on request: the gateway first, then the subgraphs, each given the grace period.
  */
@@ -39,9 +41,11 @@ export class Supervisor {
   private readonly children = new Map<string, Child>();
   private stopping = false;
   /** Children that asked for a turn at the database (`loaded`) get it one after the other. */
-  private turns: Promise<void> = Promise.resolve();
+  private turns: Promise<void>;
 
-  constructor(private readonly options: SupervisorOptions) {}
+  constructor(private readonly options: SupervisorOptions) {
+    this.turns = options.turnsAfter ?? Promise.resolve();
+  }
 
   /** Starts a child; resolves when it is up, rejects when it dies before (a first start that fails is fatal). */
   start(spec: ChildSpec): Promise<void> {
@@ -61,9 +65,10 @@ export class Supervisor {
   private spawn(child: Child, first?: { resolve: () => void; reject: (e: Error) => void }): void {
     const { say, seconds } = this.options;
     const name = child.spec.name;
-    const proc = fork(fileURLToPath(this.options.entry), child.spec.args, {
+    const entry = this.options.entry(name);
+    const proc = fork(entry.file, child.spec.args, {
       env: child.spec.env,
-      execArgv: ['--import', 'tsx'],
+      execArgv: entry.execArgv,
       // Its own process group: Ctrl-C reaches the launcher only, which stops the children in order.
       detached: true,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

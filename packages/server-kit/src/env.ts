@@ -35,6 +35,13 @@ const common = {
     }),
   SUBGRAPH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Subgraphs: seconds an answer to the public is served from the cache at most (0: off); a write ends it. */
+  PUBLIC_CACHE_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number of seconds')
+    .min(0, 'must be 0 or more')
+    .max(3600, 'must be at most 3600')
+    .default(30),
   /** How long a stopping server lets requests in flight finish (SIGTERM, SIGINT). */
   SHUTDOWN_GRACE_MS: z.coerce
     .number()

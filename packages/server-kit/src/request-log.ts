@@ -15,9 +15,13 @@ export function requestLogPlugin<C extends BaseContext>(log: Logger): ApolloServ
   return {
     async requestDidStart({ request, contextValue }) {
       const requestId = requestIdOfRequest(request);
-      const child = requestId ? log.child({ requestId }) : log;
+      // The child logger is made when a line is written (most requests write none below `info`).
+      let child: Logger | undefined;
+      const childLog = () => (child ??= requestId ? log.child({ requestId }) : log);
       const context = contextValue as { log?: Logger } | undefined;
-      if (context && typeof context === 'object' && context.log) context.log = child;
+      if (context && typeof context === 'object' && context.log) {
+        Object.defineProperty(context, 'log', { get: childLog, set: (l: Logger) => (child = l), configurable: true, enumerable: true });
+      }
       // No timing and no line per request when the level hides it (the benchmark and quiet deployments).
       if (!log.isLevelEnabled('info')) return;
       const started = process.hrtime.bigint();
@@ -30,7 +34,7 @@ export function requestLogPlugin<C extends BaseContext>(log: Logger): ApolloServ
             type: operation?.operation ?? null,
             ms: Math.round(ms * 10) / 10,
           };
-          child.info({ ...line, ...(codes?.length ? { errors: codes } : {}) }, 'graphql');
+          childLog().info({ ...line, ...(codes?.length ? { errors: codes } : {}) }, 'graphql');
         },
       };
     },

@@ -112,6 +112,8 @@ export interface ServiceRuntime {
   /** Redis for the service's attached work (streams); unset: none. */
   redis?: RedisTarget;
   events?: EventsRuntime;
+  /** PUBLIC_CACHE_SECONDS: answers to the public served from the cache (see `createSubgraph`); unset: off. */
+  publicCacheSeconds?: number;
 }
 
 export interface RunningService {
@@ -207,6 +209,7 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
     siblings: runtime.siblings ?? {},
     settings,
     ...(attached?.routes ? { routes: attached.routes } : {}),
+    ...(runtime.publicCacheSeconds ? { publicCacheSeconds: runtime.publicCacheSeconds } : {}),
   });
   const server = subgraph.httpServer();
   const address = await listen(server, port, host);
@@ -261,6 +264,7 @@ export async function runStandalone(
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       ...(redis ? { redis } : {}),
       events: { redis },
+      publicCacheSeconds: env.PUBLIC_CACHE_SECONDS,
     },
     env.PORT,
     env.HOST,

@@ -1,6 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
@@ -15,6 +19,7 @@ import { createGraphQLHttpServer, type RouteHandler } from './http.ts';
 import { Loaders } from './loaders.ts';
 import type { Logger } from './logger.ts';
 import { requestLogPlugin } from './request-log.ts';
+import { publicResponseCache } from './response-cache.ts';
 import { scalarResolvers } from './scalars.ts';
 import { SiblingClient, type SiblingUrls } from './siblings.ts';
 
@@ -36,6 +41,11 @@ export interface SubgraphOptions {
   settings?: Readonly<Record<string, unknown>>;
   /** Routes beside `/graphql` (they check the subgraph secret themselves). */
   routes?: RouteHandler;
+  /**
+   * Seconds an answer to the public (a query without `Authorization`) is served from the cache (Redis
+   * or in process) at most; any mutation of this service ends every stored answer. 0 or unset: off.
+   */
+  publicCacheSeconds?: number;
 }
 
 export interface Subgraph {
@@ -49,6 +59,9 @@ export interface Subgraph {
 }
 
 const knownCodes = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'RATE_LIMITED']);
+
+/** How long a subgraph keeps an idle keep-alive connection open. */
+export const subgraphKeepAliveMs = 60_000;
 
 const internalError = { message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 
@@ -85,6 +98,17 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
   surviveUnhandledRejections(options.log);
   const resolvers = { ...scalarResolvers, ...options.resolvers } as GraphQLResolverMap<ServiceContext>;
   const schema = resolveInScope(guardArguments(buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers }])));
+  const publicCache = options.publicCacheSeconds
+    ? publicResponseCache({
+        service: options.name,
+        cache: options.cache,
+        ttlSeconds: options.publicCacheSeconds,
+        // No Authorization header at all: a present one, even refused, is never the public.
+        isPublic: (ctx) => (ctx.contextValue as ServiceContext).authorization === null,
+      })
+    : null;
+  // What was stored before this start may describe data that changed meanwhile (a reseed, a restore).
+  await publicCache?.invalidate();
   const apollo = new ApolloServer<ServiceContext>({
     schema,
     // Stacks stay in the logs; clients get the message and the code.
@@ -93,8 +117,12 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // No @cacheControl hints in the schema: the hint plugin would only wrap every resolver of every
+      // request to compute a policy of 0 (the gateway reads a missing Cache-Control header the same way).
+      ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(options.log),
       graphQLStatusPlugin(),
+      ...((publicCache?.plugins ?? []) as ApolloServerPlugin<ServiceContext>[]),
     ],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;
@@ -170,8 +198,8 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not used here');
       return response.body.singleResult as never;
     },
-    httpServer: () =>
-      createGraphQLHttpServer({
+    httpServer: () => {
+      const server = createGraphQLHttpServer({
         apollo,
         secret: options.secret,
         context,
@@ -180,7 +208,13 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
           await options.orm.em.getConnection().execute('select 1');
           return { service: options.name };
         },
-      }),
+      });
+      // Only the gateway calls: its keep-alive pool (and a sibling's) keeps connections for a minute
+      // between bursts instead of Node's 5 s, so a burst after a pause opens none (each a connect on both sides).
+      server.keepAliveTimeout = subgraphKeepAliveMs;
+      server.headersTimeout = subgraphKeepAliveMs + 5_000;
+      return server;
+    },
   };
 }
 

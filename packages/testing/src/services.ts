@@ -1,9 +1,9 @@
-import { createCache, type Cache } from '@renda/cache/cache';
+import { createCache, createRedisCache, type Cache } from '@renda/cache/cache';
 import { FixedClock } from '@renda/server-kit/clock';
 import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
 import { createLogger } from '@renda/server-kit/logger';
 import { startService, type EventsRuntime, type RunningService, type ServiceDefinition } from '@renda/server-kit/service';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { openDatabase } from '@renda/db/orm';
 import { createTestDatabase, type DatabaseTemplate, type TestDatabase } from './database.ts';
 
@@ -52,12 +52,20 @@ export async function startTestServices(
     redis?: boolean;
     /** Runs the outbox relays and reminder schedulers (off by default: events are only recorded). */
     events?: EventsRuntime;
+    /** Answers to the public served from the cache (off unless given: tests change data behind it). */
+    publicCacheSeconds?: number;
   } = {},
 ): Promise<TestStack> {
   // A database given by the caller outlives the stack (benchmarks restart services on loaded data).
   const db = options.database ? { url: options.database.url, drop: async () => {} } : await createTestDatabase({ template: migratedTemplate(definitions) });
   const clock = new FixedClock(options.now ?? '2026-06-15T02:00:00Z');
-  const cache = process.env.REDIS_URL ? createCache(process.env.REDIS_URL) : createCache(undefined);
+  // A stack that caches public answers keys Redis on its own prefix: other test files, and other runs
+  // on the same Redis, have other data under the same queries.
+  const cache = process.env.REDIS_URL
+    ? options.publicCacheSeconds
+      ? createRedisCache(process.env.REDIS_URL, `renda-test-${randomUUID()}:`)
+      : createCache(process.env.REDIS_URL)
+    : createCache(undefined);
   const services: Record<string, RunningService> = {};
   const siblings: Record<string, string> = {};
   try {
@@ -77,6 +85,7 @@ export async function startTestServices(
           ...(options.redis && process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
           // The stream `<databaseKeyPrefix>events` is per test database, as cache keys are.
           ...(options.events ? { events: options.events } : {}),
+          ...(options.publicCacheSeconds ? { publicCacheSeconds: options.publicCacheSeconds } : {}),
         },
         0,
       );
