@@ -4,7 +4,9 @@ import tseslint from 'typescript-eslint';
 // Type-aware lint over every package's sources, tests and benchmarks: each package runs `eslint .`
 // from its folder, and the project service finds the tsconfig that includes each file.
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/generated/**', '**/.data/**', '**/dist/**', '**/*.js', '**/*.mjs', '**/*.d.ts'] },
+  {
+    ignores: ['**/node_modules/**', '**/generated/**', '**/.data/**', '**/dist/**', '**/*.js', '**/*.mjs', '**/*.d.ts'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -23,7 +23,11 @@ const outdir = join(dir, 'dist');
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
 /** `@scope/name/sub/path` → `@scope/name`; `name/sub` → `name`. */
-const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 const missing = new Map();
 const externalThirdParty = {

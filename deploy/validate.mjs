@@ -27,7 +27,9 @@ const rel = (file) => relative(root, file);
 const modelModule = (apiVersion) => `kubernetes-models/${apiVersion}`;
 
 const manifests = [];
-for (const name of readdirSync(k8sDir).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const name of readdirSync(k8sDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   const file = join(k8sDir, name);
   const docs = parseAllDocuments(readFileSync(file, 'utf8'));
   for (const doc of docs) {

@@ -69,7 +69,8 @@ for (const line of readFileSync(domainPath, 'utf8').split('\n')) {
   else current = null;
 }
 const domainIds = new Set(domain.keys());
-const marksOf = (text) => [...new Set([...text.matchAll(/[*_]\((law|local)\)[*_]/g)].map((m) => m[1]))].sort().join(',');
+const marksOf = (text) =>
+  [...new Set([...text.matchAll(/[*_]\((law|local)\)[*_]/g)].map((m) => m[1]))].sort().join(',');
 
 const problems = [];
 const documented = new Set();
@@ -114,7 +115,10 @@ for (const [, id, cell] of sourcesSection.matchAll(/^\|\s*([DSGVF]-\d+)\s*\|(.*)
   sourced.add(id);
   const text = domain.get(id);
   if (!text) continue;
-  for (const source of cell.trim().split(';').map((s) => s.trim())) {
+  for (const source of cell
+    .trim()
+    .split(';')
+    .map((s) => s.trim())) {
     if (source !== '—' && !text.includes(source)) problems.push(`${id}: source "${source}" is not in DOMAIN.md's text`);
   }
 }

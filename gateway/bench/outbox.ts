@@ -19,7 +19,14 @@ const total = Number(process.env.BENCH_EVENTS ?? 20000);
 const quiet = { info() {}, warn() {}, error() {} };
 
 const db = await createTestDatabase();
-const orm = await openDatabase({ url: db.url, schema: 'suggestions', entities: suggestionsService.entities, migrationsPath: suggestionsService.migrationsPath, migrations: suggestionsService.migrations, poolMax: 4 });
+const orm = await openDatabase({
+  url: db.url,
+  schema: 'suggestions',
+  entities: suggestionsService.entities,
+  migrationsPath: suggestionsService.migrationsPath,
+  migrations: suggestionsService.migrations,
+  poolMax: 4,
+});
 try {
   await installOutbox(orm, 'suggestions', new Date());
   const knex = orm.em.getConnection().getKnex();
@@ -30,7 +37,15 @@ try {
       await orm.em.fork().transactional(async (em) => {
         const id = randomUUID();
         await em.execute('insert into "suggestions"."bench_rows" ("id", "n") values (?, ?)', [id, i]);
-        if (withEvent) await recordEvent(em, { type: 'bench.row', aggregateType: 'row', aggregateId: id, occurredAt: new Date(), data: { n: i }, audience: { regionCode: '43' } });
+        if (withEvent)
+          await recordEvent(em, {
+            type: 'bench.row',
+            aggregateType: 'row',
+            aggregateId: id,
+            occurredAt: new Date(),
+            data: { n: i },
+            audience: { regionCode: '43' },
+          });
       });
     }
     return (performance.now() - started) / writes;
@@ -42,7 +57,9 @@ try {
     evented.push(await write(true));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  console.log(`write: ${median(plain).toFixed(3)} ms alone, ${median(evented).toFixed(3)} ms with an event (x${(median(evented) / median(plain)).toFixed(2)}), ${writes} transactions, median of 3 pairs`);
+  console.log(
+    `write: ${median(plain).toFixed(3)} ms alone, ${median(evented).toFixed(3)} ms with an event (x${(median(evented) / median(plain)).toFixed(2)}), ${writes} transactions, median of 3 pairs`,
+  );
 
   for (const batchSize of [100, 1000]) {
     await knex.raw('update "suggestions"."outbox_events" set "published_at" = now() where "published_at" is null');
@@ -55,12 +72,24 @@ try {
     let delivered = 0;
     const bus = new EventBus();
     bus.subscribe((events) => void (delivered += events.length));
-    const transport = process.env.REDIS_URL ? redisTransport(process.env.REDIS_URL, prefix, 0) : localTransport(bus, undefined, '');
-    const relay = new OutboxRelay({ service: 'suggestions', schema: 'suggestions', knex, transport, settings: { pollMs: 1000, batchSize, streamMaxLength: 0 }, log: quiet, now: () => new Date() });
+    const transport = process.env.REDIS_URL
+      ? redisTransport(process.env.REDIS_URL, prefix, 0)
+      : localTransport(bus, undefined, '');
+    const relay = new OutboxRelay({
+      service: 'suggestions',
+      schema: 'suggestions',
+      knex,
+      transport,
+      settings: { pollMs: 1000, batchSize, streamMaxLength: 0 },
+      log: quiet,
+      now: () => new Date(),
+    });
     const started = performance.now();
     for (;;) {
       await relay.runOnce();
-      const [{ n }] = (await knex.raw('select count(*)::int as n from "suggestions"."outbox_events" where "published_at" is null')).rows;
+      const [{ n }] = (
+        await knex.raw('select count(*)::int as n from "suggestions"."outbox_events" where "published_at" is null')
+      ).rows;
       if (n === 0) break;
     }
     const seconds = (performance.now() - started) / 1000;
@@ -71,7 +100,9 @@ try {
       await redis.del(eventStreamKey(prefix));
       redis.disconnect();
     }
-    console.log(`relay to ${transport.kind === 'redis' ? 'the Redis stream' : 'an in-process subscriber'}, batch ${batchSize}: ${total} events in ${seconds.toFixed(2)} s, ${Math.round(total / seconds)} events/s (${delivered} delivered)`);
+    console.log(
+      `relay to ${transport.kind === 'redis' ? 'the Redis stream' : 'an in-process subscriber'}, batch ${batchSize}: ${total} events in ${seconds.toFixed(2)} s, ${Math.round(total / seconds)} events/s (${delivered} delivered)`,
+    );
   }
 } finally {
   await orm.close();

@@ -50,7 +50,11 @@ const processes: { name: string; proc: ChildProcess }[] = [];
 function start(name: string, args: string[], env: Record<string, string> = {}): Promise<{ url: string; pid: number }> {
   // One profile per thread (tsx's loader runs in its own), named CPU.<date>.<pid>.<thread>…: pids printed below.
   const profile = profileDir && name !== 'Hive Gateway' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const proc = fork(child, args, { execArgv: ['--import', tsx, ...profile], env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(child, args, {
+    execArgv: ['--import', tsx, ...profile],
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   processes.push({ name, proc });
   return new Promise((resolve, reject) => {
     proc.once('message', (m: { ready: string }) => resolve({ url: m.ready, pid: proc.pid! }));
@@ -108,15 +112,25 @@ try {
     // Hive's logger knows no `silent`.
     B: await start('Hive Gateway', ['hive'], { SUBGRAPH_URLS: JSON.stringify(siblings), LOG_LEVEL: 'error' }),
   };
-  console.log(`peer benchmark: A = this gateway, B = Hive Gateway + Rust query planner; ${connections} connections, `
-    + `${pairs} pairs × ${seconds} s (A B A B …), database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PGlite'}, `
-    + `${items.toLocaleString()} synthetic suggestions; ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `peer benchmark: A = this gateway, B = Hive Gateway + Rust query planner; ${connections} connections, ` +
+      `${pairs} pairs × ${seconds} s (A B A B …), database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PGlite'}, ` +
+      `${items.toLocaleString()} synthetic suggestions; ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const oneToken = [await signDevToken(devJwtSecret, { sub: 'bench-user-0', role: 'STAFF', region: '43' })];
-  const manyTokens = await Promise.all(Array.from({ length: 200 }, (_, i) => signDevToken(devJwtSecret, { sub: `bench-user-${i}`, role: 'STAFF', region: '43' })));
+  const manyTokens = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      signDevToken(devJwtSecret, { sub: `bench-user-${i}`, role: 'STAFF', region: '43' }),
+    ),
+  );
 
   const post = async (url: string, query: string, token: string) => {
-    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const res = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
     return { status: res.statusCode, body: (await res.body.json()) as { data?: unknown; errors?: unknown } };
   };
 
@@ -129,7 +143,14 @@ try {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query }),
-      requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }) }],
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+          }),
+        },
+      ],
     });
   };
 
@@ -140,11 +161,17 @@ try {
     const after = pids(side).map((p) => cpuMs(p.pid));
     const n = result.requests.total;
     if (result.non2xx || result.errors || result.timeouts) {
-      console.log(`  ! ${side}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts of ${n}`);
+      console.log(
+        `  ! ${side}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts of ${n}`,
+      );
     }
     if (process.env.BENCH_VERBOSE) {
-      console.log(`  ${side} ${n} requests in ${result.duration} s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, CPU ms `
-        + pids(side).map((p, i) => `${p.name} ${(after[i]! - before[i]!).toFixed(0)}`).join(' '));
+      console.log(
+        `  ${side} ${n} requests in ${result.duration} s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, CPU ms ` +
+          pids(side)
+            .map((p, i) => `${p.name} ${(after[i]! - before[i]!).toFixed(0)}`)
+            .join(' '),
+      );
     }
     return {
       throughput: n / result.duration,
@@ -160,12 +187,17 @@ try {
   const metricNames = ['throughput', 'p50', 'p99', ...pids('A').map((p) => `${p.name} CPU/req`)];
   for (const [queryName, query] of Object.entries(queries)) {
     if (only && !only.includes(queryName)) continue;
-    const tokenSets = [['1 token', oneToken], ['200 tokens', manyTokens]] as const;
+    const tokenSets = [
+      ['1 token', oneToken],
+      ['200 tokens', manyTokens],
+    ] as const;
     for (const [tokenName, tokens] of tokenSets.filter(([, t]) => tokenCounts.includes(t.length))) {
       // Same answer from both, and no errors, before anything is timed.
       const [a, b] = [await post(gateways.A.url, query, tokens[0]!), await post(gateways.B.url, query, tokens[0]!)];
       if (a.status !== 200 || a.body.errors || JSON.stringify(a.body.data) !== JSON.stringify(b.body.data)) {
-        throw new Error(`${queryName}: the gateways disagree\nA ${a.status} ${JSON.stringify(a.body)}\nB ${b.status} ${JSON.stringify(b.body)}`);
+        throw new Error(
+          `${queryName}: the gateways disagree\nA ${a.status} ${JSON.stringify(a.body)}\nB ${b.status} ${JSON.stringify(b.body)}`,
+        );
       }
       if (warmup > 0) for (const side of ['A', 'B'] as const) await load(gateways[side].url, query, tokens, warmup);
       const ratios: Record<string, number[]> = Object.fromEntries(metricNames.map((m) => [m, []]));
@@ -187,19 +219,30 @@ try {
         for (const p of pids('A')) {
           const [ca, cb] = [ra.cpu[p.name]!, rb.cpu[p.name]!];
           const [totalA, totalB] = [ca * ra.throughput * seconds, cb * rb.throughput * seconds];
-          ratios[`${p.name} CPU/req`]!.push(totalA < 100 && totalB < 100 ? NaN : ca / Math.max(cb, tick / (rb.throughput * seconds)));
+          ratios[`${p.name} CPU/req`]!.push(
+            totalA < 100 && totalB < 100 ? NaN : ca / Math.max(cb, tick / (rb.throughput * seconds)),
+          );
         }
       }
       console.log(`\n${queryName}, ${tokenName}: A/B per pair → median`);
       for (const m of metricNames) {
-        console.log(`  ${m.padEnd(24)} ${ratios[m]!.map((r) => fmt(r).padStart(6)).join('')}  → ${fmt(median(ratios[m]!))}`);
+        console.log(
+          `  ${m.padEnd(24)} ${ratios[m]!.map((r) => fmt(r).padStart(6)).join('')}  → ${fmt(median(ratios[m]!))}`,
+        );
       }
       summary.push([`${queryName}, ${tokenName}`, ...metricNames.map((m) => fmt(median(ratios[m]!)))]);
       const cpuColumns = ['gateway', ...subgraphNames, 'subgraphs'];
-      console.log(`  CPU ms/request (median) A: ${cpuColumns.map((n) => `${n} ${fmt(median(absolute.A[n]!))}`).join(', ')}`);
-      console.log(`  CPU ms/request (median) B: ${cpuColumns.map((n) => `${n} ${fmt(median(absolute.B[n]!))}`).join(', ')}`);
+      console.log(
+        `  CPU ms/request (median) A: ${cpuColumns.map((n) => `${n} ${fmt(median(absolute.A[n]!))}`).join(', ')}`,
+      );
+      console.log(
+        `  CPU ms/request (median) B: ${cpuColumns.map((n) => `${n} ${fmt(median(absolute.B[n]!))}`).join(', ')}`,
+      );
       for (const side of ['A', 'B'] as const) {
-        cpuRows.push([`${queryName}, ${tokenName}, ${side}`, ...cpuColumns.map((n) => fmt(median(absolute[side][n]!)))]);
+        cpuRows.push([
+          `${queryName}, ${tokenName}, ${side}`,
+          ...cpuColumns.map((n) => fmt(median(absolute[side][n]!))),
+        ]);
       }
     }
   }
@@ -207,23 +250,31 @@ try {
   const header = ['', ...metricNames.map((m) => m.replace(' CPU/req', ''))];
   const widths = header.map((h, i) => Math.max(h.length, ...summary.map((r) => r[i]!.length)) + 2);
   console.log(header.map((h, i) => (i ? h.padStart(widths[i]!) : h.padEnd(widths[i]!))).join(''));
-  for (const row of summary) console.log(row.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(''));
+  for (const row of summary)
+    console.log(row.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(''));
   console.log('\nCPU ms per request, medians (A: this gateway, B: Hive Gateway + Rust; subgraphs: their sum)');
   const cpuHeader = ['', 'gateway', ...subgraphNames, 'subgraphs'];
   const cpuWidths = cpuHeader.map((h, i) => Math.max(h.length, ...cpuRows.map((r) => r[i]!.length)) + 2);
   console.log(cpuHeader.map((h, i) => (i ? h.padStart(cpuWidths[i]!) : h.padEnd(cpuWidths[i]!))).join(''));
-  for (const row of cpuRows) console.log(row.map((c, i) => (i ? c.padStart(cpuWidths[i]!) : c.padEnd(cpuWidths[i]!))).join(''));
-  console.log(`(CPU columns above: ms CPU per request of that process, A/B.) RSS after the run: A ${rssMb(gateways.A.pid).toFixed(0)} MB, `
-    + `B ${rssMb(gateways.B.pid).toFixed(0)} MB, A/B ${(rssMb(gateways.A.pid) / rssMb(gateways.B.pid)).toFixed(2)}`);
+  for (const row of cpuRows)
+    console.log(row.map((c, i) => (i ? c.padStart(cpuWidths[i]!) : c.padEnd(cpuWidths[i]!))).join(''));
+  console.log(
+    `(CPU columns above: ms CPU per request of that process, A/B.) RSS after the run: A ${rssMb(gateways.A.pid).toFixed(0)} MB, ` +
+      `B ${rssMb(gateways.B.pid).toFixed(0)} MB, A/B ${(rssMb(gateways.A.pid) / rssMb(gateways.B.pid)).toFixed(2)}`,
+  );
 } finally {
   if (profileDir) {
     // --cpu-prof writes the profile when the process exits on its own: SIGTERM (peer-process exits).
-    await Promise.all(processes.filter((p) => p.name !== 'Hive Gateway').map(({ proc }) => {
-      proc.removeAllListeners('exit');
-      const gone = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGTERM');
-      return gone;
-    }));
+    await Promise.all(
+      processes
+        .filter((p) => p.name !== 'Hive Gateway')
+        .map(({ proc }) => {
+          proc.removeAllListeners('exit');
+          const gone = new Promise((resolve) => proc.once('exit', resolve));
+          proc.kill('SIGTERM');
+          return gone;
+        }),
+    );
     console.log(`CPU profiles in ${profileDir}: ${processes.map((p) => `${p.name} ${p.proc.pid}`).join(', ')}`);
   }
   // SIGKILL: Hive Gateway waits for a graceful shutdown on SIGTERM; nothing here keeps state.

@@ -14,7 +14,10 @@ import type { RunningService } from '@renda/server-kit/service';
  *   of three projects closed in December (2017-2026).
  * Used by `bench/suggestion-stats.ts` only.
  */
-export async function loadProvinceDomains(services: Record<string, RunningService>, scale: number): Promise<Record<string, number>> {
+export async function loadProvinceDomains(
+  services: Record<string, RunningService>,
+  scale: number,
+): Promise<Record<string, number>> {
   const sql = async (service: string, statements: string[]) => {
     await services[service]!.orm.em.fork().transactional(async (em) => {
       await em.execute('set local session_replication_role = replica');
@@ -86,7 +89,9 @@ export async function loadProvinceDomains(services: Record<string, RunningServic
     'analyze voting.evaluation_tallies',
   ]);
   const count = async (service: string, table: string) =>
-    Number((await services[service]!.orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from ${table}`))[0]!.n);
+    Number(
+      (await services[service]!.orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from ${table}`))[0]!.n,
+    );
   return {
     regions: await count('deputies', 'deputies.regions'),
     deputies: await count('deputies', 'deputies.deputies'),

@@ -14,11 +14,24 @@ import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { loadSyntheticProvince } from '@renda/suggestions/bench-data';
 import { sameCounts } from '@renda/suggestions/modules/stats/stats.service';
-import { byUnitCounts, isEmpty, periodCounts, regionYearCounts, type Counts, type Source } from '@renda/suggestions/modules/stats/stats.store';
+import {
+  byUnitCounts,
+  isEmpty,
+  periodCounts,
+  regionYearCounts,
+  type Counts,
+  type Source,
+} from '@renda/suggestions/modules/stats/stats.store';
 import { figurePeriods } from '@renda/server-kit/figures';
 import { FixedClock } from '@renda/server-kit/clock';
 import { loadProvinceDomains } from './province-domains.ts';
-import { deputyFigureRows, figureCounts, liveRaw, rollupRaw, type FigureRow } from '@renda/deputies/modules/stats/figures.store';
+import {
+  deputyFigureRows,
+  figureCounts,
+  liveRaw,
+  rollupRaw,
+  type FigureRow,
+} from '@renda/deputies/modules/stats/figures.store';
 import { dutyRules } from '@renda/deputies/env';
 import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
@@ -35,7 +48,9 @@ import { supergraphPath } from '../src/compose.ts';
 import { createGateway } from '../src/server.ts';
 
 if (!process.env.DATABASE_URL) {
-  console.error('DATABASE_URL must point at a PostgreSQL server; a fresh database is made on it and dropped afterwards.');
+  console.error(
+    'DATABASE_URL must point at a PostgreSQL server; a fresh database is made on it and dropped afterwards.',
+  );
   process.exit(1);
 }
 const items = Number(process.argv[2] ?? process.env.BENCH_ITEMS ?? 1_000_000);
@@ -65,10 +80,13 @@ async function startGraph() {
 }
 
 const now = '2026-06-15T02:00:00Z';
-const deputyFields = 'period { year } level deputiesInOffice voterContactCompliance { rate denominator } groupActivitiesPerDeputy';
-const suggestionFields = 'period { year month } level registered overdue onTime { rate denominator } satisfaction { rate denominator }';
+const deputyFields =
+  'period { year } level deputiesInOffice voterContactCompliance { rate denominator } groupActivitiesPerDeputy';
+const suggestionFields =
+  'period { year month } level registered overdue onTime { rate denominator } satisfaction { rate denominator }';
 const supervisionFields = 'period { year } level documentsFiled filedOnTime { rate denominator }';
-const votingFields = 'period { year } level regionsVoted coverage { rate numerator denominator } satisfaction { rate denominator }';
+const votingFields =
+  'period { year } level regionsVoted coverage { rate numerator denominator } satisfaction { rate denominator }';
 const fourDomains = (args: string) =>
   `deputyFigures(${args}) { ${deputyFields} } suggestionFigures(${args}) { ${suggestionFields} } ` +
   `supervisionFigures(${args}) { ${supervisionFields} } votingFigures(${args}) { ${votingFields} }`;
@@ -79,8 +97,16 @@ const clock = new FixedClock(now);
 type Live = (source: Source) => Promise<Counts[]>;
 type LiveDeputies = (source: Source) => Promise<FigureRow[]>;
 const deputiesKnex = () => graph.stack.services.deputies!.orm.em.fork().getKnex();
-const deputyRows = (codes: string[], args: { from: number; to: number }): LiveDeputies => (source) =>
-  deputyFigureRows(source === 'live' ? liveRaw(deputiesKnex()) : rollupRaw(deputiesKnex()), source, codes, figurePeriods(clock, args), dutyRules);
+const deputyRows =
+  (codes: string[], args: { from: number; to: number }): LiveDeputies =>
+  (source) =>
+    deputyFigureRows(
+      source === 'live' ? liveRaw(deputiesKnex()) : rollupRaw(deputiesKnex()),
+      source,
+      codes,
+      figurePeriods(clock, args),
+      dutyRules,
+    );
 const cities = Array.from({ length: 14 }, (_, i) => `43${String(i + 1).padStart(2, '0')}`);
 const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputies }[] = [
   {
@@ -96,7 +122,13 @@ const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputi
   {
     name: 'suggestionFigures 43, 12 months',
     query: `{ region(code: "43") { suggestionFigures(from: ${year}, to: ${year}, interval: MONTH) { ${suggestionFields} } } }`,
-    live: (s) => periodCounts(emOf().getConnection(), s, ['43'], figurePeriods(clock, { from: year, to: year, interval: 'MONTH' })),
+    live: (s) =>
+      periodCounts(
+        emOf().getConnection(),
+        s,
+        ['43'],
+        figurePeriods(clock, { from: year, to: year, interval: 'MONTH' }),
+      ),
   },
   {
     name: '4 domains 43, 10 years (2017-2026)',
@@ -113,20 +145,32 @@ const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputi
   {
     name: 'suggestionFigures 43 by category, 1 year',
     query: `{ region(code: "43") { suggestionFiguresByCategory(from: ${year}, to: ${year}) { category level registered overdue } } }`,
-    live: (s) => periodCounts(emOf().getConnection(), s, ['43'], figurePeriods(clock, { from: year, to: year }), { byCategory: true }),
+    live: (s) =>
+      periodCounts(emOf().getConnection(), s, ['43'], figurePeriods(clock, { from: year, to: year }), {
+        byCategory: true,
+      }),
   },
   {
     name: 'deputyFigures 43, 10 years',
     query: `{ region(code: "43") { deputyFigures(from: 2017, to: 2026) { ${deputyFields} } } }`,
     deputies: deputyRows(['43'], tenYears),
   },
-  { name: 'supervisionFigures 43, 10 years', query: `{ region(code: "43") { supervisionFigures(from: 2017, to: 2026) { ${supervisionFields} } } }` },
-  { name: 'votingFigures 43, 10 years', query: `{ region(code: "43") { votingFigures(from: 2017, to: 2026) { ${votingFields} } } }` },
+  {
+    name: 'supervisionFigures 43, 10 years',
+    query: `{ region(code: "43") { supervisionFigures(from: 2017, to: 2026) { ${supervisionFields} } } }`,
+  },
+  {
+    name: 'votingFigures 43, 10 years',
+    query: `{ region(code: "43") { votingFigures(from: 2017, to: 2026) { ${votingFields} } } }`,
+  },
 ];
 let graph: Awaited<ReturnType<typeof startGraph>>;
-let emOf: () => ReturnType<NonNullable<Awaited<ReturnType<typeof startTestServices>>['services']['suggestions']>['orm']['em']['fork']>;
+let emOf: () => ReturnType<
+  NonNullable<Awaited<ReturnType<typeof startTestServices>>['services']['suggestions']>['orm']['em']['fork']
+>;
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (x: number) => `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`;
 
 try {
@@ -140,7 +184,11 @@ try {
   const token = await tokenFor({ role: 'ANALYST', region: '43', sub: 'bench' });
   const ask = async (query: string) => {
     const started = performance.now();
-    const res = await request(graph.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const res = await request(graph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
     const body = (await res.body.json()) as { errors?: unknown; data?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return { ms: performance.now() - started, data: body.data };
@@ -159,7 +207,13 @@ try {
     for (let i = 0; i < (cold.ms > 2000 ? 5 : 20); i++) warm.push((await ask(query)).ms);
     warm.sort((a, b) => a - b);
     const besides: string[] = [];
-    const compare = async <R>(label: string, run: (source: Source) => Promise<R[]>, key: (r: R) => string, same: (a: R, b: R) => boolean, empty: (r: R) => boolean) => {
+    const compare = async <R>(
+      label: string,
+      run: (source: Source) => Promise<R[]>,
+      key: (r: R) => string,
+      same: (a: R, b: R) => boolean,
+      empty: (r: R) => boolean,
+    ) => {
       const times: Record<Source, number[]> = { live: [], rollups: [] };
       const results: Partial<Record<Source, R[]>> = {};
       for (let i = 0; i < 3; i++) {
@@ -169,21 +223,32 @@ try {
           times[source].push(performance.now() - started);
         }
       }
-      const [a, b] = [results.live!, results.rollups!].map((rows) => new Map(rows.filter((r) => !empty(r)).map((r) => [key(r), r])));
+      const [a, b] = [results.live!, results.rollups!].map(
+        (rows) => new Map(rows.filter((r) => !empty(r)).map((r) => [key(r), r])),
+      );
       const equal = a!.size === b!.size && [...a!].every(([k, r]) => b!.has(k) && same(r, b!.get(k)!));
       const median = (x: number[]) => x.sort((p, q) => p - q)[1]!;
       besides.push(`${label} live ${ms(median(times.live))} vs rollups ${ms(median(times.rollups))}, equal: ${equal}`);
     };
     if (live) {
-      const key = (r: Counts) => `${r.key}|${(r as { i?: number }).i ?? ''}|${(r as { level?: string }).level ?? ''}|${(r as { category?: string }).category ?? ''}`;
+      const key = (r: Counts) =>
+        `${r.key}|${(r as { i?: number }).i ?? ''}|${(r as { level?: string }).level ?? ''}|${(r as { category?: string }).category ?? ''}`;
       await compare('suggestions', live, key, (x, y) => sameCounts(x, y), isEmpty);
     }
     if (deputies) {
       const counts = (r: FigureRow) => figureCounts.map((n) => Number(r[n]));
-      await compare('deputies', deputies, (r) => `${r.key}|${r.i}|${r.level}`, (x, y) => counts(x).join() === counts(y).join(), (r) => counts(r).every((n) => n === 0));
+      await compare(
+        'deputies',
+        deputies,
+        (r) => `${r.key}|${r.i}|${r.level}`,
+        (x, y) => counts(x).join() === counts(y).join(),
+        (r) => counts(r).every((n) => n === 0),
+      );
     }
     const beside = besides.join('; ') || 'no rollups: the figure is the live aggregate';
-    console.log(`${name.padEnd(42)} ${ms(cold.ms).padStart(8)} ${ms(pct(warm, 50)).padStart(9)} ${ms(pct(warm, 95)).padStart(9)}   ${beside}`);
+    console.log(
+      `${name.padEnd(42)} ${ms(cold.ms).padStart(8)} ${ms(pct(warm, 50)).padStart(9)} ${ms(pct(warm, 95)).padStart(9)}   ${beside}`,
+    );
   }
   await graph.stop();
 } finally {

@@ -8,7 +8,12 @@ const require = createRequire(import.meta.url);
 /** The subgraphs and their default URLs (the gateway overrides URLs from its configuration). */
 export const subgraphNames = ['deputies', 'suggestions', 'supervision', 'voting'] as const;
 export type SubgraphName = (typeof subgraphNames)[number];
-export const defaultPorts: Record<SubgraphName, number> = { deputies: 4001, suggestions: 4002, supervision: 4003, voting: 4004 };
+export const defaultPorts: Record<SubgraphName, number> = {
+  deputies: 4001,
+  suggestions: 4002,
+  supervision: 4003,
+  voting: 4004,
+};
 
 export const supergraphPath = new URL('../supergraph.graphql', import.meta.url).pathname;
 
@@ -19,7 +24,11 @@ export function subgraphSdl(name: SubgraphName): string {
 /** Composes the supergraph from the four subgraph schemas (no network); throws with the composition errors. */
 export function composeSupergraph(): string {
   const result = composeServices(
-    subgraphNames.map((name) => ({ name, url: `http://127.0.0.1:${defaultPorts[name]}/graphql`, typeDefs: parse(subgraphSdl(name)) })),
+    subgraphNames.map((name) => ({
+      name,
+      url: `http://127.0.0.1:${defaultPorts[name]}/graphql`,
+      typeDefs: parse(subgraphSdl(name)),
+    })),
   );
   if (result.errors) throw new Error(`Composition failed:\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`);
   return result.supergraphSdl;

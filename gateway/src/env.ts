@@ -10,7 +10,12 @@ const flag = (name: string) =>
 /** `*`, or a comma list of origins such as `https://npc.example.cn,http://localhost:5173`. */
 const corsOrigins = z
   .string()
-  .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
   .refine((list) => list.length > 0, 'CORS_ORIGINS must be * or a comma list of origins')
   .refine((list) => (list.length === 1 && list[0] === '*') || list.every((o) => /^https?:\/\/[^/\s*]+$/.test(o)), {
     message: 'CORS_ORIGINS must be * or a comma list of origins like https://example.cn (scheme and host, no path)',

@@ -173,7 +173,11 @@ export const tables: Record<string, Table> = {
       {
         header: '主办单位',
         width: 24,
-        value: (r) => (r.units as Json[]).filter((u) => u.role === 'LEAD').map((u) => u.unit.name).join('、') || null,
+        value: (r) =>
+          (r.units as Json[])
+            .filter((u) => u.role === 'LEAD')
+            .map((u) => u.unit.name)
+            .join('、') || null,
       },
       { header: '交办日期', width: 12, value: (r) => r.assignedOn },
       { header: '答复期限', width: 12, value: (r) => r.replyDueOn },
@@ -257,7 +261,9 @@ export const tables: Record<string, Table> = {
       col('区划代码', 11, (r) => r.item.region.code),
     ],
   },
-  contacts: feedTable('contactChanges', '代表联系记录',
+  contacts: feedTable(
+    'contactChanges',
+    '代表联系记录',
     `kind method occurredOn deputy { name region { code } } participants summary`,
     [
       col('联系日期', 12, (r) => r.occurredOn),
@@ -269,7 +275,9 @@ export const tables: Record<string, Table> = {
       col('区划代码', 11, (r) => r.deputy.region.code),
     ],
   ),
-  sheets: feedTable('sheetChanges', '督办三单',
+  sheets: feedTable(
+    'sheetChanges',
+    '督办三单',
     `kind unit { name } issuedOn dueOn content answeredOn overdue issuedBy { name } suggestion { serial title }`,
     [
       col('建议编号', 10, (r) => r.suggestion.serial),
@@ -284,7 +292,9 @@ export const tables: Record<string, Table> = {
       col('内容', 40, (r) => r.content),
     ],
   ),
-  filings: feedTable('filingChanges', '规范性文件备案',
+  filings: feedTable(
+    'filingChanges',
+    '规范性文件备案',
     `title documentNumber kind issuer { name } publishedOn filedOn filingDueOn filedLate reviewStatus reviewedOn`,
     [
       col('文件名称', 36, (r) => r.title),
@@ -299,7 +309,9 @@ export const tables: Record<string, Table> = {
       col('审查日期', 12, (r) => r.reviewedOn),
     ],
   ),
-  'opinion-items': feedTable('opinionItemChanges', '审议意见清单',
+  'opinion-items': feedTable(
+    'opinionItemChanges',
+    '审议意见清单',
     `content unit { name } dueOn status reportedOn closedOn overdue`,
     [
       col('审议意见', 48, (r) => r.content),
@@ -320,7 +332,9 @@ export const tables: Record<string, Table> = {
     col('区划名称', 16, (r) => r.region.name),
     col('区划代码', 11, (r) => r.region.code),
   ]),
-  'program-results': feedTable('projectChanges', '民生实事票决结果',
+  'program-results': feedTable(
+    'projectChanges',
+    '民生实事票决结果',
     `title budget status rank percentComplete leadUnit { name } program { title year region { code } }`,
     [
       col('项目计划', 30, (r) => r.program.title),
@@ -334,7 +348,9 @@ export const tables: Record<string, Table> = {
       col('区划代码', 11, (r) => r.program.region.code),
     ],
   ),
-  'suggestion-stats': byChildRegion('suggestionStats', '建议办理统计（按区划）',
+  'suggestion-stats': byChildRegion(
+    'suggestionStats',
+    '建议办理统计（按区划）',
     `total keyItems replied repliedOnTime onTimeRate overdue evaluated satisfactionRate resolutionRate`,
     [
       col('件数', 8, (r) => r.suggestionStats.total),
@@ -348,7 +364,9 @@ export const tables: Record<string, Table> = {
       col('解决率', 9, (r) => r.suggestionStats.resolutionRate, percent),
     ],
   ),
-  'supervision-stats': byChildRegion('supervisionStats', '监督工作统计（按区划）',
+  'supervision-stats': byChildRegion(
+    'supervisionStats',
+    '监督工作统计（按区划）',
     `documentsFiled filedLate documentsReviewed correctionsRequested majorMatters opinionItems opinionItemsClosed
       opinionItemsOverdue inquiries`,
     [
@@ -363,7 +381,9 @@ export const tables: Record<string, Table> = {
       col('专题询问', 9, (r) => r.supervisionStats.inquiries),
     ],
   ),
-  'voting-stats': byChildRegion('votingStats', '民生实事票决统计（按区划）',
+  'voting-stats': byChildRegion(
+    'votingStats',
+    '民生实事票决统计（按区划）',
     `programs regionsWithProgram candidates projectsElected projectsCompleted budgetTotal turnoutRate
       satisfactionRate`,
     [
@@ -377,7 +397,9 @@ export const tables: Record<string, Table> = {
       col('满意率', 9, (r) => r.votingStats.satisfactionRate, percent),
     ],
   ),
-  'deputy-figures': figuresTable('deputyFigures', '代表履职统计（按期间、层级）',
+  'deputy-figures': figuresTable(
+    'deputyFigures',
+    '代表履职统计（按期间、层级）',
     `congresses deputiesInOffice voterContacts groupActivities voterContactCompliance ${ratio}
       groupActivityCompliance ${ratio} committeeContactCompliance ${ratio} groupActivitiesPerDeputy`,
     [
@@ -390,7 +412,9 @@ export const tables: Record<string, Table> = {
       col('人均小组活动', 13, (r) => r.groupActivitiesPerDeputy),
     ],
   ),
-  'suggestion-figures': figuresTable('suggestionFigures', '建议办理统计（按期间、层级）',
+  'suggestion-figures': figuresTable(
+    'suggestionFigures',
+    '建议办理统计（按期间、层级）',
     `registered keyItems replied overdue coercionRisks onTime ${ratio} satisfaction ${ratio} resolution ${ratio}`,
     [
       col('交办件数', 9, (r) => r.registered),
@@ -402,7 +426,9 @@ export const tables: Record<string, Table> = {
       ...ratioCols('解决率', (r) => r.resolution),
     ],
   ),
-  'supervision-figures': figuresTable('supervisionFigures', '监督工作统计（按期间、层级）',
+  'supervision-figures': figuresTable(
+    'supervisionFigures',
+    '监督工作统计（按期间、层级）',
     `documentsFiled majorMattersDecided opinionItemsDue opinionItemsOverdue inquiries filedOnTime ${ratio}
       reviewed ${ratio} opinionItemsClosed ${ratio}`,
     [
@@ -416,7 +442,9 @@ export const tables: Record<string, Table> = {
       col('专题询问', 9, (r) => r.inquiries),
     ],
   ),
-  'voting-figures': figuresTable('votingFigures', '民生实事票决统计（按期间、层级）',
+  'voting-figures': figuresTable(
+    'votingFigures',
+    '民生实事票决统计（按期间、层级）',
     `votesHeld regionsVoted projectsRated coverage ${ratio} turnout ${ratio} satisfaction ${ratio}`,
     [
       col('票决次数', 9, (r) => r.votesHeld),
@@ -609,7 +637,9 @@ export function exportRoute(options: ExportOptions) {
     const match = /^\/export\/([a-z-]+)\.(csv|xlsx)$/.exec(url.pathname);
     const table = match ? Object.hasOwn(tables, match[1]!) && tables[match[1]!] : undefined;
     if (!match || !table) {
-      const known = Object.keys(tables).map((t) => `${t}.csv|.xlsx`).join(', ');
+      const known = Object.keys(tables)
+        .map((t) => `${t}.csv|.xlsx`)
+        .join(', ');
       throw ExportProblem.of('NOT_FOUND', `No export at ${url.pathname}; there are ${known}.`);
     }
     const format = match[2] as 'csv' | 'xlsx';

@@ -80,8 +80,16 @@ export class SubgraphResponse {
 }
 
 const statusTexts: Record<number, string> = {
-  200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  200: 'OK',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
 
@@ -107,7 +115,9 @@ function isQueryBody(body: string | undefined): body is string {
 }
 
 function dedupeKey(url: string, headers: Record<string, string>, body: string): string {
-  const names = Object.keys(headers).filter((k) => !perRequestHeaders.has(k)).sort();
+  const names = Object.keys(headers)
+    .filter((k) => !perRequestHeaders.has(k))
+    .sort();
   return `${url}\n${names.map((k) => `${k}:${headers[k]}`).join('\n')}\n\n${body}`;
 }
 
@@ -129,7 +139,12 @@ export function createKeepAliveFetcher(options: SubgraphFetcherOptions = {}): Su
   const poolOf = (origin: string) => {
     let pool = pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: options.connections ?? 64, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
+      pool = new Pool(origin, {
+        connections: options.connections ?? 64,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 300_000,
+      });
       pools.set(origin, pool);
     }
     return pool;

@@ -43,7 +43,11 @@ export function serveGraphiQL(req: IncomingMessage, res: ServerResponse): boolea
   if (req.method !== 'GET') return false;
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const wantsHtml = (req.headers.accept ?? '').includes('text/html');
-  if (path === '/graphiql' || path === '/graphiql/' || (wantsHtml && (path === '/' || (path === '/graphql' && !(req.url ?? '').includes('query='))))) {
+  if (
+    path === '/graphiql' ||
+    path === '/graphiql/' ||
+    (wantsHtml && (path === '/' || (path === '/graphql' && !(req.url ?? '').includes('query='))))
+  ) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
     res.end(page);
     return true;

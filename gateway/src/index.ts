@@ -19,7 +19,12 @@ const [
 ]);
 const log = createLogger('gateway', env.LOG_LEVEL);
 const gateway = await createGateway({
-  urls: { deputies: env.DEPUTIES_URL, suggestions: env.SUGGESTIONS_URL, supervision: env.SUPERVISION_URL, voting: env.VOTING_URL },
+  urls: {
+    deputies: env.DEPUTIES_URL,
+    suggestions: env.SUGGESTIONS_URL,
+    supervision: env.SUPERVISION_URL,
+    voting: env.VOTING_URL,
+  },
   secret: env.SUBGRAPH_SECRET ?? devSubgraphSecret,
   verifier: createTokenVerifier(tokenConfigOf(env)),
   log,

@@ -14,14 +14,39 @@ beforeAll(async () => {
   platform = await startTestPlatform([deputiesService]);
   const admin = await tokens.admin();
   const sg = platform.services.deputies!.subgraph;
-  for (const [code, name, level] of [['43', '湖南省', 'PROVINCE'], ['4301', '长沙市', 'CITY'], ['430181', '浏阳市', 'COUNTY'], ['4306', '岳阳市', 'CITY']]) {
-    await ok(sg, 'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }', { i: { code, name, level } }, admin);
+  for (const [code, name, level] of [
+    ['43', '湖南省', 'PROVINCE'],
+    ['4301', '长沙市', 'CITY'],
+    ['430181', '浏阳市', 'COUNTY'],
+    ['4306', '岳阳市', 'CITY'],
+  ]) {
+    await ok(
+      sg,
+      'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }',
+      { i: { code, name, level } },
+      admin,
+    );
   }
-  const c = await ok(sg, 'mutation { createCongress(input: {regionCode: "430181", termNumber: 18, name: "浏阳市第十八届人民代表大会", startsOn: "2025-01-10"}) { id } }', {}, admin);
+  const c = await ok(
+    sg,
+    'mutation { createCongress(input: {regionCode: "430181", termNumber: 18, name: "浏阳市第十八届人民代表大会", startsOn: "2025-01-10"}) { id } }',
+    {},
+    admin,
+  );
   const d = await ok(
     sg,
     'mutation($i: CreateDeputyInput!) { createDeputy(input: $i) { id } }',
-    { i: { congressId: c.createCongress.id, regionCode: '430181', name: '代表', gender: 'FEMALE', workUnit: '单位', position: '职务', constituency: '第1选区' } },
+    {
+      i: {
+        congressId: c.createCongress.id,
+        regionCode: '430181',
+        name: '代表',
+        gender: 'FEMALE',
+        workUnit: '单位',
+        position: '职务',
+        constituency: '第1选区',
+      },
+    },
     admin,
   );
   deputyId = d.createDeputy.id;
@@ -36,12 +61,13 @@ describe('in-flight deduplication of subgraph calls', () => {
     const before = platform.gateway.subgraphCalls();
     const results = await Promise.all(Array.from({ length: 30 }, () => platform.execute(statsQuery, {}, staff)));
     const after = platform.gateway.subgraphCalls();
-    for (const r of results) expect(r).toEqual({ data: { region: { name: '浏阳市', deputyStats: { activeDeputies: 1 } } } });
+    for (const r of results)
+      expect(r).toEqual({ data: { region: { name: '浏阳市', deputyStats: { activeDeputies: 1 } } } });
     expect(after.shared - before.shared).toBeGreaterThan(0);
     expect(after.sent - before.sent + (after.shared - before.shared)).toBe(30);
   });
 
-  it('two bearers never receive each other\'s answer, even asking the same query at the same moment', async () => {
+  it("two bearers never receive each other's answer, even asking the same query at the same moment", async () => {
     const reader = await tokens.staff('4301');
     const outsider = await tokens.staff('4306');
     const before = platform.gateway.subgraphCalls();
@@ -50,7 +76,9 @@ describe('in-flight deduplication of subgraph calls', () => {
     results.forEach((r, i) => {
       if (asks[i] === reader) {
         expect(r.errors).toBeUndefined();
-        expect((r.data as { region: { deputyStats: { activeDeputies: number } } }).region.deputyStats.activeDeputies).toBe(1);
+        expect(
+          (r.data as { region: { deputyStats: { activeDeputies: number } } }).region.deputyStats.activeDeputies,
+        ).toBe(1);
       } else {
         expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
         expect(JSON.stringify(r.data ?? null)).not.toContain('activeDeputies');

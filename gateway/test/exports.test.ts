@@ -179,7 +179,7 @@ describe('exports', () => {
     expect(csv.map((r) => [r[1], Number(r[2])])).toEqual(ranking.map((r) => [r.unit.name, r.score]));
   });
 
-  it('a region outside the token\'s subtree is FORBIDDEN (403), with nothing of the file', async () => {
+  it("a region outside the token's subtree is FORBIDDEN (403), with nothing of the file", async () => {
     const staff = await tokens.staff('430181');
     for (const path of ['/export/deputies.csv?region=4301', '/export/unit-ranking.xlsx?region=44&year=2026']) {
       const res = await get(path, staff);
@@ -190,7 +190,7 @@ describe('exports', () => {
     }
   });
 
-  it('no token or a bad one is UNAUTHENTICATED (401); a handler may not export a region (the graph\'s rule) (403)', async () => {
+  it("no token or a bad one is UNAUTHENTICATED (401); a handler may not export a region (the graph's rule) (403)", async () => {
     const anonymous = await get('/export/deputies.csv?region=430181');
     expect(anonymous.status).toBe(401);
     expect((await anonymous.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -224,7 +224,7 @@ describe('exports', () => {
     }
   });
 
-  it('a year the graph refuses is the graph\'s BAD_USER_INPUT (400), sent before any row', async () => {
+  it("a year the graph refuses is the graph's BAD_USER_INPUT (400), sent before any row", async () => {
     const staff = await tokens.staff('43');
     const res = await get('/export/unit-ranking.csv?region=43&year=1800', staff);
     expect(res.status).toBe(400);
@@ -249,11 +249,13 @@ describe('every table, and links to them', () => {
   it('the graph lists the tables the gateway serves, with their Chinese titles', () => {
     const byName = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
     expect(exportCatalog.map((t) => [t.table, t.title, t.needsYear]).sort(byName)).toEqual(
-      Object.entries(tables).map(([name, t]) => [name, t.title, t.needsYear]).sort(byName),
+      Object.entries(tables)
+        .map(([name, t]) => [name, t.title, t.needsYear])
+        .sort(byName),
     );
   });
 
-  it('every table downloads as CSV and XLSX with Chinese headers and its columns\' widths', async () => {
+  it("every table downloads as CSV and XLSX with Chinese headers and its columns' widths", async () => {
     const staff = await tokens.staff('43');
     for (const [name, table] of Object.entries(tables)) {
       const query = `region=43${table.needsYear ? '&year=2026' : ''}`;
@@ -263,10 +265,17 @@ describe('every table, and links to them', () => {
         throw new Error(`${name}.csv was cut short: ${e}`);
       });
       expect(header, name).toEqual(table.columns.map((c) => c.header));
-      expect(header!.every((h) => /[\u4e00-\u9fff]/.test(h)), name).toBe(true);
+      expect(
+        header!.every((h) => /[\u4e00-\u9fff]/.test(h)),
+        name,
+      ).toBe(true);
       const xlsx = await get(`/export/${name}.xlsx?${query}`, staff);
       expect(xlsx.status, name).toBe(200);
-      const { rows, widths, name: sheet } = await xlsxRows(xlsx).catch((e) => {
+      const {
+        rows,
+        widths,
+        name: sheet,
+      } = await xlsxRows(xlsx).catch((e) => {
         throw new Error(`${name}.xlsx was cut short: ${e}`);
       });
       expect(sheet, name).toBe(table.title.slice(0, 31));
@@ -324,9 +333,11 @@ describe('every table, and links to them', () => {
     const { rows } = await xlsxRows(res);
     const header = rows[0] as string[];
     const at = (name: string) => header.indexOf(name);
-    expect(rows.slice(1).map((r) => [r[at('月份')], r[at('交办件数')], r[at('按时答复率')] ?? null, r[at('按时答复率分母')]])).toEqual(
-      series.map((f) => [f.period.month, f.registered, f.onTime.rate, f.onTime.denominator]),
-    );
+    expect(
+      rows
+        .slice(1)
+        .map((r) => [r[at('月份')], r[at('交办件数')], r[at('按时答复率')] ?? null, r[at('按时答复率分母')]]),
+    ).toEqual(series.map((f) => [f.period.month, f.registered, f.onTime.rate, f.onTime.denominator]));
     const wrong = await get('/export/deputies.csv?region=430181&interval=month', staff);
     expect(wrong.status).toBe(400);
     expect((await wrong.json()).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'interval' });
@@ -344,7 +355,7 @@ describe('every table, and links to them', () => {
     expect((await get('/export/contacts.csv?region=430181', deputy)).status).toBe(403);
   });
 
-  it('exportLinks lists each table\'s links; following one gets the file', async () => {
+  it("exportLinks lists each table's links; following one gets the file", async () => {
     const staff = await tokens.staff('430181');
     const links = (await data(`{ exportLinks(regionCode: "430181", year: 2026) { table title csv xlsx } }`, {}, staff))
       .exportLinks as { table: string; title: string; csv: string; xlsx: string }[];

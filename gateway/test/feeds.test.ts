@@ -99,9 +99,12 @@ describe('change feeds', () => {
     // so that the instant is exactly equal.
     await knex.transaction(async (tx) => {
       await tx.raw(`set local session_replication_role = replica`);
-      await tx.raw(`update deputies.deputies
+      await tx.raw(
+        `update deputies.deputies
         set updated_at = date_trunc('milliseconds', now()) + interval '1 millisecond'
-        where id = any(?::uuid[])`, [same]);
+        where id = any(?::uuid[])`,
+        [same],
+      );
     });
     await new Promise((r) => setTimeout(r, 5));
     const after = await pull('deputyChanges', before.mark, undefined, '430181', 2);
@@ -159,7 +162,7 @@ describe('change feeds', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('suggestions: a new item comes once, then once more with its next step; `suggestions`\' rule holds', async () => {
+  it("suggestions: a new item comes once, then once more with its next step; `suggestions`' rule holds", async () => {
     const first = await pull('suggestionChanges', longAgo, staff);
     expectOnceEach(first.changes);
     const listed = await data(`{ suggestions(filter: { regionCode: "43" }, first: 1) { totalCount } }`, {}, staff);
@@ -279,7 +282,7 @@ describe('change feeds', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('the README\'s nightly pull, as written there: a full pull, then exactly the day\'s changes', async () => {
+  it("the README's nightly pull, as written there: a full pull, then exactly the day's changes", async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const nightly = /```graphql\n# feeds: nightly\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(nightly).toBeDefined();

@@ -11,7 +11,8 @@ import { startTestPlatform, type TestPlatform } from './harness.ts';
 function readmeExamples(): Record<string, string> {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const examples: Record<string, string> = {};
-  for (const match of readme.matchAll(/```graphql\n# figures: ([a-z-]+)\n([\s\S]*?)```/g)) examples[match[1]!] = match[2]!;
+  for (const match of readme.matchAll(/```graphql\n# figures: ([a-z-]+)\n([\s\S]*?)```/g))
+    examples[match[1]!] = match[2]!;
   return examples;
 }
 
@@ -31,17 +32,26 @@ afterAll(() => platform?.stop());
 
 describe('figures through the gateway (F-1 to F-4, V-5, D-7): the README examples', () => {
   it('README lists the four examples', () => {
-    expect(Object.keys(examples).sort()).toEqual(['analyst', 'analyst-topics', 'provincial-monthly', 'provincial-yearly']);
+    expect(Object.keys(examples).sort()).toEqual([
+      'analyst',
+      'analyst-topics',
+      'provincial-monthly',
+      'provincial-yearly',
+    ]);
   });
 
   it('F-1, F-3: a province pulls every city over ten years in one request, statements independent of the cities', async () => {
-    const { result, statements } = await platform.countSql(() => platform.execute(examples['provincial-yearly']!, {}, staff));
+    const { result, statements } = await platform.countSql(() =>
+      platform.execute(examples['provincial-yearly']!, {}, staff),
+    );
     expect(result.errors).toBeUndefined();
-    const cities = (result.data as { region: { children: { code: string; [k: string]: Row[] | string }[] } }).region.children;
+    const cities = (result.data as { region: { children: { code: string; [k: string]: Row[] | string }[] } }).region
+      .children;
     expect(cities.map((c) => c.code)).toEqual(['4301', '4306']);
     for (const city of cities) {
       // Ten years × three levels (city, county, township) for each of the four subgraphs.
-      for (const field of ['deputyFigures', 'suggestionFigures', 'supervisionFigures', 'votingFigures']) expect(city[field]).toHaveLength(30);
+      for (const field of ['deputyFigures', 'suggestionFigures', 'supervisionFigures', 'votingFigures'])
+        expect(city[field]).toHaveLength(30);
     }
     // Liuyang's 40 county deputies and Yong'an's 79 township deputies are not blended (F-3).
     const changsha2026 = (cities[0]!.deputyFigures as Row[]).filter((r) => r.period.year === 2026);
@@ -51,9 +61,15 @@ describe('figures through the gateway (F-1 to F-4, V-5, D-7): the README example
       ['TOWNSHIP', 79],
     ]);
     // F-2: a year before any congress sat has nothing to count: a null rate over a 0 denominator.
-    expect((cities[0]!.deputyFigures as Row[])[0]).toMatchObject({ period: { year: 2017 }, voterContactCompliance: { rate: null, denominator: 0 } });
+    expect((cities[0]!.deputyFigures as Row[])[0]).toMatchObject({
+      period: { year: 2017 },
+      voterContactCompliance: { rate: null, denominator: 0 },
+    });
     // No N+1 across cities or years: the same query for one city costs as many statements.
-    const one = examples['provincial-yearly']!.replace('region(code: "43") { children {', 'region(code: "4301") { parent {');
+    const one = examples['provincial-yearly']!.replace(
+      'region(code: "43") { children {',
+      'region(code: "4301") { parent {',
+    );
     const single = await platform.countSql(() => platform.execute(one, {}, staff));
     expect(single.result.errors).toBeUndefined();
     expect(statements).toBe(single.statements);
@@ -63,10 +79,15 @@ describe('figures through the gateway (F-1 to F-4, V-5, D-7): the README example
     const result = await platform.execute(examples['provincial-monthly']!, {}, staff);
     expect(result.errors).toBeUndefined();
     const { suggestionFigures, deputyFigures } = (result.data as { region: Record<string, Row[]> }).region;
-    expect(suggestionFigures!.filter((r) => r.level === 'COUNTY').map((r) => r.period.month)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(suggestionFigures!.filter((r) => r.level === 'COUNTY').map((r) => r.period.month)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+    ]);
     expect(suggestionFigures![0]).toMatchObject({ period: { month: 1, measuredOn: '2026-01-31' } });
     // Read on 15 June 2026: months that have not begun count nobody yet.
-    expect(deputyFigures!.filter((r) => r.level === 'TOWNSHIP').map((r) => r.deputiesInOffice)).toEqual([...Array(6).fill(79), ...Array(6).fill(0)]);
+    expect(deputyFigures!.filter((r) => r.level === 'TOWNSHIP').map((r) => r.deputiesInOffice)).toEqual([
+      ...Array(6).fill(79),
+      ...Array(6).fill(0),
+    ]);
   });
 
   it("D-7, V-5, F-4: the analyst's question is answered with denominators and averages", async () => {
@@ -92,8 +113,16 @@ describe('figures through the gateway (F-1 to F-4, V-5, D-7): the README example
     const analyst = await tokens.analyst('430181');
     const result = await platform.execute(examples['analyst-topics']!, {}, analyst);
     expect(result.errors).toBeUndefined();
-    const data = result.data as { region: Record<string, any>; suggestions: { totalCount: number; edges: { node: { category: string } }[] } };
-    const byCategory = data.region.suggestionFiguresByCategory as { category: string | null; level: string; registered: number; overdue: number }[];
+    const data = result.data as {
+      region: Record<string, any>;
+      suggestions: { totalCount: number; edges: { node: { category: string } }[] };
+    };
+    const byCategory = data.region.suggestionFiguresByCategory as {
+      category: string | null;
+      level: string;
+      registered: number;
+      overdue: number;
+    }[];
     const figures = data.region.suggestionFigures as { level: string; registered: number; overdue: number }[];
     expect(byCategory.length).toBeGreaterThan(1);
     // Split by topic, the items of each level are the same items.
@@ -114,7 +143,10 @@ describe('figures through the gateway (F-1 to F-4, V-5, D-7): the README example
       {},
       analyst,
     );
-    const unitsOverdue = (thisYear.data as any).region.overdueByUnit.reduce((t: number, u: { overdue: number }) => t + u.overdue, 0);
+    const unitsOverdue = (thisYear.data as any).region.overdueByUnit.reduce(
+      (t: number, u: { overdue: number }) => t + u.overdue,
+      0,
+    );
     expect(unitsOverdue).toBe(figures.reduce((t, r) => t + r.overdue, 0));
     expect(units.every((u) => u.overdue > 0 && u.unit.name && u.measuredOn === '2026-06-15')).toBe(true);
   });
@@ -133,7 +165,10 @@ describe('figures through the gateway (F-1 to F-4, V-5, D-7): the README example
     const result = await platform.execute(examples['analyst-topics']!, {}, analyst);
     expect(result.errors).toBeUndefined();
     const congress = (result.data as { region: Record<string, any> }).region.currentCongress;
-    type Short = { deputy: { id: string }; shortfalls: { duty: string; required: number; done: number; perDeputyMinimum: boolean }[] };
+    type Short = {
+      deputy: { id: string };
+      shortfalls: { duty: string; required: number; done: number; perDeputyMinimum: boolean }[];
+    };
     const short = congress.deputiesShortOfDuties as Short[];
     expect(short.length).toBeGreaterThan(0);
     for (const d of short) {

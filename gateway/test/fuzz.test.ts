@@ -158,7 +158,11 @@ function hostileValues(slot: Slot, name: string, owner: GraphQLNamedType | null)
     const one = plausible(type.ofType, name, owner);
     return [[], Array.from({ length: 5001 }, () => one)];
   }
-  if (isEnumType(type)) return type.getValues().slice(1).map((v) => v.value);
+  if (isEnumType(type))
+    return type
+      .getValues()
+      .slice(1)
+      .map((v) => v.value);
   const values = hostileByScalar[(type as GraphQLNamedType).name] ?? [];
   // Region codes: digits of a wrong length, and letters.
   return /code$/i.test(name) ? [...values, '43x', '4301811049'] : values;
@@ -254,7 +258,8 @@ describe('fuzzing every argument of the composed API', () => {
     const admin = await tokens.admin();
     const dates = await platform.post(
       {
-        query: 'mutation($on: Date!) { closeOpinionItem(itemId: "0190a0b0-0000-7000-8000-00000000dead", on: $on) { id } }',
+        query:
+          'mutation($on: Date!) { closeOpinionItem(itemId: "0190a0b0-0000-7000-8000-00000000dead", on: $on) { id } }',
         variables: { on: '2026-02-30' },
       },
       { authorization: `Bearer ${admin}` },
@@ -262,7 +267,8 @@ describe('fuzzing every argument of the composed API', () => {
     expect(dates.status).toBe(200);
     expect(dates.json.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'on' } });
     const mixed = await platform.post({
-      query: '{ a: region(code: "430181") { name } b: region(code: "430181") { supervisionStats(year: 2026) { motions } } }',
+      query:
+        '{ a: region(code: "430181") { name } b: region(code: "430181") { supervisionStats(year: 2026) { motions } } }',
     });
     expect(mixed.status).toBe(200);
     expect(mixed.json.data).toEqual({ a: { name: '浏阳市' }, b: null });
@@ -335,7 +341,10 @@ describe('fuzzing every argument of the composed API', () => {
 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const statuses = [...byStatus].map(([status, n]) => `${status}: ${n}`).join(', ');
-    const codes = [...byCode.entries()].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ');
+    const codes = [...byCode.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
     const sent = `${cases.length} requests in ${seconds} s (HTTP ${statuses})`;
     const known = `plausible ids of ${idsByType.size} types`;
     console.log(`fuzz: ${roots.length} root fields, ${known}, ${sent}; by error code: ${codes}`);

@@ -68,20 +68,33 @@ describe('gateway front door', () => {
   });
 
   it('blocks CSRF: a GET or simple-content-type request without a preflight header is refused', async () => {
-    const res = await fetch(platform.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ regions { code } }"}' });
+    const res = await fetch(platform.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"query":"{ regions { code } }"}',
+    });
     expect(res.status).toBe(400);
     const get = await fetch(`${platform.url}?query=${encodeURIComponent('{ regions { code } }')}`);
     expect(get.status).toBe(400);
-    const allowed = await fetch(`${platform.url}?query=${encodeURIComponent('{ regions { code } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const allowed = await fetch(`${platform.url}?query=${encodeURIComponent('{ regions { code } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(allowed.status).toBe(200);
   });
 
   it('treats a present but invalid token as UNAUTHENTICATED, never as the public', async () => {
     const query = { query: '{ regions { code } }' };
-    const forged = await new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').sign(new TextEncoder().encode('another-secret-of-enough-length'));
+    const forged = await new SignJWT({ role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .sign(new TextEncoder().encode('another-secret-of-enough-length'));
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'ADMIN' })).toString('base64url')}.`;
     const expired = await tokenFor({ role: 'ADMIN' }).then(() =>
-      new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode('renda-graph-development-secret-change-me')),
+      new SignJWT({ role: 'ADMIN' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('x')
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(new TextEncoder().encode('renda-graph-development-secret-change-me')),
     );
     for (const token of [forged, none, expired, 'not-a-jwt']) {
       const { status, json } = await platform.post(query, { authorization: `Bearer ${token}` });
@@ -94,11 +107,23 @@ describe('gateway front door', () => {
 
   it('subgraphs refuse any call without the shared secret, _service and _entities included', async () => {
     const subgraphUrl = platform.services.deputies!.url;
-    for (const query of ['{ _service { sdl } }', '{ _entities(representations: [{__typename: "Deputy", id: "x"}]) { __typename } }', '{ regions { code } }']) {
-      const res = await fetch(subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    for (const query of [
+      '{ _service { sdl } }',
+      '{ _entities(representations: [{__typename: "Deputy", id: "x"}]) { __typename } }',
+      '{ regions { code } }',
+    ]) {
+      const res = await fetch(subgraphUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
       expect(res.status).toBe(403);
     }
-    const wrong = await fetch(subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-subgraph-secret': 'guess' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+    const wrong = await fetch(subgraphUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-subgraph-secret': 'guess' },
+      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    });
     expect(wrong.status).toBe(403);
   });
 });

@@ -147,7 +147,7 @@ describe('limits that cannot be escaped', () => {
     expect(json.errors[0].message).toMatch(/depth limit of 15 exceeded/);
   });
 
-  it('still answers GraphiQL\'s own introspection query in development', async () => {
+  it("still answers GraphiQL's own introspection query in development", async () => {
     const { status, json } = await platform.post({ query: getIntrospectionQuery() });
     expect(status).toBe(200);
     expect(json.errors).toBeUndefined();
@@ -237,7 +237,7 @@ describe('subgraph answers and failures', () => {
     expect(healthy.data).toEqual({ unit: { name: '浏阳市交通运输局' } });
   });
 
-  it('a field resolved by a dead subgraph on another subgraph\'s entity is nulled alone with its error', async () => {
+  it("a field resolved by a dead subgraph on another subgraph's entity is nulled alone with its error", async () => {
     const broken = await platform.gatewayWith({ urls: { ...urlsOf(), deputies: await deadUrl() } });
     const staff = await tokens.staff('43');
     const { json } = await broken.post(
@@ -372,13 +372,16 @@ describe('CORS', () => {
       body: '{"query":"{ __typename }"}',
     });
 
-  it('answers an allowed origin\'s preflight with 204, methods and headers, and gives others nothing', async () => {
+  it("answers an allowed origin's preflight with 204, methods and headers, and gives others nothing", async () => {
     const gateway = await platform.gatewayWith({ cors: ['https://npc.example.cn'] });
     const ok = await preflight(gateway.url, 'https://npc.example.cn');
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://npc.example.cn');
     expect(ok.headers.get('access-control-allow-methods')).toMatch(/POST/);
-    const allowed = ok.headers.get('access-control-allow-headers')!.split(',').map((h) => h.trim());
+    const allowed = ok.headers
+      .get('access-control-allow-headers')!
+      .split(',')
+      .map((h) => h.trim());
     const needed = ['content-type', 'authorization', 'apollo-require-preflight', 'x-request-id'];
     expect(allowed).toEqual(expect.arrayContaining(needed));
     const post = await postFrom(gateway.url, 'https://npc.example.cn');
@@ -421,7 +424,7 @@ describe('request ids and client addresses', () => {
     expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('puts the request id in the gateway\'s and the subgraph\'s log lines and forwards it', async () => {
+  it("puts the request id in the gateway's and the subgraph's log lines and forwards it", async () => {
     const subgraphLog = captureLog();
     const deputies = await extraDeputies(subgraphLog.log);
     const hop = await recordingHop(deputies.url);
@@ -444,7 +447,7 @@ describe('request ids and client addresses', () => {
     }
   });
 
-  it('forwards the socket address by default and the proxy\'s client address only with TRUST_PROXY', async () => {
+  it("forwards the socket address by default and the proxy's client address only with TRUST_PROXY", async () => {
     const hop = await recordingHop(platform.services.deputies!.url);
     try {
       const query = { query: '{ region(code: "430181") { name } }' };

@@ -70,7 +70,7 @@ async function data(query: string, token?: string, variables?: Record<string, un
 
 federationSuite('one graph across four subgraphs, through Hive Gateway', data);
 
-describe('Hive Gateway keeps the platform\'s rules', () => {
+describe("Hive Gateway keeps the platform's rules", () => {
   it('refuses a present but invalid token with UNAUTHENTICATED and 401, never as the public', async () => {
     const forged = await new SignJWT({ role: 'ADMIN' })
       .setProtectedHeader({ alg: 'HS256' })

@@ -11,16 +11,48 @@ beforeAll(async () => {
   platform = await startTestPlatform([deputiesService]);
   const admin = await tokens.admin();
   const sg = platform.services.deputies!.subgraph;
-  for (const [code, name, level] of [['43', '湖南省', 'PROVINCE'], ['4301', '长沙市', 'CITY'], ['430181', '浏阳市', 'COUNTY']]) {
-    await ok(sg, 'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }', { i: { code, name, level } }, admin);
+  for (const [code, name, level] of [
+    ['43', '湖南省', 'PROVINCE'],
+    ['4301', '长沙市', 'CITY'],
+    ['430181', '浏阳市', 'COUNTY'],
+  ]) {
+    await ok(
+      sg,
+      'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }',
+      { i: { code, name, level } },
+      admin,
+    );
   }
-  const c = await ok(sg, 'mutation { createCongress(input: {regionCode: "430181", termNumber: 18, name: "浏阳市第十八届人民代表大会", startsOn: "2025-01-10"}) { id } }', {}, admin);
+  const c = await ok(
+    sg,
+    'mutation { createCongress(input: {regionCode: "430181", termNumber: 18, name: "浏阳市第十八届人民代表大会", startsOn: "2025-01-10"}) { id } }',
+    {},
+    admin,
+  );
   congressId = c.createCongress.id;
   const groups: string[] = [];
   const stations: string[] = [];
   for (let i = 0; i < 5; i++) {
-    groups.push((await ok(sg, `mutation { createGroup(input: {regionCode: "430181", name: "第${i + 1}代表小组"}) { id } }`, {}, admin)).createGroup.id);
-    stations.push((await ok(sg, `mutation { createStation(input: {regionCode: "430181", name: "联络站${i + 1}", address: "浏阳市"}) { id } }`, {}, admin)).createStation.id);
+    groups.push(
+      (
+        await ok(
+          sg,
+          `mutation { createGroup(input: {regionCode: "430181", name: "第${i + 1}代表小组"}) { id } }`,
+          {},
+          admin,
+        )
+      ).createGroup.id,
+    );
+    stations.push(
+      (
+        await ok(
+          sg,
+          `mutation { createStation(input: {regionCode: "430181", name: "联络站${i + 1}", address: "浏阳市"}) { id } }`,
+          {},
+          admin,
+        )
+      ).createStation.id,
+    );
   }
   // The 100 deputies and their contacts are only data here: one SQL statement, not 200 mutations.
   await platform.services.deputies!.orm.em.getConnection().execute(

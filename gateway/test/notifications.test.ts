@@ -27,18 +27,30 @@ beforeAll(async () => {
   await ok(`mutation { createRegion(input: { code: "4301", name: "长沙市", level: CITY }) { code } }`);
   await ok(`mutation { createRegion(input: { code: "430181", name: "浏阳市", level: COUNTY }) { code } }`);
   const congress = (
-    await ok(`mutation { createCongress(input: { regionCode: "430181", termNumber: 18, name: "浏阳市第十八届人民代表大会", startsOn: "2024-01-10", endsOn: "2029-01-09" }) { id } }`)
+    await ok(
+      `mutation { createCongress(input: { regionCode: "430181", termNumber: 18, name: "浏阳市第十八届人民代表大会", startsOn: "2024-01-10", endsOn: "2029-01-09" }) { id } }`,
+    )
   ).createCongress.id;
   for (const name of ['周建国', '吴秀英']) {
-    const input = { congressId: congress, regionCode: '430181', name, gender: 'MALE', workUnit: '单位', position: '职务', constituency: '第一选区' };
-    deputies.push((await ok(`mutation($i: CreateDeputyInput!) { createDeputy(input: $i) { id } }`, { i: input })).createDeputy.id);
+    const input = {
+      congressId: congress,
+      regionCode: '430181',
+      name,
+      gender: 'MALE',
+      workUnit: '单位',
+      position: '职务',
+      constituency: '第一选区',
+    };
+    deputies.push(
+      (await ok(`mutation($i: CreateDeputyInput!) { createDeputy(input: $i) { id } }`, { i: input })).createDeputy.id,
+    );
   }
 }, 300_000);
 
 afterAll(() => platform?.stop());
 
 describe('notifications through the gateway', () => {
-  it('a reply event becomes the deputy\'s unread notification on `me`, read once marked; nobody else reads it', async () => {
+  it("a reply event becomes the deputy's unread notification on `me`, read once marked; nobody else reads it", async () => {
     const event = {
       id: randomUUID(),
       service: 'suggestions',
@@ -69,14 +81,25 @@ describe('notifications through the gateway', () => {
     const unread = (await ok(inbox, {}, own)).me;
     expect(unread.name).toBe('周建国');
     expect(unread.notifications.totalCount).toBe(1);
-    expect(unread.notifications.edges[0].node).toMatchObject({ title: '您的建议已答复', aggregateId: event.aggregateId });
+    expect(unread.notifications.edges[0].node).toMatchObject({
+      title: '您的建议已答复',
+      aggregateId: event.aggregateId,
+    });
     expect(unread.notifications.edges[0].node.body).toContain('关于增设公交站点的建议');
 
-    const other = await platform.execute(`query($id: ID!) { deputy(id: $id) { name notifications { totalCount } } }`, { id: deputies[0] }, await tokens.deputy('430181', deputies[1]!));
+    const other = await platform.execute(
+      `query($id: ID!) { deputy(id: $id) { name notifications { totalCount } } }`,
+      { id: deputies[0] },
+      await tokens.deputy('430181', deputies[1]!),
+    );
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(other.data).toEqual({ deputy: { name: '周建国', notifications: null } });
 
-    await ok(`mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { id } }`, { ids: [unread.notifications.edges[0].node.id] }, own);
+    await ok(
+      `mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { id } }`,
+      { ids: [unread.notifications.edges[0].node.id] },
+      own,
+    );
     expect((await ok(inbox, {}, own)).me.notifications).toMatchObject({ totalCount: 0, unreadCount: 0 });
   });
 
@@ -84,11 +107,19 @@ describe('notifications through the gateway', () => {
     const staff = await tokens.staff('430181');
     const register = `mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { secret webhook { id } } }`;
     for (const url of ['ftp://sms.example.cn/hook', '']) {
-      const result = await platform.execute(register, { i: { url, regionCode: '430181', eventTypes: ['suggestion.reply'] } }, staff);
+      const result = await platform.execute(
+        register,
+        { i: { url, regionCode: '430181', eventTypes: ['suggestion.reply'] } },
+        staff,
+      );
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
       expect(result.errors?.[0]?.message).toMatch(/http or https/);
     }
-    const made = await ok(register, { i: { url: 'https://sms.example.cn/hook', regionCode: '430181', eventTypes: ['suggestion.reply'] } }, staff);
+    const made = await ok(
+      register,
+      { i: { url: 'https://sms.example.cn/hook', regionCode: '430181', eventTypes: ['suggestion.reply'] } },
+      staff,
+    );
     expect(made.registerWebhook.secret).toMatch(/^whsec_/);
   });
 });

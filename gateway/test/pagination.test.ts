@@ -266,8 +266,14 @@ describe('nested suggestion lists filter access in SQL as `suggestion(id)` does'
         );
         expect(nested.errors, who).toBeUndefined();
         const got = pick(nested.data);
-        expect(got[field].map((s: any) => s.id), who).toEqual(readable);
-        expect(got[`${field}Connection`].edges.map((e: any) => e.node.id), who).toEqual(readable);
+        expect(
+          got[field].map((s: any) => s.id),
+          who,
+        ).toEqual(readable);
+        expect(
+          got[`${field}Connection`].edges.map((e: any) => e.node.id),
+          who,
+        ).toEqual(readable);
         expect(got[`${field}Connection`].totalCount, who).toBe(readable.length);
         seen.add(readable.length);
       }

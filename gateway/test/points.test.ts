@@ -34,15 +34,18 @@ type Line = { item: string; count: number; weight: number; points: number };
 const lineOf = (lines: Line[], item: string) => lines.find((l) => l.item === item)!;
 
 describe('points (D-11)', () => {
-  it('D-11: a deputy\'s points count each part of the duty record as the subgraph that keeps it counts it', async () => {
+  it("D-11: a deputy's points count each part of the duty record as the subgraph that keeps it counts it", async () => {
     const staff = await tokens.staff('430181');
     // Every demo deputy of Liuyang's county congress: each line must agree with the owner's own figure.
-    const page = await data(`{ congress(id: "${demoId('congress:430181')}") { deputies(first: 40) { edges { node { id
+    const page = await data(
+      `{ congress(id: "${demoId('congress:430181')}") { deputies(first: 40) { edges { node { id
       points(year: 2026) { year total lines { item count weight points } }
       duty(year: 2026) { voterContacts groupActivities sessionsAbsentWithoutLeave }
       contacts(year: 2026, kind: DUTY_REPORT) { id }
       suggestionCount(year: 2026) ballotsCast(year: 2026) supervisedProjects { id } inspections(year: 2026) { id }
-    } } } } }`, staff);
+    } } } } }`,
+      staff,
+    );
     const deputies = page.congress.deputies.edges.map((e: { node: any }) => e.node);
     expect(deputies.length).toBe(40);
     let nonZero = 0;
@@ -70,11 +73,15 @@ describe('points (D-11)', () => {
     const totals = ranking.map((r: { points: { total: number } }) => r.points.total);
     expect([...totals].sort((a, b) => b - a)).toEqual(totals);
     expect(ranking[0].rank).toBe(1);
-    for (let i = 1; i < ranking.length; i++) expect(ranking[i].rank).toBe(totals[i] === totals[i - 1] ? ranking[i - 1].rank : i + 1);
+    for (let i = 1; i < ranking.length; i++)
+      expect(ranking[i].rank).toBe(totals[i] === totals[i - 1] ? ranking[i - 1].rank : i + 1);
     // Only ballots cast count now: the ranking follows the ballots.
     usePointsScheme({
       ...defaultPointsScheme,
-      deputy: { ...Object.fromEntries(Object.keys(defaultPointsScheme.deputy).map((k) => [k, 0])), BALLOT_CAST: 7 } as typeof defaultPointsScheme.deputy,
+      deputy: {
+        ...Object.fromEntries(Object.keys(defaultPointsScheme.deputy).map((k) => [k, 0])),
+        BALLOT_CAST: 7,
+      } as typeof defaultPointsScheme.deputy,
     });
     try {
       const reweighed = (await data(rankingQuery, staff)).congress.pointsRanking;
@@ -85,15 +92,25 @@ describe('points (D-11)', () => {
     } finally {
       usePointsScheme(defaultPointsScheme);
     }
-    const group = await data(`{ congress(id: "${demoId('congress:430181')}") { deputies(first: 1) { edges { node { group { id pointsRanking(year: 2026) { rank deputy { group { id } } } } } } } } }`, staff);
+    const group = await data(
+      `{ congress(id: "${demoId('congress:430181')}") { deputies(first: 1) { edges { node { group { id pointsRanking(year: 2026) { rank deputy { group { id } } } } } } } } }`,
+      staff,
+    );
     const node = group.congress.deputies.edges[0].node;
     expect(node.group.pointsRanking.length).toBeGreaterThan(0);
-    expect(node.group.pointsRanking.every((r: { deputy: { group: { id: string } } }) => r.deputy.group.id === node.group.id)).toBe(true);
+    expect(
+      node.group.pointsRanking.every((r: { deputy: { group: { id: string } } }) => r.deputy.group.id === node.group.id),
+    ).toBe(true);
   });
 
   it('D-4, D-8: committee members earn points for contacts and attendance and lose them for absences', async () => {
     const staff = await tokens.staff('430181');
-    const members = (await data(`{ congress(id: "${demoId('congress:430181')}") { memberPointsRanking(year: 2026) { rank member { id name meetingAbsences(year: 2026) } points { total lines { item count points } } } } }`, staff)).congress.memberPointsRanking;
+    const members = (
+      await data(
+        `{ congress(id: "${demoId('congress:430181')}") { memberPointsRanking(year: 2026) { rank member { id name meetingAbsences(year: 2026) } points { total lines { item count points } } } } }`,
+        staff,
+      )
+    ).congress.memberPointsRanking;
     expect(members.length).toBe(8);
     const last = members.at(-1);
     // The demo member absent without leave from both meetings ranks last, with the absences weighed.
@@ -105,27 +122,45 @@ describe('points (D-11)', () => {
     const deputy = demoId('deputy:430181:1');
     const query = `{ deputy(id: "${deputy}") { points(year: 2026) { total } } }`;
     expect((await platform.execute(query)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect((await platform.execute(query, {}, await tokens.staff('4306'))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await platform.execute(query, {}, await tokens.staff('4306'))).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     await data(query, await tokens.deputy('430181', deputy));
     await data(query, await tokens.analyst('43'));
     const ranking = `{ congress(id: "${demoId('congress:430181')}") { pointsRanking(year: 2026) { rank } } }`;
-    expect((await platform.execute(ranking, {}, await tokens.deputy('430181', deputy))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(
+      (await platform.execute(ranking, {}, await tokens.deputy('430181', deputy))).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
   });
 
   it('the demo data shows each new record of the deputies service (D-5, D-12, D-14)', async () => {
     const staff = await tokens.staff('43');
-    const mayor = await data(`{ governmentLeader(id: "${demoId('leader:4306:mayor')}") { linkGap unvisited(year: 2026) { id } } }`, staff);
+    const mayor = await data(
+      `{ governmentLeader(id: "${demoId('leader:4306:mayor')}") { linkGap unvisited(year: 2026) { id } } }`,
+      staff,
+    );
     expect(mayor.governmentLeader).toEqual({ linkGap: 0, unvisited: [{ id: demoId('deputy:4306:5') }] });
     // Yueyang's mayor has 5 links and its vice-mayor none: 5 of the 10 owed; 4 of the 5 linked were visited.
-    const stats = await data(`{ region(code: "4306") { deputyStats(year: 2026) { leaderLinks { rate numerator denominator } leaderVisits { rate numerator denominator } } } }`, staff);
+    const stats = await data(
+      `{ region(code: "4306") { deputyStats(year: 2026) { leaderLinks { rate numerator denominator } leaderVisits { rate numerator denominator } } } }`,
+      staff,
+    );
     expect(stats.region.deputyStats).toEqual({
       leaderLinks: { rate: 0.5, numerator: 5, denominator: 10 },
       leaderVisits: { rate: 0.8, numerator: 4, denominator: 5 },
     });
-    const person = await data(`{ deputy(id: "${demoId('deputy:430181:1')}") { person { mandates { congress { level } } } } }`);
-    expect(person.deputy.person.mandates.map((m: { congress: { level: string } }) => m.congress.level).sort()).toEqual(['COUNTY', 'TOWNSHIP']);
+    const person = await data(
+      `{ deputy(id: "${demoId('deputy:430181:1')}") { person { mandates { congress { level } } } } }`,
+    );
+    expect(person.deputy.person.mandates.map((m: { congress: { level: string } }) => m.congress.level).sort()).toEqual([
+      'COUNTY',
+      'TOWNSHIP',
+    ]);
     // Demo deputy 3 is in the first group, whose last year was checked.
-    const group = await data(`{ deputy(id: "${demoId('deputy:430181:3')}") { group { id activity(year: 2025) { review { comment } } } } }`, staff);
+    const group = await data(
+      `{ deputy(id: "${demoId('deputy:430181:3')}") { group { id activity(year: 2025) { review { comment } } } } }`,
+      staff,
+    );
     expect(group.deputy.group.id).toBe(demoId('group:430181:1'));
     expect(group.deputy.group.activity.review.comment).toContain('建议');
   });

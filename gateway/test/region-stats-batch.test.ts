@@ -41,9 +41,21 @@ beforeAll(async () => {
   ];
   for (const [code, publishedOn, filedOn] of documents) {
     n += 1;
-    const made = await ok(supervision, unit, { i: { regionCode: code, name: `人民政府${n}`, kind: 'GOVERNMENT' } }, admin);
+    const made = await ok(
+      supervision,
+      unit,
+      { i: { regionCode: code, name: `人民政府${n}`, kind: 'GOVERNMENT' } },
+      admin,
+    );
     const issuerId = made.createUnit.id;
-    const i = { title: `文件${n}`, documentNumber: `第${n}号`, kind: 'NORMATIVE_DOCUMENT', issuerId, publishedOn, filedOn };
+    const i = {
+      title: `文件${n}`,
+      documentNumber: `第${n}号`,
+      kind: 'NORMATIVE_DOCUMENT',
+      issuerId,
+      publishedOn,
+      filedOn,
+    };
     await ok(supervision, file, { i }, admin);
   }
 });

@@ -22,12 +22,18 @@ describe('the committed supergraph', () => {
 
 describe('ballot secrecy in the composed graph (V-3)', () => {
   it('no output type carries both a deputy and a vote choice; a choice is never returned at all', () => {
-    const composed = composeServices(subgraphNames.map((name) => ({ name, url: `http://${name}`, typeDefs: parse(subgraphSdl(name)) })));
+    const composed = composeServices(
+      subgraphNames.map((name) => ({ name, url: `http://${name}`, typeDefs: parse(subgraphSdl(name)) })),
+    );
     const api = composed.schema!.toAPISchema().toGraphQLJSSchema();
     const named = (type: unknown): string => String(type).replace(/[[\]!]/g, '');
-    const outputTypes = Object.values(api.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
+    const outputTypes = Object.values(api.getTypeMap()).filter(
+      (t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'),
+    );
     const returns = (t: GraphQLObjectType) => Object.values(t.getFields()).map((f) => named(f.type));
-    expect(outputTypes.filter((t) => returns(t).includes('Deputy') && returns(t).includes('VoteChoice')).map((t) => t.name)).toEqual([]);
+    expect(
+      outputTypes.filter((t) => returns(t).includes('Deputy') && returns(t).includes('VoteChoice')).map((t) => t.name),
+    ).toEqual([]);
     expect(outputTypes.filter((t) => returns(t).includes('VoteChoice')).map((t) => t.name)).toEqual([]);
   });
 });

@@ -32,7 +32,10 @@ export class GraphQLCallError extends Error {
 }
 
 export function createClient(url: string, token?: string) {
-  return async function call<N extends keyof Operations>(name: N, variables: Operations[N][0]): Promise<Operations[N][1]> {
+  return async function call<N extends keyof Operations>(
+    name: N,
+    variables: Operations[N][0],
+  ): Promise<Operations[N][1]> {
     const query = readFileSync(new URL(`../../../docs/examples/${files[name]}`, import.meta.url), 'utf8');
     const res = await fetch(url, {
       method: 'POST',
@@ -40,7 +43,8 @@ export function createClient(url: string, token?: string) {
       body: JSON.stringify({ query, variables, operationName: name }),
     });
     const body = (await res.json()) as { data?: Operations[N][1]; errors?: GraphQLCallError['errors'] };
-    if (body.errors?.length || !body.data) throw new GraphQLCallError(body.errors ?? [{ message: `HTTP ${res.status}` }]);
+    if (body.errors?.length || !body.data)
+      throw new GraphQLCallError(body.errors ?? [{ message: `HTTP ${res.status}` }]);
     return body.data;
   };
 }

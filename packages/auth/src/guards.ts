@@ -26,7 +26,8 @@ export function requireRole(viewer: Viewer | null, allowed: readonly Role[], doi
 /** Staff (or an admin) acting on a record of region `code`. */
 export function requireWriteIn(viewer: Viewer | null, code: string, doing: string): Viewer {
   const v = requireRole(viewer, ['ADMIN', 'STAFF'], doing);
-  if (!covers(v, code)) throw forbidden(`Region ${code} is outside your region ${v.region}: you may not ${doing} there.`);
+  if (!covers(v, code))
+    throw forbidden(`Region ${code} is outside your region ${v.region}: you may not ${doing} there.`);
   return v;
 }
 

@@ -38,12 +38,15 @@ function claimsToViewer(payload: JWTPayload): Viewer {
   const name = str(payload.name);
   if (name !== null) viewer.name = name;
   if (viewer.region !== null && !regionPattern.test(viewer.region)) {
-    throw unauthenticated('The token\'s `region` claim is not a region code (2, 4, 6 or 9 digits).');
+    throw unauthenticated("The token's `region` claim is not a region code (2, 4, 6 or 9 digits).");
   }
-  if (viewer.role !== 'ADMIN' && viewer.region === null) throw unauthenticated(`A ${viewer.role} token needs a \`region\` claim.`);
+  if (viewer.role !== 'ADMIN' && viewer.region === null)
+    throw unauthenticated(`A ${viewer.role} token needs a \`region\` claim.`);
   if (viewer.role === 'HANDLER' && viewer.unit === null) throw unauthenticated('A HANDLER token needs a `unit` claim.');
-  if (viewer.role === 'DEPUTY' && viewer.deputy === null) throw unauthenticated('A DEPUTY token needs a `deputy` claim.');
-  if (viewer.role === 'COMMITTEE_MEMBER' && !viewer.member) throw unauthenticated('A COMMITTEE_MEMBER token needs a `member` claim.');
+  if (viewer.role === 'DEPUTY' && viewer.deputy === null)
+    throw unauthenticated('A DEPUTY token needs a `deputy` claim.');
+  if (viewer.role === 'COMMITTEE_MEMBER' && !viewer.member)
+    throw unauthenticated('A COMMITTEE_MEMBER token needs a `member` claim.');
   return viewer;
 }
 

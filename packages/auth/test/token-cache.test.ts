@@ -32,12 +32,19 @@ describe('verified-token cache', () => {
     const cached = cachedTokenVerifier(verify);
     const header = `Bearer ${await signDevToken(secret, { sub: 'a', role: 'STAFF', region: '43' })}`;
     const viewers = await Promise.all([cached(header), cached(header), cached(header)]);
-    expect(await cached(header)).toEqual({ sub: 'a', role: 'STAFF', region: '43', unit: null, deputy: null, member: null });
+    expect(await cached(header)).toEqual({
+      sub: 'a',
+      role: 'STAFF',
+      region: '43',
+      unit: null,
+      deputy: null,
+      member: null,
+    });
     expect(viewers.every((v) => v?.sub === 'a')).toBe(true);
     expect(calls()).toBe(1);
   });
 
-  it('never hands one bearer another bearer\'s viewer', async () => {
+  it("never hands one bearer another bearer's viewer", async () => {
     const cached = cachedTokenVerifier(counted().verify);
     const staff = `Bearer ${await signDevToken(secret, { sub: 'staff', role: 'STAFF', region: '43' })}`;
     const deputy = `Bearer ${await signDevToken(secret, { sub: 'dep', role: 'DEPUTY', region: '430181', deputy: 'd1' })}`;
@@ -57,7 +64,7 @@ describe('verified-token cache', () => {
     expect(await cached(undefined)).toBeNull();
   });
 
-  it('verifies again once the token\'s exp has passed (never answers from memory after exp)', async () => {
+  it("verifies again once the token's exp has passed (never answers from memory after exp)", async () => {
     const { verify, calls } = counted();
     let clock = Date.now();
     const cached = cachedTokenVerifier(verify, { now: () => clock });
@@ -74,7 +81,9 @@ describe('verified-token cache', () => {
   it('holds at most `max` tokens, least recently used out first', async () => {
     const { verify, calls } = counted();
     const cached = cachedTokenVerifier(verify, { max: 2 });
-    const headers = await Promise.all(['a', 'b', 'c'].map(async (sub) => `Bearer ${await signDevToken(secret, { sub, role: 'ADMIN' })}`));
+    const headers = await Promise.all(
+      ['a', 'b', 'c'].map(async (sub) => `Bearer ${await signDevToken(secret, { sub, role: 'ADMIN' })}`),
+    );
     for (const h of headers) await cached(h);
     expect(calls()).toBe(3);
     await cached(headers[2]!);

@@ -40,7 +40,14 @@ describe('token verification', () => {
 
   it('reads the claims of a valid token', async () => {
     const token = await signDevToken(secret, { sub: 's', role: 'STAFF', region: '4301' });
-    expect(await verify(`Bearer ${token}`)).toEqual({ sub: 's', role: 'STAFF', region: '4301', unit: null, deputy: null, member: null });
+    expect(await verify(`Bearer ${token}`)).toEqual({
+      sub: 's',
+      role: 'STAFF',
+      region: '4301',
+      unit: null,
+      deputy: null,
+      member: null,
+    });
   });
 
   it('reads the optional `name` claim, so records can say who acted', async () => {
@@ -49,7 +56,12 @@ describe('token verification', () => {
   });
 
   it('D-4: a COMMITTEE_MEMBER token names its member, or is refused', async () => {
-    const token = await signDevToken(secret, { sub: 'm', role: 'COMMITTEE_MEMBER', region: '430181', member: 'member-1' });
+    const token = await signDevToken(secret, {
+      sub: 'm',
+      role: 'COMMITTEE_MEMBER',
+      region: '430181',
+      member: 'member-1',
+    });
     expect((await verify(`Bearer ${token}`))?.member).toBe('member-1');
     const without = await signDevToken(secret, { sub: 'm', role: 'COMMITTEE_MEMBER', region: '430181' });
     await expect(verify(`Bearer ${without}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
@@ -59,7 +71,9 @@ describe('token verification', () => {
     const other = await signDevToken('another-secret-of-enough-length', { sub: 's', role: 'ADMIN' });
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"s","role":"ADMIN"}').toString('base64url')}.`;
     // Expired beyond the 60 s of clock skew allowed.
-    const expired = await hs({}).setExpirationTime(now() - 120).sign(key);
+    const expired = await hs({})
+      .setExpirationTime(now() - 120)
+      .sign(key);
     for (const header of [`Bearer ${other}`, `Bearer ${none}`, `Bearer ${expired}`, 'Basic abc', 'Bearer']) {
       expect(await codeOf(verify(header)), header).toBe('UNAUTHENTICATED');
     }
@@ -74,7 +88,11 @@ describe('token verification', () => {
       { role: 'DEPUTY', region: '43' },
     ];
     for (const claims of cases) {
-      const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('s').setExpirationTime('1h').sign(key);
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('s')
+        .setExpirationTime('1h')
+        .sign(key);
       expect(await codeOf(verify(`Bearer ${token}`)), JSON.stringify(claims)).toBe('UNAUTHENTICATED');
     }
   });
@@ -89,28 +107,43 @@ describe('token lifetimes', () => {
   });
 
   it('refuses a token issued in the future beyond 60 s of clock skew, accepts one within it', async () => {
-    const future = await hs({}).setIssuedAt(now() + 600).setExpirationTime(now() + 3600).sign(key);
+    const future = await hs({})
+      .setIssuedAt(now() + 600)
+      .setExpirationTime(now() + 3600)
+      .sign(key);
     const r = await refusal(verify(`Bearer ${future}`));
     expect(r.code).toBe('UNAUTHENTICATED');
     expect(r.message).toMatch(/issued in the future/);
-    const skewed = await hs({}).setIssuedAt(now() + 30).setExpirationTime(now() + 3600).sign(key);
+    const skewed = await hs({})
+      .setIssuedAt(now() + 30)
+      .setExpirationTime(now() + 3600)
+      .sign(key);
     expect(await verify(`Bearer ${skewed}`)).toMatchObject({ role: 'ADMIN' });
   });
 
   it('refuses a token not valid yet (`nbf` in the future)', async () => {
-    const later = await hs({}).setIssuedAt().setNotBefore(now() + 600).setExpirationTime(now() + 3600).sign(key);
+    const later = await hs({})
+      .setIssuedAt()
+      .setNotBefore(now() + 600)
+      .setExpirationTime(now() + 3600)
+      .sign(key);
     const r = await refusal(verify(`Bearer ${later}`));
     expect(r).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(r.message).toMatch(/not valid yet/);
   });
 
   it('refuses a token living longer than the maximum lifetime (JWT_MAX_LIFETIME)', async () => {
-    const long = await hs({}).setIssuedAt().setExpirationTime(now() + 2 * 86_400).sign(key);
+    const long = await hs({})
+      .setIssuedAt()
+      .setExpirationTime(now() + 2 * 86_400)
+      .sign(key);
     const r = await refusal(verify(`Bearer ${long}`));
     expect(r.code).toBe('UNAUTHENTICATED');
     expect(r.message).toMatch(/JWT_MAX_LIFETIME/);
     // Without `iat` the lifetime counts from now.
-    const noIat = await hs({}).setExpirationTime(now() + 2 * 86_400).sign(key);
+    const noIat = await hs({})
+      .setExpirationTime(now() + 2 * 86_400)
+      .sign(key);
     expect(await codeOf(verify(`Bearer ${noIat}`))).toBe('UNAUTHENTICATED');
     const shortOnly = createTokenVerifier({ kind: 'hs256', secret, maxLifetimeSeconds: 600 });
     const hour = await hs({}).setIssuedAt().setExpirationTime('1h').sign(key);
@@ -140,7 +173,11 @@ describe('tokens of an identity provider (JWKS_URL, JWT_ISSUER, JWT_AUDIENCE)', 
   const keys: Record<string, { privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; jwk: JWK }> = {};
 
   beforeAll(async () => {
-    for (const [kid, alg] of [['rsa-1', 'RS256'], ['ec-1', 'ES256'], ['unpublished', 'RS256']] as const) {
+    for (const [kid, alg] of [
+      ['rsa-1', 'RS256'],
+      ['ec-1', 'ES256'],
+      ['unpublished', 'RS256'],
+    ] as const) {
       const pair = await generateKeyPair(alg);
       keys[kid] = { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid, alg, use: 'sig' } };
     }

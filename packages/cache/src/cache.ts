@@ -43,7 +43,9 @@ export function createMemoryCache(max = 10_000): Cache {
     async incr(key, ttlSeconds) {
       const current = Number(lru.get(key) ?? '0') + 1;
       const remaining = lru.getRemainingTTL(key);
-      lru.set(key, String(current), { ttl: current === 1 || !Number.isFinite(remaining) || remaining <= 0 ? ttlSeconds * 1000 : remaining });
+      lru.set(key, String(current), {
+        ttl: current === 1 || !Number.isFinite(remaining) || remaining <= 0 ? ttlSeconds * 1000 : remaining,
+      });
       return current;
     },
     async get(key) {

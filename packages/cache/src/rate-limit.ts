@@ -67,7 +67,11 @@ function memoryLimiter(options: RateLimitOptions): RateLimiterMemory {
  * connection, or no answer within `rateLimitCommandTimeoutMs`), this process counts in memory
  * instead: the limit still holds per copy, and the request neither waits nor fails.
  */
-export function createRedisRateLimiter(client: Redis | Cluster, options: RateLimitOptions, prefix = 'renda:rl:'): RateLimiter {
+export function createRedisRateLimiter(
+  client: Redis | Cluster,
+  options: RateLimitOptions,
+  prefix = 'renda:rl:',
+): RateLimiter {
   const memory = memoryLimiter(options);
   return wrap(
     new RateLimiterRedis({

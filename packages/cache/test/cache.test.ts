@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryCache, createRedisCache, type Cache } from '../src/cache.ts';
 
 const caches: [string, () => Cache][] = [['memory', () => createMemoryCache()]];
-if (process.env.REDIS_URL) caches.push(['redis', () => createRedisCache(process.env.REDIS_URL!, `renda-test-${process.pid}-${Date.now()}:`)]);
+if (process.env.REDIS_URL)
+  caches.push(['redis', () => createRedisCache(process.env.REDIS_URL!, `renda-test-${process.pid}-${Date.now()}:`)]);
 
 describe.each(caches)('%s cache', (_, make) => {
   const cache = make();

@@ -14,6 +14,11 @@ describe('databaseKeyPrefix', () => {
   it('Redis from the settings: a cluster before a single server, none when neither is set', () => {
     expect(redisTargetOf(undefined, undefined)).toBeUndefined();
     expect(redisTargetOf('redis://r:6379', undefined)).toBe('redis://r:6379');
-    expect(redisTargetOf('redis://r:6379', 'a:7000,b:7001')).toEqual({ clusterNodes: [{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }] });
+    expect(redisTargetOf('redis://r:6379', 'a:7000,b:7001')).toEqual({
+      clusterNodes: [
+        { host: 'a', port: 7000 },
+        { host: 'b', port: 7001 },
+      ],
+    });
   });
 });

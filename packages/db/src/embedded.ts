@@ -17,7 +17,9 @@ export interface EmbeddedPostgres {
  * memory (tests). PGlite runs one query at a time; the socket server queues connections and keeps a
  * transaction's statements together, so several connections are safe, only not parallel.
  */
-export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number; host?: string } = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  options: { dataDir?: string; port?: number; host?: string } = {},
+): Promise<EmbeddedPostgres> {
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => {};
   const db = await createCluster(options.dataDir);
   const host = options.host ?? '127.0.0.1';
@@ -92,7 +94,12 @@ function lockDataDir(dataDir: string): () => void {
       alive = false;
     }
     if (alive) {
-      throw Object.assign(new Error(`The embedded database in ${dataDir} is in use by process ${owner}; stop it first or set DATA_DIR to another folder.`), { code: 'EDATADIRLOCKED' });
+      throw Object.assign(
+        new Error(
+          `The embedded database in ${dataDir} is in use by process ${owner}; stop it first or set DATA_DIR to another folder.`,
+        ),
+        { code: 'EDATADIRLOCKED' },
+      );
     }
     writeFileSync(lock, String(process.pid));
   }

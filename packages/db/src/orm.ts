@@ -1,4 +1,11 @@
-import { knex, MikroORM, type EntitySchema, type Knex, type MigrationObject, type Options } from '@mikro-orm/postgresql';
+import {
+  knex,
+  MikroORM,
+  type EntitySchema,
+  type Knex,
+  type MigrationObject,
+  type Options,
+} from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { replicasOf, TrackingEntityManager, WriteTracker } from './replicas.ts';
 

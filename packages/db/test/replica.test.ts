@@ -58,7 +58,14 @@ describe.skipIf(!base || !replicaBase)('read replicas (DATABASE_REPLICA_URLS)', 
       discovery: { warnWhenNoEntities: false },
       ensureDatabase: false,
     });
-    const reachable = () => probe.em.getConnection().execute('select 1').then(() => true, () => undefined);
+    const reachable = () =>
+      probe.em
+        .getConnection()
+        .execute('select 1')
+        .then(
+          () => true,
+          () => undefined,
+        );
     await eventually(reachable, 'database on replica');
     await probe.close();
     orm = await openDatabase({

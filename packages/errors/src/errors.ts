@@ -20,7 +20,9 @@ function error(code: ErrorCode, message: string, extra: Record<string, unknown> 
  * A field that needs a bearer, asked by the public: the field's error, in a 200 answer (the rest of
  * the operation still answers).
  */
-export function unauthenticated(message = 'A valid token is required: send `Authorization: Bearer <token>`.'): GraphQLError {
+export function unauthenticated(
+  message = 'A valid token is required: send `Authorization: Bearer <token>`.',
+): GraphQLError {
   return error('UNAUTHENTICATED', message);
 }
 

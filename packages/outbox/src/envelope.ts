@@ -44,7 +44,9 @@ export interface NewEvent {
 export function audienceOf(audience: EventAudience | null | undefined): EventAudience | null {
   if (!audience) return null;
   const out: EventAudience = {};
-  const ids = (list: (string | null | undefined)[] | undefined) => [...new Set((list ?? []).filter((x): x is string => !!x))];
+  const ids = (list: (string | null | undefined)[] | undefined) => [
+    ...new Set((list ?? []).filter((x): x is string => !!x)),
+  ];
   const deputyIds = ids(audience.deputyIds);
   const unitIds = ids(audience.unitIds);
   if (deputyIds.length) out.deputyIds = deputyIds;

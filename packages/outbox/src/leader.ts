@@ -96,14 +96,18 @@ export class LeaderLoop {
       // A broken session has lost the lock with it: reconnect and try again.
       if (!(await this.alive())) await this.release();
     }
-    const backoff = this.failures ? Math.min(30_000, this.options.intervalMs * 2 ** Math.min(this.failures, 5)) : this.options.intervalMs;
+    const backoff = this.failures
+      ? Math.min(30_000, this.options.intervalMs * 2 ** Math.min(this.failures, 5))
+      : this.options.intervalMs;
     this.schedule(more ? 0 : backoff);
   }
 
   /** The lock's connection when this copy leads (taking the lock if it is free), else null. */
   private async lead(): Promise<LeaderConnection | null> {
     if (!this.connection) {
-      const client = this.options.knex.client as { acquireRawConnection(): Promise<LeaderConnection & { end(): Promise<void> }> };
+      const client = this.options.knex.client as {
+        acquireRawConnection(): Promise<LeaderConnection & { end(): Promise<void> }>;
+      };
       const connection = await client.acquireRawConnection();
       connection.on('error', () => {
         // The session is gone, and its lock with it.
@@ -113,7 +117,9 @@ export class LeaderLoop {
       this.connection = connection;
     }
     if (this.leader) return this.connection;
-    const { rows } = await this.connection.query(`select pg_try_advisory_lock(hashtext(${literal(this.options.lockKey)})) as ok`);
+    const { rows } = await this.connection.query(
+      `select pg_try_advisory_lock(hashtext(${literal(this.options.lockKey)})) as ok`,
+    );
     if (rows[0]?.ok === true) {
       this.leader = true;
       this.options.log.info({ task: this.options.name }, `${this.options.name}: this copy leads`);

@@ -27,7 +27,11 @@ interface Row {
  * aggregate before it takes its ids, as the last thing before commit, so a later transaction on the
  * same aggregate gets higher ids and the relay never sees its event before an earlier one's.
  */
-export async function recordEvent(target: EventTarget, event: NewEvent, options: { schema?: string } = {}): Promise<string> {
+export async function recordEvent(
+  target: EventTarget,
+  event: NewEvent,
+  options: { schema?: string } = {},
+): Promise<string> {
   const row = toRow(event);
   if (isKnexTransaction(target)) {
     await writeEvents(target, options.schema ?? schemaOfKnex(target), [row]);
@@ -75,7 +79,9 @@ async function writeEvents(trx: Knex.Transaction, schema: string, rows: Row[]): 
   const years = [...new Set(rows.map((r) => Number(r.occurredAt.slice(0, 4))))];
   for (const year of years.filter((y) => !knownPartitions.has(`${schema}:${y}`))) {
     // A partition seen committed is cached; one made here exists only if this transaction commits.
-    const { rows: found } = (await trx.raw(`select to_regclass(?) is not null as "exists"`, [`${s}."outbox_events_y${year}"`])) as { rows: { exists: boolean }[] };
+    const { rows: found } = (await trx.raw(`select to_regclass(?) is not null as "exists"`, [
+      `${s}."outbox_events_y${year}"`,
+    ])) as { rows: { exists: boolean }[] };
     if (found[0]?.exists) knownPartitions.add(`${schema}:${year}`);
     else await createPartition(trx, schema, year);
   }

@@ -192,7 +192,9 @@ export class OutboxRelay {
     }));
     await this.options.transport.publish(events);
     const ids = rows.map((r) => r.id).filter((id) => /^\d+$/.test(id));
-    await connection.query(`update ${s}."outbox_events" set "published_at" = now() where "id" in (${ids.join(', ')}) and "published_at" is null`);
+    await connection.query(
+      `update ${s}."outbox_events" set "published_at" = now() where "id" in (${ids.join(', ')}) and "published_at" is null`,
+    );
     return rows.length >= settings.batchSize;
   }
 

@@ -67,7 +67,12 @@ async function startOnce(dataDir, label) {
   const env = { ...process.env, ...ports, DATA_DIR: dataDir };
   for (const k of ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'LOG_LEVEL', 'SEED_DEMO']) delete env[k];
   const started = performance.now();
-  const child = spawn(command[0], command.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const child = spawn(command[0], command.slice(1), {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -98,7 +103,9 @@ for (let i = 0; i < runs; i++) {
       const load = loadavg()[0].toFixed(1);
       const { ms, cpu, phases } = await startOnce(dataDir, kind);
       results[kind].push(ms);
-      console.log(`${kind.padEnd(6)} start → first answer: ${(ms / 1000).toFixed(1)} s (${cpu.toFixed(1)} CPU s; load ${load})`);
+      console.log(
+        `${kind.padEnd(6)} start → first answer: ${(ms / 1000).toFixed(1)} s (${cpu.toFixed(1)} CPU s; load ${load})`,
+      );
       for (const line of phases) console.log(`         ${line}`);
     }
   } finally {
@@ -106,6 +113,8 @@ for (let i = 0; i < runs; i++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`\n\`${command.join(' ')}\` to the first answered GraphQL request (median of ${runs}): `
-  + `first start ${(median(results.first) / 1000).toFixed(1)} s (fresh embedded database, demo data written), `
-  + `warm start ${(median(results.warm) / 1000).toFixed(1)} s`);
+console.log(
+  `\n\`${command.join(' ')}\` to the first answered GraphQL request (median of ${runs}): ` +
+    `first start ${(median(results.first) / 1000).toFixed(1)} s (fresh embedded database, demo data written), ` +
+    `warm start ${(median(results.warm) / 1000).toFixed(1)} s`,
+);

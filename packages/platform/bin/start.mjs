@@ -19,7 +19,9 @@ const src = join(platform, 'src');
 
 /** Every subgraph under services/ (a folder with src/server.ts and src/env.ts), and the gateway. */
 const subgraphs = readdirSync(join(root, 'services')).filter(
-  (name) => existsSync(join(root, 'services', name, 'src', 'server.ts')) && existsSync(join(root, 'services', name, 'src', 'env.ts')),
+  (name) =>
+    existsSync(join(root, 'services', name, 'src', 'server.ts')) &&
+    existsSync(join(root, 'services', name, 'src', 'env.ts')),
 );
 const targets = [
   { dir: platform, entry: { file: join(src, 'main.ts') } },
@@ -78,7 +80,11 @@ if (stale.length) {
   const rootRequire = createRequire(join(root, 'package.json'));
   const esbuild = createRequire(rootRequire.resolve('tsx/package.json'))('esbuild');
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-  const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+  const packageName = (spec) =>
+    spec
+      .split('/')
+      .slice(0, spec.startsWith('@') ? 2 : 1)
+      .join('/');
   await Promise.all(
     stale.map(async (target) => {
       const pkg = JSON.parse(readFileSync(join(target.dir, 'package.json'), 'utf8'));
@@ -88,7 +94,14 @@ if (stale.length) {
       await esbuild.build({
         ...(target.entry.file
           ? { entryPoints: [target.entry.file] }
-          : { stdin: { contents: target.entry.contents, resolveDir: target.entry.resolveDir ?? src, sourcefile: 'child.js', loader: 'js' } }),
+          : {
+              stdin: {
+                contents: target.entry.contents,
+                resolveDir: target.entry.resolveDir ?? src,
+                sourcefile: 'child.js',
+                loader: 'js',
+              },
+            }),
         outfile: outOf(target),
         bundle: true,
         platform: 'node',
@@ -114,13 +127,17 @@ if (stale.length) {
       });
       if (missing.size) {
         const lines = [...missing].map(([name, importer]) => `  ${name} (imported by ${importer})`);
-        console.error(`${pkg.name}: the start bundle imports packages that are not in its dependencies:\n${lines.join('\n')}`);
+        console.error(
+          `${pkg.name}: the start bundle imports packages that are not in its dependencies:\n${lines.join('\n')}`,
+        );
         process.exit(1);
       }
       const sdl = join(target.dir, 'src', 'schema.graphql');
       if (existsSync(sdl)) copyFileSync(sdl, join(target.dir, '.start', 'schema.graphql'));
     }),
   );
-  console.log(`人大 Graph: compiled ${stale.length} bundle${stale.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `人大 Graph: compiled ${stale.length} bundle${stale.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 await import(pathToFileURL(outOf(targets[0])).href);

@@ -6,11 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export type ChildMessage =
-  | { type: 'loaded' }
-  | { type: 'migrated' }
-  | { type: 'seeded' }
-  | { type: 'up'; url: string };
+export type ChildMessage = { type: 'loaded' } | { type: 'migrated' } | { type: 'seeded' } | { type: 'up'; url: string };
 
 export interface ChildOptions {
   poolMax?: number;

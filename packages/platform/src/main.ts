@@ -16,9 +16,14 @@ const subgraphHost = '127.0.0.1';
 const ports = await claimPorts({
   // Any free port for the embedded database unless EMBEDDED_DB_PORT names one: the subgraphs are
   // given its URL when they start, while it is still being opened.
-  ...(env.DATABASE_URL ? {} : { database: { port: env.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT', host: subgraphHost } }),
+  ...(env.DATABASE_URL
+    ? {}
+    : { database: { port: env.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT', host: subgraphHost } }),
   ...Object.fromEntries(
-    serviceNames.map((name) => [name, { port: env[portVariables[name]], variable: portVariables[name], host: subgraphHost }]),
+    serviceNames.map((name) => [
+      name,
+      { port: env[portVariables[name]], variable: portVariables[name], host: subgraphHost },
+    ]),
   ),
   gateway: { port: env.GATEWAY_PORT, variable: portVariables.gateway, host: env.HOST },
 });
@@ -43,7 +48,10 @@ const databaseOpen: Promise<void> = env.DATABASE_URL
       .then(
         (embedded) => {
           stopDatabase = () => embedded.stop();
-          say('database', `embedded PostgreSQL on ${new URL(embedded.url).host}, data in ${env.dataDir} (${seconds()})`);
+          say(
+            'database',
+            `embedded PostgreSQL on ${new URL(embedded.url).host}, data in ${env.dataDir} (${seconds()})`,
+          );
         },
         (e: NodeJS.ErrnoException) => {
           console.error(e.code === 'EDATADIRLOCKED' ? e.message : `The embedded database did not start: ${e.message}`);

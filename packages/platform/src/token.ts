@@ -76,10 +76,14 @@ function resolveId(kind: 'deputy' | 'unit', value: string | undefined): string |
 const deputy = resolveId('deputy', str('deputy'));
 const memberArg = str('member');
 const memberMatch = memberArg?.startsWith('demo:') ? /^demo:(430181|4306):([1-8])$/.exec(memberArg) : null;
-if (memberArg?.startsWith('demo:') && !memberMatch) fail(`--member ${memberArg} is not in the demo data: regions 430181 and 4306 have demo members 1 to 8.`);
+if (memberArg?.startsWith('demo:') && !memberMatch)
+  fail(`--member ${memberArg} is not in the demo data: regions 430181 and 4306 have demo members 1 to 8.`);
 const member = memberMatch ? demoId(`member:${memberMatch[1]}:${memberMatch[2]}`) : memberArg;
 const unit = resolveId('unit', str('unit'));
-const demoRegion = [str('deputy'), str('unit'), str('member')].find((v) => v?.startsWith('demo:'))?.slice(5).split(':')[0];
+const demoRegion = [str('deputy'), str('unit'), str('member')]
+  .find((v) => v?.startsWith('demo:'))
+  ?.slice(5)
+  .split(':')[0];
 const region = str('region') ?? demoRegion;
 if (region !== undefined && !/^(\d{2}|\d{4}|\d{6}|\d{9})$/.test(region)) {
   fail(`--region ${region} is not a region code (2, 4, 6 or 9 digits).`);
@@ -87,7 +91,8 @@ if (region !== undefined && !/^(\d{2}|\d{4}|\d{6}|\d{9})$/.test(region)) {
 if (role !== 'ADMIN' && !region) fail(`A ${role} token needs --region (e.g. --region 43).`);
 if (role === 'DEPUTY' && !deputy) fail('A DEPUTY token needs --deputy <id> (e.g. --deputy demo:430181:1).');
 if (role === 'HANDLER' && !unit) fail('A HANDLER token needs --unit <id> (e.g. --unit demo:430181:transport).');
-if (role === 'COMMITTEE_MEMBER' && !member) fail('A COMMITTEE_MEMBER token needs --member <id> (e.g. --member demo:430181:1).');
+if (role === 'COMMITTEE_MEMBER' && !member)
+  fail('A COMMITTEE_MEMBER token needs --member <id> (e.g. --member demo:430181:1).');
 
 const expires = str('expires') ?? '12h';
 const lifetime = parseLifetime(expires);

@@ -14,7 +14,9 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 function launch(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const inherited = Object.entries(process.env);
-    const clean = Object.fromEntries(inherited.filter(([k]) => !/^(DATABASE_URL|REDIS_URL|VITEST.*|NODE_ENV|LOG_LEVEL)$/.test(k)));
+    const clean = Object.fromEntries(
+      inherited.filter(([k]) => !/^(DATABASE_URL|REDIS_URL|VITEST.*|NODE_ENV|LOG_LEVEL)$/.test(k)),
+    );
     const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...clean, DATA_DIR: dataDir, ...env } });
     let stdout = '';
     let stderr = '';
@@ -26,13 +28,22 @@ function launch(env: Record<string, string>): Promise<{ code: number | null; std
 
 describe('pnpm start refuses bad settings and busy ports before it builds anything', () => {
   it('prints one line per wrong setting, naming the variable and the rule, and exits 1 without a stack', async () => {
-    const wrong = { GATEWAY_PORT: '70000', SEATS_TOWNSHIP: 'three', JWT_MAX_LIFETIME: 'forever', SEED_DEMO: 'yes', MAX_DEPTH: '0' };
+    const wrong = {
+      GATEWAY_PORT: '70000',
+      SEATS_TOWNSHIP: 'three',
+      JWT_MAX_LIFETIME: 'forever',
+      SEED_DEMO: 'yes',
+      MAX_DEPTH: '0',
+    };
     const run = await launch(wrong);
     expect(run.code).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines[0]).toBe('Configuration error:');
     for (const variable of Object.keys(wrong)) {
-      expect(lines.filter((l) => l.startsWith(`  ${variable}: `)), variable).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.startsWith(`  ${variable}: `)),
+        variable,
+      ).toHaveLength(1);
     }
     expect(lines).toHaveLength(6);
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -88,4 +88,3 @@ export function guardArguments(schema: GraphQLSchema, limits: ArgumentLimits = d
   }
   return schema;
 }
-

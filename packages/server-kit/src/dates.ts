@@ -3,7 +3,12 @@ import type { Clock } from './clock.ts';
 /** Calendar dates are strings `YYYY-MM-DD` in Asia/Shanghai; no time zone arithmetic touches them. */
 export type CalendarDate = string;
 
-const shanghai = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+const shanghai = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 export function calendarDateOf(instant: Date): CalendarDate {
   return shanghai.format(instant);

@@ -17,7 +17,7 @@ const common = {
   DATABASE_URL: z.string().url('must be a URL such as postgres://user@host:5432/db').optional(),
   REDIS_URL: z.string().url('must be a URL such as redis://127.0.0.1:6379').optional(),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  JWKS_URL: z.string().url('must be the https:// URL of the identity provider\'s keys').optional(),
+  JWKS_URL: z.string().url("must be the https:// URL of the identity provider's keys").optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
   /** Longest lifetime a token may have (exp − iat): `24h`, `30m`, `3600` (seconds). */
@@ -57,13 +57,26 @@ export const eventsEnv = {
   /** Without Redis: where the relay POSTs each batch of events (`{ events }`, with the subgraph secret). */
   EVENTS_URL: z.string().url('must be a URL such as http://127.0.0.1:4001/internal/events').optional(),
   /** How often the relay's leader looks for unpublished events (a commit in the same process wakes it at once). */
-  EVENTS_POLL_MS: z.coerce.number().int('must be a whole number of milliseconds').min(10, 'must be 10 or more').default(1000),
+  EVENTS_POLL_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(10, 'must be 10 or more')
+    .default(1000),
   /** Events the relay reads and publishes per round. */
-  EVENTS_BATCH_SIZE: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 10000').max(10_000, 'must be 1 to 10000').default(100),
+  EVENTS_BATCH_SIZE: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 10000')
+    .max(10_000, 'must be 1 to 10000')
+    .default(100),
   /** Approximate cap on the Redis stream's length (XADD MAXLEN ~); 0 keeps every event. */
   EVENTS_STREAM_MAXLEN: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(1_000_000),
   /** How often the reminder scheduler's leader looks for deadlines. */
-  REMINDERS_EVERY_MS: z.coerce.number().int('must be a whole number of milliseconds').min(100, 'must be 100 or more').default(60_000),
+  REMINDERS_EVERY_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(100, 'must be 100 or more')
+    .default(60_000),
 };
 
 const eventsEnvSchema = z.object(eventsEnv);

@@ -15,7 +15,13 @@ describe('figures helpers (F-1 to F-4)', () => {
   it('F-1: periods end on their last day and are measured no later than asOf or today', () => {
     const clock = new FixedClock('2024-03-10T02:00:00Z');
     const months = figurePeriods(clock, { from: 2024, to: 2024, interval: 'MONTH' });
-    expect(months[1]).toEqual({ year: 2024, month: 2, startsOn: '2024-02-01', endsOn: '2024-02-29', measuredOn: '2024-02-29' });
+    expect(months[1]).toEqual({
+      year: 2024,
+      month: 2,
+      startsOn: '2024-02-01',
+      endsOn: '2024-02-29',
+      measuredOn: '2024-02-29',
+    });
     expect(months[2]!.measuredOn).toBe('2024-03-10');
     const years = figurePeriods(clock, { from: 2022, to: 2023, asOf: '2023-06-30' });
     expect(years.map((p) => p.measuredOn)).toEqual(['2022-12-31', '2023-06-30']);

@@ -97,7 +97,11 @@ export function levelsOfSubtree(regionCode: string, only?: RegionLevel | null): 
 }
 
 /** The levels to report: those always listed, plus any other level that has rows, in level order. */
-export function levelsWithRows(listed: RegionLevel[], found: Iterable<RegionLevel>, only?: RegionLevel | null): RegionLevel[] {
+export function levelsWithRows(
+  listed: RegionLevel[],
+  found: Iterable<RegionLevel>,
+  only?: RegionLevel | null,
+): RegionLevel[] {
   const present = new Set<RegionLevel>([...listed, ...(only ? [] : found)]);
   return levelOrder.filter((l) => present.has(l));
 }
@@ -132,6 +136,10 @@ export function figureMatrix<R extends { i: number | string; level: string }, T>
   build: (period: FigurePeriod, level: RegionLevel, row: R | undefined) => T,
 ): T[] {
   const byKey = new Map(rows.map((r) => [`${Number(r.i)}|${r.level}`, r]));
-  const levels = levelsWithRows(levelsOfSubtree(regionCode, args.level), rows.map((r) => r.level as RegionLevel), args.level);
+  const levels = levelsWithRows(
+    levelsOfSubtree(regionCode, args.level),
+    rows.map((r) => r.level as RegionLevel),
+    args.level,
+  );
   return periods.flatMap((period, i) => levels.map((level) => build(period, level, byKey.get(`${i}|${level}`))));
 }

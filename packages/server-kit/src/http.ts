@@ -83,7 +83,10 @@ function applyCors(req: IncomingMessage, res: ServerResponse, origins: CorsOrigi
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -105,12 +108,14 @@ export class HttpProblem extends Error {
 /** The body as text, refused with 413 beyond `limit` bytes (declared or read). */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) throw new HttpProblem(413, `The request body is larger than ${limit} bytes.`, 'PAYLOAD_TOO_LARGE');
+  if (declared > limit)
+    throw new HttpProblem(413, `The request body is larger than ${limit} bytes.`, 'PAYLOAD_TOO_LARGE');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpProblem(413, `The request body is larger than ${limit} bytes.`, 'PAYLOAD_TOO_LARGE');
+    if (size > limit)
+      throw new HttpProblem(413, `The request body is larger than ${limit} bytes.`, 'PAYLOAD_TOO_LARGE');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -190,8 +195,14 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
         } catch {
           throw new HttpProblem(400, 'The body is not valid JSON.', 'BAD_REQUEST');
         }
-        if (Array.isArray(body)) throw new HttpProblem(400, 'Batched requests are not supported: send one operation per request.', 'BAD_REQUEST');
-        if (body === null || typeof body !== 'object') throw new HttpProblem(400, 'The body must be a JSON object with `query`.', 'BAD_REQUEST');
+        if (Array.isArray(body))
+          throw new HttpProblem(
+            400,
+            'Batched requests are not supported: send one operation per request.',
+            'BAD_REQUEST',
+          );
+        if (body === null || typeof body !== 'object')
+          throw new HttpProblem(400, 'The body must be a JSON object with `query`.', 'BAD_REQUEST');
       } else {
         body = text;
       }

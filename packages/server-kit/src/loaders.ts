@@ -7,10 +7,17 @@ import DataLoader from 'dataloader';
 export class Loaders {
   private readonly byName = new Map<string, DataLoader<unknown, unknown>>();
 
-  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>, cacheKey?: (key: K) => unknown): DataLoader<K, V> {
+  get<K, V>(
+    name: string,
+    batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
+    cacheKey?: (key: K) => unknown,
+  ): DataLoader<K, V> {
     let loader = this.byName.get(name) as DataLoader<K, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<K, V, unknown>(batch, { maxBatchSize: 1000, ...(cacheKey ? { cacheKeyFn: cacheKey } : {}) });
+      loader = new DataLoader<K, V, unknown>(batch, {
+        maxBatchSize: 1000,
+        ...(cacheKey ? { cacheKeyFn: cacheKey } : {}),
+      });
       this.byName.set(name, loader as DataLoader<unknown, unknown>);
     }
     return loader;

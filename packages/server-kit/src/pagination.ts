@@ -248,7 +248,11 @@ export async function pagesByParent(
     .select(knex.raw(`${parent} as parent_key`), ...order.map((k) => knex.raw(`${k.column} as ??`, [k.prop])))
     .select(knex.raw(`row_number() over (partition by ${parent} order by ${orderSql}) as rn`));
   if (values) inner.where(keysetSql(knex, order, values));
-  const paged = knex.select('*').from(inner.as('paged')).where('rn', '<=', limit + 1).orderBy('rn');
+  const paged = knex
+    .select('*')
+    .from(inner.as('paged'))
+    .where('rn', '<=', limit + 1)
+    .orderBy('rn');
   const rows = (await paged) as Record<string, unknown>[];
   for (const row of rows) {
     const key = String(row.parent_key);

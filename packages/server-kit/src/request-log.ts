@@ -20,7 +20,12 @@ export function requestLogPlugin<C extends BaseContext>(log: Logger): ApolloServ
       const childLog = () => (child ??= requestId ? log.child({ requestId }) : log);
       const context = contextValue as { log?: Logger } | undefined;
       if (context && typeof context === 'object' && context.log) {
-        Object.defineProperty(context, 'log', { get: childLog, set: (l: Logger) => (child = l), configurable: true, enumerable: true });
+        Object.defineProperty(context, 'log', {
+          get: childLog,
+          set: (l: Logger) => (child = l),
+          configurable: true,
+          enumerable: true,
+        });
       }
       // No timing and no line per request when the level hides it (the benchmark and quiet deployments).
       if (!log.isLevelEnabled('info')) return;

@@ -129,10 +129,20 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-const defaultEventSettings: EventSettings = { pollMs: 1000, batchSize: 100, streamMaxLength: 1_000_000, remindersEveryMs: 60_000 };
+const defaultEventSettings: EventSettings = {
+  pollMs: 1000,
+  batchSize: 100,
+  streamMaxLength: 1_000_000,
+  remindersEveryMs: 60_000,
+};
 
 /** Opens the service's database (migrating it), builds the subgraph and listens. */
-export async function startService(def: ServiceDefinition, runtime: ServiceRuntime, port: number, host = '127.0.0.1'): Promise<RunningService> {
+export async function startService(
+  def: ServiceDefinition,
+  runtime: ServiceRuntime,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningService> {
   const orm = await openDatabase({
     url: runtime.databaseUrl,
     schema: def.dbSchema,
@@ -180,15 +190,15 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
   const attached = def.attach
     ? await def
         .attach({
-        orm,
-        clock: runtime.clock,
-        log: runtime.log,
-        secret: runtime.secret,
-        settings,
-        ...(runtime.redis ? { redis: runtime.redis } : {}),
-        keyPrefix: databaseKeyPrefix(runtime.databaseUrl),
-        events,
-      })
+          orm,
+          clock: runtime.clock,
+          log: runtime.log,
+          secret: runtime.secret,
+          settings,
+          ...(runtime.redis ? { redis: runtime.redis } : {}),
+          keyPrefix: databaseKeyPrefix(runtime.databaseUrl),
+          events,
+        })
         .catch(async (e: unknown) => {
           await events.stop();
           await orm.close();
@@ -233,7 +243,6 @@ export async function startService(def: ServiceDefinition, runtime: ServiceRunti
   };
 }
 
-
 /**
  * Runs one subgraph as its own process (production): the service's parsed env, the system clock,
  * Redis or an in-process cache, and a clean stop on SIGINT/SIGTERM.
@@ -244,7 +253,9 @@ export async function runStandalone(
   siblings: SiblingUrls = {},
 ): Promise<RunningService> {
   if (!env.DATABASE_URL) {
-    console.error('Configuration error:\n  DATABASE_URL must be set to run this subgraph alone; `pnpm start` runs the whole platform on an embedded database.');
+    console.error(
+      'Configuration error:\n  DATABASE_URL must be set to run this subgraph alone; `pnpm start` runs the whole platform on an embedded database.',
+    );
     process.exit(1);
   }
   const log = createLogger(def.name, env.LOG_LEVEL);

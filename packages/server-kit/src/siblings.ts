@@ -44,9 +44,14 @@ export class SiblingClient {
             },
             body: JSON.stringify({ query, variables: { representations } }),
           });
-          const body = (await response.body.json()) as { data?: { _entities?: (T | null)[] }; errors?: { message: string }[] };
+          const body = (await response.body.json()) as {
+            data?: { _entities?: (T | null)[] };
+            errors?: { message: string }[];
+          };
           if (response.statusCode !== 200 || !body.data?._entities) {
-            throw new SiblingError(`The ${service} subgraph did not answer (${response.statusCode}): ${body.errors?.[0]?.message ?? 'no data'}`);
+            throw new SiblingError(
+              `The ${service} subgraph did not answer (${response.statusCode}): ${body.errors?.[0]?.message ?? 'no data'}`,
+            );
           }
           return body.data._entities.map((e) => e ?? null);
         },

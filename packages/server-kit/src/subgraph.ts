@@ -54,11 +54,30 @@ export interface Subgraph {
   orm: MikroORM;
   context(req: Pick<IncomingMessage, 'headers'> & { socket?: { remoteAddress?: string } }): Promise<ServiceContext>;
   /** Runs an operation as the bearer of `token` (or the public), through the full schema, for tests. */
-  execute(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLError[] | readonly { message: string; extensions?: Record<string, unknown> }[] }>;
+  execute(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<{
+    data?: Record<string, unknown> | null;
+    errors?: readonly GraphQLError[] | readonly { message: string; extensions?: Record<string, unknown> }[];
+  }>;
   httpServer(): ReturnType<typeof createGraphQLHttpServer>;
 }
 
-const knownCodes = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'RATE_LIMITED']);
+const knownCodes = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'RATE_LIMITED',
+]);
 
 /** How long a subgraph keeps an idle keep-alive connection open. */
 export const subgraphKeepAliveMs = 60_000;
@@ -138,7 +157,11 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
         };
       }
       // A representation of a type this subgraph does not know is the caller's mistake.
-      if (/_entities resolver tried to load an entity for type .*no object (or interface )?type of that name/.test(formatted.message)) {
+      if (
+        /_entities resolver tried to load an entity for type .*no object (or interface )?type of that name/.test(
+          formatted.message,
+        )
+      ) {
         return { ...formatted, extensions: { code: 'BAD_USER_INPUT', field: 'representations' } };
       }
       // Anything else is ours: its message may quote SQL, a host or a stack, so it goes to the log only,
@@ -174,7 +197,9 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
       cache: options.cache,
       log: options.log,
       authorization,
-      clientAddress: String(req.headers['x-forwarded-for'] ?? req.socket?.remoteAddress ?? 'unknown').split(',')[0]!.trim(),
+      clientAddress: String(req.headers['x-forwarded-for'] ?? req.socket?.remoteAddress ?? 'unknown')
+        .split(',')[0]!
+        .trim(),
       settings: options.settings ?? {},
     };
     openScope(context, { service: options.name, operationName: null, log: options.log });
@@ -194,7 +219,10 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
         if (e instanceof GraphQLError) return { data: null, errors: [e] };
         throw e;
       }
-      const response: GraphQLResponse = await apollo.executeOperation({ query, variables: variables ?? {} }, { contextValue });
+      const response: GraphQLResponse = await apollo.executeOperation(
+        { query, variables: variables ?? {} },
+        { contextValue },
+      );
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not used here');
       return response.body.singleResult as never;
     },
@@ -222,7 +250,8 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
 export function mergeResolvers<R extends object>(...maps: R[]): R {
   const merged: Record<string, Record<string, unknown>> = {};
   for (const map of maps) {
-    for (const [type, fields] of Object.entries(map)) merged[type] = { ...(merged[type] ?? {}), ...(fields as Record<string, unknown>) };
+    for (const [type, fields] of Object.entries(map))
+      merged[type] = { ...(merged[type] ?? {}), ...(fields as Record<string, unknown>) };
   }
   return merged as R;
 }

@@ -28,7 +28,10 @@ export function parentRegionCode(code: string): string | null {
 export function requireRegionCode(code: string, field: string): string {
   const trimmed = code.trim();
   if (!regionLevelOf(trimmed)) {
-    throw badInput(`${JSON.stringify(code)} is not a region code: use 2 digits for a province (43), 4 for a city (4301), 6 for a county (430181) or 9 for a township (430181104).`, field);
+    throw badInput(
+      `${JSON.stringify(code)} is not a region code: use 2 digits for a province (43), 4 for a city (4301), 6 for a county (430181) or 9 for a township (430181104).`,
+      field,
+    );
   }
   return trimmed;
 }
@@ -48,12 +51,14 @@ export function optionalText(value: string | null | undefined, field: string, ma
 }
 
 export function requirePositiveInt(value: number, field: string, min = 1): number {
-  if (!Number.isInteger(value) || value < min) throw badInput(`\`${field}\` must be a whole number of at least ${min}.`, field);
+  if (!Number.isInteger(value) || value < min)
+    throw badInput(`\`${field}\` must be a whole number of at least ${min}.`, field);
   return value;
 }
 
 export function requireYear(year: number, field = 'year'): number {
-  if (!Number.isInteger(year) || year < 1949 || year > 2200) throw badInput('`year` must be a calendar year such as 2026.', field);
+  if (!Number.isInteger(year) || year < 1949 || year > 2200)
+    throw badInput('`year` must be a calendar year such as 2026.', field);
   return year;
 }
 

@@ -2,7 +2,12 @@ import { createCache, createRedisCache, type Cache } from '@renda/cache/cache';
 import { FixedClock } from '@renda/server-kit/clock';
 import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
 import { createLogger } from '@renda/server-kit/logger';
-import { startService, type EventsRuntime, type RunningService, type ServiceDefinition } from '@renda/server-kit/service';
+import {
+  startService,
+  type EventsRuntime,
+  type RunningService,
+  type ServiceDefinition,
+} from '@renda/server-kit/service';
 import { createHash, randomUUID } from 'node:crypto';
 import { openDatabase } from '@renda/db/orm';
 import { createTestDatabase, type DatabaseTemplate, type TestDatabase } from './database.ts';
@@ -30,7 +35,14 @@ export function migratedTemplate(definitions: ServiceDefinition[]): DatabaseTemp
     key: hash.digest('hex').slice(0, 16),
     async build(url) {
       for (const def of definitions) {
-        const orm = await openDatabase({ url, schema: def.dbSchema, entities: def.entities, migrationsPath: def.migrationsPath, migrations: def.migrations, poolMax: 1 });
+        const orm = await openDatabase({
+          url,
+          schema: def.dbSchema,
+          entities: def.entities,
+          migrationsPath: def.migrationsPath,
+          migrations: def.migrations,
+          poolMax: 1,
+        });
         await orm.close();
       }
     },
@@ -57,7 +69,9 @@ export async function startTestServices(
   } = {},
 ): Promise<TestStack> {
   // A database given by the caller outlives the stack (benchmarks restart services on loaded data).
-  const db = options.database ? { url: options.database.url, drop: async () => {} } : await createTestDatabase({ template: migratedTemplate(definitions) });
+  const db = options.database
+    ? { url: options.database.url, drop: async () => {} }
+    : await createTestDatabase({ template: migratedTemplate(definitions) });
   const clock = new FixedClock(options.now ?? '2026-06-15T02:00:00Z');
   // A stack that caches public answers keys Redis on its own prefix: other test files, and other runs
   // on the same Redis, have other data under the same queries.

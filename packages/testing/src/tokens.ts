@@ -12,5 +12,6 @@ export const tokens = {
   analyst: (region: string) => tokenFor({ role: 'ANALYST', region, sub: `analyst-${region}` }),
   handler: (region: string, unit: string) => tokenFor({ role: 'HANDLER', region, unit, sub: `handler-${unit}` }),
   deputy: (region: string, deputy: string) => tokenFor({ role: 'DEPUTY', region, deputy, sub: `deputy-${deputy}` }),
-  member: (region: string, member: string) => tokenFor({ role: 'COMMITTEE_MEMBER', region, member, sub: `member-${member}` }),
+  member: (region: string, member: string) =>
+    tokenFor({ role: 'COMMITTEE_MEMBER', region, member, sub: `member-${member}` }),
 };

@@ -1,4 +1,11 @@
-import { CommitteeAssignmentSchema, CommitteeMemberSchema, ContactRecordSchema, GovernmentLeaderSchema, LeaderLinkSchema, SessionAttendanceSchema } from './modules/liaison/liaison.entity.ts';
+import {
+  CommitteeAssignmentSchema,
+  CommitteeMemberSchema,
+  ContactRecordSchema,
+  GovernmentLeaderSchema,
+  LeaderLinkSchema,
+  SessionAttendanceSchema,
+} from './modules/liaison/liaison.entity.ts';
 import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema } from './modules/deputies/deputy.entity.ts';
 import { PersonSchema } from './modules/persons/person.entity.ts';
 import { GroupReviewSchema } from './modules/groups/group-review.entity.ts';

@@ -43,7 +43,10 @@ const schema = serviceEnvSchema(4001).extend({
   REMINDER_LEADER_VISIT_BY: z
     .string()
     .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day of the year as MM-DD, such as 11-30')
-    .refine((day) => new Date(`2025-${day}T00:00:00Z`).toISOString().slice(5, 10) === day, 'must be a day every year has (not 02-29)')
+    .refine(
+      (day) => new Date(`2025-${day}T00:00:00Z`).toISOString().slice(5, 10) === day,
+      'must be a day every year has (not 02-29)',
+    )
     .default('11-30'),
   ...eventsEnv,
 });
@@ -55,7 +58,16 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): DeputiesEnv {
 }
 
 /** Local rules (D-4 to D-7) as settings, read once. */
-export function dutyRulesOf(env: Pick<DeputiesEnv, 'DUTY_MIN_VOTER_CONTACTS' | 'DUTY_MIN_GROUP_ACTIVITIES' | 'DUTY_MIN_SUGGESTIONS' | 'COMMITTEE_MIN_CONTACTS' | 'LEADER_MAX_LINKED_DEPUTIES'>) {
+export function dutyRulesOf(
+  env: Pick<
+    DeputiesEnv,
+    | 'DUTY_MIN_VOTER_CONTACTS'
+    | 'DUTY_MIN_GROUP_ACTIVITIES'
+    | 'DUTY_MIN_SUGGESTIONS'
+    | 'COMMITTEE_MIN_CONTACTS'
+    | 'LEADER_MAX_LINKED_DEPUTIES'
+  >,
+) {
   return {
     minVoterContacts: env.DUTY_MIN_VOTER_CONTACTS,
     minGroupActivities: env.DUTY_MIN_GROUP_ACTIVITIES,
@@ -77,7 +89,15 @@ export { schema as envSchema };
 
 /** How the notifications hub sends and retries webhook deliveries. */
 export function deliverySettingsOf(
-  env: Pick<DeputiesEnv, 'WEBHOOK_MAX_ATTEMPTS' | 'WEBHOOK_RETRY_BASE_SECONDS' | 'WEBHOOK_RETRY_MAX_SECONDS' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_POLL_MS' | 'WEBHOOK_ALLOW_PRIVATE_TARGETS'>,
+  env: Pick<
+    DeputiesEnv,
+    | 'WEBHOOK_MAX_ATTEMPTS'
+    | 'WEBHOOK_RETRY_BASE_SECONDS'
+    | 'WEBHOOK_RETRY_MAX_SECONDS'
+    | 'WEBHOOK_TIMEOUT_MS'
+    | 'WEBHOOK_POLL_MS'
+    | 'WEBHOOK_ALLOW_PRIVATE_TARGETS'
+  >,
 ): DeliverySettings {
   return {
     maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,

@@ -10,4 +10,8 @@ const [{ runStandalone }, { deputiesService }, { loadPointsScheme }, { usePoints
 ]);
 // A wrong points scheme stops start-up with one line, not the first ranking asked for.
 usePointsScheme(loadPointsScheme(env.POINTS_SCHEME_FILE));
-await runStandalone(deputiesService, env, { suggestions: env.SUGGESTIONS_URL, supervision: env.SUPERVISION_URL, voting: env.VOTING_URL });
+await runStandalone(deputiesService, env, {
+  suggestions: env.SUGGESTIONS_URL,
+  supervision: env.SUPERVISION_URL,
+  voting: env.VOTING_URL,
+});

@@ -3,5 +3,10 @@ import { makeMigration } from '@renda/db/make-migration';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
 
-const file = await makeMigration({ schema: 'deputies', entities, migrations, migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)) });
+const file = await makeMigration({
+  schema: 'deputies',
+  entities,
+  migrations,
+  migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
+});
 console.log(file ? `wrote ${file}` : 'no changes: the migrations already match the entities');

@@ -21,11 +21,17 @@ const orm = await openDatabase({
 try {
   const started = performance.now();
   await orm.em.fork().transactional(async (em) => {
-    await em.execute('lock table "deputies"."deputies", "deputies"."congresses", "deputies"."contact_records" in share mode');
+    await em.execute(
+      'lock table "deputies"."deputies", "deputies"."congresses", "deputies"."contact_records" in share mode',
+    );
     await em.execute('select "deputies"."rebuild_deputy_rollups"()');
   });
-  const [row] = await orm.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from "deputies"."deputies"');
-  console.log(`rebuilt the rollups of ${(row?.n ?? 0).toLocaleString()} deputies in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const [row] = await orm.em
+    .getConnection()
+    .execute<{ n: number }[]>('select count(*)::int as n from "deputies"."deputies"');
+  console.log(
+    `rebuilt the rollups of ${(row?.n ?? 0).toLocaleString()} deputies in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 } finally {
   await orm.close();
 }

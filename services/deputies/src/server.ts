@@ -31,7 +31,19 @@ export const deputiesService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(regionResolvers, deputyResolvers, liaisonResolvers, statsResolvers, meetingResolvers, groupResolvers, pointsResolvers, personResolvers, dutyReportResolvers, notificationResolvers, feedResolvers),
+  resolvers: mergeResolvers(
+    regionResolvers,
+    deputyResolvers,
+    liaisonResolvers,
+    statsResolvers,
+    meetingResolvers,
+    groupResolvers,
+    pointsResolvers,
+    personResolvers,
+    dutyReportResolvers,
+    notificationResolvers,
+    feedResolvers,
+  ),
   seed: seedDemo,
   partitions: [{ table: 'deputies.contact_records', column: 'occurred_on', kind: 'date' }],
   settings: readSettings,
@@ -40,6 +52,7 @@ export const deputiesService: ServiceDefinition = {
   events: {
     service: 'deputies',
     settings: readEventSettings,
-    reminders: (settings: Partial<ReturnType<typeof readSettings>>) => deputyReminderJobs(settings.reminders ?? readSettings({}).reminders),
+    reminders: (settings: Partial<ReturnType<typeof readSettings>>) =>
+      deputyReminderJobs(settings.reminders ?? readSettings({}).reminders),
   },
 };

@@ -18,7 +18,14 @@ let county18: string;
 
 const contact = `mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }`;
 async function record(deputyId: string, kind: 'VOTER' | 'GROUP_ACTIVITY', occurredOn: string) {
-  const input = { kind, method: 'MEETING', occurredOn, deputyId, summary: '座谈', ...(kind === 'VOTER' ? { participants: 12 } : {}) };
+  const input = {
+    kind,
+    method: 'MEETING',
+    occurredOn,
+    deputyId,
+    summary: '座谈',
+    ...(kind === 'VOTER' ? { participants: 12 } : {}),
+  };
   await ok(sg, contact, { i: input }, admin);
 }
 
@@ -51,7 +58,13 @@ beforeAll(async () => {
   sg = subgraphOf(stack);
   admin = await tokens.admin();
   await createRegions(sg, admin);
-  county17 = await createCongress(sg, admin, { regionCode: '430181', termNumber: 17, name: '浏阳市第十七届人民代表大会', startsOn: '2019-01-10', endsOn: '2024-01-09' });
+  county17 = await createCongress(sg, admin, {
+    regionCode: '430181',
+    termNumber: 17,
+    name: '浏阳市第十七届人民代表大会',
+    startsOn: '2019-01-10',
+    endsOn: '2024-01-09',
+  });
   const group = await createGroup(sg, admin, '430181', '第一代表小组');
   const [a, b, c] = await createDeputies(sg, admin, [
     { congressId: county17, regionCode: '430181', name: '甲', groupId: group },
@@ -68,8 +81,20 @@ beforeAll(async () => {
   }
   await ok(sg, `mutation($id: ID!) { endMandate(id: $id, status: RESIGNED, reason: "辞职") { id } }`, { id: c }, admin);
   stack.clock.set('2026-06-15T02:00:00Z');
-  county18 = await createCongress(sg, admin, { regionCode: '430181', termNumber: 18, name: '浏阳市第十八届人民代表大会', startsOn: '2024-01-10', endsOn: '2029-01-09' });
-  const township = await createCongress(sg, admin, { regionCode: '430181104', termNumber: 18, name: '永安镇第十八届人民代表大会', startsOn: '2024-01-05', endsOn: '2029-01-04' });
+  county18 = await createCongress(sg, admin, {
+    regionCode: '430181',
+    termNumber: 18,
+    name: '浏阳市第十八届人民代表大会',
+    startsOn: '2024-01-10',
+    endsOn: '2029-01-09',
+  });
+  const township = await createCongress(sg, admin, {
+    regionCode: '430181104',
+    termNumber: 18,
+    name: '永安镇第十八届人民代表大会',
+    startsOn: '2024-01-05',
+    endsOn: '2029-01-04',
+  });
   await createDeputies(sg, admin, [
     { congressId: county18, regionCode: '430181', name: '丁' },
     { congressId: county18, regionCode: '430181104', name: '戊' },
@@ -81,10 +106,15 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 describe('figures of deputies (F-1 to F-4, D-7)', () => {
-  it('F-1: a past year counts the deputies in office during it, not today\'s', async () => {
+  it("F-1: a past year counts the deputies in office during it, not today's", async () => {
     const y2022 = (await ok(sg, legacyQuery, { code: '430181', year: 2022 }, admin)).region.deputyStats;
     // A, B and C (in office until 1 June); not the 18th congresses' five deputies active today.
-    expect(y2022).toEqual({ activeDeputies: 3, voterContactComplianceRate: 0.3333, groupActivityComplianceRate: 0.6667, committeeContactComplianceRate: 0 });
+    expect(y2022).toEqual({
+      activeDeputies: 3,
+      voterContactComplianceRate: 0.3333,
+      groupActivityComplianceRate: 0.6667,
+      committeeContactComplianceRate: 0,
+    });
     const y2023 = (await ok(sg, legacyQuery, { code: '430181', year: 2023 }, admin)).region.deputyStats;
     expect(y2023.activeDeputies).toBe(2);
     // 2024: the 17th congress sat until 9 January, the 18th from the 10th: both bodies were in office.
@@ -101,7 +131,11 @@ describe('figures of deputies (F-1 to F-4, D-7)', () => {
     expect(months[1]!.voterContactCompliance).toEqual({ rate: 0.3333, numerator: 1, denominator: 3 });
     expect(months[6]!.voterContactCompliance).toEqual({ rate: 0.5, numerator: 1, denominator: 2 });
     const [early] = await figures({ code: '430181', from: 2022, to: 2022, level: 'COUNTY', asOf: '2022-01-31' });
-    expect(early).toMatchObject({ period: { measuredOn: '2022-01-31' }, deputiesInOffice: 3, voterContactCompliance: { numerator: 0, denominator: 3 } });
+    expect(early).toMatchObject({
+      period: { measuredOn: '2022-01-31' },
+      deputiesInOffice: 3,
+      voterContactCompliance: { numerator: 0, denominator: 3 },
+    });
   });
 
   it('F-3: a blended subtree is split by congress level; a township subtree has only its own level', async () => {
@@ -134,7 +168,12 @@ describe('figures of deputies (F-1 to F-4, D-7)', () => {
       committeeContactCompliance: { rate: null, numerator: 0, denominator: 0 },
     });
     const legacy = (await ok(sg, legacyQuery, { code: '430181104', year: 2020 }, admin)).region.deputyStats;
-    expect(legacy).toEqual({ activeDeputies: 0, voterContactComplianceRate: 0, groupActivityComplianceRate: 0, committeeContactComplianceRate: 0 });
+    expect(legacy).toEqual({
+      activeDeputies: 0,
+      voterContactComplianceRate: 0,
+      groupActivityComplianceRate: 0,
+      committeeContactComplianceRate: 0,
+    });
   });
 
   it('F-4: every compliance rate carries its numerator and denominator', async () => {
@@ -160,10 +199,28 @@ describe('figures of deputies (F-1 to F-4, D-7)', () => {
       groupActivitiesPerDeputy: 2,
       groupActivityTarget: 3,
       meetsGroupActivityTarget: false,
-      groups: [{ group: { name: '第一代表小组' }, deputiesInOffice: 2, groupActivities: 6, groupActivitiesPerDeputy: 3, meetsGroupActivityTarget: true }],
+      groups: [
+        {
+          group: { name: '第一代表小组' },
+          deputiesInOffice: 2,
+          groupActivities: 6,
+          groupActivitiesPerDeputy: 3,
+          meetsGroupActivityTarget: true,
+        },
+      ],
     });
-    const empty = await ok(sg, `query($id: ID!) { congress(id: $id) { dutyAverages(year: 2025) { deputiesInOffice groupActivitiesPerDeputy meetsGroupActivityTarget groups { deputiesInOffice } } } }`, { id: county17 }, admin);
-    expect(empty.congress.dutyAverages).toEqual({ deputiesInOffice: 0, groupActivitiesPerDeputy: null, meetsGroupActivityTarget: null, groups: [] });
+    const empty = await ok(
+      sg,
+      `query($id: ID!) { congress(id: $id) { dutyAverages(year: 2025) { deputiesInOffice groupActivitiesPerDeputy meetsGroupActivityTarget groups { deputiesInOffice } } } }`,
+      { id: county17 },
+      admin,
+    );
+    expect(empty.congress.dutyAverages).toEqual({
+      deputiesInOffice: 0,
+      groupActivitiesPerDeputy: null,
+      meetsGroupActivityTarget: null,
+      groups: [],
+    });
   });
 
   it('F-1: a ten-year series of several regions is one answer per period and level, in one request', async () => {
@@ -192,7 +249,10 @@ describe('figures of deputies (F-1 to F-4, D-7)', () => {
     const create = `mutation($i: CreateStationInput!) { createStation(input: $i) { id establishedOn closedOn } }`;
     const close = `mutation($id: ID!, $on: Date!) { closeStation(id: $id, closedOn: $on) { id closedOn } }`;
     const station = async (regionCode: string, name: string, establishedOn: string) =>
-      (await ok(sg, create, { i: { regionCode, name, address: '人民路1号', establishedOn } }, admin)).createStation as { id: string; establishedOn: string };
+      (await ok(sg, create, { i: { regionCode, name, address: '人民路1号', establishedOn } }, admin)).createStation as {
+        id: string;
+        establishedOn: string;
+      };
     const a = await station('430181', '浏阳市代表之家', '2020-03-01');
     expect(a.establishedOn).toBe('2020-03-01');
     await station('430181104', '永安镇代表联络站', '2025-05-01');
@@ -201,14 +261,26 @@ describe('figures of deputies (F-1 to F-4, D-7)', () => {
     await fails(sg, 'BAD_USER_INPUT', close, { id: a.id, on: '2026-07-01' }, admin, 'closedOn');
     expect((await ok(sg, close, { id: a.id, on: '2024-06-30' }, admin)).closeStation.closedOn).toBe('2024-06-30');
     await fails(sg, 'CONFLICT', close, { id: a.id, on: '2024-07-31' }, admin);
-    await fails(sg, 'BAD_USER_INPUT', create, { i: { regionCode: '430181', name: '未来站', address: '路', establishedOn: '2026-06-16' } }, admin, 'input.establishedOn');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      create,
+      { i: { regionCode: '430181', name: '未来站', address: '路', establishedOn: '2026-06-16' } },
+      admin,
+      'input.establishedOn',
+    );
     const stations = async (code: string, year: number) =>
-      (await ok(sg, `query($c: ID!, $y: Int!) { region(code: $c) { deputyStats(year: $y) { stations } } }`, { c: code, y: year }, admin)).region.deputyStats
-        .stations as number;
+      (
+        await ok(
+          sg,
+          `query($c: ID!, $y: Int!) { region(code: $c) { deputyStats(year: $y) { stations } } }`,
+          { c: code, y: year },
+          admin,
+        )
+      ).region.deputyStats.stations as number;
     const byYear = async (code: string) => Promise.all([2019, 2022, 2024, 2025, 2026].map((y) => stations(code, y)));
     // Before the first station, while the first alone was open, the year it closed and the third opened, after.
     expect(await byYear('430181')).toEqual([0, 1, 2, 2, 2]);
     expect(await byYear('430181104')).toEqual([0, 0, 0, 1, 1]);
   });
 });
-

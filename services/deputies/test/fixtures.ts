@@ -8,7 +8,11 @@ export function subgraphOf(stack: TestStack) {
 }
 
 /** Rows of one table, counted straight from the database: the read-back for records no query lists. */
-export function countRows(stack: TestStack, schema: EntitySchema<any>, where: Record<string, unknown> = {}): Promise<number> {
+export function countRows(
+  stack: TestStack,
+  schema: EntitySchema<any>,
+  where: Record<string, unknown> = {},
+): Promise<number> {
   return stack.services.deputies!.orm.em.fork().count(schema, where);
 }
 
@@ -26,17 +30,43 @@ export const demoRegions: [string, string, string][] = [
 
 export async function createRegions(sg: Executor, token: string): Promise<void> {
   for (const [code, name, level] of demoRegions) {
-    await ok(sg, `mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }`, { i: { code, name, level } }, token);
+    await ok(
+      sg,
+      `mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }`,
+      { i: { code, name, level } },
+      token,
+    );
   }
 }
 
-export async function createCongress(sg: Executor, token: string, input: { regionCode: string; termNumber: number; name: string; startsOn: string; endsOn?: string | null }): Promise<string> {
-  const data = await ok(sg, `mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }`, { i: input }, token);
+export async function createCongress(
+  sg: Executor,
+  token: string,
+  input: { regionCode: string; termNumber: number; name: string; startsOn: string; endsOn?: string | null },
+): Promise<string> {
+  const data = await ok(
+    sg,
+    `mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }`,
+    { i: input },
+    token,
+  );
   return data.createCongress.id as string;
 }
 
-export async function createSession(sg: Executor, token: string, congressId: string, number: number, opensOn: string, closesOn: string): Promise<string> {
-  const data = await ok(sg, `mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`, { i: { congressId, number, opensOn, closesOn } }, token);
+export async function createSession(
+  sg: Executor,
+  token: string,
+  congressId: string,
+  number: number,
+  opensOn: string,
+  closesOn: string,
+): Promise<string> {
+  const data = await ok(
+    sg,
+    `mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`,
+    { i: { congressId, number, opensOn, closesOn } },
+    token,
+  );
   return data.createSession.id as string;
 }
 
@@ -65,7 +95,12 @@ export function deputyInput(f: DeputyFields) {
 }
 
 export async function createDeputy(sg: Executor, token: string, fields: DeputyFields): Promise<string> {
-  const data = await ok(sg, `mutation($i: CreateDeputyInput!) { createDeputy(input: $i) { id } }`, { i: deputyInput(fields) }, token);
+  const data = await ok(
+    sg,
+    `mutation($i: CreateDeputyInput!) { createDeputy(input: $i) { id } }`,
+    { i: deputyInput(fields) },
+    token,
+  );
   return data.createDeputy.id as string;
 }
 
@@ -84,12 +119,28 @@ export async function createDeputies(sg: Executor, token: string, list: DeputyFi
 }
 
 export async function createGroup(sg: Executor, token: string, regionCode: string, name: string): Promise<string> {
-  const data = await ok(sg, `mutation($i: CreateGroupInput!) { createGroup(input: $i) { id } }`, { i: { regionCode, name } }, token);
+  const data = await ok(
+    sg,
+    `mutation($i: CreateGroupInput!) { createGroup(input: $i) { id } }`,
+    { i: { regionCode, name } },
+    token,
+  );
   return data.createGroup.id as string;
 }
 
-export async function createStation(sg: Executor, token: string, regionCode: string, name: string, address = '人民路1号'): Promise<string> {
-  const data = await ok(sg, `mutation($i: CreateStationInput!) { createStation(input: $i) { id } }`, { i: { regionCode, name, address } }, token);
+export async function createStation(
+  sg: Executor,
+  token: string,
+  regionCode: string,
+  name: string,
+  address = '人民路1号',
+): Promise<string> {
+  const data = await ok(
+    sg,
+    `mutation($i: CreateStationInput!) { createStation(input: $i) { id } }`,
+    { i: { regionCode, name, address } },
+    token,
+  );
   return data.createStation.id as string;
 }
 

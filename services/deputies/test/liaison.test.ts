@@ -3,8 +3,24 @@ import { startTestServices, type TestStack } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
 import { ok, fails } from '@renda/testing/graphql';
 import { deputiesService } from '../src/server.ts';
-import { CommitteeAssignmentSchema, CommitteeMemberSchema, ContactRecordSchema, GovernmentLeaderSchema } from '../src/modules/liaison/liaison.entity.ts';
-import { countRows, createCongress, createDeputies, createDeputy, createGroup, createRegions, createStation, entitiesQuery, subgraphOf, unknownId } from './fixtures.ts';
+import {
+  CommitteeAssignmentSchema,
+  CommitteeMemberSchema,
+  ContactRecordSchema,
+  GovernmentLeaderSchema,
+} from '../src/modules/liaison/liaison.entity.ts';
+import {
+  countRows,
+  createCongress,
+  createDeputies,
+  createDeputy,
+  createGroup,
+  createRegions,
+  createStation,
+  entitiesQuery,
+  subgraphOf,
+  unknownId,
+} from './fixtures.ts';
 
 let stack: TestStack;
 let sg: ReturnType<typeof subgraphOf>;
@@ -62,12 +78,16 @@ async function contactCount(deputyId: string, year = 2026): Promise<number> {
 }
 
 async function assigned(memberId: string): Promise<string[]> {
-  const data = await ok(sg, `query($id: ID!) { committeeMember(id: $id) { assignedDeputies { id } } }`, { id: memberId });
+  const data = await ok(sg, `query($id: ID!) { committeeMember(id: $id) { assignedDeputies { id } } }`, {
+    id: memberId,
+  });
   return data.committeeMember.assignedDeputies.map((x: { id: string }) => x.id).sort();
 }
 
 async function linked(leaderId: string): Promise<string[]> {
-  const data = await ok(sg, `query($id: ID!) { governmentLeader(id: $id) { linkedDeputies { id } } }`, { id: leaderId });
+  const data = await ok(sg, `query($id: ID!) { governmentLeader(id: $id) { linkedDeputies { id } } }`, {
+    id: leaderId,
+  });
   return data.governmentLeader.linkedDeputies.map((x: { id: string }) => x.id).sort();
 }
 
@@ -76,36 +96,102 @@ beforeAll(async () => {
   sg = subgraphOf(stack);
   admin = await tokens.admin();
   await createRegions(sg, admin);
-  county = await createCongress(sg, admin, { regionCode: '430181', termNumber: 18, name: '浏阳市第十八届人民代表大会', startsOn: '2024-01-10', endsOn: '2029-01-09' });
-  township = await createCongress(sg, admin, { regionCode: '430181104', termNumber: 18, name: '永安镇第十八届人民代表大会', startsOn: '2024-01-05', endsOn: '2029-01-04' });
-  city = await createCongress(sg, admin, { regionCode: '4306', termNumber: 9, name: '岳阳市第九届人民代表大会', startsOn: '2024-01-10', endsOn: '2029-01-09' });
+  county = await createCongress(sg, admin, {
+    regionCode: '430181',
+    termNumber: 18,
+    name: '浏阳市第十八届人民代表大会',
+    startsOn: '2024-01-10',
+    endsOn: '2029-01-09',
+  });
+  township = await createCongress(sg, admin, {
+    regionCode: '430181104',
+    termNumber: 18,
+    name: '永安镇第十八届人民代表大会',
+    startsOn: '2024-01-05',
+    endsOn: '2029-01-04',
+  });
+  city = await createCongress(sg, admin, {
+    regionCode: '4306',
+    termNumber: 9,
+    name: '岳阳市第九届人民代表大会',
+    startsOn: '2024-01-10',
+    endsOn: '2029-01-09',
+  });
   countyGroup = await createGroup(sg, admin, '430181', '浏阳市第一代表小组');
   d = await createDeputies(sg, admin, [
-    ...['周建国', '吴秀英', '徐志强', '孙丽华', '马伟', '朱芳', '胡军'].map((name) => ({ congressId: county, regionCode: '430181', name, groupId: countyGroup })),
+    ...['周建国', '吴秀英', '徐志强', '孙丽华', '马伟', '朱芳', '胡军'].map((name) => ({
+      congressId: county,
+      regionCode: '430181',
+      name,
+      groupId: countyGroup,
+    })),
     { congressId: county, regionCode: '430181104', name: '郭敏', groupId: countyGroup },
   ]);
   townshipDeputy = await createDeputy(sg, admin, { congressId: township, regionCode: '430181104', name: '何海燕' });
   ended = await createDeputy(sg, admin, { congressId: county, regionCode: '430181', name: '高德明' });
-  await ok(sg, `mutation($id: ID!) { endMandate(id: $id, status: RESIGNED, reason: "辞职") { status } }`, { id: ended }, admin);
+  await ok(
+    sg,
+    `mutation($id: ID!) { endMandate(id: $id, status: RESIGNED, reason: "辞职") { status } }`,
+    { id: ended },
+    admin,
+  );
   countyStation = await createStation(sg, admin, '430181', '浏阳市人大代表联络站');
-  member = (await ok(sg, memberMutation, { i: { congressId: county, name: '林红梅', role: 'VICE_CHAIR', fullTime: true } }, admin)).createCommitteeMember.id;
-  otherMember = (await ok(sg, memberMutation, { i: { congressId: county, name: '罗国庆', role: 'MEMBER', fullTime: false } }, admin)).createCommitteeMember.id;
-  mayor = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '郑小平', role: 'MAYOR' } }, admin)).createGovernmentLeader.id;
-  cityLeader = (await ok(sg, leaderMutation, { i: { regionCode: '4306', name: '梁春兰', role: 'VICE_MAYOR' } }, admin)).createGovernmentLeader.id;
+  member = (
+    await ok(
+      sg,
+      memberMutation,
+      { i: { congressId: county, name: '林红梅', role: 'VICE_CHAIR', fullTime: true } },
+      admin,
+    )
+  ).createCommitteeMember.id;
+  otherMember = (
+    await ok(sg, memberMutation, { i: { congressId: county, name: '罗国庆', role: 'MEMBER', fullTime: false } }, admin)
+  ).createCommitteeMember.id;
+  mayor = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '郑小平', role: 'MAYOR' } }, admin))
+    .createGovernmentLeader.id;
+  cityLeader = (await ok(sg, leaderMutation, { i: { regionCode: '4306', name: '梁春兰', role: 'VICE_MAYOR' } }, admin))
+    .createGovernmentLeader.id;
 });
 afterAll(() => stack?.stop());
 
 describe('committee members (D-2, D-4)', () => {
   it('D-4: a standing committee member is registered on a county congress and read by anyone', async () => {
-    const data = await ok(sg, memberMutation, { i: { congressId: county, name: ' 谢文斌 ', role: 'MEMBER', fullTime: false } }, await tokens.staff('430181'));
-    expect(data.createCommitteeMember).toMatchObject({ name: '谢文斌', role: 'MEMBER', fullTime: false, congress: { id: county } });
-    const read = await ok(sg, `query($id: ID!) { committeeMember(id: $id) { name role fullTime congress { name } assignedDeputies { id } } }`, { id: member });
-    expect(read.committeeMember).toEqual({ name: '林红梅', role: 'VICE_CHAIR', fullTime: true, congress: { name: '浏阳市第十八届人民代表大会' }, assignedDeputies: [] });
+    const data = await ok(
+      sg,
+      memberMutation,
+      { i: { congressId: county, name: ' 谢文斌 ', role: 'MEMBER', fullTime: false } },
+      await tokens.staff('430181'),
+    );
+    expect(data.createCommitteeMember).toMatchObject({
+      name: '谢文斌',
+      role: 'MEMBER',
+      fullTime: false,
+      congress: { id: county },
+    });
+    const read = await ok(
+      sg,
+      `query($id: ID!) { committeeMember(id: $id) { name role fullTime congress { name } assignedDeputies { id } } }`,
+      { id: member },
+    );
+    expect(read.committeeMember).toEqual({
+      name: '林红梅',
+      role: 'VICE_CHAIR',
+      fullTime: true,
+      congress: { name: '浏阳市第十八届人民代表大会' },
+      assignedDeputies: [],
+    });
   });
 
   it('D-2: a township congress has a presidium, not a standing committee: no committee members', async () => {
     const before = await countRows(stack, CommitteeMemberSchema);
-    await fails(sg, 'BAD_USER_INPUT', memberMutation, { i: { congressId: township, name: '宋桂香', role: 'CHAIR', fullTime: true } }, admin, 'input.congressId');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      memberMutation,
+      { i: { congressId: township, name: '宋桂香', role: 'CHAIR', fullTime: true } },
+      admin,
+      'input.congressId',
+    );
     expect(await countRows(stack, CommitteeMemberSchema)).toBe(before);
   });
 
@@ -113,7 +199,14 @@ describe('committee members (D-2, D-4)', () => {
     const before = await countRows(stack, CommitteeMemberSchema);
     const i = { congressId: county, name: '唐永红', role: 'MEMBER', fullTime: false };
     await fails(sg, 'BAD_USER_INPUT', memberMutation, { i: { ...i, name: '  ' } }, admin, 'input.name');
-    await fails(sg, 'BAD_USER_INPUT', memberMutation, { i: { ...i, congressId: unknownId } }, admin, 'input.congressId');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      memberMutation,
+      { i: { ...i, congressId: unknownId } },
+      admin,
+      'input.congressId',
+    );
     await fails(sg, 'UNAUTHENTICATED', memberMutation, { i });
     await fails(sg, 'FORBIDDEN', memberMutation, { i }, await tokens.staff('4306'));
     await fails(sg, 'FORBIDDEN', memberMutation, { i }, await tokens.analyst('430181'));
@@ -145,13 +238,35 @@ describe('committee members (D-2, D-4)', () => {
   });
 
   it('D-4: underContacted lists assigned deputies the member contacted fewer than 2 times in the year', async () => {
-    await record({ kind: 'COMMITTEE_MEMBER', deputyId: d[0]!, committeeMemberId: member, occurredOn: '2026-02-10', method: 'PHONE' });
-    await record({ kind: 'COMMITTEE_MEMBER', deputyId: d[0]!, committeeMemberId: member, occurredOn: '2026-05-10', method: 'MEETING' });
+    await record({
+      kind: 'COMMITTEE_MEMBER',
+      deputyId: d[0]!,
+      committeeMemberId: member,
+      occurredOn: '2026-02-10',
+      method: 'PHONE',
+    });
+    await record({
+      kind: 'COMMITTEE_MEMBER',
+      deputyId: d[0]!,
+      committeeMemberId: member,
+      occurredOn: '2026-05-10',
+      method: 'MEETING',
+    });
     await record({ kind: 'COMMITTEE_MEMBER', deputyId: d[1]!, committeeMemberId: member, occurredOn: '2026-04-01' });
     await record({ kind: 'COMMITTEE_MEMBER', deputyId: d[1]!, committeeMemberId: member, occurredOn: '2025-11-01' });
     // Contacts by another member do not count for this one.
-    await record({ kind: 'COMMITTEE_MEMBER', deputyId: d[2]!, committeeMemberId: otherMember, occurredOn: '2026-03-01' });
-    await record({ kind: 'COMMITTEE_MEMBER', deputyId: d[2]!, committeeMemberId: otherMember, occurredOn: '2026-03-02' });
+    await record({
+      kind: 'COMMITTEE_MEMBER',
+      deputyId: d[2]!,
+      committeeMemberId: otherMember,
+      occurredOn: '2026-03-01',
+    });
+    await record({
+      kind: 'COMMITTEE_MEMBER',
+      deputyId: d[2]!,
+      committeeMemberId: otherMember,
+      occurredOn: '2026-03-02',
+    });
     const q = `query($id: ID!, $year: Int!) { committeeMember(id: $id) { underContacted(year: $year) { id } contacts(year: $year) { deputy { id } occurredOn } } }`;
     const y26 = await ok(sg, q, { id: member, year: 2026 }, await tokens.staff('430181'));
     expect(y26.committeeMember.underContacted.map((x: { id: string }) => x.id).sort()).toEqual([d[1], d[2]].sort());
@@ -161,7 +276,9 @@ describe('committee members (D-2, D-4)', () => {
       { deputy: { id: d[0] }, occurredOn: '2026-05-10' },
     ]);
     const y25 = await ok(sg, q, { id: member, year: 2025 }, await tokens.analyst('430181'));
-    expect(y25.committeeMember.underContacted.map((x: { id: string }) => x.id).sort()).toEqual([d[0], d[1], d[2]].sort());
+    expect(y25.committeeMember.underContacted.map((x: { id: string }) => x.id).sort()).toEqual(
+      [d[0], d[1], d[2]].sort(),
+    );
     const duty = await ok(sg, dutyQuery, { id: d[0], year: 2026 }, admin);
     expect(duty.deputy.duty.committeeContacts).toBe(2);
   });
@@ -179,8 +296,15 @@ describe('committee members (D-2, D-4)', () => {
 });
 
 describe('committee members act for themselves (D-4)', () => {
-  it('D-4: a COMMITTEE_MEMBER token records its own contacts with its assigned deputies, and nobody else\'s', async () => {
-    const self = (await ok(sg, memberMutation, { i: { congressId: county, name: '卢志刚', role: 'MEMBER', fullTime: false } }, admin)).createCommitteeMember.id;
+  it("D-4: a COMMITTEE_MEMBER token records its own contacts with its assigned deputies, and nobody else's", async () => {
+    const self = (
+      await ok(
+        sg,
+        memberMutation,
+        { i: { congressId: county, name: '卢志刚', role: 'MEMBER', fullTime: false } },
+        admin,
+      )
+    ).createCommitteeMember.id;
     const mine = await createDeputies(sg, admin, [
       { congressId: county, regionCode: '430181', name: '卢一' },
       { congressId: county, regionCode: '430181', name: '卢二' },
@@ -192,22 +316,63 @@ describe('committee members act for themselves (D-4)', () => {
     const before = await countRows(stack, ContactRecordSchema);
     await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ ...own, deputyId: d[0]! }) }, token);
     await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ ...own, committeeMemberId: member }) }, token);
-    await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ kind: 'VOTER', deputyId: mine[0]!, participants: 3 }) }, token);
-    await fails(sg, 'FORBIDDEN', `mutation($m: ID!, $ids: [ID!]!) { assignDeputies(committeeMemberId: $m, deputyIds: $ids) { id } }`, { m: self, ids: [d[0]] }, token);
+    await fails(
+      sg,
+      'FORBIDDEN',
+      recordMutation,
+      { i: contact({ kind: 'VOTER', deputyId: mine[0]!, participants: 3 }) },
+      token,
+    );
+    await fails(
+      sg,
+      'FORBIDDEN',
+      `mutation($m: ID!, $ids: [ID!]!) { assignDeputies(committeeMemberId: $m, deputyIds: $ids) { id } }`,
+      { m: self, ids: [d[0]] },
+      token,
+    );
     expect(await countRows(stack, ContactRecordSchema)).toBe(before);
-    const read = await ok(sg, `query($id: ID!) { committeeMember(id: $id) { contacts(year: 2026) { deputy { id } } underContacted(year: 2026) { id } } }`, { id: self }, token);
+    const read = await ok(
+      sg,
+      `query($id: ID!) { committeeMember(id: $id) { contacts(year: 2026) { deputy { id } } underContacted(year: 2026) { id } } }`,
+      { id: self },
+      token,
+    );
     expect(read.committeeMember.contacts).toEqual([{ deputy: { id: mine[0] } }]);
-    expect(read.committeeMember.underContacted.map((x: { id: string }) => x.id).sort()).toEqual([mine[0], mine[1]].sort());
-    await fails(sg, 'FORBIDDEN', `query($id: ID!) { committeeMember(id: $id) { contacts(year: 2026) { id } } }`, { id: member }, token);
+    expect(read.committeeMember.underContacted.map((x: { id: string }) => x.id).sort()).toEqual(
+      [mine[0], mine[1]].sort(),
+    );
+    await fails(
+      sg,
+      'FORBIDDEN',
+      `query($id: ID!) { committeeMember(id: $id) { contacts(year: 2026) { id } } }`,
+      { id: member },
+      token,
+    );
     // Their mandates end during 2026: the county's figures below count them as in office in 2026 (F-1).
-    for (const id of mine) await ok(sg, `mutation($id: ID!) { endMandate(id: $id, status: RESIGNED, reason: "辞职") { status } }`, { id }, admin);
+    for (const id of mine)
+      await ok(
+        sg,
+        `mutation($id: ID!) { endMandate(id: $id, status: RESIGNED, reason: "辞职") { status } }`,
+        { id },
+        admin,
+      );
   });
 });
 
 describe('government leaders (D-5)', () => {
   it('D-5: a mayor is registered for a region and linked to deputies', async () => {
-    const data = await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '曾振华', role: 'VICE_MAYOR' } }, await tokens.staff('430181'));
-    expect(data.createGovernmentLeader).toMatchObject({ name: '曾振华', role: 'VICE_MAYOR', region: { code: '430181' }, linkedDeputies: [] });
+    const data = await ok(
+      sg,
+      leaderMutation,
+      { i: { regionCode: '430181', name: '曾振华', role: 'VICE_MAYOR' } },
+      await tokens.staff('430181'),
+    );
+    expect(data.createGovernmentLeader).toMatchObject({
+      name: '曾振华',
+      role: 'VICE_MAYOR',
+      region: { code: '430181' },
+      linkedDeputies: [],
+    });
     const linkedNow = await ok(sg, linkMutation, { l: mayor, ids: [d[0], d[1], d[7]] }, await tokens.staff('430181'));
     expect(linkedNow.linkDeputies.linkedDeputies).toHaveLength(3);
   });
@@ -219,13 +384,17 @@ describe('government leaders (D-5)', () => {
     await fails(sg, 'BAD_USER_INPUT', linkMutation, { l: mayor, ids: [d[4]] }, staff, 'deputyIds');
     await ok(sg, linkMutation, { l: mayor, ids: [d[1]] }, staff);
     expect(await linked(mayor)).toEqual([d[0], d[1], d[2], d[3], d[7]].sort());
-    const fresh = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '董立新', role: 'VICE_MAYOR' } }, admin)).createGovernmentLeader.id;
+    const fresh = (
+      await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '董立新', role: 'VICE_MAYOR' } }, admin)
+    ).createGovernmentLeader.id;
     await fails(sg, 'BAD_USER_INPUT', linkMutation, { l: fresh, ids: d.slice(0, 6) }, admin, 'deputyIds');
     expect(await linked(fresh)).toEqual([]);
   });
 
-  it('D-5: links name known, active deputies of the leader\'s region; unknown leaders are NOT_FOUND', async () => {
-    const leader = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '袁玉兰', role: 'VICE_MAYOR' } }, admin)).createGovernmentLeader.id;
+  it("D-5: links name known, active deputies of the leader's region; unknown leaders are NOT_FOUND", async () => {
+    const leader = (
+      await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '袁玉兰', role: 'VICE_MAYOR' } }, admin)
+    ).createGovernmentLeader.id;
     await fails(sg, 'BAD_USER_INPUT', linkMutation, { l: cityLeader, ids: [d[4]] }, admin, 'deputyIds');
     await fails(sg, 'BAD_USER_INPUT', linkMutation, { l: leader, ids: [d[4], unknownId] }, admin, 'deputyIds');
     await fails(sg, 'BAD_USER_INPUT', linkMutation, { l: leader, ids: [d[4], ended] }, admin, 'deputyIds');
@@ -237,14 +406,24 @@ describe('government leaders (D-5)', () => {
     expect(await linked(cityLeader)).toEqual([]);
   });
 
-  it('D-5: a leader links deputies of their own level\'s congress only, writing nothing otherwise', async () => {
-    const leader = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '彭志勇', role: 'VICE_MAYOR' } }, admin)).createGovernmentLeader.id;
+  it("D-5: a leader links deputies of their own level's congress only, writing nothing otherwise", async () => {
+    const leader = (
+      await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '彭志勇', role: 'VICE_MAYOR' } }, admin)
+    ).createGovernmentLeader.id;
     // A township deputy inside Liuyang's subtree is not a county deputy.
-    const refused = await fails(sg, 'BAD_USER_INPUT', linkMutation, { l: leader, ids: [d[5], townshipDeputy] }, admin, 'deputyIds');
+    const refused = await fails(
+      sg,
+      'BAD_USER_INPUT',
+      linkMutation,
+      { l: leader, ids: [d[5], townshipDeputy] },
+      admin,
+      'deputyIds',
+    );
     expect(refused.message).toContain('永安镇第十八届人民代表大会');
     expect(await linked(leader)).toEqual([]);
     // A province-level leader may not take a county deputy of its subtree either.
-    const governor = (await ok(sg, leaderMutation, { i: { regionCode: '43', name: '省长', role: 'MAYOR' } }, admin)).createGovernmentLeader.id;
+    const governor = (await ok(sg, leaderMutation, { i: { regionCode: '43', name: '省长', role: 'MAYOR' } }, admin))
+      .createGovernmentLeader.id;
     await fails(sg, 'BAD_USER_INPUT', linkMutation, { l: governor, ids: [d[5]] }, admin, 'deputyIds');
     expect(await linked(governor)).toEqual([]);
     await ok(sg, linkMutation, { l: leader, ids: [d[5]] }, admin);
@@ -253,8 +432,12 @@ describe('government leaders (D-5)', () => {
 
   it('D-5: a leader short of links is listed with the gap, and linked deputies not visited this year are listed', async () => {
     const staff = await tokens.staff('430181');
-    const short = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '唐红', role: 'VICE_MAYOR' } }, admin)).createGovernmentLeader.id;
-    const full = (await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '邓刚', role: 'VICE_MAYOR' } }, admin)).createGovernmentLeader.id;
+    const short = (
+      await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '唐红', role: 'VICE_MAYOR' } }, admin)
+    ).createGovernmentLeader.id;
+    const full = (
+      await ok(sg, leaderMutation, { i: { regionCode: '430181', name: '邓刚', role: 'VICE_MAYOR' } }, admin)
+    ).createGovernmentLeader.id;
     await ok(sg, linkMutation, { l: short, ids: [d[0], d[1], d[2]] }, staff);
     await ok(sg, linkMutation, { l: full, ids: [d[0], d[1], d[2], d[3], d[4]] }, staff);
     await record({ kind: 'GOVERNMENT_LEADER', deputyId: d[1]!, governmentLeaderId: short, occurredOn: '2026-04-02' });
@@ -268,7 +451,10 @@ describe('government leaders (D-5)', () => {
     const fullNow = await ok(sg, leaderQuery, { id: full, year: 2026 }, staff);
     expect(fullNow.governmentLeader.linkGap).toBe(0);
     expect(fullNow.governmentLeader.unvisited).toHaveLength(5);
-    const list = await ok(sg, `query { governmentLeaders(regionCode: "430181", shortOfLinks: true, first: 100) { edges { node { id linkGap } } } }`);
+    const list = await ok(
+      sg,
+      `query { governmentLeaders(regionCode: "430181", shortOfLinks: true, first: 100) { edges { node { id linkGap } } } }`,
+    );
     const ids = list.governmentLeaders.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(ids).toContain(short);
     expect(ids).not.toContain(full);
@@ -282,7 +468,14 @@ describe('government leaders (D-5)', () => {
     const before = await countRows(stack, GovernmentLeaderSchema);
     const i = { regionCode: '430181', name: '潘金凤', role: 'VICE_MAYOR' };
     await fails(sg, 'BAD_USER_INPUT', leaderMutation, { i: { ...i, name: ' ' } }, admin, 'input.name');
-    await fails(sg, 'BAD_USER_INPUT', leaderMutation, { i: { ...i, regionCode: '4301811' } }, admin, 'input.regionCode');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      leaderMutation,
+      { i: { ...i, regionCode: '4301811' } },
+      admin,
+      'input.regionCode',
+    );
     await fails(sg, 'UNAUTHENTICATED', leaderMutation, { i });
     await fails(sg, 'FORBIDDEN', leaderMutation, { i }, await tokens.staff('4306'));
     await fails(sg, 'FORBIDDEN', leaderMutation, { i }, await tokens.handler('430181', unknownId));
@@ -290,10 +483,20 @@ describe('government leaders (D-5)', () => {
   });
 
   it('D-5: a GOVERNMENT_LEADER contact names the leader and shows on the leader', async () => {
-    await record({ kind: 'GOVERNMENT_LEADER', deputyId: d[0]!, governmentLeaderId: mayor, occurredOn: '2026-04-20', summary: '市长走访代表' });
+    await record({
+      kind: 'GOVERNMENT_LEADER',
+      deputyId: d[0]!,
+      governmentLeaderId: mayor,
+      occurredOn: '2026-04-20',
+      summary: '市长走访代表',
+    });
     const q = `query($id: ID!) { governmentLeader(id: $id) { name region { code } contacts(year: 2026) { kind deputy { id } governmentLeader { id } } } }`;
     const data = await ok(sg, q, { id: mayor }, await tokens.analyst('430181'));
-    expect(data.governmentLeader).toEqual({ name: '郑小平', region: { code: '430181' }, contacts: [{ kind: 'GOVERNMENT_LEADER', deputy: { id: d[0] }, governmentLeader: { id: mayor } }] });
+    expect(data.governmentLeader).toEqual({
+      name: '郑小平',
+      region: { code: '430181' },
+      contacts: [{ kind: 'GOVERNMENT_LEADER', deputy: { id: d[0] }, governmentLeader: { id: mayor } }],
+    });
     await fails(sg, 'UNAUTHENTICATED', q, { id: mayor });
     await fails(sg, 'FORBIDDEN', q, { id: mayor }, await tokens.deputy('430181', d[0]!));
     await fails(sg, 'FORBIDDEN', q, { id: mayor }, await tokens.staff('4306'));
@@ -302,7 +505,21 @@ describe('government leaders (D-5)', () => {
 
 describe('contacts: the fields each kind needs', () => {
   it('D-6: a VOTER contact counts participants and may name a station', async () => {
-    const data = await ok(sg, recordMutation, { i: contact({ kind: 'VOTER', deputyId: d[3]!, participants: 35, stationId: countyStation, method: 'MEETING', occurredOn: '2026-06-15' }) }, admin);
+    const data = await ok(
+      sg,
+      recordMutation,
+      {
+        i: contact({
+          kind: 'VOTER',
+          deputyId: d[3]!,
+          participants: 35,
+          stationId: countyStation,
+          method: 'MEETING',
+          occurredOn: '2026-06-15',
+        }),
+      },
+      admin,
+    );
     expect(data.recordContact).toMatchObject({
       kind: 'VOTER',
       method: 'MEETING',
@@ -326,12 +543,21 @@ describe('contacts: the fields each kind needs', () => {
       [{ kind: 'COMMITTEE_MEMBER', deputyId: target, committeeMemberId: unknownId }, 'input.committeeMemberId'],
       [{ kind: 'COMMITTEE_MEMBER', deputyId: target, committeeMemberId: 'x' }, 'input.committeeMemberId'],
       [{ kind: 'COMMITTEE_MEMBER', deputyId: townshipDeputy, committeeMemberId: member }, 'input.committeeMemberId'],
-      [{ kind: 'COMMITTEE_MEMBER', deputyId: target, committeeMemberId: member, participants: 3 }, 'input.participants'],
-      [{ kind: 'COMMITTEE_MEMBER', deputyId: target, committeeMemberId: member, governmentLeaderId: mayor }, 'input.governmentLeaderId'],
+      [
+        { kind: 'COMMITTEE_MEMBER', deputyId: target, committeeMemberId: member, participants: 3 },
+        'input.participants',
+      ],
+      [
+        { kind: 'COMMITTEE_MEMBER', deputyId: target, committeeMemberId: member, governmentLeaderId: mayor },
+        'input.governmentLeaderId',
+      ],
       [{ kind: 'GOVERNMENT_LEADER', deputyId: target }, 'input.governmentLeaderId'],
       [{ kind: 'GOVERNMENT_LEADER', deputyId: target, governmentLeaderId: unknownId }, 'input.governmentLeaderId'],
       [{ kind: 'GOVERNMENT_LEADER', deputyId: target, governmentLeaderId: cityLeader }, 'input.governmentLeaderId'],
-      [{ kind: 'GOVERNMENT_LEADER', deputyId: target, governmentLeaderId: mayor, committeeMemberId: member }, 'input.committeeMemberId'],
+      [
+        { kind: 'GOVERNMENT_LEADER', deputyId: target, governmentLeaderId: mayor, committeeMemberId: member },
+        'input.committeeMemberId',
+      ],
       [{ kind: 'VOTER', deputyId: target }, 'input.participants'],
       [{ kind: 'VOTER', deputyId: target, participants: 0 }, 'input.participants'],
       [{ kind: 'VOTER', deputyId: target, participants: -5 }, 'input.participants'],
@@ -352,20 +578,97 @@ describe('contacts: the fields each kind needs', () => {
     const target = d[4]!;
     const before = await countRows(stack, ContactRecordSchema);
     const group = { kind: 'GROUP_ACTIVITY', deputyId: target };
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, deputyId: unknownId }) }, admin, 'input.deputyId');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, deputyId: 'x' }) }, admin, 'input.deputyId');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, deputyId: ended }) }, admin, 'input.deputyId');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, stationId: unknownId }) }, admin, 'input.stationId');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, summary: '   ' }) }, admin, 'input.summary');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, opinions: ['修路', ' '] }) }, admin, 'input.opinions[1]');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '2026-06-16' }) }, admin, 'input.occurredOn');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '2027-01-01' }) }, admin, 'input.occurredOn');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, deputyId: unknownId }) },
+      admin,
+      'input.deputyId',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, deputyId: 'x' }) },
+      admin,
+      'input.deputyId',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, deputyId: ended }) },
+      admin,
+      'input.deputyId',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, stationId: unknownId }) },
+      admin,
+      'input.stationId',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, summary: '   ' }) },
+      admin,
+      'input.summary',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, opinions: ['修路', ' '] }) },
+      admin,
+      'input.opinions[1]',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, occurredOn: '2026-06-16' }) },
+      admin,
+      'input.occurredOn',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, occurredOn: '2027-01-01' }) },
+      admin,
+      'input.occurredOn',
+    );
     await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '2026-02-30' }) }, admin);
     // A station of another region, and a date before the congress's term (or in year 1), are refused.
     const cityStation = await createStation(sg, admin, '4401', '广州市人大代表联络站');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ kind: 'VOTER', deputyId: target, participants: 3, stationId: cityStation }) }, admin, 'input.stationId');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '2023-12-31' }) }, admin, 'input.occurredOn');
-    await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ ...group, occurredOn: '0001-01-01' }) }, admin, 'input.occurredOn');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ kind: 'VOTER', deputyId: target, participants: 3, stationId: cityStation }) },
+      admin,
+      'input.stationId',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, occurredOn: '2023-12-31' }) },
+      admin,
+      'input.occurredOn',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      recordMutation,
+      { i: contact({ ...group, occurredOn: '0001-01-01' }) },
+      admin,
+      'input.occurredOn',
+    );
     expect(await countRows(stack, ContactRecordSchema)).toBe(before);
     expect(await contactCount(target)).toBe(0);
   });
@@ -376,7 +679,14 @@ describe('contacts: the fields each kind needs', () => {
     try {
       const id = await record({ kind: 'GROUP_ACTIVITY', deputyId: d[5]!, occurredOn: '2026-06-16' });
       expect(id).toBeTruthy();
-      await fails(sg, 'BAD_USER_INPUT', recordMutation, { i: contact({ kind: 'GROUP_ACTIVITY', deputyId: d[5]!, occurredOn: '2026-06-17' }) }, admin, 'input.occurredOn');
+      await fails(
+        sg,
+        'BAD_USER_INPUT',
+        recordMutation,
+        { i: contact({ kind: 'GROUP_ACTIVITY', deputyId: d[5]!, occurredOn: '2026-06-17' }) },
+        admin,
+        'input.occurredOn',
+      );
     } finally {
       stack.clock.set('2026-06-15T02:00:00Z');
     }
@@ -384,9 +694,16 @@ describe('contacts: the fields each kind needs', () => {
   });
 
   it('D-10: opinions heard that need an answer are kept with the contact, in order', async () => {
-    const id = await record({ kind: 'VOTER', deputyId: d[6]!, participants: 20, opinions: [' 修缮永安村村道 ', '增设路灯', '解决饮水安全问题'] });
+    const id = await record({
+      kind: 'VOTER',
+      deputyId: d[6]!,
+      participants: 20,
+      opinions: [' 修缮永安村村道 ', '增设路灯', '解决饮水安全问题'],
+    });
     const data = await ok(sg, contactsQuery, { id: d[6], year: 2026, kind: 'VOTER' }, admin);
-    expect(data.deputy.contacts).toEqual([{ id, kind: 'VOTER', summary: '走访了解情况', opinions: ['修缮永安村村道', '增设路灯', '解决饮水安全问题'] }]);
+    expect(data.deputy.contacts).toEqual([
+      { id, kind: 'VOTER', summary: '走访了解情况', opinions: ['修缮永安村村道', '增设路灯', '解决饮水安全问题'] },
+    ]);
     const ref = await ok(sg, entitiesQuery, { reps: [{ __typename: 'ContactRecord', id }] }, admin);
     expect(ref._entities).toEqual([{ __typename: 'ContactRecord', id, kind: 'VOTER' }]);
   });
@@ -395,9 +712,19 @@ describe('contacts: the fields each kind needs', () => {
 describe('contacts: who records and who reads', () => {
   it('a deputy records their own VOTER contacts and DUTY_REPORTs', async () => {
     const self = await tokens.deputy('430181', d[5]!);
-    const voter = await ok(sg, recordMutation, { i: contact({ kind: 'VOTER', deputyId: d[5]!, participants: 18 }) }, self);
+    const voter = await ok(
+      sg,
+      recordMutation,
+      { i: contact({ kind: 'VOTER', deputyId: d[5]!, participants: 18 }) },
+      self,
+    );
     expect(voter.recordContact).toMatchObject({ kind: 'VOTER', deputy: { id: d[5] } });
-    const report = await ok(sg, recordMutation, { i: contact({ kind: 'DUTY_REPORT', deputyId: d[5]!, participants: 60, summary: '向选民述职' }) }, self);
+    const report = await ok(
+      sg,
+      recordMutation,
+      { i: contact({ kind: 'DUTY_REPORT', deputyId: d[5]!, participants: 60, summary: '向选民述职' }) },
+      self,
+    );
     expect(report.recordContact).toMatchObject({ kind: 'DUTY_REPORT', participants: 60 });
   });
 
@@ -405,10 +732,34 @@ describe('contacts: who records and who reads', () => {
     const before = await countRows(stack, ContactRecordSchema);
     const self = await tokens.deputy('430181', d[5]!);
     await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ kind: 'GROUP_ACTIVITY', deputyId: d[5]! }) }, self);
-    await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ kind: 'COMMITTEE_MEMBER', deputyId: d[5]!, committeeMemberId: member }) }, self);
-    await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ kind: 'GOVERNMENT_LEADER', deputyId: d[5]!, governmentLeaderId: mayor }) }, self);
-    await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ kind: 'VOTER', deputyId: d[4]!, participants: 5 }) }, self);
-    await fails(sg, 'FORBIDDEN', recordMutation, { i: contact({ kind: 'DUTY_REPORT', deputyId: d[4]!, participants: 5 }) }, self);
+    await fails(
+      sg,
+      'FORBIDDEN',
+      recordMutation,
+      { i: contact({ kind: 'COMMITTEE_MEMBER', deputyId: d[5]!, committeeMemberId: member }) },
+      self,
+    );
+    await fails(
+      sg,
+      'FORBIDDEN',
+      recordMutation,
+      { i: contact({ kind: 'GOVERNMENT_LEADER', deputyId: d[5]!, governmentLeaderId: mayor }) },
+      self,
+    );
+    await fails(
+      sg,
+      'FORBIDDEN',
+      recordMutation,
+      { i: contact({ kind: 'VOTER', deputyId: d[4]!, participants: 5 }) },
+      self,
+    );
+    await fails(
+      sg,
+      'FORBIDDEN',
+      recordMutation,
+      { i: contact({ kind: 'DUTY_REPORT', deputyId: d[4]!, participants: 5 }) },
+      self,
+    );
     const voter = contact({ kind: 'VOTER', deputyId: d[4]!, participants: 5 });
     await fails(sg, 'UNAUTHENTICATED', recordMutation, { i: voter });
     await fails(sg, 'FORBIDDEN', recordMutation, { i: voter }, await tokens.analyst('430181'));
@@ -437,7 +788,7 @@ describe('contacts: who records and who reads', () => {
     await fails(sg, 'UNAUTHENTICATED', contactsQuery, { id: d[6], year: 2026 });
   });
 
-  it("D-11: contacts are for the deputy, staff and analysts of the subtree and admins", async () => {
+  it('D-11: contacts are for the deputy, staff and analysts of the subtree and admins', async () => {
     for (const query of [contactsQuery]) {
       const vars = { id: d[5], year: 2026 };
       await ok(sg, query, vars, admin);
@@ -460,7 +811,9 @@ describe('contacts: who records and who reads', () => {
     const data = await ok(sg, contactsQuery, { id: d[5], year: 2026 }, admin);
     const id = data.deputy.contacts[0].id;
     const reps = [{ __typename: 'ContactRecord', id }];
-    expect((await ok(sg, entitiesQuery, { reps }, await tokens.deputy('430181', d[5]!)))._entities).toEqual([{ __typename: 'ContactRecord', id, kind: data.deputy.contacts[0].kind }]);
+    expect((await ok(sg, entitiesQuery, { reps }, await tokens.deputy('430181', d[5]!)))._entities).toEqual([
+      { __typename: 'ContactRecord', id, kind: data.deputy.contacts[0].kind },
+    ]);
     expect((await ok(sg, entitiesQuery, { reps }))._entities).toEqual([null]);
     expect((await ok(sg, entitiesQuery, { reps }, await tokens.deputy('430181', d[4]!)))._entities).toEqual([null]);
     expect((await ok(sg, entitiesQuery, { reps }, await tokens.staff('4306')))._entities).toEqual([null]);
@@ -481,11 +834,16 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
       { congressId: city, regionCode: '430602', name: '杜春兰', groupId: cityGroup },
       { congressId: city, regionCode: '4306', name: '叶国庆', groupId: cityGroup },
     ]);
-    cityMember = (await ok(sg, memberMutation, { i: { congressId: city, name: '程立新', role: 'MEMBER', fullTime: true } }, admin)).createCommitteeMember.id;
+    cityMember = (
+      await ok(sg, memberMutation, { i: { congressId: city, name: '程立新', role: 'MEMBER', fullTime: true } }, admin)
+    ).createCommitteeMember.id;
     await ok(sg, assignMutation, { m: cityMember, ids: [y[0], y[1], y[2], y[4]] }, admin);
-    const voter = (deputyId: string, occurredOn = '2026-03-01') => record({ kind: 'VOTER', deputyId, participants: 25, occurredOn });
-    const group = (deputyId: string, occurredOn = '2026-04-01') => record({ kind: 'GROUP_ACTIVITY', deputyId, occurredOn });
-    const committee = (deputyId: string, occurredOn: string) => record({ kind: 'COMMITTEE_MEMBER', deputyId, committeeMemberId: cityMember, occurredOn });
+    const voter = (deputyId: string, occurredOn = '2026-03-01') =>
+      record({ kind: 'VOTER', deputyId, participants: 25, occurredOn });
+    const group = (deputyId: string, occurredOn = '2026-04-01') =>
+      record({ kind: 'GROUP_ACTIVITY', deputyId, occurredOn });
+    const committee = (deputyId: string, occurredOn: string) =>
+      record({ kind: 'COMMITTEE_MEMBER', deputyId, committeeMemberId: cityMember, occurredOn });
     // y0 meets both minimums; y1 only the voter one; y2 only the group one; y3 nothing; y4 leaves office.
     await voter(y[0]!, '2026-01-20');
     await voter(y[0]!, '2026-05-20');
@@ -510,58 +868,124 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
     await committee(y[1]!, '2025-01-05');
     await committee(y[4]!, '2026-01-05');
     await committee(y[4]!, '2026-02-05');
-    await ok(sg, `mutation($id: ID!) { endMandate(id: $id, status: RECALLED, reason: "罢免") { status } }`, { id: y[4] }, admin);
+    await ok(
+      sg,
+      `mutation($id: ID!) { endMandate(id: $id, status: RECALLED, reason: "罢免") { status } }`,
+      { id: y[4] },
+      admin,
+    );
     const compliant = await createStation(sg, admin, '4306', '岳阳市代表之家');
-    await ok(sg, `mutation($id: ID!) { setStationStandards(id: $id, input: { premises: true, rules: true, plan: true, activities: true, records: true, results: true }) { id } }`, { id: compliant }, admin);
+    await ok(
+      sg,
+      `mutation($id: ID!) { setStationStandards(id: $id, input: { premises: true, rules: true, plan: true, activities: true, records: true, results: true }) { id } }`,
+      { id: compliant },
+      admin,
+    );
     const partial = await createStation(sg, admin, '430602', '岳阳楼区代表联络站');
-    await ok(sg, `mutation($id: ID!) { setStationStandards(id: $id, input: { premises: true, rules: true, plan: true, activities: true, records: true, results: false }) { id } }`, { id: partial }, admin);
+    await ok(
+      sg,
+      `mutation($id: ID!) { setStationStandards(id: $id, input: { premises: true, rules: true, plan: true, activities: true, records: true, results: false }) { id } }`,
+      { id: partial },
+      admin,
+    );
   });
 
   it('D-6, D-7: meetsMinimums needs 2 voter contacts in the year; group activities are not a pass per deputy', async () => {
     const staff = await tokens.staff('4306');
     const summary = async (id: string, year = 2026) => (await ok(sg, dutyQuery, { id, year }, staff)).deputy.duty;
-    expect(await summary(y[0]!)).toEqual({ year: 2026, voterContacts: 2, groupActivities: 3, committeeContacts: 2, dutyReportsThisTerm: 0, sessionsAbsentWithoutLeave: 0, meetsMinimums: true });
-    expect(await summary(y[1]!)).toMatchObject({ voterContacts: 2, groupActivities: 1, committeeContacts: 1, meetsMinimums: true });
+    expect(await summary(y[0]!)).toEqual({
+      year: 2026,
+      voterContacts: 2,
+      groupActivities: 3,
+      committeeContacts: 2,
+      dutyReportsThisTerm: 0,
+      sessionsAbsentWithoutLeave: 0,
+      meetsMinimums: true,
+    });
+    expect(await summary(y[1]!)).toMatchObject({
+      voterContacts: 2,
+      groupActivities: 1,
+      committeeContacts: 1,
+      meetsMinimums: true,
+    });
     expect(await summary(y[2]!)).toMatchObject({ voterContacts: 1, groupActivities: 3, meetsMinimums: false });
-    expect(await summary(y[3]!)).toMatchObject({ voterContacts: 0, groupActivities: 0, committeeContacts: 0, meetsMinimums: false });
-    expect(await summary(y[2]!, 2025)).toMatchObject({ year: 2025, voterContacts: 1, groupActivities: 0, meetsMinimums: false });
+    expect(await summary(y[3]!)).toMatchObject({
+      voterContacts: 0,
+      groupActivities: 0,
+      committeeContacts: 0,
+      meetsMinimums: false,
+    });
+    expect(await summary(y[2]!, 2025)).toMatchObject({
+      year: 2025,
+      voterContacts: 1,
+      groupActivities: 0,
+      meetsMinimums: false,
+    });
   });
 
   it('D-4: a deputy whose mandate ended is no longer under-contacted', async () => {
     const q = `query($id: ID!, $year: Int!) { committeeMember(id: $id) { assignedDeputies { id } underContacted(year: $year) { id } } }`;
     const data = await ok(sg, q, { id: cityMember, year: 2025 }, await tokens.staff('4306'));
     expect(data.committeeMember.assignedDeputies).toHaveLength(4);
-    expect(data.committeeMember.underContacted.map((x: { id: string }) => x.id).sort()).toEqual([y[0], y[1], y[2]].sort());
+    expect(data.committeeMember.underContacted.map((x: { id: string }) => x.id).sort()).toEqual(
+      [y[0], y[1], y[2]].sort(),
+    );
   });
 
   it('D-6: duty reports to the voters count over the whole term', async () => {
     const self = await tokens.deputy('4306', y[2]!);
-    const data = await ok(sg, `query($id: ID!) { deputy(id: $id) { a: duty(year: 2025) { dutyReportsThisTerm } b: duty(year: 2026) { dutyReportsThisTerm } } }`, { id: y[2] }, self);
+    const data = await ok(
+      sg,
+      `query($id: ID!) { deputy(id: $id) { a: duty(year: 2025) { dutyReportsThisTerm } b: duty(year: 2026) { dutyReportsThisTerm } } }`,
+      { id: y[2] },
+      self,
+    );
     expect(data.deputy).toEqual({ a: { dutyReportsThisTerm: 2 }, b: { dutyReportsThisTerm: 2 } });
   });
 
   it('D-6, D-7: the duty summary of many deputies is read in one request', async () => {
-    const data = await ok(sg, `query($id: ID!) { congress(id: $id) { deputies(filter: { status: ACTIVE }) { edges { node { name duty(year: 2026) { meetsMinimums } contacts(year: 2026, kind: VOTER) { id } } } } } }`, { id: city }, await tokens.analyst('4306'));
+    const data = await ok(
+      sg,
+      `query($id: ID!) { congress(id: $id) { deputies(filter: { status: ACTIVE }) { edges { node { name duty(year: 2026) { meetsMinimums } contacts(year: 2026, kind: VOTER) { id } } } } } }`,
+      { id: city },
+      await tokens.analyst('4306'),
+    );
     type Edge = { node: { name: string; duty: { meetsMinimums: boolean }; contacts: unknown[] } };
-    const rows = data.congress.deputies.edges.map((e: Edge) => [e.node.name, e.node.duty.meetsMinimums, e.node.contacts.length]);
-    expect(rows.sort()).toEqual([
-      ['杜春兰', false, 0],
-      ['蒋晓东', true, 2],
-      ['蔡雪梅', true, 2],
-      ['余明辉', false, 1],
-    ].sort());
+    const rows = data.congress.deputies.edges.map((e: Edge) => [
+      e.node.name,
+      e.node.duty.meetsMinimums,
+      e.node.contacts.length,
+    ]);
+    expect(rows.sort()).toEqual(
+      [
+        ['杜春兰', false, 0],
+        ['蒋晓东', true, 2],
+        ['蔡雪梅', true, 2],
+        ['余明辉', false, 1],
+      ].sort(),
+    );
   });
 
   it('contacts(kind) keeps to one kind and one calendar year', async () => {
-    const read = async (year: number, kind?: string) => (await ok(sg, contactsQuery, { id: y[2], year, kind }, admin)).deputy.contacts.map((c: { kind: string }) => c.kind);
+    const read = async (year: number, kind?: string) =>
+      (await ok(sg, contactsQuery, { id: y[2], year, kind }, admin)).deputy.contacts.map(
+        (c: { kind: string }) => c.kind,
+      );
     expect(await read(2026, 'VOTER')).toEqual(['VOTER']);
     expect(await read(2025, 'VOTER')).toEqual(['VOTER']);
-    expect((await read(2026)).sort()).toEqual(['DUTY_REPORT', 'GROUP_ACTIVITY', 'GROUP_ACTIVITY', 'GROUP_ACTIVITY', 'VOTER']);
+    expect((await read(2026)).sort()).toEqual([
+      'DUTY_REPORT',
+      'GROUP_ACTIVITY',
+      'GROUP_ACTIVITY',
+      'GROUP_ACTIVITY',
+      'VOTER',
+    ]);
     await fails(sg, 'BAD_USER_INPUT', contactsQuery, { id: y[2], year: 20260 }, admin, 'year');
   });
 
   it('D-11: Region.deputyStats counts a subtree in a year', async () => {
-    const stats = async (code: string, year = 2026) => (await ok(sg, statsQuery, { code, year }, await tokens.analyst('4306'))).region.deputyStats;
+    const stats = async (code: string, year = 2026) =>
+      (await ok(sg, statsQuery, { code, year }, await tokens.analyst('4306'))).region.deputyStats;
     expect(await stats('4306')).toEqual({
       regionCode: '4306',
       year: 2026,
@@ -585,7 +1009,12 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
       compliantStations: 0,
     });
     // F-1: y4 (recalled in 2026) was in office through 2025.
-    expect(await stats('4306', 2025)).toMatchObject({ activeDeputies: 5, voterContactComplianceRate: 0, groupActivityComplianceRate: 0, committeeContactComplianceRate: 0 });
+    expect(await stats('4306', 2025)).toMatchObject({
+      activeDeputies: 5,
+      voterContactComplianceRate: 0,
+      groupActivityComplianceRate: 0,
+      committeeContactComplianceRate: 0,
+    });
   });
 
   it('D-11: Region.deputyStats over the province adds up its subtrees', async () => {
@@ -610,7 +1039,13 @@ describe('duty summary (D-6, D-7, D-11) and region statistics', () => {
 
 describe('_entities (used by the other subgraphs)', () => {
   it('resolves CommitteeMember and GovernmentLeader representations', async () => {
-    const data = await ok(sg, entitiesQuery, { reps: [{ __typename: 'CommitteeMember', id: member }, { __typename: 'GovernmentLeader', id: mayor }, { __typename: 'CommitteeMember', id: unknownId }] });
+    const data = await ok(sg, entitiesQuery, {
+      reps: [
+        { __typename: 'CommitteeMember', id: member },
+        { __typename: 'GovernmentLeader', id: mayor },
+        { __typename: 'CommitteeMember', id: unknownId },
+      ],
+    });
     expect(data._entities).toEqual([
       { __typename: 'CommitteeMember', id: member, name: '林红梅', memberRole: 'VICE_CHAIR' },
       { __typename: 'GovernmentLeader', id: mayor, name: '郑小平', leaderRole: 'MAYOR' },

@@ -29,7 +29,9 @@ async function post(query: string, variables: Record<string, unknown>, token?: s
 }
 
 const rename = (code: string, name: string) =>
-  stack.services.deputies!.orm.em.getConnection().execute(`update deputies.regions set name = ? where code = ?`, [name, code]);
+  stack.services
+    .deputies!.orm.em.getConnection()
+    .execute(`update deputies.regions set name = ? where code = ?`, [name, code]);
 
 beforeAll(async () => {
   stack = await startTestServices([deputiesService], { publicCacheSeconds: 60 });
@@ -59,7 +61,11 @@ describe('public response cache', () => {
     // Any mutation of the service (here a region elsewhere) ends every stored answer.
     const created = await fetch(stack.services.deputies!.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-subgraph-secret': devSubgraphSecret, authorization: `Bearer ${admin}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-subgraph-secret': devSubgraphSecret,
+        authorization: `Bearer ${admin}`,
+      },
       body: JSON.stringify({
         query: `mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }`,
         variables: { i: { code: '430102', name: '芙蓉区', level: 'COUNTY' } },

@@ -5,7 +5,13 @@ import { figurePeriods } from '@renda/server-kit/figures';
 import { FixedClock } from '@renda/server-kit/clock';
 import { deputiesService } from '../src/server.ts';
 import { dutyRules } from '../src/env.ts';
-import { deputyFigureRows, figureCounts, liveRaw, rollupRaw, type FigureRow } from '../src/modules/stats/figures.store.ts';
+import {
+  deputyFigureRows,
+  figureCounts,
+  liveRaw,
+  rollupRaw,
+  type FigureRow,
+} from '../src/modules/stats/figures.store.ts';
 
 /**
  * F-1, D-6, D-7: whatever deputies, mandates, terms and contacts are written, moved, re-dated or deleted, the
@@ -15,23 +21,90 @@ import { deputyFigureRows, figureCounts, liveRaw, rollupRaw, type FigureRow } fr
 let stack: TestStack;
 const em = () => stack.services.deputies!.orm.em.fork();
 const knex = () => em().getKnex();
-const sql = (q: string, params: unknown[] = []) => em().getConnection().execute(q, params as never[]);
+const sql = (q: string, params: unknown[] = []) =>
+  em()
+    .getConnection()
+    .execute(q, params as never[]);
 
 const congresses = [
-  { id: '01900000-0000-7000-8000-0000000000c1', region: '430181', level: 'COUNTY', term: 17, starts: '2019-01-10', ends: '2024-01-09' },
-  { id: '01900000-0000-7000-8000-0000000000c2', region: '430181', level: 'COUNTY', term: 18, starts: '2024-01-10', ends: null },
-  { id: '01900000-0000-7000-8000-0000000000c3', region: '430181104', level: 'TOWNSHIP', term: 18, starts: '2024-01-05', ends: '2029-01-04' },
-  { id: '01900000-0000-7000-8000-0000000000c4', region: '4301', level: 'CITY', term: 16, starts: '2021-03-01', ends: '2025-12-31' },
+  {
+    id: '01900000-0000-7000-8000-0000000000c1',
+    region: '430181',
+    level: 'COUNTY',
+    term: 17,
+    starts: '2019-01-10',
+    ends: '2024-01-09',
+  },
+  {
+    id: '01900000-0000-7000-8000-0000000000c2',
+    region: '430181',
+    level: 'COUNTY',
+    term: 18,
+    starts: '2024-01-10',
+    ends: null,
+  },
+  {
+    id: '01900000-0000-7000-8000-0000000000c3',
+    region: '430181104',
+    level: 'TOWNSHIP',
+    term: 18,
+    starts: '2024-01-05',
+    ends: '2029-01-04',
+  },
+  {
+    id: '01900000-0000-7000-8000-0000000000c4',
+    region: '4301',
+    level: 'CITY',
+    term: 16,
+    starts: '2021-03-01',
+    ends: '2025-12-31',
+  },
 ];
-const regionsOf: Record<string, string[]> = { '430181': ['430181', '430181104', '430181105'], '430181104': ['430181104'], '4301': ['4301', '430181', '430181104'] };
-const edges = ['2019-01-10', '2021-12-31', '2022-01-01', '2022-06-30', '2024-01-09', '2024-01-10', '2024-12-31', '2025-03-31', '2025-12-31'];
+const regionsOf: Record<string, string[]> = {
+  '430181': ['430181', '430181104', '430181105'],
+  '430181104': ['430181104'],
+  '4301': ['4301', '430181', '430181104'],
+};
+const edges = [
+  '2019-01-10',
+  '2021-12-31',
+  '2022-01-01',
+  '2022-06-30',
+  '2024-01-09',
+  '2024-01-10',
+  '2024-12-31',
+  '2025-03-31',
+  '2025-12-31',
+];
 const day = (n: number) => new Date(Date.parse('2019-01-01T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10);
 // Most days fall in 2022 (where mandates end mid-year and months are asked), the rest anywhere in 2019-2026.
-const anyDay = fc.oneof(fc.constantFrom(...edges), fc.integer({ min: 1095, max: 1459 }).map(day), fc.integer({ min: 1095, max: 1459 }).map(day), fc.integer({ min: 0, max: 2700 }).map(day));
+const anyDay = fc.oneof(
+  fc.constantFrom(...edges),
+  fc.integer({ min: 1095, max: 1459 }).map(day),
+  fc.integer({ min: 1095, max: 1459 }).map(day),
+  fc.integer({ min: 0, max: 2700 }).map(day),
+);
 
 const op = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('deputy' as const), congress: fc.nat(3), region: fc.nat(), starts: anyDay, ends: fc.option(anyDay, { nil: null }) }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('contact' as const), pick: fc.nat(), type: fc.constantFrom('VOTER', 'GROUP_ACTIVITY', 'VOTER', 'DUTY_REPORT'), on: anyDay }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('deputy' as const),
+      congress: fc.nat(3),
+      region: fc.nat(),
+      starts: anyDay,
+      ends: fc.option(anyDay, { nil: null }),
+    }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('contact' as const),
+      pick: fc.nat(),
+      type: fc.constantFrom('VOTER', 'GROUP_ACTIVITY', 'VOTER', 'DUTY_REPORT'),
+      on: anyDay,
+    }),
+  },
   fc.record({ kind: fc.constant('redate' as const), pick: fc.nat(), on: anyDay }),
   fc.record({ kind: fc.constant('uncontact' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('mandate' as const), pick: fc.nat(), ends: fc.option(anyDay, { nil: null }) }),
@@ -79,14 +152,24 @@ async function apply(state: { deputies: string[]; contacts: string[] }, o: Op) {
     await sql('delete from deputies.contact_records where id = ?', [id]);
     state.contacts.splice(state.contacts.indexOf(id), 1);
   } else if (o.kind === 'mandate' && state.deputies.length) {
-    await sql('update deputies.deputies set mandate_ends_on = greatest(mandate_starts_on, ?::date) where id = ?', [o.ends ?? '9999-12-31', pick(state.deputies, o.pick)]);
+    await sql('update deputies.deputies set mandate_ends_on = greatest(mandate_starts_on, ?::date) where id = ?', [
+      o.ends ?? '9999-12-31',
+      pick(state.deputies, o.pick),
+    ]);
     if (!o.ends) await sql(`update deputies.deputies set mandate_ends_on = null where mandate_ends_on = '9999-12-31'`);
   } else if (o.kind === 'move' && state.deputies.length) {
     const c = congresses[o.congress]!;
-    await sql('update deputies.deputies set congress_id = ?, region_code = ? where id = ?', [c.id, pick(regionsOf[c.region]!, o.region), pick(state.deputies, o.pick)]);
+    await sql('update deputies.deputies set congress_id = ?, region_code = ? where id = ?', [
+      c.id,
+      pick(regionsOf[c.region]!, o.region),
+      pick(state.deputies, o.pick),
+    ]);
   } else if (o.kind === 'term') {
     const c = congresses[o.congress]!;
-    await sql('update deputies.congresses set ends_on = case when ?::date < starts_on then starts_on else ?::date end where id = ?', [o.ends, o.ends, c.id]);
+    await sql(
+      'update deputies.congresses set ends_on = case when ?::date < starts_on then starts_on else ?::date end where id = ?',
+      [o.ends, o.ends, c.id],
+    );
   }
 }
 
@@ -99,7 +182,12 @@ beforeAll(async () => {
   stack = await startTestServices([deputiesService]);
   for (const code of ['43', '4301', '430181', '430181104', '430181105']) {
     const level = { 2: 'PROVINCE', 4: 'CITY', 6: 'COUNTY', 9: 'TOWNSHIP' }[code.length]!;
-    await sql(`insert into deputies.regions (code, name, level, parent_code) values (?, ?, ?, ?)`, [code, code, level, code.length === 2 ? null : code.slice(0, code.length === 9 ? 6 : code.length - 2)]);
+    await sql(`insert into deputies.regions (code, name, level, parent_code) values (?, ?, ?, ?)`, [
+      code,
+      code,
+      level,
+      code.length === 2 ? null : code.slice(0, code.length === 9 ? 6 : code.length - 2),
+    ]);
   }
 });
 afterAll(() => stack?.stop());
@@ -107,31 +195,43 @@ afterAll(() => stack?.stop());
 describe('deputy rollups (F-1, D-6, D-7)', () => {
   it('F-1: the rollups deputyFigures reads equal the live aggregate after any writes, for any subtree, period and day', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 30 }), fc.array(question, { minLength: 1, maxLength: 3 }), async (ops, questions) => {
-        await sql('delete from deputies.contact_records');
-        await sql('delete from deputies.deputies');
-        await sql('delete from deputies.persons');
-        await sql('delete from deputies.congresses');
-        for (const c of congresses) {
-          await sql(`insert into deputies.congresses (id, region_code, level, term_number, name, starts_on, ends_on) values (?, ?, ?, ?, ?, ?, ?)`, [
-            c.id, c.region, c.level, c.term, `${c.region}第${c.term}届`, c.starts, c.ends,
-          ]);
-        }
-        const state = { deputies: [] as string[], contacts: [] as string[] };
-        for (const o of ops) await apply(state, o);
-        for (const q of questions) {
-          const periods = figurePeriods(new FixedClock('2026-06-15T02:00:00Z'), { from: q.from, to: Math.min(2026, q.from + q.years), interval: q.interval, asOf: q.asOf });
-          const rules = { ...dutyRules, minVoterContacts: q.minVoter, minGroupActivities: q.minGroup };
-          const [rolled, live] = [
-            counted(await deputyFigureRows(rollupRaw(knex()), 'rollups', q.codes, periods, rules)),
-            counted(await deputyFigureRows(liveRaw(knex()), 'live', q.codes, periods, rules)),
-          ];
-          expect([...rolled.keys()].sort()).toEqual([...live.keys()].sort());
-          for (const [k, r] of rolled) {
-            expect(Object.fromEntries(figureCounts.map((n) => [n, Number(r[n])])), k).toEqual(Object.fromEntries(figureCounts.map((n) => [n, Number(live.get(k)![n])])));
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 30 }),
+        fc.array(question, { minLength: 1, maxLength: 3 }),
+        async (ops, questions) => {
+          await sql('delete from deputies.contact_records');
+          await sql('delete from deputies.deputies');
+          await sql('delete from deputies.persons');
+          await sql('delete from deputies.congresses');
+          for (const c of congresses) {
+            await sql(
+              `insert into deputies.congresses (id, region_code, level, term_number, name, starts_on, ends_on) values (?, ?, ?, ?, ?, ?, ?)`,
+              [c.id, c.region, c.level, c.term, `${c.region}第${c.term}届`, c.starts, c.ends],
+            );
           }
-        }
-      }),
+          const state = { deputies: [] as string[], contacts: [] as string[] };
+          for (const o of ops) await apply(state, o);
+          for (const q of questions) {
+            const periods = figurePeriods(new FixedClock('2026-06-15T02:00:00Z'), {
+              from: q.from,
+              to: Math.min(2026, q.from + q.years),
+              interval: q.interval,
+              asOf: q.asOf,
+            });
+            const rules = { ...dutyRules, minVoterContacts: q.minVoter, minGroupActivities: q.minGroup };
+            const [rolled, live] = [
+              counted(await deputyFigureRows(rollupRaw(knex()), 'rollups', q.codes, periods, rules)),
+              counted(await deputyFigureRows(liveRaw(knex()), 'live', q.codes, periods, rules)),
+            ];
+            expect([...rolled.keys()].sort()).toEqual([...live.keys()].sort());
+            for (const [k, r] of rolled) {
+              expect(Object.fromEntries(figureCounts.map((n) => [n, Number(r[n])])), k).toEqual(
+                Object.fromEntries(figureCounts.map((n) => [n, Number(live.get(k)![n])])),
+              );
+            }
+          }
+        },
+      ),
       {
         numRuns: 40,
         examples: [
@@ -174,9 +274,13 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
   });
 
   it('F-1: the rebuild recomputes the rollups from the deputies and contacts', async () => {
-    const before = await sql('select * from deputies.deputy_rollups where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12');
+    const before = await sql(
+      'select * from deputies.deputy_rollups where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12',
+    );
     await sql(`update deputies.deputy_rollups set n = n + 3 where scope_code = '43'`);
     await sql('select deputies.rebuild_deputy_rollups()');
-    expect(await sql('select * from deputies.deputy_rollups where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12')).toEqual(before);
+    expect(
+      await sql('select * from deputies.deputy_rollups where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12'),
+    ).toEqual(before);
   });
 });

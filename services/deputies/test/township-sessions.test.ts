@@ -24,7 +24,11 @@ async function shortOf(code: string, year: number): Promise<{ total: number; nam
   const data = await ok(sg, shortQuery, { code, year, first: 50 });
   const list = data.region.townshipCongressesShortOfSessions;
   const nodes = list.edges.map((e: { node: { name: string; sessionCount: number } }) => e.node);
-  return { total: list.totalCount, names: nodes.map((n: { name: string }) => n.name), counts: nodes.map((n: { sessionCount: number }) => n.sessionCount) };
+  return {
+    total: list.totalCount,
+    names: nodes.map((n: { name: string }) => n.name),
+    counts: nodes.map((n: { sessionCount: number }) => n.sessionCount),
+  };
 }
 
 beforeAll(async () => {
@@ -32,12 +36,38 @@ beforeAll(async () => {
   sg = subgraphOf(stack);
   admin = await tokens.admin();
   await createRegions(sg, admin);
-  for (const [code, name] of [['430181105', '官桥镇'], ['430181001', '淮川街道']]) {
-    await ok(sg, `mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }`, { i: { code, name, level: 'TOWNSHIP' } }, admin);
+  for (const [code, name] of [
+    ['430181105', '官桥镇'],
+    ['430181001', '淮川街道'],
+  ]) {
+    await ok(
+      sg,
+      `mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }`,
+      { i: { code, name, level: 'TOWNSHIP' } },
+      admin,
+    );
   }
-  yongan = await createCongress(sg, admin, { regionCode: '430181104', termNumber: 18, name: '永安镇第十八届人民代表大会', startsOn: '2024-01-05', endsOn: '2029-01-04' });
-  guanqiao = await createCongress(sg, admin, { regionCode: '430181105', termNumber: 18, name: '官桥镇第十八届人民代表大会', startsOn: '2024-01-05', endsOn: '2029-01-04' });
-  const county = await createCongress(sg, admin, { regionCode: '430181', termNumber: 18, name: '浏阳市第十八届人民代表大会', startsOn: '2024-01-10', endsOn: '2029-01-09' });
+  yongan = await createCongress(sg, admin, {
+    regionCode: '430181104',
+    termNumber: 18,
+    name: '永安镇第十八届人民代表大会',
+    startsOn: '2024-01-05',
+    endsOn: '2029-01-04',
+  });
+  guanqiao = await createCongress(sg, admin, {
+    regionCode: '430181105',
+    termNumber: 18,
+    name: '官桥镇第十八届人民代表大会',
+    startsOn: '2024-01-05',
+    endsOn: '2029-01-04',
+  });
+  const county = await createCongress(sg, admin, {
+    regionCode: '430181',
+    termNumber: 18,
+    name: '浏阳市第十八届人民代表大会',
+    startsOn: '2024-01-10',
+    endsOn: '2029-01-09',
+  });
   // Yong'an: one session in 2025, two in 2026. Guanqiao: two in 2025, one in 2026. The county: one a year.
   await createSession(sg, admin, yongan, 1, '2025-01-06', '2025-01-07');
   await createSession(sg, admin, yongan, 2, '2026-01-06', '2026-01-07');

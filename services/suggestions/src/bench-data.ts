@@ -19,14 +19,19 @@ export async function loadSyntheticProvince(service: RunningService, items: numb
     select (row_number() over (order by code) - 1)::int as idx, code, left(code, 6) as county from (
       select '43' || lpad(c::text, 2, '0') || lpad(k::text, 2, '0') || lpad(w::text, 3, '0') as code
       from generate_series(1, 14) c, generate_series(1, 10) k, generate_series(1, 14) w) x`);
-  await run(`create table "suggestions"."bench_units" as select county, gen_random_uuid() as id from (select distinct county from "suggestions"."bench_townships") x`);
+  await run(
+    `create table "suggestions"."bench_units" as select county, gen_random_uuid() as id from (select distinct county from "suggestions"."bench_townships") x`,
+  );
   // The rollup triggers are off for the bulk insert; the rollups are rebuilt in one statement after it.
   await run('alter table "suggestions"."suggestions" disable trigger "suggestions_rollups_rows"');
   // So is the key registry's: it is filled in one statement in the same transaction (its foreign key is
   // checked at commit).
   await run('alter table "suggestions"."suggestions" disable trigger "suggestions_keys_rows"');
-  await service.orm.em.getConnection().getKnex().transaction(async (trx) => {
-    await trx.raw(`insert into "suggestions"."suggestions" ("id", "kind", "region_code", "year", "session_id", "register_key", "serial_number", "title", "content",
+  await service.orm.em
+    .getConnection()
+    .getKnex()
+    .transaction(async (trx) => {
+      await trx.raw(`insert into "suggestions"."suggestions" ("id", "kind", "region_code", "year", "session_id", "register_key", "serial_number", "title", "content",
         "category", "lead_deputy_id", "proposer_name", "stage", "round", "grade", "lead_official", "complex", "is_key", "key_supervisor", "lead_unit_id",
         "assigned_on", "reply_due_on", "reply_category", "replied_on", "reply_on_time", "latest_result", "coercion_risk", "rehandling", "published",
         "registered_at", "registered_by", "step_count", "version")
@@ -44,11 +49,11 @@ export async function loadSyntheticProvince(service: RunningService, items: numb
         make_date(2024 + g % 3, 1 + g / 3 % 12, 1 + g / 36 % 28) as d from generate_series(1, ${items}) g) x) s
       join "suggestions"."bench_townships" t on t.idx = s.g % 1960
       join "suggestions"."bench_units" u on u.county = t.county`);
-    await trx.raw(`insert into "suggestions"."suggestion_keys" ("id", "year", "register_key", "kind", "serial_number", "source_contact_id",
+      await trx.raw(`insert into "suggestions"."suggestion_keys" ("id", "year", "register_key", "kind", "serial_number", "source_contact_id",
         "source_opinion_index")
       select s."id", s."year", s."register_key", s."kind", s."serial_number", s."source_contact_id", s."source_opinion_index"
       from "suggestions"."suggestions" s where not exists (select from "suggestions"."suggestion_keys" k where k."id" = s."id")`);
-  });
+    });
   await run('alter table "suggestions"."suggestions" enable trigger "suggestions_keys_rows"');
   console.log(`loaded ${items.toLocaleString()} items in ${seconds(performance.now() - t)}`);
   t = performance.now();
@@ -62,6 +67,8 @@ export async function loadSyntheticProvince(service: RunningService, items: numb
   await run('drop table "suggestions"."bench_townships", "suggestions"."bench_units"');
   const plan: { 'QUERY PLAN': string }[] = await service.orm.em
     .getConnection()
-    .execute(`explain (analyze, buffers) select count(*), count(reply_category), count(latest_result) from "suggestions"."suggestions" s where s.year = ${year} and s.region_code like '43%'`);
+    .execute(
+      `explain (analyze, buffers) select count(*), count(reply_category), count(latest_result) from "suggestions"."suggestions" s where s.year = ${year} and s.region_code like '43%'`,
+    );
   console.log(`plan of the province scan:\n  ${plan.map((r) => r['QUERY PLAN']).join('\n  ')}`);
 }

@@ -11,5 +11,18 @@ import {
   SuggestionSignerSchema,
 } from './modules/suggestions/suggestion.entity.ts';
 
-export const entities = [SuggestionSchema, SuggestionSignerSchema, HandlingUnitSchema, ProcessStepSchema, ReplySchema, EvaluationSchema, SheetSchema, SerialCounterSchema,
-  ProgressReportSchema, ContributionSchema, DeputyContactSchema, KeyHearingSchema, CommitteeVoteSchema];
+export const entities = [
+  SuggestionSchema,
+  SuggestionSignerSchema,
+  HandlingUnitSchema,
+  ProcessStepSchema,
+  ReplySchema,
+  EvaluationSchema,
+  SheetSchema,
+  SerialCounterSchema,
+  ProgressReportSchema,
+  ContributionSchema,
+  DeputyContactSchema,
+  KeyHearingSchema,
+  CommitteeVoteSchema,
+];

@@ -18,16 +18,32 @@ const assessmentWeights = z
   .string()
   .default('40,40,20')
   .transform((text) => text.split(',').map((part) => Number(part.trim())))
-  .refine((w) => w.length === 3 && w.every((n) => Number.isFinite(n) && n >= 0) && w.reduce((a, b) => a + b, 0) === 100, {
-    message: 'ASSESSMENT_WEIGHTS is three numbers ≥ 0 summing to 100: on-time, satisfaction, resolution (e.g. 40,40,20)',
-  })
-  .transform(([onTime, satisfaction, resolution]) => ({ onTime: onTime!, satisfaction: satisfaction!, resolution: resolution! }));
+  .refine(
+    (w) => w.length === 3 && w.every((n) => Number.isFinite(n) && n >= 0) && w.reduce((a, b) => a + b, 0) === 100,
+    {
+      message:
+        'ASSESSMENT_WEIGHTS is three numbers ≥ 0 summing to 100: on-time, satisfaction, resolution (e.g. 40,40,20)',
+    },
+  )
+  .transform(([onTime, satisfaction, resolution]) => ({
+    onTime: onTime!,
+    satisfaction: satisfaction!,
+    resolution: resolution!,
+  }));
 
 /** Reminders (local): a reply due within N days (S-4), a rating not given N days after the reply (S-7). */
 function reminderEnv() {
   return {
-    REMINDER_REPLY_DUE_DAYS: z.coerce.number().int('must be a whole number of days').min(0, 'must be 0 or more').default(7),
-    REMINDER_RATE_AFTER_DAYS: z.coerce.number().int('must be a whole number of days').min(1, 'must be 1 or more').default(14),
+    REMINDER_REPLY_DUE_DAYS: z.coerce
+      .number()
+      .int('must be a whole number of days')
+      .min(0, 'must be 0 or more')
+      .default(7),
+    REMINDER_RATE_AFTER_DAYS: z.coerce
+      .number()
+      .int('must be a whole number of days')
+      .min(1, 'must be 1 or more')
+      .default(14),
   };
 }
 

@@ -25,8 +25,12 @@ try {
     await em.execute('lock table "suggestions"."suggestions" in share mode');
     await em.execute(rebuildRollupsSql);
   });
-  const [row] = await orm.em.getConnection().execute<{ items: number }[]>('select count(*)::int as items from "suggestions"."suggestions"');
-  console.log(`rebuilt the rollups of ${(row?.items ?? 0).toLocaleString()} items in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const [row] = await orm.em
+    .getConnection()
+    .execute<{ items: number }[]>('select count(*)::int as items from "suggestions"."suggestions"');
+  console.log(
+    `rebuilt the rollups of ${(row?.items ?? 0).toLocaleString()} items in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 } finally {
   await orm.close();
 }

@@ -6,7 +6,18 @@ import type { EventEnvelope } from '@renda/outbox/envelope';
 import { recordEvent } from '@renda/outbox/record';
 import { ReminderScheduler } from '@renda/outbox/reminders';
 import { suggestionReminderJobs } from '../src/modules/reminders/reminders.ts';
-import { ASSIGN, buildWorld, driveTo, EVALUATE, fileSuggestion, REPLY, sg, startStack, STEP, type World } from './support.ts';
+import {
+  ASSIGN,
+  buildWorld,
+  driveTo,
+  EVALUATE,
+  fileSuggestion,
+  REPLY,
+  sg,
+  startStack,
+  STEP,
+  type World,
+} from './support.ts';
 
 /** Events through the outbox: written with the change or not at all, and relayed in order. */
 let stack: TestStack;
@@ -14,7 +25,13 @@ let world: World;
 const delivered: EventEnvelope[] = [];
 beforeAll(async () => {
   // The relays run (no Redis: in-process subscribers), so relayed events can be read back.
-  stack = await startStack(undefined, undefined, { events: { redis: undefined, settings: { pollMs: 50, batchSize: 100, streamMaxLength: 0, remindersEveryMs: 60_000 }, reminders: false } });
+  stack = await startStack(undefined, undefined, {
+    events: {
+      redis: undefined,
+      settings: { pollMs: 50, batchSize: 100, streamMaxLength: 0, remindersEveryMs: 60_000 },
+      reminders: false,
+    },
+  });
   stack.services.suggestions!.events.bus.subscribe((events) => {
     delivered.push(...events);
   });
@@ -61,16 +78,28 @@ describe('suggestion events are written in the transaction of their change', () 
     const id = await fileSuggestion(stack, world);
     const before = (await outbox()).length;
     await fails(sg(stack), 'CONFLICT', STEP, { id, s: 'ARCHIVED' }, await tokens.staff('430181'));
-    await fails(sg(stack), 'CONFLICT', REPLY, { id, i: { category: 'SOLVED', content: '已办', reviewedBy: '局长' } }, await tokens.staff('430181'));
+    await fails(
+      sg(stack),
+      'CONFLICT',
+      REPLY,
+      { id, i: { category: 'SOLVED', content: '已办', reviewedBy: '局长' } },
+      await tokens.staff('430181'),
+    );
     expect((await outbox()).length).toBe(before);
   });
 
-  it('S-7: a rating by another deputy is FORBIDDEN and writes no event; the lead deputy\'s writes one', async () => {
+  it("S-7: a rating by another deputy is FORBIDDEN and writes no event; the lead deputy's writes one", async () => {
     const id = await fileSuggestion(stack, world);
     await driveTo(stack, world, id, 'FOLLOWED_UP');
     const before = (await outbox(id)).length;
     const rating = { attitude: 'SATISFIED', result: 'DISSATISFIED' };
-    await fails(sg(stack), 'FORBIDDEN', EVALUATE, { id, i: rating }, await tokens.deputy('430181', world.county.deputies[3]!));
+    await fails(
+      sg(stack),
+      'FORBIDDEN',
+      EVALUATE,
+      { id, i: rating },
+      await tokens.deputy('430181', world.county.deputies[3]!),
+    );
     expect((await outbox(id)).length).toBe(before);
     await ok(sg(stack), EVALUATE, { id, i: rating }, await tokens.deputy('430181', world.county.deputies[0]!));
     const added = (await outbox(id)).slice(before);
@@ -84,7 +113,22 @@ describe('suggestion events are written in the transaction of their change', () 
 
   it('S-2: assignment names the handling units in the audience', async () => {
     const id = await fileSuggestion(stack, world);
-    await ok(sg(stack), ASSIGN, { id, i: { grade: 'LEVEL_4', leadOfficial: '副局长 李明', units: [{ unitId: world.units.transport, role: 'LEAD' }, { unitId: world.units.water, role: 'CO_HANDLER' }] } }, await tokens.staff('430181'));
+    await ok(
+      sg(stack),
+      ASSIGN,
+      {
+        id,
+        i: {
+          grade: 'LEVEL_4',
+          leadOfficial: '副局长 李明',
+          units: [
+            { unitId: world.units.transport, role: 'LEAD' },
+            { unitId: world.units.water, role: 'CO_HANDLER' },
+          ],
+        },
+      },
+      await tokens.staff('430181'),
+    );
     const rows = (await outbox(id)).filter((r) => r.data.to === 'ASSIGNED' || r.type === 'suggestion.assigned');
     expect(rows.map((r) => r.type)).toEqual(['suggestion.step', 'suggestion.assigned']);
     for (const row of rows) expect(row.audience?.unitIds).toEqual([world.units.transport, world.units.water]);
@@ -120,7 +164,12 @@ describe('sheets (S-5)', () => {
     const before = (await outbox(id)).length;
     await fails(sg(stack), 'CONFLICT', ISSUE, { id, i: sheet }, staff);
     expect((await outbox(id)).length).toBe(before);
-    await ok(sg(stack), 'mutation($id: ID!) { markKey(id: $id, supervisor: "常委会副主任 陈红") { id } }', { id }, staff);
+    await ok(
+      sg(stack),
+      'mutation($id: ID!) { markKey(id: $id, supervisor: "常委会副主任 陈红") { id } }',
+      { id },
+      staff,
+    );
     const sheetId = (await ok(sg(stack), ISSUE, { id, i: sheet }, staff)).issueSheet.id;
     const added = (await outbox(id)).slice(before);
     expect(added.map((r) => [r.type, r.data.to ?? r.data.sheetKind])).toEqual([
@@ -129,7 +178,18 @@ describe('sheets (S-5)', () => {
       ['sheet.issued', 'REMINDER'],
     ]);
     expect(added[2]!.data).toMatchObject({ sheetId, unitId: world.units.education, dueOn: '2026-07-01' });
-    const copies = [0, 1].map(() => new ReminderScheduler({ service: 'suggestions', schema: 'suggestions', knex: stack.services.suggestions!.orm.em.getConnection().getKnex(), jobs: suggestionReminderJobs({ replyDueDays: 7, rateAfterDays: 14 }), clock: stack.clock, everyMs: 1000, log: { info() {}, warn() {}, error() {} } }));
+    const copies = [0, 1].map(
+      () =>
+        new ReminderScheduler({
+          service: 'suggestions',
+          schema: 'suggestions',
+          knex: stack.services.suggestions!.orm.em.getConnection().getKnex(),
+          jobs: suggestionReminderJobs({ replyDueDays: 7, rateAfterDays: 14 }),
+          clock: stack.clock,
+          everyMs: 1000,
+          log: { info() {}, warn() {}, error() {} },
+        }),
+    );
     const overdue = async () => (await outbox(id)).filter((r) => r.type === 'reminder.sheet-overdue');
     try {
       stack.clock.set('2026-07-01T10:00:00Z');
@@ -140,7 +200,10 @@ describe('sheets (S-5)', () => {
       await Promise.all(copies.map((c) => c.round()));
       const rows = await overdue();
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ data: { sheetId, deadline: '2026-07-01' }, audience: { unitIds: [world.units.education], regionCode: '430181' } });
+      expect(rows[0]).toMatchObject({
+        data: { sheetId, deadline: '2026-07-01' },
+        audience: { unitIds: [world.units.education], regionCode: '430181' },
+      });
     } finally {
       stack.clock.set('2026-06-15T02:00:00Z');
     }
@@ -151,12 +214,19 @@ describe('partitions by year', () => {
   it('this year and next exist from the start; a write in a later year creates its partition with the event, and not if it rolls back', async () => {
     const orm = stack.services.suggestions!.orm;
     const partitions = async (): Promise<string[]> =>
-      (await orm.em.getConnection().execute<{ relname: string }[]>(
-        `select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+      (
+        await orm.em.getConnection().execute<{ relname: string }[]>(
+          `select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
          join pg_namespace n on n.oid = p.relnamespace where n.nspname = 'suggestions' and p.relname = 'outbox_events' order by 1`,
-      )).map((r: { relname: string }) => r.relname);
+        )
+      ).map((r: { relname: string }) => r.relname);
     expect(await partitions()).toEqual(['outbox_events_y2026', 'outbox_events_y2027']);
-    const event = { type: 'test.later', aggregateType: 'test', aggregateId: 'later', occurredAt: '2031-03-01T00:00:00Z' };
+    const event = {
+      type: 'test.later',
+      aggregateType: 'test',
+      aggregateId: 'later',
+      occurredAt: '2031-03-01T00:00:00Z',
+    };
     await expect(
       orm.em.fork().transactional(async (em) => {
         await recordEvent(em, event);
@@ -173,7 +243,11 @@ describe('partitions by year', () => {
       await recordEvent(em, event);
     });
     expect(await partitions()).toEqual(['outbox_events_y2026', 'outbox_events_y2027', 'outbox_events_y2031']);
-    const rows = await orm.em.getConnection().execute<{ n: number }[]>(`select count(*)::int as n from "suggestions"."outbox_events_y2031" where "aggregate_id" = 'later'`);
+    const rows = await orm.em
+      .getConnection()
+      .execute<{ n: number }[]>(
+        `select count(*)::int as n from "suggestions"."outbox_events_y2031" where "aggregate_id" = 'later'`,
+      );
     expect(rows[0]?.n).toBe(1);
   });
 });
@@ -182,19 +256,34 @@ describe('relayed in order', () => {
   it('S-3: the steps of one item reach subscribers in the order they were taken, each once', async () => {
     const id = await fileSuggestion(stack, world);
     await driveTo(stack, world, id, 'FOLLOWED_UP', 'PLANNED');
-    await ok(sg(stack), EVALUATE, { id, i: { attitude: 'SATISFIED', result: 'SATISFIED' } }, await tokens.deputy('430181', world.county.deputies[0]!));
+    await ok(
+      sg(stack),
+      EVALUATE,
+      { id, i: { attitude: 'SATISFIED', result: 'SATISFIED' } },
+      await tokens.deputy('430181', world.county.deputies[0]!),
+    );
     const written = await outbox(id);
     const events = await relayed(id, written.length);
     expect(events.map((e) => e.id)).toEqual(written.map((r) => r.event_id));
     expect(events.filter((e) => e.type === 'suggestion.step').map((e) => e.data.to)).toEqual([
-      'RECEIVED', 'ASSIGNED', 'HANDLING', 'REVIEWED', 'REPLIED', 'FOLLOWED_UP', 'EVALUATED',
+      'RECEIVED',
+      'ASSIGNED',
+      'HANDLING',
+      'REVIEWED',
+      'REPLIED',
+      'FOLLOWED_UP',
+      'EVALUATED',
     ]);
     expect(events.find((e) => e.type === 'suggestion.reply')).toMatchObject({
       service: 'suggestions',
       aggregateType: 'suggestion',
       regionCode: '430181',
       data: { category: 'PLANNED', onTime: true },
-      audience: { deputyIds: [world.county.deputies[0]], unitIds: [world.units.transport, world.units.education], regionCode: '430181' },
+      audience: {
+        deputyIds: [world.county.deputies[0]],
+        unitIds: [world.units.transport, world.units.education],
+        regionCode: '430181',
+      },
     });
     for (;;) {
       const rows = await outbox(id);

@@ -3,7 +3,18 @@ import type { TestStack } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
 import { fails, ok } from '@renda/testing/graphql';
 import { countStatements } from '@renda/db/orm';
-import { ASSIGN, buildWorld, driveTo, EVALUATE, fileSuggestion, REPLY, sg, startStack, SUBMIT, type World } from './support.ts';
+import {
+  ASSIGN,
+  buildWorld,
+  driveTo,
+  EVALUATE,
+  fileSuggestion,
+  REPLY,
+  sg,
+  startStack,
+  SUBMIT,
+  type World,
+} from './support.ts';
 
 /**
  * 2025 in Liuyang: p (county) assigned 1 March, due 1 June, replied only on 1 February 2026; q (county)
@@ -30,7 +41,9 @@ async function figures(vars: Record<string, unknown>) {
 
 beforeAll(async () => {
   // S-8 weights are a local setting: this province weighs satisfaction 60, on time 30, resolution 10.
-  stack = await startStack('2025-03-01T02:00:00Z', { suggestions: { assessmentWeights: { onTime: 30, satisfaction: 60, resolution: 10 } } });
+  stack = await startStack('2025-03-01T02:00:00Z', {
+    suggestions: { assessmentWeights: { onTime: 30, satisfaction: 60, resolution: 10 } },
+  });
   world = await buildWorld(stack);
   admin = await tokens.admin();
   const staff = await tokens.staff('430181');
@@ -38,14 +51,42 @@ beforeAll(async () => {
   await driveTo(stack, world, p, 'HANDLING');
   const q = await fileSuggestion(stack, world, { sessionId: null });
   const w = await fileSuggestion(stack, world, { sessionId: null, leadDeputyId: world.county.deputies[1] });
-  await ok(sg(stack), ASSIGN, { id: w, i: { grade: 'LEVEL_4', leadOfficial: '副局长', units: [{ unitId: world.units.water, role: 'LEAD' }] } }, staff);
+  await ok(
+    sg(stack),
+    ASSIGN,
+    { id: w, i: { grade: 'LEVEL_4', leadOfficial: '副局长', units: [{ unitId: world.units.water, role: 'LEAD' }] } },
+    staff,
+  );
   const townDeputy = world.township.deputies[0]!;
-  await ok(sg(stack), SUBMIT, { i: { kind: 'SUGGESTION', regionCode: '430181104', title: '关于村道照明的建议', content: '建议安装路灯。', leadDeputyId: townDeputy } }, await tokens.deputy('430181104', townDeputy));
+  await ok(
+    sg(stack),
+    SUBMIT,
+    {
+      i: {
+        kind: 'SUGGESTION',
+        regionCode: '430181104',
+        title: '关于村道照明的建议',
+        content: '建议安装路灯。',
+        leadDeputyId: townDeputy,
+      },
+    },
+    await tokens.deputy('430181104', townDeputy),
+  );
   stack.clock.set('2025-04-01T02:00:00Z');
   await driveTo(stack, world, q, 'FOLLOWED_UP', 'SOLVED');
-  await ok(sg(stack), EVALUATE, { id: q, i: { attitude: 'SATISFIED', result: 'SATISFIED' } }, await tokens.deputy('430181', world.county.deputies[0]!));
+  await ok(
+    sg(stack),
+    EVALUATE,
+    { id: q, i: { attitude: 'SATISFIED', result: 'SATISFIED' } },
+    await tokens.deputy('430181', world.county.deputies[0]!),
+  );
   stack.clock.set('2026-02-01T02:00:00Z');
-  await ok(sg(stack), REPLY, { id: p, i: { category: 'PLANNED', content: '列入明年计划。', reviewedBy: '局长 王强' } }, await tokens.handler('430181', world.units.transport));
+  await ok(
+    sg(stack),
+    REPLY,
+    { id: p, i: { category: 'PLANNED', content: '列入明年计划。', reviewedBy: '局长 王强' } },
+    await tokens.handler('430181', world.units.transport),
+  );
   stack.clock.set('2026-06-15T02:00:00Z');
 });
 afterAll(() => stack?.stop());
@@ -56,7 +97,12 @@ describe('figures of suggestions (F-1 to F-4, S-8, D-7)', () => {
     // p was unanswered past its due date on 31 December 2025 (replied in 2026); w still is.
     expect(data._entities[0].suggestionStats).toMatchObject({ total: 4, overdue: 2 });
     const [county] = await figures({ code: '430181', from: 2025, to: 2025, level: 'COUNTY' });
-    expect(county).toMatchObject({ period: { year: 2025, month: null, measuredOn: '2025-12-31' }, registered: 3, replied: 1, overdue: 2 });
+    expect(county).toMatchObject({
+      period: { year: 2025, month: null, measuredOn: '2025-12-31' },
+      registered: 3,
+      replied: 1,
+      overdue: 2,
+    });
     const [early] = await figures({ code: '430181', from: 2025, to: 2025, level: 'COUNTY', asOf: '2025-05-31' });
     expect(early).toMatchObject({ period: { measuredOn: '2025-05-31' }, replied: 1, overdue: 0 });
     const [late] = await figures({ code: '430181', from: 2025, to: 2025, level: 'COUNTY', asOf: '2026-03-01' });
@@ -95,26 +141,57 @@ describe('figures of suggestions (F-1 to F-4, S-8, D-7)', () => {
     expect(rows).toHaveLength(12);
     expect(rows.map((r) => r.registered)).toEqual([0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     // Measured on 31 March, nothing was due yet nor replied.
-    expect(rows[2]).toMatchObject({ period: { month: 3, measuredOn: '2025-03-31' }, replied: 0, overdue: 0, onTime: { rate: null } });
+    expect(rows[2]).toMatchObject({
+      period: { month: 3, measuredOn: '2025-03-31' },
+      replied: 0,
+      overdue: 0,
+      onTime: { rate: null },
+    });
   });
 
   it('S-8: a unit with nothing to count is left out of the ranking, not ranked last with 0; weights are local', async () => {
-    const data = await ok(sg(stack), '{ unitRanking(regionCode: "430181", year: 2025) { unit { id } score onTime { rate denominator } satisfaction { rate denominator } } }', {}, admin);
+    const data = await ok(
+      sg(stack),
+      '{ unitRanking(regionCode: "430181", year: 2025) { unit { id } score onTime { rate denominator } satisfaction { rate denominator } } }',
+      {},
+      admin,
+    );
     // Transport: p replied late (in 2026) and planned, q on time and solved; the water bureau has no reply and no rating.
     // 30 × 0.5 + 60 × 1 + 10 × 0.5 = 80 with this province's weights (70 with the default 40/40/20).
     expect(data.unitRanking).toEqual([
-      { unit: { id: world.units.transport }, score: 80, onTime: { rate: 0.5, denominator: 2 }, satisfaction: { rate: 1, denominator: 1 } },
+      {
+        unit: { id: world.units.transport },
+        score: 80,
+        onTime: { rate: 0.5, denominator: 2 },
+        satisfaction: { rate: 1, denominator: 1 },
+      },
     ]);
   });
 
   it('F-1: a province over ten years, two regions, is one statement', async () => {
     const counter = countStatements(stack.services.suggestions!.orm);
-    const data = await ok(sg(stack), `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { suggestionFigures(from: 2016, to: 2025) { period { year } level registered } } } }`,
-      { r: [{ __typename: 'Region', code: '43' }, { __typename: 'Region', code: '4306' }] }, admin);
+    const data = await ok(
+      sg(stack),
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { suggestionFigures(from: 2016, to: 2025) { period { year } level registered } } } }`,
+      {
+        r: [
+          { __typename: 'Region', code: '43' },
+          { __typename: 'Region', code: '4306' },
+        ],
+      },
+      admin,
+    );
     counter.stop();
     // One statement reads (a rollup read runs in a read-only transaction with parallel workers off).
-    expect(counter.statements.filter((q) => !/^(begin|start transaction|commit|rollback|set local)\b/i.test(q.trim())).length).toBe(1);
-    const province = data._entities[0].suggestionFigures as { period: { year: number }; level: string; registered: number }[];
+    expect(
+      counter.statements.filter((q) => !/^(begin|start transaction|commit|rollback|set local)\b/i.test(q.trim()))
+        .length,
+    ).toBe(1);
+    const province = data._entities[0].suggestionFigures as {
+      period: { year: number };
+      level: string;
+      registered: number;
+    }[];
     expect(province).toHaveLength(40);
     expect(province.filter((r) => r.period.year === 2025).map((r) => [r.level, r.registered])).toEqual([
       ['PROVINCE', 0],
@@ -131,9 +208,20 @@ describe('figures of suggestions (F-1 to F-4, S-8, D-7)', () => {
 
   it('D-7: suggestions per deputy of a congress, across subgraphs', async () => {
     const deputies = stack.services.deputies!.subgraph;
-    const data = await ok(deputies, `query($id: ID!) { congress(id: $id) { dutyAverages(year: 2025) {
-      deputiesInOffice suggestionsLed suggestionsPerDeputy suggestionTarget meetsSuggestionTarget } } }`, { id: world.county.congressId }, admin);
+    const data = await ok(
+      deputies,
+      `query($id: ID!) { congress(id: $id) { dutyAverages(year: 2025) {
+      deputiesInOffice suggestionsLed suggestionsPerDeputy suggestionTarget meetsSuggestionTarget } } }`,
+      { id: world.county.congressId },
+      admin,
+    );
     // 14 deputies in office in 2025 (13 active, one who resigned on 1 March) led 3 items.
-    expect(data.congress.dutyAverages).toEqual({ deputiesInOffice: 14, suggestionsLed: 3, suggestionsPerDeputy: 0.2143, suggestionTarget: 1, meetsSuggestionTarget: false });
+    expect(data.congress.dutyAverages).toEqual({
+      deputiesInOffice: 14,
+      suggestionsLed: 3,
+      suggestionsPerDeputy: 0.2143,
+      suggestionTarget: 1,
+      meetsSuggestionTarget: false,
+    });
   });
 });

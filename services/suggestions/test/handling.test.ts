@@ -34,11 +34,27 @@ describe('progress reports (办理进度)', () => {
   it('S-10: the lead unit reports percent, progress and difficulties; the record names the person, role and unit', async () => {
     const id = await fileSuggestion(stack, world);
     await driveTo(stack, world, id, 'HANDLING');
-    const named = await tokenFor({ role: 'HANDLER', region: '430181', unit: world.units.transport, sub: 'h-1', name: '交通局 李华' });
-    const data = await ok(sg(stack), PROGRESS, { id, i: { percent: 40, content: '已完成勘测设计', difficulties: '资金缺口 200 万元' } }, named);
+    const named = await tokenFor({
+      role: 'HANDLER',
+      region: '430181',
+      unit: world.units.transport,
+      sub: 'h-1',
+      name: '交通局 李华',
+    });
+    const data = await ok(
+      sg(stack),
+      PROGRESS,
+      { id, i: { percent: 40, content: '已完成勘测设计', difficulties: '资金缺口 200 万元' } },
+      named,
+    );
     expect(data.reportHandlingProgress).toMatchObject({
-      round: 1, percent: 40, content: '已完成勘测设计', difficulties: '资金缺口 200 万元', reportedOn: '2026-06-15',
-      unit: { id: world.units.transport }, actor: { name: '交通局 李华', role: 'HANDLER', unitId: world.units.transport },
+      round: 1,
+      percent: 40,
+      content: '已完成勘测设计',
+      difficulties: '资金缺口 200 万元',
+      reportedOn: '2026-06-15',
+      unit: { id: world.units.transport },
+      actor: { name: '交通局 李华', role: 'HANDLER', unitId: world.units.transport },
     });
     await ok(sg(stack), PROGRESS, { id, i: { percent: 70, content: '开工建设' } }, await tokens.staff('430181'));
     const item = await record(id);
@@ -46,7 +62,7 @@ describe('progress reports (办理进度)', () => {
     expect(item.progressReports[1].actor).toEqual({ name: 'staff-430181', role: 'STAFF', unitId: null });
   });
 
-  it('S-10: a co-handler reporting progress on the lead unit\'s behalf is FORBIDDEN, as are other roles, and nothing is kept', async () => {
+  it("S-10: a co-handler reporting progress on the lead unit's behalf is FORBIDDEN, as are other roles, and nothing is kept", async () => {
     const id = await fileSuggestion(stack, world);
     await driveTo(stack, world, id, 'HANDLING');
     const i = { percent: 50, content: '进展' };
@@ -63,10 +79,38 @@ describe('progress reports (办理进度)', () => {
     await driveTo(stack, world, id, 'ASSIGNED');
     await fails(sg(stack), 'CONFLICT', PROGRESS, { id, i: { percent: 10, content: '尚未开始' } }, await lead());
     await ok(sg(stack), 'mutation($id: ID!) { startHandling(id: $id) { id } }', { id }, await lead());
-    await fails(sg(stack), 'BAD_USER_INPUT', PROGRESS, { id, i: { percent: 101, content: 'x' } }, await lead(), 'input.percent');
-    await fails(sg(stack), 'BAD_USER_INPUT', PROGRESS, { id, i: { percent: -1, content: 'x' } }, await lead(), 'input.percent');
-    await fails(sg(stack), 'BAD_USER_INPUT', PROGRESS, { id, i: { percent: 20, content: '  ' } }, await lead(), 'input.content');
-    await fails(sg(stack), 'BAD_USER_INPUT', PROGRESS, { id: 'nope', i: { percent: 20, content: 'x' } }, await lead(), 'id');
+    await fails(
+      sg(stack),
+      'BAD_USER_INPUT',
+      PROGRESS,
+      { id, i: { percent: 101, content: 'x' } },
+      await lead(),
+      'input.percent',
+    );
+    await fails(
+      sg(stack),
+      'BAD_USER_INPUT',
+      PROGRESS,
+      { id, i: { percent: -1, content: 'x' } },
+      await lead(),
+      'input.percent',
+    );
+    await fails(
+      sg(stack),
+      'BAD_USER_INPUT',
+      PROGRESS,
+      { id, i: { percent: 20, content: '  ' } },
+      await lead(),
+      'input.content',
+    );
+    await fails(
+      sg(stack),
+      'BAD_USER_INPUT',
+      PROGRESS,
+      { id: 'nope', i: { percent: 20, content: 'x' } },
+      await lead(),
+      'id',
+    );
     expect((await record(id)).progressReports).toEqual([]);
     await ok(sg(stack), PROGRESS, { id, i: { percent: 100, content: '完成' } }, await lead());
     await ok(sg(stack), PROGRESS, { id, i: { percent: 0, content: '重新评估' } }, await lead());
@@ -80,15 +124,21 @@ describe("co-handlers' contributions (协办意见)", () => {
     await driveTo(stack, world, id, 'HANDLING');
     const data = await ok(sg(stack), CONTRIBUTE, { id, c: '教育局意见: 沿线学校路段需设减速带' }, await coHandler());
     expect(data.contributeToLead).toMatchObject({
-      unit: { id: world.units.education }, leadUnit: { id: world.units.transport }, sentOn: '2026-06-15',
+      unit: { id: world.units.education },
+      leadUnit: { id: world.units.transport },
+      sentOn: '2026-06-15',
       actor: { role: 'HANDLER', unitId: world.units.education },
     });
     expect((await record(id)).contributions).toEqual([
-      { unit: { id: world.units.education }, leadUnit: { id: world.units.transport }, content: '教育局意见: 沿线学校路段需设减速带' },
+      {
+        unit: { id: world.units.education },
+        leadUnit: { id: world.units.transport },
+        content: '教育局意见: 沿线学校路段需设减速带',
+      },
     ]);
   });
 
-  it('S-10: the lead unit, staff and strangers cannot send a co-handler\'s part; after the reply it is CONFLICT', async () => {
+  it("S-10: the lead unit, staff and strangers cannot send a co-handler's part; after the reply it is CONFLICT", async () => {
     const id = await fileSuggestion(stack, world);
     await driveTo(stack, world, id, 'HANDLING');
     await fails(sg(stack), 'FORBIDDEN', CONTRIBUTE, { id, c: 'x' }, await lead());
@@ -107,40 +157,125 @@ describe('contacts with the deputy (前期、中期、后期沟通)', () => {
   it('S-10: the unit logs contacts before, during and after handling; the lead deputy sees them and answers', async () => {
     const id = await fileSuggestion(stack, world);
     await driveTo(stack, world, id, 'ASSIGNED');
-    const before = await ok(sg(stack), CONTACT, { id, i: { phase: 'BEFORE', method: 'VISIT', summary: '上门了解诉求', contactedOn: '2026-06-15' } }, await lead());
-    expect(before.logDeputyContact).toMatchObject({ phase: 'BEFORE', method: 'VISIT', unit: { id: world.units.transport }, actor: { role: 'HANDLER' }, deputyReply: null });
+    const before = await ok(
+      sg(stack),
+      CONTACT,
+      { id, i: { phase: 'BEFORE', method: 'VISIT', summary: '上门了解诉求', contactedOn: '2026-06-15' } },
+      await lead(),
+    );
+    expect(before.logDeputyContact).toMatchObject({
+      phase: 'BEFORE',
+      method: 'VISIT',
+      unit: { id: world.units.transport },
+      actor: { role: 'HANDLER' },
+      deputyReply: null,
+    });
     await ok(sg(stack), 'mutation($id: ID!) { startHandling(id: $id) { id } }', { id }, await lead());
-    await ok(sg(stack), CONTACT, { id, i: { phase: 'DURING', method: 'PHONE', summary: '通报进展', contactedOn: '2026-06-15' } }, await lead());
-    await ok(sg(stack), 'mutation($id: ID!) { replySuggestion(id: $id, input: {category: SOLVED, content: "已实施", reviewedBy: "局长"}) { id } }', { id }, await lead());
-    await ok(sg(stack), CONTACT, { id, i: { phase: 'AFTER', method: 'MEETING', summary: '听取代表意见', contactedOn: '2026-06-15' } }, await tokens.staff('430181'));
+    await ok(
+      sg(stack),
+      CONTACT,
+      { id, i: { phase: 'DURING', method: 'PHONE', summary: '通报进展', contactedOn: '2026-06-15' } },
+      await lead(),
+    );
+    await ok(
+      sg(stack),
+      'mutation($id: ID!) { replySuggestion(id: $id, input: {category: SOLVED, content: "已实施", reviewedBy: "局长"}) { id } }',
+      { id },
+      await lead(),
+    );
+    await ok(
+      sg(stack),
+      CONTACT,
+      { id, i: { phase: 'AFTER', method: 'MEETING', summary: '听取代表意见', contactedOn: '2026-06-15' } },
+      await tokens.staff('430181'),
+    );
 
     const seen = await ok(sg(stack), RECORD, { id }, await leadDeputy());
-    expect(seen.suggestion.deputyContacts.map((c: { phase: string }) => c.phase)).toEqual(['BEFORE', 'DURING', 'AFTER']);
-    const answered = await ok(sg(stack), ANSWER, { c: before.logDeputyContact.id, r: '感谢沟通，请尽快施工' }, await leadDeputy());
-    expect(answered.answerDeputyContact).toMatchObject({ deputyReply: '感谢沟通，请尽快施工', deputyRepliedAt: '2026-06-15T02:00:00.000Z' });
+    expect(seen.suggestion.deputyContacts.map((c: { phase: string }) => c.phase)).toEqual([
+      'BEFORE',
+      'DURING',
+      'AFTER',
+    ]);
+    const answered = await ok(
+      sg(stack),
+      ANSWER,
+      { c: before.logDeputyContact.id, r: '感谢沟通，请尽快施工' },
+      await leadDeputy(),
+    );
+    expect(answered.answerDeputyContact).toMatchObject({
+      deputyReply: '感谢沟通，请尽快施工',
+      deputyRepliedAt: '2026-06-15T02:00:00.000Z',
+    });
   });
 
   it('S-10: only the lead deputy answers, once; a phase that does not match the stage or a date out of range changes nothing', async () => {
     const id = await fileSuggestion(stack, world, { coSignerIds: [world.county.deputies[1]] });
     await driveTo(stack, world, id, 'HANDLING');
-    const c = await ok(sg(stack), CONTACT, { id, i: { phase: 'DURING', method: 'PHONE', summary: '电话沟通', contactedOn: '2026-06-15' } }, await lead());
+    const c = await ok(
+      sg(stack),
+      CONTACT,
+      { id, i: { phase: 'DURING', method: 'PHONE', summary: '电话沟通', contactedOn: '2026-06-15' } },
+      await lead(),
+    );
     const contactId = c.logDeputyContact.id;
-    await fails(sg(stack), 'FORBIDDEN', ANSWER, { c: contactId, r: '代答' }, await tokens.deputy('430181', world.county.deputies[1]!));
+    await fails(
+      sg(stack),
+      'FORBIDDEN',
+      ANSWER,
+      { c: contactId, r: '代答' },
+      await tokens.deputy('430181', world.county.deputies[1]!),
+    );
     await fails(sg(stack), 'FORBIDDEN', ANSWER, { c: contactId, r: '代答' }, await lead());
     await fails(sg(stack), 'FORBIDDEN', ANSWER, { c: contactId, r: '代答' }, await tokens.staff('430181'));
-    await fails(sg(stack), 'NOT_FOUND', ANSWER, { c: '0190a6a0-0000-7000-8000-000000000000', r: 'x' }, await leadDeputy(), 'contactId');
+    await fails(
+      sg(stack),
+      'NOT_FOUND',
+      ANSWER,
+      { c: '0190a6a0-0000-7000-8000-000000000000', r: 'x' },
+      await leadDeputy(),
+      'contactId',
+    );
     await fails(sg(stack), 'BAD_USER_INPUT', ANSWER, { c: 'x', r: 'x' }, await leadDeputy(), 'contactId');
     await ok(sg(stack), ANSWER, { c: contactId, r: '好的' }, await leadDeputy());
     await fails(sg(stack), 'CONFLICT', ANSWER, { c: contactId, r: '改口' }, await leadDeputy());
 
-    const i = (extra: Record<string, unknown>) => ({ phase: 'DURING', method: 'PHONE', summary: '沟通', contactedOn: '2026-06-15', ...extra });
+    const i = (extra: Record<string, unknown>) => ({
+      phase: 'DURING',
+      method: 'PHONE',
+      summary: '沟通',
+      contactedOn: '2026-06-15',
+      ...extra,
+    });
     await fails(sg(stack), 'CONFLICT', CONTACT, { id, i: i({ phase: 'AFTER' }) }, await lead());
-    await fails(sg(stack), 'BAD_USER_INPUT', CONTACT, { id, i: i({ contactedOn: '2026-06-16' }) }, await lead(), 'input.contactedOn');
-    await fails(sg(stack), 'BAD_USER_INPUT', CONTACT, { id, i: i({ contactedOn: '2026-06-14' }) }, await lead(), 'input.contactedOn');
+    await fails(
+      sg(stack),
+      'BAD_USER_INPUT',
+      CONTACT,
+      { id, i: i({ contactedOn: '2026-06-16' }) },
+      await lead(),
+      'input.contactedOn',
+    );
+    await fails(
+      sg(stack),
+      'BAD_USER_INPUT',
+      CONTACT,
+      { id, i: i({ contactedOn: '2026-06-14' }) },
+      await lead(),
+      'input.contactedOn',
+    );
     await fails(sg(stack), 'FORBIDDEN', CONTACT, { id, i: i({}) }, await coHandler());
     await fails(sg(stack), 'FORBIDDEN', CONTACT, { id, i: i({}) }, await leadDeputy());
     const item = await record(id);
-    expect(item.deputyContacts).toEqual([{ id: contactId, phase: 'DURING', method: 'PHONE', summary: '电话沟通', deputyReply: '好的', actor: { name: `handler-${world.units.transport}`, role: 'HANDLER' } }]);
+    expect(item.deputyContacts).toEqual([
+      {
+        id: contactId,
+        phase: 'DURING',
+        method: 'PHONE',
+        summary: '电话沟通',
+        deputyReply: '好的',
+        actor: { name: `handler-${world.units.transport}`, role: 'HANDLER' },
+      },
+    ]);
   });
 
   it('S-10: a co-signer and handlers of other units do not read the contacts', async () => {

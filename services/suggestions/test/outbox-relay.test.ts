@@ -9,7 +9,14 @@ import { openDatabase } from '@renda/db/orm';
 import { idempotent } from '@renda/outbox/consumers';
 import type { EventEnvelope } from '@renda/outbox/envelope';
 import { recordEvent } from '@renda/outbox/record';
-import { EventBus, eventStreamKey, localTransport, OutboxRelay, redisTransport, type Transport } from '@renda/outbox/relay';
+import {
+  EventBus,
+  eventStreamKey,
+  localTransport,
+  OutboxRelay,
+  redisTransport,
+  type Transport,
+} from '@renda/outbox/relay';
 import { ReminderScheduler } from '@renda/outbox/reminders';
 import { suggestionReminderJobs } from '../src/modules/reminders/reminders.ts';
 import { suggestionsService } from '../src/server.ts';
@@ -33,10 +40,24 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const relay = (transport: Transport, batchSize = settings.batchSize) =>
-  new OutboxRelay({ service: 'suggestions', schema: 'suggestions', knex, transport, settings: { ...settings, batchSize }, log: quiet, now: () => stack.clock.now() });
+  new OutboxRelay({
+    service: 'suggestions',
+    schema: 'suggestions',
+    knex,
+    transport,
+    settings: { ...settings, batchSize },
+    log: quiet,
+    now: () => stack.clock.now(),
+  });
 
-const written = async (where = 'true'): Promise<{ id: string; event_id: string; type: string; published_at: Date | null }[]> =>
-  (await knex.raw(`select o."id"::text as "id", o."event_id", o."type", o."published_at" from "suggestions"."outbox_events" o where ${where} order by o."id"`)).rows;
+const written = async (
+  where = 'true',
+): Promise<{ id: string; event_id: string; type: string; published_at: Date | null }[]> =>
+  (
+    await knex.raw(
+      `select o."id"::text as "id", o."event_id", o."type", o."published_at" from "suggestions"."outbox_events" o where ${where} order by o."id"`,
+    )
+  ).rows;
 
 async function until(check: () => Promise<boolean> | boolean, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -91,7 +112,12 @@ describe.skipIf(!process.env.REDIS_URL)('two relays on one database, publishing 
         const rows = await written();
         expect(rows.length).toBe(6 + 3 * 6 + 3 * 3);
         expect(streamed.map((e) => e.id)).toEqual(rows.map((r) => r.event_id));
-        expect(streamed[0]).toMatchObject({ service: 'suggestions', type: 'suggestion.step', aggregateType: 'suggestion', regionCode: '430181' });
+        expect(streamed[0]).toMatchObject({
+          service: 'suggestions',
+          type: 'suggestion.step',
+          aggregateType: 'suggestion',
+          regionCode: '430181',
+        });
         await redis.del(eventStreamKey(prefix));
       } finally {
         redis.disconnect();
@@ -107,7 +133,11 @@ describe.skipIf(!process.env.REDIS_URL)('two relays on one database, publishing 
 describe('order and delivery', () => {
   it('events of one aggregate come out in commit order: a racing transaction waits for the first', async () => {
     const published: EventEnvelope[] = [];
-    const capture: Transport = { kind: 'local', publish: async (events) => void published.push(...events), close: async () => {} };
+    const capture: Transport = {
+      kind: 'local',
+      publish: async (events) => void published.push(...events),
+      close: async () => {},
+    };
     const r = relay(capture, 100);
     const aggregateId = randomUUID();
     const event = (type: string) => ({ type, aggregateType: 'race', aggregateId, occurredAt: stack.clock.now() });
@@ -137,7 +167,10 @@ describe('order and delivery', () => {
     const server = createServer(async (req: IncomingMessage, res) => {
       let body = '';
       for await (const chunk of req) body += chunk;
-      posts.push({ secret: req.headers['x-subgraph-secret'] as string | undefined, ids: (JSON.parse(body) as { events: EventEnvelope[] }).events.map((e) => e.id) });
+      posts.push({
+        secret: req.headers['x-subgraph-secret'] as string | undefined,
+        ids: (JSON.parse(body) as { events: EventEnvelope[] }).events.map((e) => e.id),
+      });
       res.statusCode = failNext ? 503 : 204;
       failNext = false;
       res.end();
@@ -156,7 +189,10 @@ describe('order and delivery', () => {
     try {
       const id = await fileSuggestion(stack, world);
       r.start();
-      await until(async () => (await written(`o."aggregate_id" = '${id}'`)).every((row) => row.published_at), 'the event published');
+      await until(
+        async () => (await written(`o."aggregate_id" = '${id}'`)).every((row) => row.published_at),
+        'the event published',
+      );
       const [row] = await written(`o."aggregate_id" = '${id}'`);
       expect(posts.length).toBeGreaterThanOrEqual(2);
       expect(posts.every((p) => p.secret === 'the-subgraph-secret')).toBe(true);
@@ -173,10 +209,26 @@ describe('order and delivery', () => {
 
 describe('reminders', () => {
   it('S-4, S-7: two scheduler copies at once raise each deadline once, as the injected clock moves', async () => {
-    const second = await openDatabase({ url: stack.db.url, schema: 'suggestions', entities: suggestionsService.entities, migrationsPath: suggestionsService.migrationsPath, migrations: suggestionsService.migrations, poolMax: 3 });
+    const second = await openDatabase({
+      url: stack.db.url,
+      schema: 'suggestions',
+      entities: suggestionsService.entities,
+      migrationsPath: suggestionsService.migrationsPath,
+      migrations: suggestionsService.migrations,
+      poolMax: 3,
+    });
     const jobs = suggestionReminderJobs({ replyDueDays: 7, rateAfterDays: 14 });
     const copies = [knex, second.em.getConnection().getKnex()].map(
-      (k) => new ReminderScheduler({ service: 'suggestions', schema: 'suggestions', knex: k, jobs, clock: stack.clock, everyMs: 100, log: quiet }),
+      (k) =>
+        new ReminderScheduler({
+          service: 'suggestions',
+          schema: 'suggestions',
+          knex: k,
+          jobs,
+          clock: stack.clock,
+          everyMs: 100,
+          log: quiet,
+        }),
     );
     try {
       stack.clock.set('2026-06-15T02:00:00Z');
@@ -185,7 +237,12 @@ describe('reminders', () => {
       const rated = await fileSuggestion(stack, world);
       await driveTo(stack, world, rated, 'REPLIED'); // replied 2026-06-15: rating expected by 2026-06-29
       const reminders = async () =>
-        (await knex.raw(`select o."type", o."aggregate_id", o."data"->>'deadline' as "deadline" from "suggestions"."outbox_events" o where o."type" like 'reminder.%' and o."aggregate_id" in (?, ?) order by o."id"`, [due, rated])).rows as { type: string; aggregate_id: string; deadline: string }[];
+        (
+          await knex.raw(
+            `select o."type", o."aggregate_id", o."data"->>'deadline' as "deadline" from "suggestions"."outbox_events" o where o."type" like 'reminder.%' and o."aggregate_id" in (?, ?) order by o."id"`,
+            [due, rated],
+          )
+        ).rows as { type: string; aggregate_id: string; deadline: string }[];
       const rounds = async () => {
         // Each copy's leader loop, and direct rounds of both at once (as if both led): the key holds either way.
         for (const c of copies) c.start();
@@ -209,8 +266,17 @@ describe('reminders', () => {
         ['reminder.reply-due', due, '2026-09-15'],
         ['reminder.reply-overdue', due, '2026-09-15'],
       ]);
-      const [overdue] = (await knex.raw(`select "audience" from "suggestions"."outbox_events" where "type" = 'reminder.reply-overdue' and "aggregate_id" = ?`, [due])).rows;
-      expect(overdue.audience).toEqual({ deputyIds: [world.county.deputies[0]], unitIds: [world.units.transport, world.units.education], regionCode: '430181' });
+      const [overdue] = (
+        await knex.raw(
+          `select "audience" from "suggestions"."outbox_events" where "type" = 'reminder.reply-overdue' and "aggregate_id" = ?`,
+          [due],
+        )
+      ).rows;
+      expect(overdue.audience).toEqual({
+        deputyIds: [world.county.deputies[0]],
+        unitIds: [world.units.transport, world.units.education],
+        regionCode: '430181',
+      });
     } finally {
       await Promise.all(copies.map((c) => c.stop()));
       await second.close();

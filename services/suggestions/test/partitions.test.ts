@@ -99,9 +99,7 @@ describe('the migration to year partitions', () => {
       { part: 'suggestions.process_steps_y2025', n: 4 },
       { part: 'suggestions.process_steps_y2026', n: 2 },
     ]);
-    expect(await rollupRows(sql)).toEqual(
-      rollupsBefore,
-    );
+    expect(await rollupRows(sql)).toEqual(rollupsBefore);
     expect(await rollupDrift(orm.em.fork())).toEqual([]);
     expect(await sql('select count(*)::int as n from "suggestions"."suggestion_keys"')).toEqual([{ n: 3 }]);
 
@@ -209,9 +207,7 @@ describe.skipIf(!onPostgres)('year partitions in use', () => {
         { n: 0 },
       ]);
       // The rows did not change: neither the rollups nor the key registry saw a write.
-      expect(
-        await rollupRows(sql),
-      ).toEqual(rollups);
+      expect(await rollupRows(sql)).toEqual(rollups);
       expect(await rollupDrift(stack.services.suggestions!.orm.em.fork())).toEqual([]);
       const item = (await ok(sg(stack), ITEM, { id }, staff)).suggestion;
       expect(item.steps.map((s: { stage: string }) => s.stage)).toEqual(['RECEIVED', 'ASSIGNED']);
@@ -229,7 +225,11 @@ describe.skipIf(!onPostgres)('year partitions in use', () => {
 async function rollupRows(sql: (q: string) => Promise<Record<string, unknown>[]>) {
   const rows: Record<string, unknown>[] = [];
   for (const grain of ['unit', 'period', 'topic']) {
-    rows.push(...(await sql(`select '${grain}' as grain, row_to_json(r)::text as row from "suggestions"."suggestion_rollups_${grain}" r order by 2`)));
+    rows.push(
+      ...(await sql(
+        `select '${grain}' as grain, row_to_json(r)::text as row from "suggestions"."suggestion_rollups_${grain}" r order by 2`,
+      )),
+    );
   }
   return rows;
 }

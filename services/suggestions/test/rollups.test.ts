@@ -32,16 +32,33 @@ const replies = [null, 'SOLVED', 'PLANNED', 'EXPLAINED'];
 const ratings = [null, 'SATISFIED', 'BASICALLY_SATISFIED', 'DISSATISFIED'];
 const categories = [null, '交通', '教育', ''];
 
-const day = (from: string, days: number) => new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const day = (from: string, days: number) =>
+  new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 // Days are drawn mostly from a few month ends and starts (where periods are measured), so that due dates,
 // replies and measuring days meet often; the rest anywhere in 2024-2026.
-const edges = ['2024-01-31', '2024-02-01', '2024-06-30', '2024-07-01', '2024-12-30', '2024-12-31', '2025-01-01', '2025-03-31', '2025-04-01', '2025-12-31'];
-const anyDay = fc.oneof(fc.constantFrom(...edges), fc.integer({ min: 0, max: 900 }).map((d) => day('2024-01-01', d)));
+const edges = [
+  '2024-01-31',
+  '2024-02-01',
+  '2024-06-30',
+  '2024-07-01',
+  '2024-12-30',
+  '2024-12-31',
+  '2025-01-01',
+  '2025-03-31',
+  '2025-04-01',
+  '2025-12-31',
+];
+const anyDay = fc.oneof(
+  fc.constantFrom(...edges),
+  fc.integer({ min: 0, max: 900 }).map((d) => day('2024-01-01', d)),
+);
 
 const facts = fc.record({
   year: fc.integer({ min: 2024, max: 2025 }),
   // Registration instants near month ends, so Asia/Shanghai's month differs from UTC's now and then.
-  registeredAt: fc.integer({ min: 0, max: 700 }).map((h) => new Date(Date.parse('2024-12-30T00:00:00Z') + h * 3_600_000 * 17).toISOString()),
+  registeredAt: fc
+    .integer({ min: 0, max: 700 })
+    .map((h) => new Date(Date.parse('2024-12-30T00:00:00Z') + h * 3_600_000 * 17).toISOString()),
   region: fc.constantFrom(...regions),
   unit: fc.constantFrom(...units),
   category: fc.constantFrom(...categories),
@@ -73,8 +90,20 @@ let serial = 0;
 async function apply(ids: string[], o: { kind: string; pick?: number; facts?: Facts }) {
   const f = o.facts;
   const values = f
-    ? [f.year, f.registeredAt, f.region, f.unit, f.category, f.isKey, f.reply, f.reply ? f.onTime : null, f.reply ? f.repliedOn : null,
-       f.dueOn, f.rating, f.risk]
+    ? [
+        f.year,
+        f.registeredAt,
+        f.region,
+        f.unit,
+        f.category,
+        f.isKey,
+        f.reply,
+        f.reply ? f.onTime : null,
+        f.reply ? f.repliedOn : null,
+        f.dueOn,
+        f.rating,
+        f.risk,
+      ]
     : [];
   if (o.kind === 'insert') {
     serial += 1;
@@ -108,22 +137,41 @@ function counted<T extends Counts>(rows: T[], key: (r: T) => string): Map<string
 function expectSame<T extends Counts>(what: string, rolled: T[], live: T[], key: (r: T) => string) {
   const [a, b] = [counted(rolled, key), counted(live, key)];
   expect([...a.keys()].sort(), what).toEqual([...b.keys()].sort());
-  for (const [k, r] of a) expect(sameCounts(r, b.get(k)), `${what} ${k}: ${JSON.stringify(r)} vs ${JSON.stringify(b.get(k))}`).toBe(true);
+  for (const [k, r] of a)
+    expect(sameCounts(r, b.get(k)), `${what} ${k}: ${JSON.stringify(r)} vs ${JSON.stringify(b.get(k))}`).toBe(true);
 }
 
 async function compare(q: typeof question extends fc.Arbitrary<infer T> ? T : never) {
   const c = conn();
-  const both = async <T>(f: (source: 'rollups' | 'live') => Promise<T>) => [await f('rollups'), await f('live')] as const;
+  const both = async <T>(f: (source: 'rollups' | 'live') => Promise<T>) =>
+    [await f('rollups'), await f('live')] as const;
   const byKey = (r: Counts) => r.key;
   expectSame('region year', ...(await both((s) => regionYearCounts(c, s, q.codes, q.year, q.on))), byKey);
-  expectSame('unit year', ...(await both((s) => unitYearCounts(c, s, units.filter((u) => u) as string[], q.unitScope, q.year, q.on))), byKey);
+  expectSame(
+    'unit year',
+    ...(await both((s) => unitYearCounts(c, s, units.filter((u) => u) as string[], q.unitScope, q.year, q.on))),
+    byKey,
+  );
   expectSame('by unit', ...(await both((s) => byUnitCounts(c, s, q.codes[0]!, 2024, q.year, q.on))), byKey);
-  const periods = figurePeriods(new FixedClock('2026-06-15T02:00:00Z'), { from: 2024, to: 2025, interval: q.interval, asOf: q.asOf });
+  const periods = figurePeriods(new FixedClock('2026-06-15T02:00:00Z'), {
+    from: 2024,
+    to: 2025,
+    interval: q.interval,
+    asOf: q.asOf,
+  });
   const periodKey = (r: PeriodCounts) => `${r.key}|${r.i}|${r.level}|${r.category ?? '∅'}`;
   expectSame('series', ...(await both((s) => periodCounts(c, s, q.codes, periods))), periodKey);
-  expectSame('series by category', ...(await both((s) => periodCounts(c, s, q.codes, periods, { byCategory: true }))), periodKey);
+  expectSame(
+    'series by category',
+    ...(await both((s) => periodCounts(c, s, q.codes, periods, { byCategory: true }))),
+    periodKey,
+  );
   if (q.category !== undefined) {
-    expectSame('series of a category', ...(await both((s) => periodCounts(c, s, q.codes, periods, { category: q.category }))), periodKey);
+    expectSame(
+      'series of a category',
+      ...(await both((s) => periodCounts(c, s, q.codes, periods, { category: q.category }))),
+      periodKey,
+    );
   }
 }
 
@@ -135,12 +183,16 @@ afterAll(() => stack?.stop());
 describe('suggestion rollups (S-8, S-11, F-1)', () => {
   it('S-8: the rollup queries the API answers from equal the live aggregate after any writes, for any subtree and day', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 20 }), fc.array(question, { minLength: 1, maxLength: 3 }), async (ops, questions) => {
-        await conn().execute('delete from "suggestions"."suggestions"');
-        const ids: string[] = [];
-        for (const o of ops) await apply(ids, o);
-        for (const q of questions) await compare(q);
-      }),
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 20 }),
+        fc.array(question, { minLength: 1, maxLength: 3 }),
+        async (ops, questions) => {
+          await conn().execute('delete from "suggestions"."suggestions"');
+          const ids: string[] = [];
+          for (const o of ops) await apply(ids, o);
+          for (const q of questions) await compare(q);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -148,10 +200,27 @@ describe('suggestion rollups (S-8, S-11, F-1)', () => {
   it('S-8: the rebuild recomputes the rollups from the items (a drifted counter is put right)', async () => {
     await conn().execute('delete from "suggestions"."suggestions"');
     const ids: string[] = [];
-    await apply(ids, { kind: 'insert', facts: { year: 2025, registeredAt: '2025-03-01T02:00:00Z', region: '430181104', unit: units[0]!, category: '交通',
-      isKey: true, reply: null, repliedOn: '2025-01-01', dueOn: '2025-06-01', onTime: false, rating: null, risk: false } });
+    await apply(ids, {
+      kind: 'insert',
+      facts: {
+        year: 2025,
+        registeredAt: '2025-03-01T02:00:00Z',
+        region: '430181104',
+        unit: units[0]!,
+        category: '交通',
+        isKey: true,
+        reply: null,
+        repliedOn: '2025-01-01',
+        dueOn: '2025-06-01',
+        onTime: false,
+        rating: null,
+        risk: false,
+      },
+    });
     expect(await rollupDrift(em())).toEqual([]);
-    await conn().execute(`update "suggestions"."suggestion_rollups_unit" set "items" = "items" + 5, "overdue" = "overdue" + 1 where "scope_code" = '43'`);
+    await conn().execute(
+      `update "suggestions"."suggestion_rollups_unit" set "items" = "items" + 5, "overdue" = "overdue" + 1 where "scope_code" = '43'`,
+    );
     expect((await rollupDrift(em())).length).toBeGreaterThan(0);
     await rebuildRollups(conn());
     expect(await rollupDrift(em())).toEqual([]);
@@ -162,9 +231,27 @@ describe('suggestion rollups (S-8, S-11, F-1)', () => {
   it('S-8: a write that fails leaves the rollups as they were (same transaction)', async () => {
     const c = conn();
     await c.execute('delete from "suggestions"."suggestions"');
-    await apply([], { kind: 'insert', facts: { year: 2025, registeredAt: '2025-03-01T02:00:00Z', region: '430181', unit: null, category: null, isKey: true,
-      reply: 'SOLVED', repliedOn: '2025-05-01', dueOn: '2025-04-01', onTime: false, rating: 'SATISFIED', risk: false } });
-    const snapshot = () => c.execute('select * from "suggestions"."suggestion_rollups_period" order by scope_code, span, bucket, level, month');
+    await apply([], {
+      kind: 'insert',
+      facts: {
+        year: 2025,
+        registeredAt: '2025-03-01T02:00:00Z',
+        region: '430181',
+        unit: null,
+        category: null,
+        isKey: true,
+        reply: 'SOLVED',
+        repliedOn: '2025-05-01',
+        dueOn: '2025-04-01',
+        onTime: false,
+        rating: 'SATISFIED',
+        risk: false,
+      },
+    });
+    const snapshot = () =>
+      c.execute(
+        'select * from "suggestions"."suggestion_rollups_period" order by scope_code, span, bucket, level, month',
+      );
     const before = await snapshot();
     // The second row breaks the unique serial: the whole statement, counters included, rolls back.
     await expect(

@@ -7,8 +7,16 @@ import { supervisionService } from '@renda/supervision/server';
 import { suggestionsService } from '../src/server.ts';
 
 /** The three subgraphs this one talks to, on one fresh database. */
-export function startStack(now?: string, settings?: Record<string, Record<string, unknown>>, options: { events?: EventsRuntime } = {}): Promise<TestStack> {
-  return startTestServices([deputiesService, supervisionService, suggestionsService], { ...(now ? { now } : {}), ...(settings ? { settings } : {}), ...options });
+export function startStack(
+  now?: string,
+  settings?: Record<string, Record<string, unknown>>,
+  options: { events?: EventsRuntime } = {},
+): Promise<TestStack> {
+  return startTestServices([deputiesService, supervisionService, suggestionsService], {
+    ...(now ? { now } : {}),
+    ...(settings ? { settings } : {}),
+    ...options,
+  });
 }
 
 export interface World {
@@ -36,18 +44,43 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     ['430181104', '永安镇', 'TOWNSHIP'],
     ['4306', '岳阳市', 'CITY'],
   ] as const) {
-    await ok(deputies, 'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }', { i: { code, name, level } }, admin);
+    await ok(
+      deputies,
+      'mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }',
+      { i: { code, name, level } },
+      admin,
+    );
   }
   const congress = async (regionCode: string, name: string, count: number) => {
-    const c = await ok(deputies, 'mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }', { i: { regionCode, termNumber: 17, name, startsOn: '2022-01-01' } }, admin);
+    const c = await ok(
+      deputies,
+      'mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }',
+      { i: { regionCode, termNumber: 17, name, startsOn: '2022-01-01' } },
+      admin,
+    );
     const congressId = c.createCongress.id as string;
-    const s = await ok(deputies, 'mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }', { i: { congressId, number: 3, opensOn: '2026-01-10', closesOn: '2026-01-13' } }, admin);
+    const s = await ok(
+      deputies,
+      'mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }',
+      { i: { congressId, number: 3, opensOn: '2026-01-10', closesOn: '2026-01-13' } },
+      admin,
+    );
     const ids: string[] = [];
     for (let n = 1; n <= count; n++) {
       const d = await ok(
         deputies,
         'mutation($i: CreateDeputyInput!) { createDeputy(input: $i) { id } }',
-        { i: { congressId, regionCode, name: `代表${regionCode}-${n}`, gender: n % 2 ? 'MALE' : 'FEMALE', workUnit: '单位', position: '职务', constituency: `第${n}选区` } },
+        {
+          i: {
+            congressId,
+            regionCode,
+            name: `代表${regionCode}-${n}`,
+            gender: n % 2 ? 'MALE' : 'FEMALE',
+            workUnit: '单位',
+            position: '职务',
+            constituency: `第${n}选区`,
+          },
+        },
         admin,
       );
       ids.push(d.createDeputy.id);
@@ -56,11 +89,23 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   };
   const county = await congress('430181', '浏阳市第十七届人民代表大会', 14);
   const resigned = county.deputies.pop()!;
-  await ok(deputies, 'mutation($id: ID!) { endMandate(id: $id, status: RESIGNED, reason: "辞职") { id } }', { id: resigned }, admin);
+  await ok(
+    deputies,
+    'mutation($id: ID!) { endMandate(id: $id, status: RESIGNED, reason: "辞职") { id } }',
+    { id: resigned },
+    admin,
+  );
   const township = await congress('430181104', '永安镇第十七届人民代表大会', 7);
   const city = await congress('4306', '岳阳市第十七届人民代表大会', 1);
   const unit = async (regionCode: string, name: string) =>
-    (await ok(supervision, 'mutation($i: CreateUnitInput!) { createUnit(input: $i) { id } }', { i: { regionCode, name, kind: 'GOVERNMENT_DEPARTMENT' } }, admin)).createUnit.id as string;
+    (
+      await ok(
+        supervision,
+        'mutation($i: CreateUnitInput!) { createUnit(input: $i) { id } }',
+        { i: { regionCode, name, kind: 'GOVERNMENT_DEPARTMENT' } },
+        admin,
+      )
+    ).createUnit.id as string;
   return {
     county: { ...county, resigned },
     township,
@@ -83,10 +128,29 @@ export const EVALUATE = `mutation($id: ID!, $i: EvaluationInput!) { evaluateSugg
 export const ITEM = `query($id: ID!) { suggestion(id: $id) { id serial stage round isKey rehandling published overdue replyDueOn reply { category onTime } steps { stage by round note } evaluations { round result coercionRisk } } }`;
 
 /** Files a deputy's SUGGESTION of the county and returns its id. */
-export async function fileSuggestion(stack: TestStack, world: World, extra: Record<string, unknown> = {}): Promise<string> {
+export async function fileSuggestion(
+  stack: TestStack,
+  world: World,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const lead = (extra.leadDeputyId as string | undefined) ?? world.county.deputies[0]!;
   const token = await tokens.deputy('430181', lead);
-  const data = await ok(sg(stack), SUBMIT, { i: { kind: 'SUGGESTION', regionCode: '430181', sessionId: world.county.sessionId, title: '关于改善农村公路的建议', content: '建议加快农村公路提质改造。', ...extra, leadDeputyId: lead } }, token);
+  const data = await ok(
+    sg(stack),
+    SUBMIT,
+    {
+      i: {
+        kind: 'SUGGESTION',
+        regionCode: '430181',
+        sessionId: world.county.sessionId,
+        title: '关于改善农村公路的建议',
+        content: '建议加快农村公路提质改造。',
+        ...extra,
+        leadDeputyId: lead,
+      },
+    },
+    token,
+  );
   return data.submitSuggestion.id;
 }
 
@@ -94,14 +158,40 @@ export async function fileSuggestion(stack: TestStack, world: World, extra: Reco
  * Drives an item with staff (and the lead unit's handler) up to `target`: assigned to transport
  * (lead) and education (co-handler), replied with `category`.
  */
-export async function driveTo(stack: TestStack, world: World, id: string, target: 'ASSIGNED' | 'HANDLING' | 'REPLIED' | 'FOLLOWED_UP', category: 'SOLVED' | 'PLANNED' | 'EXPLAINED' = 'SOLVED'): Promise<void> {
+export async function driveTo(
+  stack: TestStack,
+  world: World,
+  id: string,
+  target: 'ASSIGNED' | 'HANDLING' | 'REPLIED' | 'FOLLOWED_UP',
+  category: 'SOLVED' | 'PLANNED' | 'EXPLAINED' = 'SOLVED',
+): Promise<void> {
   const staff = await tokens.staff('430181');
   const handler = await tokens.handler('430181', world.units.transport);
-  await ok(sg(stack), ASSIGN, { id, i: { grade: 'LEVEL_4', leadOfficial: '副局长 李明', units: [{ unitId: world.units.transport, role: 'LEAD' }, { unitId: world.units.education, role: 'CO_HANDLER' }] } }, staff);
+  await ok(
+    sg(stack),
+    ASSIGN,
+    {
+      id,
+      i: {
+        grade: 'LEVEL_4',
+        leadOfficial: '副局长 李明',
+        units: [
+          { unitId: world.units.transport, role: 'LEAD' },
+          { unitId: world.units.education, role: 'CO_HANDLER' },
+        ],
+      },
+    },
+    staff,
+  );
   if (target === 'ASSIGNED') return;
   await ok(sg(stack), START, { id }, handler);
   if (target === 'HANDLING') return;
-  await ok(sg(stack), REPLY, { id, i: { category, content: '已纳入年度计划并实施。', reviewedBy: '局长 王强' } }, handler);
+  await ok(
+    sg(stack),
+    REPLY,
+    { id, i: { category, content: '已纳入年度计划并实施。', reviewedBy: '局长 王强' } },
+    handler,
+  );
   if (target === 'REPLIED') return;
   await ok(sg(stack), STEP, { id, s: 'FOLLOWED_UP', n: '电话回访' }, handler);
 }

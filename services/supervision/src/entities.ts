@@ -4,7 +4,14 @@ import { ResolutionSchema } from './modules/resolutions/resolution.entity.ts';
 import { AppointmentMotionSchema } from './modules/appointments/motion.entity.ts';
 import { FiledDocumentSchema, MajorMatterSchema } from './modules/filings/filing.entity.ts';
 import { InquirySchema, MeetingAttendanceSchema } from './modules/inquiries/inquiry.entity.ts';
-import { InspectionDeputySchema, InspectionMemberSchema, LawInspectionSchema, OpinionItemSchema, ReportSchema, WorkEvaluationSchema } from './modules/opinions/opinion.entity.ts';
+import {
+  InspectionDeputySchema,
+  InspectionMemberSchema,
+  LawInspectionSchema,
+  OpinionItemSchema,
+  ReportSchema,
+  WorkEvaluationSchema,
+} from './modules/opinions/opinion.entity.ts';
 import { GovernmentUnitSchema, OfficialSchema, PerformanceReviewSchema } from './modules/units/unit.entity.ts';
 
 export const entities = [

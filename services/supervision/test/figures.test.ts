@@ -54,7 +54,8 @@ describe('figures of supervision (F-1 to F-4)', () => {
   });
 
   it('F-1: an opinion item is overdue only from the day after its due date, measured on asOf', async () => {
-    const [item] = (await ok(sg, '{ overdueOpinionItems(regionCode: "430181") { dueOn } }', {}, t.analyst)).overdueOpinionItems;
+    const [item] = (await ok(sg, '{ overdueOpinionItems(regionCode: "430181") { dueOn } }', {}, t.analyst))
+      .overdueOpinionItems;
     const due = item.dueOn as string;
     const year = Number(due.slice(0, 4));
     const dayAfter = new Date(Date.parse(`${due}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -48,7 +48,14 @@ export interface Units {
 /** Liuyang's government with two departments and its court, Yong'an town's government, and a unit of another county. */
 export async function makeUnits(sg: Executor, admin: string): Promise<Units> {
   const create = async (regionCode: string, name: string, kind: string, parentId?: string) =>
-    (await ok(sg, 'mutation($input: CreateUnitInput!) { createUnit(input: $input) { id } }', { input: { regionCode, name, kind, parentId } }, admin)).createUnit.id as string;
+    (
+      await ok(
+        sg,
+        'mutation($input: CreateUnitInput!) { createUnit(input: $input) { id } }',
+        { input: { regionCode, name, kind, parentId } },
+        admin,
+      )
+    ).createUnit.id as string;
   const government = await create('430181', '浏阳市人民政府', 'GOVERNMENT');
   return {
     government,
@@ -78,9 +85,14 @@ export async function registerCommittee(
     // A region registered before (by another committee of the same province) answers CONFLICT.
     if (made.errors && made.errors[0]?.extensions?.code !== 'CONFLICT') throw new Error(made.errors[0]!.message);
   }
-  const congress = await ok(deputies, 'mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }', {
-    i: { regionCode: code, termNumber: 17, name: `${code}第十七届人民代表大会`, startsOn: '2022-01-01' },
-  }, admin);
+  const congress = await ok(
+    deputies,
+    'mutation($i: CreateCongressInput!) { createCongress(input: $i) { id } }',
+    {
+      i: { regionCode: code, termNumber: 17, name: `${code}第十七届人民代表大会`, startsOn: '2022-01-01' },
+    },
+    admin,
+  );
   const congressId = congress.createCongress.id as string;
   for (let n = 1; n <= members; n++) {
     const input = { congressId, name: `委员${n}`, role: 'MEMBER', fullTime: false };

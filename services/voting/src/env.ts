@@ -42,7 +42,9 @@ export interface VotingRules {
   proposalsPerMinute: number;
 }
 
-export function votingRulesOf(env: Pick<VotingEnv, 'SEATS_TOWNSHIP' | 'SEATS_COUNTY' | 'SEATS_CITY' | 'PROPOSALS_PER_MINUTE'>): VotingRules {
+export function votingRulesOf(
+  env: Pick<VotingEnv, 'SEATS_TOWNSHIP' | 'SEATS_COUNTY' | 'SEATS_CITY' | 'PROPOSALS_PER_MINUTE'>,
+): VotingRules {
   return {
     seats: { TOWNSHIP: env.SEATS_TOWNSHIP, COUNTY: env.SEATS_COUNTY, CITY: env.SEATS_CITY },
     proposalsPerMinute: env.PROPOSALS_PER_MINUTE,

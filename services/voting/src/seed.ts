@@ -3,10 +3,27 @@ import { EvaluationGroupTallySchema } from './modules/evaluations/evaluation.ent
 import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { currentYear } from '@renda/server-kit/dates';
-import { BallotCandidateSchema, BallotParticipationSchema, BallotRollSchema, BallotSchema, BallotTallySchema } from './modules/ballots/ballot.entity.ts';
-import { EvaluationItemSchema, EvaluationParticipationSchema, EvaluationRollSchema, EvaluationRoundSchema, EvaluationTallySchema } from './modules/evaluations/evaluation.entity.ts';
+import {
+  BallotCandidateSchema,
+  BallotParticipationSchema,
+  BallotRollSchema,
+  BallotSchema,
+  BallotTallySchema,
+} from './modules/ballots/ballot.entity.ts';
+import {
+  EvaluationItemSchema,
+  EvaluationParticipationSchema,
+  EvaluationRollSchema,
+  EvaluationRoundSchema,
+  EvaluationTallySchema,
+} from './modules/evaluations/evaluation.entity.ts';
 import { ProgramSchema, ProposalSchema, type ProgramStage } from './modules/programs/program.entity.ts';
-import { ProgressReportSchema, ProjectSchema, ProjectSupervisorSchema, type ProjectStatus } from './modules/projects/project.entity.ts';
+import {
+  ProgressReportSchema,
+  ProjectSchema,
+  ProjectSupervisorSchema,
+  type ProjectStatus,
+} from './modules/projects/project.entity.ts';
 import { RoomConfirmationSchema, RoomCountSchema, RoomEntrySchema } from './modules/room-tallies/room-tally.entity.ts';
 import type { RoomEntry } from './modules/room-tallies/room-tally.entity.ts';
 import { countsTable, placeholders, run } from './modules/store.ts';
@@ -86,9 +103,38 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         ['集镇停车场', '赶集日停车难', '个体工商户'],
       ],
       candidates: [
-        { title: '安全饮水工程', description: '新建集中供水站2处，铺设供水管网18公里，覆盖4个村', budget: '3200000.00', unit: gov, status: 'COMPLETED', rank: 1, votes: [75, 2, 2], progress: [100, '3150000.00'], ratings: [70, 6, 3], supervisors: [1, 2, 3, 4, 5] },
-        { title: '交通设施完善工程', description: '拓宽通村公路6公里，增设护栏和警示标志', budget: '2850000.00', unit: gov, status: 'COMPLETED', rank: 2, votes: [71, 5, 3], progress: [100, '2790000.00'], ratings: [72, 5, 2], supervisors: [6, 7, 8, 9, 10] },
-        { title: '农村人居环境整治', description: '增设垃圾收运点和小型污水处理设施', budget: '1600000.00', unit: gov, status: 'NOT_ELECTED', votes: [8, 52, 19] },
+        {
+          title: '安全饮水工程',
+          description: '新建集中供水站2处，铺设供水管网18公里，覆盖4个村',
+          budget: '3200000.00',
+          unit: gov,
+          status: 'COMPLETED',
+          rank: 1,
+          votes: [75, 2, 2],
+          progress: [100, '3150000.00'],
+          ratings: [70, 6, 3],
+          supervisors: [1, 2, 3, 4, 5],
+        },
+        {
+          title: '交通设施完善工程',
+          description: '拓宽通村公路6公里，增设护栏和警示标志',
+          budget: '2850000.00',
+          unit: gov,
+          status: 'COMPLETED',
+          rank: 2,
+          votes: [71, 5, 3],
+          progress: [100, '2790000.00'],
+          ratings: [72, 5, 2],
+          supervisors: [6, 7, 8, 9, 10],
+        },
+        {
+          title: '农村人居环境整治',
+          description: '增设垃圾收运点和小型污水处理设施',
+          budget: '1600000.00',
+          unit: gov,
+          status: 'NOT_ELECTED',
+          votes: [8, 52, 19],
+        },
       ],
     },
     {
@@ -104,8 +150,26 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       responses: 30,
       proposals: [['集镇路灯亮化', '集镇主街夜间照明不足', '光明社区居民']],
       candidates: [
-        { title: '集镇路灯亮化工程', description: '安装太阳能路灯320盏', budget: '960000.00', unit: gov, status: 'COMPLETED', rank: 1, votes: [70, 2, 4], progress: [100, '935000.00'], ratings: [25, 4, 1], supervisors: [11, 12, 13] },
-        { title: '农贸市场改造', description: '改造农贸市场顶棚和排水', budget: '1200000.00', unit: gov, status: 'NOT_ELECTED', votes: [5, 50, 21] },
+        {
+          title: '集镇路灯亮化工程',
+          description: '安装太阳能路灯320盏',
+          budget: '960000.00',
+          unit: gov,
+          status: 'COMPLETED',
+          rank: 1,
+          votes: [70, 2, 4],
+          progress: [100, '935000.00'],
+          ratings: [25, 4, 1],
+          supervisors: [11, 12, 13],
+        },
+        {
+          title: '农贸市场改造',
+          description: '改造农贸市场顶棚和排水',
+          budget: '1200000.00',
+          unit: gov,
+          status: 'NOT_ELECTED',
+          votes: [5, 50, 21],
+        },
       ],
     },
     {
@@ -124,9 +188,35 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         ['饮用水源保护', '水源地周边养殖污染', '丰裕村村民'],
       ],
       candidates: [
-        { title: '村级幼儿园改扩建', description: '改扩建丰裕村幼儿园，新增学位120个', budget: '2400000.00', unit: gov, status: 'IN_PROGRESS', rank: 1, votes: [72, 3, 3], progress: [60, '1380000.00'], supervisors: [14, 15, 16] },
-        { title: '饮用水源保护', description: '划定水源保护区并建设隔离设施', budget: '880000.00', unit: gov, status: 'ELECTED', rank: 2, votes: [66, 6, 6], supervisors: [17, 18, 19] },
-        { title: '文化广场建设', description: '建设集镇文化广场', budget: '1500000.00', unit: gov, status: 'NOT_ELECTED', votes: [14, 40, 24] },
+        {
+          title: '村级幼儿园改扩建',
+          description: '改扩建丰裕村幼儿园，新增学位120个',
+          budget: '2400000.00',
+          unit: gov,
+          status: 'IN_PROGRESS',
+          rank: 1,
+          votes: [72, 3, 3],
+          progress: [60, '1380000.00'],
+          supervisors: [14, 15, 16],
+        },
+        {
+          title: '饮用水源保护',
+          description: '划定水源保护区并建设隔离设施',
+          budget: '880000.00',
+          unit: gov,
+          status: 'ELECTED',
+          rank: 2,
+          votes: [66, 6, 6],
+          supervisors: [17, 18, 19],
+        },
+        {
+          title: '文化广场建设',
+          description: '建设集镇文化广场',
+          budget: '1500000.00',
+          unit: gov,
+          status: 'NOT_ELECTED',
+          votes: [14, 40, 24],
+        },
       ],
     },
     {
@@ -141,8 +231,22 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       cast: 40,
       proposals: [],
       candidates: [
-        { title: '集镇排水管网改造', description: '改造集镇主街排水管网2.4公里', budget: '1350000.00', unit: gov, status: 'CANDIDATE', votes: [28, 7, 5] },
-        { title: '集镇公厕新建', description: '新建公厕3座', budget: '450000.00', unit: gov, status: 'CANDIDATE', votes: [10, 18, 12] },
+        {
+          title: '集镇排水管网改造',
+          description: '改造集镇主街排水管网2.4公里',
+          budget: '1350000.00',
+          unit: gov,
+          status: 'CANDIDATE',
+          votes: [28, 7, 5],
+        },
+        {
+          title: '集镇公厕新建',
+          description: '新建公厕3座',
+          budget: '450000.00',
+          unit: gov,
+          status: 'CANDIDATE',
+          votes: [10, 18, 12],
+        },
       ],
     },
     {
@@ -185,10 +289,46 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       cast: 39,
       proposals: [],
       candidates: [
-        { title: '农村公路安防工程', description: '完善农村公路安全防护设施150公里', budget: '18000000.00', unit: unit(LIUYANG, 'transport'), status: 'IN_PROGRESS', rank: 1, votes: [37, 1, 1], progress: [45, '7900000.00'], supervisors: [1, 2, 3] },
-        { title: '城区学校扩容', description: '新建、改扩建中小学6所', budget: '52000000.00', unit: unit(LIUYANG, 'education'), status: 'IN_PROGRESS', rank: 2, votes: [35, 2, 2], progress: [30, '14500000.00'], supervisors: [4, 5, 6] },
-        { title: '农村饮水安全巩固提升', description: '改造供水工程24处', budget: '26000000.00', unit: unit(LIUYANG, 'water'), status: 'ELECTED', rank: 3, votes: [33, 3, 3], supervisors: [7, 8, 9] },
-        { title: '基层卫生院提质', description: '改造乡镇卫生院8所', budget: '12000000.00', unit: unit(LIUYANG, 'health'), status: 'NOT_ELECTED', votes: [12, 15, 12] },
+        {
+          title: '农村公路安防工程',
+          description: '完善农村公路安全防护设施150公里',
+          budget: '18000000.00',
+          unit: unit(LIUYANG, 'transport'),
+          status: 'IN_PROGRESS',
+          rank: 1,
+          votes: [37, 1, 1],
+          progress: [45, '7900000.00'],
+          supervisors: [1, 2, 3],
+        },
+        {
+          title: '城区学校扩容',
+          description: '新建、改扩建中小学6所',
+          budget: '52000000.00',
+          unit: unit(LIUYANG, 'education'),
+          status: 'IN_PROGRESS',
+          rank: 2,
+          votes: [35, 2, 2],
+          progress: [30, '14500000.00'],
+          supervisors: [4, 5, 6],
+        },
+        {
+          title: '农村饮水安全巩固提升',
+          description: '改造供水工程24处',
+          budget: '26000000.00',
+          unit: unit(LIUYANG, 'water'),
+          status: 'ELECTED',
+          rank: 3,
+          votes: [33, 3, 3],
+          supervisors: [7, 8, 9],
+        },
+        {
+          title: '基层卫生院提质',
+          description: '改造乡镇卫生院8所',
+          budget: '12000000.00',
+          unit: unit(LIUYANG, 'health'),
+          status: 'NOT_ELECTED',
+          votes: [12, 15, 12],
+        },
       ],
     },
   ];
@@ -216,7 +356,15 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
     });
     const proposalIds = p.proposals.map(([title, description, proposer], i) => {
       const id = demoId(`proposal:${p.region}:${p.key}:${i + 1}`);
-      em.create(ProposalSchema, { id, programId, regionCode: p.region, title, description, proposer, proposedAt: new Date(openedAt.getTime() - (50 - i) * 86_400_000) });
+      em.create(ProposalSchema, {
+        id,
+        programId,
+        regionCode: p.region,
+        title,
+        description,
+        proposer,
+        proposedAt: new Date(openedAt.getTime() - (50 - i) * 86_400_000),
+      });
       return id;
     });
     const projectIds = p.candidates.map((c, i) => {
@@ -238,7 +386,13 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       });
       if (c.progress) {
         const [percent, spent] = c.progress;
-        const steps = percent === 100 ? [[40, 0.4], [100, 1]] : [[percent, 1]];
+        const steps =
+          percent === 100
+            ? [
+                [40, 0.4],
+                [100, 1],
+              ]
+            : [[percent, 1]];
         steps.forEach(([pc, share], s) =>
           em.create(ProgressReportSchema, {
             id: demoId(`progress:${id}:${s + 1}`),
@@ -252,7 +406,8 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           }),
         );
       }
-      for (const n of c.supervisors ?? []) em.create(ProjectSupervisorSchema, { projectId: id, deputyId: deputy(n), regionCode: p.region });
+      for (const n of c.supervisors ?? [])
+        em.create(ProjectSupervisorSchema, { projectId: id, deputyId: deputy(n), regionCode: p.region });
       return id;
     });
     if (p.cast !== undefined) {
@@ -290,7 +445,12 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           const [votesFor, votesAgainst, abstentions] = c.votes!;
           roomRows.push(() =>
             em.create(RoomCountSchema, {
-              entryId, candidateId: projectIds[i]!, position: i + 1, votesFor, votesAgainst, abstentions,
+              entryId,
+              candidateId: projectIds[i]!,
+              position: i + 1,
+              votesFor,
+              votesAgainst,
+              abstentions,
             }),
           );
         });
@@ -304,8 +464,25 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         const elected = c.rank !== undefined;
         em.create(BallotCandidateSchema, { ballotId, candidateId: projectIds[i]!, position: i + 1 });
         // An open ballot counts in its own table (made below); a closed one has its totals only.
-        if (open) openCounts.push({ kind: 'ballot', id: ballotId, rows: [projectIds[i]!, votesFor, votesAgainst, abstentions] });
-        else em.create(BallotTallySchema, { ballotId, candidateId: projectIds[i]!, position: i + 1, votesFor, votesAgainst, abstentions, final: true, passed: votesFor * 2 > p.roll, elected, tied: false });
+        if (open)
+          openCounts.push({
+            kind: 'ballot',
+            id: ballotId,
+            rows: [projectIds[i]!, votesFor, votesAgainst, abstentions],
+          });
+        else
+          em.create(BallotTallySchema, {
+            ballotId,
+            candidateId: projectIds[i]!,
+            position: i + 1,
+            votesFor,
+            votesAgainst,
+            abstentions,
+            final: true,
+            passed: votesFor * 2 > p.roll,
+            elected,
+            tied: false,
+          });
       });
       if (!p.paper) {
         const deputies = Array.from({ length: p.cast }, (_, k) => deputy(k + 1));
@@ -337,7 +514,12 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         if (!c.ratings) return;
         const [satisfied, basicallySatisfied, dissatisfied] = c.ratings;
         em.create(EvaluationItemSchema, { roundId, projectId: projectIds[i]! });
-        if (open) openCounts.push({ kind: 'evaluation', id: roundId, rows: [projectIds[i]!, satisfied, basicallySatisfied, dissatisfied] });
+        if (open)
+          openCounts.push({
+            kind: 'evaluation',
+            id: roundId,
+            rows: [projectIds[i]!, satisfied, basicallySatisfied, dissatisfied],
+          });
         else {
           const totals = { satisfied, basicallySatisfied, dissatisfied };
           em.create(EvaluationTallySchema, { roundId, projectId: projectIds[i]!, ...totals, final: true });
@@ -345,7 +527,11 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           em.create(EvaluationGroupTallySchema, { ...group, satisfied, basicallySatisfied, dissatisfied });
         }
       });
-      participation.push({ kind: 'round', id: roundId, deputies: Array.from({ length: p.responses }, (_, k) => deputy(k + 1)) });
+      participation.push({
+        kind: 'round',
+        id: roundId,
+        deputies: Array.from({ length: p.responses }, (_, k) => deputy(k + 1)),
+      });
     }
   }
   await em.flush();
@@ -357,9 +543,19 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
   for (const kind of ['ballot', 'evaluation'] as const) {
     for (const id of new Set(openCounts.filter((c) => c.kind === kind).map((c) => c.id))) {
       const rows = openCounts.filter((c) => c.kind === kind && c.id === id).map((c) => c.rows);
-      const [key, x1, x2, x3] = kind === 'ballot' ? ['candidate_id', 'votes_for', 'votes_against', 'abstentions'] : ['project_id', 'satisfied', 'basically_satisfied', 'dissatisfied'];
-      await run(em, `create table ${countsTable(kind, id)} ("${key}" uuid not null primary key, "${x1}" int not null default 0, "${x2}" int not null default 0, "${x3}" int not null default 0)`);
-      await run(em, `insert into ${countsTable(kind, id)} values ${placeholders(rows.length, '(?, ?, ?, ?)')}`, rows.flat());
+      const [key, x1, x2, x3] =
+        kind === 'ballot'
+          ? ['candidate_id', 'votes_for', 'votes_against', 'abstentions']
+          : ['project_id', 'satisfied', 'basically_satisfied', 'dissatisfied'];
+      await run(
+        em,
+        `create table ${countsTable(kind, id)} ("${key}" uuid not null primary key, "${x1}" int not null default 0, "${x2}" int not null default 0, "${x3}" int not null default 0)`,
+      );
+      await run(
+        em,
+        `insert into ${countsTable(kind, id)} values ${placeholders(rows.length, '(?, ?, ?, ?)')}`,
+        rows.flat(),
+      );
     }
   }
   // Participation in its own transaction: it shares no transaction id with the counters above.

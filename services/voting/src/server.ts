@@ -25,11 +25,19 @@ export const votingService: ServiceDefinition = {
   migrationsPath: fileURLToPath(new URL('./migrations', import.meta.url)),
   migrations,
   typeDefs,
-  resolvers: mergeResolvers(programResolvers, projectResolvers, ballotResolvers, evaluationResolvers, federationResolvers, feedResolvers),
+  resolvers: mergeResolvers(
+    programResolvers,
+    projectResolvers,
+    ballotResolvers,
+    evaluationResolvers,
+    federationResolvers,
+    feedResolvers,
+  ),
   seed: seedDemo,
   events: {
     service: 'voting',
     settings: readEventSettings,
-    reminders: (settings: { reminders?: { ballotOpenHours: number } }) => votingReminderJobs(settings.reminders ?? readReminderSettings(process.env)),
+    reminders: (settings: { reminders?: { ballotOpenHours: number } }) =>
+      votingReminderJobs(settings.reminders ?? readReminderSettings(process.env)),
   },
 };

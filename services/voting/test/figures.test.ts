@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStack } from '@renda/testing/services';
 import { fails, ok } from '@renda/testing/graphql';
 import { tokens } from '@renda/testing/tokens';
-import { cast, closeBallot, createTownship, openBallot, programWithCandidates, startStack, type Subgraph } from './support/world.ts';
+import {
+  cast,
+  closeBallot,
+  createTownship,
+  openBallot,
+  programWithCandidates,
+  startStack,
+  type Subgraph,
+} from './support/world.ts';
 
 /**
  * Liuyang (430181) with two registered towns: 430181101 votes on 15 June 2026 (4 of a roll of 5 cast),
@@ -28,7 +36,8 @@ beforeAll(async () => {
   const staff = await tokens.staff('430181101');
   const { programId, candidateIds } = await programWithCandidates(sg, town, staff, { seats: 1, candidates: 2 });
   const ballotId = await openBallot(sg, programId, town.deputyIds, staff);
-  for (const d of town.deputyIds.slice(0, 4)) expect((await cast(sg, town, d, ballotId, [[candidateIds[0]!, 'FOR']])).errors).toBeUndefined();
+  for (const d of town.deputyIds.slice(0, 4))
+    expect((await cast(sg, town, d, ballotId, [[candidateIds[0]!, 'FOR']])).errors).toBeUndefined();
   await closeBallot(sg, ballotId, staff);
 });
 afterAll(() => stack?.stop());
@@ -71,8 +80,16 @@ describe('figures of livelihood votes (V-5, F-1 to F-4)', () => {
 
   it('F-2: nothing to count is a null rate, and the contract field keeps its documented 0', async () => {
     const [city] = await figures('4306', { from: 2026, to: 2026, level: 'TOWNSHIP' });
-    expect(city).toMatchObject({ coverage: { rate: null, denominator: 0 }, turnout: { rate: null }, satisfaction: { rate: null } });
-    const legacy = await ok(sg, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { votingStats(year: 2026) { turnoutRate satisfactionRate } } } }`, { r: ref('4306') });
+    expect(city).toMatchObject({
+      coverage: { rate: null, denominator: 0 },
+      turnout: { rate: null },
+      satisfaction: { rate: null },
+    });
+    const legacy = await ok(
+      sg,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { votingStats(year: 2026) { turnoutRate satisfactionRate } } } }`,
+      { r: ref('4306') },
+    );
     expect(legacy._entities[0].votingStats).toEqual({ turnoutRate: 0, satisfactionRate: 0 });
   });
 

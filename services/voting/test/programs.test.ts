@@ -8,7 +8,15 @@ import { tokens } from '@renda/testing/tokens';
 import { proposeProject } from '../src/modules/programs/programs.service.ts';
 import { canMove, stageTransitions } from '../src/modules/programs/stages.ts';
 import type { ServiceContext } from '@renda/server-kit/context';
-import { PROGRAM, createTownship, openBallot, programWithCandidates, startStack, type Subgraph, type Township } from './support/world.ts';
+import {
+  PROGRAM,
+  createTownship,
+  openBallot,
+  programWithCandidates,
+  startStack,
+  type Subgraph,
+  type Township,
+} from './support/world.ts';
 
 let stack: TestStack;
 let sg: Subgraph;
@@ -24,7 +32,15 @@ const SET = `mutation($p: ID!, $c: [CandidateInput!]!) { setCandidates(programId
 const READ = `query($id: ID!) { program(id: $id) { ${PROGRAM} proposals { id title } } }`;
 
 function programInput(overrides: Record<string, unknown> = {}) {
-  return { regionCode: town.code, level: 'TOWNSHIP', year: 2026, sessionId: town.sessionId, title: '永安镇2026年民生实事项目', seats: 2, ...overrides };
+  return {
+    regionCode: town.code,
+    level: 'TOWNSHIP',
+    year: 2026,
+    sessionId: town.sessionId,
+    title: '永安镇2026年民生实事项目',
+    seats: 2,
+    ...overrides,
+  };
 }
 
 beforeAll(async () => {
@@ -55,13 +71,33 @@ describe('V-1 program stages', () => {
     const created = await ok(sg, CREATE, { i: programInput() }, staff);
     const program = created.createProgram;
     expect(program).toMatchObject({ stage: 'SOLICITING', seats: 2, level: 'TOWNSHIP', year: 2026, openSeats: 2 });
-    const proposed = await ok(sg, PROPOSE, { p: program.id, i: { title: '安全饮水', description: '集中供水工程', proposer: '永安村村民' } });
+    const proposed = await ok(sg, PROPOSE, {
+      p: program.id,
+      i: { title: '安全饮水', description: '集中供水工程', proposer: '永安村村民' },
+    });
     expect(proposed.proposeProject).toMatchObject({ title: '安全饮水', proposer: '永安村村民', candidate: null });
-    await ok(sg, PROPOSE, { p: program.id, i: { title: '交通设施完善', description: '村道硬化', proposer: '代表 李建国' } }, await tokens.deputy(town.code, town.deputyIds[0]!));
+    await ok(
+      sg,
+      PROPOSE,
+      { p: program.id, i: { title: '交通设施完善', description: '村道硬化', proposer: '代表 李建国' } },
+      await tokens.deputy(town.code, town.deputyIds[0]!),
+    );
     // Candidates and ballots belong to later stages.
     await fails(sg, 'CONFLICT', SET, { p: program.id, c: [] }, staff);
-    await fails(sg, 'CONFLICT', `mutation($p: ID!, $r: [ID!]!) { openBallot(programId: $p, rollDeputyIds: $r) { id } }`, { p: program.id, r: town.deputyIds }, staff);
-    await fails(sg, 'CONFLICT', `mutation($p: ID!, $r: [ID!]!) { openEvaluation(programId: $p, rollDeputyIds: $r) { id } }`, { p: program.id, r: town.deputyIds }, staff);
+    await fails(
+      sg,
+      'CONFLICT',
+      `mutation($p: ID!, $r: [ID!]!) { openBallot(programId: $p, rollDeputyIds: $r) { id } }`,
+      { p: program.id, r: town.deputyIds },
+      staff,
+    );
+    await fails(
+      sg,
+      'CONFLICT',
+      `mutation($p: ID!, $r: [ID!]!) { openEvaluation(programId: $p, rollDeputyIds: $r) { id } }`,
+      { p: program.id, r: town.deputyIds },
+      staff,
+    );
 
     const closed = await ok(sg, CLOSE_SOLICITATION, { p: program.id }, staff);
     expect(closed.closeSolicitation.stage).toBe('SCREENING');
@@ -73,22 +109,45 @@ describe('V-1 program stages', () => {
 
   it('V-1: setCandidates turns proposals into candidates, replaces the list while SCREENING, and openBallot moves to VOTING', async () => {
     const { createProgram: program } = await ok(sg, CREATE, { i: programInput({ seats: 1 }) }, staff);
-    const p1 = (await ok(sg, PROPOSE, { p: program.id, i: { title: '安全饮水', description: 'x', proposer: 'a' } })).proposeProject.id;
+    const p1 = (await ok(sg, PROPOSE, { p: program.id, i: { title: '安全饮水', description: 'x', proposer: 'a' } }))
+      .proposeProject.id;
     await ok(sg, CLOSE_SOLICITATION, { p: program.id }, staff);
-    const first = await ok(sg, SET, { p: program.id, c: [
-      { title: '安全饮水', description: '集中供水', budget: '1250000.00', leadUnitId: town.unitId, proposalId: p1 },
-      { title: '交通设施完善', description: '村道', budget: '800000', leadUnitId: town.unitId },
-    ] }, staff);
-    expect(first.setCandidates.candidates.map((c: { title: string; budget: string; status: string }) => [c.title, c.budget, c.status])).toEqual([
+    const first = await ok(
+      sg,
+      SET,
+      {
+        p: program.id,
+        c: [
+          { title: '安全饮水', description: '集中供水', budget: '1250000.00', leadUnitId: town.unitId, proposalId: p1 },
+          { title: '交通设施完善', description: '村道', budget: '800000', leadUnitId: town.unitId },
+        ],
+      },
+      staff,
+    );
+    expect(
+      first.setCandidates.candidates.map((c: { title: string; budget: string; status: string }) => [
+        c.title,
+        c.budget,
+        c.status,
+      ]),
+    ).toEqual([
       ['安全饮水', '1250000.00', 'CANDIDATE'],
       ['交通设施完善', '800000.00', 'CANDIDATE'],
     ]);
     expect(first.setCandidates.proposals[0].candidate.title).toBe('安全饮水');
-    const second = await ok(sg, SET, { p: program.id, c: [
-      { title: 'A', description: 'a', budget: '1.5', leadUnitId: town.unitId },
-      { title: 'B', description: 'b', budget: '2', leadUnitId: town.unitId },
-      { title: 'C', description: 'c', budget: '3', leadUnitId: town.unitId },
-    ] }, staff);
+    const second = await ok(
+      sg,
+      SET,
+      {
+        p: program.id,
+        c: [
+          { title: 'A', description: 'a', budget: '1.5', leadUnitId: town.unitId },
+          { title: 'B', description: 'b', budget: '2', leadUnitId: town.unitId },
+          { title: 'C', description: 'c', budget: '3', leadUnitId: town.unitId },
+        ],
+      },
+      staff,
+    );
     expect(second.setCandidates.candidates.map((c: { title: string }) => c.title)).toEqual(['A', 'B', 'C']);
     expect(second.setCandidates.proposals[0].candidate).toBeNull();
     await openBallot(sg, program.id, town.deputyIds, staff);
@@ -106,8 +165,22 @@ describe('V-2 seats and candidates (差额)', () => {
     await fails(sg, 'BAD_USER_INPUT', CREATE, { i: programInput({ level: 'COUNTY' }) }, staff, 'input.level');
     await fails(sg, 'BAD_USER_INPUT', CREATE, { i: programInput({ regionCode: '43' }) }, admin, 'input.regionCode');
     await fails(sg, 'BAD_USER_INPUT', CREATE, { i: programInput({ sessionId: 'nope' }) }, staff, 'input.sessionId');
-    await fails(sg, 'BAD_USER_INPUT', CREATE, { i: programInput({ sessionId: '0196f000-0000-7000-8000-000000000000' }) }, staff, 'input.sessionId');
-    await fails(sg, 'BAD_USER_INPUT', CREATE, { i: programInput({ sessionId: other.sessionId }) }, staff, 'input.sessionId');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      CREATE,
+      { i: programInput({ sessionId: '0196f000-0000-7000-8000-000000000000' }) },
+      staff,
+      'input.sessionId',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      CREATE,
+      { i: programInput({ sessionId: other.sessionId }) },
+      staff,
+      'input.sessionId',
+    );
     await fails(sg, 'BAD_USER_INPUT', CREATE, { i: programInput({ year: 2025 }) }, staff, 'input.year');
     await fails(sg, 'BAD_USER_INPUT', CREATE, { i: programInput({ title: '  ' }) }, staff, 'input.title');
     const after = (await ok(sg, `query { programs(regionCode: "430181104") { id } }`)).programs.length;
@@ -117,28 +190,97 @@ describe('V-2 seats and candidates (差额)', () => {
   it('V-2: candidates must outnumber seats; budgets over 0; lead units known and of the region; bad lists change nothing', async () => {
     const { createProgram: program } = await ok(sg, CREATE, { i: programInput({ seats: 2 }) }, staff);
     await ok(sg, CLOSE_SOLICITATION, { p: program.id }, staff);
-    const c = (title: string, extra: Record<string, unknown> = {}) => ({ title, description: 'd', budget: '100.00', leadUnitId: town.unitId, ...extra });
+    const c = (title: string, extra: Record<string, unknown> = {}) => ({
+      title,
+      description: 'd',
+      budget: '100.00',
+      leadUnitId: town.unitId,
+      ...extra,
+    });
     await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A'), c('B')] }, staff, 'candidates');
-    await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A'), c('B'), c('C', { budget: '0' })] }, staff, 'candidates[2].budget');
-    await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A'), c('B'), c('C', { budget: '-5' })] }, staff, 'candidates[2].budget');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      SET,
+      { p: program.id, c: [c('A'), c('B'), c('C', { budget: '0' })] },
+      staff,
+      'candidates[2].budget',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      SET,
+      { p: program.id, c: [c('A'), c('B'), c('C', { budget: '-5' })] },
+      staff,
+      'candidates[2].budget',
+    );
     await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A'), c('B'), c('C', { budget: '1.005' })] }, staff);
-    await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A'), c('B', { leadUnitId: 'x' }), c('C')] }, staff, 'candidates[1].leadUnitId');
-    await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A'), c('B', { leadUnitId: '0196f000-0000-7000-8000-000000000000' }), c('C')] }, staff, 'candidates[1].leadUnitId');
-    await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A'), c('B', { leadUnitId: other.unitId }), c('C')] }, staff, 'candidates[1].leadUnitId');
-    await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A'), c('B', { proposalId: '0196f000-0000-7000-8000-000000000000' }), c('C')] }, staff, 'candidates[1].proposalId');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      SET,
+      { p: program.id, c: [c('A'), c('B', { leadUnitId: 'x' }), c('C')] },
+      staff,
+      'candidates[1].leadUnitId',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      SET,
+      { p: program.id, c: [c('A'), c('B', { leadUnitId: '0196f000-0000-7000-8000-000000000000' }), c('C')] },
+      staff,
+      'candidates[1].leadUnitId',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      SET,
+      { p: program.id, c: [c('A'), c('B', { leadUnitId: other.unitId }), c('C')] },
+      staff,
+      'candidates[1].leadUnitId',
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      SET,
+      { p: program.id, c: [c('A'), c('B', { proposalId: '0196f000-0000-7000-8000-000000000000' }), c('C')] },
+      staff,
+      'candidates[1].proposalId',
+    );
     const read = await ok(sg, READ, { id: program.id });
     expect(read.program.candidates).toEqual([]);
     await ok(sg, SET, { p: program.id, c: [c('A'), c('B'), c('C')] }, staff);
     // A first ballot lists every candidate.
     const { program: p } = await ok(sg, READ, { id: program.id });
-    await fails(sg, 'BAD_USER_INPUT', `mutation($p: ID!, $r: [ID!]!, $c: [ID!]) { openBallot(programId: $p, rollDeputyIds: $r, candidateIds: $c) { id } }`, { p: program.id, r: town.deputyIds, c: [p.candidates[0].id, p.candidates[1].id] }, staff, 'candidateIds');
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      `mutation($p: ID!, $r: [ID!]!, $c: [ID!]) { openBallot(programId: $p, rollDeputyIds: $r, candidateIds: $c) { id } }`,
+      { p: program.id, r: town.deputyIds, c: [p.candidates[0].id, p.candidates[1].id] },
+      staff,
+      'candidateIds',
+    );
   });
   it('V-2: one proposal becomes one candidate: a repeated proposalId is BAD_USER_INPUT naming the repeating candidate, nothing set', async () => {
     const { createProgram: program } = await ok(sg, CREATE, { i: programInput({ seats: 1 }) }, staff);
-    const p1 = (await ok(sg, PROPOSE, { p: program.id, i: { title: '安全饮水', description: 'x', proposer: 'a' } })).proposeProject.id;
+    const p1 = (await ok(sg, PROPOSE, { p: program.id, i: { title: '安全饮水', description: 'x', proposer: 'a' } }))
+      .proposeProject.id;
     await ok(sg, CLOSE_SOLICITATION, { p: program.id }, staff);
-    const c = (title: string, extra: Record<string, unknown> = {}) => ({ title, description: 'd', budget: '100.00', leadUnitId: town.unitId, ...extra });
-    await fails(sg, 'BAD_USER_INPUT', SET, { p: program.id, c: [c('A', { proposalId: p1 }), c('B'), c('C', { proposalId: p1 })] }, staff, 'candidates[2].proposalId');
+    const c = (title: string, extra: Record<string, unknown> = {}) => ({
+      title,
+      description: 'd',
+      budget: '100.00',
+      leadUnitId: town.unitId,
+      ...extra,
+    });
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      SET,
+      { p: program.id, c: [c('A', { proposalId: p1 }), c('B'), c('C', { proposalId: p1 })] },
+      staff,
+      'candidates[2].proposalId',
+    );
     expect((await ok(sg, READ, { id: program.id })).program.candidates).toEqual([]);
   });
 });
@@ -162,7 +304,11 @@ describe('access to programs', () => {
 
   it('the public reads programs, candidates and proposals, by region subtree, year and level', async () => {
     const { programId } = await programWithCandidates(sg, town, staff, { seats: 1, candidates: 2, title: '公开读取' });
-    const data = await ok(sg, `query($id: ID!) { program(id: $id) { title candidates { title leadUnit { id } } region { code } session { id } } programs(regionCode: "4301", year: 2026, level: TOWNSHIP) { id } none: programs(regionCode: "4306") { id } }`, { id: programId });
+    const data = await ok(
+      sg,
+      `query($id: ID!) { program(id: $id) { title candidates { title leadUnit { id } } region { code } session { id } } programs(regionCode: "4301", year: 2026, level: TOWNSHIP) { id } none: programs(regionCode: "4306") { id } }`,
+      { id: programId },
+    );
     expect(data.program.candidates).toHaveLength(2);
     expect(data.program.candidates[0].leadUnit.id).toBe(town.unitId);
     expect(data.program.region.code).toBe(town.code);
@@ -182,7 +328,14 @@ describe('access to programs', () => {
       const c = await sg.context({ headers: { 'x-forwarded-for': clientAddress } });
       return { ...c, viewer };
     };
-    const rules = { seats: { TOWNSHIP: [1, 3] as [number, number], COUNTY: [1, 10] as [number, number], CITY: [1, 20] as [number, number] }, proposalsPerMinute: 3 };
+    const rules = {
+      seats: {
+        TOWNSHIP: [1, 3] as [number, number],
+        COUNTY: [1, 10] as [number, number],
+        CITY: [1, 20] as [number, number],
+      },
+      proposalsPerMinute: 3,
+    };
     const input = { title: '路灯', description: '安装路灯', proposer: '村民' };
     for (let i = 0; i < 3; i++) await proposeProject(await ctx(null, first), program.id, input, rules);
     const refused = proposeProject(await ctx(null, first), program.id, input, rules);
@@ -211,7 +364,11 @@ describe('access to programs', () => {
         ...(await sg.context({ headers: { 'x-forwarded-for': '10.9.9.9' } })),
         cache: down,
       });
-      const seats = { TOWNSHIP: [1, 3] as [number, number], COUNTY: [1, 10] as [number, number], CITY: [1, 20] as [number, number] };
+      const seats = {
+        TOWNSHIP: [1, 3] as [number, number],
+        COUNTY: [1, 10] as [number, number],
+        CITY: [1, 20] as [number, number],
+      };
       const rules = { seats, proposalsPerMinute: 2 };
       const input = { title: '路灯', description: '安装路灯', proposer: '村民' };
       for (let i = 0; i < 2; i++) await proposeProject(await ctx(), program.id, input, rules);

@@ -155,98 +155,101 @@ describe('V-7 raters of a satisfaction round', () => {
     });
   });
 
-  it('V-7: deputies, committee members and the supervision group rate at the next session; each group has ' +
-    'its own tally, the total sums them; others are FORBIDDEN', async () => {
-    const roll = county.deputyIds.slice(0, 6);
-    const opened = (
-      await ok(
-        sg,
-        OPEN_EVAL,
-        {
-          p: programId,
-          r: roll,
-          g: ['SUPERVISION_GROUP', 'DEPUTIES', 'COMMITTEE_MEMBERS'],
-          m: memberIds.slice(0, 2),
-          s: nextSessionId,
-        },
-        staff,
-      )
-    ).openEvaluation;
-    expect(opened).toMatchObject({
-      status: 'OPEN',
-      rollSize: 8,
-      raters: ['DEPUTIES', 'COMMITTEE_MEMBERS', 'SUPERVISION_GROUP'],
-      session: { id: nextSessionId },
-      // Deputies 5 and 6 sit in the supervision group and rate there (once), not among the deputies.
-      rollSizes: [
-        { raters: 'DEPUTIES', rollSize: 4 },
-        { raters: 'COMMITTEE_MEMBERS', rollSize: 2 },
-        { raters: 'SUPERVISION_GROUP', rollSize: 2 },
-      ],
-    });
-    const form = (rating: string) => [{ projectId, rating }];
-    const deputy = (n: number) => tokens.deputy(county.code, county.deputyIds[n]!);
-    const member = (n: number) => tokens.member(county.code, memberIds[n]!);
-    const forms: [Promise<string>, string][] = [
-      [deputy(0), 'SATISFIED'],
-      [deputy(1), 'SATISFIED'],
-      [deputy(2), 'DISSATISFIED'],
-      [deputy(4), 'BASICALLY_SATISFIED'],
-      [deputy(5), 'SATISFIED'],
-      [member(0), 'DISSATISFIED'],
-      [member(1), 'SATISFIED'],
-    ];
-    for (const [i, [token, rating]] of forms.entries()) {
-      expect((await ok(sg, RATE, { r: opened.id, x: form(rating) }, await token)).rateProjects).toEqual({
-        responses: i + 1,
-        hasResponded: true,
+  it(
+    'V-7: deputies, committee members and the supervision group rate at the next session; each group has ' +
+      'its own tally, the total sums them; others are FORBIDDEN',
+    async () => {
+      const roll = county.deputyIds.slice(0, 6);
+      const opened = (
+        await ok(
+          sg,
+          OPEN_EVAL,
+          {
+            p: programId,
+            r: roll,
+            g: ['SUPERVISION_GROUP', 'DEPUTIES', 'COMMITTEE_MEMBERS'],
+            m: memberIds.slice(0, 2),
+            s: nextSessionId,
+          },
+          staff,
+        )
+      ).openEvaluation;
+      expect(opened).toMatchObject({
+        status: 'OPEN',
+        rollSize: 8,
+        raters: ['DEPUTIES', 'COMMITTEE_MEMBERS', 'SUPERVISION_GROUP'],
+        session: { id: nextSessionId },
+        // Deputies 5 and 6 sit in the supervision group and rate there (once), not among the deputies.
+        rollSizes: [
+          { raters: 'DEPUTIES', rollSize: 4 },
+          { raters: 'COMMITTEE_MEMBERS', rollSize: 2 },
+          { raters: 'SUPERVISION_GROUP', rollSize: 2 },
+        ],
       });
-    }
-    // Not among the raters: a member not on the roll, a deputy not on the roll, an analyst; twice is CONFLICT.
-    await fails(sg, 'FORBIDDEN', RATE, { r: opened.id, x: form('SATISFIED') }, await member(2));
-    await fails(sg, 'FORBIDDEN', RATE, { r: opened.id, x: form('SATISFIED') }, await deputy(6));
-    await fails(sg, 'FORBIDDEN', RATE, { r: opened.id, x: form('SATISFIED') }, await tokens.analyst(county.code));
-    await fails(sg, 'CONFLICT', RATE, { r: opened.id, x: form('DISSATISFIED') }, await member(0));
-    await fails(sg, 'CONFLICT', RATE, { r: opened.id, x: form('DISSATISFIED') }, await deputy(5));
-    const read = `query($id: ID!) { evaluationRound(id: $id) { responses hasResponded
+      const form = (rating: string) => [{ projectId, rating }];
+      const deputy = (n: number) => tokens.deputy(county.code, county.deputyIds[n]!);
+      const member = (n: number) => tokens.member(county.code, memberIds[n]!);
+      const forms: [Promise<string>, string][] = [
+        [deputy(0), 'SATISFIED'],
+        [deputy(1), 'SATISFIED'],
+        [deputy(2), 'DISSATISFIED'],
+        [deputy(4), 'BASICALLY_SATISFIED'],
+        [deputy(5), 'SATISFIED'],
+        [member(0), 'DISSATISFIED'],
+        [member(1), 'SATISFIED'],
+      ];
+      for (const [i, [token, rating]] of forms.entries()) {
+        expect((await ok(sg, RATE, { r: opened.id, x: form(rating) }, await token)).rateProjects).toEqual({
+          responses: i + 1,
+          hasResponded: true,
+        });
+      }
+      // Not among the raters: a member not on the roll, a deputy not on the roll, an analyst; twice is CONFLICT.
+      await fails(sg, 'FORBIDDEN', RATE, { r: opened.id, x: form('SATISFIED') }, await member(2));
+      await fails(sg, 'FORBIDDEN', RATE, { r: opened.id, x: form('SATISFIED') }, await deputy(6));
+      await fails(sg, 'FORBIDDEN', RATE, { r: opened.id, x: form('SATISFIED') }, await tokens.analyst(county.code));
+      await fails(sg, 'CONFLICT', RATE, { r: opened.id, x: form('DISSATISFIED') }, await member(0));
+      await fails(sg, 'CONFLICT', RATE, { r: opened.id, x: form('DISSATISFIED') }, await deputy(5));
+      const read = `query($id: ID!) { evaluationRound(id: $id) { responses hasResponded
       groupResults { project { id } raters tally { satisfied basicallySatisfied dissatisfied } } } }`;
-    expect((await ok(sg, read, { id: opened.id }, await member(0))).evaluationRound).toEqual({
-      responses: 7,
-      hasResponded: true,
-      groupResults: null,
-    });
-    expect((await ok(sg, read, { id: opened.id }, await member(2))).evaluationRound.hasResponded).toBe(false);
-    await ok(sg, `mutation($r: ID!) { closeEvaluation(roundId: $r) { status } }`, { r: opened.id }, staff);
-    const closed = (await ok(sg, read, { id: opened.id })).evaluationRound;
-    expect(closed.groupResults).toEqual([
-      {
-        project: { id: projectId },
-        raters: 'DEPUTIES',
-        tally: { satisfied: 2, basicallySatisfied: 0, dissatisfied: 1 },
-      },
-      {
-        project: { id: projectId },
-        raters: 'COMMITTEE_MEMBERS',
-        tally: { satisfied: 1, basicallySatisfied: 0, dissatisfied: 1 },
-      },
-      {
-        project: { id: projectId },
-        raters: 'SUPERVISION_GROUP',
-        tally: { satisfied: 1, basicallySatisfied: 1, dissatisfied: 0 },
-      },
-    ]);
-    const program = (await ok(sg, READ_PROGRAM, { id: programId })).program;
-    expect(program.stage).toBe('CLOSED');
-    expect(program.projects).toEqual([
-      { id: projectId, satisfaction: { satisfied: 4, basicallySatisfied: 1, dissatisfied: 2 } },
-    ]);
-    // Every group's counter table went with the close.
-    const left = await stack.services
-      .voting!.orm.em.fork()
-      .getConnection()
-      .execute(`select relname from pg_class where relname like ?`, [
-        `evaluation_counts_${opened.id.replace(/-/g, '')}%`,
+      expect((await ok(sg, read, { id: opened.id }, await member(0))).evaluationRound).toEqual({
+        responses: 7,
+        hasResponded: true,
+        groupResults: null,
+      });
+      expect((await ok(sg, read, { id: opened.id }, await member(2))).evaluationRound.hasResponded).toBe(false);
+      await ok(sg, `mutation($r: ID!) { closeEvaluation(roundId: $r) { status } }`, { r: opened.id }, staff);
+      const closed = (await ok(sg, read, { id: opened.id })).evaluationRound;
+      expect(closed.groupResults).toEqual([
+        {
+          project: { id: projectId },
+          raters: 'DEPUTIES',
+          tally: { satisfied: 2, basicallySatisfied: 0, dissatisfied: 1 },
+        },
+        {
+          project: { id: projectId },
+          raters: 'COMMITTEE_MEMBERS',
+          tally: { satisfied: 1, basicallySatisfied: 0, dissatisfied: 1 },
+        },
+        {
+          project: { id: projectId },
+          raters: 'SUPERVISION_GROUP',
+          tally: { satisfied: 1, basicallySatisfied: 1, dissatisfied: 0 },
+        },
       ]);
-    expect(left).toEqual([]);
-  });
+      const program = (await ok(sg, READ_PROGRAM, { id: programId })).program;
+      expect(program.stage).toBe('CLOSED');
+      expect(program.projects).toEqual([
+        { id: projectId, satisfaction: { satisfied: 4, basicallySatisfied: 1, dissatisfied: 2 } },
+      ]);
+      // Every group's counter table went with the close.
+      const left = await stack.services
+        .voting!.orm.em.fork()
+        .getConnection()
+        .execute(`select relname from pg_class where relname like ?`, [
+          `evaluation_counts_${opened.id.replace(/-/g, '')}%`,
+        ]);
+      expect(left).toEqual([]);
+    },
+  );
 });

@@ -69,143 +69,146 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 describe('V-6 in-room tallies', () => {
-  it('V-6: a PAPER ballot takes no online vote; totals count once a second teller confirms; a recount replaces ' +
-    'the entry, both stay on record; V-3 elects from the confirmed totals', async () => {
-    const {
-      programId,
-      ballotId,
-      candidateIds: [a, b, c],
-    } = await inRoomBallot('PAPER', '现场纸质投票');
-    // Mixed online + paper is refused.
-    const online = await cast(sg, town, town.deputyIds[0]!, ballotId, [[a, 'FOR']]);
-    expect(online.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect((await ok(sg, READ, { id: ballotId }, tellerA)).ballot).toMatchObject({
-      ballotsCast: 0,
-      hasVoted: false,
-      roomTally: null,
-      roomTallyHistory: [],
-    });
+  it(
+    'V-6: a PAPER ballot takes no online vote; totals count once a second teller confirms; a recount replaces ' +
+      'the entry, both stay on record; V-3 elects from the confirmed totals',
+    async () => {
+      const {
+        programId,
+        ballotId,
+        candidateIds: [a, b, c],
+      } = await inRoomBallot('PAPER', '现场纸质投票');
+      // Mixed online + paper is refused.
+      const online = await cast(sg, town, town.deputyIds[0]!, ballotId, [[a, 'FOR']]);
+      expect(online.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect((await ok(sg, READ, { id: ballotId }, tellerA)).ballot).toMatchObject({
+        ballotsCast: 0,
+        hasVoted: false,
+        roomTally: null,
+        roomTallyHistory: [],
+      });
 
-    // First count by teller A: 9 issued, 9 returned, 1 void → 8 valid.
-    const first = await ok(
-      sg,
-      ENTER,
-      {
-        b: ballotId,
-        t: tally(9, 9, 1, [
-          [c, 2, 4, 2],
-          [a, 7, 1, 0],
-          [b, 5, 2, 1],
+      // First count by teller A: 9 issued, 9 returned, 1 void → 8 valid.
+      const first = await ok(
+        sg,
+        ENTER,
+        {
+          b: ballotId,
+          t: tally(9, 9, 1, [
+            [c, 2, 4, 2],
+            [a, 7, 1, 0],
+            [b, 5, 2, 1],
+          ]),
+        },
+        tellerA,
+      );
+      const entry1 = first.enterRoomTally.roomTally;
+      expect(entry1).toMatchObject({
+        entry: 1,
+        status: 'ENTERED',
+        ballotsValid: 8,
+        enteredBy: 'teller-a',
+        confirmedBy: null,
+      });
+      // Counts come back in ballot-paper order whatever the input order.
+      expect(entry1.counts.map((x: { candidate: { id: string } }) => x.candidate.id)).toEqual([a, b, c]);
+      expect(first.enterRoomTally.ballotsCast).toBe(0);
+
+      // Not confirmed yet: the ballot does not close, and the teller who entered may not confirm.
+      await fails(sg, 'CONFLICT', CLOSE, { b: ballotId }, tellerA);
+      await fails(sg, 'FORBIDDEN', CONFIRM, { b: ballotId, t: entry1.id }, tellerA);
+      const still = (await ok(sg, READ, { id: ballotId }, tellerA)).ballot;
+      expect(still).toMatchObject({
+        status: 'OPEN',
+        results: null,
+        ballotsCast: 0,
+        roomTally: { id: entry1.id, status: 'ENTERED', confirmedBy: null },
+      });
+
+      // Teller B confirms: the entry counts; turnout = ballots returned.
+      const confirmed = await ok(sg, CONFIRM, { b: ballotId, t: entry1.id }, tellerB);
+      expect(confirmed.confirmRoomTally).toMatchObject({
+        ballotsCast: 9,
+        roomTally: { status: 'CONFIRMED', confirmedBy: 'teller-b' },
+      });
+      await fails(
+        sg,
+        'CONFLICT',
+        CONFIRM,
+        { b: ballotId, t: entry1.id },
+        await tokenFor({ role: 'STAFF', region: '430181104', sub: 'teller-c' }),
+      );
+
+      // A recount (by B) replaces it: entry 2 awaits confirmation, entry 1 stays on record as SUPERSEDED.
+      const recount = await ok(
+        sg,
+        ENTER,
+        {
+          b: ballotId,
+          t: tally(9, 9, 0, [
+            [a, 7, 1, 1],
+            [b, 6, 2, 1],
+            [c, 2, 5, 2],
+          ]),
+        },
+        tellerB,
+      );
+      expect(recount.enterRoomTally.roomTally).toMatchObject({ entry: 2, status: 'ENTERED', enteredBy: 'teller-b' });
+      expect(
+        recount.enterRoomTally.roomTallyHistory.map((e: { entry: number; status: string }) => [e.entry, e.status]),
+      ).toEqual([
+        [1, 'SUPERSEDED'],
+        [2, 'ENTERED'],
+      ]);
+      await fails(sg, 'CONFLICT', CLOSE, { b: ballotId }, tellerA);
+      await fails(sg, 'CONFLICT', CONFIRM, { b: ballotId, t: entry1.id }, tellerA);
+      await fails(sg, 'FORBIDDEN', CONFIRM, { b: ballotId, t: recount.enterRoomTally.roomTally.id }, tellerB);
+      await ok(sg, CONFIRM, { b: ballotId, t: recount.enterRoomTally.roomTally.id }, tellerA);
+
+      // Close: the confirmed recount is tallied by the V-3 rules (roll 9: more than 4.5 FOR passes).
+      const closed = (await ok(sg, CLOSE, { b: ballotId }, tellerA)).closeBallot;
+      expect(closed).toMatchObject({
+        status: 'CLOSED',
+        rollSize: 9,
+        ballotsCast: 9,
+        program: { id: programId, stage: 'IMPLEMENTING' },
+        tiedForLastSeat: [],
+      });
+      expect(closed.results).toEqual([
+        { candidate: { id: a }, votesFor: 7, votesAgainst: 1, abstentions: 1, passed: true, elected: true },
+        { candidate: { id: b }, votesFor: 6, votesAgainst: 2, abstentions: 1, passed: true, elected: true },
+        { candidate: { id: c }, votesFor: 2, votesAgainst: 5, abstentions: 2, passed: false, elected: false },
+      ]);
+      // After close the entries are public, and nothing more can be entered or confirmed.
+      const pub = (await ok(sg, READ, { id: ballotId })).ballot;
+      expect(
+        pub.roomTallyHistory.map((e: { entry: number; status: string; enteredBy: string; confirmedBy: string }) => [
+          e.entry,
+          e.status,
+          e.enteredBy,
+          e.confirmedBy,
         ]),
-      },
-      tellerA,
-    );
-    const entry1 = first.enterRoomTally.roomTally;
-    expect(entry1).toMatchObject({
-      entry: 1,
-      status: 'ENTERED',
-      ballotsValid: 8,
-      enteredBy: 'teller-a',
-      confirmedBy: null,
-    });
-    // Counts come back in ballot-paper order whatever the input order.
-    expect(entry1.counts.map((x: { candidate: { id: string } }) => x.candidate.id)).toEqual([a, b, c]);
-    expect(first.enterRoomTally.ballotsCast).toBe(0);
-
-    // Not confirmed yet: the ballot does not close, and the teller who entered may not confirm.
-    await fails(sg, 'CONFLICT', CLOSE, { b: ballotId }, tellerA);
-    await fails(sg, 'FORBIDDEN', CONFIRM, { b: ballotId, t: entry1.id }, tellerA);
-    const still = (await ok(sg, READ, { id: ballotId }, tellerA)).ballot;
-    expect(still).toMatchObject({
-      status: 'OPEN',
-      results: null,
-      ballotsCast: 0,
-      roomTally: { id: entry1.id, status: 'ENTERED', confirmedBy: null },
-    });
-
-    // Teller B confirms: the entry counts; turnout = ballots returned.
-    const confirmed = await ok(sg, CONFIRM, { b: ballotId, t: entry1.id }, tellerB);
-    expect(confirmed.confirmRoomTally).toMatchObject({
-      ballotsCast: 9,
-      roomTally: { status: 'CONFIRMED', confirmedBy: 'teller-b' },
-    });
-    await fails(
-      sg,
-      'CONFLICT',
-      CONFIRM,
-      { b: ballotId, t: entry1.id },
-      await tokenFor({ role: 'STAFF', region: '430181104', sub: 'teller-c' }),
-    );
-
-    // A recount (by B) replaces it: entry 2 awaits confirmation, entry 1 stays on record as SUPERSEDED.
-    const recount = await ok(
-      sg,
-      ENTER,
-      {
-        b: ballotId,
-        t: tally(9, 9, 0, [
-          [a, 7, 1, 1],
-          [b, 6, 2, 1],
-          [c, 2, 5, 2],
-        ]),
-      },
-      tellerB,
-    );
-    expect(recount.enterRoomTally.roomTally).toMatchObject({ entry: 2, status: 'ENTERED', enteredBy: 'teller-b' });
-    expect(
-      recount.enterRoomTally.roomTallyHistory.map((e: { entry: number; status: string }) => [e.entry, e.status]),
-    ).toEqual([
-      [1, 'SUPERSEDED'],
-      [2, 'ENTERED'],
-    ]);
-    await fails(sg, 'CONFLICT', CLOSE, { b: ballotId }, tellerA);
-    await fails(sg, 'CONFLICT', CONFIRM, { b: ballotId, t: entry1.id }, tellerA);
-    await fails(sg, 'FORBIDDEN', CONFIRM, { b: ballotId, t: recount.enterRoomTally.roomTally.id }, tellerB);
-    await ok(sg, CONFIRM, { b: ballotId, t: recount.enterRoomTally.roomTally.id }, tellerA);
-
-    // Close: the confirmed recount is tallied by the V-3 rules (roll 9: more than 4.5 FOR passes).
-    const closed = (await ok(sg, CLOSE, { b: ballotId }, tellerA)).closeBallot;
-    expect(closed).toMatchObject({
-      status: 'CLOSED',
-      rollSize: 9,
-      ballotsCast: 9,
-      program: { id: programId, stage: 'IMPLEMENTING' },
-      tiedForLastSeat: [],
-    });
-    expect(closed.results).toEqual([
-      { candidate: { id: a }, votesFor: 7, votesAgainst: 1, abstentions: 1, passed: true, elected: true },
-      { candidate: { id: b }, votesFor: 6, votesAgainst: 2, abstentions: 1, passed: true, elected: true },
-      { candidate: { id: c }, votesFor: 2, votesAgainst: 5, abstentions: 2, passed: false, elected: false },
-    ]);
-    // After close the entries are public, and nothing more can be entered or confirmed.
-    const pub = (await ok(sg, READ, { id: ballotId })).ballot;
-    expect(
-      pub.roomTallyHistory.map((e: { entry: number; status: string; enteredBy: string; confirmedBy: string }) => [
-        e.entry,
-        e.status,
-        e.enteredBy,
-        e.confirmedBy,
-      ]),
-    ).toEqual([
-      [1, 'SUPERSEDED', 'teller-a', 'teller-b'],
-      [2, 'CONFIRMED', 'teller-b', 'teller-a'],
-    ]);
-    await fails(
-      sg,
-      'CONFLICT',
-      ENTER,
-      {
-        b: ballotId,
-        t: tally(9, 9, 0, [
-          [a, 9, 0, 0],
-          [b, 9, 0, 0],
-          [c, 0, 0, 9],
-        ]),
-      },
-      tellerA,
-    );
-    expect((await ok(sg, READ, { id: ballotId })).ballot.roomTallyHistory).toHaveLength(2);
-  });
+      ).toEqual([
+        [1, 'SUPERSEDED', 'teller-a', 'teller-b'],
+        [2, 'CONFIRMED', 'teller-b', 'teller-a'],
+      ]);
+      await fails(
+        sg,
+        'CONFLICT',
+        ENTER,
+        {
+          b: ballotId,
+          t: tally(9, 9, 0, [
+            [a, 9, 0, 0],
+            [b, 9, 0, 0],
+            [c, 0, 0, 9],
+          ]),
+        },
+        tellerA,
+      );
+      expect((await ok(sg, READ, { id: ballotId })).ballot.roomTallyHistory).toHaveLength(2);
+    },
+  );
 
   it('V-6: confirmed DEVICE totals with a tie for the last seat leave it open for a run-off, as online', async () => {
     const {

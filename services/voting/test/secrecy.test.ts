@@ -3,7 +3,17 @@ import { knex, type Knex } from '@mikro-orm/postgresql';
 import type { TestStack } from '@renda/testing/services';
 import { ok } from '@renda/testing/graphql';
 import { tokens } from '@renda/testing/tokens';
-import { cast, closeBallot, createTownship, openBallot, programWithCandidates, startStack, type Choice, type Subgraph, type Township } from './support/world.ts';
+import {
+  cast,
+  closeBallot,
+  createTownship,
+  openBallot,
+  programWithCandidates,
+  startStack,
+  type Choice,
+  type Subgraph,
+  type Township,
+} from './support/world.ts';
 
 /**
  * V-3 secrecy against the database itself: what a monitoring role sees in `pg_stat_activity` while
@@ -62,14 +72,23 @@ async function poll(db: Knex): Promise<{ stop(): Promise<{ texts: Set<string>; p
   };
 }
 
-function expectNothingSecret(texts: Set<string>, secrets: readonly string[], counterTable: string, countersPattern: RegExp): void {
+function expectNothingSecret(
+  texts: Set<string>,
+  secrets: readonly string[],
+  counterTable: string,
+  countersPattern: RegExp,
+): void {
   const all = [...texts];
   // The poller did see the secret statements (else the test could not fail): the counter update and the participation insert.
   const counterUpdates = all.filter((t) => t.includes(counterTable) && /^\s*update/i.test(t));
   expect(counterUpdates.length, 'the poller never caught a counter update').toBeGreaterThan(0);
-  expect(all.some((t) => /insert into "voting"\."(ballot|evaluation)_participation"/.test(t)), 'the poller never caught a participation insert').toBe(true);
+  expect(
+    all.some((t) => /insert into "voting"\."(ballot|evaluation)_participation"/.test(t)),
+    'the poller never caught a participation insert',
+  ).toBe(true);
   for (const text of all) {
-    for (const secret of secrets) expect(text.includes(secret), `an id is in the statement text: ${text.slice(0, 300)}`).toBe(false);
+    for (const secret of secrets)
+      expect(text.includes(secret), `an id is in the statement text: ${text.slice(0, 300)}`).toBe(false);
   }
   // The marks travel as parameters: the values list holds placeholders only, no literal 0/1.
   for (const text of counterUpdates) expect(text).toMatch(countersPattern);
@@ -81,7 +100,9 @@ describe('V-3 secrecy against the database', () => {
 
   it('V-3 secrecy: a poller on pg_stat_activity during a ballot of 40 concurrent deputies sees no deputy id, candidate id or mark', async (ctx) => {
     if (!observer) {
-      console.warn('V-3 pg_stat_activity test skipped: it needs DATABASE_URL (a PostgreSQL server; the embedded one runs one statement at a time)');
+      console.warn(
+        'V-3 pg_stat_activity test skipped: it needs DATABASE_URL (a PostgreSQL server; the embedded one runs one statement at a time)',
+      );
       ctx.skip();
       return;
     }
@@ -90,13 +111,29 @@ describe('V-3 secrecy against the database', () => {
     const [a, b, c] = program.candidateIds as [string, string, string];
     ballotId = await openBallot(sg, programId, town.deputyIds, staff);
     const papers: [string, Choice][][] = town.deputyIds.map((_, i) =>
-      i % 4 === 3 ? [[c, 'FOR'], [a, 'AGAINST']] : i % 4 === 2 ? [[a, 'FOR'], [b, 'FOR'], [c, 'AGAINST']] : [[a, 'FOR'], [b, 'FOR']],
+      i % 4 === 3
+        ? [
+            [c, 'FOR'],
+            [a, 'AGAINST'],
+          ]
+        : i % 4 === 2
+          ? [
+              [a, 'FOR'],
+              [b, 'FOR'],
+              [c, 'AGAINST'],
+            ]
+          : [
+              [a, 'FOR'],
+              [b, 'FOR'],
+            ],
     );
     const poller = await poll(observer);
     const results = await Promise.all(town.deputyIds.map((d, i) => cast(sg, town, d, ballotId, papers[i]!)));
     const { texts, polls } = await poller.stop();
     for (const r of results) expect(r.errors).toBeUndefined();
-    console.info(`pg_stat_activity: ${polls} polls, ${texts.size} distinct statements during ${DEPUTIES} concurrent ballots`);
+    console.info(
+      `pg_stat_activity: ${polls} polls, ${texts.size} distinct statements during ${DEPUTIES} concurrent ballots`,
+    );
     expectNothingSecret(
       texts,
       [...town.deputyIds, a, b, c],
@@ -107,7 +144,9 @@ describe('V-3 secrecy against the database', () => {
 
   it('V-3 secrecy: pageinspect finds superseded counter rows while the ballot is open and none in any page of the voting schema after close', async (ctx) => {
     if (!observer || !ballotId) {
-      console.warn('V-3 pageinspect test skipped: it needs DATABASE_URL (a PostgreSQL server) and the ballot of the test before');
+      console.warn(
+        'V-3 pageinspect test skipped: it needs DATABASE_URL (a PostgreSQL server) and the ballot of the test before',
+      );
       ctx.skip();
       return;
     }
@@ -139,9 +178,16 @@ describe('V-3 secrecy against the database', () => {
     expect(closed.program.stage).toBe('IMPLEMENTING');
 
     // Then the satisfaction round on the two elected projects, rated by every deputy at once.
-    const elected = (closed.results as { candidate: { id: string }; elected: boolean }[]).filter((r) => r.elected).map((r) => r.candidate.id);
+    const elected = (closed.results as { candidate: { id: string }; elected: boolean }[])
+      .filter((r) => r.elected)
+      .map((r) => r.candidate.id);
     expect(elected).toHaveLength(2);
-    const round = await ok(sg, `mutation($p: ID!, $r: [ID!]!) { openEvaluation(programId: $p, rollDeputyIds: $r) { id } }`, { p: programId, r: town.deputyIds }, staff);
+    const round = await ok(
+      sg,
+      `mutation($p: ID!, $r: [ID!]!) { openEvaluation(programId: $p, rollDeputyIds: $r) { id } }`,
+      { p: programId, r: town.deputyIds },
+      staff,
+    );
     const roundId = round.openEvaluation.id as string;
     const rounds = `evaluation_counts_${roundId.replace(/-/g, '')}`;
     const levels = ['SATISFIED', 'BASICALLY_SATISFIED', 'DISSATISFIED'] as const;
@@ -157,7 +203,12 @@ describe('V-3 secrecy against the database', () => {
     );
     const { texts } = await poller.stop();
     for (const r of rated) expect(r.errors).toBeUndefined();
-    expectNothingSecret(texts, [...town.deputyIds, ...elected], `"${rounds}"`, /values \(\$\d+::uuid, \$\d+::int, \$\d+::int, \$\d+::int\)/);
+    expectNothingSecret(
+      texts,
+      [...town.deputyIds, ...elected],
+      `"${rounds}"`,
+      /values \(\$\d+::uuid, \$\d+::int, \$\d+::int, \$\d+::int\)/,
+    );
     expect((await pages()).find((r) => r.relname === rounds)?.superseded).toBeGreaterThanOrEqual(2 * (DEPUTIES - 1));
     await ok(sg, `mutation($r: ID!) { closeEvaluation(roundId: $r) { status } }`, { r: roundId }, staff);
 
@@ -168,7 +219,16 @@ describe('V-3 secrecy against the database', () => {
     expect(left).toEqual([]);
     // No table that holds counts, candidates, participation or the roll has a superseded version in any page.
     const byName = new Map(after.map((r) => [r.relname, r]));
-    for (const name of ['ballot_tallies', 'evaluation_tallies', 'ballot_candidates', 'evaluation_items', 'ballot_participation', 'evaluation_participation', 'ballot_roll', 'evaluation_roll']) {
+    for (const name of [
+      'ballot_tallies',
+      'evaluation_tallies',
+      'ballot_candidates',
+      'evaluation_items',
+      'ballot_participation',
+      'evaluation_participation',
+      'ballot_roll',
+      'evaluation_roll',
+    ]) {
       expect(byName.get(name)?.superseded ?? 0, name).toBe(0);
     }
     // The totals were written once: exactly one version in the pages per row.
@@ -178,12 +238,26 @@ describe('V-3 secrecy against the database', () => {
       expect(byName.get(name)!.tuples, name).toBe(n);
     }
     // The totals equal what was cast (3 candidates × 40 ballots; 2 projects × 40 responses).
-    const [tally] = (await observer.raw(`select sum(votes_for + votes_against + abstentions)::int as n from "voting"."ballot_tallies" where ballot_id = ?`, [ballotId])).rows as [{ n: number }];
+    const [tally] = (
+      await observer.raw(
+        `select sum(votes_for + votes_against + abstentions)::int as n from "voting"."ballot_tallies" where ballot_id = ?`,
+        [ballotId],
+      )
+    ).rows as [{ n: number }];
     expect(tally.n).toBe(3 * DEPUTIES);
-    const [ratings] = (await observer.raw(`select sum(satisfied + basically_satisfied + dissatisfied)::int as n from "voting"."evaluation_tallies" where round_id = ?`, [roundId])).rows as [{ n: number }];
+    const [ratings] = (
+      await observer.raw(
+        `select sum(satisfied + basically_satisfied + dissatisfied)::int as n from "voting"."evaluation_tallies" where round_id = ?`,
+        [roundId],
+      )
+    ).rows as [{ n: number }];
     expect(ratings.n).toBe(2 * DEPUTIES);
     // What does keep superseded versions: rows without a mark (turnout counts, stages, project status).
-    const rest = after.filter((r) => r.superseded > 0).map((r) => r.relname).sort();
-    for (const name of rest) expect(['ballots', 'evaluation_rounds', 'programs', 'projects', 'mikro_orm_migrations']).toContain(name);
+    const rest = after
+      .filter((r) => r.superseded > 0)
+      .map((r) => r.relname)
+      .sort();
+    for (const name of rest)
+      expect(['ballots', 'evaluation_rounds', 'programs', 'projects', 'mikro_orm_migrations']).toContain(name);
   }, 120_000);
 });

@@ -10,7 +10,9 @@ let stack: TestStack;
 interface Ballot {
   rollSize: number;
   ballotsCast: number;
-  results: { candidate: { title: string }; votesFor: number; votesAgainst: number; abstentions: number; elected: boolean }[] | null;
+  results:
+    | { candidate: { title: string }; votesFor: number; votesAgainst: number; abstentions: number; elected: boolean }[]
+    | null;
 }
 interface Project {
   title: string;
@@ -30,18 +32,32 @@ afterAll(() => stack?.stop());
 describe('demo data', () => {
   it("V-2, V-3, V-4: a township program in every stage; the CLOSED one carries Yong'an's figures", async () => {
     const sg = stack.services.voting!.subgraph;
-    const data = await ok(sg, `{ programs(regionCode: "430181104") { id stage title seats
+    const data = await ok(
+      sg,
+      `{ programs(regionCode: "430181104") { id stage title seats
       ballots { rollSize ballotsCast results { candidate { title status rank } votesFor votesAgainst abstentions passed elected } }
       projects { title rank leadUnit { id } satisfaction { satisfied basicallySatisfied dissatisfied rate } supervisors { id } }
-      evaluations { status rollSize responses } } }`);
-    const programs = data.programs as { stage: string; title: string; ballots: Ballot[]; projects: Project[]; evaluations: unknown[] }[];
-    expect(new Set(programs.map((p) => p.stage))).toEqual(new Set(['SOLICITING', 'SCREENING', 'VOTING', 'IMPLEMENTING', 'EVALUATING', 'CLOSED']));
+      evaluations { status rollSize responses } } }`,
+    );
+    const programs = data.programs as {
+      stage: string;
+      title: string;
+      ballots: Ballot[];
+      projects: Project[];
+      evaluations: unknown[];
+    }[];
+    expect(new Set(programs.map((p) => p.stage))).toEqual(
+      new Set(['SOLICITING', 'SCREENING', 'VOTING', 'IMPLEMENTING', 'EVALUATING', 'CLOSED']),
+    );
     const closed = programs.find((p) => p.stage === 'CLOSED')!;
     const ballot = closed.ballots[0]!;
     const results = ballot.results!;
     expect(ballot.rollSize).toBe(79);
     expect(results).toHaveLength(3);
-    expect(results.filter((r) => r.elected).map((r) => r.candidate.title)).toEqual(['安全饮水工程', '交通设施完善工程']);
+    expect(results.filter((r) => r.elected).map((r) => r.candidate.title)).toEqual([
+      '安全饮水工程',
+      '交通设施完善工程',
+    ]);
     for (const r of results) expect(r.votesFor + r.votesAgainst + r.abstentions).toBe(ballot.ballotsCast);
     expect(closed.projects.map((p) => [p.title, p.rank, p.leadUnit.id])).toEqual([
       ['安全饮水工程', 1, demoId('unit:430181104:government')],
@@ -54,31 +70,53 @@ describe('demo data', () => {
     expect(voting.ballots[0]).toMatchObject({ ballotsCast: 40, results: null });
     // Seeded participation shares no transaction id with seeded counters.
     const conn = stack.services.voting!.orm.em.fork().getConnection();
-    const voters = new Set((await conn.execute<{ x: string }[]>(`select distinct xmin::text as x from "voting"."ballot_participation"`)).map((r: { x: string }) => r.x));
-    const counters = (await conn.execute<{ x: string }[]>(`select distinct xmin::text as x from "voting"."ballot_tallies"`)).map((r: { x: string }) => r.x);
+    const voters = new Set(
+      (await conn.execute<{ x: string }[]>(`select distinct xmin::text as x from "voting"."ballot_participation"`)).map(
+        (r: { x: string }) => r.x,
+      ),
+    );
+    const counters = (
+      await conn.execute<{ x: string }[]>(`select distinct xmin::text as x from "voting"."ballot_tallies"`)
+    ).map((r: { x: string }) => r.x);
     for (const x of counters) expect(voters.has(x)).toBe(false);
     // A seeded deputy's count of ballots cast.
     const year = Number(new Date(stack.clock.now()).getUTCFullYear());
-    const count = await ok(sg, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Deputy { ballotsCast(year: ${year - 1}) } } }`, { r: [{ __typename: 'Deputy', id: demoId('deputy:430181104:1') }] }, await tokens.admin());
+    const count = await ok(
+      sg,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Deputy { ballotsCast(year: ${year - 1}) } } }`,
+      { r: [{ __typename: 'Deputy', id: demoId('deputy:430181104:1') }] },
+      await tokens.admin(),
+    );
     expect(count._entities[0].ballotsCast).toBe(2);
   });
 
   it("V-6: Yong'an's vote of this year was on paper: tellers' confirmed totals agree with the results", async () => {
     const sg = stack.services.voting!.subgraph;
-    const data = await ok(sg, `query($id: ID!) { program(id: $id) { ballots { method status rollSize ballotsCast
+    const data = await ok(
+      sg,
+      `query($id: ID!) { program(id: $id) { ballots { method status rollSize ballotsCast
       results { candidate { title } votesFor votesAgainst abstentions elected }
       roomTally { status ballotsIssued ballotsReturned ballotsVoid ballotsValid enteredBy confirmedBy
-        counts { candidate { title } votesFor votesAgainst abstentions } } } } }`, {
-      id: demoId('program:430181104:implementing'),
-    });
+        counts { candidate { title } votesFor votesAgainst abstentions } } } } }`,
+      {
+        id: demoId('program:430181104:implementing'),
+      },
+    );
     const [ballot] = data.program.ballots;
     expect(ballot).toMatchObject({ method: 'PAPER', status: 'CLOSED', rollSize: 79, ballotsCast: 78 });
     expect(ballot.roomTally).toMatchObject({
-      status: 'CONFIRMED', ballotsIssued: 79, ballotsReturned: 78, ballotsValid: 78,
+      status: 'CONFIRMED',
+      ballotsIssued: 79,
+      ballotsReturned: 78,
+      ballotsValid: 78,
     });
     expect(ballot.roomTally.enteredBy).not.toBe(ballot.roomTally.confirmedBy);
-    const strip = ({ candidate, votesFor, votesAgainst, abstentions }: Record<string, unknown>) =>
-      ({ candidate, votesFor, votesAgainst, abstentions });
+    const strip = ({ candidate, votesFor, votesAgainst, abstentions }: Record<string, unknown>) => ({
+      candidate,
+      votesFor,
+      votesAgainst,
+      abstentions,
+    });
     expect(ballot.roomTally.counts).toEqual(ballot.results.map(strip));
     expect(ballot.results.filter((r: { elected: boolean }) => r.elected)).toHaveLength(2);
     // A paper ballot leaves no participation rows.
@@ -120,7 +158,9 @@ describe('demo data', () => {
         { b: ballotId, c: [{ candidateId: candidates.ballot.candidates[0].id, choice: 'FOR' }] },
         token,
       );
-      expect(error.message).toContain(`sat from ${year}-01-15 to ${year}-01-17 and has closed (today is ${year}-11-30)`);
+      expect(error.message).toContain(
+        `sat from ${year}-01-15 to ${year}-01-17 and has closed (today is ${year}-11-30)`,
+      );
       expect((await ok(sg, READ, { id: ballotId }, token)).ballot).toEqual(before.ballot);
     } finally {
       stack.clock.set('2026-06-15T02:00:00Z');

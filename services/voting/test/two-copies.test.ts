@@ -141,7 +141,9 @@ describe.skipIf(!ready)('two copies of the voting subgraph', () => {
   it('V-1: the anonymous proposal limit is shared by both copies through Redis', async () => {
     const created = await copies[0]!.subgraph.execute(
       `mutation($i: CreateProgramInput!) { createProgram(input: $i) { id } }`,
-      { i: { regionCode: town.code, level: 'TOWNSHIP', year: 2026, sessionId: town.sessionId, title: '限流', seats: 1 } },
+      {
+        i: { regionCode: town.code, level: 'TOWNSHIP', year: 2026, sessionId: town.sessionId, title: '限流', seats: 1 },
+      },
       staff,
     );
     const programId = (created.data!.createProgram as { id: string }).id;

@@ -21,7 +21,9 @@ export class Migration20261130142000 extends Migration {
       "created_at" timestamptz not null,
       "secret_issued_at" timestamptz not null
     );`);
-    this.addSql(`create index "webhooks_region_code_index" on "deputies"."webhooks" ("region_code" varchar_pattern_ops);`);
+    this.addSql(
+      `create index "webhooks_region_code_index" on "deputies"."webhooks" ("region_code" varchar_pattern_ops);`,
+    );
     this.addSql(`create table "deputies"."webhook_deliveries" (
       "id" uuid not null primary key,
       "seq" bigserial not null unique,
@@ -39,8 +41,12 @@ export class Migration20261130142000 extends Migration {
       constraint "webhook_deliveries_next_attempt_check" check (("status" = 'PENDING') = ("next_attempt_at" is not null))
     );`);
     // The worker's claim: due PENDING deliveries in the order they fall due.
-    this.addSql(`create index "webhook_deliveries_due_index" on "deputies"."webhook_deliveries" ("next_attempt_at") where "status" = 'PENDING';`);
-    this.addSql(`create index "webhook_deliveries_webhook_index" on "deputies"."webhook_deliveries" ("webhook_id", "seq");`);
+    this.addSql(
+      `create index "webhook_deliveries_due_index" on "deputies"."webhook_deliveries" ("next_attempt_at") where "status" = 'PENDING';`,
+    );
+    this.addSql(
+      `create index "webhook_deliveries_webhook_index" on "deputies"."webhook_deliveries" ("webhook_id", "seq");`,
+    );
     this.addSql(`create table "deputies"."webhook_attempts" (
       "delivery_id" uuid not null references "deputies"."webhook_deliveries" ("id") on delete cascade,
       "number" int not null check ("number" >= 1),
@@ -70,7 +76,9 @@ export class Migration20261130142000 extends Migration {
       constraint "notifications_event_id_recipient_unique" unique ("event_id", "recipient")
     );`);
     this.addSql(`create index "notifications_inbox_index" on "deputies"."notifications" ("recipient", "seq");`);
-    this.addSql(`create index "notifications_unread_index" on "deputies"."notifications" ("recipient") where "read_at" is null;`);
+    this.addSql(
+      `create index "notifications_unread_index" on "deputies"."notifications" ("recipient") where "read_at" is null;`,
+    );
     this.addSql(`create table "deputies"."notification_preferences" (
       "recipient" varchar(120) not null,
       "event_type" varchar(100) not null,

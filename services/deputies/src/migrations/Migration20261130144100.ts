@@ -7,7 +7,9 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261130144100 extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table "deputies"."liaison_stations" add column "established_on" date null, add column "closed_on" date null;`);
+    this.addSql(
+      `alter table "deputies"."liaison_stations" add column "established_on" date null, add column "closed_on" date null;`,
+    );
     this.addSql(
       `alter table "deputies"."liaison_stations" add constraint "liaison_stations_dates_check" check ("closed_on" is null or "established_on" is null or "closed_on" >= "established_on");`,
     );

@@ -15,7 +15,19 @@ import { Migration } from '@mikro-orm/migrations';
  * `deputy_rollup_parts` so that a change replaces the deputy's old contribution by the new one.
  */
 const s = '"deputies"';
-const keys = ['scope_code', 'part', 'level', 'year', 'kind', 'nth', 'day', 'until', 'congress_id', 'office_from', 'office_to'] as const;
+const keys = [
+  'scope_code',
+  'part',
+  'level',
+  'year',
+  'kind',
+  'nth',
+  'day',
+  'until',
+  'congress_id',
+  'office_from',
+  'office_to',
+] as const;
 const cols = keys.slice(1);
 const columnDefs = `"part" char(1) not null, "level" varchar(10) not null, "year" int null, "kind" varchar(20) null, "nth" smallint null,
   "day" date null, "until" date null, "congress_id" uuid null, "office_from" date null, "office_to" date null, "n" int not null`;
@@ -27,9 +39,15 @@ export class Migration20261130144200 extends Migration {
       constraint "deputy_rollups_key" unique nulls not distinct (${keys.map((k) => `"${k}"`).join(', ')}))
       with (fillfactor = 80, parallel_workers = 0);`);
     // Duty acts by day and marks by year are read as ranges of days whatever the level.
-    this.addSql(`create index "deputy_rollups_days" on ${s}."deputy_rollups" ("scope_code", "part", "day") where "part" = 'C';`);
-    this.addSql(`create index "deputy_rollups_marks" on ${s}."deputy_rollups" ("scope_code", "part", "year", "nth", "kind", "day") where "part" = 'K';`);
-    this.addSql(`create table ${s}."deputy_rollup_parts" ("deputy_id" uuid not null, "region_code" varchar(9) not null, ${columnDefs});`);
+    this.addSql(
+      `create index "deputy_rollups_days" on ${s}."deputy_rollups" ("scope_code", "part", "day") where "part" = 'C';`,
+    );
+    this.addSql(
+      `create index "deputy_rollups_marks" on ${s}."deputy_rollups" ("scope_code", "part", "year", "nth", "kind", "day") where "part" = 'K';`,
+    );
+    this.addSql(
+      `create table ${s}."deputy_rollup_parts" ("deputy_id" uuid not null, "region_code" varchar(9) not null, ${columnDefs});`,
+    );
     this.addSql(`create index "deputy_rollup_parts_deputy" on ${s}."deputy_rollup_parts" ("deputy_id");`);
 
     this.addSql(`create function ${s}."deputy_parts"(p_ids uuid[])
@@ -60,7 +78,9 @@ export class Migration20261130144200 extends Migration {
         from d join acts a on a.id = d.id where a.nth <= ${deputyRollupMarks}
       $$;`);
 
-    const apply = (delta: string) => `insert into ${s}."deputy_rollups" as t (${keys.map((k) => `"${k}"`).join(', ')}, "n")
+    const apply = (
+      delta: string,
+    ) => `insert into ${s}."deputy_rollups" as t (${keys.map((k) => `"${k}"`).join(', ')}, "n")
       select left(x."region_code", len), ${cols.map((c) => `x."${c}"`).join(', ')}, sum(x."n")
       from (${delta}) x cross join unnest(array[2, 4, 6, 9]) len where len <= length(x."region_code")
       group by ${keys.map((_, i) => i + 1).join(', ')} having sum(x."n") <> 0
@@ -102,7 +122,10 @@ export class Migration20261130144200 extends Migration {
       truncate ${s}."deputy_rollups";
       insert into ${s}."deputy_rollup_parts" select * from ${s}."deputy_parts"(array(select id from ${s}."deputies"));
       ${apply(`select "region_code", ${cols.map((c) => `"${c}"`).join(', ')}, sum("n")::int as "n" from ${s}."deputy_rollup_parts"
-        group by ${['region_code', ...cols].map((c) => `"${c}"`).join(', ')}`).replace(' having sum(x."n") <> 0', ` having sum(x."n") <> 0 order by ${keys.map((_, i) => i + 1).join(', ')}`)};
+        group by ${['region_code', ...cols].map((c) => `"${c}"`).join(', ')}`).replace(
+        ' having sum(x."n") <> 0',
+        ` having sum(x."n") <> 0 order by ${keys.map((_, i) => i + 1).join(', ')}`,
+      )};
     $$;`);
     this.addSql(`select ${s}."rebuild_deputy_rollups"();`);
   }

@@ -24,8 +24,11 @@ export class Migration20261130123000 extends Migration {
       "year" int not null, "region_code" varchar(9) not null, "lead_unit_id" uuid null,
       ${counters.map(([c]) => `"${c}" int not null default 0`).join(', ')},
       constraint "suggestion_rollups_key" unique nulls not distinct ("year", "region_code", "lead_unit_id"));`);
-    this.addSql(`create index "suggestion_rollups_year_region_prefix" on "suggestions"."suggestion_rollups" ("year", "region_code" varchar_pattern_ops);`);
-    this.addSql(`create function "suggestions"."apply_rollup"(r "suggestions"."suggestions", sign int) returns void language sql as $$
+    this.addSql(
+      `create index "suggestion_rollups_year_region_prefix" on "suggestions"."suggestion_rollups" ("year", "region_code" varchar_pattern_ops);`,
+    );
+    this
+      .addSql(`create function "suggestions"."apply_rollup"(r "suggestions"."suggestions", sign int) returns void language sql as $$
       insert into "suggestions"."suggestion_rollups" as t ("year", "region_code", "lead_unit_id", ${counters.map(([c]) => `"${c}"`).join(', ')})
       values (r.year, r.region_code, r.lead_unit_id, ${counters.map(([, e]) => `sign * ${e}`).join(', ')})
       on conflict ("year", "region_code", "lead_unit_id") do update set ${counters.map(([c]) => `"${c}" = t."${c}" + excluded."${c}"`).join(', ')};
@@ -38,7 +41,8 @@ export class Migration20261130123000 extends Migration {
       end $$;`);
     this.addSql(`create trigger "suggestions_rollup_rows" after insert or delete on "suggestions"."suggestions"
       for each row execute function "suggestions"."suggestions_rollup"();`);
-    this.addSql(`create trigger "suggestions_rollup_changes" after update of "year", "region_code", "lead_unit_id", "is_key",
+    this
+      .addSql(`create trigger "suggestions_rollup_changes" after update of "year", "region_code", "lead_unit_id", "is_key",
       "reply_category", "reply_on_time", "latest_result", "coercion_risk" on "suggestions"."suggestions"
       for each row execute function "suggestions"."suggestions_rollup"();`);
     // Bulk loads switch the triggers off and rebuild once.

@@ -86,7 +86,9 @@ export class Migration20261130144000 extends Migration {
         constraint "suggestion_rollups_${grain}_span_check" check ("span" in ('T', 'M', 'D') and ("span" = 'T') = ("bucket" is null)))
         with (fillfactor = 80, parallel_workers = 0);`);
     }
-    this.addSql(`create index "suggestion_rollups_unit_by_unit" on ${s}."suggestion_rollups_unit" ("lead_unit_id", "year", "span", "bucket");`);
+    this.addSql(
+      `create index "suggestion_rollups_unit_by_unit" on ${s}."suggestion_rollups_unit" ("lead_unit_id", "year", "span", "bucket");`,
+    );
 
     // One definition of what an item adds to the rollups (its own region's rows; ancestors are added by
     // the callers): used by the trigger, by the rebuild and by nothing else.
@@ -133,12 +135,11 @@ export class Migration20261130144000 extends Migration {
         select ${cols.map((c) => (c === 'scope_code' ? 'left(x."scope_code", n)' : `x."${c}"`)).join(', ')},
           ${counters.map((c) => `sum(x."${c}")`).join(', ')}
         from (${from}) x cross join unnest(array[2, 4, 6, 9]) n where n <= length(x."scope_code")
-        group by ${cols.map((_, i) => i + 1).join(', ')}${ordered ? ` order by ${unique.map((k) => cols.indexOf(k) + 1).join(', ')}` : ''}`
-        .concat(
-          ` on conflict (${unique.map((k) => `"${k}"`).join(', ')}) do update set ${counters
-            .map((c) => `"${c}" = t."${c}" + excluded."${c}"`)
-            .join(', ')}`,
-        );
+        group by ${cols.map((_, i) => i + 1).join(', ')}${ordered ? ` order by ${unique.map((k) => cols.indexOf(k) + 1).join(', ')}` : ''}`.concat(
+        ` on conflict (${unique.map((k) => `"${k}"`).join(', ')}) do update set ${counters
+          .map((c) => `"${c}" = t."${c}" + excluded."${c}"`)
+          .join(', ')}`,
+      );
     };
     const callArgs = facts.map((_, i) => `$${i + 2}`).join(', ');
     this.addSql(`create function ${s}."apply_rollups"(sign int, ${facts.map(([f, t]) => `p_${f} ${t}`).join(', ')})

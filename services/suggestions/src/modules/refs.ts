@@ -6,6 +6,7 @@ import { badInput } from '@renda/errors/errors';
  */
 export function refKey(ref: object, key: 'id' | 'code', type: string): string {
   const value = (ref as Record<string, unknown>)[key];
-  if (typeof value !== 'string') throw badInput(`A ${type} representation needs its \`${key}\` as a string.`, 'representations');
+  if (typeof value !== 'string')
+    throw badInput(`A ${type} representation needs its \`${key}\` as a string.`, 'representations');
   return value;
 }

@@ -5,7 +5,6 @@ import { Migration } from '@mikro-orm/migrations';
  * RESOLUTION). G-7: visits, research and special inquiries with deputies invited and units taking part.
  */
 export class Migration20261130150000 extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`create table "supervision"."resolutions" ("id" uuid not null, "region_code" varchar(9) not null,
       "kind" varchar(10) not null, "title" text not null, "adopted_on" date not null,

@@ -2,13 +2,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetween } from '@renda/server-kit/dates';
 import { isApproved, motionTransitions } from './appointments/appointments.service.ts';
-import { filingDueOn, isFiledLate, majorMatterTransitions, reportedBeforeDecision, reviewTransitions } from './filings/filings.service.ts';
+import {
+  filingDueOn,
+  isFiledLate,
+  majorMatterTransitions,
+  reportedBeforeDecision,
+  reviewTransitions,
+} from './filings/filings.service.ts';
 import { inquiryTransitions } from './inquiries/inquiries.service.ts';
 import { isOverdue, opinionTransitions } from './opinions/opinions.service.ts';
 import { canMove } from './units/access.ts';
 import type { MajorMatter } from './filings/filing.entity.ts';
 
-const dates = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const dates = fc
+  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 describe('state machines are explicit tables', () => {
   it('G-6: APPOINT runs exam → vote → oath; REMOVE runs the vote only', () => {
@@ -24,13 +32,27 @@ describe('state machines are explicit tables', () => {
 
   it('G-2: review PENDING → NO_ISSUE | CORRECTION_REQUESTED → CORRECTED | REVOKED, nothing else', () => {
     const allowed = Object.entries(reviewTransitions).flatMap(([from, to]) => to.map((t) => `${from}→${t}`));
-    expect(allowed.sort()).toEqual(['CORRECTION_REQUESTED→CORRECTED', 'CORRECTION_REQUESTED→REVOKED', 'PENDING→CORRECTION_REQUESTED', 'PENDING→NO_ISSUE']);
+    expect(allowed.sort()).toEqual([
+      'CORRECTION_REQUESTED→CORRECTED',
+      'CORRECTION_REQUESTED→REVOKED',
+      'PENDING→CORRECTION_REQUESTED',
+      'PENDING→NO_ISSUE',
+    ]);
   });
 
   it('G-1: a major matter may be decided unreported, but never reported after the decision', () => {
     expect(canMove(majorMatterTransitions, 'PLANNED', 'DECIDED')).toBe(true);
     expect(canMove(majorMatterTransitions, 'DECIDED', 'REPORTED')).toBe(false);
-    const matter = (status: MajorMatter['status'], reportedOn: string | null) => ({ id: 'x', title: 't', unitId: 'u', regionCode: '430181', year: 2026, status, reportedOn, decidedOn: null });
+    const matter = (status: MajorMatter['status'], reportedOn: string | null) => ({
+      id: 'x',
+      title: 't',
+      unitId: 'u',
+      regionCode: '430181',
+      year: 2026,
+      status,
+      reportedOn,
+      decidedOn: null,
+    });
     expect(reportedBeforeDecision(matter('DECIDED', null))).toBe(false);
     expect(reportedBeforeDecision(matter('DECIDED', '2026-01-01'))).toBe(true);
     expect(reportedBeforeDecision(matter('REPORTED', '2026-01-01'))).toBeNull();

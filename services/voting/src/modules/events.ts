@@ -10,7 +10,14 @@ import { recordEvent } from '@renda/outbox/record';
 export function recordVotingEvent(
   ctx: ServiceContext,
   tx: EntityManager,
-  event: { type: string; aggregateType: 'ballot' | 'satisfaction-round'; aggregateId: string; regionCode: string; roll: string[]; data: Record<string, unknown> },
+  event: {
+    type: string;
+    aggregateType: 'ballot' | 'satisfaction-round';
+    aggregateId: string;
+    regionCode: string;
+    roll: string[];
+    data: Record<string, unknown>;
+  },
 ): Promise<string> {
   return recordEvent(tx, {
     type: event.type,

@@ -11,13 +11,17 @@ export function requireId(id: string, field: string): string {
 }
 
 export function isUniqueViolation(e: unknown): boolean {
-  return e instanceof UniqueConstraintViolationException || (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505');
+  return (
+    e instanceof UniqueConstraintViolationException ||
+    (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505')
+  );
 }
 
 /** A money amount in yuan: numeric(14,2), `min` or more (exclusive when `positive`). */
 export function requireMoney(value: string, field: string, positive: boolean): string {
   const text = String(value).trim();
-  if (!/^\d{1,12}(\.\d{1,2})?$/.test(text)) throw badInput(`\`${field}\` must be yuan with at most 12 digits and 2 decimals, e.g. "1250000.00".`, field);
+  if (!/^\d{1,12}(\.\d{1,2})?$/.test(text))
+    throw badInput(`\`${field}\` must be yuan with at most 12 digits and 2 decimals, e.g. "1250000.00".`, field);
   if (positive && Number(text) <= 0) throw badInput(`\`${field}\` must be more than 0.`, field);
   return text;
 }
@@ -41,13 +45,22 @@ interface SiblingDeputy {
  * Checks deputies named in input against the deputies subgraph: each exists, is ACTIVE and sits in
  * `congressId`. Batched: one `_entities` call for the whole list.
  */
-export async function requireActiveDeputiesOf(ctx: ServiceContext, ids: readonly string[], congressId: string, field: string): Promise<void> {
+export async function requireActiveDeputiesOf(
+  ctx: ServiceContext,
+  ids: readonly string[],
+  congressId: string,
+  field: string,
+): Promise<void> {
   ids.forEach((id, i) => requireId(id, `${field}[${i}]`));
-  const found = await Promise.all(ids.map((id) => ctx.siblings.entity<SiblingDeputy>('deputies', 'Deputy', { id }, 'id status congress { id }')));
+  const found = await Promise.all(
+    ids.map((id) => ctx.siblings.entity<SiblingDeputy>('deputies', 'Deputy', { id }, 'id status congress { id }')),
+  );
   found.forEach((deputy, i) => {
     if (!deputy) throw badInput(`${field}[${i}] is not a known deputy.`, `${field}[${i}]`);
-    if (deputy.status !== 'ACTIVE') throw badInput(`${field}[${i}] is not an ACTIVE deputy (${deputy.status}).`, `${field}[${i}]`);
-    if (deputy.congress?.id !== congressId) throw badInput(`${field}[${i}] is a deputy of another congress than the program's.`, `${field}[${i}]`);
+    if (deputy.status !== 'ACTIVE')
+      throw badInput(`${field}[${i}] is not an ACTIVE deputy (${deputy.status}).`, `${field}[${i}]`);
+    if (deputy.congress?.id !== congressId)
+      throw badInput(`${field}[${i}] is a deputy of another congress than the program's.`, `${field}[${i}]`);
   });
 }
 
@@ -55,7 +68,8 @@ export async function requireActiveDeputiesOf(ctx: ServiceContext, ids: readonly
 export function requireDeputyViewer(ctx: ServiceContext, doing: string): string {
   const viewer = ctx.viewer;
   if (!viewer) throw unauthenticated(`Only a deputy may ${doing}, from their own token: sign in.`);
-  if (viewer.role !== 'DEPUTY' || !viewer.deputy) throw forbidden(`A ${viewer.role} may not ${doing}: only a deputy on the roll may, from their own token.`);
+  if (viewer.role !== 'DEPUTY' || !viewer.deputy)
+    throw forbidden(`A ${viewer.role} may not ${doing}: only a deputy on the roll may, from their own token.`);
   return viewer.deputy;
 }
 
@@ -79,7 +93,13 @@ export async function secretWrite<T>(ctx: ServiceContext, what: string, work: ()
  * Whether a deputy took part in a ballot or a rating round: participation rows only, which say
  * nothing about the choice. Batched per request over (parent, deputy) pairs.
  */
-export function participated(ctx: ServiceContext, table: 'ballot_participation' | 'evaluation_participation', parentColumn: 'ballot_id' | 'round_id', parentId: string, deputyId: string): Promise<boolean> {
+export function participated(
+  ctx: ServiceContext,
+  table: 'ballot_participation' | 'evaluation_participation',
+  parentColumn: 'ballot_id' | 'round_id',
+  parentId: string,
+  deputyId: string,
+): Promise<boolean> {
   return ctx.loaders
     .get<string, boolean>(`participation.${table}`, async (keys) => {
       const pairs = keys.map((k) => k.split('|') as [string, string]).filter(([p, d]) => isId(p) && isId(d));

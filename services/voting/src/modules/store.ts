@@ -15,7 +15,11 @@ import { isId } from '@renda/db/ids';
  *
  * The statement runs in the transaction of `em` when there is one (`em.transactional(tx => …)`).
  */
-export async function query<T = Record<string, unknown>>(em: EntityManager, text: string, values: readonly unknown[] = []): Promise<T[]> {
+export async function query<T = Record<string, unknown>>(
+  em: EntityManager,
+  text: string,
+  values: readonly unknown[] = [],
+): Promise<T[]> {
   return (await send(em, text, values)).rows as T[];
 }
 

@@ -28,7 +28,8 @@ export const deputyResolvers: Resolvers = {
     station: (_, { id }, ctx) => stationLoader(ctx).load(id),
     stations: (_, { regionCode, first, after }, ctx) => listStations(ctx, regionCode, first, after),
     deputyGroups: (_, { regionCode, first, after }, ctx) => listGroups(ctx, regionCode, first, after),
-    me: (_, __, ctx) => (ctx.viewer?.role === 'DEPUTY' && ctx.viewer.deputy ? deputyLoader(ctx).load(ctx.viewer.deputy) : null),
+    me: (_, __, ctx) =>
+      ctx.viewer?.role === 'DEPUTY' && ctx.viewer.deputy ? deputyLoader(ctx).load(ctx.viewer.deputy) : null,
   },
   Mutation: {
     createDeputy: (_, { input }, ctx) => createDeputy(ctx, input),

@@ -10,12 +10,22 @@ import { decodeCursor, pageById, pageSize, toConnection, type Connection } from 
 import { likeEscape, optionalText, requireRegionCode, requireText } from '@renda/server-kit/validate';
 import { requireCongress } from '../regions/regions.service.ts';
 import { PersonSchema } from '../persons/person.entity.ts';
-import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema, type Deputy, type DeputyGroup, type DeputyStatus, type Gender, type LiaisonStation } from './deputy.entity.ts';
+import {
+  DeputyGroupSchema,
+  DeputySchema,
+  LiaisonStationSchema,
+  type Deputy,
+  type DeputyGroup,
+  type DeputyStatus,
+  type Gender,
+  type LiaisonStation,
+} from './deputy.entity.ts';
 import { recordMandateEvent } from './events.ts';
 
 export const deputyLoader = (ctx: ServiceContext) => entityLoader<Deputy>(ctx, DeputySchema, 'id', isId);
 export const groupLoader = (ctx: ServiceContext) => entityLoader<DeputyGroup>(ctx, DeputyGroupSchema, 'id', isId);
-export const stationLoader = (ctx: ServiceContext) => entityLoader<LiaisonStation>(ctx, LiaisonStationSchema, 'id', isId);
+export const stationLoader = (ctx: ServiceContext) =>
+  entityLoader<LiaisonStation>(ctx, LiaisonStationSchema, 'id', isId);
 
 export async function findDeputy(ctx: ServiceContext, id: string): Promise<Deputy> {
   const deputy = await deputyLoader(ctx).load(id);
@@ -37,7 +47,8 @@ export async function requireDeputy(ctx: ServiceContext, id: string, field: stri
 export function canReadDutyRecords(viewer: Viewer | null, deputy: Pick<Deputy, 'id' | 'regionCode'>): boolean {
   if (!viewer) return false;
   if (viewer.role === 'DEPUTY') return viewer.deputy === deputy.id;
-  if (viewer.role === 'ADMIN' || viewer.role === 'STAFF' || viewer.role === 'ANALYST') return covers(viewer, deputy.regionCode);
+  if (viewer.role === 'ADMIN' || viewer.role === 'STAFF' || viewer.role === 'ANALYST')
+    return covers(viewer, deputy.regionCode);
   return false;
 }
 
@@ -45,13 +56,23 @@ export function canReadDutyRecords(viewer: Viewer | null, deputy: Pick<Deputy, '
  * Guard of the protected fields of a deputy (contacts, attendance, duty archive): no token is
  * UNAUTHENTICATED, a token that may not read them is FORBIDDEN.
  */
-export function requireDutyReader(viewer: Viewer | null, deputy: Pick<Deputy, 'id' | 'regionCode'>, what: string): Viewer {
+export function requireDutyReader(
+  viewer: Viewer | null,
+  deputy: Pick<Deputy, 'id' | 'regionCode'>,
+  what: string,
+): Viewer {
   const v = requireViewer(viewer);
-  if (!canReadDutyRecords(v, deputy)) throw forbidden(`${what} are for the deputy, staff and analysts of their region.`);
+  if (!canReadDutyRecords(v, deputy))
+    throw forbidden(`${what} are for the deputy, staff and analysts of their region.`);
   return v;
 }
 
-async function requireGroupIn(ctx: ServiceContext, id: string | null | undefined, regionCode: string, field: string): Promise<string | null> {
+async function requireGroupIn(
+  ctx: ServiceContext,
+  id: string | null | undefined,
+  regionCode: string,
+  field: string,
+): Promise<string | null> {
   if (!id) return null;
   const group = await groupLoader(ctx).load(id);
   if (!group) throw badInput(`No deputy group with id ${JSON.stringify(id)}.`, field);
@@ -61,7 +82,12 @@ async function requireGroupIn(ctx: ServiceContext, id: string | null | undefined
   return group.id;
 }
 
-async function requireStationIn(ctx: ServiceContext, id: string | null | undefined, regionCode: string, field: string): Promise<string | null> {
+async function requireStationIn(
+  ctx: ServiceContext,
+  id: string | null | undefined,
+  regionCode: string,
+  field: string,
+): Promise<string | null> {
   if (!id) return null;
   const station = await stationLoader(ctx).load(id);
   if (!station) throw badInput(`No liaison station with id ${JSON.stringify(id)}.`, field);
@@ -75,7 +101,8 @@ const phonePattern = /^[0-9+\-() ]{5,40}$/;
 
 function optionalPhone(phone: string | null | undefined, field: string): string | null {
   const value = optionalText(phone, field, 40);
-  if (value !== null && !phonePattern.test(value)) throw badInput('`phone` may hold digits, spaces, + - ( ) only.', field);
+  if (value !== null && !phonePattern.test(value))
+    throw badInput('`phone` may hold digits, spaces, + - ( ) only.', field);
   return value;
 }
 
@@ -99,7 +126,10 @@ export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   const congress = await requireCongress(ctx, input.congressId, 'input.congressId');
   if (!regionCode.startsWith(congress.regionCode)) {
-    throw badInput(`A deputy of ${congress.name} must belong to region ${congress.regionCode} or below.`, 'input.regionCode');
+    throw badInput(
+      `A deputy of ${congress.name} must belong to region ${congress.regionCode} or below.`,
+      'input.regionCode',
+    );
   }
   requireWriteIn(ctx.viewer, regionCode, 'register deputies');
   const name = requireText(input.name, 'input.name', 100);
@@ -140,7 +170,8 @@ export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput
   try {
     await ctx.em.flush();
   } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) throw conflict('This person already holds a mandate in that congress.');
+    if (e instanceof UniqueConstraintViolationException)
+      throw conflict('This person already holds a mandate in that congress.');
     throw e;
   }
   return deputy;
@@ -149,17 +180,29 @@ export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput
 export async function updateDeputy(
   ctx: ServiceContext,
   id: string,
-  input: { name?: string | null; workUnit?: string | null; position?: string | null; phone?: string | null; groupId?: string | null; stationId?: string | null; leadingCadre?: boolean | null },
+  input: {
+    name?: string | null;
+    workUnit?: string | null;
+    position?: string | null;
+    phone?: string | null;
+    groupId?: string | null;
+    stationId?: string | null;
+    leadingCadre?: boolean | null;
+  },
 ): Promise<Deputy> {
   const deputy = await findDeputy(ctx, id);
   requireWriteIn(ctx.viewer, deputy.regionCode, 'update deputies');
   const changes: Partial<Deputy> = {};
   if (input.name !== undefined && input.name !== null) changes.name = requireText(input.name, 'input.name', 100);
-  if (input.workUnit !== undefined && input.workUnit !== null) changes.workUnit = requireText(input.workUnit, 'input.workUnit', 200);
-  if (input.position !== undefined && input.position !== null) changes.position = requireText(input.position, 'input.position', 200);
+  if (input.workUnit !== undefined && input.workUnit !== null)
+    changes.workUnit = requireText(input.workUnit, 'input.workUnit', 200);
+  if (input.position !== undefined && input.position !== null)
+    changes.position = requireText(input.position, 'input.position', 200);
   if (input.phone !== undefined) changes.phone = optionalPhone(input.phone, 'input.phone');
-  if (input.groupId !== undefined) changes.groupId = await requireGroupIn(ctx, input.groupId, deputy.regionCode, 'input.groupId');
-  if (input.stationId !== undefined) changes.stationId = await requireStationIn(ctx, input.stationId, deputy.regionCode, 'input.stationId');
+  if (input.groupId !== undefined)
+    changes.groupId = await requireGroupIn(ctx, input.groupId, deputy.regionCode, 'input.groupId');
+  if (input.stationId !== undefined)
+    changes.stationId = await requireStationIn(ctx, input.stationId, deputy.regionCode, 'input.stationId');
   if (input.leadingCadre !== undefined && input.leadingCadre !== null) changes.leadingCadre = input.leadingCadre;
   Object.assign(deputy, changes);
   // Which fields changed, not their values (the phone is personal data).
@@ -172,10 +215,16 @@ export async function updateDeputy(
 export const laterDate = (a: string, b: string) => (a > b ? a : b);
 
 /** Ends a mandate by hand (resignation, recall, death, termination). */
-export async function endMandate(ctx: ServiceContext, id: string, status: DeputyStatus, reason: string): Promise<Deputy> {
+export async function endMandate(
+  ctx: ServiceContext,
+  id: string,
+  status: DeputyStatus,
+  reason: string,
+): Promise<Deputy> {
   const deputy = await findDeputy(ctx, id);
   requireWriteIn(ctx.viewer, deputy.regionCode, 'end mandates');
-  if (status === 'ACTIVE') throw badInput('A mandate ends with TERMINATED, RESIGNED, RECALLED or DECEASED, not ACTIVE.', 'status');
+  if (status === 'ACTIVE')
+    throw badInput('A mandate ends with TERMINATED, RESIGNED, RECALLED or DECEASED, not ACTIVE.', 'status');
   const text = requireText(reason, 'reason', 500);
   if (deputy.status !== 'ACTIVE') throw conflict(`This mandate already ended (${deputy.status}).`);
   deputy.status = status;
@@ -194,21 +243,33 @@ export interface DeputyFilter {
   name?: string | null;
 }
 
-export async function listDeputies(ctx: ServiceContext, filter: DeputyFilter | null | undefined, first: number | null | undefined, after: string | null | undefined, scope: { congressId?: string } = {}): Promise<Connection<Deputy>> {
+export async function listDeputies(
+  ctx: ServiceContext,
+  filter: DeputyFilter | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+  scope: { congressId?: string } = {},
+): Promise<Connection<Deputy>> {
   const limit = pageSize(first);
   const afterId = decodeCursor(after);
   // Cursors carry a deputy id; one that does not must not reach SQL.
-  if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.', 'after');
+  if (afterId !== null && !isId(afterId))
+    throw badInput(
+      '`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.',
+      'after',
+    );
   const knex = ctx.em.getKnex();
   const query = knex('deputies.deputies');
   // Congress.deputies keeps to its congress: a filter naming another congress matches nobody.
-  if (scope.congressId && filter?.congressId && filter.congressId !== scope.congressId) return toConnection([], limit, 0, (d: Deputy) => d.id);
+  if (scope.congressId && filter?.congressId && filter.congressId !== scope.congressId)
+    return toConnection([], limit, 0, (d: Deputy) => d.id);
   const congressId = scope.congressId ?? filter?.congressId;
   if (congressId) {
     if (!isId(congressId)) return toConnection([], limit, 0, (d: Deputy) => d.id);
     query.where('congress_id', congressId);
   }
-  if (filter?.regionCode) query.where('region_code', 'like', `${requireRegionCode(filter.regionCode, 'filter.regionCode')}%`);
+  if (filter?.regionCode)
+    query.where('region_code', 'like', `${requireRegionCode(filter.regionCode, 'filter.regionCode')}%`);
   if (filter?.status) query.where('status', filter.status);
   if (filter?.groupId) {
     if (!isId(filter.groupId)) return toConnection([], limit, 0, (d: Deputy) => d.id);
@@ -216,7 +277,11 @@ export async function listDeputies(ctx: ServiceContext, filter: DeputyFilter | n
   }
   if (filter?.name?.trim()) query.whereRaw(`name like ? escape '\\'`, [`%${likeEscape(filter.name.trim())}%`]);
   const [{ count }] = (await query.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const page = query.clone().select('id').orderBy('id', 'asc').limit(limit + 1);
+  const page = query
+    .clone()
+    .select('id')
+    .orderBy('id', 'asc')
+    .limit(limit + 1);
   if (afterId) page.where('id', '>', afterId);
   const ids = ((await page) as { id: string }[]).map((r) => r.id);
   const rows = ids.length ? await ctx.em.find(DeputySchema, { id: { $in: ids } }, { orderBy: { id: 'asc' } }) : [];
@@ -252,10 +317,17 @@ function membersBy(ctx: ServiceContext, column: 'groupId' | 'stationId', id: str
 export const groupMembers = (ctx: ServiceContext, groupId: string) => membersBy(ctx, 'groupId', groupId);
 export const stationDeputies = (ctx: ServiceContext, stationId: string) => membersBy(ctx, 'stationId', stationId);
 
-export async function createGroup(ctx: ServiceContext, input: { regionCode: string; name: string }): Promise<DeputyGroup> {
+export async function createGroup(
+  ctx: ServiceContext,
+  input: { regionCode: string; name: string },
+): Promise<DeputyGroup> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'create deputy groups');
-  const group = ctx.em.create(DeputyGroupSchema, { id: newId(), regionCode, name: requireText(input.name, 'input.name', 200) });
+  const group = ctx.em.create(DeputyGroupSchema, {
+    id: newId(),
+    regionCode,
+    name: requireText(input.name, 'input.name', 200),
+  });
   await ctx.em.flush();
   return group;
 }
@@ -294,17 +366,27 @@ export async function closeStation(ctx: ServiceContext, id: string, closedOn: st
   if (station.closedOn) throw conflict(`The station closed on ${station.closedOn} already.`);
   if (closedOn > today(ctx.clock)) throw badInput('`closedOn` may not be after today.', 'closedOn');
   if (station.establishedOn && closedOn < station.establishedOn) {
-    throw badInput(`\`closedOn\` may not be before the station was established (${station.establishedOn}).`, 'closedOn');
+    throw badInput(
+      `\`closedOn\` may not be before the station was established (${station.establishedOn}).`,
+      'closedOn',
+    );
   }
   station.closedOn = closedOn;
   await ctx.em.flush();
   return station;
 }
 
-export type StationStandardsInput = Pick<LiaisonStation, 'premises' | 'rules' | 'plan' | 'activities' | 'records' | 'results'>;
+export type StationStandardsInput = Pick<
+  LiaisonStation,
+  'premises' | 'rules' | 'plan' | 'activities' | 'records' | 'results'
+>;
 
 /** D-9: records which of the six standards a station meets. */
-export async function setStationStandards(ctx: ServiceContext, id: string, input: StationStandardsInput): Promise<LiaisonStation> {
+export async function setStationStandards(
+  ctx: ServiceContext,
+  id: string,
+  input: StationStandardsInput,
+): Promise<LiaisonStation> {
   const station = await stationLoader(ctx).load(id);
   if (!station) throw notFound('liaison station', id);
   requireWriteIn(ctx.viewer, station.regionCode, 'assess liaison stations');
@@ -326,13 +408,23 @@ export function stationCompliant(s: StationStandardsInput): boolean {
 }
 
 /** The staff console's list of stations of a region subtree (D-1: a subtree is a code prefix). */
-export function listStations(ctx: ServiceContext, regionCode: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<LiaisonStation>> {
+export function listStations(
+  ctx: ServiceContext,
+  regionCode: string,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<LiaisonStation>> {
   const code = requireRegionCode(regionCode, 'regionCode');
   return pageById(ctx.em, LiaisonStationSchema, { regionCode: { $like: `${code}%` } }, first, after);
 }
 
 /** The staff console's list of deputy groups of a region subtree. */
-export function listGroups(ctx: ServiceContext, regionCode: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<DeputyGroup>> {
+export function listGroups(
+  ctx: ServiceContext,
+  regionCode: string,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<DeputyGroup>> {
   const code = requireRegionCode(regionCode, 'regionCode');
   return pageById(ctx.em, DeputyGroupSchema, { regionCode: { $like: `${code}%` } }, first, after);
 }

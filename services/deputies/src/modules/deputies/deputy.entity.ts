@@ -31,7 +31,13 @@ export interface Deputy {
 export const DeputySchema = new EntitySchema<Deputy>({
   name: 'Deputy',
   tableName: 'deputies',
-  indexes: [{ name: 'deputies_region_code_prefix', expression: 'create index "deputies_region_code_prefix" on "deputies"."deputies" ("region_code" varchar_pattern_ops)' }],
+  indexes: [
+    {
+      name: 'deputies_region_code_prefix',
+      expression:
+        'create index "deputies_region_code_prefix" on "deputies"."deputies" ("region_code" varchar_pattern_ops)',
+    },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     personId: { type: 'uuid', index: true },

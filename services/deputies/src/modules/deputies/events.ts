@@ -7,7 +7,13 @@ import type { Deputy } from './deputy.entity.ts';
  * A mandate's event (README: Events and reminders): `mandate.started`, `deputy.updated`,
  * `mandate.ended`. The aggregate is the deputy (one mandate); the audience, the deputy and the region.
  */
-export function recordMandateEvent(ctx: ServiceContext, em: EntityManager, deputy: Deputy, type: string, data: Record<string, unknown> = {}): Promise<string> {
+export function recordMandateEvent(
+  ctx: ServiceContext,
+  em: EntityManager,
+  deputy: Deputy,
+  type: string,
+  data: Record<string, unknown> = {},
+): Promise<string> {
   return recordEvent(em, {
     type,
     aggregateType: 'deputy',

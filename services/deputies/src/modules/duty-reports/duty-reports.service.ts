@@ -23,18 +23,27 @@ export interface VoterEvaluation {
 }
 
 /** D-15: the voters' evaluation of a duty report (述职测评), entered by staff from the forms; again corrects it. */
-export async function recordDutyReportEvaluation(ctx: ServiceContext, contactId: string, tally: VoterEvaluation): Promise<ContactRecord> {
+export async function recordDutyReportEvaluation(
+  ctx: ServiceContext,
+  contactId: string,
+  tally: VoterEvaluation,
+): Promise<ContactRecord> {
   const report = isId(contactId) ? await contactLoader(ctx).load(contactId) : null;
   if (!report) throw badInput(`No contact record with id ${JSON.stringify(contactId)}.`, 'contactId');
   requireWriteIn(ctx.viewer, report.regionCode, 'record voters\u2019 evaluations');
-  if (report.kind !== 'DUTY_REPORT') throw badInput(`Voters evaluate a duty report (DUTY_REPORT), not a ${report.kind} contact.`, 'contactId');
+  if (report.kind !== 'DUTY_REPORT')
+    throw badInput(`Voters evaluate a duty report (DUTY_REPORT), not a ${report.kind} contact.`, 'contactId');
   for (const key of ['satisfied', 'basicallySatisfied', 'dissatisfied'] as const) {
     const n = tally[key];
-    if (!Number.isInteger(n) || n < 0) throw badInput(`\`tally.${key}\` must be a whole number of at least 0.`, `tally.${key}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw badInput(`\`tally.${key}\` must be a whole number of at least 0.`, `tally.${key}`);
   }
   const rated = tally.satisfied + tally.basicallySatisfied + tally.dissatisfied;
   if (rated > (report.participants ?? 0)) {
-    throw badInput(`${rated} voters rated the report, more than the ${report.participants ?? 0} who took part.`, 'tally');
+    throw badInput(
+      `${rated} voters rated the report, more than the ${report.participants ?? 0} who took part.`,
+      'tally',
+    );
   }
   report.voterSatisfied = tally.satisfied;
   report.voterBasicallySatisfied = tally.basicallySatisfied;
@@ -45,14 +54,18 @@ export async function recordDutyReportEvaluation(ctx: ServiceContext, contactId:
 
 /** The tally with its rate (F-2: satisfied + basically satisfied over rated, 4 places, null with none rated). */
 export function voterEvaluationOf(report: ContactRecord) {
-  if (report.voterSatisfied === null || report.voterBasicallySatisfied === null || report.voterDissatisfied === null) return null;
+  if (report.voterSatisfied === null || report.voterBasicallySatisfied === null || report.voterDissatisfied === null)
+    return null;
   const rated = report.voterSatisfied + report.voterBasicallySatisfied + report.voterDissatisfied;
   return {
     satisfied: report.voterSatisfied,
     basicallySatisfied: report.voterBasicallySatisfied,
     dissatisfied: report.voterDissatisfied,
     rated,
-    satisfactionRate: rated === 0 ? null : Math.round(((report.voterSatisfied + report.voterBasicallySatisfied) / rated) * 10_000) / 10_000,
+    satisfactionRate:
+      rated === 0
+        ? null
+        : Math.round(((report.voterSatisfied + report.voterBasicallySatisfied) / rated) * 10_000) / 10_000,
   };
 }
 
@@ -63,15 +76,21 @@ export function voterEvaluationOf(report: ContactRecord) {
 export async function deputiesDueDutyReport(ctx: ServiceContext, congress: Congress, year: number): Promise<Deputy[]> {
   requireYear(year);
   const viewer = requireViewer(ctx.viewer);
-  if (!canReadRegion(viewer, congress.regionCode)) throw forbidden(`Whose duty report is due in region ${congress.regionCode} is for its staff and analysts.`);
+  if (!canReadRegion(viewer, congress.regionCode))
+    throw forbidden(`Whose duty report is due in region ${congress.regionCode} is for its staff and analysts.`);
   const from = dutyReportFrequency() === 'YEAR' ? `${year}-01-01` : congress.startsOn;
   const to = `${year}-12-31`;
   const knex = ctx.em.getKnex();
-  const reported = knex('deputies.contact_records').select('deputy_id').where('kind', 'DUTY_REPORT').andWhereBetween('occurred_on', [from, to]);
+  const reported = knex('deputies.contact_records')
+    .select('deputy_id')
+    .where('kind', 'DUTY_REPORT')
+    .andWhereBetween('occurred_on', [from, to]);
   const rows: { id: string }[] = await knex('deputies.deputies')
     .select('id')
     .where({ congress_id: congress.id, status: 'ACTIVE' })
     .whereNotIn('id', reported)
     .orderBy('id');
-  return rows.length ? ctx.em.find(DeputySchema, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { id: 'asc' } }) : [];
+  return rows.length
+    ? ctx.em.find(DeputySchema, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { id: 'asc' } })
+    : [];
 }

@@ -13,15 +13,19 @@ const present = <T>(rows: (T | null | Error)[]): T[] => rows.filter((r): r is T 
 
 /** 代表 deputyChanges: the register is public (its fields keep their own rules), as `deputies`. */
 export function deputyChanges(ctx: ServiceContext, args: FeedArgs): Promise<FeedConnection<Deputy>> {
-  return readFeed(ctx, {
-    table: 'deputies.deputies',
-    schema: 'deputies',
-    register: 'deputies',
-    rows: () => {},
-    tombstones: () => {},
-    load: async (ids) => present(await deputyLoader(ctx).loadMany(ids)),
-    idOf: (d) => d.id,
-  }, args);
+  return readFeed(
+    ctx,
+    {
+      table: 'deputies.deputies',
+      schema: 'deputies',
+      register: 'deputies',
+      rows: () => {},
+      tombstones: () => {},
+      load: async (ids) => present(await deputyLoader(ctx).loadMany(ids)),
+      idOf: (d) => d.id,
+    },
+    args,
+  );
 }
 
 /**
@@ -35,19 +39,23 @@ export function contactChanges(ctx: ServiceContext, args: FeedArgs): Promise<Fee
   let deputyId: string | null = null;
   if (viewer.role === 'DEPUTY' && viewer.deputy) deputyId = viewer.deputy;
   else if (!canReadRegion(viewer, code)) throw forbidden(`You may not read contact records of region ${code}.`);
-  return readFeed(ctx, {
-    table: 'deputies.contact_records',
-    schema: 'deputies',
-    register: 'contacts',
-    rows: (q) => {
-      if (deputyId) q.where('t.deputy_id', deputyId);
+  return readFeed(
+    ctx,
+    {
+      table: 'deputies.contact_records',
+      schema: 'deputies',
+      register: 'contacts',
+      rows: (q) => {
+        if (deputyId) q.where('t.deputy_id', deputyId);
+      },
+      tombstones: (q) => {
+        if (deputyId) q.where('b.owner_id', deputyId);
+      },
+      load: async (ids) => present(await contactLoader(ctx).loadMany(ids)),
+      idOf: (c) => c.id,
     },
-    tombstones: (q) => {
-      if (deputyId) q.where('b.owner_id', deputyId);
-    },
-    load: async (ids) => present(await contactLoader(ctx).loadMany(ids)),
-    idOf: (c) => c.id,
-  }, args);
+    args,
+  );
 }
 
 export interface ExportLink {

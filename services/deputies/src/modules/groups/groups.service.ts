@@ -29,7 +29,10 @@ export async function groupActivity(ctx: ServiceContext, group: DeputyGroup, yea
       .getKnex()('deputies.contact_records')
       .where({ group_id: group.id, kind: 'GROUP_ACTIVITY' })
       .andWhereBetween('occurred_on', [from, to])
-      .first(ctx.em.getKnex().raw('count(distinct (occurred_on, summary)) as activities'), ctx.em.getKnex().raw('count(*) as participations')) as Promise<{
+      .first(
+        ctx.em.getKnex().raw('count(distinct (occurred_on, summary)) as activities'),
+        ctx.em.getKnex().raw('count(*) as participations'),
+      ) as Promise<{
       activities: string;
       participations: string;
     }>,
@@ -51,14 +54,20 @@ export async function groupActivity(ctx: ServiceContext, group: DeputyGroup, yea
 }
 
 /** D-14: staff check a group's year once it has begun, with a comment; checking again replaces the comment. */
-export async function reviewGroup(ctx: ServiceContext, groupId: string, year: number, comment: string): Promise<DeputyGroup> {
+export async function reviewGroup(
+  ctx: ServiceContext,
+  groupId: string,
+  year: number,
+  comment: string,
+): Promise<DeputyGroup> {
   const group = await groupLoader(ctx).load(groupId);
   if (!group) throw badInput(`No deputy group with id ${JSON.stringify(groupId)}.`, 'groupId');
   const viewer = requireViewer(ctx.viewer);
   requireWriteIn(viewer, group.regionCode, 'check deputy groups');
   requireYear(year);
   const on = today(ctx.clock);
-  if (year > Number(on.slice(0, 4))) throw badInput(`${year} has not begun: a group's year is checked once it is under way or over.`, 'year');
+  if (year > Number(on.slice(0, 4)))
+    throw badInput(`${year} has not begun: a group's year is checked once it is under way or over.`, 'year');
   const text = requireText(comment, 'comment', 2000);
   const existing = await ctx.em.findOne(GroupReviewSchema, { groupId: group.id, year });
   if (existing) {
@@ -66,7 +75,13 @@ export async function reviewGroup(ctx: ServiceContext, groupId: string, year: nu
     existing.reviewedOn = on;
     existing.reviewedBy = viewer.sub;
   } else {
-    ctx.em.create(GroupReviewSchema, { groupId: group.id, year, comment: text, reviewedOn: on, reviewedBy: viewer.sub });
+    ctx.em.create(GroupReviewSchema, {
+      groupId: group.id,
+      year,
+      comment: text,
+      reviewedOn: on,
+      reviewedBy: viewer.sub,
+    });
   }
   await ctx.em.flush();
   return group;

@@ -106,7 +106,11 @@ export const ContactRecordSchema = new EntitySchema<ContactRecord>({
     { properties: ['deputyId', 'occurredOn'] },
     { properties: ['committeeMemberId', 'occurredOn'] },
     { properties: ['governmentLeaderId', 'occurredOn'] },
-    { name: 'contact_records_region_code_prefix', expression: 'create index "contact_records_region_code_prefix" on "deputies"."contact_records" ("region_code" varchar_pattern_ops, "occurred_on")' },
+    {
+      name: 'contact_records_region_code_prefix',
+      expression:
+        'create index "contact_records_region_code_prefix" on "deputies"."contact_records" ("region_code" varchar_pattern_ops, "occurred_on")',
+    },
   ],
   properties: {
     id: { type: 'uuid', primary: true },

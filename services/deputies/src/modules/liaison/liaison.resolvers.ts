@@ -26,14 +26,16 @@ import {
 import { regionLoader } from '../regions/regions.service.ts';
 
 /** A committee member reads their own contacts and who they still owe a visit (D-4). */
-const isSelf = (viewer: Viewer | null, memberId: string) => viewer?.role === 'COMMITTEE_MEMBER' && viewer.member === memberId;
+const isSelf = (viewer: Viewer | null, memberId: string) =>
+  viewer?.role === 'COMMITTEE_MEMBER' && viewer.member === memberId;
 
 export const liaisonResolvers: Resolvers = {
   Query: {
     committeeMember: (_, { id }, ctx) => memberLoader(ctx).load(id),
     governmentLeader: (_, { id }, ctx) => leaderLoader(ctx).load(id),
     committeeMembers: (_, { congressId, first, after }, ctx) => listCommitteeMembers(ctx, congressId, first, after),
-    governmentLeaders: (_, { regionCode, shortOfLinks, first, after }, ctx) => listLeaders(ctx, regionCode, shortOfLinks, first, after),
+    governmentLeaders: (_, { regionCode, shortOfLinks, first, after }, ctx) =>
+      listLeaders(ctx, regionCode, shortOfLinks, first, after),
   },
   Congress: {
     committeeMemberCount: (congress, _, ctx) => committeeMemberCount(ctx, congress.id),
@@ -76,11 +78,15 @@ export const liaisonResolvers: Resolvers = {
   ContactRecord: {
     __resolveReference: async (ref, ctx) => {
       const contact = await contactLoader(ctx).load(ref.id);
-      return contact && canReadDutyRecords(ctx.viewer, { id: contact.deputyId, regionCode: contact.regionCode }) ? contact : null;
+      return contact && canReadDutyRecords(ctx.viewer, { id: contact.deputyId, regionCode: contact.regionCode })
+        ? contact
+        : null;
     },
     deputy: async (contact, _, ctx) => (await deputyLoader(ctx).load(contact.deputyId))!,
-    committeeMember: (contact, _, ctx) => (contact.committeeMemberId ? memberLoader(ctx).load(contact.committeeMemberId) : null),
-    governmentLeader: (contact, _, ctx) => (contact.governmentLeaderId ? leaderLoader(ctx).load(contact.governmentLeaderId) : null),
+    committeeMember: (contact, _, ctx) =>
+      contact.committeeMemberId ? memberLoader(ctx).load(contact.committeeMemberId) : null,
+    governmentLeader: (contact, _, ctx) =>
+      contact.governmentLeaderId ? leaderLoader(ctx).load(contact.governmentLeaderId) : null,
     station: (contact, _, ctx) => (contact.stationId ? stationLoader(ctx).load(contact.stationId) : null),
     group: (contact, _, ctx) => (contact.groupId ? groupLoader(ctx).load(contact.groupId) : null),
   },

@@ -32,9 +32,11 @@ import {
   type SessionAttendance,
 } from './liaison.entity.ts';
 
-export const memberLoader = (ctx: ServiceContext) => entityLoader<CommitteeMember>(ctx, CommitteeMemberSchema, 'id', isId);
+export const memberLoader = (ctx: ServiceContext) =>
+  entityLoader<CommitteeMember>(ctx, CommitteeMemberSchema, 'id', isId);
 export const contactLoader = (ctx: ServiceContext) => entityLoader<ContactRecord>(ctx, ContactRecordSchema, 'id', isId);
-export const leaderLoader = (ctx: ServiceContext) => entityLoader<GovernmentLeader>(ctx, GovernmentLeaderSchema, 'id', isId);
+export const leaderLoader = (ctx: ServiceContext) =>
+  entityLoader<GovernmentLeader>(ctx, GovernmentLeaderSchema, 'id', isId);
 
 /**
  * Guard of a committee member's or government leader's contacts: they name many deputies, so they
@@ -57,11 +59,17 @@ export async function findLeader(ctx: ServiceContext, id: string): Promise<Gover
 }
 
 /** D-2: township congresses have a presidium, not a standing committee, so no committee members. */
-export async function createCommitteeMember(ctx: ServiceContext, input: { congressId: string; name: string; role: CommitteeRole; fullTime: boolean }): Promise<CommitteeMember> {
+export async function createCommitteeMember(
+  ctx: ServiceContext,
+  input: { congressId: string; name: string; role: CommitteeRole; fullTime: boolean },
+): Promise<CommitteeMember> {
   const congress = await requireCongress(ctx, input.congressId, 'input.congressId');
   requireWriteIn(ctx.viewer, congress.regionCode, 'add committee members');
   if (congress.level === 'TOWNSHIP') {
-    throw badInput('A township congress has a presidium (主席团), not a standing committee: it has no committee members.', 'input.congressId');
+    throw badInput(
+      'A township congress has a presidium (主席团), not a standing committee: it has no committee members.',
+      'input.congressId',
+    );
   }
   const member = ctx.em.create(CommitteeMemberSchema, {
     id: newId(),
@@ -75,7 +83,12 @@ export async function createCommitteeMember(ctx: ServiceContext, input: { congre
   return member;
 }
 
-async function requireDeputiesOf(ctx: ServiceContext, ids: readonly string[], field: string, accept: (d: Deputy) => string | null): Promise<Deputy[]> {
+async function requireDeputiesOf(
+  ctx: ServiceContext,
+  ids: readonly string[],
+  field: string,
+  accept: (d: Deputy) => string | null,
+): Promise<Deputy[]> {
   if (ids.length === 0) throw badInput(`\`${field}\` must name at least one deputy.`, field);
   const unique = [...new Set(ids)];
   const deputies = await Promise.all(unique.map((id) => deputyLoader(ctx).load(id)));
@@ -89,15 +102,24 @@ async function requireDeputiesOf(ctx: ServiceContext, ids: readonly string[], fi
 }
 
 /** D-4: 代工委 assigns deputies of the member's own congress; assignments add up and repeat harmlessly. */
-export async function assignDeputies(ctx: ServiceContext, memberId: string, deputyIds: readonly string[]): Promise<CommitteeMember> {
+export async function assignDeputies(
+  ctx: ServiceContext,
+  memberId: string,
+  deputyIds: readonly string[],
+): Promise<CommitteeMember> {
   const member = await findMember(ctx, memberId);
   requireWriteIn(ctx.viewer, member.regionCode, 'assign deputies');
   const deputies = await requireDeputiesOf(ctx, deputyIds, 'deputyIds', (d) =>
-    d.congressId !== member.congressId ? `${d.name} is not a deputy of this member's congress.` : d.status !== 'ACTIVE' ? `${d.name}'s mandate has ended (${d.status}).` : null,
+    d.congressId !== member.congressId
+      ? `${d.name} is not a deputy of this member's congress.`
+      : d.status !== 'ACTIVE'
+        ? `${d.name}'s mandate has ended (${d.status}).`
+        : null,
   );
   const existing = await ctx.em.find(CommitteeAssignmentSchema, { memberId: member.id });
   const have = new Set(existing.map((a) => a.deputyId));
-  for (const d of deputies) if (!have.has(d.id)) ctx.em.create(CommitteeAssignmentSchema, { memberId: member.id, deputyId: d.id });
+  for (const d of deputies)
+    if (!have.has(d.id)) ctx.em.create(CommitteeAssignmentSchema, { memberId: member.id, deputyId: d.id });
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return member;
@@ -119,10 +141,18 @@ export function assignedDeputies(ctx: ServiceContext, memberId: string): Promise
     .load(memberId);
 }
 
-export async function createGovernmentLeader(ctx: ServiceContext, input: { regionCode: string; name: string; role: GovernmentLeaderRole }): Promise<GovernmentLeader> {
+export async function createGovernmentLeader(
+  ctx: ServiceContext,
+  input: { regionCode: string; name: string; role: GovernmentLeaderRole },
+): Promise<GovernmentLeader> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'register government leaders');
-  const leader = ctx.em.create(GovernmentLeaderSchema, { id: newId(), regionCode, name: requireText(input.name, 'input.name', 100), role: input.role });
+  const leader = ctx.em.create(GovernmentLeaderSchema, {
+    id: newId(),
+    regionCode,
+    name: requireText(input.name, 'input.name', 100),
+    role: input.role,
+  });
   await ctx.em.flush();
   return leader;
 }
@@ -131,26 +161,41 @@ export async function createGovernmentLeader(ctx: ServiceContext, input: { regio
  * D-5: a mayor or vice-mayor is linked to at most 5 deputies (a setting) per term, each a deputy of
  * their own level's congress — the congress of the leader's region (a city's mayor: city deputies).
  */
-export async function linkDeputies(ctx: ServiceContext, leaderId: string, deputyIds: readonly string[]): Promise<GovernmentLeader> {
+export async function linkDeputies(
+  ctx: ServiceContext,
+  leaderId: string,
+  deputyIds: readonly string[],
+): Promise<GovernmentLeader> {
   const leader = await findLeader(ctx, leaderId);
   requireWriteIn(ctx.viewer, leader.regionCode, 'link deputies to government leaders');
   const deputies = await requireDeputiesOf(ctx, deputyIds, 'deputyIds', (d) =>
-    !d.regionCode.startsWith(leader.regionCode) ? `${d.name} is not a deputy of region ${leader.regionCode}.` : d.status !== 'ACTIVE' ? `${d.name}'s mandate has ended (${d.status}).` : null,
+    !d.regionCode.startsWith(leader.regionCode)
+      ? `${d.name} is not a deputy of region ${leader.regionCode}.`
+      : d.status !== 'ACTIVE'
+        ? `${d.name}'s mandate has ended (${d.status}).`
+        : null,
   );
   const congresses = await Promise.all(deputies.map((d) => congressLoader(ctx).load(d.congressId)));
   deputies.forEach((d, i) => {
     const congress = congresses[i];
     if (congress?.regionCode !== leader.regionCode) {
-      throw badInput(`${d.name} is a deputy of ${congress?.name ?? 'another congress'}; ${leader.name} links deputies of the congress of region ${leader.regionCode}, their own level.`, 'deputyIds');
+      throw badInput(
+        `${d.name} is a deputy of ${congress?.name ?? 'another congress'}; ${leader.name} links deputies of the congress of region ${leader.regionCode}, their own level.`,
+        'deputyIds',
+      );
     }
   });
   const existing = await ctx.em.find(LeaderLinkSchema, { leaderId: leader.id });
   const all = new Set([...existing.map((l) => l.deputyId), ...deputies.map((d) => d.id)]);
   if (all.size > dutyRules.maxLinkedDeputies) {
-    throw badInput(`A government leader is linked to at most ${dutyRules.maxLinkedDeputies} deputies per term; this would make ${all.size}.`, 'deputyIds');
+    throw badInput(
+      `A government leader is linked to at most ${dutyRules.maxLinkedDeputies} deputies per term; this would make ${all.size}.`,
+      'deputyIds',
+    );
   }
   const have = new Set(existing.map((l) => l.deputyId));
-  for (const d of deputies) if (!have.has(d.id)) ctx.em.create(LeaderLinkSchema, { leaderId: leader.id, deputyId: d.id });
+  for (const d of deputies)
+    if (!have.has(d.id)) ctx.em.create(LeaderLinkSchema, { leaderId: leader.id, deputyId: d.id });
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return leader;
@@ -198,41 +243,80 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
   const deputy = await requireDeputy(ctx, input.deputyId, 'input.deputyId');
   if (viewer.role === 'DEPUTY') {
     if (viewer.deputy !== deputy.id) throw forbidden('A deputy records only their own contacts.');
-    if (!selfRecordedKinds.includes(input.kind)) throw forbidden(`A deputy records their own voter contacts and duty reports; ${input.kind} contacts are recorded by staff.`);
+    if (!selfRecordedKinds.includes(input.kind))
+      throw forbidden(
+        `A deputy records their own voter contacts and duty reports; ${input.kind} contacts are recorded by staff.`,
+      );
   } else if (viewer.role === 'COMMITTEE_MEMBER') {
     // D-4 (002 §9): a committee member registers their own contacts, with the deputies assigned to them.
     if (input.kind !== 'COMMITTEE_MEMBER' || input.committeeMemberId !== viewer.member) {
-      throw forbidden('A committee member records only their own COMMITTEE_MEMBER contacts (`committeeMemberId` is theirs).');
+      throw forbidden(
+        'A committee member records only their own COMMITTEE_MEMBER contacts (`committeeMemberId` is theirs).',
+      );
     }
     const assigned = await ctx.em.count(CommitteeAssignmentSchema, { memberId: viewer.member, deputyId: deputy.id });
-    if (!assigned) throw forbidden(`${deputy.name} is not assigned to you: a committee member records contacts with their assigned deputies.`);
+    if (!assigned)
+      throw forbidden(
+        `${deputy.name} is not assigned to you: a committee member records contacts with their assigned deputies.`,
+      );
   } else {
     requireWriteIn(viewer, deputy.regionCode, 'record contacts');
   }
-  if (deputy.status !== 'ACTIVE') throw badInput(`${deputy.name}'s mandate has ended (${deputy.status}); no contacts are recorded after it.`, 'input.deputyId');
+  if (deputy.status !== 'ACTIVE')
+    throw badInput(
+      `${deputy.name}'s mandate has ended (${deputy.status}); no contacts are recorded after it.`,
+      'input.deputyId',
+    );
   if (input.occurredOn > today(ctx.clock)) throw badInput('`occurredOn` may not be in the future.', 'input.occurredOn');
   // A contact is made as a deputy: within the congress's term (not in year 1 nor before the election).
   const congress = await congressLoader(ctx).load(deputy.congressId);
   if (congress && input.occurredOn < congress.startsOn) {
-    throw badInput(`\`occurredOn\` (${input.occurredOn}) is before ${congress.name} began (${congress.startsOn}).`, 'input.occurredOn');
+    throw badInput(
+      `\`occurredOn\` (${input.occurredOn}) is before ${congress.name} began (${congress.startsOn}).`,
+      'input.occurredOn',
+    );
   }
   const shape = contactShape[input.kind];
   let committeeMemberId: string | null = null;
   let governmentLeaderId: string | null = null;
   if (shape.member) {
-    if (!input.committeeMemberId) throw badInput('A COMMITTEE_MEMBER contact names the committee member (`committeeMemberId`).', 'input.committeeMemberId');
+    if (!input.committeeMemberId)
+      throw badInput(
+        'A COMMITTEE_MEMBER contact names the committee member (`committeeMemberId`).',
+        'input.committeeMemberId',
+      );
     const member = await memberLoader(ctx).load(input.committeeMemberId);
-    if (!member) throw badInput(`No committee member with id ${JSON.stringify(input.committeeMemberId)}.`, 'input.committeeMemberId');
-    if (member.congressId !== deputy.congressId) throw badInput(`${member.name} sits on another congress's committee than ${deputy.name}.`, 'input.committeeMemberId');
+    if (!member)
+      throw badInput(
+        `No committee member with id ${JSON.stringify(input.committeeMemberId)}.`,
+        'input.committeeMemberId',
+      );
+    if (member.congressId !== deputy.congressId)
+      throw badInput(
+        `${member.name} sits on another congress's committee than ${deputy.name}.`,
+        'input.committeeMemberId',
+      );
     committeeMemberId = member.id;
   } else if (input.committeeMemberId) {
     throw badInput(`A ${input.kind} contact names no committee member.`, 'input.committeeMemberId');
   }
   if (shape.leader) {
-    if (!input.governmentLeaderId) throw badInput('A GOVERNMENT_LEADER contact names the leader (`governmentLeaderId`).', 'input.governmentLeaderId');
+    if (!input.governmentLeaderId)
+      throw badInput(
+        'A GOVERNMENT_LEADER contact names the leader (`governmentLeaderId`).',
+        'input.governmentLeaderId',
+      );
     const leader = await leaderLoader(ctx).load(input.governmentLeaderId);
-    if (!leader) throw badInput(`No government leader with id ${JSON.stringify(input.governmentLeaderId)}.`, 'input.governmentLeaderId');
-    if (!deputy.regionCode.startsWith(leader.regionCode)) throw badInput(`${leader.name} leads region ${leader.regionCode}, not ${deputy.name}'s.`, 'input.governmentLeaderId');
+    if (!leader)
+      throw badInput(
+        `No government leader with id ${JSON.stringify(input.governmentLeaderId)}.`,
+        'input.governmentLeaderId',
+      );
+    if (!deputy.regionCode.startsWith(leader.regionCode))
+      throw badInput(
+        `${leader.name} leads region ${leader.regionCode}, not ${deputy.name}'s.`,
+        'input.governmentLeaderId',
+      );
     governmentLeaderId = leader.id;
   } else if (input.governmentLeaderId) {
     throw badInput(`A ${input.kind} contact names no government leader.`, 'input.governmentLeaderId');
@@ -240,7 +324,10 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
   let participants: number | null = null;
   if (shape.participants) {
     if (!input.participants || !Number.isInteger(input.participants) || input.participants < 1) {
-      throw badInput(`A ${input.kind} contact counts the voters who took part (\`participants\` of at least 1).`, 'input.participants');
+      throw badInput(
+        `A ${input.kind} contact counts the voters who took part (\`participants\` of at least 1).`,
+        'input.participants',
+      );
     }
     participants = input.participants;
   } else if (input.participants !== null && input.participants !== undefined) {
@@ -252,7 +339,10 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
     if (!station) throw badInput(`No liaison station with id ${JSON.stringify(input.stationId)}.`, 'input.stationId');
     // The station is one of the deputy's region (or of a region above or below it), as for Deputy.station.
     if (!deputy.regionCode.startsWith(station.regionCode) && !station.regionCode.startsWith(deputy.regionCode)) {
-      throw badInput(`Station ${station.name} belongs to region ${station.regionCode}, not to ${deputy.name}'s region ${deputy.regionCode}.`, 'input.stationId');
+      throw badInput(
+        `Station ${station.name} belongs to region ${station.regionCode}, not to ${deputy.name}'s region ${deputy.regionCode}.`,
+        'input.stationId',
+      );
     }
     stationId = station.id;
   }
@@ -260,8 +350,16 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
   let groupId: string | null = null;
   if (input.kind === 'GROUP_ACTIVITY') {
     groupId = input.groupId ?? deputy.groupId;
-    if (!groupId) throw badInput(`${deputy.name} belongs to no deputy group: a GROUP_ACTIVITY names the group (\`groupId\`) the deputy is a member of.`, 'input.groupId');
-    if (groupId !== deputy.groupId) throw badInput(`${deputy.name} is not a member of that group; a group activity is recorded for the group's own deputies.`, 'input.groupId');
+    if (!groupId)
+      throw badInput(
+        `${deputy.name} belongs to no deputy group: a GROUP_ACTIVITY names the group (\`groupId\`) the deputy is a member of.`,
+        'input.groupId',
+      );
+    if (groupId !== deputy.groupId)
+      throw badInput(
+        `${deputy.name} is not a member of that group; a group activity is recorded for the group's own deputies.`,
+        'input.groupId',
+      );
   } else if (input.groupId) {
     throw badInput(`A ${input.kind} contact names no deputy group.`, 'input.groupId');
   }
@@ -293,7 +391,13 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
 type ContactOwner = 'deputyId' | 'committeeMemberId' | 'governmentLeaderId';
 
 /** Contacts of many owners in one year, in one query per (owner kind, year, kind filter). */
-export function contactsOf(ctx: ServiceContext, owner: ContactOwner, ownerId: string, year: number, kind?: ContactKind | null): Promise<ContactRecord[]> {
+export function contactsOf(
+  ctx: ServiceContext,
+  owner: ContactOwner,
+  ownerId: string,
+  year: number,
+  kind?: ContactKind | null,
+): Promise<ContactRecord[]> {
   requireYear(year);
   const [from, to] = yearRange(year);
   return ctx.loaders
@@ -313,7 +417,10 @@ export function contactsOf(ctx: ServiceContext, owner: ContactOwner, ownerId: st
 
 /** D-4: assigned deputies in office whom the member contacted fewer times than the yearly minimum. */
 export async function underContacted(ctx: ServiceContext, member: CommitteeMember, year: number): Promise<Deputy[]> {
-  const [assigned, contacts] = await Promise.all([assignedDeputies(ctx, member.id), contactsOf(ctx, 'committeeMemberId', member.id, year, 'COMMITTEE_MEMBER')]);
+  const [assigned, contacts] = await Promise.all([
+    assignedDeputies(ctx, member.id),
+    contactsOf(ctx, 'committeeMemberId', member.id, year, 'COMMITTEE_MEMBER'),
+  ]);
   const counts = new Map<string, number>();
   for (const c of contacts) counts.set(c.deputyId, (counts.get(c.deputyId) ?? 0) + 1);
   // The obligation lasts as long as the mandate (deputyStats counts active assignments the same way).
@@ -321,27 +428,47 @@ export async function underContacted(ctx: ServiceContext, member: CommitteeMembe
 }
 
 /** D-8: records attendance; a second unexcused absence in the same congress ends the mandate. */
-export async function recordAttendance(ctx: ServiceContext, input: { sessionId: string; deputyId: string; status: AttendanceStatus }): Promise<SessionAttendance> {
+export async function recordAttendance(
+  ctx: ServiceContext,
+  input: { sessionId: string; deputyId: string; status: AttendanceStatus },
+): Promise<SessionAttendance> {
   const session = await sessionLoader(ctx).load(input.sessionId);
   if (!session) throw badInput(`No congress session with id ${JSON.stringify(input.sessionId)}.`, 'input.sessionId');
   requireWriteIn(ctx.viewer, session.regionCode, 'record attendance');
   const deputy = await requireDeputy(ctx, input.deputyId, 'input.deputyId');
-  if (deputy.congressId !== session.congressId) throw badInput(`${deputy.name} is not a deputy of the congress that held this session.`, 'input.deputyId');
+  if (deputy.congressId !== session.congressId)
+    throw badInput(`${deputy.name} is not a deputy of the congress that held this session.`, 'input.deputyId');
   // D-8: only a session that has opened can be attended or missed; a future absence must not end a mandate.
-  if (session.opensOn > today(ctx.clock)) throw conflict(`Session ${session.number} opens on ${session.opensOn}; record attendance once it has opened.`);
+  if (session.opensOn > today(ctx.clock))
+    throw conflict(`Session ${session.number} opens on ${session.opensOn}; record attendance once it has opened.`);
   return ctx.em.transactional(async (em) => {
     let row = await em.findOne(SessionAttendanceSchema, { sessionId: session.id, deputyId: deputy.id });
     if (row) row.status = input.status;
-    else row = em.create(SessionAttendanceSchema, { sessionId: session.id, deputyId: deputy.id, congressId: session.congressId, regionCode: deputy.regionCode, status: input.status });
+    else
+      row = em.create(SessionAttendanceSchema, {
+        sessionId: session.id,
+        deputyId: deputy.id,
+        congressId: session.congressId,
+        regionCode: deputy.regionCode,
+        status: input.status,
+      });
     await em.flush();
     if (input.status === 'ABSENT') {
-      const absences = await em.count(SessionAttendanceSchema, { deputyId: deputy.id, congressId: session.congressId, status: 'ABSENT' });
+      const absences = await em.count(SessionAttendanceSchema, {
+        deputyId: deputy.id,
+        congressId: session.congressId,
+        status: 'ABSENT',
+      });
       const current = await em.findOneOrFail(DeputySchema, { id: deputy.id });
       if (absences >= 2 && current.status === 'ACTIVE') {
         current.status = 'TERMINATED';
         current.statusReason = `Absent without approval from ${absences} sessions of the congress (资格终止).`;
         current.mandateEndsOn = laterDate(session.opensOn, current.mandateStartsOn);
-        await recordMandateEvent(ctx, em, current, 'mandate.ended', { reason: current.statusReason, rule: 'D-8', sessionId: session.id });
+        await recordMandateEvent(ctx, em, current, 'mandate.ended', {
+          reason: current.statusReason,
+          rule: 'D-8',
+          sessionId: session.id,
+        });
         await em.flush();
       }
     }
@@ -351,7 +478,11 @@ export async function recordAttendance(ctx: ServiceContext, input: { sessionId: 
 }
 
 /** Attendance of sessions, readable by staff and analysts of the subtree; a deputy sees their own line. */
-export async function sessionAttendance(ctx: ServiceContext, sessionId: string, regionCode: string): Promise<SessionAttendance[]> {
+export async function sessionAttendance(
+  ctx: ServiceContext,
+  sessionId: string,
+  regionCode: string,
+): Promise<SessionAttendance[]> {
   const viewer = requireViewer(ctx.viewer);
   const rows = await ctx.loaders
     .get<string, SessionAttendance[]>('CongressSession.attendance', async (ids) => {
@@ -384,7 +515,9 @@ export function dutySummary(ctx: ServiceContext, deputy: Deputy, year: number): 
            from deputies.deputies d left join deputies.contact_records c on c.deputy_id = d.id
            where d.id = any(?::uuid[]) group by d.id`,
           [from, to, from, to, from, to, from, to, ids],
-        )) as { rows: { id: string; voter: string; grp: string; committee: string; reports: string; absent: string }[] };
+        )) as {
+          rows: { id: string; voter: string; grp: string; committee: string; reports: string; absent: string }[];
+        };
         const byId = new Map(rows.map((r) => [r.id, r]));
         return deputies.map((d) => {
           const r = byId.get(d.id);
@@ -409,7 +542,12 @@ export function dutySummary(ctx: ServiceContext, deputy: Deputy, year: number): 
 }
 
 /** The staff console's list of a congress's standing-committee members; an unknown congress has none. */
-export async function listCommitteeMembers(ctx: ServiceContext, congressId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<CommitteeMember>> {
+export async function listCommitteeMembers(
+  ctx: ServiceContext,
+  congressId: string,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<CommitteeMember>> {
   if (!isId(congressId)) throw badInput(`${JSON.stringify(congressId)} is not an id.`, 'congressId');
   return pageById(ctx.em, CommitteeMemberSchema, { congressId }, first, after);
 }
@@ -423,7 +561,8 @@ export async function listLeaders(
   after: string | null | undefined,
 ): Promise<Connection<GovernmentLeader>> {
   const code = requireRegionCode(regionCode, 'regionCode');
-  if (!shortOfLinks) return pageById(ctx.em, GovernmentLeaderSchema, { regionCode: { $like: `${code}%` } }, first, after);
+  if (!shortOfLinks)
+    return pageById(ctx.em, GovernmentLeaderSchema, { regionCode: { $like: `${code}%` } }, first, after);
   const full = ctx.em
     .getKnex()('deputies.leader_links')
     .select('leader_id')
@@ -445,7 +584,10 @@ export async function linkGap(ctx: ServiceContext, leaderId: string): Promise<nu
 
 /** D-5: linked deputies in office whom the leader has not visited in `year`. */
 export async function unvisited(ctx: ServiceContext, leader: GovernmentLeader, year: number): Promise<Deputy[]> {
-  const [linked, contacts] = await Promise.all([linkedDeputies(ctx, leader.id), contactsOf(ctx, 'governmentLeaderId', leader.id, year, 'GOVERNMENT_LEADER')]);
+  const [linked, contacts] = await Promise.all([
+    linkedDeputies(ctx, leader.id),
+    contactsOf(ctx, 'governmentLeaderId', leader.id, year, 'GOVERNMENT_LEADER'),
+  ]);
   const visited = new Set(contacts.map((c) => c.deputyId));
   return linked.filter((d) => d.status === 'ACTIVE' && !visited.has(d.id));
 }

@@ -1,7 +1,14 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { congressLoader } from '../regions/regions.service.ts';
 import { memberLoader, requireContactReader } from '../liaison/liaison.service.ts';
-import { createCommitteeMeeting, meetingAbsences, meetingAttendance, meetingsOf, membersToResign, recordCommitteeAttendance } from './meetings.service.ts';
+import {
+  createCommitteeMeeting,
+  meetingAbsences,
+  meetingAttendance,
+  meetingsOf,
+  membersToResign,
+  recordCommitteeAttendance,
+} from './meetings.service.ts';
 
 export const meetingResolvers: Resolvers = {
   Mutation: {
@@ -32,4 +39,3 @@ export const meetingResolvers: Resolvers = {
     member: async (row, _, ctx) => (await memberLoader(ctx).load(row.memberId))!,
   },
 };
-

@@ -8,18 +8,31 @@ import { optionalText, requireText, requireYear, yearRange } from '@renda/server
 import type { AttendanceStatus, CommitteeMember } from '../liaison/liaison.entity.ts';
 import { memberLoader } from '../liaison/liaison.service.ts';
 import { requireCongress } from '../regions/regions.service.ts';
-import { CommitteeMeetingAttendanceSchema, CommitteeMeetingSchema, type CommitteeMeeting, type CommitteeMeetingAttendance } from './meeting.entity.ts';
+import {
+  CommitteeMeetingAttendanceSchema,
+  CommitteeMeetingSchema,
+  type CommitteeMeeting,
+  type CommitteeMeetingAttendance,
+} from './meeting.entity.ts';
 
 /** D-8 (001 §16): unexcused absences from committee meetings in a year after which a member is asked to resign. */
 export const meetingAbsencesToResign = 2;
 
-export const meetingLoader = (ctx: ServiceContext) => entityLoader<CommitteeMeeting>(ctx, CommitteeMeetingSchema, 'id', isId);
+export const meetingLoader = (ctx: ServiceContext) =>
+  entityLoader<CommitteeMeeting>(ctx, CommitteeMeetingSchema, 'id', isId);
 
 /** A standing-committee meeting of a congress (never of a township congress, which has no committee). */
-export async function createCommitteeMeeting(ctx: ServiceContext, input: { congressId: string; heldOn: string; title: string }): Promise<CommitteeMeeting> {
+export async function createCommitteeMeeting(
+  ctx: ServiceContext,
+  input: { congressId: string; heldOn: string; title: string },
+): Promise<CommitteeMeeting> {
   const congress = await requireCongress(ctx, input.congressId, 'input.congressId');
   requireWriteIn(ctx.viewer, congress.regionCode, 'record committee meetings');
-  if (congress.level === 'TOWNSHIP') throw badInput(`${congress.name} is a township congress: it has a presidium, not a standing committee (D-2).`, 'input.congressId');
+  if (congress.level === 'TOWNSHIP')
+    throw badInput(
+      `${congress.name} is a township congress: it has a presidium, not a standing committee (D-2).`,
+      'input.congressId',
+    );
   if (input.heldOn < congress.startsOn || (congress.endsOn && input.heldOn > congress.endsOn)) {
     throw badInput(`\`heldOn\` (${input.heldOn}) is outside the term of ${congress.name}.`, 'input.heldOn');
   }
@@ -45,15 +58,31 @@ export async function recordCommitteeAttendance(
   const meeting = isId(input.meetingId) ? await meetingLoader(ctx).load(input.meetingId) : null;
   if (!meeting) throw badInput(`No committee meeting with id ${JSON.stringify(input.meetingId)}.`, 'input.meetingId');
   requireWriteIn(ctx.viewer, meeting.regionCode, 'record committee attendance');
-  if (meeting.heldOn > today(ctx.clock)) throw conflict(`The meeting is on ${meeting.heldOn}: attendance is recorded once it has been held.`);
+  if (meeting.heldOn > today(ctx.clock))
+    throw conflict(`The meeting is on ${meeting.heldOn}: attendance is recorded once it has been held.`);
   const member = isId(input.memberId) ? await memberLoader(ctx).load(input.memberId) : null;
   if (!member) throw badInput(`No committee member with id ${JSON.stringify(input.memberId)}.`, 'input.memberId');
-  if (member.congressId !== meeting.congressId) throw badInput(`${member.name} is not a member of this meeting's committee.`, 'input.memberId');
+  if (member.congressId !== meeting.congressId)
+    throw badInput(`${member.name} is not a member of this meeting's committee.`, 'input.memberId');
   const leaveReason = optionalText(input.leaveReason, 'input.leaveReason', 500);
-  if (input.status === 'EXCUSED' && !leaveReason) throw badInput('An EXCUSED absence states the reason of the leave (`leaveReason`).', 'input.leaveReason');
-  if (input.status !== 'EXCUSED' && leaveReason) throw badInput(`A reason of leave goes with EXCUSED only, not ${input.status}.`, 'input.leaveReason');
-  const existing = await ctx.em.findOne(CommitteeMeetingAttendanceSchema, { meetingId: meeting.id, memberId: member.id });
-  const row = existing ?? ctx.em.create(CommitteeMeetingAttendanceSchema, { meetingId: meeting.id, memberId: member.id, congressId: meeting.congressId, heldOn: meeting.heldOn, status: input.status, leaveReason });
+  if (input.status === 'EXCUSED' && !leaveReason)
+    throw badInput('An EXCUSED absence states the reason of the leave (`leaveReason`).', 'input.leaveReason');
+  if (input.status !== 'EXCUSED' && leaveReason)
+    throw badInput(`A reason of leave goes with EXCUSED only, not ${input.status}.`, 'input.leaveReason');
+  const existing = await ctx.em.findOne(CommitteeMeetingAttendanceSchema, {
+    meetingId: meeting.id,
+    memberId: member.id,
+  });
+  const row =
+    existing ??
+    ctx.em.create(CommitteeMeetingAttendanceSchema, {
+      meetingId: meeting.id,
+      memberId: member.id,
+      congressId: meeting.congressId,
+      heldOn: meeting.heldOn,
+      status: input.status,
+      leaveReason,
+    });
   row.status = input.status;
   row.leaveReason = leaveReason;
   await ctx.em.flush();
@@ -64,7 +93,11 @@ export async function recordCommitteeAttendance(
 export function meetingAttendance(ctx: ServiceContext, meetingId: string): Promise<CommitteeMeetingAttendance[]> {
   return ctx.loaders
     .get<string, CommitteeMeetingAttendance[]>('CommitteeMeeting.attendance', async (ids) => {
-      const rows = await ctx.em.find(CommitteeMeetingAttendanceSchema, { meetingId: { $in: [...ids] } }, { orderBy: { memberId: 'asc' } });
+      const rows = await ctx.em.find(
+        CommitteeMeetingAttendanceSchema,
+        { meetingId: { $in: [...ids] } },
+        { orderBy: { memberId: 'asc' } },
+      );
       return groupBy(ids, rows, (r) => r.meetingId);
     })
     .load(meetingId);
@@ -76,7 +109,11 @@ export function meetingsOf(ctx: ServiceContext, congressId: string, year: number
   const [from, to] = yearRange(year);
   return ctx.loaders
     .get<string, CommitteeMeeting[]>(`Congress.committeeMeetings.${year}`, async (ids) => {
-      const rows = await ctx.em.find(CommitteeMeetingSchema, { congressId: { $in: [...ids] }, heldOn: { $gte: from, $lte: to } }, { orderBy: { heldOn: 'asc' } });
+      const rows = await ctx.em.find(
+        CommitteeMeetingSchema,
+        { congressId: { $in: [...ids] }, heldOn: { $gte: from, $lte: to } },
+        { orderBy: { heldOn: 'asc' } },
+      );
       return groupBy(ids, rows, (r) => r.congressId);
     })
     .load(congressId);
@@ -103,7 +140,11 @@ export function meetingAbsences(ctx: ServiceContext, memberId: string, year: num
 }
 
 /** D-8 (001 §16): members of a congress absent without reason from 2 or more meetings in `year`. */
-export async function membersToResign(ctx: ServiceContext, congressId: string, year: number): Promise<CommitteeMember[]> {
+export async function membersToResign(
+  ctx: ServiceContext,
+  congressId: string,
+  year: number,
+): Promise<CommitteeMember[]> {
   requireYear(year);
   const [from, to] = yearRange(year);
   const rows: { member_id: string }[] = await ctx.em

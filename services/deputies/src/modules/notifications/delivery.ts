@@ -33,7 +33,10 @@ export const defaultDeliverySettings: DeliverySettings = {
 };
 
 /** The wait before the attempt that follows `failures` failed ones: base · 2^(failures−1), capped. */
-export function retryDelaySeconds(settings: Pick<DeliverySettings, 'retryBaseSeconds' | 'retryMaxSeconds'>, failures: number): number {
+export function retryDelaySeconds(
+  settings: Pick<DeliverySettings, 'retryBaseSeconds' | 'retryMaxSeconds'>,
+  failures: number,
+): number {
   return Math.min(settings.retryMaxSeconds, settings.retryBaseSeconds * 2 ** Math.max(0, failures - 1));
 }
 
@@ -114,7 +117,10 @@ async function excerptOf(body: Dispatcher.ResponseData['body']): Promise<string 
   } finally {
     body.destroy();
   }
-  const text = Buffer.concat(chunks).subarray(0, excerptBytes).toString('utf8').replace(/\uFFFD+$/, '');
+  const text = Buffer.concat(chunks)
+    .subarray(0, excerptBytes)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
   return text.length ? text : null;
 }
 
@@ -124,7 +130,8 @@ function describe(e: unknown, timeoutMs: number): string {
   const cause = (err.cause ?? null) as { code?: string } | null;
   if (e instanceof RefusedAddress) return e.message;
   if (cause instanceof RefusedAddress) return cause.message;
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || err.code?.includes('TIMEOUT')) return `timed out after ${timeoutMs} ms`;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError' || err.code?.includes('TIMEOUT'))
+    return `timed out after ${timeoutMs} ms`;
   const code = err.code ?? cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
@@ -146,7 +153,13 @@ export class WebhookSender {
     });
   }
 
-  async send(url: string, secret: string, headers: { event: string; delivery: string }, body: string, at: Date): Promise<AttemptOutcome> {
+  async send(
+    url: string,
+    secret: string,
+    headers: { event: string; delivery: string },
+    body: string,
+    at: Date,
+  ): Promise<AttemptOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
@@ -169,10 +182,20 @@ export class WebhookSender {
       const excerpt = await excerptOf(response.body);
       const code = response.statusCode;
       const succeeded = code >= 200 && code < 300;
-      const error = succeeded ? null : code >= 300 && code < 400 ? `HTTP ${code}: redirects are not followed` : `HTTP ${code}`;
+      const error = succeeded
+        ? null
+        : code >= 300 && code < 400
+          ? `HTTP ${code}: redirects are not followed`
+          : `HTTP ${code}`;
       return { succeeded, statusCode: code, durationMs: elapsed(), error, responseExcerpt: excerpt };
     } catch (e) {
-      return { succeeded: false, statusCode: null, durationMs: elapsed(), error: describe(e, this.settings.timeoutMs), responseExcerpt: null };
+      return {
+        succeeded: false,
+        statusCode: null,
+        durationMs: elapsed(),
+        error: describe(e, this.settings.timeoutMs),
+        responseExcerpt: null,
+      };
     }
   }
 
@@ -240,14 +263,25 @@ export class DeliveryWorker {
     const failures = outcome.succeeded ? row.failures : row.failures + 1;
     const parked = !outcome.succeeded && failures >= this.settings.maxAttempts;
     const done = this.clock.now();
-    const next = outcome.succeeded || parked ? null : new Date(done.getTime() + retryDelaySeconds(this.settings, failures) * 1000);
+    const next =
+      outcome.succeeded || parked ? null : new Date(done.getTime() + retryDelaySeconds(this.settings, failures) * 1000);
     const status = outcome.succeeded ? 'SUCCEEDED' : parked ? 'PARKED' : 'PENDING';
     await this.knex.transaction(async (trx) => {
       await trx.raw(
         `insert into deputies.webhook_attempts (delivery_id, number, attempted_at, status_code, duration_ms, error,
            response_excerpt, next_attempt_at, succeeded)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
-        [row.id, row.attempts, at, outcome.statusCode, outcome.durationMs, outcome.error, outcome.responseExcerpt, next, outcome.succeeded],
+        [
+          row.id,
+          row.attempts,
+          at,
+          outcome.statusCode,
+          outcome.durationMs,
+          outcome.error,
+          outcome.responseExcerpt,
+          next,
+          outcome.succeeded,
+        ],
       );
       // Only while this attempt is still the latest: a lease that ran out was claimed again by another copy.
       await trx.raw(
@@ -277,7 +311,8 @@ export class DeliveryWorker {
       } finally {
         this.running = null;
       }
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), claimed >= this.batchSize ? 0 : this.settings.pollMs);
+      if (!this.stopped)
+        this.timer = setTimeout(() => void tick(), claimed >= this.batchSize ? 0 : this.settings.pollMs);
     };
     this.timer = setTimeout(() => void tick(), 0);
   }

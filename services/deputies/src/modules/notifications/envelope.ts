@@ -7,7 +7,10 @@ import { z } from 'zod';
 export const eventEnvelopeSchema = z.object({
   id: z.uuid(),
   service: z.enum(['deputies', 'suggestions', 'supervision', 'voting']),
-  type: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'must look like suggestion.reply').max(100),
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'must look like suggestion.reply')
+    .max(100),
   aggregateType: z.string().min(1).max(100),
   aggregateId: z.string().min(1).max(100),
   regionCode: z

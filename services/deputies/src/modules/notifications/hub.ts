@@ -31,7 +31,9 @@ export async function attachNotificationHub(host: ServiceHost): Promise<Notifica
   const knex = backgroundKnex(host.orm);
   const intake = (events: readonly unknown[]) => handleEvents(knex, host.clock, events);
   const worker = new DeliveryWorker(knex, host.clock, settings, host.log);
-  const consumer = host.redis ? new EventStreamConsumer(host.redis, host.keyPrefix, intake, host.log, streamOptions) : null;
+  const consumer = host.redis
+    ? new EventStreamConsumer(host.redis, host.keyPrefix, intake, host.log, streamOptions)
+    : null;
   consumer?.start();
   // Without Redis this service's own events come from its relay in process (the others POST them).
   const unsubscribe = consumer ? null : host.events?.bus.subscribe(async (events) => void (await intake(events)));
@@ -41,7 +43,11 @@ export async function attachNotificationHub(host: ServiceHost): Promise<Notifica
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== internalEventsPath) return false;
     if (!secretMatches(host.secret, req.headers[subgraphSecretHeader])) {
-      throw new HttpProblem(403, 'Internal routes answer the platform\'s own services: send x-subgraph-secret.', 'FORBIDDEN');
+      throw new HttpProblem(
+        403,
+        "Internal routes answer the platform's own services: send x-subgraph-secret.",
+        'FORBIDDEN',
+      );
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
@@ -58,11 +64,13 @@ export async function attachNotificationHub(host: ServiceHost): Promise<Notifica
       throw new HttpProblem(400, 'The body is not valid JSON.', 'BAD_REQUEST');
     }
     const batch = eventBatchSchema.safeParse(body);
-    if (!batch.success) throw new HttpProblem(400, 'The body must be {"events": [...]}, at most 1000 events.', 'BAD_USER_INPUT');
+    if (!batch.success)
+      throw new HttpProblem(400, 'The body must be {"events": [...]}, at most 1000 events.', 'BAD_USER_INPUT');
     try {
       sendJson(res, 200, await intake(batch.data.events));
     } catch (e) {
-      if (e instanceof InvalidEvent) throw new HttpProblem(400, `${e.message}. No event of the batch was taken in.`, 'BAD_USER_INPUT');
+      if (e instanceof InvalidEvent)
+        throw new HttpProblem(400, `${e.message}. No event of the batch was taken in.`, 'BAD_USER_INPUT');
       throw e;
     }
     return true;

@@ -1,6 +1,23 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { deputyNotifications, markAllRead, markRead, preferences, setPreference, viewerNotifications } from './notifications.service.ts';
-import { attemptsOf, deleteWebhook, findWebhook, listDeliveries, listWebhooks, registerWebhook, requeueDelivery, rotateSecret, setEnabled } from './webhooks.service.ts';
+import {
+  deputyNotifications,
+  markAllRead,
+  markRead,
+  preferences,
+  setPreference,
+  viewerNotifications,
+} from './notifications.service.ts';
+import {
+  attemptsOf,
+  deleteWebhook,
+  findWebhook,
+  listDeliveries,
+  listWebhooks,
+  registerWebhook,
+  requeueDelivery,
+  rotateSecret,
+  setEnabled,
+} from './webhooks.service.ts';
 
 export const notificationResolvers: Resolvers = {
   Query: {
@@ -8,7 +25,8 @@ export const notificationResolvers: Resolvers = {
     notificationPreferences: (_, __, ctx) => preferences(ctx),
     webhooks: (_, { regionCode, first, after }, ctx) => listWebhooks(ctx, regionCode, first, after),
     webhook: (_, { id }, ctx) => findWebhook(ctx, id),
-    webhookDeliveries: (_, { webhookId, first, after, status }, ctx) => listDeliveries(ctx, webhookId, first, after, status),
+    webhookDeliveries: (_, { webhookId, first, after, status }, ctx) =>
+      listDeliveries(ctx, webhookId, first, after, status),
   },
   Mutation: {
     registerWebhook: (_, { input }, ctx) => registerWebhook(ctx, input),
@@ -22,7 +40,8 @@ export const notificationResolvers: Resolvers = {
     setNotificationPreference: (_, { eventType, inApp }, ctx) => setPreference(ctx, eventType, inApp),
   },
   Deputy: {
-    notifications: (deputy, { first, after, unreadOnly }, ctx) => deputyNotifications(ctx, deputy.id, first, after, unreadOnly),
+    notifications: (deputy, { first, after, unreadOnly }, ctx) =>
+      deputyNotifications(ctx, deputy.id, first, after, unreadOnly),
   },
   WebhookDelivery: {
     attemptCount: (delivery) => delivery.attempts,

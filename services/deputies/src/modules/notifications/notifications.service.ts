@@ -36,28 +36,45 @@ export async function inboxPage(
   const limit = pageSize(first);
   const afterSeq = decodeCursor(after);
   if (afterSeq !== null && !/^\d{1,18}$/.test(afterSeq)) {
-    throw badInput('`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.', 'after');
+    throw badInput(
+      '`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.',
+      'after',
+    );
   }
   const where = { recipient: inbox, ...(unreadOnly ? { readAt: null } : {}) };
   const [rows, totalCount, unreadCount] = await Promise.all([
     limit === 0
       ? Promise.resolve([] as Notification[])
-      : ctx.em.find(NotificationSchema, afterSeq ? { ...where, seq: { $lt: afterSeq } } : where, { orderBy: { seq: 'desc' }, limit: limit + 1 }),
+      : ctx.em.find(NotificationSchema, afterSeq ? { ...where, seq: { $lt: afterSeq } } : where, {
+          orderBy: { seq: 'desc' },
+          limit: limit + 1,
+        }),
     ctx.em.count(NotificationSchema, where),
     unreadOnly ? null : ctx.em.count(NotificationSchema, { recipient: inbox, readAt: null }),
   ]);
   return { ...toConnection(rows, limit, totalCount, (n) => String(n.seq)), unreadCount: unreadCount ?? totalCount };
 }
 
-export function viewerNotifications(ctx: ServiceContext, first: number | null | undefined, after: string | null | undefined, unreadOnly: boolean | null | undefined) {
+export function viewerNotifications(
+  ctx: ServiceContext,
+  first: number | null | undefined,
+  after: string | null | undefined,
+  unreadOnly: boolean | null | undefined,
+) {
   return inboxPage(ctx, inboxOf(ctx.viewer), first, after, unreadOnly);
 }
 
 /** `Deputy.notifications`: the deputy's own inbox, for the deputy themself only. */
-export function deputyNotifications(ctx: ServiceContext, deputyId: string, first: number | null | undefined, after: string | null | undefined, unreadOnly: boolean | null | undefined) {
+export function deputyNotifications(
+  ctx: ServiceContext,
+  deputyId: string,
+  first: number | null | undefined,
+  after: string | null | undefined,
+  unreadOnly: boolean | null | undefined,
+) {
   const v = requireViewer(ctx.viewer);
   if (v.role !== 'DEPUTY' || v.deputy?.toLowerCase() !== deputyId.toLowerCase()) {
-    throw forbidden('A deputy\'s notifications are for the deputy themself.');
+    throw forbidden("A deputy's notifications are for the deputy themself.");
   }
   return inboxPage(ctx, `deputy:${deputyId.toLowerCase()}`, first, after, unreadOnly);
 }
@@ -68,7 +85,9 @@ export async function markRead(ctx: ServiceContext, ids: readonly string[]): Pro
   if (ids.length > 100) throw badInput('Mark at most 100 notifications at once.', 'ids');
   const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
   for (const id of wanted) if (!isId(id)) throw notFound('notification', id, 'ids');
-  const rows = wanted.length ? await ctx.em.find(NotificationSchema, { id: { $in: wanted }, recipient: inbox }, { orderBy: { seq: 'desc' } }) : [];
+  const rows = wanted.length
+    ? await ctx.em.find(NotificationSchema, { id: { $in: wanted }, recipient: inbox }, { orderBy: { seq: 'desc' } })
+    : [];
   const missing = wanted.find((id) => !rows.some((r) => r.id === id));
   // Another inbox's notification is as unknown as one that does not exist.
   if (missing) throw notFound('notification', missing, 'ids');
@@ -104,8 +123,16 @@ export async function setPreference(ctx: ServiceContext, eventType: string, inAp
   const inbox = inboxOf(ctx.viewer);
   const type = eventType.trim();
   if (!eventTypePattern.test(type) || type.length > 100) {
-    throw badInput(`${JSON.stringify(eventType)} is not an event type: use dotted lower-case words such as suggestion.reply.`, 'eventType');
+    throw badInput(
+      `${JSON.stringify(eventType)} is not an event type: use dotted lower-case words such as suggestion.reply.`,
+      'eventType',
+    );
   }
-  await ctx.em.upsert(NotificationPreferenceSchema, { recipient: inbox, eventType: type, inApp, updatedAt: ctx.clock.now() });
+  await ctx.em.upsert(NotificationPreferenceSchema, {
+    recipient: inbox,
+    eventType: type,
+    inApp,
+    updatedAt: ctx.clock.now(),
+  });
   return { eventType: type, label: labelOf(type), inApp };
 }

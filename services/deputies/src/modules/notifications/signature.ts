@@ -16,7 +16,13 @@ export function signatureHeader(secret: string, body: string, at: Date): string 
  * A receiver's check (the README's snippet does the same): the header's `v1` is the HMAC of `t.body`,
  * compared in constant time, and `t` is within `toleranceSeconds` of `now` (an old request replayed fails).
  */
-export function verifySignature(secret: string, body: string, header: string, now: Date, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  now: Date,
+  toleranceSeconds = 300,
+): boolean {
   const parts = new Map(header.split(',').map((p) => p.split('=', 2) as [string, string]));
   const t = Number(parts.get('t'));
   const given = parts.get('v1');

@@ -101,17 +101,48 @@ export class EventStreamConsumer {
     let handled = 0;
     if (Date.now() - this.lastClaim >= Math.min(this.claimIdleMs, 30_000)) {
       this.lastClaim = Date.now();
-      const claimed = (await this.redis.call('XAUTOCLAIM', this.key, consumerGroup, this.consumer, String(this.claimIdleMs), '0-0', 'COUNT', String(this.count))) as [string, Entry[]];
+      const claimed = (await this.redis.call(
+        'XAUTOCLAIM',
+        this.key,
+        consumerGroup,
+        this.consumer,
+        String(this.claimIdleMs),
+        '0-0',
+        'COUNT',
+        String(this.count),
+      )) as [string, Entry[]];
       handled += await this.process(claimed[1] ?? []);
     }
     if (this.retryOwnPending) {
-      const own = (await this.redis.call('XREADGROUP', 'GROUP', consumerGroup, this.consumer, 'COUNT', String(this.count), 'STREAMS', this.key, '0')) as [string, Entry[]][] | null;
+      const own = (await this.redis.call(
+        'XREADGROUP',
+        'GROUP',
+        consumerGroup,
+        this.consumer,
+        'COUNT',
+        String(this.count),
+        'STREAMS',
+        this.key,
+        '0',
+      )) as [string, Entry[]][] | null;
       const entries = own?.[0]?.[1] ?? [];
       handled += await this.process(entries);
       if (entries.length < this.count) this.retryOwnPending = false;
       return handled;
     }
-    const fresh = (await this.redis.call('XREADGROUP', 'GROUP', consumerGroup, this.consumer, 'COUNT', String(this.count), 'BLOCK', String(this.blockMs), 'STREAMS', this.key, '>')) as [string, Entry[]][] | null;
+    const fresh = (await this.redis.call(
+      'XREADGROUP',
+      'GROUP',
+      consumerGroup,
+      this.consumer,
+      'COUNT',
+      String(this.count),
+      'BLOCK',
+      String(this.blockMs),
+      'STREAMS',
+      this.key,
+      '>',
+    )) as [string, Entry[]][] | null;
     handled += await this.process(fresh?.[0]?.[1] ?? []);
     return handled;
   }
@@ -130,7 +161,11 @@ export class EventStreamConsumer {
         parsed = null;
       }
       if (parsed?.success) events.push(parsed.data);
-      else this.log.warn({ entry: id, stream: this.key }, 'event stream: an entry that is not an event envelope was dropped');
+      else
+        this.log.warn(
+          { entry: id, stream: this.key },
+          'event stream: an entry that is not an event envelope was dropped',
+        );
     }
     if (events.length) {
       try {

@@ -5,7 +5,15 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { decodeCursor, pageById, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
 import { optionalText, requireRegionCode } from '@renda/server-kit/validate';
 import { eventTypePattern } from './envelope.ts';
-import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookSchema, type DeliveryStatus, type Webhook, type WebhookAttempt, type WebhookDelivery } from './notification.entity.ts';
+import {
+  WebhookAttemptSchema,
+  WebhookDeliverySchema,
+  WebhookSchema,
+  type DeliveryStatus,
+  type Webhook,
+  type WebhookAttempt,
+  type WebhookDelivery,
+} from './notification.entity.ts';
 import { newWebhookSecret } from './signature.ts';
 
 export interface RegisterWebhookInput {
@@ -28,7 +36,8 @@ export function requireWebhookUrl(value: string, field: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw badInput(`A webhook URL must use the http or https scheme, not ${url.protocol.replace(/:$/, '')}.`, field);
   }
-  if (url.username || url.password) throw badInput('A webhook URL must not carry a user name or password: deliveries are signed instead.', field);
+  if (url.username || url.password)
+    throw badInput('A webhook URL must not carry a user name or password: deliveries are signed instead.', field);
   if (text.length > 2000) throw badInput('A webhook URL is at most 2000 characters.', field);
   return url.toString();
 }
@@ -38,14 +47,20 @@ function requireEventTypes(types: readonly string[], field: string): string[] {
   if (list.length < 1 || list.length > 50) throw badInput('Name 1 to 50 event types, such as suggestion.reply.', field);
   for (const type of list) {
     if (!eventTypePattern.test(type) || type.length > 100) {
-      throw badInput(`${JSON.stringify(type)} is not an event type: use dotted lower-case words such as suggestion.reply.`, field);
+      throw badInput(
+        `${JSON.stringify(type)} is not an event type: use dotted lower-case words such as suggestion.reply.`,
+        field,
+      );
     }
   }
   return list;
 }
 
 /** Registers a webhook (STAFF, ADMIN of the region); the secret is in the answer and nowhere else. */
-export async function registerWebhook(ctx: ServiceContext, input: RegisterWebhookInput): Promise<{ webhook: Webhook; secret: string }> {
+export async function registerWebhook(
+  ctx: ServiceContext,
+  input: RegisterWebhookInput,
+): Promise<{ webhook: Webhook; secret: string }> {
   requireRole(ctx.viewer, ['ADMIN', 'STAFF'], 'register webhooks');
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   const viewer = requireWriteIn(ctx.viewer, regionCode, 'register a webhook');
@@ -90,15 +105,21 @@ export async function findWebhook(ctx: ServiceContext, id: string): Promise<Webh
 }
 
 /** Webhooks of a subtree (default: the token's), in order of registration. STAFF and ADMIN. */
-export async function listWebhooks(ctx: ServiceContext, regionCode: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Webhook>> {
+export async function listWebhooks(
+  ctx: ServiceContext,
+  regionCode: string | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Webhook>> {
   const viewer = requireRole(ctx.viewer, ['ADMIN', 'STAFF'], 'read webhooks');
   const scope = regionCode ? requireRegionCode(regionCode, 'regionCode') : viewer.region;
-  if (scope !== null && !covers(viewer, scope)) throw forbidden(`Region ${scope} is outside your region ${viewer.region}: you may not read its webhooks.`);
+  if (scope !== null && !covers(viewer, scope))
+    throw forbidden(`Region ${scope} is outside your region ${viewer.region}: you may not read its webhooks.`);
   return pageById(ctx.em, WebhookSchema, scope === null ? {} : { regionCode: { $like: `${scope}%` } }, first, after);
 }
 
 export async function rotateSecret(ctx: ServiceContext, id: string): Promise<{ webhook: Webhook; secret: string }> {
-  const webhook = await ownWebhook(ctx, id, 'rotate a webhook\'s secret');
+  const webhook = await ownWebhook(ctx, id, "rotate a webhook's secret");
   const secret = newWebhookSecret();
   webhook.secret = secret;
   webhook.secretIssuedAt = ctx.clock.now();
@@ -132,13 +153,19 @@ export async function listDeliveries(
   const limit = pageSize(first);
   const afterSeq = decodeCursor(after);
   if (afterSeq !== null && !/^\d{1,18}$/.test(afterSeq)) {
-    throw badInput('`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.', 'after');
+    throw badInput(
+      '`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.',
+      'after',
+    );
   }
   const where = { webhookId: webhook.id, ...(status ? { status } : {}) };
   const [rows, total] = await Promise.all([
     limit === 0
       ? Promise.resolve([] as WebhookDelivery[])
-      : ctx.em.find(WebhookDeliverySchema, afterSeq ? { ...where, seq: { $lt: afterSeq } } : where, { orderBy: { seq: 'desc' }, limit: limit + 1 }),
+      : ctx.em.find(WebhookDeliverySchema, afterSeq ? { ...where, seq: { $lt: afterSeq } } : where, {
+          orderBy: { seq: 'desc' },
+          limit: limit + 1,
+        }),
     ctx.em.count(WebhookDeliverySchema, where),
   ]);
   return toConnection(rows, limit, total, (d) => String(d.seq));
@@ -148,7 +175,11 @@ export async function listDeliveries(
 export function attemptsOf(ctx: ServiceContext, deliveryId: string): Promise<WebhookAttempt[]> {
   return ctx.loaders
     .get<string, WebhookAttempt[]>('WebhookDelivery.attempts', async (ids) => {
-      const rows = await ctx.em.find(WebhookAttemptSchema, { deliveryId: { $in: [...ids] } }, { orderBy: { deliveryId: 'asc', number: 'asc' } });
+      const rows = await ctx.em.find(
+        WebhookAttemptSchema,
+        { deliveryId: { $in: [...ids] } },
+        { orderBy: { deliveryId: 'asc', number: 'asc' } },
+      );
       return ids.map((id) => rows.filter((r) => r.deliveryId === id));
     })
     .load(deliveryId);
@@ -166,7 +197,8 @@ export async function requeueDelivery(ctx: ServiceContext, id: string): Promise<
     { id: delivery.id, status: 'PARKED' },
     { status: 'PENDING', failures: 0, nextAttemptAt: ctx.clock.now() },
   );
-  if (!changed) throw conflict(`Delivery ${delivery.id} is ${delivery.status}: only a PARKED delivery is queued again.`);
+  if (!changed)
+    throw conflict(`Delivery ${delivery.id} is ${delivery.status}: only a PARKED delivery is queued again.`);
   await ctx.em.refresh(delivery);
   return delivery;
 }

@@ -15,9 +15,14 @@ export function mandatesOf(ctx: ServiceContext, personId: string): Promise<Deput
   return ctx.loaders
     .get<string, Deputy[]>('Person.mandates', async (ids) => {
       const rows = await ctx.em.find(DeputySchema, { personId: { $in: [...ids] } });
-      const congresses = await ctx.em.find(CongressSchema, { id: { $in: [...new Set(rows.map((r) => r.congressId))] } });
+      const congresses = await ctx.em.find(CongressSchema, {
+        id: { $in: [...new Set(rows.map((r) => r.congressId))] },
+      });
       const startOf = new Map(congresses.map((c) => [c.id, c.startsOn]));
-      rows.sort((a, b) => (startOf.get(a.congressId) ?? '').localeCompare(startOf.get(b.congressId) ?? '') || a.id.localeCompare(b.id));
+      rows.sort(
+        (a, b) =>
+          (startOf.get(a.congressId) ?? '').localeCompare(startOf.get(b.congressId) ?? '') || a.id.localeCompare(b.id),
+      );
       return groupBy(ids, rows, (r) => r.personId);
     })
     .load(personId);
@@ -34,7 +39,10 @@ export interface Continuity {
  * region's congress; the rate is null when the term has no deputies or no previous term is recorded.
  */
 export async function continuity(ctx: ServiceContext, congress: Congress): Promise<Continuity> {
-  const previous = await ctx.em.findOne(CongressSchema, { regionCode: congress.regionCode, termNumber: congress.termNumber - 1 });
+  const previous = await ctx.em.findOne(CongressSchema, {
+    regionCode: congress.regionCode,
+    termNumber: congress.termNumber - 1,
+  });
   const { rows } = (await ctx.em.getKnex().raw(
     `select count(*) as deputies,
        count(*) filter (where exists (select 1 from deputies.deputies p where p.person_id = d.person_id and p.congress_id = ?)) as continuing
@@ -43,19 +51,32 @@ export async function continuity(ctx: ServiceContext, congress: Congress): Promi
   )) as { rows: { deputies: string; continuing: string }[] };
   const deputies = Number(rows[0]!.deputies);
   const continuing = Number(rows[0]!.continuing);
-  return { deputies, continuing, rate: previous && deputies > 0 ? Math.round((continuing / deputies) * 10_000) / 10_000 : null };
+  return {
+    deputies,
+    continuing,
+    rate: previous && deputies > 0 ? Math.round((continuing / deputies) * 10_000) / 10_000 : null,
+  };
 }
 
 /**
  * D-13: leading cadres among the deputies in office who took part in no inspection and held no voter
  * reception in `year` (inspections are read from the supervision subgraph, batched per request).
  */
-export async function leadingCadresWithoutActivity(ctx: ServiceContext, congress: Congress, year: number): Promise<Deputy[]> {
+export async function leadingCadresWithoutActivity(
+  ctx: ServiceContext,
+  congress: Congress,
+  year: number,
+): Promise<Deputy[]> {
   requireYear(year);
   const viewer = requireViewer(ctx.viewer);
-  if (!canReadRegion(viewer, congress.regionCode)) throw forbidden(`The leading cadres' activity of region ${congress.regionCode} is for its staff and analysts.`);
+  if (!canReadRegion(viewer, congress.regionCode))
+    throw forbidden(`The leading cadres' activity of region ${congress.regionCode} is for its staff and analysts.`);
   const [from, to] = yearRange(year);
-  const cadres = await ctx.em.find(DeputySchema, { congressId: congress.id, leadingCadre: true, status: 'ACTIVE' }, { orderBy: { id: 'asc' } });
+  const cadres = await ctx.em.find(
+    DeputySchema,
+    { congressId: congress.id, leadingCadre: true, status: 'ACTIVE' },
+    { orderBy: { id: 'asc' } },
+  );
   if (!cadres.length) return [];
   const rows: { deputy_id: string }[] = await ctx.em
     .getKnex()('deputies.contact_records')
@@ -68,7 +89,14 @@ export async function leadingCadresWithoutActivity(ctx: ServiceContext, congress
     .andWhereBetween('occurred_on', [from, to]);
   const received = new Set(rows.map((r) => r.deputy_id));
   const inspections = await Promise.all(
-    cadres.map((d) => ctx.siblings.entity<{ inspections: unknown[] }>('supervision', 'Deputy', { id: d.id }, `inspections(year: ${year}) { id }`)),
+    cadres.map((d) =>
+      ctx.siblings.entity<{ inspections: unknown[] }>(
+        'supervision',
+        'Deputy',
+        { id: d.id },
+        `inspections(year: ${year}) { id }`,
+      ),
+    ),
   );
   return cadres.filter((d, i) => !received.has(d.id) && (inspections[i]?.inspections.length ?? 0) === 0);
 }

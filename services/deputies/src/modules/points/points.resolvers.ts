@@ -4,7 +4,14 @@ import { DeputySchema } from '../deputies/deputy.entity.ts';
 import { groupMembers } from '../deputies/deputies.service.ts';
 import { CommitteeMemberSchema, type CommitteeMember } from '../liaison/liaison.entity.ts';
 import { requireContactReader } from '../liaison/liaison.service.ts';
-import { deputyPoints, memberPoints, rank, requirePointsReader, requireRankingReader, type Points } from './points.service.ts';
+import {
+  deputyPoints,
+  memberPoints,
+  rank,
+  requirePointsReader,
+  requireRankingReader,
+  type Points,
+} from './points.service.ts';
 
 export interface DeputyRank {
   rank: number;
@@ -34,20 +41,36 @@ export const pointsResolvers: Resolvers = {
   Congress: {
     pointsRanking: async (congress, { year }, ctx) => {
       requireRankingReader(ctx, congress.regionCode);
-      const deputies = await ctx.em.find(DeputySchema, { congressId: congress.id, status: 'ACTIVE' }, { orderBy: { id: 'asc' } });
-      return (await rank(deputies, (d) => deputyPoints(ctx, d, year))).map((r) => ({ rank: r.rank, deputy: r.subject, points: r.points }));
+      const deputies = await ctx.em.find(
+        DeputySchema,
+        { congressId: congress.id, status: 'ACTIVE' },
+        { orderBy: { id: 'asc' } },
+      );
+      return (await rank(deputies, (d) => deputyPoints(ctx, d, year))).map((r) => ({
+        rank: r.rank,
+        deputy: r.subject,
+        points: r.points,
+      }));
     },
     memberPointsRanking: async (congress, { year }, ctx) => {
       requireRankingReader(ctx, congress.regionCode);
       const members = await ctx.em.find(CommitteeMemberSchema, { congressId: congress.id }, { orderBy: { id: 'asc' } });
-      return (await rank(members, (m) => memberPoints(ctx, m, year))).map((r) => ({ rank: r.rank, member: r.subject, points: r.points }));
+      return (await rank(members, (m) => memberPoints(ctx, m, year))).map((r) => ({
+        rank: r.rank,
+        member: r.subject,
+        points: r.points,
+      }));
     },
   },
   DeputyGroup: {
     pointsRanking: async (group, { year }, ctx) => {
       requireRankingReader(ctx, group.regionCode);
       const deputies = (await groupMembers(ctx, group.id)).filter((d) => d.status === 'ACTIVE');
-      return (await rank(deputies, (d) => deputyPoints(ctx, d, year))).map((r) => ({ rank: r.rank, deputy: r.subject, points: r.points }));
+      return (await rank(deputies, (d) => deputyPoints(ctx, d, year))).map((r) => ({
+        rank: r.rank,
+        deputy: r.subject,
+        points: r.points,
+      }));
     },
   },
 };

@@ -5,7 +5,14 @@ import type { Deputy } from '../deputies/deputy.entity.ts';
 import { canReadDutyRecords } from '../deputies/deputies.service.ts';
 import type { CommitteeMember } from '../liaison/liaison.entity.ts';
 import { canReadRegion, requireViewer } from '@renda/auth/guards';
-import { deputyPointItems, loadPointsScheme, memberPointItems, weightsFor, type PointItem, type PointsScheme } from './scheme.ts';
+import {
+  deputyPointItems,
+  loadPointsScheme,
+  memberPointItems,
+  weightsFor,
+  type PointItem,
+  type PointsScheme,
+} from './scheme.ts';
 
 let scheme: PointsScheme | null = null;
 
@@ -33,8 +40,18 @@ export interface Points {
   lines: PointsLine[];
 }
 
-function tally<I extends PointItem>(year: number, items: readonly I[], counts: Record<I, number>, weights: Record<I, number>): Points {
-  const lines = items.map((item) => ({ item, count: counts[item], weight: weights[item], points: counts[item] * weights[item] }));
+function tally<I extends PointItem>(
+  year: number,
+  items: readonly I[],
+  counts: Record<I, number>,
+  weights: Record<I, number>,
+): Points {
+  const lines = items.map((item) => ({
+    item,
+    count: counts[item],
+    weight: weights[item],
+    points: counts[item] * weights[item],
+  }));
   return { year, total: lines.reduce((sum, l) => sum + l.points, 0), lines };
 }
 
@@ -47,7 +64,11 @@ interface DeputyCountsRow {
 }
 
 /** Counts the deputies service keeps itself, for many deputies in one statement. */
-async function localDeputyCounts(ctx: ServiceContext, ids: readonly string[], year: number): Promise<Map<string, DeputyCountsRow>> {
+async function localDeputyCounts(
+  ctx: ServiceContext,
+  ids: readonly string[],
+  year: number,
+): Promise<Map<string, DeputyCountsRow>> {
   const [from, to] = yearRange(year);
   const { rows } = (await ctx.em.getKnex().raw(
     `select d.id,
@@ -83,9 +104,24 @@ export function deputyPoints(ctx: ServiceContext, deputy: Deputy, year: number):
         const remote = await Promise.all(
           deputies.map(async (d) => {
             const [suggestions, supervision, voting] = await Promise.all([
-              ctx.siblings.entity<{ suggestionCount: number }>('suggestions', 'Deputy', { id: d.id }, `suggestionCount(year: ${year})`),
-              ctx.siblings.entity<{ inspections: unknown[] }>('supervision', 'Deputy', { id: d.id }, `inspections(year: ${year}) { id }`),
-              ctx.siblings.entity<{ supervisedProjects: unknown[]; ballotsCast: number }>('voting', 'Deputy', { id: d.id }, `supervisedProjects { id } ballotsCast(year: ${year})`),
+              ctx.siblings.entity<{ suggestionCount: number }>(
+                'suggestions',
+                'Deputy',
+                { id: d.id },
+                `suggestionCount(year: ${year})`,
+              ),
+              ctx.siblings.entity<{ inspections: unknown[] }>(
+                'supervision',
+                'Deputy',
+                { id: d.id },
+                `inspections(year: ${year}) { id }`,
+              ),
+              ctx.siblings.entity<{ supervisedProjects: unknown[]; ballotsCast: number }>(
+                'voting',
+                'Deputy',
+                { id: d.id },
+                `supervisedProjects { id } ballotsCast(year: ${year})`,
+              ),
             ]);
             return { suggestions, supervision, voting };
           }),
@@ -132,7 +168,11 @@ export function memberPoints(ctx: ServiceContext, member: CommitteeMember, year:
         const s = pointsScheme();
         return members.map((m) => {
           const r = byId.get(m.id);
-          const counts = { COMMITTEE_CONTACT: Number(r?.contacts ?? 0), MEETING_ATTENDED: Number(r?.attended ?? 0), MEETING_ABSENT_WITHOUT_LEAVE: Number(r?.absent ?? 0) };
+          const counts = {
+            COMMITTEE_CONTACT: Number(r?.contacts ?? 0),
+            MEETING_ATTENDED: Number(r?.attended ?? 0),
+            MEETING_ABSENT_WITHOUT_LEAVE: Number(r?.absent ?? 0),
+          };
           return tally(year, memberPointItems, counts, weightsFor(s, m.regionCode).member);
         });
       },
@@ -144,13 +184,15 @@ export function memberPoints(ctx: ServiceContext, member: CommitteeMember, year:
 /** Points are part of the duty record's detail: the deputy, staff and analysts of the region, admins. */
 export function requirePointsReader(ctx: ServiceContext, deputy: Pick<Deputy, 'id' | 'regionCode'>): void {
   const viewer = requireViewer(ctx.viewer);
-  if (!canReadDutyRecords(viewer, deputy)) throw forbidden("A deputy's points are for the deputy, staff and analysts of their region.");
+  if (!canReadDutyRecords(viewer, deputy))
+    throw forbidden("A deputy's points are for the deputy, staff and analysts of their region.");
 }
 
 /** Rankings cover a whole congress or group: staff, analysts and admins of its region. */
 export function requireRankingReader(ctx: ServiceContext, regionCode: string): void {
   const viewer = requireViewer(ctx.viewer);
-  if (!canReadRegion(viewer, regionCode)) throw forbidden(`Rankings of region ${regionCode} are for its staff and analysts.`);
+  if (!canReadRegion(viewer, regionCode))
+    throw forbidden(`Rankings of region ${regionCode} are for its staff and analysts.`);
 }
 
 export interface Ranked<T> {
@@ -162,6 +204,8 @@ export interface Ranked<T> {
 /** Best first; equal totals share a rank (1, 2, 2, 4). */
 export async function rank<T>(subjects: T[], pointsOf: (s: T) => Promise<Points>): Promise<Ranked<T>[]> {
   const points = await Promise.all(subjects.map(pointsOf));
-  const rows = subjects.map((subject, i) => ({ subject, points: points[i]! })).sort((a, b) => b.points.total - a.points.total);
+  const rows = subjects
+    .map((subject, i) => ({ subject, points: points[i]! }))
+    .sort((a, b) => b.points.total - a.points.total);
   return rows.map((row) => ({ ...row, rank: rows.findIndex((r) => r.points.total === row.points.total) + 1 }));
 }

@@ -21,8 +21,12 @@ export type MemberPointItem = (typeof memberPointItems)[number];
 export type PointItem = DeputyPointItem | MemberPointItem;
 
 const weight = z.number().min(-1000).max(1000);
-const deputyWeights = z.object(Object.fromEntries(deputyPointItems.map((i) => [i, weight])) as Record<DeputyPointItem, typeof weight>).strict();
-const memberWeights = z.object(Object.fromEntries(memberPointItems.map((i) => [i, weight])) as Record<MemberPointItem, typeof weight>).strict();
+const deputyWeights = z
+  .object(Object.fromEntries(deputyPointItems.map((i) => [i, weight])) as Record<DeputyPointItem, typeof weight>)
+  .strict();
+const memberWeights = z
+  .object(Object.fromEntries(memberPointItems.map((i) => [i, weight])) as Record<MemberPointItem, typeof weight>)
+  .strict();
 
 const schemeSchema = z
   .object({
@@ -30,7 +34,10 @@ const schemeSchema = z
     member: memberWeights,
     /** Per congress: weights for the congress of a region, by region code (the longest matching code wins). */
     regions: z
-      .record(z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9})$/), z.object({ deputy: deputyWeights.partial().optional(), member: memberWeights.partial().optional() }).strict())
+      .record(
+        z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9})$/),
+        z.object({ deputy: deputyWeights.partial().optional(), member: memberWeights.partial().optional() }).strict(),
+      )
       .default({}),
   })
   .strict();
@@ -74,7 +81,10 @@ export function loadPointsScheme(file: string | undefined): PointsScheme {
 }
 
 /** The weights for a congress of `regionCode`: the scheme's, overridden by the most specific region entry. */
-export function weightsFor(scheme: PointsScheme, regionCode: string): { deputy: Record<DeputyPointItem, number>; member: Record<MemberPointItem, number> } {
+export function weightsFor(
+  scheme: PointsScheme,
+  regionCode: string,
+): { deputy: Record<DeputyPointItem, number>; member: Record<MemberPointItem, number> } {
   const matches = Object.keys(scheme.regions)
     .filter((code) => regionCode.startsWith(code))
     .sort((a, b) => a.length - b.length);

@@ -22,7 +22,8 @@ export const regionResolvers: Resolvers = {
   Query: {
     region: (_, { code }, ctx) => registeredRegion(ctx, code),
     regions: (_, { parentCode, level }, ctx) => listRegions(ctx, parentCode, level),
-    regionsConnection: (_, { parentCode, level, first, after }, ctx) => regionsConnection(ctx, first, after, parentCode, level),
+    regionsConnection: (_, { parentCode, level, first, after }, ctx) =>
+      regionsConnection(ctx, first, after, parentCode, level),
     congress: (_, { id }, ctx) => congressLoader(ctx).load(id),
   },
   Mutation: {
@@ -35,7 +36,8 @@ export const regionResolvers: Resolvers = {
     parent: (region, _, ctx) => (region.parentCode ? regionLoader(ctx).load(region.parentCode) : null),
     children: (region, _, ctx) => childrenOf(ctx, region.code),
     currentCongress: (region, { on }, ctx) => currentCongressOf(ctx, region.code, on),
-    townshipCongressesShortOfSessions: (region, { year, first, after }, ctx) => townshipCongressesShortOfSessions(ctx, region.code, year, first, after),
+    townshipCongressesShortOfSessions: (region, { year, first, after }, ctx) =>
+      townshipCongressesShortOfSessions(ctx, region.code, year, first, after),
   },
   Congress: {
     __resolveReference: (ref, ctx) => congressLoader(ctx).load(ref.id),
@@ -43,7 +45,8 @@ export const regionResolvers: Resolvers = {
     activeDeputyCount: (congress, _, ctx) => activeDeputyCount(ctx, congress.id),
     sessions: (congress, _, ctx) => sessionsOf(ctx, congress.id),
     sessionCount: (congress, { year }, ctx) => sessionCount(ctx, congress.id, year),
-    deputies: (congress, { filter, first, after }, ctx) => listDeputies(ctx, filter, first, after, { congressId: congress.id }),
+    deputies: (congress, { filter, first, after }, ctx) =>
+      listDeputies(ctx, filter, first, after, { congressId: congress.id }),
   },
   CongressSession: {
     __resolveReference: (ref, ctx) => sessionLoader(ctx).load(ref.id),

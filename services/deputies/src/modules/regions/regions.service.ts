@@ -5,8 +5,24 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { childrenLoader, entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { today } from '@renda/server-kit/dates';
 import { decodeCursor, listQuery, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
-import { parentRegionCode, regionLevelOf, requirePositiveInt, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
-import { CongressSchema, CongressSessionSchema, RegionSchema, type Congress, type CongressSession, type Region, type RegionLevel } from './region.entity.ts';
+import {
+  parentRegionCode,
+  regionLevelOf,
+  requirePositiveInt,
+  requireRegionCode,
+  requireText,
+  requireYear,
+  yearRange,
+} from '@renda/server-kit/validate';
+import {
+  CongressSchema,
+  CongressSessionSchema,
+  RegionSchema,
+  type Congress,
+  type CongressSession,
+  type Region,
+  type RegionLevel,
+} from './region.entity.ts';
 
 /**
  * D-1: a region known by code, as an entity reference. Other subgraphs keep figures for codes that
@@ -33,7 +49,10 @@ export async function registeredRegion(ctx: ServiceContext, code: string): Promi
   return entityLoader<Region>(ctx, RegionSchema, 'code', (k) => regionLevelOf(k) !== null).load(checked);
 }
 
-export async function createRegion(ctx: ServiceContext, input: { code: string; name: string; level: RegionLevel }): Promise<Region> {
+export async function createRegion(
+  ctx: ServiceContext,
+  input: { code: string; name: string; level: RegionLevel },
+): Promise<Region> {
   const code = requireRegionCode(input.code, 'input.code');
   const name = requireText(input.name, 'input.name', 100);
   const level = regionLevelOf(code)!;
@@ -77,7 +96,8 @@ export const listRegions = regions.list;
 export const regionsConnection = regions.page;
 
 export const congressLoader = (ctx: ServiceContext) => entityLoader<Congress>(ctx, CongressSchema, 'id', isId);
-export const sessionLoader = (ctx: ServiceContext) => entityLoader<CongressSession>(ctx, CongressSessionSchema, 'id', isId);
+export const sessionLoader = (ctx: ServiceContext) =>
+  entityLoader<CongressSession>(ctx, CongressSessionSchema, 'id', isId);
 
 /** A congress named in input: BAD_USER_INPUT when it does not exist. */
 export async function requireCongress(ctx: ServiceContext, id: string, field: string): Promise<Congress> {
@@ -93,11 +113,15 @@ export async function createCongress(
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'create congresses');
   if (isStreetOffice(regionCode)) {
-    throw badInput(`${regionCode} is a street office (街道), which has a working committee of the county congress, not a congress of its own.`, 'input.regionCode');
+    throw badInput(
+      `${regionCode} is a street office (街道), which has a working committee of the county congress, not a congress of its own.`,
+      'input.regionCode',
+    );
   }
   const termNumber = requirePositiveInt(input.termNumber, 'input.termNumber');
   const name = requireText(input.name, 'input.name', 200);
-  if (input.endsOn && input.endsOn <= input.startsOn) throw badInput('`endsOn` must be after `startsOn`.', 'input.endsOn');
+  if (input.endsOn && input.endsOn <= input.startsOn)
+    throw badInput('`endsOn` must be after `startsOn`.', 'input.endsOn');
   if (await ctx.em.findOne(CongressSchema, { regionCode, termNumber })) {
     throw conflict(`Region ${regionCode} already has a congress of term ${termNumber}.`);
   }
@@ -114,13 +138,19 @@ export async function createCongress(
   return congress;
 }
 
-export async function createSession(ctx: ServiceContext, input: { congressId: string; number: number; opensOn: string; closesOn: string }): Promise<CongressSession> {
+export async function createSession(
+  ctx: ServiceContext,
+  input: { congressId: string; number: number; opensOn: string; closesOn: string },
+): Promise<CongressSession> {
   const congress = await requireCongress(ctx, input.congressId, 'input.congressId');
   requireWriteIn(ctx.viewer, congress.regionCode, 'create congress sessions');
   const number = requirePositiveInt(input.number, 'input.number');
   if (input.closesOn < input.opensOn) throw badInput('`closesOn` may not be before `opensOn`.', 'input.closesOn');
   if (input.opensOn < congress.startsOn || (congress.endsOn && input.opensOn > congress.endsOn)) {
-    throw badInput(`The session must open within the term (${congress.startsOn} to ${congress.endsOn ?? 'open'}).`, 'input.opensOn');
+    throw badInput(
+      `The session must open within the term (${congress.startsOn} to ${congress.endsOn ?? 'open'}).`,
+      'input.opensOn',
+    );
   }
   if (await ctx.em.findOne(CongressSessionSchema, { congressId: congress.id, number })) {
     throw conflict(`This congress already has session ${number}.`);
@@ -142,13 +172,21 @@ export function sessionsOf(ctx: ServiceContext, congressId: string): Promise<Con
 }
 
 /** The congress of `regionCode` whose term covers `on` (default: today in Asia/Shanghai). */
-export function currentCongressOf(ctx: ServiceContext, regionCode: string, on: string | null | undefined): Promise<Congress | null> {
+export function currentCongressOf(
+  ctx: ServiceContext,
+  regionCode: string,
+  on: string | null | undefined,
+): Promise<Congress | null> {
   const date = on ?? today(ctx.clock);
   return ctx.loaders
     .get<string, Congress | null>(`Region.currentCongress@${date}`, async (codes) => {
       const rows = await ctx.em.find(
         CongressSchema,
-        { regionCode: { $in: [...codes] }, startsOn: { $lte: date }, $or: [{ endsOn: null }, { endsOn: { $gte: date } }] },
+        {
+          regionCode: { $in: [...codes] },
+          startsOn: { $lte: date },
+          $or: [{ endsOn: null }, { endsOn: { $gte: date } }],
+        },
         { orderBy: { termNumber: 'desc' } },
       );
       return groupBy(codes, rows, (r) => r.regionCode).map((list) => list[0] ?? null);
@@ -200,7 +238,11 @@ export async function townshipCongressesShortOfSessions(
   requireYear(year);
   const limit = pageSize(first);
   const afterId = decodeCursor(after);
-  if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.', 'after');
+  if (afterId !== null && !isId(afterId))
+    throw badInput(
+      '`after` is not a cursor this API issued; use a `cursor` or `endCursor` from an earlier page.',
+      'after',
+    );
   const [from, to] = yearRange(year);
   const knex = ctx.em.getKnex();
   const short = knex('deputies.congresses as c')
@@ -208,15 +250,24 @@ export async function townshipCongressesShortOfSessions(
     .andWhere('c.region_code', 'like', `${code}%`)
     .andWhere('c.starts_on', '<=', to)
     .andWhere((q) => void q.whereNull('c.ends_on').orWhere('c.ends_on', '>=', from))
-    .andWhereRaw('(select count(*) from deputies.congress_sessions s where s.congress_id = c.id and s.opens_on between ? and ?) < ?', [
-      from,
-      to,
-      townshipSessionsPerYear,
-    ]);
+    .andWhereRaw(
+      '(select count(*) from deputies.congress_sessions s where s.congress_id = c.id and s.opens_on between ? and ?) < ?',
+      [from, to, townshipSessionsPerYear],
+    );
   const [{ count }] = (await short.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const page = short.clone().select('c.id').orderBy('c.id', 'asc').limit(limit + 1);
+  const page = short
+    .clone()
+    .select('c.id')
+    .orderBy('c.id', 'asc')
+    .limit(limit + 1);
   if (afterId) page.andWhere('c.id', '>', afterId);
   const ids = ((await page) as { id: string }[]).map((r) => r.id);
   const rows = await Promise.all(ids.map((id) => congressLoader(ctx).load(id)));
-  return toConnection(rows.filter((c): c is Congress => c !== null), limit, Number(count), (c) => c.id, afterId !== null);
+  return toConnection(
+    rows.filter((c): c is Congress => c !== null),
+    limit,
+    Number(count),
+    (c) => c.id,
+    afterId !== null,
+  );
 }

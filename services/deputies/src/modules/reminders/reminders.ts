@@ -32,7 +32,15 @@ export function deputyReminderJobs(rules: { leaderVisitBy: string }): ReminderJo
                    and ${notYetReminded('deputies', 'leader-visit-due', `l."leader_id"::text || ':' || l."deputy_id"::text`, '?::date')}
                  order by l."leader_id", l."deputy_id" limit ${batch}`,
                 [deadline, today, deadline],
-              )) as { rows: { leader_id: string; deputy_id: string; leader_name: string; region_code: string; deputy_name: string }[] }
+              )) as {
+                rows: {
+                  leader_id: string;
+                  deputy_id: string;
+                  leader_name: string;
+                  region_code: string;
+                  deputy_name: string;
+                }[];
+              }
             ).rows,
         );
         return rows.map((r) => ({
@@ -43,7 +51,14 @@ export function deputyReminderJobs(rules: { leaderVisitBy: string }): ReminderJo
             aggregateType: 'government-leader',
             aggregateId: r.leader_id,
             regionCode: r.region_code,
-            data: { rule: 'D-5', leaderId: r.leader_id, leaderName: r.leader_name, deputyId: r.deputy_id, deputyName: r.deputy_name, year: Number(deadline.slice(0, 4)) },
+            data: {
+              rule: 'D-5',
+              leaderId: r.leader_id,
+              leaderName: r.leader_name,
+              deputyId: r.deputy_id,
+              deputyName: r.deputy_name,
+              year: Number(deadline.slice(0, 4)),
+            },
             audience: { regionCode: r.region_code },
           },
         }));

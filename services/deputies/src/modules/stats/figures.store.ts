@@ -30,7 +30,16 @@ export interface FigureRow {
   assignments_ok: number;
 }
 
-export const figureCounts = ['congresses', 'deputies', 'voter', 'grp', 'voter_ok', 'group_ok', 'assignments', 'assignments_ok'] as const;
+export const figureCounts = [
+  'congresses',
+  'deputies',
+  'voter',
+  'grp',
+  'voter_ok',
+  'group_ok',
+  'assignments',
+  'assignments_ok',
+] as const;
 
 type Raw = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -44,7 +53,13 @@ const inOffice = `d.mandate_starts_on is not null and ${from} <= ${to} and ${fro
  * contact partitions of those years (contacts are partitioned by year; the join bounds alone prune none).
  */
 function contactSpan(periods: FigurePeriod[]): [string, string] {
-  return [periods.map((p) => `${p.year}-01-01`).sort()[0]!, periods.map((p) => p.measuredOn).sort().at(-1)!];
+  return [
+    periods.map((p) => `${p.year}-01-01`).sort()[0]!,
+    periods
+      .map((p) => p.measuredOn)
+      .sort()
+      .at(-1)!,
+  ];
 }
 
 function periodsCte(periods: FigurePeriod[]): { sql: string; params: unknown[] } {
@@ -59,7 +74,13 @@ export function rollupsServe(rules: DutyRules): boolean {
   return [rules.minVoterContacts, rules.minGroupActivities].every((n) => n >= 1 && n <= deputyRollupMarks);
 }
 
-async function mainRows(raw: Raw, source: Source, codes: readonly string[], periods: FigurePeriod[], rules: DutyRules): Promise<FigureRow[]> {
+async function mainRows(
+  raw: Raw,
+  source: Source,
+  codes: readonly string[],
+  periods: FigurePeriod[],
+  rules: DutyRules,
+): Promise<FigureRow[]> {
   const cte = periodsCte(periods);
   const params: unknown[] = [...cte.params];
   const parts = codes.map((c) => {
@@ -109,7 +130,12 @@ async function mainRows(raw: Raw, source: Source, codes: readonly string[], peri
 }
 
 /** D-4: committee-member assignments of deputies in office, and those contacted the yearly minimum (a small table). */
-async function assignmentRows(raw: Raw, codes: readonly string[], periods: FigurePeriod[], rules: DutyRules): Promise<FigureRow[]> {
+async function assignmentRows(
+  raw: Raw,
+  codes: readonly string[],
+  periods: FigurePeriod[],
+  rules: DutyRules,
+): Promise<FigureRow[]> {
   const cte = periodsCte(periods);
   const params: unknown[] = [...cte.params];
   const parts = codes.map((c) => {
@@ -136,7 +162,10 @@ export async function deputyFigureRows(
   periods: FigurePeriod[],
   rules: DutyRules,
 ): Promise<FigureRow[]> {
-  const [main, assigned] = await Promise.all([mainRows(raw, source, codes, periods, rules), assignmentRows(raw, codes, periods, rules)]);
+  const [main, assigned] = await Promise.all([
+    mainRows(raw, source, codes, periods, rules),
+    assignmentRows(raw, codes, periods, rules),
+  ]);
   const byKey = new Map<string, FigureRow>();
   for (const r of main) byKey.set(`${r.key}|${r.i}|${r.level}`, { ...r, assignments: 0, assignments_ok: 0 });
   for (const a of assigned) {
@@ -161,5 +190,6 @@ export function rollupRaw(knex: Knex): Raw {
 }
 
 export function liveRaw(knex: Knex): Raw {
-  return async (sql, params) => ((await knex.raw(sql, params as Knex.RawBinding[])) as { rows: Record<string, unknown>[] }).rows;
+  return async (sql, params) =>
+    ((await knex.raw(sql, params as Knex.RawBinding[])) as { rows: Record<string, unknown>[] }).rows;
 }

@@ -1,7 +1,14 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { deputyLoader, groupLoader } from '../deputies/deputies.service.ts';
 import { congressLoader } from '../regions/regions.service.ts';
-import { deputiesShortOfDuties, deputyFigures, deputyStats, dutyAverages, registeredRegions, suggestionAverages } from './stats.service.ts';
+import {
+  deputiesShortOfDuties,
+  deputyFigures,
+  deputyStats,
+  dutyAverages,
+  registeredRegions,
+  suggestionAverages,
+} from './stats.service.ts';
 
 export const statsResolvers: Resolvers = {
   Region: {

@@ -51,13 +51,16 @@ export interface DeputyFigures {
   groupActivitiesPerDeputy: number | null;
 }
 
-
 /**
  * F-1: the rows of `deputyFigures` for every region asked with the same arguments in a request, in one
  * statement: read from the rollups (Migration20261130144200) when they serve the local minimums (1 to 5),
  * else the same figures computed live (`figures.store.ts` defines both).
  */
-async function figureRows(ctx: ServiceContext, codes: readonly string[], periods: FigurePeriod[]): Promise<FigureRow[]> {
+async function figureRows(
+  ctx: ServiceContext,
+  codes: readonly string[],
+  periods: FigurePeriod[],
+): Promise<FigureRow[]> {
   const rules = rulesOf(ctx);
   const knex = readKnex(ctx.em);
   return rollupsServe(rules)
@@ -65,7 +68,12 @@ async function figureRows(ctx: ServiceContext, codes: readonly string[], periods
     : deputyFigureRows(liveRaw(knex), 'live', codes, periods, rules);
 }
 
-function toFigures(regionCode: string, period: FigurePeriod, level: RegionLevel, r: FigureRow | undefined): DeputyFigures {
+function toFigures(
+  regionCode: string,
+  period: FigurePeriod,
+  level: RegionLevel,
+  r: FigureRow | undefined,
+): DeputyFigures {
   const n = (k: keyof FigureRow) => Number(r?.[k] ?? 0);
   return {
     regionCode,
@@ -87,7 +95,11 @@ function toFigures(regionCode: string, period: FigurePeriod, level: RegionLevel,
  * region's own down, or the one asked for), including rows with nothing to count. Every region asked
  * with the same arguments in one request shares one statement.
  */
-export async function deputyFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<DeputyFigures[]> {
+export async function deputyFigures(
+  ctx: ServiceContext,
+  regionCode: string,
+  args: FigureArgs,
+): Promise<DeputyFigures[]> {
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
   requireReadIn(ctx.viewer, code, 'deputy statistics');
@@ -120,9 +132,18 @@ export async function deputyStats(ctx: ServiceContext, regionCode: string, year:
     regionCode,
     year,
     activeDeputies: deputies,
-    voterContactComplianceRate: legacyRate(sum((f) => f.voterContactCompliance.numerator), deputies),
-    groupActivityComplianceRate: legacyRate(sum((f) => f.groupActivityCompliance.numerator), deputies),
-    committeeContactComplianceRate: legacyRate(sum((f) => f.committeeContactCompliance.numerator), assignments),
+    voterContactComplianceRate: legacyRate(
+      sum((f) => f.voterContactCompliance.numerator),
+      deputies,
+    ),
+    groupActivityComplianceRate: legacyRate(
+      sum((f) => f.groupActivityCompliance.numerator),
+      deputies,
+    ),
+    committeeContactComplianceRate: legacyRate(
+      sum((f) => f.committeeContactCompliance.numerator),
+      assignments,
+    ),
     stations: extras.stations,
     compliantStations: extras.compliant,
     leaderLinks: ratio(extras.links, extras.leaders * owed),
@@ -179,7 +200,13 @@ function stationsAndLeaders(ctx: ServiceContext, regionCode: string, year: numbe
       return codes.map((c) => {
         const r = byKey.get(c);
         const n = (k: keyof StationsAndLeaders) => Number(r?.[k] ?? 0);
-        return { stations: n('stations'), compliant: n('compliant'), leaders: n('leaders'), links: n('links'), visited: n('visited') };
+        return {
+          stations: n('stations'),
+          compliant: n('compliant'),
+          leaders: n('leaders'),
+          links: n('links'),
+          visited: n('visited'),
+        };
       });
     })
     .load(regionCode);
@@ -238,7 +265,17 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
        and d.mandate_starts_on <= ? and (d.mandate_ends_on is null or d.mandate_ends_on >= ?)
        and c.starts_on <= ? and (c.ends_on is null or c.ends_on >= ?)
      order by d.id`,
-    [period!.startsOn, measuredOn, congress.id, period!.startsOn, measuredOn, measuredOn, period!.startsOn, measuredOn, period!.startsOn],
+    [
+      period!.startsOn,
+      measuredOn,
+      congress.id,
+      period!.startsOn,
+      measuredOn,
+      measuredOn,
+      period!.startsOn,
+      measuredOn,
+      period!.startsOn,
+    ],
   )) as { rows: { id: string; group_id: string | null; grp: number }[] };
   const groups = new Map<string, { deputies: number; activities: number; ids: string[] }>();
   for (const r of rows) {
@@ -254,10 +291,19 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
     year,
     measuredOn,
     deputyIds: rows.map((r) => r.id),
-    ...bodyAverages(rulesOf(ctx), rows.length, rows.reduce((t, r) => t + Number(r.grp), 0)),
+    ...bodyAverages(
+      rulesOf(ctx),
+      rows.length,
+      rows.reduce((t, r) => t + Number(r.grp), 0),
+    ),
     groups: [...groups.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([groupId, g]) => ({ groupId, year, deputyIds: g.ids, ...bodyAverages(rulesOf(ctx), g.deputies, g.activities) })),
+      .map(([groupId, g]) => ({
+        groupId,
+        year,
+        deputyIds: g.ids,
+        ...bodyAverages(rulesOf(ctx), g.deputies, g.activities),
+      })),
   };
 }
 
@@ -265,7 +311,10 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
  * D-7's other half: items led in the year by the deputies in office, from the suggestions subgraph
  * (one batched `_entities` call), averaged over those deputies.
  */
-export function suggestionAverages(ctx: ServiceContext, averages: DutyAverages | GroupAverages): Promise<SuggestionAverages> {
+export function suggestionAverages(
+  ctx: ServiceContext,
+  averages: DutyAverages | GroupAverages,
+): Promise<SuggestionAverages> {
   let pending = suggestionCache.get(averages);
   if (!pending) {
     pending = countSuggestions(ctx, averages);
@@ -284,10 +333,18 @@ interface SuggestionAverages {
 const suggestionCache = new WeakMap<DutyAverages | GroupAverages, Promise<SuggestionAverages>>();
 
 /** Per deputy, one batched `_entities` call for the request (a group's deputies are its congress's too). */
-async function countSuggestions(ctx: ServiceContext, averages: DutyAverages | GroupAverages): Promise<SuggestionAverages> {
+async function countSuggestions(
+  ctx: ServiceContext,
+  averages: DutyAverages | GroupAverages,
+): Promise<SuggestionAverages> {
   const counts = await Promise.all(
     averages.deputyIds.map((id) =>
-      ctx.siblings.entity<{ suggestionCount: number }>('suggestions', 'Deputy', { id }, `suggestionCount(year: ${averages.year})`),
+      ctx.siblings.entity<{ suggestionCount: number }>(
+        'suggestions',
+        'Deputy',
+        { id },
+        `suggestionCount(year: ${averages.year})`,
+      ),
     ),
   );
   const dutyRules = rulesOf(ctx);
@@ -306,8 +363,13 @@ export function registeredRegions(ctx: ServiceContext, regionCode: string, level
   const code = requireRegionCode(regionCode, 'code');
   return ctx.loaders
     .get<string, number>(`Region.registeredRegions@${level}`, async (codes) => {
-      const parts = codes.map(() => `select ?::text as key, count(*)::int as n from deputies.regions where code like ? and level = ?`);
-      const { rows } = (await readKnex(ctx.em).raw(parts.join(' union all '), codes.flatMap((c) => [c, `${c}%`, level]))) as {
+      const parts = codes.map(
+        () => `select ?::text as key, count(*)::int as n from deputies.regions where code like ? and level = ?`,
+      );
+      const { rows } = (await readKnex(ctx.em).raw(
+        parts.join(' union all '),
+        codes.flatMap((c) => [c, `${c}%`, level]),
+      )) as {
         rows: { key: string; n: number }[];
       };
       const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));
@@ -340,7 +402,11 @@ export interface DutyShortfallsValue {
  * listed when short of D-6's minimum or of D-7's per-deputy target; D-7 itself is met or missed by the
  * body's average (`dutyAverages`), which is why its shortfalls say `perDeputyMinimum: false`.
  */
-export async function deputiesShortOfDuties(ctx: ServiceContext, congress: Congress, year: number): Promise<DutyShortfallsValue[]> {
+export async function deputiesShortOfDuties(
+  ctx: ServiceContext,
+  congress: Congress,
+  year: number,
+): Promise<DutyShortfallsValue[]> {
   requireReadIn(ctx.viewer, congress.regionCode, 'deputy statistics');
   requireYear(year);
   const [period] = figurePeriods(ctx.clock, { from: year, to: year });
@@ -360,7 +426,14 @@ export async function deputiesShortOfDuties(ctx: ServiceContext, congress: Congr
     [startsOn, measuredOn, congress.id, measuredOn, startsOn, measuredOn, startsOn],
   )) as { rows: { id: string; voter: number; grp: number }[] };
   const counts = await Promise.all(
-    rows.map((r) => ctx.siblings.entity<{ suggestionCount: number }>('suggestions', 'Deputy', { id: r.id }, `suggestionCount(year: ${year})`)),
+    rows.map((r) =>
+      ctx.siblings.entity<{ suggestionCount: number }>(
+        'suggestions',
+        'Deputy',
+        { id: r.id },
+        `suggestionCount(year: ${year})`,
+      ),
+    ),
   );
   const rules = rulesOf(ctx);
   return rows.flatMap((r, i) => {
@@ -369,7 +442,9 @@ export async function deputiesShortOfDuties(ctx: ServiceContext, congress: Congr
       ['GROUP_ACTIVITIES', rules.minGroupActivities, Number(r.grp), false],
       ['SUGGESTIONS', rules.minSuggestions, counts[i]?.suggestionCount ?? 0, false],
     ];
-    const shortfalls = duties.filter(([, required, done]) => done < required).map(([duty, required, done, perDeputyMinimum]) => ({ duty, required, done, perDeputyMinimum }));
+    const shortfalls = duties
+      .filter(([, required, done]) => done < required)
+      .map(([duty, required, done, perDeputyMinimum]) => ({ duty, required, done, perDeputyMinimum }));
     return shortfalls.length ? [{ deputyId: r.id, year, measuredOn, shortfalls }] : [];
   });
 }

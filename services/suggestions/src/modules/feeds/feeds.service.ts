@@ -17,37 +17,45 @@ export function suggestionChanges(ctx: ServiceContext, args: FeedArgs): Promise<
   if (!ctx.viewer) throw unauthenticated('Sign in to follow items; published items are at `publishedSuggestions`.');
   const viewer = requireViewer(ctx.viewer);
   const regionReader = viewer.role === 'ADMIN' || viewer.role === 'STAFF' || viewer.role === 'ANALYST';
-  return readFeed(ctx, {
-    table: 'suggestions.suggestions',
-    schema: 'suggestions',
-    register: 'suggestions',
-    rows: (q, knex) => scopeToViewer(knex, q, viewer, 't'),
-    tombstones: regionReader
-      ? (q) => void (viewer.region && q.where('b.region_code', 'like', `${viewer.region}%`))
-      : null,
-    load: async (ids) => present(await suggestionLoader(ctx).loadMany(ids)),
-    idOf: (s) => s.id,
-  }, args);
+  return readFeed(
+    ctx,
+    {
+      table: 'suggestions.suggestions',
+      schema: 'suggestions',
+      register: 'suggestions',
+      rows: (q, knex) => scopeToViewer(knex, q, viewer, 't'),
+      tombstones: regionReader
+        ? (q) => void (viewer.region && q.where('b.region_code', 'like', `${viewer.region}%`))
+        : null,
+      load: async (ids) => present(await suggestionLoader(ctx).loadMany(ids)),
+      idOf: (s) => s.id,
+    },
+    args,
+  );
 }
 
 /** 三单 sheetChanges: sheets of the items in the caller's `suggestions` scope, of the subtree. */
 export function sheetChanges(ctx: ServiceContext, args: FeedArgs): Promise<FeedConnection<SheetRow>> {
   if (!ctx.viewer) throw unauthenticated('Supervision sheets are not public: sign in.');
   const viewer = requireViewer(ctx.viewer);
-  return readFeed(ctx, {
-    table: 'suggestions.supervision_sheets',
-    schema: 'suggestions',
-    register: 'sheets',
-    region: (q, prefix, knex) => {
-      const item = knex({ s: 'suggestions.suggestions' }).select(knex.raw('1')).whereRaw('s.id = t.suggestion_id');
-      item.where('s.region_code', 'like', `${prefix}%`);
-      scopeToViewer(knex, item, viewer, 's');
-      q.whereExists(item);
+  return readFeed(
+    ctx,
+    {
+      table: 'suggestions.supervision_sheets',
+      schema: 'suggestions',
+      register: 'sheets',
+      region: (q, prefix, knex) => {
+        const item = knex({ s: 'suggestions.suggestions' }).select(knex.raw('1')).whereRaw('s.id = t.suggestion_id');
+        item.where('s.region_code', 'like', `${prefix}%`);
+        scopeToViewer(knex, item, viewer, 's');
+        q.whereExists(item);
+      },
+      rows: () => {},
+      // Sheets are never deleted; a deleted one would carry no region to scope it by.
+      tombstones: null,
+      load: async (ids) => present(await sheetLoader(ctx).loadMany(ids)),
+      idOf: (s) => s.id,
     },
-    rows: () => {},
-    // Sheets are never deleted; a deleted one would carry no region to scope it by.
-    tombstones: null,
-    load: async (ids) => present(await sheetLoader(ctx).loadMany(ids)),
-    idOf: (s) => s.id,
-  }, args);
+    args,
+  );
 }

@@ -78,7 +78,15 @@ export async function reportHandlingProgress(
     at: ctx.clock.now(),
     ...actorOf(viewer),
   });
-  await recordItemEvent(ctx, ctx.em, item, 'suggestion.progress', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, percent: input.percent, reportedOn: row.reportedOn, unitId: row.unitId });
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.progress', {
+    serial: item.serialNumber,
+    title: item.title,
+    stage: item.stage,
+    round: item.round,
+    percent: input.percent,
+    reportedOn: row.reportedOn,
+    unitId: row.unitId,
+  });
   await flush(ctx);
   return row;
 }
@@ -105,7 +113,15 @@ export async function contributeToLead(ctx: ServiceContext, id: string, text: st
     at: ctx.clock.now(),
     ...actorOf(viewer),
   });
-  await recordItemEvent(ctx, ctx.em, item, 'suggestion.contribution', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, unitId: row.unitId, leadUnitId: row.leadUnitId, sentOn: row.sentOn });
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.contribution', {
+    serial: item.serialNumber,
+    title: item.title,
+    stage: item.stage,
+    round: item.round,
+    unitId: row.unitId,
+    leadUnitId: row.leadUnitId,
+    sentOn: row.sentOn,
+  });
   await flush(ctx);
   return row;
 }
@@ -156,7 +172,16 @@ export async function logDeputyContact(
     deputyRepliedAt: null,
     ...actorOf(viewer),
   });
-  await recordItemEvent(ctx, ctx.em, item, 'suggestion.deputy-contact', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, contactId: row.id, phase: input.phase, method: input.method, contactedOn: input.contactedOn });
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.deputy-contact', {
+    serial: item.serialNumber,
+    title: item.title,
+    stage: item.stage,
+    round: item.round,
+    contactId: row.id,
+    phase: input.phase,
+    method: input.method,
+    contactedOn: input.contactedOn,
+  });
   await flush(ctx);
   return row;
 }
@@ -179,7 +204,13 @@ export async function answerDeputyContact(
   if (contact.deputyReply !== null) throw conflict('You already answered this contact.');
   contact.deputyReply = text;
   contact.deputyRepliedAt = ctx.clock.now();
-  await recordItemEvent(ctx, ctx.em, item, 'suggestion.deputy-contact-answered', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, contactId: contact.id });
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.deputy-contact-answered', {
+    serial: item.serialNumber,
+    title: item.title,
+    stage: item.stage,
+    round: item.round,
+    contactId: contact.id,
+  });
   await flush(ctx);
   return contact;
 }

@@ -55,7 +55,13 @@ export async function recordKeyHearing(
     at: ctx.clock.now(),
     ...actorOf(viewer),
   });
-  await recordItemEvent(ctx, ctx.em, item, 'suggestion.key-hearing', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, heldOn: input.heldOn });
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.key-hearing', {
+    serial: item.serialNumber,
+    title: item.title,
+    stage: item.stage,
+    round: item.round,
+    heldOn: input.heldOn,
+  });
   await flush(ctx);
   return row;
 }
@@ -114,8 +120,20 @@ export async function recordCommitteeVote(
     at: ctx.clock.now(),
     ...actorOf(viewer),
   });
-  const tally = { membersPresent: input.membersPresent, satisfied: input.satisfied, basicallySatisfied: input.basicallySatisfied, dissatisfied: input.dissatisfied };
-  await recordItemEvent(ctx, ctx.em, item, 'suggestion.committee-vote', { serial: item.serialNumber, title: item.title, stage: item.stage, round: item.round, votedOn: input.votedOn, ...tally });
+  const tally = {
+    membersPresent: input.membersPresent,
+    satisfied: input.satisfied,
+    basicallySatisfied: input.basicallySatisfied,
+    dissatisfied: input.dissatisfied,
+  };
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.committee-vote', {
+    serial: item.serialNumber,
+    title: item.title,
+    stage: item.stage,
+    round: item.round,
+    votedOn: input.votedOn,
+    ...tally,
+  });
   await flush(ctx);
   return row;
 }

@@ -72,7 +72,9 @@ export function suggestionReminderJobs(rules: SuggestionReminderRules): Reminder
            order by s."reply_due_on", s."id" limit ${batch}`,
           [today, addDays(today, rules.replyDueDays)],
         );
-        return found.map((r) => itemReminder(r, 'reminder.reply-due', false, { replyDueOn: r.deadline, withinDays: rules.replyDueDays }));
+        return found.map((r) =>
+          itemReminder(r, 'reminder.reply-due', false, { replyDueOn: r.deadline, withinDays: rules.replyDueDays }),
+        );
       },
     },
     {
@@ -123,7 +125,12 @@ export function suggestionReminderJobs(rules: SuggestionReminderRules): Reminder
           [today],
         );
         return found.map((r) => {
-          const reminder = itemReminder({ ...r, unit_ids: [r.unit_id] }, 'reminder.sheet-overdue', false, { sheetId: r.sheet_id, sheetKind: r.sheet_kind, dueOn: r.deadline, unitId: r.unit_id });
+          const reminder = itemReminder({ ...r, unit_ids: [r.unit_id] }, 'reminder.sheet-overdue', false, {
+            sheetId: r.sheet_id,
+            sheetKind: r.sheet_kind,
+            dueOn: r.deadline,
+            unitId: r.unit_id,
+          });
           return { ...reminder, subjectId: r.sheet_id };
         });
       },

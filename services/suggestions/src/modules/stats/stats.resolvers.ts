@@ -1,6 +1,13 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
-import { overdueByUnit, regionStats, suggestionFigures, suggestionFiguresByCategory, unitRanking, unitStats } from './stats.service.ts';
+import {
+  overdueByUnit,
+  regionStats,
+  suggestionFigures,
+  suggestionFiguresByCategory,
+  unitRanking,
+  unitStats,
+} from './stats.service.ts';
 
 export const statsResolvers: Resolvers = {
   Query: {

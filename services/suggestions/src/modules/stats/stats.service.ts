@@ -17,7 +17,16 @@ import {
 import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
 import type { SuggestionSettings } from '../../env.ts';
 import { readConnection } from '@renda/db/replicas';
-import { byUnitCounts, countNames, isEmpty, periodCounts, regionYearCounts, unitYearCounts, type Counts, type PeriodCounts } from './stats.store.ts';
+import {
+  byUnitCounts,
+  countNames,
+  isEmpty,
+  periodCounts,
+  regionYearCounts,
+  unitYearCounts,
+  type Counts,
+  type PeriodCounts,
+} from './stats.store.ts';
 
 /** Handling figures of a region subtree or a lead unit in a year (S-8). */
 export interface SuggestionStatsValue {
@@ -54,7 +63,11 @@ function measuredOn(ctx: ServiceContext, year: number): string {
   return on < end ? on : end;
 }
 
-function toStats(row: AggregateRow | undefined, year: number, scope: { regionCode: string | null; unitId: string | null }): SuggestionStatsValue {
+function toStats(
+  row: AggregateRow | undefined,
+  year: number,
+  scope: { regionCode: string | null; unitId: string | null },
+): SuggestionStatsValue {
   const n = (k: keyof AggregateRow) => Number(row?.[k] ?? 0);
   return {
     ...scope,
@@ -109,7 +122,10 @@ export function assessedRates(stats: SuggestionStatsValue, solved: number): Asse
  * weight, and the weights of rates with nothing to count are left out (the rest scaled back to 100),
  * so a unit with no rated item is not scored as if it were rated 0. Null when no rate counts anything.
  */
-export function assessmentScore(rates: AssessedRates, weights: AssessmentWeights = defaultAssessmentWeights): number | null {
+export function assessmentScore(
+  rates: AssessedRates,
+  weights: AssessmentWeights = defaultAssessmentWeights,
+): number | null {
   const parts = [
     [rates.onTime.rate, weights.onTime],
     [rates.satisfaction.rate, weights.satisfaction],
@@ -168,7 +184,9 @@ export async function unitRanking(ctx: ServiceContext, regionCode: string, year:
   if (!Number.isInteger(year)) throw badInput('`year` must be a calendar year.', 'year');
   requireYear(year);
   requireReadIn(ctx.viewer, code, 'unit rankings');
-  const rows = (await byUnitCounts(readConnection(ctx.em), 'rollups', code, year, year, measuredOn(ctx, year))).filter((r) => !isEmpty(r));
+  const rows = (await byUnitCounts(readConnection(ctx.em), 'rollups', code, year, year, measuredOn(ctx, year))).filter(
+    (r) => !isEmpty(r),
+  );
   return rows
     .flatMap((row) => {
       const stats = toStats(row, year, { regionCode: code, unitId: row.key });
@@ -195,7 +213,13 @@ export interface SuggestionFigures {
   coercionRisks: number;
 }
 
-function toFigures(regionCode: string, period: FigurePeriod, level: RegionLevel, category: string | null, r: PeriodCounts | undefined): SuggestionFigures {
+function toFigures(
+  regionCode: string,
+  period: FigurePeriod,
+  level: RegionLevel,
+  category: string | null,
+  r: PeriodCounts | undefined,
+): SuggestionFigures {
   const n = (k: keyof Counts) => Number(r?.[k] ?? 0);
   return {
     regionCode,
@@ -237,10 +261,13 @@ export async function suggestionFigures(
   const category = categoryArg(args.category);
   requireReadIn(ctx.viewer, code, 'suggestion statistics');
   const rows = await ctx.loaders
-    .get<string, PeriodCounts[]>(`${figuresLoaderKey('Region.suggestionFigures', args)}|${category ?? '*'}`, async (codes) => {
-      const all = await periodCounts(readConnection(ctx.em), 'rollups', codes, periods, { category });
-      return codes.map((c) => all.filter((r) => r.key === c));
-    })
+    .get<string, PeriodCounts[]>(
+      `${figuresLoaderKey('Region.suggestionFigures', args)}|${category ?? '*'}`,
+      async (codes) => {
+        const all = await periodCounts(readConnection(ctx.em), 'rollups', codes, periods, { category });
+        return codes.map((c) => all.filter((r) => r.key === c));
+      },
+    )
     .load(code);
   return figureMatrix(code, periods, args, rows, (period, level, r) => toFigures(code, period, level, category, r));
 }
@@ -249,7 +276,11 @@ export async function suggestionFigures(
  * S-11 Region.suggestionFiguresByCategory: the same figures split by category as well, one row per period,
  * level and category that has items in the period (items without a category under a null category).
  */
-export async function suggestionFiguresByCategory(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<SuggestionFigures[]> {
+export async function suggestionFiguresByCategory(
+  ctx: ServiceContext,
+  regionCode: string,
+  args: FigureArgs,
+): Promise<SuggestionFigures[]> {
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
   requireReadIn(ctx.viewer, code, 'suggestion statistics');
@@ -312,7 +343,9 @@ export async function overdueByUnit(
  */
 export async function rollupDrift(em: ServiceContext['em']): Promise<Record<string, unknown>[]> {
   const conn = em.getConnection();
-  const years = await conn.execute<{ year: number }[]>('select distinct year from "suggestions"."suggestions" union select distinct year from "suggestions"."suggestion_rollups_unit"');
+  const years = await conn.execute<{ year: number }[]>(
+    'select distinct year from "suggestions"."suggestions" union select distinct year from "suggestions"."suggestion_rollups_unit"',
+  );
   const drift: Record<string, unknown>[] = [];
   const codes = await conn.execute<{ code: string }[]>(
     `select distinct scope_code as code from "suggestions"."suggestion_rollups_unit"
@@ -322,9 +355,13 @@ export async function rollupDrift(em: ServiceContext['em']): Promise<Record<stri
     for (const on of [`${year}-12-31`, `${year + 1}-06-30`]) {
       const all = codes.map((c) => c.code);
       if (!all.length) continue;
-      const [live, rolled] = [await regionYearCounts(conn, 'live', all, year, on), await regionYearCounts(conn, 'rollups', all, year, on)];
+      const [live, rolled] = [
+        await regionYearCounts(conn, 'live', all, year, on),
+        await regionYearCounts(conn, 'rollups', all, year, on),
+      ];
       const byKey = new Map(live.map((r) => [r.key, r]));
-      for (const r of rolled) if (!sameCounts(r, byKey.get(r.key))) drift.push({ year, on, code: r.key, live: byKey.get(r.key), rolled: r });
+      for (const r of rolled)
+        if (!sameCounts(r, byKey.get(r.key))) drift.push({ year, on, code: r.key, live: byKey.get(r.key), rolled: r });
     }
   }
   return drift;

@@ -100,11 +100,20 @@ const windowed = (table: string, where: string, on: string) => {
     union all select w.* from ${from} where ${where} and w.span = 'M' and w.bucket < ${month}
     union all select w.* from ${from} where ${where} and w.span = 'D' and w.bucket >= ${month} and w.bucket <= ${on})`;
 };
-const thrice = (params: unknown[], onParams: unknown[] = []) => [...params, ...params, ...onParams, ...params, ...onParams, ...onParams];
+const thrice = (params: unknown[], onParams: unknown[] = []) => [
+  ...params,
+  ...params,
+  ...onParams,
+  ...params,
+  ...onParams,
+  ...onParams,
+];
 
 const rolled = `${Object.entries(staticNames)
   .map(([as, c]) => `coalesce(sum(r."${c}") filter (where r.span = 'T'), 0)::int as ${as}`)
-  .join(', ')}, ${eventNames.map((c) => `coalesce(sum(r."${c}") filter (where r.span <> 'T'), 0)::int as ${c}`).join(', ')}`;
+  .join(
+    ', ',
+  )}, ${eventNames.map((c) => `coalesce(sum(r."${c}") filter (where r.span <> 'T'), 0)::int as ${c}`).join(', ')}`;
 
 async function run<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]> {
   return conn.execute<T[]>(sql, params as never[]);
@@ -125,31 +134,78 @@ async function read<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]>
 }
 
 /** Items registered in `year` in each subtree `codes`, overdue measured on `on`. */
-export function regionYearCounts(conn: Conn, source: Source, codes: readonly string[], year: number, on: string): Promise<Counts[]> {
+export function regionYearCounts(
+  conn: Conn,
+  source: Source,
+  codes: readonly string[],
+  year: number,
+  on: string,
+): Promise<Counts[]> {
   if (source === 'live') {
-    const parts = codes.map(() => `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.year = ? and s.region_code like ?)`);
-    return run(conn, parts.join(' union all '), codes.flatMap((c) => [c, ...Array(5).fill(on), year, `${c}%`]));
+    const parts = codes.map(
+      () =>
+        `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.year = ? and s.region_code like ?)`,
+    );
+    return run(
+      conn,
+      parts.join(' union all '),
+      codes.flatMap((c) => [c, ...Array(5).fill(on), year, `${c}%`]),
+    );
   }
-  const parts = codes.map(() => `(select ?::text as key, ${rolled} from ${windowed('unit', 'w.scope_code = ? and w.year = ?', '?::date')} r)`);
-  return read(conn, parts.join(' union all '), codes.flatMap((c) => [c, ...thrice([c, year], [on])]));
+  const parts = codes.map(
+    () => `(select ?::text as key, ${rolled} from ${windowed('unit', 'w.scope_code = ? and w.year = ?', '?::date')} r)`,
+  );
+  return read(
+    conn,
+    parts.join(' union all '),
+    codes.flatMap((c) => [c, ...thrice([c, year], [on])]),
+  );
 }
 
 /**
  * Items led by each unit and registered in `year`, in the subtree `scope` (null: everywhere), measured on `on`.
  */
-export function unitYearCounts(conn: Conn, source: Source, ids: readonly string[], scope: string | null, year: number, on: string): Promise<Counts[]> {
+export function unitYearCounts(
+  conn: Conn,
+  source: Source,
+  ids: readonly string[],
+  scope: string | null,
+  year: number,
+  on: string,
+): Promise<Counts[]> {
   if (source === 'live') {
     const regionClause = scope ? ' and s.region_code like ?' : '';
-    const parts = ids.map(() => `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.lead_unit_id = ? and s.year = ?${regionClause})`);
-    return run(conn, parts.join(' union all '), ids.flatMap((id) => [id, ...Array(5).fill(on), id, year, ...(scope ? [`${scope}%`] : [])]));
+    const parts = ids.map(
+      () =>
+        `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.lead_unit_id = ? and s.year = ?${regionClause})`,
+    );
+    return run(
+      conn,
+      parts.join(' union all '),
+      ids.flatMap((id) => [id, ...Array(5).fill(on), id, year, ...(scope ? [`${scope}%`] : [])]),
+    );
   }
   const scopeClause = scope ? 'w.scope_code = ?' : 'length(w.scope_code) = 2';
-  const parts = ids.map(() => `(select ?::text as key, ${rolled} from ${windowed('unit', `w.lead_unit_id = ? and w.year = ? and ${scopeClause}`, '?::date')} r)`);
-  return read(conn, parts.join(' union all '), ids.flatMap((id) => [id, ...thrice([id, year, ...(scope ? [scope] : [])], [on])]));
+  const parts = ids.map(
+    () =>
+      `(select ?::text as key, ${rolled} from ${windowed('unit', `w.lead_unit_id = ? and w.year = ? and ${scopeClause}`, '?::date')} r)`,
+  );
+  return read(
+    conn,
+    parts.join(' union all '),
+    ids.flatMap((id) => [id, ...thrice([id, year, ...(scope ? [scope] : [])], [on])]),
+  );
 }
 
 /** Items of the subtree registered in years `from`..`to`, by lead unit (units only), measured on `on`. */
-export function byUnitCounts(conn: Conn, source: Source, code: string, from: number, to: number, on: string): Promise<Counts[]> {
+export function byUnitCounts(
+  conn: Conn,
+  source: Source,
+  code: string,
+  from: number,
+  to: number,
+  on: string,
+): Promise<Counts[]> {
   if (source === 'live') {
     return run(
       conn,

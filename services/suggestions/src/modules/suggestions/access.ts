@@ -13,7 +13,9 @@ export function isStaffOf(viewer: Viewer | null, item: Pick<Suggestion, 'regionC
 
 /** Staff, analysts and admins read every item of their subtree. */
 function readsRegion(viewer: Viewer, item: Pick<Suggestion, 'regionCode'>): boolean {
-  return (viewer.role === 'STAFF' || viewer.role === 'ADMIN' || viewer.role === 'ANALYST') && covers(viewer, item.regionCode);
+  return (
+    (viewer.role === 'STAFF' || viewer.role === 'ADMIN' || viewer.role === 'ANALYST') && covers(viewer, item.regionCode)
+  );
 }
 
 /**
@@ -45,11 +47,17 @@ export function readableSql(knex: Knex, viewer: Viewer | null): (q: Knex.QueryBu
       else if (viewer.region !== null) q.orWhere('s.region_code', 'like', `${viewer.region}%`);
     } else if (viewer.role === 'DEPUTY' && viewer.deputy) {
       q.orWhereExists(
-        knex('suggestions.suggestion_signers as rs').select(knex.raw('1')).whereRaw('rs.suggestion_id = s.id').andWhere('rs.deputy_id', viewer.deputy),
+        knex('suggestions.suggestion_signers as rs')
+          .select(knex.raw('1'))
+          .whereRaw('rs.suggestion_id = s.id')
+          .andWhere('rs.deputy_id', viewer.deputy),
       );
     } else if (viewer.role === 'HANDLER' && viewer.unit) {
       q.orWhereExists(
-        knex('suggestions.handling_units as ru').select(knex.raw('1')).whereRaw('ru.suggestion_id = s.id').andWhere('ru.unit_id', viewer.unit),
+        knex('suggestions.handling_units as ru')
+          .select(knex.raw('1'))
+          .whereRaw('ru.suggestion_id = s.id')
+          .andWhere('ru.unit_id', viewer.unit),
       );
     }
   };
@@ -79,8 +87,11 @@ export async function requireLeadUnitOrStaff(ctx: ServiceContext, item: Suggesti
   if (!viewer) throw unauthenticated();
   if (isStaffOf(viewer, item)) return viewer;
   if (viewer.role === 'HANDLER' && item.leadUnitId && viewer.unit === item.leadUnitId) return viewer;
-  if (viewer.role === 'HANDLER') throw forbidden(`Only the lead unit's handlers (or staff) may ${doing}; your unit does not lead this item.`);
-  throw forbidden(`A ${viewer.role} may not ${doing}; this needs a handler of the lead unit or staff of region ${item.regionCode}.`);
+  if (viewer.role === 'HANDLER')
+    throw forbidden(`Only the lead unit's handlers (or staff) may ${doing}; your unit does not lead this item.`);
+  throw forbidden(
+    `A ${viewer.role} may not ${doing}; this needs a handler of the lead unit or staff of region ${item.regionCode}.`,
+  );
 }
 
 /** Staff (or admin) of the item's subtree. */
@@ -88,6 +99,7 @@ export function requireStaffOf(ctx: ServiceContext, item: Suggestion, doing: str
   const viewer = ctx.viewer;
   if (!viewer) throw unauthenticated();
   if (isStaffOf(viewer, item)) return viewer;
-  if (viewer.role === 'STAFF' || viewer.role === 'ADMIN') throw forbidden(`Region ${item.regionCode} is outside your region ${viewer.region}: you may not ${doing} there.`);
+  if (viewer.role === 'STAFF' || viewer.role === 'ADMIN')
+    throw forbidden(`Region ${item.regionCode} is outside your region ${viewer.region}: you may not ${doing} there.`);
   throw forbidden(`A ${viewer.role} may not ${doing}; this needs staff of region ${item.regionCode}.`);
 }

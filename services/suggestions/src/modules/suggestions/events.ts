@@ -14,7 +14,13 @@ type Announce = (em: EntityManager) => Promise<void>;
 const queued = new WeakMap<ServiceContext, Announce[]>();
 
 /** Queues an event of `item` for the mutation's next `announceQueued` (just before its flush). */
-export function queueItemEvent(ctx: ServiceContext, item: Suggestion, type: string, data: Record<string, unknown>, unitIds?: string[]): void {
+export function queueItemEvent(
+  ctx: ServiceContext,
+  item: Suggestion,
+  type: string,
+  data: Record<string, unknown>,
+  unitIds?: string[],
+): void {
   const list = queued.get(ctx) ?? [];
   // Snapshot what the item says now: a later step of the same mutation changes it.
   const facts = { serial: item.serialNumber, kind: item.kind, title: item.title, stage: item.stage, round: item.round };

@@ -22,18 +22,33 @@ export const suggestionLoader = (ctx: ServiceContext) => entityLoader<Suggestion
 export const sheetLoader = (ctx: ServiceContext) => entityLoader<SheetRow>(ctx, SheetSchema, 'id', isId);
 
 /** Rows of one child table of an item, by item id, in one query per request tick. */
-export function childrenBy<T extends { suggestionId: string }>(ctx: ServiceContext, entity: { meta: { className: string } }, orderBy: Record<string, 'asc'>, id: string): Promise<T[]> {
+export function childrenBy<T extends { suggestionId: string }>(
+  ctx: ServiceContext,
+  entity: { meta: { className: string } },
+  orderBy: Record<string, 'asc'>,
+  id: string,
+): Promise<T[]> {
   return ctx.loaders
     .get<string, T[]>(`${entity.meta.className}.bySuggestion`, async (ids) => {
-      const rows = (await ctx.em.find(entity as never, { suggestionId: { $in: [...ids] } } as never, { orderBy } as never)) as T[];
+      const rows = (await ctx.em.find(
+        entity as never,
+        { suggestionId: { $in: [...ids] } } as never,
+        { orderBy } as never,
+      )) as T[];
       return groupBy(ids, rows, (r) => r.suggestionId);
     })
     .load(id);
 }
 
-export const signersOf = (ctx: ServiceContext, id: string) => childrenBy<SuggestionSigner>(ctx, SuggestionSignerSchema, { position: 'asc' }, id);
-export const unitsOf = (ctx: ServiceContext, id: string) => childrenBy<HandlingUnitRow>(ctx, HandlingUnitSchema, { position: 'asc' }, id);
-export const stepsOf = (ctx: ServiceContext, id: string) => childrenBy<ProcessStepRow>(ctx, ProcessStepSchema, { ordinal: 'asc' }, id);
-export const repliesOf = (ctx: ServiceContext, id: string) => childrenBy<ReplyRow>(ctx, ReplySchema, { round: 'asc' }, id);
-export const evaluationsOf = (ctx: ServiceContext, id: string) => childrenBy<EvaluationRow>(ctx, EvaluationSchema, { round: 'asc' }, id);
-export const sheetsOf = (ctx: ServiceContext, id: string) => childrenBy<SheetRow>(ctx, SheetSchema, { issuedOn: 'asc', id: 'asc' }, id);
+export const signersOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<SuggestionSigner>(ctx, SuggestionSignerSchema, { position: 'asc' }, id);
+export const unitsOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<HandlingUnitRow>(ctx, HandlingUnitSchema, { position: 'asc' }, id);
+export const stepsOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<ProcessStepRow>(ctx, ProcessStepSchema, { ordinal: 'asc' }, id);
+export const repliesOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<ReplyRow>(ctx, ReplySchema, { round: 'asc' }, id);
+export const evaluationsOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<EvaluationRow>(ctx, EvaluationSchema, { round: 'asc' }, id);
+export const sheetsOf = (ctx: ServiceContext, id: string) =>
+  childrenBy<SheetRow>(ctx, SheetSchema, { issuedOn: 'asc', id: 'asc' }, id);

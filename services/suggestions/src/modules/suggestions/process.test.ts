@@ -13,7 +13,13 @@ describe('the transition table', () => {
         expect(stageOrder.indexOf(to)).toBeGreaterThan(stageOrder.indexOf(from));
       }
     }
-    expect(Object.entries(transitions).flatMap(([from, tos]) => tos.filter((to) => stageOrder.indexOf(to) < stageOrder.indexOf(from as SuggestionStage)).map((to) => `${from}->${to}`))).toEqual(['EVALUATED->HANDLING']);
+    expect(
+      Object.entries(transitions).flatMap(([from, tos]) =>
+        tos
+          .filter((to) => stageOrder.indexOf(to) < stageOrder.indexOf(from as SuggestionStage))
+          .map((to) => `${from}->${to}`),
+      ),
+    ).toEqual(['EVALUATED->HANDLING']);
   });
 
   it('S-3: only 督办 and 视察 may be skipped, and only by ordinary items', () => {
@@ -22,7 +28,18 @@ describe('the transition table', () => {
     expect(canMove('REPLIED', 'FOLLOWED_UP', false)).toBe(true);
     expect(canMove('REPLIED', 'FOLLOWED_UP', true)).toBe(false);
     expect(nextStages('HANDLING', true)).toEqual(['SUPERVISED']);
-    expect(pathTo('ARCHIVED', false)).toEqual(['RECEIVED', 'ASSIGNED', 'HANDLING', 'REVIEWED', 'REPLIED', 'FOLLOWED_UP', 'EVALUATED', 'SUMMARIZED', 'PUBLISHED', 'ARCHIVED']);
+    expect(pathTo('ARCHIVED', false)).toEqual([
+      'RECEIVED',
+      'ASSIGNED',
+      'HANDLING',
+      'REVIEWED',
+      'REPLIED',
+      'FOLLOWED_UP',
+      'EVALUATED',
+      'SUMMARIZED',
+      'PUBLISHED',
+      'ARCHIVED',
+    ]);
     expect(pathTo('ARCHIVED', true)).toEqual([...stageOrder]);
   });
 
@@ -63,16 +80,29 @@ describe('rules as functions', () => {
   });
 
   it('S-8: the score is 40·onTime + 40·satisfaction + 20·resolution, 0 to 100', () => {
-    const r = (numerator: number, denominator: number) => ({ rate: denominator ? numerator / denominator : null, numerator, denominator });
+    const r = (numerator: number, denominator: number) => ({
+      rate: denominator ? numerator / denominator : null,
+      numerator,
+      denominator,
+    });
     expect(assessmentScore({ onTime: r(1, 1), satisfaction: r(1, 1), resolution: r(1, 1) })).toBe(100);
     expect(assessmentScore({ onTime: r(1, 2), satisfaction: r(3, 4), resolution: r(1, 5) })).toBe(54);
   });
 
   it('S-8: a rate with nothing to count is left out of the score, not counted as 0; weights are local', () => {
-    const r = (numerator: number, denominator: number) => ({ rate: denominator ? numerator / denominator : null, numerator, denominator });
+    const r = (numerator: number, denominator: number) => ({
+      rate: denominator ? numerator / denominator : null,
+      numerator,
+      denominator,
+    });
     // Replied on time and solved, nothing rated yet: 100 over the weights that count, not 60.
     expect(assessmentScore({ onTime: r(2, 2), satisfaction: r(0, 0), resolution: r(2, 2) })).toBe(100);
     expect(assessmentScore({ onTime: r(0, 0), satisfaction: r(0, 0), resolution: r(0, 0) })).toBeNull();
-    expect(assessmentScore({ onTime: r(1, 1), satisfaction: r(0, 1), resolution: r(0, 1) }, { onTime: 50, satisfaction: 30, resolution: 20 })).toBe(50);
+    expect(
+      assessmentScore(
+        { onTime: r(1, 1), satisfaction: r(0, 1), resolution: r(0, 1) },
+        { onTime: 50, satisfaction: 30, resolution: 20 },
+      ),
+    ).toBe(50);
   });
 });

@@ -85,7 +85,12 @@ export function pathTo(target: SuggestionStage, isKey: boolean): SuggestionStage
   while (current !== target) {
     const options: SuggestionStage[] = nextStages(current, isKey).filter((s) => !isSendBack(current, s));
     // Ordinary items skip the optional steps; key items have no choice.
-    const next: SuggestionStage | undefined = options.find((s) => s === target) ?? options.find((s) => stageOrder.indexOf(s) < stageOrder.indexOf(target) && (isKey || !requiredForKeyItems.includes(s))) ?? options[0];
+    const next: SuggestionStage | undefined =
+      options.find((s) => s === target) ??
+      options.find(
+        (s) => stageOrder.indexOf(s) < stageOrder.indexOf(target) && (isKey || !requiredForKeyItems.includes(s)),
+      ) ??
+      options[0];
     if (!next) throw new Error(`No path from RECEIVED to ${target}.`);
     path.push(next);
     current = next;

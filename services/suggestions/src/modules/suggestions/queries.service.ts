@@ -5,11 +5,26 @@ import { badInput, forbidden, unauthenticated } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
-import { decodeCursor, nestedConnection, nestedList, pageSize, toConnection, type Connection, type NestedQuery, type SortKey } from '@renda/server-kit/pagination';
+import {
+  decodeCursor,
+  nestedConnection,
+  nestedList,
+  pageSize,
+  toConnection,
+  type Connection,
+  type NestedQuery,
+  type SortKey,
+} from '@renda/server-kit/pagination';
 import { likeEscape, requireRegionCode, requireYear } from '@renda/server-kit/validate';
 import { canRead, readableSql } from './access.ts';
 import { suggestionLoader } from './loaders.ts';
-import { SuggestionSchema, type Suggestion, type SuggestionGrade, type SuggestionKind, type SuggestionStage } from './suggestion.entity.ts';
+import {
+  SuggestionSchema,
+  type Suggestion,
+  type SuggestionGrade,
+  type SuggestionKind,
+  type SuggestionStage,
+} from './suggestion.entity.ts';
 
 const table = 'suggestions.suggestions';
 
@@ -45,14 +60,25 @@ export interface SuggestionFilter {
 const maxSearchText = 200;
 
 /** Pages over a filtered query newest first (ids are time-ordered), loading the page's rows in one query. */
-async function page(ctx: ServiceContext, query: Knex.QueryBuilder, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Suggestion>> {
+async function page(
+  ctx: ServiceContext,
+  query: Knex.QueryBuilder,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Suggestion>> {
   const limit = pageSize(first);
   const afterId = decodeCursor(after);
   if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued.', 'after');
-  const ids = query.clone().select('s.id').orderBy('s.id', 'desc').limit(limit + 1);
+  const ids = query
+    .clone()
+    .select('s.id')
+    .orderBy('s.id', 'desc')
+    .limit(limit + 1);
   if (afterId) ids.where('s.id', '<', afterId);
   const idList = ((await ids) as { id: string }[]).map((r) => r.id);
-  const rows = idList.length ? await ctx.em.find(SuggestionSchema, { id: { $in: idList } }, { orderBy: { id: 'desc' } }) : [];
+  const rows = idList.length
+    ? await ctx.em.find(SuggestionSchema, { id: { $in: idList } }, { orderBy: { id: 'desc' } })
+    : [];
   for (const row of rows) suggestionLoader(ctx).prime(row.id, row);
   const connection = toConnection(rows, limit, 0, (s) => s.id, afterId !== null);
   // Counted only when `totalCount` is asked for: a thenable the executor awaits, never run otherwise (paging
@@ -70,9 +96,19 @@ async function page(ctx: ServiceContext, query: Knex.QueryBuilder, first: number
  */
 export function scopeToViewer(knex: Knex, query: Knex.QueryBuilder, viewer: Viewer, alias: string): void {
   if (viewer.role === 'DEPUTY') {
-    query.whereExists(knex('suggestions.suggestion_signers as g').select(knex.raw('1')).whereRaw(`g.suggestion_id = ${alias}.id`).andWhere('g.deputy_id', viewer.deputy));
+    query.whereExists(
+      knex('suggestions.suggestion_signers as g')
+        .select(knex.raw('1'))
+        .whereRaw(`g.suggestion_id = ${alias}.id`)
+        .andWhere('g.deputy_id', viewer.deputy),
+    );
   } else if (viewer.role === 'HANDLER') {
-    query.whereExists(knex('suggestions.handling_units as h').select(knex.raw('1')).whereRaw(`h.suggestion_id = ${alias}.id`).andWhere('h.unit_id', viewer.unit));
+    query.whereExists(
+      knex('suggestions.handling_units as h')
+        .select(knex.raw('1'))
+        .whereRaw(`h.suggestion_id = ${alias}.id`)
+        .andWhere('h.unit_id', viewer.unit),
+    );
   } else if (viewer.region) {
     query.where(`${alias}.region_code`, 'like', `${viewer.region}%`);
   }
@@ -82,22 +118,34 @@ export function scopeToViewer(knex: Knex, query: Knex.QueryBuilder, viewer: View
  * `suggestions`: the caller's own scope (a deputy: led or co-signed; a handler: their unit's; staff,
  * analysts: their subtree; an admin: everything), filtered. The public reads `publishedSuggestions`.
  */
-export async function listSuggestions(ctx: ServiceContext, filter: SuggestionFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Suggestion>> {
+export async function listSuggestions(
+  ctx: ServiceContext,
+  filter: SuggestionFilter | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Suggestion>> {
   const viewer = ctx.viewer;
   if (!viewer) throw unauthenticated('Sign in to list items; published items are at `publishedSuggestions`.');
   requireViewer(viewer);
   const knex = ctx.em.getKnex();
   const query = knex({ s: table });
   scopeToViewer(knex, query, viewer, 's');
-  if (filter?.regionCode) query.where('s.region_code', 'like', `${requireRegionCode(filter.regionCode, 'filter.regionCode')}%`);
-  if (filter?.year !== null && filter?.year !== undefined) query.where('s.year', requireYear(filter.year, 'filter.year'));
+  if (filter?.regionCode)
+    query.where('s.region_code', 'like', `${requireRegionCode(filter.regionCode, 'filter.regionCode')}%`);
+  if (filter?.year !== null && filter?.year !== undefined)
+    query.where('s.year', requireYear(filter.year, 'filter.year'));
   if (filter?.kind) query.where('s.kind', filter.kind);
   if (filter?.stage) query.where('s.stage', filter.stage);
   if (filter?.grade) query.where('s.grade', filter.grade);
   if (filter?.isKey !== null && filter?.isKey !== undefined) query.where('s.is_key', filter.isKey);
   if (filter?.unitId) {
     if (!isId(filter.unitId)) throw badInput(`${JSON.stringify(filter.unitId)} is not a unit id.`, 'filter.unitId');
-    query.whereExists(knex('suggestions.handling_units as hu').select(knex.raw('1')).whereRaw('hu.suggestion_id = s.id').andWhere('hu.unit_id', filter.unitId));
+    query.whereExists(
+      knex('suggestions.handling_units as hu')
+        .select(knex.raw('1'))
+        .whereRaw('hu.suggestion_id = s.id')
+        .andWhere('hu.unit_id', filter.unitId),
+    );
   }
   if (filter?.overdue !== null && filter?.overdue !== undefined) {
     const overdue = knex.raw(`(s.reply_category is null and s.reply_due_on < ?)`, [today(ctx.clock)]);
@@ -110,7 +158,8 @@ export async function listSuggestions(ctx: ServiceContext, filter: SuggestionFil
     query.where('s.category', category);
   }
   const text = filter?.text?.trim();
-  if (text && text.length > maxSearchText) throw badInput(`\`filter.text\` is longer than ${maxSearchText} characters.`, 'filter.text');
+  if (text && text.length > maxSearchText)
+    throw badInput(`\`filter.text\` is longer than ${maxSearchText} characters.`, 'filter.text');
   if (text) {
     const pattern = `%${likeEscape(text)}%`;
     query.where((q) => {
@@ -121,7 +170,13 @@ export async function listSuggestions(ctx: ServiceContext, filter: SuggestionFil
 }
 
 /** 网上公开 (S-8): published items of a region subtree, for everyone. */
-export async function publishedSuggestions(ctx: ServiceContext, regionCode: string, year: number | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Suggestion>> {
+export async function publishedSuggestions(
+  ctx: ServiceContext,
+  regionCode: string,
+  year: number | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Suggestion>> {
   const code = requireRegionCode(regionCode, 'regionCode');
   const query = ctx.em.getKnex()({ s: table }).where('s.published', true).andWhere('s.region_code', 'like', `${code}%`);
   if (year !== null && year !== undefined) query.where('s.year', requireYear(year));
@@ -152,7 +207,11 @@ function signedBy(ctx: ServiceContext, year: number | null | undefined): NestedQ
   };
 }
 
-export function deputySuggestions(ctx: ServiceContext, deputyId: string, year: number | null | undefined): Promise<Suggestion[]> {
+export function deputySuggestions(
+  ctx: ServiceContext,
+  deputyId: string,
+  year: number | null | undefined,
+): Promise<Suggestion[]> {
   return nestedList(ctx, signedBy(ctx, year), deputyId, 'Deputy.suggestionsConnection');
 }
 
@@ -173,7 +232,13 @@ export function deputySuggestionCount(ctx: ServiceContext, deputyId: string, yea
     .get<string, number>(`Deputy.suggestionCount.${year}`, async (ids) => {
       const valid = ids.filter(isId);
       const rows: { lead_deputy_id: string; n: string }[] = valid.length
-        ? await ctx.em.getKnex()(table).select('lead_deputy_id').count('* as n').whereIn('lead_deputy_id', valid).andWhere('year', year).groupBy('lead_deputy_id')
+        ? await ctx.em
+            .getKnex()(table)
+            .select('lead_deputy_id')
+            .count('* as n')
+            .whereIn('lead_deputy_id', valid)
+            .andWhere('year', year)
+            .groupBy('lead_deputy_id')
         : [];
       const map = new Map(rows.map((r) => [r.lead_deputy_id, Number(r.n)]));
       return ids.map((id) => map.get(id) ?? 0);
@@ -182,7 +247,11 @@ export function deputySuggestionCount(ctx: ServiceContext, deputyId: string, yea
 }
 
 /** GovernmentUnit.handledSuggestions: items a unit leads or co-handles and the caller may read, by id; year, stage and access in SQL. */
-function handledBy(ctx: ServiceContext, year: number | null | undefined, stage: SuggestionStage | null | undefined): NestedQuery<Suggestion> {
+function handledBy(
+  ctx: ServiceContext,
+  year: number | null | undefined,
+  stage: SuggestionStage | null | undefined,
+): NestedQuery<Suggestion> {
   if (year !== null && year !== undefined) requireYear(year);
   return {
     name: `GovernmentUnit.handledSuggestions.${year ?? 'all'}.${stage ?? 'all'}`,
@@ -201,7 +270,12 @@ function handledBy(ctx: ServiceContext, year: number | null | undefined, stage: 
   };
 }
 
-export function unitSuggestions(ctx: ServiceContext, unitId: string, year: number | null | undefined, stage: SuggestionStage | null | undefined): Promise<Suggestion[]> {
+export function unitSuggestions(
+  ctx: ServiceContext,
+  unitId: string,
+  year: number | null | undefined,
+  stage: SuggestionStage | null | undefined,
+): Promise<Suggestion[]> {
   return nestedList(ctx, handledBy(ctx, year, stage), unitId, 'GovernmentUnit.handledSuggestionsConnection');
 }
 
@@ -227,7 +301,8 @@ function registeredAt(ctx: ServiceContext): NestedQuery<Suggestion> {
       { prop: 'id', kind: 'id', column: 's.id' },
     ],
     parent: 's.session_id',
-    query: (knex, sessionIds) => knex({ s: table }).whereIn('s.session_id', sessionIds.filter(isId)).where(readableSql(knex, ctx.viewer)),
+    query: (knex, sessionIds) =>
+      knex({ s: table }).whereIn('s.session_id', sessionIds.filter(isId)).where(readableSql(knex, ctx.viewer)),
   };
 }
 

@@ -74,7 +74,8 @@ export interface Suggestion {
   version: number;
 }
 
-const statColumns = '"is_key", "reply_category", "reply_on_time", "reply_due_on", "replied_on", "latest_result", "coercion_risk"';
+const statColumns =
+  '"is_key", "reply_category", "reply_on_time", "reply_due_on", "replied_on", "latest_result", "coercion_risk"';
 
 export const SuggestionSchema = new EntitySchema<Suggestion>({
   name: 'Suggestion',
@@ -92,7 +93,8 @@ export const SuggestionSchema = new EntitySchema<Suggestion>({
     },
     {
       name: 'suggestions_published_region_prefix',
-      expression: 'create index "suggestions_published_region_prefix" on "suggestions"."suggestions" ("region_code" varchar_pattern_ops, "year") where "published"',
+      expression:
+        'create index "suggestions_published_region_prefix" on "suggestions"."suggestions" ("region_code" varchar_pattern_ops, "year") where "published"',
     },
     { name: 'suggestions_session_id_index', properties: ['sessionId'] },
     { name: 'suggestions_lead_deputy_year', properties: ['leadDeputyId', 'year'] },

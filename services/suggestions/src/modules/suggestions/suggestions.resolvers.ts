@@ -35,7 +35,8 @@ export const suggestionResolvers: Resolvers = {
   Query: {
     suggestion: (_, { id }, ctx) => getSuggestion(ctx, id),
     suggestions: (_, { filter, first, after }, ctx) => listSuggestions(ctx, filter, first, after),
-    publishedSuggestions: (_, { regionCode, year, first, after }, ctx) => publishedSuggestions(ctx, regionCode, year, first, after),
+    publishedSuggestions: (_, { regionCode, year, first, after }, ctx) =>
+      publishedSuggestions(ctx, regionCode, year, first, after),
   },
   Mutation: {
     submitSuggestion: (_, { input }, ctx) => submitSuggestion(ctx, input),
@@ -55,7 +56,8 @@ export const suggestionResolvers: Resolvers = {
     session: (item) => (item.sessionId ? { id: item.sessionId } : null),
     leadDeputy: (item) => (item.leadDeputyId ? { id: item.leadDeputyId } : null),
     sourceContact: (item) => (item.sourceContactId ? { id: item.sourceContactId } : null),
-    coSigners: async (item, _, ctx) => (await signersOf(ctx, item.id)).filter((s) => !s.lead).map((s) => ({ id: s.deputyId })),
+    coSigners: async (item, _, ctx) =>
+      (await signersOf(ctx, item.id)).filter((s) => !s.lead).map((s) => ({ id: s.deputyId })),
     units: (item, _, ctx) => unitsOf(ctx, item.id),
     overdue: (item, _, ctx) => isOverdue(item, today(ctx.clock)),
     reply: async (item, _, ctx) => (await repliesOf(ctx, item.id)).find((r) => r.round === item.round) ?? null,
@@ -83,13 +85,15 @@ export const suggestionResolvers: Resolvers = {
   Deputy: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'Deputy') }),
     suggestions: (deputy, { year }, ctx) => deputySuggestions(ctx, deputy.id, year),
-    suggestionsConnection: (deputy, { year, first, after }, ctx) => deputySuggestionsConnection(ctx, deputy.id, year, first, after),
+    suggestionsConnection: (deputy, { year, first, after }, ctx) =>
+      deputySuggestionsConnection(ctx, deputy.id, year, first, after),
     suggestionCount: (deputy, { year }, ctx) => deputySuggestionCount(ctx, deputy.id, year),
   },
   GovernmentUnit: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'GovernmentUnit') }),
     handledSuggestions: (unit, { year, stage }, ctx) => unitSuggestions(ctx, unit.id, year, stage),
-    handledSuggestionsConnection: (unit, { year, stage, first, after }, ctx) => unitSuggestionsConnection(ctx, unit.id, year, stage, first, after),
+    handledSuggestionsConnection: (unit, { year, stage, first, after }, ctx) =>
+      unitSuggestionsConnection(ctx, unit.id, year, stage, first, after),
   },
   ContactRecord: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'ContactRecord') }),
@@ -98,6 +102,7 @@ export const suggestionResolvers: Resolvers = {
   CongressSession: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'CongressSession') }),
     suggestions: (session, _, ctx) => sessionSuggestions(ctx, session.id),
-    suggestionsConnection: (session, { first, after }, ctx) => sessionSuggestionsConnection(ctx, session.id, first, after),
+    suggestionsConnection: (session, { first, after }, ctx) =>
+      sessionSuggestionsConnection(ctx, session.id, first, after),
   },
 };

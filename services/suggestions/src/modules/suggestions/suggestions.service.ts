@@ -78,10 +78,28 @@ function requireNext(item: Suggestion, to: SuggestionStage, options: { sendBack?
   }
 }
 
-function takeStep(ctx: ServiceContext, item: Suggestion, to: SuggestionStage, viewer: Viewer, note: string | null, options: { sendBack?: boolean; unitIds?: string[] } = {}): void {
+function takeStep(
+  ctx: ServiceContext,
+  item: Suggestion,
+  to: SuggestionStage,
+  viewer: Viewer,
+  note: string | null,
+  options: { sendBack?: boolean; unitIds?: string[] } = {},
+): void {
   requireNext(item, to, options);
   item.stepCount += 1;
-  ctx.em.create(ProcessStepSchema, { id: newId(), suggestionId: item.id, stage: to, round: item.round, ordinal: item.stepCount, year: item.year, at: ctx.clock.now(), by: viewer.sub, note, ...actorOf(viewer) });
+  ctx.em.create(ProcessStepSchema, {
+    id: newId(),
+    suggestionId: item.id,
+    stage: to,
+    round: item.round,
+    ordinal: item.stepCount,
+    year: item.year,
+    at: ctx.clock.now(),
+    by: viewer.sub,
+    note,
+    ...actorOf(viewer),
+  });
   const from = item.stage;
   item.stage = to;
   queueItemEvent(ctx, item, 'suggestion.step', { from, to, note, byRole: viewer.role }, options.unitIds);
@@ -138,9 +156,11 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
   const kind = input.kind;
   let leadDeputyId = input.leadDeputyId ?? null;
   if (viewer.role === 'DEPUTY') {
-    if (kind !== 'SUGGESTION' && kind !== 'MOTION') throw forbidden(`A deputy files suggestions and motions; a ${kind} is registered by staff.`);
+    if (kind !== 'SUGGESTION' && kind !== 'MOTION')
+      throw forbidden(`A deputy files suggestions and motions; a ${kind} is registered by staff.`);
     leadDeputyId ??= viewer.deputy;
-    if (leadDeputyId !== viewer.deputy) throw forbidden('A deputy files the items they lead: `leadDeputyId` must be your own id (or left out).');
+    if (leadDeputyId !== viewer.deputy)
+      throw forbidden('A deputy files the items they lead: `leadDeputyId` must be your own id (or left out).');
   } else if (viewer.role === 'STAFF' || viewer.role === 'ADMIN') {
     requireWriteIn(viewer, regionCode, 'register items');
   } else {
@@ -153,9 +173,17 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
   const coSignerIds = [...(input.coSignerIds ?? [])];
 
   if (kind === 'CPPCC_PROPOSAL') {
-    if (leadDeputyId) throw badInput('A CPPCC proposal is filed by a CPPCC member, not a deputy: leave `leadDeputyId` out and give `proposerName`.', 'input.leadDeputyId');
+    if (leadDeputyId)
+      throw badInput(
+        'A CPPCC proposal is filed by a CPPCC member, not a deputy: leave `leadDeputyId` out and give `proposerName`.',
+        'input.leadDeputyId',
+      );
     if (coSignerIds.length) throw badInput('A CPPCC proposal has no co-signing deputies.', 'input.coSignerIds');
-    if (!proposerName) throw badInput('`proposerName` (the CPPCC member who filed it) is required for a CPPCC proposal.', 'input.proposerName');
+    if (!proposerName)
+      throw badInput(
+        '`proposerName` (the CPPCC member who filed it) is required for a CPPCC proposal.',
+        'input.proposerName',
+      );
   } else if (kind === 'VOTER_OPINION') {
     if (coSignerIds.length) throw badInput('A voter opinion has no co-signing deputies.', 'input.coSignerIds');
   } else if (!leadDeputyId) {
@@ -164,9 +192,15 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
   // D-10: an opinion heard in a deputy's contact, referred for an answer, keeps its link to the contact.
   const source = await referredOpinion(ctx, kind, input);
   if (source) leadDeputyId ??= source.deputyId;
-  if (coSignerIds.length > maxCoSigners) throw badInput(`At most ${maxCoSigners} co-signers (the largest congress has that many deputies).`, 'input.coSignerIds');
-  if (new Set(coSignerIds).size !== coSignerIds.length) throw badInput('A deputy co-signs once: `coSignerIds` repeats an id.', 'input.coSignerIds');
-  if (leadDeputyId && coSignerIds.includes(leadDeputyId)) throw badInput('The lead deputy is not also a co-signer.', 'input.coSignerIds');
+  if (coSignerIds.length > maxCoSigners)
+    throw badInput(
+      `At most ${maxCoSigners} co-signers (the largest congress has that many deputies).`,
+      'input.coSignerIds',
+    );
+  if (new Set(coSignerIds).size !== coSignerIds.length)
+    throw badInput('A deputy co-signs once: `coSignerIds` repeats an id.', 'input.coSignerIds');
+  if (leadDeputyId && coSignerIds.includes(leadDeputyId))
+    throw badInput('The lead deputy is not also a co-signer.', 'input.coSignerIds');
 
   // Check every id with its owner before writing anything (one batched call per owner).
   const [deputies, session] = await Promise.all([
@@ -179,19 +213,35 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
   const lead = leadDeputyId ? deputies[0]! : null;
   const coSigners = leadDeputyId ? deputies.slice(1) : deputies;
   if (lead) {
-    if (!regionCode.startsWith(lead.region.code)) throw badInput(`The lead deputy serves region ${lead.region.code}; the item's region must be ${lead.region.code} or below.`, 'input.regionCode');
+    if (!regionCode.startsWith(lead.region.code))
+      throw badInput(
+        `The lead deputy serves region ${lead.region.code}; the item's region must be ${lead.region.code} or below.`,
+        'input.regionCode',
+      );
     const stranger = coSigners.find((d) => d.congress.id !== lead.congress.id);
-    if (stranger) throw badInput(`Deputy ${stranger.id} sits in another congress; co-signers are deputies of the lead deputy's congress.`, 'input.coSignerIds');
+    if (stranger)
+      throw badInput(
+        `Deputy ${stranger.id} sits in another congress; co-signers are deputies of the lead deputy's congress.`,
+        'input.coSignerIds',
+      );
   }
   if (kind === 'MOTION') {
     const min = motionMinCoSigners(lead!.region.code);
     if (coSigners.length < min) {
-      throw badInput(`A motion needs at least ${min} co-signing deputies at ${regionLevelOf(lead!.region.code)?.toLowerCase()} level; it has ${coSigners.length}.`, 'input.coSignerIds');
+      throw badInput(
+        `A motion needs at least ${min} co-signing deputies at ${regionLevelOf(lead!.region.code)?.toLowerCase()} level; it has ${coSigners.length}.`,
+        'input.coSignerIds',
+      );
     }
   }
   if (session) {
-    if (lead && session.congress.id !== lead.congress.id) throw badInput("The session belongs to another congress than the lead deputy's.", 'input.sessionId');
-    if (!regionCode.startsWith(session.congress.region.code)) throw badInput(`That session is of region ${session.congress.region.code}; the item's region must be ${session.congress.region.code} or below.`, 'input.sessionId');
+    if (lead && session.congress.id !== lead.congress.id)
+      throw badInput("The session belongs to another congress than the lead deputy's.", 'input.sessionId');
+    if (!regionCode.startsWith(session.congress.region.code))
+      throw badInput(
+        `That session is of region ${session.congress.region.code}; the item's region must be ${session.congress.region.code} or below.`,
+        'input.sessionId',
+      );
   }
 
   const year = currentYear(ctx.clock);
@@ -236,13 +286,56 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
       stepCount: 1,
       version: 1,
     });
-    em.create(ProcessStepSchema, { id: newId(), suggestionId: created.id, stage: 'RECEIVED', round: 1, ordinal: 1, year, at: ctx.clock.now(), by: viewer.sub, note: null, ...actorOf(viewer) });
-    if (leadDeputyId) em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: leadDeputyId, lead: true, position: 0, year });
-    coSigners.forEach((d, i) => em.create(SuggestionSignerSchema, { id: newId(), suggestionId: created.id, deputyId: d.id, lead: false, position: i + 1, year }));
-    await recordItemEvent(ctx, em, created, 'suggestion.step', {
-      serial: serialNumber, kind, title, stage: 'RECEIVED', round: 1, from: null, to: 'RECEIVED', note: null, byRole: viewer.role,
-      coSignerIds: coSigners.map((d) => d.id),
-    }, []);
+    em.create(ProcessStepSchema, {
+      id: newId(),
+      suggestionId: created.id,
+      stage: 'RECEIVED',
+      round: 1,
+      ordinal: 1,
+      year,
+      at: ctx.clock.now(),
+      by: viewer.sub,
+      note: null,
+      ...actorOf(viewer),
+    });
+    if (leadDeputyId)
+      em.create(SuggestionSignerSchema, {
+        id: newId(),
+        suggestionId: created.id,
+        deputyId: leadDeputyId,
+        lead: true,
+        position: 0,
+        year,
+      });
+    coSigners.forEach((d, i) =>
+      em.create(SuggestionSignerSchema, {
+        id: newId(),
+        suggestionId: created.id,
+        deputyId: d.id,
+        lead: false,
+        position: i + 1,
+        year,
+      }),
+    );
+    await recordItemEvent(
+      ctx,
+      em,
+      created,
+      'suggestion.step',
+      {
+        serial: serialNumber,
+        kind,
+        title,
+        stage: 'RECEIVED',
+        round: 1,
+        from: null,
+        to: 'RECEIVED',
+        note: null,
+        byRole: viewer.role,
+        coSignerIds: coSigners.map((d) => d.id),
+      },
+      [],
+    );
     return created;
   });
   ctx.loaders.clearAll();
@@ -263,16 +356,25 @@ export async function assignSuggestion(ctx: ServiceContext, id: string, input: A
   const item = await requireItem(ctx, id);
   const viewer = requireStaffOf(ctx, item, 'assign items');
   const leadOfficial = requireText(input.leadOfficial, 'input.leadOfficial', 100);
-  if (input.units.length > maxUnits) throw badInput(`At most ${maxUnits} handling units (one lead, the rest co-handlers).`, 'input.units');
+  if (input.units.length > maxUnits)
+    throw badInput(`At most ${maxUnits} handling units (one lead, the rest co-handlers).`, 'input.units');
   const leads = input.units.filter((u) => u.role === 'LEAD');
-  if (leads.length !== 1) throw badInput(`An item has exactly one lead unit (主办); ${leads.length} given.`, 'input.units');
-  if (new Set(input.units.map((u) => u.unitId)).size !== input.units.length) throw badInput('Each unit is named once.', 'input.units');
+  if (leads.length !== 1)
+    throw badInput(`An item has exactly one lead unit (主办); ${leads.length} given.`, 'input.units');
+  if (new Set(input.units.map((u) => u.unitId)).size !== input.units.length)
+    throw badInput('Each unit is named once.', 'input.units');
   requireNext(item, 'ASSIGNED');
-  const units = await requireUnits(ctx, input.units.map((u, i) => ({ id: u.unitId, field: `input.units[${i}].unitId` })));
+  const units = await requireUnits(
+    ctx,
+    input.units.map((u, i) => ({ id: u.unitId, field: `input.units[${i}].unitId` })),
+  );
   units.forEach((unit, i) => {
     const code = unit.region.code;
     if (!item.regionCode.startsWith(code) && !code.startsWith(item.regionCode)) {
-      throw badInput(`Unit ${unit.id} works in region ${code}, which neither contains nor lies in the item's region ${item.regionCode}.`, `input.units[${i}].unitId`);
+      throw badInput(
+        `Unit ${unit.id} works in region ${code}, which neither contains nor lies in the item's region ${item.regionCode}.`,
+        `input.units[${i}].unitId`,
+      );
     }
   });
   const leadOfficialId = input.leadOfficialId ?? null;
@@ -292,8 +394,28 @@ export async function assignSuggestion(ctx: ServiceContext, id: string, input: A
   });
   const unitIds = input.units.map((u) => u.unitId);
   takeStep(ctx, item, 'ASSIGNED', viewer, null, { unitIds });
-  queueItemEvent(ctx, item, 'suggestion.assigned', { grade: input.grade, leadUnitId: item.leadUnitId, units: input.units.map((u) => ({ unitId: u.unitId, role: u.role })), replyDueOn: item.replyDueOn }, unitIds);
-  input.units.forEach((u, position) => ctx.em.create(HandlingUnitSchema, { id: newId(), suggestionId: item.id, unitId: u.unitId, role: u.role, position, year: item.year }));
+  queueItemEvent(
+    ctx,
+    item,
+    'suggestion.assigned',
+    {
+      grade: input.grade,
+      leadUnitId: item.leadUnitId,
+      units: input.units.map((u) => ({ unitId: u.unitId, role: u.role })),
+      replyDueOn: item.replyDueOn,
+    },
+    unitIds,
+  );
+  input.units.forEach((u, position) =>
+    ctx.em.create(HandlingUnitSchema, {
+      id: newId(),
+      suggestionId: item.id,
+      unitId: u.unitId,
+      role: u.role,
+      position,
+      year: item.year,
+    }),
+  );
   await save(ctx);
   return item;
 }
@@ -332,22 +454,49 @@ const sheetStages: readonly SuggestionStage[] = ['ASSIGNED', 'HANDLING', 'SUPERV
  * S-5: issues a 交办单, 督办单 or 催办单 of a key item to one of its units. A 督办单 or 催办单
  * issued while the item is in HANDLING is the 督办 step (SUPERVISED).
  */
-export async function issueSheet(ctx: ServiceContext, id: string, input: { kind: SheetKind; unitId: string; dueOn: string; content: string }): Promise<SheetRow> {
+export async function issueSheet(
+  ctx: ServiceContext,
+  id: string,
+  input: { kind: SheetKind; unitId: string; dueOn: string; content: string },
+): Promise<SheetRow> {
   const item = await requireItem(ctx, id);
   const viewer = requireStaffOf(ctx, item, 'issue supervision sheets');
   const content = requireText(input.content, 'input.content', 5000);
   if (!item.isKey) throw conflict('The three sheets drive key items: mark the item key first (markKey).');
-  if (!sheetStages.includes(item.stage)) throw conflict(`Sheets are issued while an item is assigned or handled; this one is at ${item.stage}.`);
+  if (!sheetStages.includes(item.stage))
+    throw conflict(`Sheets are issued while an item is assigned or handled; this one is at ${item.stage}.`);
   if (!isId(input.unitId) || !(await unitsOf(ctx, item.id)).some((u) => u.unitId === input.unitId)) {
     throw badInput("The sheet goes to one of the item's handling units.", 'input.unitId');
   }
   const issuedOn = today(ctx.clock);
   if (input.dueOn < issuedOn) throw badInput(`\`dueOn\` must be today (${issuedOn}) or later.`, 'input.dueOn');
   const latestDue = addMonths(issuedOn, sheetMaxMonths);
-  if (input.dueOn > latestDue) throw badInput(`A sheet is due within ${sheetMaxMonths} months (by ${latestDue}); the reply itself is due within 6 (S-4).`, 'input.dueOn');
-  const sheet = ctx.em.create(SheetSchema, { id: newId(), suggestionId: item.id, kind: input.kind, unitId: input.unitId, issuedOn, dueOn: input.dueOn, content, issuedBy: viewer.sub, answeredOn: null, answeredBy: null, ...actorOf(viewer) });
+  if (input.dueOn > latestDue)
+    throw badInput(
+      `A sheet is due within ${sheetMaxMonths} months (by ${latestDue}); the reply itself is due within 6 (S-4).`,
+      'input.dueOn',
+    );
+  const sheet = ctx.em.create(SheetSchema, {
+    id: newId(),
+    suggestionId: item.id,
+    kind: input.kind,
+    unitId: input.unitId,
+    issuedOn,
+    dueOn: input.dueOn,
+    content,
+    issuedBy: viewer.sub,
+    answeredOn: null,
+    answeredBy: null,
+    ...actorOf(viewer),
+  });
   if (input.kind !== 'ASSIGNMENT' && item.stage === 'HANDLING') takeStep(ctx, item, 'SUPERVISED', viewer, content);
-  queueItemEvent(ctx, item, 'sheet.issued', { sheetId: sheet.id, sheetKind: input.kind, unitId: input.unitId, issuedOn, dueOn: input.dueOn });
+  queueItemEvent(ctx, item, 'sheet.issued', {
+    sheetId: sheet.id,
+    sheetKind: input.kind,
+    unitId: input.unitId,
+    issuedOn,
+    dueOn: input.dueOn,
+  });
   await save(ctx);
   return sheet;
 }
@@ -366,14 +515,28 @@ export async function answerSheet(ctx: ServiceContext, sheetId: string): Promise
   sheet.answeredOn = today(ctx.clock);
   sheet.answeredBy = viewer.sub;
   const actor = actorOf(viewer);
-  Object.assign(sheet, { answeredByName: actor.byName, answeredByRole: actor.byRole, answeredByUnitId: actor.byUnitId });
-  queueItemEvent(ctx, item, 'sheet.answered', { sheetId: sheet.id, sheetKind: sheet.kind, unitId: sheet.unitId, dueOn: sheet.dueOn, answeredOn: sheet.answeredOn });
+  Object.assign(sheet, {
+    answeredByName: actor.byName,
+    answeredByRole: actor.byRole,
+    answeredByUnitId: actor.byUnitId,
+  });
+  queueItemEvent(ctx, item, 'sheet.answered', {
+    sheetId: sheet.id,
+    sheetKind: sheet.kind,
+    unitId: sheet.unitId,
+    dueOn: sheet.dueOn,
+    answeredOn: sheet.answeredOn,
+  });
   await save(ctx);
   return sheet;
 }
 
 /** 审核 then 答复 (S-4, S-6): the reviewed reply of the current round; on time when by the due date. */
-export async function replySuggestion(ctx: ServiceContext, id: string, input: { category: ReplyCategory; content: string; reviewedBy: string }): Promise<Suggestion> {
+export async function replySuggestion(
+  ctx: ServiceContext,
+  id: string,
+  input: { category: ReplyCategory; content: string; reviewedBy: string },
+): Promise<Suggestion> {
   const item = await requireItem(ctx, id);
   const viewer = await requireLeadUnitOrStaff(ctx, item, 'reply');
   const content = requireText(input.content, 'input.content', 20_000);
@@ -382,9 +545,26 @@ export async function replySuggestion(ctx: ServiceContext, id: string, input: { 
   takeStep(ctx, item, 'REPLIED', viewer, null);
   const repliedOn = today(ctx.clock);
   const onTime = item.replyDueOn !== null && repliedOn <= item.replyDueOn;
-  ctx.em.create(ReplySchema, { id: newId(), suggestionId: item.id, round: item.round, category: input.category, content, repliedOn, reviewedBy, onTime, repliedBy: viewer.sub, ...actorOf(viewer) });
+  ctx.em.create(ReplySchema, {
+    id: newId(),
+    suggestionId: item.id,
+    round: item.round,
+    category: input.category,
+    content,
+    repliedOn,
+    reviewedBy,
+    onTime,
+    repliedBy: viewer.sub,
+    ...actorOf(viewer),
+  });
   Object.assign(item, { replyCategory: input.category, repliedOn, replyOnTime: onTime });
-  queueItemEvent(ctx, item, 'suggestion.reply', { category: input.category, repliedOn, onTime, replyDueOn: item.replyDueOn, leadUnitId: item.leadUnitId });
+  queueItemEvent(ctx, item, 'suggestion.reply', {
+    category: input.category,
+    repliedOn,
+    onTime,
+    replyDueOn: item.replyDueOn,
+    leadUnitId: item.leadUnitId,
+  });
   await save(ctx);
   return item;
 }
@@ -409,16 +589,26 @@ const ownMutation: Partial<Record<SuggestionStage, string>> = {
 };
 
 /** 督办, 视察, 回访, 总结, 公开, 归档: steps that carry only a note. */
-export async function recordStep(ctx: ServiceContext, id: string, stage: SuggestionStage, note: string | null | undefined): Promise<Suggestion> {
+export async function recordStep(
+  ctx: ServiceContext,
+  id: string,
+  stage: SuggestionStage,
+  note: string | null | undefined,
+): Promise<Suggestion> {
   const who = noteSteps[stage];
   if (!who) throw badInput(`${stage} is taken with ${ownMutation[stage]}, not recordStep.`, 'stage');
   const item = await requireItem(ctx, id);
-  const viewer = who === 'staff' ? requireStaffOf(ctx, item, `record ${stage}`) : await requireLeadUnitOrStaff(ctx, item, `record ${stage}`);
+  const viewer =
+    who === 'staff'
+      ? requireStaffOf(ctx, item, `record ${stage}`)
+      : await requireLeadUnitOrStaff(ctx, item, `record ${stage}`);
   if (stage === 'EVALUATED' && item.kind === 'CPPCC_PROPOSAL') {
     throw conflict("A CPPCC proposal is rated on its proposer's form with evaluateProposal, so the rating counts.");
   }
   if (stage === 'EVALUATED' && item.leadDeputyId) {
-    throw forbidden('Only the lead deputy rates the handling, with their own token (evaluateSuggestion); a rating entered for them is the 被满意 the rules forbid.');
+    throw forbidden(
+      'Only the lead deputy rates the handling, with their own token (evaluateSuggestion); a rating entered for them is the 被满意 the rules forbid.',
+    );
   }
   const text = optionalText(note, 'note', 5000);
   takeStep(ctx, item, stage, viewer, text);
@@ -432,13 +622,19 @@ export async function recordStep(ctx: ServiceContext, id: string, stage: Suggest
  * result on an EXPLAINED reply flags a coercion risk; a DISSATISFIED result of round 1 sends the item
  * back to handling for a second round, with a new deadline counted from today.
  */
-export async function evaluateSuggestion(ctx: ServiceContext, id: string, input: { attitude: Satisfaction; result: Satisfaction; comment?: string | null }): Promise<Suggestion> {
+export async function evaluateSuggestion(
+  ctx: ServiceContext,
+  id: string,
+  input: { attitude: Satisfaction; result: Satisfaction; comment?: string | null },
+): Promise<Suggestion> {
   const viewer = ctx.viewer;
   if (!viewer) throw unauthenticated();
   const item = await requireItem(ctx, id);
   if (viewer.role !== 'DEPUTY' || !item.leadDeputyId || viewer.deputy !== item.leadDeputyId) {
     const who = viewer.role === 'DEPUTY' ? 'another deputy' : `a ${viewer.role}`;
-    throw forbidden(`Only the deputy who leads this item rates its handling, with their own token; a rating by ${who} is the 被满意 the rules forbid.`);
+    throw forbidden(
+      `Only the deputy who leads this item rates its handling, with their own token; a rating by ${who} is the 被满意 the rules forbid.`,
+    );
   }
   await rate(ctx, item, viewer, input, { deputyId: viewer.deputy!, raterName: null, enteredBy: null });
   return item;
@@ -457,8 +653,7 @@ async function rate(
   viewer: Viewer,
   input: Rating,
   rater:
-    | { deputyId: string; raterName: null; enteredBy: null }
-    | { deputyId: null; raterName: string; enteredBy: string },
+    { deputyId: string; raterName: null; enteredBy: null } | { deputyId: null; raterName: string; enteredBy: string },
 ): Promise<void> {
   const comment = optionalText(input.comment, 'input.comment', 5000);
   if (item.stage === 'EVALUATED') throw conflict(`Round ${item.round} was already evaluated; a round is rated once.`);
@@ -480,12 +675,26 @@ async function rate(
   item.latestResult = input.result;
   item.coercionRisk = coercionRisk;
   const sentBack = input.result === 'DISSATISFIED' && item.round === 1;
-  queueItemEvent(ctx, item, 'suggestion.evaluated', { attitude, result, coercionRisk, sentBack, proposal: rater.raterName !== null });
+  queueItemEvent(ctx, item, 'suggestion.evaluated', {
+    attitude,
+    result,
+    coercionRisk,
+    sentBack,
+    proposal: rater.raterName !== null,
+  });
   if (input.result === 'DISSATISFIED' && item.round === 1) {
     item.round = 2;
     const who = rater.raterName ? '委员' : '代表';
-    takeStep(ctx, item, 'HANDLING', viewer, `${who}不满意，重新办理 (dissatisfied: back to handling)`, { sendBack: true });
-    Object.assign(item, { rehandling: true, replyCategory: null, repliedOn: null, replyOnTime: null, replyDueOn: replyDueOn(today(ctx.clock), item.complex) });
+    takeStep(ctx, item, 'HANDLING', viewer, `${who}不满意，重新办理 (dissatisfied: back to handling)`, {
+      sendBack: true,
+    });
+    Object.assign(item, {
+      rehandling: true,
+      replyCategory: null,
+      repliedOn: null,
+      replyOnTime: null,
+      replyDueOn: replyDueOn(today(ctx.clock), item.complex),
+    });
   }
   await save(ctx);
 }
@@ -525,19 +734,42 @@ export async function evaluateProposal(
  * D-10: the opinion a VOTER_OPINION refers, read from the deputies service's ContactRecord (with the
  * caller's token: staff of the deputy's region may read it); one referral per opinion.
  */
-async function referredOpinion(ctx: ServiceContext, kind: SuggestionKind, input: SubmitInput): Promise<{ contactId: string; index: number; deputyId: string } | null> {
+async function referredOpinion(
+  ctx: ServiceContext,
+  kind: SuggestionKind,
+  input: SubmitInput,
+): Promise<{ contactId: string; index: number; deputyId: string } | null> {
   if (input.sourceContactId === null || input.sourceContactId === undefined) {
-    if (input.sourceOpinionIndex !== null && input.sourceOpinionIndex !== undefined) throw badInput('`sourceOpinionIndex` goes with `sourceContactId`.', 'input.sourceOpinionIndex');
+    if (input.sourceOpinionIndex !== null && input.sourceOpinionIndex !== undefined)
+      throw badInput('`sourceOpinionIndex` goes with `sourceContactId`.', 'input.sourceOpinionIndex');
     return null;
   }
-  if (kind !== 'VOTER_OPINION') throw badInput('Only a VOTER_OPINION refers an opinion heard in a contact (D-10).', 'input.sourceContactId');
+  if (kind !== 'VOTER_OPINION')
+    throw badInput('Only a VOTER_OPINION refers an opinion heard in a contact (D-10).', 'input.sourceContactId');
   const index = input.sourceOpinionIndex ?? 0;
-  if (!Number.isInteger(index) || index < 0) throw badInput('`sourceOpinionIndex` is the opinion\'s place in the contact\'s list, from 0.', 'input.sourceOpinionIndex');
+  if (!Number.isInteger(index) || index < 0)
+    throw badInput(
+      "`sourceOpinionIndex` is the opinion's place in the contact's list, from 0.",
+      'input.sourceOpinionIndex',
+    );
   const contact = isId(input.sourceContactId)
-    ? await ctx.siblings.entity<{ id: string; opinions: string[]; deputy: { id: string } }>('deputies', 'ContactRecord', { id: input.sourceContactId }, 'id opinions deputy { id }')
+    ? await ctx.siblings.entity<{ id: string; opinions: string[]; deputy: { id: string } }>(
+        'deputies',
+        'ContactRecord',
+        { id: input.sourceContactId },
+        'id opinions deputy { id }',
+      )
     : null;
-  if (!contact) throw badInput(`No contact record you may read has id ${JSON.stringify(input.sourceContactId)}.`, 'input.sourceContactId');
-  if (index >= contact.opinions.length) throw badInput(`The contact records ${contact.opinions.length} opinion(s); there is no opinion ${index}.`, 'input.sourceOpinionIndex');
+  if (!contact)
+    throw badInput(
+      `No contact record you may read has id ${JSON.stringify(input.sourceContactId)}.`,
+      'input.sourceContactId',
+    );
+  if (index >= contact.opinions.length)
+    throw badInput(
+      `The contact records ${contact.opinions.length} opinion(s); there is no opinion ${index}.`,
+      'input.sourceOpinionIndex',
+    );
   if (await ctx.em.count(SuggestionSchema, { sourceContactId: contact.id, sourceOpinionIndex: index })) {
     throw conflict('That opinion has already been referred; follow the item it became (`ContactRecord.referrals`).');
   }
@@ -548,7 +780,11 @@ async function referredOpinion(ctx: ServiceContext, kind: SuggestionKind, input:
 export async function referralsOf(ctx: ServiceContext, contactId: string): Promise<Suggestion[]> {
   const rows = await ctx.loaders
     .get<string, Suggestion[]>('ContactRecord.referrals', async (ids) => {
-      const found = await ctx.em.find(SuggestionSchema, { sourceContactId: { $in: [...ids] } }, { orderBy: { sourceOpinionIndex: 'asc' } });
+      const found = await ctx.em.find(
+        SuggestionSchema,
+        { sourceContactId: { $in: [...ids] } },
+        { orderBy: { sourceOpinionIndex: 'asc' } },
+      );
       return ids.map((id) => found.filter((s) => s.sourceContactId === id));
     })
     .load(contactId);

@@ -8,14 +8,16 @@ import {
   activityUnitIds,
   addActivityOpinions,
   holdActivity,
-  listActivities, activitiesConnection,
+  listActivities,
+  activitiesConnection,
 } from './activities.service.ts';
 
 export const activityResolvers: Resolvers = {
   Query: {
     activity: async (_, { id }, ctx) => readable(ctx.viewer, await activityLoader(ctx).load(id)),
     activities: (_, { regionCode, kind, year }, ctx) => listActivities(ctx, regionCode, kind, year),
-    activitiesConnection: (_, { regionCode, kind, year, first, after }, ctx) => activitiesConnection(ctx, first, after, regionCode, kind, year),
+    activitiesConnection: (_, { regionCode, kind, year, first, after }, ctx) =>
+      activitiesConnection(ctx, first, after, regionCode, kind, year),
   },
   Mutation: {
     holdActivity: (_, { input }, ctx) => holdActivity(ctx, input),

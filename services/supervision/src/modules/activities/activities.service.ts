@@ -97,9 +97,17 @@ export async function addActivityOpinions(
 /** Activities of a subtree (by kind and year when given), by date; readers of the region only. */
 const activities = listQuery({
   entity: SupervisionActivitySchema,
-  order: [{ prop: 'heldOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'heldOn', kind: 'date' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'activitiesConnection',
-  where: (ctx: ServiceContext, regionCode: string, kind: ActivityKind | null | undefined, year: number | null | undefined) => {
+  where: (
+    ctx: ServiceContext,
+    regionCode: string,
+    kind: ActivityKind | null | undefined,
+    year: number | null | undefined,
+  ) => {
     const scope = listScope(ctx.viewer, regionCode, 'Visits, research and special inquiries');
     if (scope.unitId) return null;
     const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };

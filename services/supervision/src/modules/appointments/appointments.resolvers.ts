@@ -1,13 +1,22 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { readable } from '../units/access.ts';
 import { officialLoader, unitOf } from '../units/units.service.ts';
-import { listMotions, motionsConnection, motionLoader, recordExam, recordMotionVote, recordOath, submitMotion } from './appointments.service.ts';
+import {
+  listMotions,
+  motionsConnection,
+  motionLoader,
+  recordExam,
+  recordMotionVote,
+  recordOath,
+  submitMotion,
+} from './appointments.service.ts';
 
 export const appointmentResolvers: Resolvers = {
   Query: {
     motion: async (_, { id }, ctx) => readable(ctx.viewer, await motionLoader(ctx).load(id)),
     motions: (_, { regionCode, year, status }, ctx) => listMotions(ctx, regionCode, year, status),
-    motionsConnection: (_, { regionCode, year, status, first, after }, ctx) => motionsConnection(ctx, first, after, regionCode, year, status),
+    motionsConnection: (_, { regionCode, year, status, first, after }, ctx) =>
+      motionsConnection(ctx, first, after, regionCode, year, status),
   },
   Mutation: {
     submitMotion: (_, { input }, ctx) => submitMotion(ctx, input),

@@ -10,7 +10,12 @@ import { supervisionRules } from '../../env.ts';
 import { listScope, maxHeadcount, requireNotFuture, requireTransition, type Transitions } from '../units/access.ts';
 import { OfficialSchema } from '../units/unit.entity.ts';
 import { requireOfficial, requireUnit } from '../units/units.service.ts';
-import { AppointmentMotionSchema, type AppointmentKind, type AppointmentMotion, type MotionStatus } from './motion.entity.ts';
+import {
+  AppointmentMotionSchema,
+  type AppointmentKind,
+  type AppointmentMotion,
+  type MotionStatus,
+} from './motion.entity.ts';
 
 /**
  * G-6 as explicit tables. An APPOINT motion goes to the legal-knowledge exam (任前法律知识考试),
@@ -36,7 +41,8 @@ export const motionTransitions: Record<AppointmentKind, Transitions<MotionStatus
   },
 };
 
-export const motionLoader = (ctx: ServiceContext) => entityLoader<AppointmentMotion>(ctx, AppointmentMotionSchema, 'id', isId);
+export const motionLoader = (ctx: ServiceContext) =>
+  entityLoader<AppointmentMotion>(ctx, AppointmentMotionSchema, 'id', isId);
 
 async function findMotion(ctx: ServiceContext, id: string): Promise<AppointmentMotion> {
   if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'motionId');
@@ -67,11 +73,17 @@ export async function submitMotion(ctx: ServiceContext, input: SubmitMotionInput
   requireNotFuture(ctx, input.submittedOn, 'input.submittedOn');
   let officialId: string | null = null;
   if (input.kind === 'REMOVE') {
-    if (!input.officialId) throw badInput('A REMOVE motion names the official to remove (`officialId`).', 'input.officialId');
+    if (!input.officialId)
+      throw badInput('A REMOVE motion names the official to remove (`officialId`).', 'input.officialId');
     const official = await requireOfficial(ctx, input.officialId, 'input.officialId');
-    if (official.unitId !== unit.id) throw badInput(`${official.name} is not an official of ${unit.name}.`, 'input.officialId');
+    if (official.unitId !== unit.id)
+      throw badInput(`${official.name} is not an official of ${unit.name}.`, 'input.officialId');
     if (official.status === 'REMOVED') throw badInput(`${official.name} has already been removed.`, 'input.officialId');
-    const pending = await ctx.em.count(AppointmentMotionSchema, { kind: 'REMOVE', officialId: official.id, status: 'SUBMITTED' });
+    const pending = await ctx.em.count(AppointmentMotionSchema, {
+      kind: 'REMOVE',
+      officialId: official.id,
+      status: 'SUBMITTED',
+    });
     if (pending > 0) throw conflict(`A motion to remove ${official.name} is already before the committee.`);
     officialId = official.id;
   } else if (input.officialId) {
@@ -102,13 +114,21 @@ export async function submitMotion(ctx: ServiceContext, input: SubmitMotionInput
 }
 
 /** G-6: 任前法律知识考试; the pass mark (60) passes; a failed exam blocks the motion. */
-export async function recordExam(ctx: ServiceContext, motionId: string, score: number, statement: string | null | undefined): Promise<AppointmentMotion> {
+export async function recordExam(
+  ctx: ServiceContext,
+  motionId: string,
+  score: number,
+  statement: string | null | undefined,
+): Promise<AppointmentMotion> {
   const motion = await findMotion(ctx, motionId);
   requireWriteIn(ctx.viewer, motion.regionCode, 'record exams');
   if (!Number.isFinite(score) || score < 0 || score > 100) throw badInput('`score` is between 0 and 100.', 'score');
   const text = optionalText(statement, 'statement', 8000);
   const to: MotionStatus = score >= supervisionRules.examPassScore ? 'EXAM_PASSED' : 'EXAM_FAILED';
-  if (motion.kind === 'REMOVE') throw conflict('A REMOVE motion has no legal-knowledge exam: the exam is for nominees before appointment. Record the vote.');
+  if (motion.kind === 'REMOVE')
+    throw conflict(
+      'A REMOVE motion has no legal-knowledge exam: the exam is for nominees before appointment. Record the vote.',
+    );
   requireTransition(motionTransitions[motion.kind], motion.status, to, describe(motion));
   motion.examScore = score;
   motion.statement = text;
@@ -184,7 +204,11 @@ export function isApproved(t: Pick<VoteTally, 'votesFor' | 'membersTotal'>): boo
  * G-6: the committee's vote. An APPROVED APPOINT motion creates the official (APPOINTED); an
  * APPROVED REMOVE motion removes the official it names. One transaction.
  */
-export async function recordMotionVote(ctx: ServiceContext, motionId: string, input: VoteTally): Promise<AppointmentMotion> {
+export async function recordMotionVote(
+  ctx: ServiceContext,
+  motionId: string,
+  input: VoteTally,
+): Promise<AppointmentMotion> {
   const motion = await findMotion(ctx, motionId);
   requireWriteIn(ctx.viewer, motion.regionCode, 'record votes');
   for (const key of ['votesFor', 'votesAgainst', 'abstentions'] as const) {
@@ -197,21 +221,34 @@ export async function recordMotionVote(ctx: ServiceContext, motionId: string, in
   }
   const cast = input.votesFor + input.votesAgainst + input.abstentions;
   if (cast > input.membersTotal) {
-    throw badInput(`${cast} votes (for + against + abstentions) exceed the ${input.membersTotal} members of the committee.`, 'input.membersTotal');
+    throw badInput(
+      `${cast} votes (for + against + abstentions) exceed the ${input.membersTotal} members of the committee.`,
+      'input.membersTotal',
+    );
   }
   const votedOn = input.votedOn ?? today(ctx.clock);
   requireNotFuture(ctx, votedOn, 'input.votedOn');
-  if (votedOn < motion.submittedOn) throw badInput(`The vote (${votedOn}) cannot precede the motion (${motion.submittedOn}).`, 'input.votedOn');
+  if (votedOn < motion.submittedOn)
+    throw badInput(`The vote (${votedOn}) cannot precede the motion (${motion.submittedOn}).`, 'input.votedOn');
   await requireCommitteeSize(ctx, motion.regionCode, votedOn, input.membersTotal);
   const to: MotionStatus = isApproved(input) ? 'APPROVED' : 'REJECTED';
   if (motion.kind === 'APPOINT' && motion.status === 'SUBMITTED') {
-    throw conflict(`${describe(motion)} is SUBMITTED: an APPOINT motion is voted only after a passed legal-knowledge exam.`);
+    throw conflict(
+      `${describe(motion)} is SUBMITTED: an APPOINT motion is voted only after a passed legal-knowledge exam.`,
+    );
   }
   requireTransition(motionTransitions[motion.kind], motion.status, to, describe(motion));
   await ctx.em.transactional(async (em) => {
     const row = await em.findOneOrFail(AppointmentMotionSchema, { id: motion.id });
     if (row.status !== motion.status) throw conflict(`${describe(motion)} changed meanwhile; read it again.`);
-    Object.assign(row, { votesFor: input.votesFor, votesAgainst: input.votesAgainst, abstentions: input.abstentions, membersTotal: input.membersTotal, votedOn, status: to });
+    Object.assign(row, {
+      votesFor: input.votesFor,
+      votesAgainst: input.votesAgainst,
+      abstentions: input.abstentions,
+      membersTotal: input.membersTotal,
+      votedOn,
+      status: to,
+    });
     if (to === 'APPROVED' && row.kind === 'APPOINT') {
       const official = em.create(OfficialSchema, {
         id: newId(),
@@ -244,9 +281,11 @@ export async function recordOath(ctx: ServiceContext, motionId: string, on: stri
   const motion = await findMotion(ctx, motionId);
   requireWriteIn(ctx.viewer, motion.regionCode, 'record oaths');
   requireNotFuture(ctx, on, 'on');
-  if (motion.kind === 'REMOVE') throw conflict('The constitutional oath is taken by the appointed; a REMOVE motion has none.');
+  if (motion.kind === 'REMOVE')
+    throw conflict('The constitutional oath is taken by the appointed; a REMOVE motion has none.');
   requireTransition(motionTransitions[motion.kind], motion.status, 'SWORN_IN', describe(motion));
-  if (motion.votedOn && on < motion.votedOn) throw badInput(`The oath (${on}) cannot precede the appointment (${motion.votedOn}).`, 'on');
+  if (motion.votedOn && on < motion.votedOn)
+    throw badInput(`The oath (${on}) cannot precede the appointment (${motion.votedOn}).`, 'on');
   await ctx.em.transactional(async (em) => {
     const row = await em.findOneOrFail(AppointmentMotionSchema, { id: motion.id });
     const official = await em.findOneOrFail(OfficialSchema, { id: row.officialId! });
@@ -264,9 +303,17 @@ export async function recordOath(ctx: ServiceContext, motionId: string, on: stri
 /** Motions of a subtree, by year of submission and status (not public). */
 const motions = listQuery({
   entity: AppointmentMotionSchema,
-  order: [{ prop: 'submittedOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'submittedOn', kind: 'date' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'motionsConnection',
-  where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined, status: MotionStatus | null | undefined) => {
+  where: (
+    ctx: ServiceContext,
+    regionCode: string,
+    year: number | null | undefined,
+    status: MotionStatus | null | undefined,
+  ) => {
     const scope = listScope(ctx.viewer, regionCode, 'Appointment motions');
     const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` } };
     if (scope.unitId) where.unitId = scope.unitId;
@@ -280,4 +327,3 @@ const motions = listQuery({
 });
 export const listMotions = motions.list;
 export const motionsConnection = motions.page;
-

@@ -10,27 +10,35 @@ const present = <T>(rows: (T | null | Error)[]): T[] => rows.filter((r): r is T 
 
 /** 备案 filingChanges: public, as `filedDocuments` (each field keeps its own rule). */
 export function filingChanges(ctx: ServiceContext, args: FeedArgs): Promise<FeedConnection<FiledDocument>> {
-  return readFeed(ctx, {
-    table: 'supervision.filed_documents',
-    schema: 'supervision',
-    register: 'filings',
-    rows: () => {},
-    tombstones: () => {},
-    load: async (ids) => present(await documentLoader(ctx).loadMany(ids)),
-    idOf: (d) => d.id,
-  }, args);
+  return readFeed(
+    ctx,
+    {
+      table: 'supervision.filed_documents',
+      schema: 'supervision',
+      register: 'filings',
+      rows: () => {},
+      tombstones: () => {},
+      load: async (ids) => present(await documentLoader(ctx).loadMany(ids)),
+      idOf: (d) => d.id,
+    },
+    args,
+  );
 }
 
 /** 审议意见 opinionItemChanges: the scope of `opinionItems` (readers of the region; a handler, their unit's). */
 export function opinionItemChanges(ctx: ServiceContext, args: FeedArgs): Promise<FeedConnection<OpinionItem>> {
   const scope = listScope(ctx.viewer, args.regionCode, 'Opinion items');
-  return readFeed(ctx, {
-    table: 'supervision.opinion_items',
-    schema: 'supervision',
-    register: 'opinion-items',
-    rows: (q) => void (scope.unitId && q.where('t.unit_id', scope.unitId)),
-    tombstones: (q) => void (scope.unitId && q.where('b.owner_id', scope.unitId)),
-    load: async (ids) => present(await itemLoader(ctx).loadMany(ids)),
-    idOf: (i) => i.id,
-  }, args);
+  return readFeed(
+    ctx,
+    {
+      table: 'supervision.opinion_items',
+      schema: 'supervision',
+      register: 'opinion-items',
+      rows: (q) => void (scope.unitId && q.where('t.unit_id', scope.unitId)),
+      tombstones: (q) => void (scope.unitId && q.where('b.owner_id', scope.unitId)),
+      load: async (ids) => present(await itemLoader(ctx).loadMany(ids)),
+      idOf: (i) => i.id,
+    },
+    args,
+  );
 }

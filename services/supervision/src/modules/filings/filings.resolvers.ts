@@ -6,9 +6,11 @@ import {
   documentLoader,
   fileDocument,
   isFiledLate,
-  listFiledDocuments, filedDocumentsConnection,
+  listFiledDocuments,
+  filedDocumentsConnection,
   listMajorMatter,
-  listMajorMatters, majorMattersConnection,
+  listMajorMatters,
+  majorMattersConnection,
   majorMatterLoader,
   reportedBeforeDecision,
   reportMajorMatter,
@@ -18,8 +20,10 @@ import {
 export const filingResolvers: Resolvers = {
   Query: {
     majorMatters: (_, { regionCode, year }, ctx) => listMajorMatters(ctx, regionCode, year),
-    majorMattersConnection: (_, { regionCode, year, first, after }, ctx) => majorMattersConnection(ctx, first, after, regionCode, year),
-    filedDocuments: (_, { regionCode, year, reviewStatus }, ctx) => listFiledDocuments(ctx, regionCode, year, reviewStatus),
+    majorMattersConnection: (_, { regionCode, year, first, after }, ctx) =>
+      majorMattersConnection(ctx, first, after, regionCode, year),
+    filedDocuments: (_, { regionCode, year, reviewStatus }, ctx) =>
+      listFiledDocuments(ctx, regionCode, year, reviewStatus),
     filedDocumentsConnection: (_, { regionCode, year, reviewStatus, first, after }, ctx) =>
       filedDocumentsConnection(ctx, first, after, regionCode, year, reviewStatus),
   },

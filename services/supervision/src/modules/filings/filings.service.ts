@@ -8,9 +8,23 @@ import { addDays, today } from '@renda/server-kit/dates';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { filingDeadlineDays } from '../../env.ts';
-import { listScope, requireNotFuture, requirePlausibleDate, requireTransition, type Transitions } from '../units/access.ts';
+import {
+  listScope,
+  requireNotFuture,
+  requirePlausibleDate,
+  requireTransition,
+  type Transitions,
+} from '../units/access.ts';
 import { requireUnit } from '../units/units.service.ts';
-import { FiledDocumentSchema, MajorMatterSchema, type DocumentKind, type FiledDocument, type MajorMatter, type MajorMatterStatus, type ReviewStatus } from './filing.entity.ts';
+import {
+  FiledDocumentSchema,
+  MajorMatterSchema,
+  type DocumentKind,
+  type FiledDocument,
+  type MajorMatter,
+  type MajorMatterStatus,
+  type ReviewStatus,
+} from './filing.entity.ts';
 import { recordEvent } from '@renda/outbox/record';
 
 /** G-2: 有备必审、有错必纠: a review finds no issue or requests a correction, which ends corrected or revoked. */
@@ -29,7 +43,8 @@ export const majorMatterTransitions: Transitions<MajorMatterStatus> = {
   DECIDED: [],
 };
 
-export const documentLoader = (ctx: ServiceContext) => entityLoader<FiledDocument>(ctx, FiledDocumentSchema, 'id', isId);
+export const documentLoader = (ctx: ServiceContext) =>
+  entityLoader<FiledDocument>(ctx, FiledDocumentSchema, 'id', isId);
 export const majorMatterLoader = (ctx: ServiceContext) => entityLoader<MajorMatter>(ctx, MajorMatterSchema, 'id', isId);
 
 /** G-2: due 30 calendar days after publication (published 2025-12-15: due 2026-01-14). */
@@ -47,7 +62,13 @@ export function reportedBeforeDecision(matter: MajorMatter): boolean | null {
   return matter.reportedOn !== null;
 }
 
-async function findById<T extends object>(ctx: ServiceContext, schema: EntitySchema<T>, what: string, id: string, field: string): Promise<T> {
+async function findById<T extends object>(
+  ctx: ServiceContext,
+  schema: EntitySchema<T>,
+  what: string,
+  id: string,
+  field: string,
+): Promise<T> {
   if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
   const row = await ctx.em.findOne(schema, { id } as FilterQuery<T>);
   if (!row) throw notFound(what, id, field);
@@ -56,12 +77,24 @@ async function findById<T extends object>(ctx: ServiceContext, schema: EntitySch
 
 // ---- major matters (G-1) ----
 
-export async function listMajorMatter(ctx: ServiceContext, input: { title: string; unitId: string; year: number }): Promise<MajorMatter> {
+export async function listMajorMatter(
+  ctx: ServiceContext,
+  input: { title: string; unitId: string; year: number },
+): Promise<MajorMatter> {
   const unit = await requireUnit(ctx, input.unitId, 'input.unitId');
   requireWriteIn(ctx.viewer, unit.regionCode, 'list major matters');
   const title = requireText(input.title, 'input.title', 300);
   const year = requireYear(input.year, 'input.year');
-  const matter = ctx.em.create(MajorMatterSchema, { id: newId(), title, unitId: unit.id, regionCode: unit.regionCode, year, status: 'PLANNED', reportedOn: null, decidedOn: null });
+  const matter = ctx.em.create(MajorMatterSchema, {
+    id: newId(),
+    title,
+    unitId: unit.id,
+    regionCode: unit.regionCode,
+    year,
+    status: 'PLANNED',
+    reportedOn: null,
+    decidedOn: null,
+  });
   await ctx.em.flush();
   return matter;
 }
@@ -83,7 +116,8 @@ export async function decideMajorMatter(ctx: ServiceContext, id: string, on: str
   requireWriteIn(ctx.viewer, matter.regionCode, 'record major-matter decisions');
   requireNotFuture(ctx, on, 'on');
   requireTransition(majorMatterTransitions, matter.status, 'DECIDED', 'The major matter');
-  if (matter.reportedOn && on < matter.reportedOn) throw badInput(`The decision (${on}) cannot precede the report (${matter.reportedOn}).`, 'on');
+  if (matter.reportedOn && on < matter.reportedOn)
+    throw badInput(`The decision (${on}) cannot precede the report (${matter.reportedOn}).`, 'on');
   matter.status = 'DECIDED';
   matter.decidedOn = on;
   await ctx.em.flush();
@@ -93,7 +127,10 @@ export async function decideMajorMatter(ctx: ServiceContext, id: string, on: str
 
 const majorMatters = listQuery({
   entity: MajorMatterSchema,
-  order: [{ prop: 'title', kind: 'text' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'title', kind: 'text' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'majorMattersConnection',
   where: (ctx: ServiceContext, regionCode: string, year: number) => {
     const scope = listScope(ctx.viewer, regionCode, 'Major matters');
@@ -149,9 +186,13 @@ export async function fileDocument(ctx: ServiceContext, input: FileDocumentInput
   requirePlausibleDate(input.publishedOn, 'input.publishedOn');
   requireNotFuture(ctx, input.filedOn, 'input.filedOn');
   if (input.filedOn < input.publishedOn) {
-    throw badInput(`A document is filed after it is published: filed ${input.filedOn}, published ${input.publishedOn}.`, 'input.filedOn');
+    throw badInput(
+      `A document is filed after it is published: filed ${input.filedOn}, published ${input.publishedOn}.`,
+      'input.filedOn',
+    );
   }
-  if (await ctx.em.findOne(FiledDocumentSchema, { issuerId: issuer.id, documentNumber })) throw conflict(`${issuer.name} has already filed ${documentNumber}.`);
+  if (await ctx.em.findOne(FiledDocumentSchema, { issuerId: issuer.id, documentNumber }))
+    throw conflict(`${issuer.name} has already filed ${documentNumber}.`);
   const doc = ctx.em.create(FiledDocumentSchema, {
     id: newId(),
     title,
@@ -172,11 +213,17 @@ export async function fileDocument(ctx: ServiceContext, input: FileDocumentInput
 }
 
 /** G-2: the review's outcome; a correction request states what is wrong. */
-export async function reviewDocument(ctx: ServiceContext, id: string, status: ReviewStatus, opinion: string | null | undefined): Promise<FiledDocument> {
+export async function reviewDocument(
+  ctx: ServiceContext,
+  id: string,
+  status: ReviewStatus,
+  opinion: string | null | undefined,
+): Promise<FiledDocument> {
   const doc = await findById(ctx, FiledDocumentSchema, 'filed document', id, 'id');
   requireWriteIn(ctx.viewer, doc.regionCode, 'review filed documents');
   const text = optionalText(opinion, 'opinion', 8000);
-  if (status === 'CORRECTION_REQUESTED' && !text) throw badInput('A correction request states the problem found (`opinion`).', 'opinion');
+  if (status === 'CORRECTION_REQUESTED' && !text)
+    throw badInput('A correction request states the problem found (`opinion`).', 'opinion');
   requireTransition(reviewTransitions, doc.reviewStatus, status, 'The filed document');
   doc.reviewStatus = status;
   if (text) doc.reviewOpinion = text;
@@ -190,9 +237,17 @@ export async function reviewDocument(ctx: ServiceContext, id: string, status: Re
 /** 备案审查 is public: anyone lists filed documents of a subtree (review opinions stay non-public). */
 const filedDocuments = listQuery({
   entity: FiledDocumentSchema,
-  order: [{ prop: 'filedOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'filedOn', kind: 'date' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'filedDocumentsConnection',
-  where: (_ctx: ServiceContext, regionCode: string, year: number | null | undefined, reviewStatus: ReviewStatus | null | undefined) => {
+  where: (
+    _ctx: ServiceContext,
+    regionCode: string,
+    year: number | null | undefined,
+    reviewStatus: ReviewStatus | null | undefined,
+  ) => {
     const code = requireRegionCode(regionCode, 'regionCode');
     const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
     if (year !== null && year !== undefined) {

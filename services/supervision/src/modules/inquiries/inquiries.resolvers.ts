@@ -1,14 +1,26 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { readable } from '../units/access.ts';
 import { officialLoader, unitOf } from '../units/units.service.ts';
-import { answerInquiry, concludeInquiry, fileInquiry, inquiryLoader, listAttendance, attendanceConnection, listInquiries, inquiriesConnection, recordMeetingAttendance } from './inquiries.service.ts';
+import {
+  answerInquiry,
+  concludeInquiry,
+  fileInquiry,
+  inquiryLoader,
+  listAttendance,
+  attendanceConnection,
+  listInquiries,
+  inquiriesConnection,
+  recordMeetingAttendance,
+} from './inquiries.service.ts';
 
 export const inquiryResolvers: Resolvers = {
   Query: {
     inquiries: (_, { regionCode, year }, ctx) => listInquiries(ctx, regionCode, year),
-    inquiriesConnection: (_, { regionCode, year, first, after }, ctx) => inquiriesConnection(ctx, first, after, regionCode, year),
+    inquiriesConnection: (_, { regionCode, year, first, after }, ctx) =>
+      inquiriesConnection(ctx, first, after, regionCode, year),
     attendance: (_, { regionCode, year }, ctx) => listAttendance(ctx, regionCode, year),
-    attendanceConnection: (_, { regionCode, year, first, after }, ctx) => attendanceConnection(ctx, first, after, regionCode, year),
+    attendanceConnection: (_, { regionCode, year, first, after }, ctx) =>
+      attendanceConnection(ctx, first, after, regionCode, year),
   },
   Mutation: {
     fileInquiry: (_, { input }, ctx) => fileInquiry(ctx, input),

@@ -6,9 +6,23 @@ import { listQuery } from '@renda/server-kit/pagination';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { inquiryMinSigners } from '../../env.ts';
-import { listScope, maxHeadcount, requireNotFuture, requirePlausibleDate, requireTransition, type Transitions } from '../units/access.ts';
+import {
+  listScope,
+  maxHeadcount,
+  requireNotFuture,
+  requirePlausibleDate,
+  requireTransition,
+  type Transitions,
+} from '../units/access.ts';
 import { requireOfficial, requireUnit } from '../units/units.service.ts';
-import { InquirySchema, MeetingAttendanceSchema, type AttendanceStatus, type Inquiry, type InquiryStatus, type MeetingAttendance } from './inquiry.entity.ts';
+import {
+  InquirySchema,
+  MeetingAttendanceSchema,
+  type AttendanceStatus,
+  type Inquiry,
+  type InquiryStatus,
+  type MeetingAttendance,
+} from './inquiry.entity.ts';
 
 /** G-4: 质询案 must be answered; the signers' verdict closes it or asks for a new answer. */
 export const inquiryTransitions: Transitions<InquiryStatus> = {
@@ -28,17 +42,28 @@ async function findInquiry(ctx: ServiceContext, id: string): Promise<Inquiry> {
 }
 
 /** G-4 (law): an inquiry of standing-committee members needs at least 5 signers. */
-export async function fileInquiry(ctx: ServiceContext, input: { unitId: string; subject: string; signers: number; filedOn: string; answerDueOn: string }): Promise<Inquiry> {
+export async function fileInquiry(
+  ctx: ServiceContext,
+  input: { unitId: string; subject: string; signers: number; filedOn: string; answerDueOn: string },
+): Promise<Inquiry> {
   const unit = await requireUnit(ctx, input.unitId, 'input.unitId');
   requireWriteIn(ctx.viewer, unit.regionCode, 'file inquiries');
   const subject = requireText(input.subject, 'input.subject', 300);
   if (!Number.isInteger(input.signers) || input.signers < inquiryMinSigners) {
-    throw badInput(`An inquiry (质询案) is filed by at least ${inquiryMinSigners} standing-committee members; it has ${input.signers}.`, 'input.signers');
+    throw badInput(
+      `An inquiry (质询案) is filed by at least ${inquiryMinSigners} standing-committee members; it has ${input.signers}.`,
+      'input.signers',
+    );
   }
-  if (input.signers > maxHeadcount) throw badInput(`\`input.signers\` (${input.signers}) is more than any committee has (at most ${maxHeadcount}).`, 'input.signers');
+  if (input.signers > maxHeadcount)
+    throw badInput(
+      `\`input.signers\` (${input.signers}) is more than any committee has (at most ${maxHeadcount}).`,
+      'input.signers',
+    );
   requireNotFuture(ctx, input.filedOn, 'input.filedOn');
   requirePlausibleDate(input.answerDueOn, 'input.answerDueOn');
-  if (input.answerDueOn < input.filedOn) throw badInput('The answer cannot be due before the inquiry is filed.', 'input.answerDueOn');
+  if (input.answerDueOn < input.filedOn)
+    throw badInput('The answer cannot be due before the inquiry is filed.', 'input.answerDueOn');
   const inquiry = ctx.em.create(InquirySchema, {
     id: newId(),
     unitId: unit.id,
@@ -90,7 +115,10 @@ export async function concludeInquiry(ctx: ServiceContext, id: string, satisfied
 
 const inquiries = listQuery({
   entity: InquirySchema,
-  order: [{ prop: 'filedOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'filedOn', kind: 'date' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'inquiriesConnection',
   where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
     const scope = listScope(ctx.viewer, regionCode, 'Inquiries');
@@ -114,11 +142,19 @@ export async function recordMeetingAttendance(
   const official = await requireOfficial(ctx, input.officialId, 'input.officialId');
   requireWriteIn(ctx.viewer, official.regionCode, 'record meeting attendance');
   const leaveReason = optionalText(input.leaveReason, 'input.leaveReason', 1000);
-  if (input.status === 'EXCUSED' && !leaveReason) throw badInput('An official excused from a meeting asked for leave: give the reason (`leaveReason`).', 'input.leaveReason');
-  if (input.status !== 'EXCUSED' && leaveReason) throw badInput(`A leave reason belongs to EXCUSED attendance, not ${input.status}.`, 'input.leaveReason');
+  if (input.status === 'EXCUSED' && !leaveReason)
+    throw badInput(
+      'An official excused from a meeting asked for leave: give the reason (`leaveReason`).',
+      'input.leaveReason',
+    );
+  if (input.status !== 'EXCUSED' && leaveReason)
+    throw badInput(`A leave reason belongs to EXCUSED attendance, not ${input.status}.`, 'input.leaveReason');
   requireNotFuture(ctx, input.meetingOn, 'input.meetingOn');
   if (official.appointedOn && input.meetingOn < official.appointedOn) {
-    throw badInput(`${official.name} was appointed on ${official.appointedOn}, after this meeting (${input.meetingOn}).`, 'input.meetingOn');
+    throw badInput(
+      `${official.name} was appointed on ${official.appointedOn}, after this meeting (${input.meetingOn}).`,
+      'input.meetingOn',
+    );
   }
   if (official.status === 'REMOVED' && official.removedOn && input.meetingOn > official.removedOn) {
     throw badInput(`${official.name} was removed on ${official.removedOn}.`, 'input.officialId');
@@ -145,13 +181,19 @@ export async function recordMeetingAttendance(
 /** A year of a province's meetings has thousands of attendance rows: the plain list keeps its cap of 5000. */
 const attendance = listQuery({
   entity: MeetingAttendanceSchema,
-  order: [{ prop: 'meetingOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'meetingOn', kind: 'date' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'attendanceConnection',
   cap: 5000,
   where: (ctx: ServiceContext, regionCode: string, year: number) => {
     const scope = listScope(ctx.viewer, regionCode, 'Meeting attendance');
     const [from, to] = yearRange(requireYear(year));
-    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, meetingOn: { $gte: from, $lte: to } };
+    const where: Record<string, unknown> = {
+      regionCode: { $like: `${scope.prefix}%` },
+      meetingOn: { $gte: from, $lte: to },
+    };
     if (scope.unitId) where.unitId = scope.unitId;
     return where;
   },

@@ -4,7 +4,12 @@ import { recordEvent } from '@renda/outbox/record';
 import type { OpinionItem } from './opinion.entity.ts';
 
 /** G-3: an opinion item's event (`opinion-item.opened`, `.reported`, `.closed`), aimed at its unit and region. */
-export function recordOpinionItemEvent(ctx: ServiceContext, em: EntityManager, item: OpinionItem, type: string): Promise<string> {
+export function recordOpinionItemEvent(
+  ctx: ServiceContext,
+  em: EntityManager,
+  item: OpinionItem,
+  type: string,
+): Promise<string> {
   return recordEvent(em, {
     type,
     aggregateType: 'opinion-item',

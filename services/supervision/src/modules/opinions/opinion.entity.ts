@@ -1,7 +1,14 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
 import { regionPrefixIndex } from '../units/refs.ts';
 
-export type ReportKind = 'WORK_REPORT' | 'SPECIAL_REPORT' | 'LAW_IMPLEMENTATION' | 'BUDGET_EXECUTION' | 'AUDIT_RECTIFICATION' | 'STATE_ASSETS' | 'GOVERNMENT_DEBT';
+export type ReportKind =
+  | 'WORK_REPORT'
+  | 'SPECIAL_REPORT'
+  | 'LAW_IMPLEMENTATION'
+  | 'BUDGET_EXECUTION'
+  | 'AUDIT_RECTIFICATION'
+  | 'STATE_ASSETS'
+  | 'GOVERNMENT_DEBT';
 export type OpinionStatus = 'OPEN' | 'REPORTED' | 'CLOSED';
 /** What produced an opinion item (G-3, G-4). */
 /**

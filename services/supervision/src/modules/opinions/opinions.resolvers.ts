@@ -14,12 +14,17 @@ import {
   inspectionsOfPerson,
   isOverdue,
   itemLoader,
-  listEvaluations, evaluationsConnection,
-  listInspections, inspectionsConnection,
-  listOpinionItems, opinionItemsConnection,
-  listReports, reportsConnection,
+  listEvaluations,
+  evaluationsConnection,
+  listInspections,
+  inspectionsConnection,
+  listOpinionItems,
+  opinionItemsConnection,
+  listReports,
+  reportsConnection,
   opinionsOf,
-  overdueOpinionItems, overdueOpinionItemsConnection,
+  overdueOpinionItems,
+  overdueOpinionItemsConnection,
   recordEvaluationTally,
   recordReportTally,
   reportLoader,
@@ -32,16 +37,20 @@ export const opinionResolvers: Resolvers = {
   Query: {
     report: async (_, { id }, ctx) => readable(ctx.viewer, await reportLoader(ctx).load(id)),
     reports: (_, { regionCode, year }, ctx) => listReports(ctx, regionCode, year),
-    reportsConnection: (_, { regionCode, year, first, after }, ctx) => reportsConnection(ctx, first, after, regionCode, year),
+    reportsConnection: (_, { regionCode, year, first, after }, ctx) =>
+      reportsConnection(ctx, first, after, regionCode, year),
     overdueOpinionItems: (_, { regionCode }, ctx) => overdueOpinionItems(ctx, regionCode),
-    overdueOpinionItemsConnection: (_, { regionCode, first, after }, ctx) => overdueOpinionItemsConnection(ctx, first, after, regionCode),
+    overdueOpinionItemsConnection: (_, { regionCode, first, after }, ctx) =>
+      overdueOpinionItemsConnection(ctx, first, after, regionCode),
     opinionItems: (_, { regionCode, status, unitId }, ctx) => listOpinionItems(ctx, regionCode, status, unitId),
     opinionItemsConnection: (_, { regionCode, status, unitId, first, after }, ctx) =>
       opinionItemsConnection(ctx, first, after, regionCode, status, unitId),
     inspections: (_, { regionCode, year }, ctx) => listInspections(ctx, regionCode, year),
-    inspectionsConnection: (_, { regionCode, year, first, after }, ctx) => inspectionsConnection(ctx, first, after, regionCode, year),
+    inspectionsConnection: (_, { regionCode, year, first, after }, ctx) =>
+      inspectionsConnection(ctx, first, after, regionCode, year),
     evaluations: (_, { regionCode, year }, ctx) => listEvaluations(ctx, regionCode, year),
-    evaluationsConnection: (_, { regionCode, year, first, after }, ctx) => evaluationsConnection(ctx, first, after, regionCode, year),
+    evaluationsConnection: (_, { regionCode, year, first, after }, ctx) =>
+      evaluationsConnection(ctx, first, after, regionCode, year),
   },
   Mutation: {
     hearReport: (_, { input }, ctx) => hearReport(ctx, input),
@@ -50,9 +59,11 @@ export const opinionResolvers: Resolvers = {
     reportOpinionItem: (_, { itemId, on }, ctx) => reportOpinionItem(ctx, itemId, on),
     closeOpinionItem: (_, { itemId, on }, ctx) => closeOpinionItem(ctx, itemId, on),
     startInspection: (_, { input }, ctx) => startInspection(ctx, input),
-    addInspectionOpinions: (_, { inspectionId, findings, items }, ctx) => addInspectionOpinions(ctx, inspectionId, findings, items),
+    addInspectionOpinions: (_, { inspectionId, findings, items }, ctx) =>
+      addInspectionOpinions(ctx, inspectionId, findings, items),
     startEvaluation: (_, { input }, ctx) => startEvaluation(ctx, input),
-    recordEvaluationTally: (_, { evaluationId, tally, items }, ctx) => recordEvaluationTally(ctx, evaluationId, tally, items),
+    recordEvaluationTally: (_, { evaluationId, tally, items }, ctx) =>
+      recordEvaluationTally(ctx, evaluationId, tally, items),
   },
   Deputy: {
     __resolveReference: (ref) => ({ id: ref.id }),

@@ -7,7 +7,15 @@ import { listQuery } from '@renda/server-kit/pagination';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
-import { canReadRecord, listScope, requireNotFuture, requirePlausibleDate, requireTally, requireTransition, type Transitions } from '../units/access.ts';
+import {
+  canReadRecord,
+  listScope,
+  requireNotFuture,
+  requirePlausibleDate,
+  requireTally,
+  requireTransition,
+  type Transitions,
+} from '../units/access.ts';
 import type { IdRef, Tally } from '../units/refs.ts';
 import type { GovernmentUnit } from '../units/unit.entity.ts';
 import { requireUnit } from '../units/units.service.ts';
@@ -37,8 +45,10 @@ export const opinionTransitions: Transitions<OpinionStatus> = {
 
 export const reportLoader = (ctx: ServiceContext) => entityLoader<Report>(ctx, ReportSchema, 'id', isId);
 export const itemLoader = (ctx: ServiceContext) => entityLoader<OpinionItem>(ctx, OpinionItemSchema, 'id', isId);
-export const inspectionLoader = (ctx: ServiceContext) => entityLoader<LawInspection>(ctx, LawInspectionSchema, 'id', isId);
-export const evaluationLoader = (ctx: ServiceContext) => entityLoader<WorkEvaluation>(ctx, WorkEvaluationSchema, 'id', isId);
+export const inspectionLoader = (ctx: ServiceContext) =>
+  entityLoader<LawInspection>(ctx, LawInspectionSchema, 'id', isId);
+export const evaluationLoader = (ctx: ServiceContext) =>
+  entityLoader<WorkEvaluation>(ctx, WorkEvaluationSchema, 'id', isId);
 
 /** G-3: overdue = not closed and today (injected clock, Asia/Shanghai) is after the due date. */
 export function isOverdue(item: Pick<OpinionItem, 'status' | 'dueOn'>, todayDate: string): boolean {
@@ -81,7 +91,8 @@ export async function checkItems(
     const unit = await requireUnit(ctx, item.unitId, `${field}[${i}].unitId`);
     requireWriteIn(ctx.viewer, unit.regionCode, 'assign opinion items to this unit');
     requirePlausibleDate(item.dueOn, `${field}[${i}].dueOn`);
-    if (item.dueOn < since) throw badInput(`The item is due ${item.dueOn}, before it was issued (${since}).`, `${field}[${i}].dueOn`);
+    if (item.dueOn < since)
+      throw badInput(`The item is due ${item.dueOn}, before it was issued (${since}).`, `${field}[${i}].dueOn`);
     checked.push({ content, unit, dueOn: item.dueOn });
   }
   return checked;
@@ -124,7 +135,11 @@ export async function opinionsOf(ctx: ServiceContext, sourceId: string): Promise
 export function itemsOfSource(ctx: ServiceContext, sourceId: string): Promise<OpinionItem[]> {
   return ctx.loaders
     .get<string, OpinionItem[]>('OpinionItem.sourceId', async (ids) => {
-      const rows = await ctx.em.find(OpinionItemSchema, { sourceId: { $in: [...ids] } }, { orderBy: { dueOn: 'asc', id: 'asc' } });
+      const rows = await ctx.em.find(
+        OpinionItemSchema,
+        { sourceId: { $in: [...ids] } },
+        { orderBy: { dueOn: 'asc', id: 'asc' } },
+      );
       return groupBy(ids, rows, (r) => r.sourceId);
     })
     .load(sourceId);
@@ -132,7 +147,10 @@ export function itemsOfSource(ctx: ServiceContext, sourceId: string): Promise<Op
 
 // ---- reports (G-1, G-3) ----
 
-export async function hearReport(ctx: ServiceContext, input: { kind: ReportKind; title: string; unitId: string; heardOn: string }): Promise<Report> {
+export async function hearReport(
+  ctx: ServiceContext,
+  input: { kind: ReportKind; title: string; unitId: string; heardOn: string },
+): Promise<Report> {
   const unit = await requireUnit(ctx, input.unitId, 'input.unitId');
   requireWriteIn(ctx.viewer, unit.regionCode, 'record reports');
   const title = requireText(input.title, 'input.title', 300);
@@ -164,7 +182,11 @@ export async function recordReportTally(ctx: ServiceContext, reportId: string, t
 }
 
 /** G-3: deliberation opinions as a checklist: each item with a unit and a due date. */
-export async function addReportOpinions(ctx: ServiceContext, reportId: string, items: readonly OpinionItemInput[]): Promise<Report> {
+export async function addReportOpinions(
+  ctx: ServiceContext,
+  reportId: string,
+  items: readonly OpinionItemInput[],
+): Promise<Report> {
   const report = await findOrFail(() => ctx.em.findOne(ReportSchema, { id: reportId }), 'report', reportId, 'reportId');
   requireWriteIn(ctx.viewer, report.regionCode, 'add deliberation opinions');
   if (items.length === 0) throw badInput('Name at least one opinion item.', 'items');
@@ -181,8 +203,12 @@ function mayReportFor(viewer: Viewer, item: OpinionItem): boolean {
 
 /** G-3: the unit reports what it did: the unit's HANDLER, or staff of the region on its behalf. */
 export async function reportOpinionItem(ctx: ServiceContext, itemId: string, on: string): Promise<OpinionItem> {
-  const item = await findOrFail(() => ctx.em.findOne(OpinionItemSchema, { id: itemId }),
-    'opinion item', itemId, 'itemId');
+  const item = await findOrFail(
+    () => ctx.em.findOne(OpinionItemSchema, { id: itemId }),
+    'opinion item',
+    itemId,
+    'itemId',
+  );
   const viewer = requireViewer(ctx.viewer);
   if (!mayReportFor(viewer, item)) {
     if (viewer.role === 'HANDLER') throw forbidden("A handler reports on their own unit's items only.");
@@ -200,12 +226,17 @@ export async function reportOpinionItem(ctx: ServiceContext, itemId: string, on:
 
 /** G-3: 销号 by the committee's staff, after the unit reported. */
 export async function closeOpinionItem(ctx: ServiceContext, itemId: string, on: string): Promise<OpinionItem> {
-  const item = await findOrFail(() => ctx.em.findOne(OpinionItemSchema, { id: itemId }),
-    'opinion item', itemId, 'itemId');
+  const item = await findOrFail(
+    () => ctx.em.findOne(OpinionItemSchema, { id: itemId }),
+    'opinion item',
+    itemId,
+    'itemId',
+  );
   requireWriteIn(ctx.viewer, item.regionCode, 'close opinion items');
   requireNotFuture(ctx, on, 'on');
   requireTransition(opinionTransitions, item.status, 'CLOSED', 'The opinion item');
-  if (item.reportedOn && on < item.reportedOn) throw badInput(`The item cannot close (${on}) before the unit reported (${item.reportedOn}).`, 'on');
+  if (item.reportedOn && on < item.reportedOn)
+    throw badInput(`The item cannot close (${on}) before the unit reported (${item.reportedOn}).`, 'on');
   item.status = 'CLOSED';
   item.closedOn = on;
   await recordOpinionItemEvent(ctx, ctx.em, item, 'opinion-item.closed');
@@ -216,7 +247,10 @@ export async function closeOpinionItem(ctx: ServiceContext, itemId: string, on: 
 
 const reports = listQuery({
   entity: ReportSchema,
-  order: [{ prop: 'heardOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'heardOn', kind: 'date' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'reportsConnection',
   where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
     const scope = listScope(ctx.viewer, regionCode, 'Reports');
@@ -233,7 +267,10 @@ export const listReports = reports.list;
 export const reportsConnection = reports.page;
 
 /** G-3: items past due and not closed, in a subtree (a HANDLER sees their own unit's). */
-const opinionItemOrder = [{ prop: 'dueOn', kind: 'date' }, { prop: 'id', kind: 'id' }] as const;
+const opinionItemOrder = [
+  { prop: 'dueOn', kind: 'date' },
+  { prop: 'id', kind: 'id' },
+] as const;
 
 const overdueItems = listQuery({
   entity: OpinionItemSchema,
@@ -241,7 +278,11 @@ const overdueItems = listQuery({
   connectionField: 'overdueOpinionItemsConnection',
   where: (ctx: ServiceContext, regionCode: string) => {
     const scope = listScope(ctx.viewer, regionCode, 'Opinion items');
-    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, status: { $ne: 'CLOSED' }, dueOn: { $lt: today(ctx.clock) } };
+    const where: Record<string, unknown> = {
+      regionCode: { $like: `${scope.prefix}%` },
+      status: { $ne: 'CLOSED' },
+      dueOn: { $lt: today(ctx.clock) },
+    };
     if (scope.unitId) where.unitId = scope.unitId;
     return where;
   },
@@ -253,7 +294,12 @@ const opinionItems = listQuery({
   entity: OpinionItemSchema,
   order: opinionItemOrder,
   connectionField: 'opinionItemsConnection',
-  where: (ctx: ServiceContext, regionCode: string, status: OpinionStatus | null | undefined, unitId: string | null | undefined) => {
+  where: (
+    ctx: ServiceContext,
+    regionCode: string,
+    status: OpinionStatus | null | undefined,
+    unitId: string | null | undefined,
+  ) => {
     const scope = listScope(ctx.viewer, regionCode, 'Opinion items');
     if (unitId && !isId(unitId)) throw badInput(`${JSON.stringify(unitId)} is not an id.`, 'unitId');
     if (scope.unitId && unitId && unitId !== scope.unitId) return null;
@@ -278,9 +324,15 @@ export async function requireSiblingIds(
 ): Promise<string[]> {
   const unique = [...new Set(ids)];
   for (const id of unique) if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
-  const found = await Promise.all(unique.map((id) => ctx.siblings.entity<{ id: string }>('deputies', typename, { id }, 'id')));
+  const found = await Promise.all(
+    unique.map((id) => ctx.siblings.entity<{ id: string }>('deputies', typename, { id }, 'id')),
+  );
   const missing = unique.filter((_, i) => !found[i]);
-  if (missing.length) throw badInput(`No ${typename === 'Deputy' ? 'deputy' : 'committee member'} with id ${missing.map((m) => JSON.stringify(m)).join(', ')}.`, field);
+  if (missing.length)
+    throw badInput(
+      `No ${typename === 'Deputy' ? 'deputy' : 'committee member'} with id ${missing.map((m) => JSON.stringify(m)).join(', ')}.`,
+      field,
+    );
   return unique;
 }
 
@@ -299,11 +351,25 @@ export async function startInspection(ctx: ServiceContext, input: InspectionInpu
   const lawName = requireText(input.lawName, 'input.lawName', 200);
   requirePlausibleDate(input.startsOn, 'input.startsOn');
   if (input.endsOn) requirePlausibleDate(input.endsOn, 'input.endsOn');
-  if (input.endsOn && input.endsOn < input.startsOn) throw badInput('`endsOn` may not be before `startsOn`.', 'input.endsOn');
-  if (input.committeeMemberIds.length === 0) throw badInput('An inspection is led by at least one standing-committee member.', 'input.committeeMemberIds');
-  const memberIds = await requireSiblingIds(ctx, 'CommitteeMember', input.committeeMemberIds, 'input.committeeMemberIds');
+  if (input.endsOn && input.endsOn < input.startsOn)
+    throw badInput('`endsOn` may not be before `startsOn`.', 'input.endsOn');
+  if (input.committeeMemberIds.length === 0)
+    throw badInput('An inspection is led by at least one standing-committee member.', 'input.committeeMemberIds');
+  const memberIds = await requireSiblingIds(
+    ctx,
+    'CommitteeMember',
+    input.committeeMemberIds,
+    'input.committeeMemberIds',
+  );
   const deputyIds = await requireSiblingIds(ctx, 'Deputy', input.deputyIds ?? [], 'input.deputyIds');
-  const inspection = ctx.em.create(LawInspectionSchema, { id: newId(), lawName, regionCode, startsOn: input.startsOn, endsOn: input.endsOn ?? null, findings: null });
+  const inspection = ctx.em.create(LawInspectionSchema, {
+    id: newId(),
+    lawName,
+    regionCode,
+    startsOn: input.startsOn,
+    endsOn: input.endsOn ?? null,
+    findings: null,
+  });
   for (const memberId of memberIds) ctx.em.create(InspectionMemberSchema, { inspectionId: inspection.id, memberId });
   for (const deputyId of deputyIds) ctx.em.create(InspectionDeputySchema, { inspectionId: inspection.id, deputyId });
   await ctx.em.flush();
@@ -311,9 +377,18 @@ export async function startInspection(ctx: ServiceContext, input: InspectionInpu
 }
 
 /** G-4: the inspection's report (findings) and the opinion items it assigns; recorded once. */
-export async function addInspectionOpinions(ctx: ServiceContext, inspectionId: string, findings: string, items: readonly OpinionItemInput[]): Promise<LawInspection> {
-  const inspection = await findOrFail(() => ctx.em.findOne(LawInspectionSchema, { id: inspectionId }),
-    'law inspection', inspectionId, 'inspectionId');
+export async function addInspectionOpinions(
+  ctx: ServiceContext,
+  inspectionId: string,
+  findings: string,
+  items: readonly OpinionItemInput[],
+): Promise<LawInspection> {
+  const inspection = await findOrFail(
+    () => ctx.em.findOne(LawInspectionSchema, { id: inspectionId }),
+    'law inspection',
+    inspectionId,
+    'inspectionId',
+  );
   requireWriteIn(ctx.viewer, inspection.regionCode, 'record inspection findings');
   const text = requireText(findings, 'findings', 20000);
   const checked = await checkItems(ctx, items, inspection.startsOn, 'items');
@@ -327,7 +402,10 @@ export async function addInspectionOpinions(ctx: ServiceContext, inspectionId: s
 
 const inspections = listQuery({
   entity: LawInspectionSchema,
-  order: [{ prop: 'startsOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'startsOn', kind: 'date' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'inspectionsConnection',
   where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
     const scope = listScope(ctx.viewer, regionCode, 'Law-enforcement inspections');
@@ -346,7 +424,11 @@ export const inspectionsConnection = inspections.page;
 export function inspectionMembers(ctx: ServiceContext, inspectionId: string): Promise<IdRef[]> {
   return ctx.loaders
     .get<string, IdRef[]>('LawInspection.committeeMembers', async (ids) => {
-      const rows = await ctx.em.find(InspectionMemberSchema, { inspectionId: { $in: [...ids] } }, { orderBy: { memberId: 'asc' } });
+      const rows = await ctx.em.find(
+        InspectionMemberSchema,
+        { inspectionId: { $in: [...ids] } },
+        { orderBy: { memberId: 'asc' } },
+      );
       return groupBy(ids, rows, (r) => r.inspectionId).map((list) => list.map((r) => ({ id: r.memberId })));
     })
     .load(inspectionId);
@@ -355,7 +437,11 @@ export function inspectionMembers(ctx: ServiceContext, inspectionId: string): Pr
 export function inspectionDeputies(ctx: ServiceContext, inspectionId: string): Promise<IdRef[]> {
   return ctx.loaders
     .get<string, IdRef[]>('LawInspection.deputies', async (ids) => {
-      const rows = await ctx.em.find(InspectionDeputySchema, { inspectionId: { $in: [...ids] } }, { orderBy: { deputyId: 'asc' } });
+      const rows = await ctx.em.find(
+        InspectionDeputySchema,
+        { inspectionId: { $in: [...ids] } },
+        { orderBy: { deputyId: 'asc' } },
+      );
       return groupBy(ids, rows, (r) => r.inspectionId).map((list) => list.map((r) => ({ id: r.deputyId })));
     })
     .load(inspectionId);
@@ -365,10 +451,18 @@ export function inspectionDeputies(ctx: ServiceContext, inspectionId: string): P
  * Inspections a deputy or committee member took part in, batched over people in one join; each
  * inspection shows when the viewer reads its region, and a deputy always sees their own.
  */
-export async function inspectionsOfPerson(ctx: ServiceContext, who: 'deputy' | 'member', personId: string, year: number | null | undefined): Promise<LawInspection[]> {
+export async function inspectionsOfPerson(
+  ctx: ServiceContext,
+  who: 'deputy' | 'member',
+  personId: string,
+  year: number | null | undefined,
+): Promise<LawInspection[]> {
   const viewer = requireViewer(ctx.viewer);
   if (year !== null && year !== undefined) requireYear(year);
-  const link = who === 'deputy' ? { table: 'supervision.inspection_deputies', column: 'deputy_id' } : { table: 'supervision.inspection_members', column: 'member_id' };
+  const link =
+    who === 'deputy'
+      ? { table: 'supervision.inspection_deputies', column: 'deputy_id' }
+      : { table: 'supervision.inspection_members', column: 'member_id' };
   const rows = await ctx.loaders
     .get<string, (LawInspection & { personId: string })[]>(`LawInspection.${who}@${year ?? '*'}`, async (ids) => {
       const valid = ids.filter(isId);
@@ -377,13 +471,29 @@ export async function inspectionsOfPerson(ctx: ServiceContext, who: 'deputy' | '
       const query = knex(`${link.table} as l`)
         .join('supervision.law_inspections as i', 'i.id', 'l.inspection_id')
         .whereIn(`l.${link.column}`, valid)
-        .select(`l.${link.column} as person_id`, 'i.id', 'i.law_name', 'i.region_code', 'i.starts_on', 'i.ends_on', 'i.findings')
+        .select(
+          `l.${link.column} as person_id`,
+          'i.id',
+          'i.law_name',
+          'i.region_code',
+          'i.starts_on',
+          'i.ends_on',
+          'i.findings',
+        )
         .orderBy([{ column: 'i.starts_on' }, { column: 'i.id' }]);
       if (year !== null && year !== undefined) {
         const [from, to] = yearRange(year);
         void query.whereBetween('i.starts_on', [from, to]);
       }
-      const found = (await query) as { person_id: string; id: string; law_name: string; region_code: string; starts_on: string | Date; ends_on: string | Date | null; findings: string | null }[];
+      const found = (await query) as {
+        person_id: string;
+        id: string;
+        law_name: string;
+        region_code: string;
+        starts_on: string | Date;
+        ends_on: string | Date | null;
+        findings: string | null;
+      }[];
       const list = found.map((r) => ({
         personId: r.person_id,
         id: r.id,
@@ -410,7 +520,10 @@ function dateText(value: string | Date | null): string | null {
 
 // ---- work evaluations (G-4) ----
 
-export async function startEvaluation(ctx: ServiceContext, input: { unitId: string; year: number; subject: string }): Promise<WorkEvaluation> {
+export async function startEvaluation(
+  ctx: ServiceContext,
+  input: { unitId: string; year: number; subject: string },
+): Promise<WorkEvaluation> {
   const unit = await requireUnit(ctx, input.unitId, 'input.unitId');
   requireWriteIn(ctx.viewer, unit.regionCode, 'start work evaluations');
   const year = requireYear(input.year, 'input.year');
@@ -430,9 +543,18 @@ export async function startEvaluation(ctx: ServiceContext, input: { unitId: stri
 }
 
 /** G-4: the evaluation's satisfaction vote (once) and the opinion items it assigns. */
-export async function recordEvaluationTally(ctx: ServiceContext, evaluationId: string, tally: Tally, items: readonly OpinionItemInput[] | null | undefined): Promise<WorkEvaluation> {
-  const evaluation = await findOrFail(() => ctx.em.findOne(WorkEvaluationSchema, { id: evaluationId }),
-    'work evaluation', evaluationId, 'evaluationId');
+export async function recordEvaluationTally(
+  ctx: ServiceContext,
+  evaluationId: string,
+  tally: Tally,
+  items: readonly OpinionItemInput[] | null | undefined,
+): Promise<WorkEvaluation> {
+  const evaluation = await findOrFail(
+    () => ctx.em.findOne(WorkEvaluationSchema, { id: evaluationId }),
+    'work evaluation',
+    evaluationId,
+    'evaluationId',
+  );
   requireWriteIn(ctx.viewer, evaluation.regionCode, 'record evaluation votes');
   const counts = requireTally(tally);
   const checked = await checkItems(ctx, items ?? [], `${evaluation.year}-01-01`, 'items');
@@ -446,7 +568,10 @@ export async function recordEvaluationTally(ctx: ServiceContext, evaluationId: s
 
 const evaluations = listQuery({
   entity: WorkEvaluationSchema,
-  order: [{ prop: 'year', kind: 'int' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'year', kind: 'int' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'evaluationsConnection',
   where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
     const scope = listScope(ctx.viewer, regionCode, 'Work evaluations');
@@ -458,5 +583,3 @@ const evaluations = listQuery({
 });
 export const listEvaluations = evaluations.list;
 export const evaluationsConnection = evaluations.page;
-
-

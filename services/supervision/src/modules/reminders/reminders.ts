@@ -26,7 +26,18 @@ export function supervisionReminderJobs(): ReminderJob[] {
                    and ${notYetReminded('supervision', 'opinion-item-overdue', 'i."id"', 'i."due_on"')}
                  order by i."due_on", i."id" limit ${batch}`,
                 [today],
-              )) as { rows: { id: string; region_code: string; unit_id: string; source_kind: string; source_id: string; status: string; content: string; deadline: string }[] }
+              )) as {
+                rows: {
+                  id: string;
+                  region_code: string;
+                  unit_id: string;
+                  source_kind: string;
+                  source_id: string;
+                  status: string;
+                  content: string;
+                  deadline: string;
+                }[];
+              }
             ).rows,
         );
         return rows.map((r) => ({
@@ -37,7 +48,15 @@ export function supervisionReminderJobs(): ReminderJob[] {
             aggregateType: 'opinion-item',
             aggregateId: r.id,
             regionCode: r.region_code,
-            data: { rule: 'G-3', unitId: r.unit_id, sourceKind: r.source_kind, sourceId: r.source_id, status: r.status, content: r.content, dueOn: r.deadline },
+            data: {
+              rule: 'G-3',
+              unitId: r.unit_id,
+              sourceKind: r.source_kind,
+              sourceId: r.source_id,
+              status: r.status,
+              content: r.content,
+              dueOn: r.deadline,
+            },
             audience: { unitIds: [r.unit_id], regionCode: r.region_code },
           },
         }));

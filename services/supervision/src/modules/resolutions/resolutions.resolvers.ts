@@ -4,7 +4,8 @@ import {
   addResolutionTasks,
   adoptResolution,
   isCarriedOut,
-  listResolutions, resolutionsConnection,
+  listResolutions,
+  resolutionsConnection,
   readableResolution,
   resolutionLoader,
 } from './resolutions.service.ts';
@@ -13,7 +14,8 @@ export const resolutionResolvers: Resolvers = {
   Query: {
     resolution: async (_, { id }, ctx) => readableResolution(ctx, await resolutionLoader(ctx).load(id)),
     resolutions: (_, { regionCode, year }, ctx) => listResolutions(ctx, regionCode, year),
-    resolutionsConnection: (_, { regionCode, year, first, after }, ctx) => resolutionsConnection(ctx, first, after, regionCode, year),
+    resolutionsConnection: (_, { regionCode, year, first, after }, ctx) =>
+      resolutionsConnection(ctx, first, after, regionCode, year),
   },
   Mutation: {
     adoptResolution: (_, { input }, ctx) => adoptResolution(ctx, input),

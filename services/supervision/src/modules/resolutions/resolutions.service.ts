@@ -89,7 +89,10 @@ export async function addResolutionTasks(
 /** Resolutions of a subtree adopted in a year (all years when omitted), by date. */
 const resolutions = listQuery({
   entity: ResolutionSchema,
-  order: [{ prop: 'adoptedOn', kind: 'date' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'adoptedOn', kind: 'date' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'resolutionsConnection',
   where: (ctx: ServiceContext, regionCode: string, year: number | null | undefined) => {
     const code = requireRegionCode(regionCode, 'regionCode');

@@ -41,16 +41,23 @@ export interface SupervisionStats {
  * counted in Node). Every region asked for the same year in one request shares one statement, a
  * `union all` of one branch per region. Readers of the region only (ADMIN, STAFF, ANALYST).
  */
-export async function supervisionStats(ctx: ServiceContext, regionCode: string, year: number): Promise<SupervisionStats> {
+export async function supervisionStats(
+  ctx: ServiceContext,
+  regionCode: string,
+  year: number,
+): Promise<SupervisionStats> {
   const code = requireRegionCode(regionCode, 'regionCode');
   requireReadIn(ctx.viewer, code, 'supervision statistics');
   requireYear(year);
   const r = await ctx.loaders
-    .get<string, Record<string, string | number | null> | undefined>(`Region.supervisionStats.${year}`, async (codes) => {
-      const rows = await statsRows(ctx, codes, year);
-      const byKey = new Map(rows.map((row) => [String(row.key), row]));
-      return codes.map((c) => byKey.get(c));
-    })
+    .get<string, Record<string, string | number | null> | undefined>(
+      `Region.supervisionStats.${year}`,
+      async (codes) => {
+        const rows = await statsRows(ctx, codes, year);
+        const byKey = new Map(rows.map((row) => [String(row.key), row]));
+        return codes.map((c) => byKey.get(c));
+      },
+    )
     .load(code);
   const n = (v: string | number | null | undefined) => Number(v ?? 0);
   return {
@@ -74,7 +81,11 @@ export async function supervisionStats(ctx: ServiceContext, regionCode: string, 
   };
 }
 
-async function statsRows(ctx: ServiceContext, codes: readonly string[], year: number): Promise<Record<string, string | number | null>[]> {
+async function statsRows(
+  ctx: ServiceContext,
+  codes: readonly string[],
+  year: number,
+): Promise<Record<string, string | number | null>[]> {
   const [from, to] = yearRange(year);
   // F-1: a past year's overdue items are those overdue on its last day; the current year's, today's.
   const measuredOn = today(ctx.clock) < to ? today(ctx.clock) : to;
@@ -108,7 +119,29 @@ async function statsRows(ctx: ServiceContext, codes: readonly string[], year: nu
         from supervision.reports where region_code like ? and heard_on between ? and ? and satisfied is not null) r`;
   const params = codes.flatMap((code) => {
     const prefix = `${code}%`;
-    return [code, prefix, from, to, prefix, from, to, prefix, year, measuredOn, measuredOn, prefix, from, to, supervisionRules.examPassScore, prefix, from, to, prefix, from, to];
+    return [
+      code,
+      prefix,
+      from,
+      to,
+      prefix,
+      from,
+      to,
+      prefix,
+      year,
+      measuredOn,
+      measuredOn,
+      prefix,
+      from,
+      to,
+      supervisionRules.examPassScore,
+      prefix,
+      from,
+      to,
+      prefix,
+      from,
+      to,
+    ];
   });
   const { rows } = (await readKnex(ctx.em).raw(codes.map(() => `(${part})`).join(' union all '), params)) as {
     rows: Record<string, string | number | null>[];
@@ -134,10 +167,20 @@ export interface SupervisionFiguresRow {
   reportSatisfaction: Ratio;
 }
 
-
 const figureMeasures = [
-  'filed', 'filed_on_time', 'reviewed', 'decided', 'reported_first', 'items_due', 'items_closed', 'items_overdue',
-  'inquiries', 'exams', 'passed', 'content', 'rated',
+  'filed',
+  'filed_on_time',
+  'reviewed',
+  'decided',
+  'reported_first',
+  'items_due',
+  'items_closed',
+  'items_overdue',
+  'inquiries',
+  'exams',
+  'passed',
+  'content',
+  'rated',
 ] as const;
 type FigureMeasure = (typeof figureMeasures)[number];
 
@@ -147,22 +190,29 @@ type FigureMeasure = (typeof figureMeasures)[number];
  * closed, overdue) are taken on the period's measuring day (F-1). One statement for every region
  * asked with the same arguments.
  */
-export async function supervisionFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<SupervisionFiguresRow[]> {
+export async function supervisionFigures(
+  ctx: ServiceContext,
+  regionCode: string,
+  args: FigureArgs,
+): Promise<SupervisionFiguresRow[]> {
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
   requireReadIn(ctx.viewer, code, 'supervision statistics');
   const rows = await ctx.loaders
-    .get<string, Record<string, string | number>[]>(figuresLoaderKey('Region.supervisionFigures', args), async (codes) => {
-      const values = periods.map(() => '(?::int, ?::int, ?::date, ?::date, ?::date)').join(', ');
-      const params: unknown[] = periods.flatMap((p, i) => [i, p.year, p.startsOn, p.endsOn, p.measuredOn]);
-      const zero = (except: Partial<Record<FigureMeasure, string>>) => figureMeasures.map((m) => `${except[m] ?? '0'} as ${m}`).join(', ');
-      const branch = (table: string, dated: string, measures: Partial<Record<FigureMeasure, string>>, extra = '') =>
-        `select p.i, ${levelOfCodeSql('t.region_code')} as level, ${zero(measures)}
+    .get<string, Record<string, string | number>[]>(
+      figuresLoaderKey('Region.supervisionFigures', args),
+      async (codes) => {
+        const values = periods.map(() => '(?::int, ?::int, ?::date, ?::date, ?::date)').join(', ');
+        const params: unknown[] = periods.flatMap((p, i) => [i, p.year, p.startsOn, p.endsOn, p.measuredOn]);
+        const zero = (except: Partial<Record<FigureMeasure, string>>) =>
+          figureMeasures.map((m) => `${except[m] ?? '0'} as ${m}`).join(', ');
+        const branch = (table: string, dated: string, measures: Partial<Record<FigureMeasure, string>>, extra = '') =>
+          `select p.i, ${levelOfCodeSql('t.region_code')} as level, ${zero(measures)}
          from periods p join supervision.${table} t on extract(year from t.${dated})::int = p.year
            and t.${dated} between p.starts_on and ${dated === 'due_on' ? 'p.ends_on' : 'p.measured_on'}
          where t.region_code like ?${extra} group by 1, 2`;
-      const parts = codes.map(() => {
-        return `select ?::text as key, x.i, x.level, ${figureMeasures.map((m) => `sum(x.${m})::int as ${m}`).join(', ')} from (
+        const parts = codes.map(() => {
+          return `select ?::text as key, x.i, x.level, ${figureMeasures.map((m) => `sum(x.${m})::int as ${m}`).join(', ')} from (
           ${branch('filed_documents', 'filed_on', {
             filed: 'count(*)',
             filed_on_time: 'count(*) filter (where t.filed_on <= t.filing_due_on)',
@@ -175,28 +225,44 @@ export async function supervisionFigures(ctx: ServiceContext, regionCode: string
           union all ${branch('opinion_items', 'due_on', {
             items_due: 'count(*)',
             items_closed: 'count(*) filter (where t.closed_on <= p.measured_on)',
-            items_overdue: 'count(*) filter (where t.due_on < p.measured_on and (t.closed_on is null or t.closed_on > p.measured_on))',
+            items_overdue:
+              'count(*) filter (where t.due_on < p.measured_on and (t.closed_on is null or t.closed_on > p.measured_on))',
           })}
           union all ${branch('inquiries', 'filed_on', { inquiries: 'count(*)' })}
           union all ${branch('appointment_motions', 'submitted_on', {
             exams: 'count(*) filter (where t.exam_score is not null)',
             passed: 'count(*) filter (where t.exam_score >= ?)',
           })}
-          union all ${branch('reports', 'heard_on', {
-            content: 'coalesce(sum(t.satisfied + t.basically_satisfied), 0)',
-            rated: 'coalesce(sum(t.satisfied + t.basically_satisfied + t.dissatisfied), 0)',
-          }, ' and t.satisfied is not null')}
+          union all ${branch(
+            'reports',
+            'heard_on',
+            {
+              content: 'coalesce(sum(t.satisfied + t.basically_satisfied), 0)',
+              rated: 'coalesce(sum(t.satisfied + t.basically_satisfied + t.dissatisfied), 0)',
+            },
+            ' and t.satisfied is not null',
+          )}
         ) x group by x.i, x.level`;
-      });
-      // Parameters in text order: the motions' pass score comes before their prefix.
-      const ordered = codes.flatMap((c) => [c, `${c}%`, `${c}%`, `${c}%`, `${c}%`, supervisionRules.examPassScore, `${c}%`, `${c}%`]);
-      // Each row meets the periods of its own year only (a hash join on the year), not every period of the series.
-      const sql = `with periods(i, year, starts_on, ends_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
-      const { rows: result } = (await readKnex(ctx.em).raw(sql, [...params, ...ordered] as never[])) as {
-        rows: Record<string, string | number>[];
-      };
-      return codes.map((c) => result.filter((r) => r.key === c));
-    })
+        });
+        // Parameters in text order: the motions' pass score comes before their prefix.
+        const ordered = codes.flatMap((c) => [
+          c,
+          `${c}%`,
+          `${c}%`,
+          `${c}%`,
+          `${c}%`,
+          supervisionRules.examPassScore,
+          `${c}%`,
+          `${c}%`,
+        ]);
+        // Each row meets the periods of its own year only (a hash join on the year), not every period of the series.
+        const sql = `with periods(i, year, starts_on, ends_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
+        const { rows: result } = (await readKnex(ctx.em).raw(sql, [...params, ...ordered] as never[])) as {
+          rows: Record<string, string | number>[];
+        };
+        return codes.map((c) => result.filter((r) => r.key === c));
+      },
+    )
     .load(code);
   type Row = Record<string, string | number> & { i: number; level: string };
   return figureMatrix(code, periods, args, rows as Row[], (period, level, r) => {

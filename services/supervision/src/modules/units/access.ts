@@ -23,7 +23,8 @@ export function canReadRecord(viewer: Viewer | null, record: Scoped): boolean {
 }
 
 export function requireRecordReader(viewer: Viewer | null, record: Scoped, what: string): void {
-  if (!viewer) throw unauthenticated(`${what} are not public: sign in with a token that reads region ${record.regionCode}.`);
+  if (!viewer)
+    throw unauthenticated(`${what} are not public: sign in with a token that reads region ${record.regionCode}.`);
   if (!canReadRecord(viewer, record)) throw forbidden(`You may not read ${what} of region ${record.regionCode}.`);
 }
 
@@ -36,7 +37,11 @@ export function readable<T extends Scoped>(viewer: Viewer | null, record: T | nu
  * The scope of a list query over a region subtree: the whole subtree for readers of the region,
  * only their own unit's records for a HANDLER; the public and other roles are refused.
  */
-export function listScope(viewer: Viewer | null, regionCode: string, what: string): { prefix: string; unitId: string | null } {
+export function listScope(
+  viewer: Viewer | null,
+  regionCode: string,
+  what: string,
+): { prefix: string; unitId: string | null } {
   const code = requireRegionCode(regionCode, 'regionCode');
   if (!viewer) throw unauthenticated(`${what} are not public: sign in with a token that reads region ${code}.`);
   const v = requireViewer(viewer);
@@ -50,14 +55,16 @@ export const maxHeadcount = 5000;
 
 /** Dates in input lie in the years the platform records (as `requireYear`): 1949 to 2200. */
 export function requirePlausibleDate(date: string, field: string): string {
-  if (date < '1949-01-01' || date > '2200-12-31') throw badInput(`\`${field}\` (${date}) must lie between 1949 and 2200.`, field);
+  if (date < '1949-01-01' || date > '2200-12-31')
+    throw badInput(`\`${field}\` (${date}) must lie between 1949 and 2200.`, field);
   return date;
 }
 
 /** A date in input that may not lie after today (Asia/Shanghai, injected clock). */
 export function requireNotFuture(ctx: ServiceContext, date: string, field: string): string {
   requirePlausibleDate(date, field);
-  if (date > today(ctx.clock)) throw badInput(`\`${field}\` (${date}) may not be after today (${today(ctx.clock)}).`, field);
+  if (date > today(ctx.clock))
+    throw badInput(`\`${field}\` (${date}) may not be after today (${today(ctx.clock)}).`, field);
   return date;
 }
 
@@ -68,12 +75,17 @@ export function requireTally(input: Tally, field = 'tally'): Tally {
       throw badInput(`\`${field}.${key}\` must be a whole number from 0 to ${maxHeadcount}.`, `${field}.${key}`);
     }
   }
-  if (input.satisfied + input.basicallySatisfied + input.dissatisfied === 0) throw badInput('A satisfaction vote counts at least one vote.', field);
+  if (input.satisfied + input.basicallySatisfied + input.dissatisfied === 0)
+    throw badInput('A satisfaction vote counts at least one vote.', field);
   return { satisfied: input.satisfied, basicallySatisfied: input.basicallySatisfied, dissatisfied: input.dissatisfied };
 }
 
 /** The stored tally of a record, or null before the vote. */
-export function tallyOf(row: { satisfied: number | null; basicallySatisfied: number | null; dissatisfied: number | null }): Tally | null {
+export function tallyOf(row: {
+  satisfied: number | null;
+  basicallySatisfied: number | null;
+  dissatisfied: number | null;
+}): Tally | null {
   if (row.satisfied === null || row.basicallySatisfied === null || row.dissatisfied === null) return null;
   return { satisfied: row.satisfied, basicallySatisfied: row.basicallySatisfied, dissatisfied: row.dissatisfied };
 }
@@ -95,6 +107,8 @@ export function canMove<S extends string>(table: Transitions<S>, from: S, to: S)
 export function requireTransition<S extends string>(table: Transitions<S>, from: S, to: S, what: string): void {
   if (!canMove(table, from, to)) {
     const next = table[from];
-    throw conflict(`${what} is ${from} and cannot become ${to}; from ${from} it can become ${next.length ? next.join(' or ') : 'nothing: it is final'}.`);
+    throw conflict(
+      `${what} is ${from} and cannot become ${to}; from ${from} it can become ${next.length ? next.join(' or ') : 'nothing: it is final'}.`,
+    );
   }
 }

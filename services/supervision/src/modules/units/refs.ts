@@ -18,5 +18,8 @@ export interface Tally {
 /** The prefix index that makes `region_code like '43%'` use an index (D-1). */
 export function regionPrefixIndex(table: string, extra = '') {
   const name = `${table}_region_code_prefix`;
-  return { name, expression: `create index "${name}" on "supervision"."${table}" ("region_code" varchar_pattern_ops${extra ? `, ${extra}` : ''})` };
+  return {
+    name,
+    expression: `create index "${name}" on "supervision"."${table}" ("region_code" varchar_pattern_ops${extra ? `, ${extra}` : ''})`,
+  };
 }

@@ -1,7 +1,8 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
 import { regionPrefixIndex } from './refs.ts';
 
-export type UnitKind = 'GOVERNMENT' | 'GOVERNMENT_DEPARTMENT' | 'SUPERVISORY_COMMISSION' | 'COURT' | 'PROCURATORATE' | 'OTHER';
+export type UnitKind =
+  'GOVERNMENT' | 'GOVERNMENT_DEPARTMENT' | 'SUPERVISORY_COMMISSION' | 'COURT' | 'PROCURATORATE' | 'OTHER';
 export type OfficialStatus = 'APPOINTED' | 'IN_OFFICE' | 'REMOVED';
 
 /** 一府一委两院 and other handling units. */

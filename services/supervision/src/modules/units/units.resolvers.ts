@@ -1,17 +1,31 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { satisfactionRate } from './access.ts';
-import { createUnit, findOfficial, findUnit, listUnits, unitsConnection, officialsOf, recordPerformanceReview, reviewsOf, unitLoader, unitOf, unitsOfRegion } from './units.service.ts';
+import {
+  createUnit,
+  findOfficial,
+  findUnit,
+  listUnits,
+  unitsConnection,
+  officialsOf,
+  recordPerformanceReview,
+  reviewsOf,
+  unitLoader,
+  unitOf,
+  unitsOfRegion,
+} from './units.service.ts';
 
 export const unitResolvers: Resolvers = {
   Query: {
     unit: (_, { id }, ctx) => findUnit(ctx, id),
     units: (_, { regionCode, kind }, ctx) => listUnits(ctx, regionCode, kind),
-    unitsConnection: (_, { regionCode, kind, first, after }, ctx) => unitsConnection(ctx, first, after, regionCode, kind),
+    unitsConnection: (_, { regionCode, kind, first, after }, ctx) =>
+      unitsConnection(ctx, first, after, regionCode, kind),
     official: (_, { id }, ctx) => findOfficial(ctx, id),
   },
   Mutation: {
     createUnit: (_, { input }, ctx) => createUnit(ctx, input),
-    recordPerformanceReview: (_, { officialId, year, reportSummary, tally }, ctx) => recordPerformanceReview(ctx, officialId, year, reportSummary, tally),
+    recordPerformanceReview: (_, { officialId, year, reportSummary, tally }, ctx) =>
+      recordPerformanceReview(ctx, officialId, year, reportSummary, tally),
   },
   Region: {
     __resolveReference: (ref) => ({ code: ref.code }),

@@ -8,7 +8,15 @@ import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
 import { canReadRecord, requireRecordReader, requireTally } from './access.ts';
 import type { Tally } from './refs.ts';
-import { GovernmentUnitSchema, OfficialSchema, PerformanceReviewSchema, type GovernmentUnit, type Official, type PerformanceReview, type UnitKind } from './unit.entity.ts';
+import {
+  GovernmentUnitSchema,
+  OfficialSchema,
+  PerformanceReviewSchema,
+  type GovernmentUnit,
+  type Official,
+  type PerformanceReview,
+  type UnitKind,
+} from './unit.entity.ts';
 
 export const unitLoader = (ctx: ServiceContext) => entityLoader<GovernmentUnit>(ctx, GovernmentUnitSchema, 'id', isId);
 export const officialLoader = (ctx: ServiceContext) => entityLoader<Official>(ctx, OfficialSchema, 'id', isId);
@@ -30,7 +38,10 @@ export async function requireOfficial(ctx: ServiceContext, id: string, field: st
 }
 
 /** D-1: a unit of a region; its parent is a unit of the same region or of one above it. */
-export async function createUnit(ctx: ServiceContext, input: { regionCode: string; name: string; kind: UnitKind; parentId?: string | null }): Promise<GovernmentUnit> {
+export async function createUnit(
+  ctx: ServiceContext,
+  input: { regionCode: string; name: string; kind: UnitKind; parentId?: string | null },
+): Promise<GovernmentUnit> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'register government units');
   const name = requireText(input.name, 'input.name', 200);
@@ -38,11 +49,15 @@ export async function createUnit(ctx: ServiceContext, input: { regionCode: strin
   if (input.parentId) {
     const parent = await requireUnit(ctx, input.parentId, 'input.parentId');
     if (!regionCode.startsWith(parent.regionCode)) {
-      throw badInput(`The parent ${parent.name} belongs to region ${parent.regionCode}, which does not contain ${regionCode}.`, 'input.parentId');
+      throw badInput(
+        `The parent ${parent.name} belongs to region ${parent.regionCode}, which does not contain ${regionCode}.`,
+        'input.parentId',
+      );
     }
     parentId = parent.id;
   }
-  if (await ctx.em.findOne(GovernmentUnitSchema, { regionCode, name })) throw conflict(`Region ${regionCode} already has a unit named ${name}.`);
+  if (await ctx.em.findOne(GovernmentUnitSchema, { regionCode, name }))
+    throw conflict(`Region ${regionCode} already has a unit named ${name}.`);
   const unit = ctx.em.create(GovernmentUnitSchema, { id: newId(), regionCode, name, kind: input.kind, parentId });
   await ctx.em.flush();
   return unit;
@@ -51,7 +66,11 @@ export async function createUnit(ctx: ServiceContext, input: { regionCode: strin
 /** Units of a region subtree (public). */
 const units = listQuery({
   entity: GovernmentUnitSchema,
-  order: [{ prop: 'regionCode', kind: 'code' }, { prop: 'name', kind: 'text' }, { prop: 'id', kind: 'id' }],
+  order: [
+    { prop: 'regionCode', kind: 'code' },
+    { prop: 'name', kind: 'text' },
+    { prop: 'id', kind: 'id' },
+  ],
   connectionField: 'unitsConnection',
   where: (_ctx: ServiceContext, regionCode: string, kind: UnitKind | null | undefined) => {
     const code = requireRegionCode(regionCode, 'regionCode');
@@ -65,7 +84,11 @@ export const unitsConnection = units.page;
 export function unitsOfRegion(ctx: ServiceContext, code: string): Promise<GovernmentUnit[]> {
   return ctx.loaders
     .get<string, GovernmentUnit[]>('Region.units', async (codes) => {
-      const rows = await ctx.em.find(GovernmentUnitSchema, { regionCode: { $in: [...codes] } }, { orderBy: { name: 'asc' } });
+      const rows = await ctx.em.find(
+        GovernmentUnitSchema,
+        { regionCode: { $in: [...codes] } },
+        { orderBy: { name: 'asc' } },
+      );
       return groupBy(codes, rows, (r) => r.regionCode);
     })
     .load(code);
@@ -82,7 +105,9 @@ export async function officialsOf(ctx: ServiceContext, unit: GovernmentUnit): Pr
       return groupBy(ids, list, (r) => r.unitId);
     })
     .load(unit.id);
-  return canReadRecord(ctx.viewer, { regionCode: unit.regionCode, unitId: unit.id }) ? rows : rows.filter((o) => o.status !== 'REMOVED');
+  return canReadRecord(ctx.viewer, { regionCode: unit.regionCode, unitId: unit.id })
+    ? rows
+    : rows.filter((o) => o.status !== 'REMOVED');
 }
 
 /** 任后监督 reviews of an official, batched; for readers of the official's region and the unit's handler. */
@@ -90,14 +115,24 @@ export async function reviewsOf(ctx: ServiceContext, official: Official): Promis
   requireRecordReader(ctx.viewer, official, "Officials' performance reviews");
   return ctx.loaders
     .get<string, PerformanceReview[]>('Official.reviews', async (ids) => {
-      const list = await ctx.em.find(PerformanceReviewSchema, { officialId: { $in: [...ids] } }, { orderBy: { year: 'asc' } });
+      const list = await ctx.em.find(
+        PerformanceReviewSchema,
+        { officialId: { $in: [...ids] } },
+        { orderBy: { year: 'asc' } },
+      );
       return groupBy(ids, list, (r) => r.officialId);
     })
     .load(official.id);
 }
 
 /** G-6: an appointed official reports on their duties each year and the committee rates the report. */
-export async function recordPerformanceReview(ctx: ServiceContext, officialId: string, year: number, reportSummary: string, tally: Tally): Promise<Official> {
+export async function recordPerformanceReview(
+  ctx: ServiceContext,
+  officialId: string,
+  year: number,
+  reportSummary: string,
+  tally: Tally,
+): Promise<Official> {
   if (!isId(officialId)) throw badInput(`${JSON.stringify(officialId)} is not an id.`, 'officialId');
   const official = await officialLoader(ctx).load(officialId);
   if (!official) throw notFound('official', officialId, 'officialId');
@@ -106,12 +141,23 @@ export async function recordPerformanceReview(ctx: ServiceContext, officialId: s
   if (year > currentYear(ctx.clock)) throw badInput(`A review is of a year's work: ${year} has not begun.`, 'year');
   const summary = requireText(reportSummary, 'reportSummary', 4000);
   const counts = requireTally(tally);
-  if (official.status === 'REMOVED') throw conflict(`${official.name} has been removed; reviews are for officials appointed or in office.`);
+  if (official.status === 'REMOVED')
+    throw conflict(`${official.name} has been removed; reviews are for officials appointed or in office.`);
   if (official.appointedOn && year < Number(official.appointedOn.slice(0, 4))) {
-    throw badInput(`${official.name} was appointed in ${official.appointedOn.slice(0, 4)}; a review is for a year after the appointment.`, 'year');
+    throw badInput(
+      `${official.name} was appointed in ${official.appointedOn.slice(0, 4)}; a review is for a year after the appointment.`,
+      'year',
+    );
   }
-  if (await ctx.em.findOne(PerformanceReviewSchema, { officialId: official.id, year })) throw conflict(`${official.name} already has a review for ${year}.`);
-  ctx.em.create(PerformanceReviewSchema, { officialId: official.id, year, regionCode: official.regionCode, reportSummary: summary, ...counts });
+  if (await ctx.em.findOne(PerformanceReviewSchema, { officialId: official.id, year }))
+    throw conflict(`${official.name} already has a review for ${year}.`);
+  ctx.em.create(PerformanceReviewSchema, {
+    officialId: official.id,
+    year,
+    regionCode: official.regionCode,
+    reportSummary: summary,
+    ...counts,
+  });
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return official;

@@ -28,9 +28,16 @@ export const BallotSchema = new EntitySchema<Ballot>({
   name: 'Ballot',
   tableName: 'ballots',
   indexes: [
-    { name: 'ballots_region_code_prefix', expression: 'create index "ballots_region_code_prefix" on "voting"."ballots" ("region_code" varchar_pattern_ops, "year")' },
+    {
+      name: 'ballots_region_code_prefix',
+      expression:
+        'create index "ballots_region_code_prefix" on "voting"."ballots" ("region_code" varchar_pattern_ops, "year")',
+    },
     // At most one open ballot per program: two staff opening at once get one ballot and one CONFLICT.
-    { name: 'ballots_one_open_per_program', expression: `create unique index "ballots_one_open_per_program" on "voting"."ballots" ("program_id") where "status" = 'OPEN'` },
+    {
+      name: 'ballots_one_open_per_program',
+      expression: `create unique index "ballots_one_open_per_program" on "voting"."ballots" ("program_id") where "status" = 'OPEN'`,
+    },
   ],
   properties: {
     id: { type: 'uuid', primary: true },

@@ -44,7 +44,8 @@ export const ballotResolvers: Resolvers = {
     roomTally: async (ballot, _, ctx) =>
       canReadRoomTally(ctx, ballot) ? ((await roomEntriesOf(ctx, ballot.id)).at(-1) ?? null) : null,
     roomTallyHistory: async (ballot, _, ctx) => (canReadRoomTally(ctx, ballot) ? roomEntriesOf(ctx, ballot.id) : []),
-    hasVoted: (ballot, _, ctx) => (ctx.viewer?.role === 'DEPUTY' && ctx.viewer.deputy ? hasVoted(ctx, ballot.id, ctx.viewer.deputy) : false),
+    hasVoted: (ballot, _, ctx) =>
+      ctx.viewer?.role === 'DEPUTY' && ctx.viewer.deputy ? hasVoted(ctx, ballot.id, ctx.viewer.deputy) : false,
   },
   RoomTally: {
     ballotsValid: (entry) => entry.ballotsReturned - entry.ballotsVoid,

@@ -10,7 +10,15 @@ import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { moveStage, requireStage } from '../programs/stages.ts';
 import type { Project } from '../projects/project.entity.ts';
 import { candidatesOf, electedStatuses } from '../projects/projects.service.ts';
-import { isUniqueViolation, participated, requireActiveDeputiesOf, requireDeputyViewer, requireDistinct, requireId, recordSecretResponse } from '../shared.ts';
+import {
+  isUniqueViolation,
+  participated,
+  requireActiveDeputiesOf,
+  requireDeputyViewer,
+  requireDistinct,
+  requireId,
+  recordSecretResponse,
+} from '../shared.ts';
 import { countsTable, placeholders, query, run } from '../store.ts';
 import * as room from '../room-tallies/room-tallies.service.ts';
 import { BallotSchema, type Ballot, type BallotCandidate, type BallotTally } from './ballot.entity.ts';
@@ -107,14 +115,24 @@ interface SiblingSession {
  * any time (early, or after the session to end it).
  */
 export async function requireSessionSitting(ctx: ServiceContext, sessionId: string, doing: string): Promise<void> {
-  const session = await ctx.siblings.entity<SiblingSession>('deputies', 'CongressSession', { id: sessionId }, 'id opensOn closesOn');
-  if (!session) throw conflict(`The congress session of this program is not known to the deputies service: cannot ${doing}.`);
+  const session = await ctx.siblings.entity<SiblingSession>(
+    'deputies',
+    'CongressSession',
+    { id: sessionId },
+    'id opensOn closesOn',
+  );
+  if (!session)
+    throw conflict(`The congress session of this program is not known to the deputies service: cannot ${doing}.`);
   const date = today(ctx.clock);
   if (date < session.opensOn) {
-    throw conflict(`The session sits from ${session.opensOn} to ${session.closesOn}; it has not opened yet (today is ${date}): cannot ${doing} (V-6).`);
+    throw conflict(
+      `The session sits from ${session.opensOn} to ${session.closesOn}; it has not opened yet (today is ${date}): cannot ${doing} (V-6).`,
+    );
   }
   if (date > session.closesOn) {
-    throw conflict(`The session sat from ${session.opensOn} to ${session.closesOn} and has closed (today is ${date}): cannot ${doing}; staff may only close the ballot (V-6).`);
+    throw conflict(
+      `The session sat from ${session.opensOn} to ${session.closesOn} and has closed (today is ${date}): cannot ${doing}; staff may only close the ballot (V-6).`,
+    );
   }
 }
 
@@ -145,12 +163,20 @@ export async function openBallot(
   const electedCount = candidates.filter((c) => electedStatuses.includes(c.status)).length;
   const openSeats = program.seats - electedCount;
   const ballots = await ballotsOf(ctx, program.id);
-  if (ballots.some((b) => b.status === 'OPEN')) throw conflict('A ballot of this program is already open; close it first.');
+  if (ballots.some((b) => b.status === 'OPEN'))
+    throw conflict('A ballot of this program is already open; close it first.');
   if (candidateIds) candidateIds.forEach((id, i) => requireId(id, `candidateIds[${i}]`));
   let onBallot: Project[];
   if (program.stage === 'SCREENING') {
-    if (candidates.length <= program.seats) throw conflict(`Set more candidates than seats (setCandidates) before opening the ballot.`);
-    if (candidateIds && !sameSet(candidateIds, candidates.map((c) => c.id))) {
+    if (candidates.length <= program.seats)
+      throw conflict(`Set more candidates than seats (setCandidates) before opening the ballot.`);
+    if (
+      candidateIds &&
+      !sameSet(
+        candidateIds,
+        candidates.map((c) => c.id),
+      )
+    ) {
       throw badInput('The first ballot lists every candidate; `candidateIds` is for a run-off.', 'candidateIds');
     }
     onBallot = candidates;
@@ -160,7 +186,10 @@ export async function openBallot(
     const byId = new Map(candidates.map((c) => [c.id, c]));
     if (tied.length) {
       if (!candidateIds || !sameSet(candidateIds, tied)) {
-        throw badInput(`The run-off lists exactly the ${tied.length} candidates tied for the last seat (see tiedForLastSeat of the last ballot).`, 'candidateIds');
+        throw badInput(
+          `The run-off lists exactly the ${tied.length} candidates tied for the last seat (see tiedForLastSeat of the last ballot).`,
+          'candidateIds',
+        );
       }
       onBallot = tied.map((id) => byId.get(id)!);
     } else {
@@ -168,14 +197,20 @@ export async function openBallot(
       if (candidateIds) {
         requireDistinct(candidateIds, 'candidateIds');
         candidateIds.forEach((id, i) => {
-          if (byId.get(id)?.status !== 'CANDIDATE') throw badInput(`candidateIds[${i}] is not a candidate still to be decided in this program.`, `candidateIds[${i}]`);
+          if (byId.get(id)?.status !== 'CANDIDATE')
+            throw badInput(
+              `candidateIds[${i}] is not a candidate still to be decided in this program.`,
+              `candidateIds[${i}]`,
+            );
         });
       }
       onBallot = candidateIds ? candidateIds.map((id) => byId.get(id)!) : remaining;
-      if (onBallot.length <= openSeats) throw badInput(`A ballot for ${openSeats} open seats needs more candidates than that (差额).`, 'candidateIds');
+      if (onBallot.length <= openSeats)
+        throw badInput(`A ballot for ${openSeats} open seats needs more candidates than that (差额).`, 'candidateIds');
     }
   }
-  if (!rollDeputyIds.length) throw badInput('The roll lists the deputies entitled to vote; it is empty.', 'rollDeputyIds');
+  if (!rollDeputyIds.length)
+    throw badInput('The roll lists the deputies entitled to vote; it is empty.', 'rollDeputyIds');
   if (rollDeputyIds.length > 5000) throw badInput('A roll has at most 5000 deputies.', 'rollDeputyIds');
   rollDeputyIds.forEach((id, i) => requireId(id, `rollDeputyIds[${i}]`));
   requireDistinct(rollDeputyIds, 'rollDeputyIds');
@@ -195,13 +230,24 @@ export async function openBallot(
            "roll_size", "ballots_cast", "opened_at", "closed_at", "method")
          values (?, ?, ?, ?, 'OPEN', ?, ?, ?, 0, ?, null, ?)`,
         [
-          id, program.id, program.regionCode, program.year, openSeats, runOff, rollDeputyIds.length,
-          ctx.clock.now(), method,
+          id,
+          program.id,
+          program.regionCode,
+          program.year,
+          openSeats,
+          runOff,
+          rollDeputyIds.length,
+          ctx.clock.now(),
+          method,
         ],
       );
       for (let i = 0; i < rollDeputyIds.length; i += 1000) {
         const part = rollDeputyIds.slice(i, i + 1000);
-        await run(tx, `insert into "voting"."ballot_roll" ("ballot_id", "deputy_id") values ${placeholders(part.length, '(?, ?)')}`, part.flatMap((d) => [id, d]));
+        await run(
+          tx,
+          `insert into "voting"."ballot_roll" ("ballot_id", "deputy_id") values ${placeholders(part.length, '(?, ?)')}`,
+          part.flatMap((d) => [id, d]),
+        );
       }
       await run(
         tx,
@@ -214,7 +260,15 @@ export async function openBallot(
         aggregateId: id,
         regionCode: program.regionCode,
         roll: rollDeputyIds,
-        data: { programId: program.id, programTitle: program.title, seats: openSeats, runOff, method, rollSize: rollDeputyIds.length, candidateIds: onBallot.map((c) => c.id) },
+        data: {
+          programId: program.id,
+          programTitle: program.title,
+          seats: openSeats,
+          runOff,
+          method,
+          rollSize: rollDeputyIds.length,
+          candidateIds: onBallot.map((c) => c.id),
+        },
       });
       if (method !== 'ONLINE') return;
       // The ballot's own counters: dropped at close, so no superseded row of them outlives the ballot.
@@ -222,7 +276,11 @@ export async function openBallot(
         tx,
         `create table ${counts} ("candidate_id" uuid not null primary key, "votes_for" int not null default 0, "votes_against" int not null default 0, "abstentions" int not null default 0)`,
       );
-      await run(tx, `insert into ${counts} ("candidate_id") values ${placeholders(onBallot.length, '(?)')}`, onBallot.map((c) => c.id));
+      await run(
+        tx,
+        `insert into ${counts} ("candidate_id") values ${placeholders(onBallot.length, '(?)')}`,
+        onBallot.map((c) => c.id),
+      );
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict('A ballot of this program is already open; close it first.');
@@ -238,25 +296,39 @@ export async function reloadBallot(ctx: ServiceContext, id: string): Promise<Bal
 }
 
 export async function isOnRoll(ctx: ServiceContext, ballotId: string, deputyId: string): Promise<boolean> {
-  return (await query(ctx.em, `select 1 from "voting"."ballot_roll" where "ballot_id" = ? and "deputy_id" = ?`, [ballotId, deputyId])).length > 0;
+  return (
+    (
+      await query(ctx.em, `select 1 from "voting"."ballot_roll" where "ballot_id" = ? and "deputy_id" = ?`, [
+        ballotId,
+        deputyId,
+      ])
+    ).length > 0
+  );
 }
 
 /**
  * Turns the ballot paper into one increment per candidate (FOR, AGAINST or ABSTAIN; unmarked is
  * ABSTAIN). Errors name the position of a faulty mark, never the mark.
  */
-export function ballotPaper(choices: readonly { candidateId: string; choice: VoteChoice }[], tallies: readonly Pick<BallotCandidate, 'candidateId'>[], seats: number): [number, number, number][] {
+export function ballotPaper(
+  choices: readonly { candidateId: string; choice: VoteChoice }[],
+  tallies: readonly Pick<BallotCandidate, 'candidateId'>[],
+  seats: number,
+): [number, number, number][] {
   const onBallot = new Set(tallies.map((t) => t.candidateId));
   const marks = new Map<string, VoteChoice>();
   choices.forEach((c, i) => {
     requireId(c.candidateId, `choices[${i}].candidateId`);
-    if (!onBallot.has(c.candidateId)) throw badInput(`choices[${i}] names a candidate that is not on this ballot.`, `choices[${i}].candidateId`);
-    if (marks.has(c.candidateId)) throw badInput(`choices[${i}] marks a candidate a second time.`, `choices[${i}].candidateId`);
+    if (!onBallot.has(c.candidateId))
+      throw badInput(`choices[${i}] names a candidate that is not on this ballot.`, `choices[${i}].candidateId`);
+    if (marks.has(c.candidateId))
+      throw badInput(`choices[${i}] marks a candidate a second time.`, `choices[${i}].candidateId`);
     marks.set(c.candidateId, c.choice);
   });
   let fors = 0;
   for (const choice of marks.values()) if (choice === 'FOR') fors += 1;
-  if (fors > seats) throw badInput(`This ballot fills ${seats} seat(s): vote in favour of at most ${seats} candidate(s).`, 'choices');
+  if (fors > seats)
+    throw badInput(`This ballot fills ${seats} seat(s): vote in favour of at most ${seats} candidate(s).`, 'choices');
   return tallies.map((t) => {
     const choice = marks.get(t.candidateId) ?? 'ABSTAIN';
     return [choice === 'FOR' ? 1 : 0, choice === 'AGAINST' ? 1 : 0, choice === 'ABSTAIN' ? 1 : 0];
@@ -269,12 +341,18 @@ export function ballotPaper(choices: readonly { candidateId: string; choice: Vot
  * second ballot, even a concurrent one), and add one to a counter of every candidate. Nothing
  * written holds both the deputy and the choice; see README.md.
  */
-export async function castBallot(ctx: ServiceContext, ballotId: string, choices: { candidateId: string; choice: VoteChoice }[]): Promise<Ballot> {
+export async function castBallot(
+  ctx: ServiceContext,
+  ballotId: string,
+  choices: { candidateId: string; choice: VoteChoice }[],
+): Promise<Ballot> {
   const deputyId = requireDeputyViewer(ctx, 'vote');
   const ballot = await findBallot(ctx, ballotId);
   if (ballot.method !== 'ONLINE') {
-    throw conflict(`This ballot is taken in the room (${ballot.method}): tellers enter its totals; ` +
-      'it takes no online ballots (V-6).');
+    throw conflict(
+      `This ballot is taken in the room (${ballot.method}): tellers enter its totals; ` +
+        'it takes no online ballots (V-6).',
+    );
   }
   if (!(await isOnRoll(ctx, ballot.id, deputyId))) throw forbidden('You are not on the roll of this ballot.');
   if (ballot.status !== 'OPEN') throw conflict('This ballot is closed; no more ballots are accepted.');
@@ -286,7 +364,11 @@ export async function castBallot(ctx: ServiceContext, ballotId: string, choices:
     what: 'ballot',
     parent: { table: 'ballots', counter: 'ballots_cast', id: ballot.id },
     participation: { table: 'ballot_participation', parentColumn: 'ballot_id' },
-    counts: { table: countsTable('ballot', ballot.id), keyColumn: 'candidate_id', counters: ['votes_for', 'votes_against', 'abstentions'] },
+    counts: {
+      table: countsTable('ballot', ballot.id),
+      keyColumn: 'candidate_id',
+      counters: ['votes_for', 'votes_against', 'abstentions'],
+    },
     deputyId,
     increments: onBallot.map((t, i) => [t.candidateId, ...paper[i]!] as const),
     closedMessage: 'This ballot closed before yours arrived; it was not counted.',
@@ -309,29 +391,42 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
   if (ballot.status !== 'OPEN') throw conflict('This ballot is already closed.');
   const table = countsTable('ballot', ballot.id);
   await ctx.em.transactional(async (tx) => {
-    const closed = await run(tx, `update "voting"."ballots" set "status" = 'CLOSED', "closed_at" = ? where "id" = ? and "status" = 'OPEN'`, [ctx.clock.now(), ballot.id]);
+    const closed = await run(
+      tx,
+      `update "voting"."ballots" set "status" = 'CLOSED', "closed_at" = ? where "id" = ? and "status" = 'OPEN'`,
+      [ctx.clock.now(), ballot.id],
+    );
     if (closed !== 1) throw conflict('This ballot is already closed.');
     type Count = {
-      candidate_id: string; position: number; votes_for: number; votes_against: number; abstentions: number;
+      candidate_id: string;
+      position: number;
+      votes_for: number;
+      votes_against: number;
+      abstentions: number;
     };
     // V-6: an in-room ballot closes with its tellers' confirmed totals, elected by the same rules.
-    const counts: Count[] = ballot.method === 'ONLINE'
-      ? await query<Count>(
-        tx,
-        `select k."candidate_id", c."position", k."votes_for", k."votes_against", k."abstentions"
+    const counts: Count[] =
+      ballot.method === 'ONLINE'
+        ? await query<Count>(
+            tx,
+            `select k."candidate_id", c."position", k."votes_for", k."votes_against", k."abstentions"
            from ${table} k
            join "voting"."ballot_candidates" c on c."ballot_id" = ? and c."candidate_id" = k."candidate_id"
           order by c."position"`,
-        [ballot.id],
-      )
-      : (await room.confirmedRoomCounts(tx, ballot.id)).map((c) => ({
-        candidate_id: c.candidateId,
-        position: c.position,
-        votes_for: c.votesFor,
-        votes_against: c.votesAgainst,
-        abstentions: c.abstentions,
-      }));
-    const outcome = elect(counts.map((c) => ({ candidateId: c.candidate_id, position: c.position, votesFor: c.votes_for })), ballot.rollSize, ballot.seats);
+            [ballot.id],
+          )
+        : (await room.confirmedRoomCounts(tx, ballot.id)).map((c) => ({
+            candidate_id: c.candidateId,
+            position: c.position,
+            votes_for: c.votesFor,
+            votes_against: c.votesAgainst,
+            abstentions: c.abstentions,
+          }));
+    const outcome = elect(
+      counts.map((c) => ({ candidateId: c.candidate_id, position: c.position, votesFor: c.votes_for })),
+      ballot.rollSize,
+      ballot.seats,
+    );
     await run(
       tx,
       `insert into "voting"."ballot_tallies"
@@ -356,15 +451,27 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
       [program.id],
     )) as [{ n: number }];
     for (const [i, candidateId] of outcome.elected.entries()) {
-      await run(tx, `update "voting"."projects" set "status" = 'ELECTED', "rank" = ? where "id" = ? and "status" = 'CANDIDATE'`, [n + i + 1, candidateId]);
+      await run(
+        tx,
+        `update "voting"."projects" set "status" = 'ELECTED', "rank" = ? where "id" = ? and "status" = 'CANDIDATE'`,
+        [n + i + 1, candidateId],
+      );
     }
     if (n + outcome.elected.length >= program.seats) {
-      await run(tx, `update "voting"."projects" set "status" = 'NOT_ELECTED' where "program_id" = ? and "status" = 'CANDIDATE'`, [program.id]);
+      await run(
+        tx,
+        `update "voting"."projects" set "status" = 'NOT_ELECTED' where "program_id" = ? and "status" = 'CANDIDATE'`,
+        [program.id],
+      );
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
       await moveStage(tx, current, 'IMPLEMENTING');
     }
     // V-3: the totals are public once the ballot closes; who voted how never is.
-    const roll = await query<{ deputy_id: string }>(tx, `select "deputy_id" from "voting"."ballot_roll" where "ballot_id" = ? order by "deputy_id"`, [ballot.id]);
+    const roll = await query<{ deputy_id: string }>(
+      tx,
+      `select "deputy_id" from "voting"."ballot_roll" where "ballot_id" = ? order by "deputy_id"`,
+      [ballot.id],
+    );
     await recordVotingEvent(ctx, tx, {
       type: 'ballot.closed',
       aggregateType: 'ballot',
@@ -378,7 +485,12 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
         rollSize: ballot.rollSize,
         elected: outcome.elected,
         tied: outcome.tied,
-        tallies: counts.map((c) => ({ candidateId: c.candidate_id, votesFor: c.votes_for, votesAgainst: c.votes_against, abstentions: c.abstentions })),
+        tallies: counts.map((c) => ({
+          candidateId: c.candidate_id,
+          votesFor: c.votes_for,
+          votesAgainst: c.votes_against,
+          abstentions: c.abstentions,
+        })),
       },
     });
   });
@@ -410,14 +522,24 @@ export async function ballotsCastBy(ctx: ServiceContext, deputyId: string, year:
   const viewer = requireViewer(ctx.viewer);
   requireYear(year);
   if (viewer.role === 'DEPUTY') {
-    if (viewer.deputy !== deputyId) throw forbidden("A deputy sees only their own count of ballots cast.");
+    if (viewer.deputy !== deputyId) throw forbidden('A deputy sees only their own count of ballots cast.');
   } else if (viewer.role === 'ADMIN' || viewer.role === 'STAFF' || viewer.role === 'ANALYST') {
     if (!(viewer.role === 'ADMIN' && viewer.region === null)) {
-      const deputy = isId(deputyId) ? await ctx.siblings.entity<{ id: string; region: { code: string } | null }>('deputies', 'Deputy', { id: deputyId }, 'id region { code }') : null;
-      if (!deputy?.region || !covers(viewer, deputy.region.code)) throw forbidden("You may read the ballots cast only of deputies of your region.");
+      const deputy = isId(deputyId)
+        ? await ctx.siblings.entity<{ id: string; region: { code: string } | null }>(
+            'deputies',
+            'Deputy',
+            { id: deputyId },
+            'id region { code }',
+          )
+        : null;
+      if (!deputy?.region || !covers(viewer, deputy.region.code))
+        throw forbidden('You may read the ballots cast only of deputies of your region.');
     }
   } else {
-    throw forbidden("A deputy's count of ballots cast is for the deputy, staff and analysts of their region, and admins.");
+    throw forbidden(
+      "A deputy's count of ballots cast is for the deputy, staff and analysts of their region, and admins.",
+    );
   }
   if (!isId(deputyId)) return 0;
   return ctx.loaders

@@ -22,11 +22,14 @@ export interface Election {
  * among exactly them fills it. Fewer passing candidates than seats leave seats open.
  */
 export function elect(counts: readonly CandidateCount[], rollSize: number, seats: number): Election {
-  const passing = counts.filter((c) => c.votesFor * 2 > rollSize).sort((a, b) => b.votesFor - a.votesFor || a.position - b.position);
+  const passing = counts
+    .filter((c) => c.votesFor * 2 > rollSize)
+    .sort((a, b) => b.votesFor - a.votesFor || a.position - b.position);
   const passed = new Set(passing.map((c) => c.candidateId));
   if (passing.length <= seats) return { passed, elected: passing.map((c) => c.candidateId), tied: [] };
   const cutoff = passing[seats - 1]!.votesFor;
-  if (passing[seats]!.votesFor !== cutoff) return { passed, elected: passing.slice(0, seats).map((c) => c.candidateId), tied: [] };
+  if (passing[seats]!.votesFor !== cutoff)
+    return { passed, elected: passing.slice(0, seats).map((c) => c.candidateId), tied: [] };
   return {
     passed,
     elected: passing.filter((c) => c.votesFor > cutoff).map((c) => c.candidateId),

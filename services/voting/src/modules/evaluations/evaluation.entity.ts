@@ -27,8 +27,15 @@ export const EvaluationRoundSchema = new EntitySchema<EvaluationRound>({
   name: 'EvaluationRound',
   tableName: 'evaluation_rounds',
   indexes: [
-    { name: 'evaluation_rounds_region_code_prefix', expression: 'create index "evaluation_rounds_region_code_prefix" on "voting"."evaluation_rounds" ("region_code" varchar_pattern_ops, "year")' },
-    { name: 'evaluation_rounds_one_open_per_program', expression: `create unique index "evaluation_rounds_one_open_per_program" on "voting"."evaluation_rounds" ("program_id") where "status" = 'OPEN'` },
+    {
+      name: 'evaluation_rounds_region_code_prefix',
+      expression:
+        'create index "evaluation_rounds_region_code_prefix" on "voting"."evaluation_rounds" ("region_code" varchar_pattern_ops, "year")',
+    },
+    {
+      name: 'evaluation_rounds_one_open_per_program',
+      expression: `create unique index "evaluation_rounds_one_open_per_program" on "voting"."evaluation_rounds" ("program_id") where "status" = 'OPEN'`,
+    },
   ],
   properties: {
     id: { type: 'uuid', primary: true },

@@ -261,7 +261,14 @@ export async function openEvaluation(
         aggregateId: id,
         regionCode: program.regionCode,
         roll: roll.map(([d]) => d),
-        data: { programId: program.id, programTitle: program.title, raters, rollSize: roll.length + memberIds.length, projectIds: projects.map((p) => p.id), sessionId: options.sessionId ?? null },
+        data: {
+          programId: program.id,
+          programTitle: program.title,
+          raters,
+          rollSize: roll.length + memberIds.length,
+          projectIds: projects.map((p) => p.id),
+          sessionId: options.sessionId ?? null,
+        },
       });
     });
   } catch (e) {
@@ -408,7 +415,11 @@ export async function closeEvaluation(ctx: ServiceContext, roundId: string): Pro
     for (const [, table] of tables) await run(tx, `drop table ${table}`);
     const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
     await moveStage(tx, current, 'CLOSED');
-    const roll = await query<{ deputy_id: string }>(tx, `select "deputy_id" from "voting"."evaluation_roll" where "round_id" = ? order by "deputy_id"`, [round.id]);
+    const roll = await query<{ deputy_id: string }>(
+      tx,
+      `select "deputy_id" from "voting"."evaluation_roll" where "round_id" = ? order by "deputy_id"`,
+      [round.id],
+    );
     await recordVotingEvent(ctx, tx, {
       type: 'satisfaction-round.closed',
       aggregateType: 'satisfaction-round',

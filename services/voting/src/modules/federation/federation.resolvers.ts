@@ -12,7 +12,8 @@ export const federationResolvers: Resolvers = {
     votingStats: (region, { year }, ctx) => votingStats(ctx, region.code, year),
     votingFigures: (region, args, ctx) => votingFigures(ctx, region.code, args),
     programs: (region, { year }, ctx) => programsOfSubtree(ctx, region.code, year),
-    programsConnection: (region, { year, first, after }, ctx) => programsOfSubtreeConnection(ctx, region.code, year, first, after),
+    programsConnection: (region, { year, first, after }, ctx) =>
+      programsOfSubtreeConnection(ctx, region.code, year, first, after),
   },
   Deputy: {
     __resolveReference: (ref) => ({ id: refKey(ref, 'id', 'Deputy') }),

@@ -61,19 +61,21 @@ export function votingStats(ctx: ServiceContext, regionCode: string, year: numbe
       // Statistics read through a replica when one is configured and the request has not written.
       const { rows } = (await readKnex(ctx.em).raw(parts.join('\nunion all\n'))) as { rows: Record<string, unknown>[] };
       const byKey = new Map(rows.map((r) => [`${String(r.region_code)}|${Number(r.year)}`, r]));
-      return keys.map((k) => byKey.get(k)!).map((r) => ({
-        regionCode: String(r.region_code),
-        year: Number(r.year),
-        programs: Number(r.programs),
-        regionsWithProgram: Number(r.regions_with_program),
-        candidates: Number(r.candidates),
-        projectsElected: Number(r.projects_elected),
-        projectsCompleted: Number(r.projects_completed),
-        budgetTotal: String(r.budget_total),
-        turnoutRate: legacyRate(Number(r.cast), Number(r.roll)),
-        // F-2: the one definition, pooled over every rating: (satisfied + basically satisfied) / rated.
-        satisfactionRate: legacyRate(Number(r.content), Number(r.rated)),
-      }));
+      return keys
+        .map((k) => byKey.get(k)!)
+        .map((r) => ({
+          regionCode: String(r.region_code),
+          year: Number(r.year),
+          programs: Number(r.programs),
+          regionsWithProgram: Number(r.regions_with_program),
+          candidates: Number(r.candidates),
+          projectsElected: Number(r.projects_elected),
+          projectsCompleted: Number(r.projects_completed),
+          budgetTotal: String(r.budget_total),
+          turnoutRate: legacyRate(Number(r.cast), Number(r.roll)),
+          // F-2: the one definition, pooled over every rating: (satisfied + basically satisfied) / rated.
+          satisfactionRate: legacyRate(Number(r.content), Number(r.rated)),
+        }));
     })
     .load(`${code}|${year}`);
 }
@@ -90,7 +92,6 @@ export interface VotingFiguresRow {
   projectsRated: number;
   satisfaction: Ratio;
 }
-
 
 interface VotingFigureSql {
   key: string;
@@ -115,7 +116,11 @@ const shanghaiDate = (column: string) => `(${column} at time zone 'Asia/Shanghai
  * project ratings of the evaluation rounds closed in it: (satisfied + basically satisfied) / rated.
  * One statement for every region asked with the same arguments.
  */
-export async function votingFigures(ctx: ServiceContext, regionCode: string, args: FigureArgs): Promise<VotingFiguresRow[]> {
+export async function votingFigures(
+  ctx: ServiceContext,
+  regionCode: string,
+  args: FigureArgs,
+): Promise<VotingFiguresRow[]> {
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
   const [rows, registered] = await Promise.all([

@@ -9,15 +9,19 @@ const present = <T>(rows: (T | null | Error)[]): T[] => rows.filter((r): r is T 
 
 /** 民生实事 programChanges: public, as `programs`; a program's stage (and so its ballot results) changes it. */
 export function programChanges(ctx: ServiceContext, args: FeedArgs): Promise<FeedConnection<Program>> {
-  return readFeed(ctx, {
-    table: 'voting.programs',
-    schema: 'voting',
-    register: 'programs',
-    rows: () => {},
-    tombstones: () => {},
-    load: async (ids) => present(await programLoader(ctx).loadMany(ids)),
-    idOf: (p) => p.id,
-  }, args);
+  return readFeed(
+    ctx,
+    {
+      table: 'voting.programs',
+      schema: 'voting',
+      register: 'programs',
+      rows: () => {},
+      tombstones: () => {},
+      load: async (ids) => present(await programLoader(ctx).loadMany(ids)),
+      idOf: (p) => p.id,
+    },
+    args,
+  );
 }
 
 /**
@@ -25,13 +29,17 @@ export function programChanges(ctx: ServiceContext, args: FeedArgs): Promise<Fee
  * ballot; candidates replaced by `setCandidates` come as deletions.
  */
 export function projectChanges(ctx: ServiceContext, args: FeedArgs): Promise<FeedConnection<Project>> {
-  return readFeed(ctx, {
-    table: 'voting.projects',
-    schema: 'voting',
-    register: 'projects',
-    rows: () => {},
-    tombstones: () => {},
-    load: async (ids) => present(await projectLoader(ctx).loadMany(ids)),
-    idOf: (p) => p.id,
-  }, args);
+  return readFeed(
+    ctx,
+    {
+      table: 'voting.projects',
+      schema: 'voting',
+      register: 'projects',
+      rows: () => {},
+      tombstones: () => {},
+      load: async (ids) => present(await projectLoader(ctx).loadMany(ids)),
+      idOf: (p) => p.id,
+    },
+    args,
+  );
 }

@@ -21,7 +21,13 @@ export interface Program {
 export const ProgramSchema = new EntitySchema<Program>({
   name: 'Program',
   tableName: 'programs',
-  indexes: [{ name: 'programs_region_code_prefix', expression: 'create index "programs_region_code_prefix" on "voting"."programs" ("region_code" varchar_pattern_ops, "year")' }],
+  indexes: [
+    {
+      name: 'programs_region_code_prefix',
+      expression:
+        'create index "programs_region_code_prefix" on "voting"."programs" ("region_code" varchar_pattern_ops, "year")',
+    },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     regionCode: { type: 'string', length: 9 },

@@ -3,13 +3,24 @@ import { refKey } from '../refs.ts';
 import { ballotsOf } from '../ballots/ballots.service.ts';
 import { roundsOf } from '../evaluations/evaluations.service.ts';
 import { candidatesOf, electedOf } from '../projects/projects.service.ts';
-import { candidateOfProposal, closeSolicitation, createProgram, listPrograms, programLoader, programsConnection, proposalsOf, proposeProject, setCandidates } from './programs.service.ts';
+import {
+  candidateOfProposal,
+  closeSolicitation,
+  createProgram,
+  listPrograms,
+  programLoader,
+  programsConnection,
+  proposalsOf,
+  proposeProject,
+  setCandidates,
+} from './programs.service.ts';
 
 export const programResolvers: Resolvers = {
   Query: {
     program: (_, { id }, ctx) => programLoader(ctx).load(id),
     programs: (_, { regionCode, year, level }, ctx) => listPrograms(ctx, regionCode, year, level),
-    programsConnection: (_, { regionCode, year, level, first, after }, ctx) => programsConnection(ctx, first, after, regionCode, year, level),
+    programsConnection: (_, { regionCode, year, level, first, after }, ctx) =>
+      programsConnection(ctx, first, after, regionCode, year, level),
   },
   Mutation: {
     createProgram: (_, { input }, ctx) => createProgram(ctx, input),

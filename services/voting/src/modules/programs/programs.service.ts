@@ -3,7 +3,14 @@ import { isId, newId } from '@renda/db/ids';
 import { badInput, notFound, rateLimited } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
-import { listQuery, nestedConnection, nestedList, type Connection, type NestedQuery, type SortKey } from '@renda/server-kit/pagination';
+import {
+  listQuery,
+  nestedConnection,
+  nestedList,
+  type Connection,
+  type NestedQuery,
+  type SortKey,
+} from '@renda/server-kit/pagination';
 import { regionLevelOf, requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
 import { votingRules, type VotingRules } from '../../env.ts';
 import { ProjectSchema, type Project } from '../projects/project.entity.ts';
@@ -42,22 +49,46 @@ export interface CreateProgramInput {
 }
 
 /** V-1, V-2: staff of the region open a program in SOLICITING for a session of the region's congress. */
-export async function createProgram(ctx: ServiceContext, input: CreateProgramInput, rules: VotingRules = votingRules): Promise<Program> {
+export async function createProgram(
+  ctx: ServiceContext,
+  input: CreateProgramInput,
+  rules: VotingRules = votingRules,
+): Promise<Program> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   const level = programLevelOf(regionCode);
-  if (!level) throw badInput('Programs are run by township (9 digits), county (6) or city (4) congresses.', 'input.regionCode');
-  if (level !== input.level) throw badInput(`A ${regionCode.length}-digit region code is a ${level} program, not ${input.level}.`, 'input.level');
+  if (!level)
+    throw badInput('Programs are run by township (9 digits), county (6) or city (4) congresses.', 'input.regionCode');
+  if (level !== input.level)
+    throw badInput(
+      `A ${regionCode.length}-digit region code is a ${level} program, not ${input.level}.`,
+      'input.level',
+    );
   requireWriteIn(ctx.viewer, regionCode, 'create livelihood programs');
   const year = requireYear(input.year, 'input.year');
   const title = requireText(input.title, 'input.title', 200);
   const [min, max] = rules.seats[level];
-  if (!Number.isInteger(input.seats) || input.seats < 1) throw badInput('`seats` must be a whole number of at least 1.', 'input.seats');
-  if (input.seats < min || input.seats > max) throw badInput(`A ${level} program elects ${min} to ${max} projects here (V-2, a local setting).`, 'input.seats');
+  if (!Number.isInteger(input.seats) || input.seats < 1)
+    throw badInput('`seats` must be a whole number of at least 1.', 'input.seats');
+  if (input.seats < min || input.seats > max)
+    throw badInput(`A ${level} program elects ${min} to ${max} projects here (V-2, a local setting).`, 'input.seats');
   requireId(input.sessionId, 'input.sessionId');
-  const session = await ctx.siblings.entity<SiblingSession>('deputies', 'CongressSession', { id: input.sessionId }, 'id opensOn congress { id region { code } }');
+  const session = await ctx.siblings.entity<SiblingSession>(
+    'deputies',
+    'CongressSession',
+    { id: input.sessionId },
+    'id opensOn congress { id region { code } }',
+  );
   if (!session?.congress) throw badInput('No congress session with this id.', 'input.sessionId');
-  if (session.congress.region.code !== regionCode) throw badInput(`The session belongs to the congress of region ${session.congress.region.code}, not ${regionCode}.`, 'input.sessionId');
-  if (Number(session.opensOn.slice(0, 4)) !== year) throw badInput(`The session opens in ${session.opensOn.slice(0, 4)}: the program's year must be that year.`, 'input.year');
+  if (session.congress.region.code !== regionCode)
+    throw badInput(
+      `The session belongs to the congress of region ${session.congress.region.code}, not ${regionCode}.`,
+      'input.sessionId',
+    );
+  if (Number(session.opensOn.slice(0, 4)) !== year)
+    throw badInput(
+      `The session opens in ${session.opensOn.slice(0, 4)}: the program's year must be that year.`,
+      'input.year',
+    );
   const program = ctx.em.create(ProgramSchema, {
     id: newId(),
     regionCode,
@@ -79,7 +110,12 @@ export async function createProgram(ctx: ServiceContext, input: CreateProgramInp
  * senders are limited per client address: in Redis (shared by every copy of the service) when
  * configured, in memory otherwise or while Redis is down.
  */
-export async function proposeProject(ctx: ServiceContext, programId: string, input: { title: string; description: string; proposer: string }, rules: VotingRules = votingRules): Promise<Proposal> {
+export async function proposeProject(
+  ctx: ServiceContext,
+  programId: string,
+  input: { title: string; description: string; proposer: string },
+  rules: VotingRules = votingRules,
+): Promise<Proposal> {
   const program = await findProgram(ctx, programId);
   const title = requireText(input.title, 'input.title', 200);
   const description = requireText(input.description, 'input.description', 4000);
@@ -137,12 +173,19 @@ interface SiblingUnit {
  * V-2 审议: replaces the candidate list of a program in SCREENING. There must be more candidates
  * than seats (差额); each has a budget over 0 and a lead unit of the region (or above it).
  */
-export async function setCandidates(ctx: ServiceContext, programId: string, candidates: CandidateInput[]): Promise<Program> {
+export async function setCandidates(
+  ctx: ServiceContext,
+  programId: string,
+  candidates: CandidateInput[],
+): Promise<Program> {
   const program = await findProgram(ctx, programId);
   requireWriteIn(ctx.viewer, program.regionCode, 'set candidates');
   requireStage(program, 'SCREENING', 'set candidates');
   if (candidates.length <= program.seats) {
-    throw badInput(`There must be more candidates than seats (差额): ${program.seats} seats need at least ${program.seats + 1} candidates.`, 'candidates');
+    throw badInput(
+      `There must be more candidates than seats (差额): ${program.seats} seats need at least ${program.seats + 1} candidates.`,
+      'candidates',
+    );
   }
   if (candidates.length > 100) throw badInput('At most 100 candidates.', 'candidates');
   const rows = candidates.map((c, i) => ({
@@ -155,21 +198,36 @@ export async function setCandidates(ctx: ServiceContext, programId: string, cand
   const seenProposals = new Set<string>();
   rows.forEach((r, i) => {
     if (!r.proposalId) return;
-    if (seenProposals.has(r.proposalId)) throw badInput(`candidates[${i}].proposalId names a proposal an earlier candidate already came from.`, `candidates[${i}].proposalId`);
+    if (seenProposals.has(r.proposalId))
+      throw badInput(
+        `candidates[${i}].proposalId names a proposal an earlier candidate already came from.`,
+        `candidates[${i}].proposalId`,
+      );
     seenProposals.add(r.proposalId);
   });
   const proposalIds = [...seenProposals];
-  const proposals = proposalIds.length ? await ctx.em.find(ProposalSchema, { id: { $in: proposalIds }, programId: program.id }) : [];
+  const proposals = proposalIds.length
+    ? await ctx.em.find(ProposalSchema, { id: { $in: proposalIds }, programId: program.id })
+    : [];
   const known = new Set(proposals.map((p) => p.id));
   rows.forEach((r, i) => {
-    if (r.proposalId && !known.has(r.proposalId)) throw badInput(`candidates[${i}].proposalId is not a proposal of this program.`, `candidates[${i}].proposalId`);
+    if (r.proposalId && !known.has(r.proposalId))
+      throw badInput(`candidates[${i}].proposalId is not a proposal of this program.`, `candidates[${i}].proposalId`);
   });
-  const units = await Promise.all(rows.map((r) => ctx.siblings.entity<SiblingUnit>('supervision', 'GovernmentUnit', { id: r.leadUnitId }, 'id region { code }')));
+  const units = await Promise.all(
+    rows.map((r) =>
+      ctx.siblings.entity<SiblingUnit>('supervision', 'GovernmentUnit', { id: r.leadUnitId }, 'id region { code }'),
+    ),
+  );
   units.forEach((unit, i) => {
-    if (!unit?.region) throw badInput(`candidates[${i}].leadUnitId is not a known government unit.`, `candidates[${i}].leadUnitId`);
+    if (!unit?.region)
+      throw badInput(`candidates[${i}].leadUnitId is not a known government unit.`, `candidates[${i}].leadUnitId`);
     const code = unit.region.code;
     if (!program.regionCode.startsWith(code) && !code.startsWith(program.regionCode)) {
-      throw badInput(`candidates[${i}].leadUnitId is a unit of region ${code}, outside region ${program.regionCode}.`, `candidates[${i}].leadUnitId`);
+      throw badInput(
+        `candidates[${i}].leadUnitId is a unit of region ${code}, outside region ${program.regionCode}.`,
+        `candidates[${i}].leadUnitId`,
+      );
     }
   });
   try {
@@ -209,7 +267,12 @@ const programs = listQuery({
   entity: ProgramSchema,
   order: programOrder,
   connectionField: 'programsConnection',
-  where: (_ctx: ServiceContext, regionCode: string, year: number | null | undefined, level: ProgramLevel | null | undefined) => {
+  where: (
+    _ctx: ServiceContext,
+    regionCode: string,
+    year: number | null | undefined,
+    level: ProgramLevel | null | undefined,
+  ) => {
     const code = requireRegionCode(regionCode, 'regionCode');
     const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
     if (year !== null && year !== undefined) where.year = requireYear(year);
@@ -246,7 +309,11 @@ function subtreePrograms(year: number | null | undefined): NestedQuery<Program> 
   };
 }
 
-export function programsOfSubtree(ctx: ServiceContext, code: string, year: number | null | undefined): Promise<Program[]> {
+export function programsOfSubtree(
+  ctx: ServiceContext,
+  code: string,
+  year: number | null | undefined,
+): Promise<Program[]> {
   return nestedList(ctx, subtreePrograms(year), code, 'Region.programsConnection');
 }
 
@@ -264,7 +331,9 @@ export function programsOfSession(ctx: ServiceContext, sessionId: string): Promi
   return ctx.loaders
     .get<string, Program[]>('CongressSession.livelihoodPrograms', async (ids) => {
       const valid = ids.filter(isId);
-      const rows = valid.length ? await ctx.em.find(ProgramSchema, { sessionId: { $in: valid } }, { orderBy: { id: 'asc' } }) : [];
+      const rows = valid.length
+        ? await ctx.em.find(ProgramSchema, { sessionId: { $in: valid } }, { orderBy: { id: 'asc' } })
+        : [];
       return groupBy(ids, rows, (r) => r.sessionId);
     })
     .load(sessionId);
@@ -273,7 +342,11 @@ export function programsOfSession(ctx: ServiceContext, sessionId: string): Promi
 export function proposalsOf(ctx: ServiceContext, programId: string): Promise<Proposal[]> {
   return ctx.loaders
     .get<string, Proposal[]>('Program.proposals', async (ids) => {
-      const rows = await ctx.em.find(ProposalSchema, { programId: { $in: [...ids] } }, { orderBy: { proposedAt: 'asc', id: 'asc' } });
+      const rows = await ctx.em.find(
+        ProposalSchema,
+        { programId: { $in: [...ids] } },
+        { orderBy: { proposedAt: 'asc', id: 'asc' } },
+      );
       return groupBy(ids, rows, (r) => r.programId);
     })
     .load(programId);

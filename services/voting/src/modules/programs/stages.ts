@@ -40,9 +40,15 @@ export function requireStage(program: Program, stages: ProgramStage | readonly P
  */
 export async function moveStage(em: EntityManager, program: Program, to: ProgramStage): Promise<void> {
   if (!canMove(program.stage, to)) {
-    throw conflict(`A program in ${program.stage} cannot move to ${to}; ${to} is reached by ${how[to]} from ${Object.entries(stageTransitions).find(([, next]) => next.includes(to))?.[0] ?? 'nowhere'}.`);
+    throw conflict(
+      `A program in ${program.stage} cannot move to ${to}; ${to} is reached by ${how[to]} from ${Object.entries(stageTransitions).find(([, next]) => next.includes(to))?.[0] ?? 'nowhere'}.`,
+    );
   }
-  const result = await em.execute<{ affectedRows: number }>(`update "voting"."programs" set "stage" = ? where "id" = ? and "stage" = ?`, [to, program.id, program.stage], 'run');
+  const result = await em.execute<{ affectedRows: number }>(
+    `update "voting"."programs" set "stage" = ? where "id" = ? and "stage" = ?`,
+    [to, program.id, program.stage],
+    'run',
+  );
   if (result.affectedRows !== 1) throw conflict('The program changed meanwhile; reload it and try again.');
   program.stage = to;
 }

@@ -26,7 +26,11 @@ export const ProjectSchema = new EntitySchema<Project>({
   name: 'Project',
   tableName: 'projects',
   indexes: [
-    { name: 'projects_region_code_prefix', expression: 'create index "projects_region_code_prefix" on "voting"."projects" ("region_code" varchar_pattern_ops, "year")' },
+    {
+      name: 'projects_region_code_prefix',
+      expression:
+        'create index "projects_region_code_prefix" on "voting"."projects" ("region_code" varchar_pattern_ops, "year")',
+    },
     { properties: ['leadUnitId', 'year'] },
   ],
   uniques: [{ properties: ['proposalId'] }],

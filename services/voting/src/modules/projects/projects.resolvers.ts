@@ -1,7 +1,15 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
 import { programLoader } from '../programs/programs.service.ts';
-import { assignSupervisors, progressOf, projectLoader, reportProgress, satisfactionOf, satisfactionRate, supervisorIdsOf } from './projects.service.ts';
+import {
+  assignSupervisors,
+  progressOf,
+  projectLoader,
+  reportProgress,
+  satisfactionOf,
+  satisfactionRate,
+  supervisorIdsOf,
+} from './projects.service.ts';
 
 export const projectResolvers: Resolvers = {
   Query: {

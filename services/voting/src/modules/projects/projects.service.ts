@@ -9,7 +9,14 @@ import type { EvaluationTally } from '../evaluations/evaluation.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { requireStage } from '../programs/stages.ts';
 import { requireActiveDeputiesOf, requireDistinct, requireId, requireMoney } from '../shared.ts';
-import { ProgressReportSchema, ProjectSchema, ProjectSupervisorSchema, type ProgressReport, type Project, type ProjectStatus } from './project.entity.ts';
+import {
+  ProgressReportSchema,
+  ProjectSchema,
+  ProjectSupervisorSchema,
+  type ProgressReport,
+  type Project,
+  type ProjectStatus,
+} from './project.entity.ts';
 
 export const projectLoader = (ctx: ServiceContext) => entityLoader<Project>(ctx, ProjectSchema, 'id', isId);
 
@@ -51,7 +58,11 @@ export async function electedOf(ctx: ServiceContext, programId: string): Promise
 export function progressOf(ctx: ServiceContext, projectId: string): Promise<ProgressReport[]> {
   return ctx.loaders
     .get<string, ProgressReport[]>('Project.progress', async (ids) => {
-      const rows = await ctx.em.find(ProgressReportSchema, { projectId: { $in: [...ids] } }, { orderBy: { reportedOn: 'asc', recordedAt: 'asc' } });
+      const rows = await ctx.em.find(
+        ProgressReportSchema,
+        { projectId: { $in: [...ids] } },
+        { orderBy: { reportedOn: 'asc', recordedAt: 'asc' } },
+      );
       return groupBy(ids, rows, (r) => r.projectId);
     })
     .load(projectId);
@@ -60,7 +71,11 @@ export function progressOf(ctx: ServiceContext, projectId: string): Promise<Prog
 export function supervisorIdsOf(ctx: ServiceContext, projectId: string): Promise<string[]> {
   return ctx.loaders
     .get<string, string[]>('Project.supervisors', async (ids) => {
-      const rows = await ctx.em.find(ProjectSupervisorSchema, { projectId: { $in: [...ids] } }, { orderBy: { deputyId: 'asc' } });
+      const rows = await ctx.em.find(
+        ProjectSupervisorSchema,
+        { projectId: { $in: [...ids] } },
+        { orderBy: { deputyId: 'asc' } },
+      );
       return groupBy(ids, rows, (r) => r.projectId).map((list) => list.map((r) => r.deputyId));
     })
     .load(projectId);
@@ -73,15 +88,30 @@ export function supervisedProjectsOf(ctx: ServiceContext, deputyId: string): Pro
       const valid = ids.filter(isId);
       if (!valid.length) return ids.map(() => []);
       const links = await ctx.em.find(ProjectSupervisorSchema, { deputyId: { $in: valid } });
-      const projects = links.length ? await ctx.em.find(ProjectSchema, { id: { $in: [...new Set(links.map((l) => l.projectId))] } }, { orderBy: { year: 'desc', id: 'asc' } }) : [];
+      const projects = links.length
+        ? await ctx.em.find(
+            ProjectSchema,
+            { id: { $in: [...new Set(links.map((l) => l.projectId))] } },
+            { orderBy: { year: 'desc', id: 'asc' } },
+          )
+        : [];
       const byId = new Map(projects.map((p) => [p.id, p]));
-      return groupBy(ids, links, (l) => l.deputyId).map((list) => list.map((l) => byId.get(l.projectId)!).filter(Boolean).sort((a, b) => b.year - a.year || a.id.localeCompare(b.id)));
+      return groupBy(ids, links, (l) => l.deputyId).map((list) =>
+        list
+          .map((l) => byId.get(l.projectId)!)
+          .filter(Boolean)
+          .sort((a, b) => b.year - a.year || a.id.localeCompare(b.id)),
+      );
     })
     .load(deputyId);
 }
 
 /** GovernmentUnit.livelihoodProjects: the elected projects a unit leads. */
-export function projectsOfUnit(ctx: ServiceContext, unitId: string, year: number | null | undefined): Promise<Project[]> {
+export function projectsOfUnit(
+  ctx: ServiceContext,
+  unitId: string,
+  year: number | null | undefined,
+): Promise<Project[]> {
   if (year !== null && year !== undefined) requireYear(year);
   return ctx.loaders
     .get<string, Project[]>('GovernmentUnit.livelihoodProjects', async (keys) => {
@@ -91,7 +121,11 @@ export function projectsOfUnit(ctx: ServiceContext, unitId: string, year: number
       });
       const valid = [...new Set(parsed.filter((p) => isId(p.id)).map((p) => p.id))];
       const rows = valid.length
-        ? await ctx.em.find(ProjectSchema, { leadUnitId: { $in: valid }, status: { $in: [...electedStatuses] } }, { orderBy: { year: 'desc', rank: 'asc', id: 'asc' } })
+        ? await ctx.em.find(
+            ProjectSchema,
+            { leadUnitId: { $in: valid }, status: { $in: [...electedStatuses] } },
+            { orderBy: { year: 'desc', rank: 'asc', id: 'asc' } },
+          )
         : [];
       return parsed.map((p) => rows.filter((r) => r.leadUnitId === p.id && (p.year === null || r.year === p.year)));
     })
@@ -102,7 +136,13 @@ export function projectsOfUnit(ctx: ServiceContext, unitId: string, year: number
 export function satisfactionOf(ctx: ServiceContext, projectId: string): Promise<EvaluationTally | null> {
   return ctx.loaders
     .get<string, EvaluationTally | null>('Project.satisfaction', async (ids) => {
-      const rows: { round_id: string; project_id: string; satisfied: number; basically_satisfied: number; dissatisfied: number }[] = await ctx.em.execute(
+      const rows: {
+        round_id: string;
+        project_id: string;
+        satisfied: number;
+        basically_satisfied: number;
+        dissatisfied: number;
+      }[] = await ctx.em.execute(
         `select t.round_id, t.project_id, t.satisfied, t.basically_satisfied, t.dissatisfied
            from "voting"."evaluation_tallies" t join "voting"."evaluation_rounds" r on r.id = t.round_id
           where r.status = 'CLOSED' and t.project_id in (${ids.map(() => '?').join(', ')})
@@ -112,7 +152,14 @@ export function satisfactionOf(ctx: ServiceContext, projectId: string): Promise<
       const latest = new Map<string, EvaluationTally>();
       for (const r of rows) {
         if (!latest.has(r.project_id)) {
-          latest.set(r.project_id, { roundId: r.round_id, projectId: r.project_id, satisfied: r.satisfied, basicallySatisfied: r.basically_satisfied, dissatisfied: r.dissatisfied, final: true });
+          latest.set(r.project_id, {
+            roundId: r.round_id,
+            projectId: r.project_id,
+            satisfied: r.satisfied,
+            basicallySatisfied: r.basically_satisfied,
+            dissatisfied: r.dissatisfied,
+            final: true,
+          });
         }
       }
       return ids.map((id) => latest.get(id) ?? null);
@@ -120,7 +167,9 @@ export function satisfactionOf(ctx: ServiceContext, projectId: string): Promise<
     .load(projectId);
 }
 
-export function satisfactionRate(t: Pick<EvaluationTally, 'satisfied' | 'basicallySatisfied' | 'dissatisfied'>): number {
+export function satisfactionRate(
+  t: Pick<EvaluationTally, 'satisfied' | 'basicallySatisfied' | 'dissatisfied'>,
+): number {
   const all = t.satisfied + t.basicallySatisfied + t.dissatisfied;
   return all === 0 ? 0 : (t.satisfied + t.basicallySatisfied) / all;
 }
@@ -147,27 +196,52 @@ export async function reportProgress(ctx: ServiceContext, projectId: string, inp
   const program = (await programLoader(ctx).load(project.programId))!;
   requireStage(program, ['IMPLEMENTING', 'EVALUATING'], 'report progress');
   if (project.status !== 'ELECTED' && project.status !== 'IN_PROGRESS') {
-    throw conflict(project.status === 'COMPLETED' ? 'This project is already complete.' : `Only elected projects report progress; this one is ${project.status}.`);
+    throw conflict(
+      project.status === 'COMPLETED'
+        ? 'This project is already complete.'
+        : `Only elected projects report progress; this one is ${project.status}.`,
+    );
   }
   const percent = input.percentComplete;
-  if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw badInput('`percentComplete` must be a whole number from 0 to 100.', 'input.percentComplete');
-  if (percent < project.percentComplete) throw badInput(`Completion cannot go down: the last report said ${project.percentComplete}%.`, 'input.percentComplete');
+  if (!Number.isInteger(percent) || percent < 0 || percent > 100)
+    throw badInput('`percentComplete` must be a whole number from 0 to 100.', 'input.percentComplete');
+  if (percent < project.percentComplete)
+    throw badInput(
+      `Completion cannot go down: the last report said ${project.percentComplete}%.`,
+      'input.percentComplete',
+    );
   if (input.reportedOn > today(ctx.clock)) throw badInput('`reportedOn` may not be in the future.', 'input.reportedOn');
-  if (input.reportedOn < `${program.year}-01-01`) throw badInput(`\`reportedOn\` may not be before the program's year (${program.year}): the project was chosen then.`, 'input.reportedOn');
+  if (input.reportedOn < `${program.year}-01-01`)
+    throw badInput(
+      `\`reportedOn\` may not be before the program's year (${program.year}): the project was chosen then.`,
+      'input.reportedOn',
+    );
   const previous = (await progressOf(ctx, project.id)).at(-1);
-  if (previous && input.reportedOn < previous.reportedOn) throw badInput(`\`reportedOn\` may not be before the last report (${previous.reportedOn}).`, 'input.reportedOn');
+  if (previous && input.reportedOn < previous.reportedOn)
+    throw badInput(`\`reportedOn\` may not be before the last report (${previous.reportedOn}).`, 'input.reportedOn');
   const spent = requireMoney(input.spent, 'input.spent', false);
   const note = requireText(input.note, 'input.note', 4000);
   const status: ProjectStatus = percent === 100 ? 'COMPLETED' : percent > 0 ? 'IN_PROGRESS' : project.status;
-  if (status !== project.status && !projectTransitions[project.status].includes(status)) throw conflict(`A project cannot move from ${project.status} to ${status}.`);
+  if (status !== project.status && !projectTransitions[project.status].includes(status))
+    throw conflict(`A project cannot move from ${project.status} to ${status}.`);
   await ctx.em.transactional(async (tx) => {
     const moved = await tx.execute<{ affectedRows: number }>(
       `update "voting"."projects" set "percent_complete" = ?, "status" = ? where "id" = ? and "percent_complete" <= ? and "status" in ('ELECTED', 'IN_PROGRESS')`,
       [percent, status, project.id, percent],
       'run',
     );
-    if (moved.affectedRows !== 1) throw conflict('Another report changed this project meanwhile; reload it and report again.');
-    tx.create(ProgressReportSchema, { id: newId(), projectId: project.id, regionCode: project.regionCode, reportedOn: input.reportedOn, percentComplete: percent, spent, note, recordedAt: ctx.clock.now() });
+    if (moved.affectedRows !== 1)
+      throw conflict('Another report changed this project meanwhile; reload it and report again.');
+    tx.create(ProgressReportSchema, {
+      id: newId(),
+      projectId: project.id,
+      regionCode: project.regionCode,
+      reportedOn: input.reportedOn,
+      percentComplete: percent,
+      spent,
+      note,
+      recordedAt: ctx.clock.now(),
+    });
   });
   return reloadProject(ctx, project.id);
 }
@@ -182,7 +256,8 @@ export async function reloadProject(ctx: ServiceContext, id: string): Promise<Pr
 export async function assignSupervisors(ctx: ServiceContext, projectId: string, deputyIds: string[]): Promise<Project> {
   const project = await findProject(ctx, projectId);
   requireWriteIn(ctx.viewer, project.regionCode, 'assign supervision groups');
-  if (!electedStatuses.includes(project.status)) throw conflict(`Only elected projects have a supervision group; this one is ${project.status}.`);
+  if (!electedStatuses.includes(project.status))
+    throw conflict(`Only elected projects have a supervision group; this one is ${project.status}.`);
   if (!deputyIds.length) throw badInput('A supervision group needs at least one deputy.', 'deputyIds');
   if (deputyIds.length > 50) throw badInput('A supervision group has at most 50 deputies.', 'deputyIds');
   requireDistinct(deputyIds, 'deputyIds');
@@ -190,7 +265,8 @@ export async function assignSupervisors(ctx: ServiceContext, projectId: string, 
   await requireActiveDeputiesOf(ctx, deputyIds, program.congressId, 'deputyIds');
   await ctx.em.transactional(async (tx) => {
     await tx.nativeDelete(ProjectSupervisorSchema, { projectId: project.id });
-    for (const deputyId of deputyIds) tx.create(ProjectSupervisorSchema, { projectId: project.id, deputyId, regionCode: project.regionCode });
+    for (const deputyId of deputyIds)
+      tx.create(ProjectSupervisorSchema, { projectId: project.id, deputyId, regionCode: project.regionCode });
   });
   return reloadProject(ctx, project.id);
 }

@@ -26,7 +26,17 @@ export function votingReminderJobs(rules: { ballotOpenHours: number }): Reminder
                    and ${notYetReminded('voting', 'ballot-open', 'b."id"', `(b."opened_at" at time zone 'Asia/Shanghai')::date`)}
                  order by b."opened_at", b."id" limit ${batch}`,
                 [since],
-              )) as { rows: { id: string; program_id: string; region_code: string; opened_at: Date; method: string; title: string; roll: string[] | null }[] }
+              )) as {
+                rows: {
+                  id: string;
+                  program_id: string;
+                  region_code: string;
+                  opened_at: Date;
+                  method: string;
+                  title: string;
+                  roll: string[] | null;
+                }[];
+              }
             ).rows,
         );
         return rows.map((r) => ({
@@ -37,7 +47,14 @@ export function votingReminderJobs(rules: { ballotOpenHours: number }): Reminder
             aggregateType: 'ballot',
             aggregateId: r.id,
             regionCode: r.region_code,
-            data: { rule: 'V-6', programId: r.program_id, programTitle: r.title, method: r.method, openedAt: new Date(r.opened_at).toISOString(), openForHours: rules.ballotOpenHours },
+            data: {
+              rule: 'V-6',
+              programId: r.program_id,
+              programTitle: r.title,
+              method: r.method,
+              openedAt: new Date(r.opened_at).toISOString(),
+              openForHours: rules.ballotOpenHours,
+            },
             audience: { deputyIds: r.roll ?? [], regionCode: r.region_code },
           },
         }));
