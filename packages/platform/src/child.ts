@@ -8,7 +8,6 @@
  */
 import { childArgs, runChild } from './child-runtime.ts';
 
-export type { ChildMessage } from './child-runtime.ts';
 
 const { name, options } = childArgs();
 if (!name) {

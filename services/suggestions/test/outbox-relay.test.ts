@@ -164,6 +164,7 @@ describe('order and delivery', () => {
   it('without Redis: in-process subscribers, then POST EVENTS_URL with the subgraph secret; a failed POST is sent again', async () => {
     const posts: { secret: string | undefined; ids: string[] }[] = [];
     let failNext = true;
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler answers every request itself
     const server = createServer(async (req: IncomingMessage, res) => {
       let body = '';
       for await (const chunk of req) body += chunk;

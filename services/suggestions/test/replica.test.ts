@@ -6,7 +6,7 @@ import { replicaServer, startReplicaStack, watchReplicaReads } from '@renda/test
 import type { TestStack } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
 import { suggestionsService } from '../src/server.ts';
-import { buildWorld, type World } from './support.ts';
+import { buildWorld } from './support.ts';
 
 /**
  * The suggestions subgraph's statistics on a streaming read replica (DATABASE_REPLICA_URLS; .ci/run starts
@@ -32,11 +32,10 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
 
 describe.skipIf(!replicaServer)('suggestion statistics on the read replica', () => {
   let stack: TestStack;
-  let world: World;
   let staff: string;
   beforeAll(async () => {
     stack = await startReplicaStack([deputiesService, supervisionService, suggestionsService]);
-    world = await buildWorld(stack);
+    await buildWorld(stack); // the deputies, units and sessions the statistics count over
     staff = await tokens.staff('430181');
   }, 60_000);
   afterAll(() => stack?.stop());

@@ -75,12 +75,6 @@ export async function requireRecordReader(ctx: ServiceContext, item: Suggestion,
   throw forbidden(`You may not read the ${what} of this item.`);
 }
 
-/** Keeps the items the caller may read, in order. */
-export async function readable(ctx: ServiceContext, items: Suggestion[]): Promise<Suggestion[]> {
-  const flags = await Promise.all(items.map((i) => canRead(ctx, i)));
-  return items.filter((_, i) => flags[i]);
-}
-
 /** A handler of the item's lead unit (主办 answers, S-4), or staff of its subtree. */
 export async function requireLeadUnitOrStaff(ctx: ServiceContext, item: Suggestion, doing: string): Promise<Viewer> {
   const viewer = ctx.viewer;
