@@ -8,7 +8,6 @@
  */
 import { childArgs, runChild } from './child-runtime.ts';
 
-
 const { name, options } = childArgs();
 if (!name) {
   console.error('Usage: child.ts <deputies|supervision|suggestions|voting|gateway> (started by `pnpm dev`)');
