@@ -6,6 +6,7 @@ import { votingRules } from '@renda/voting/env';
 import { votingService } from '@renda/voting/server';
 import { startCopies, type CopiesStack } from '@renda/testing/copies';
 import { tokens } from '@renda/testing/tokens';
+import type { RunningService } from '@renda/server-kit/service';
 
 /**
  * Two copies of each of the four subgraphs on one PostgreSQL and one Redis, each pair behind a round-robin
@@ -291,7 +292,44 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
     expect(verdicts[limit]).toBe('RATE_LIMITED');
   });
 
-  // One relay at a time: the outbox relay and the reminders scheduler (advisory-lock leadership) assert
-  // here that, with both copies of their subgraph running (`stack.copies.<service>`), exactly one of them
-  // leads at a time and the other takes over when it stops. Their own tests cover the details.
+  it('one outbox relay and one reminder scheduler per service lead at a time, and every event is published', async () => {
+    const leaders = (pick: (c: RunningService) => { isLeader: boolean } | null) =>
+      Object.fromEntries(
+        Object.entries(stack.copies).map(([name, copies]) => [name, copies.filter((c) => pick(c)?.isLeader).length]),
+      );
+    // Leadership is taken on the first tick; then sample it while the relays run.
+    await waitFor(() => Object.values(leaders((c) => c.events.relay)).every((n) => n === 1));
+    const samples: Record<string, number>[] = [];
+    for (let i = 0; i < 10; i++) {
+      samples.push(
+        leaders((c) => c.events.relay),
+        leaders((c) => c.events.reminders),
+      );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const schedulers = leaders((c) => c.events.reminders);
+    console.log(
+      `two copies: relay leaders per service ${JSON.stringify(leaders((c) => c.events.relay))}, ` +
+        `reminder leaders ${JSON.stringify(schedulers)} (10 samples, never two)`,
+    );
+    for (const sample of samples) for (const n of Object.values(sample)) expect(n).toBeLessThanOrEqual(1);
+    // What the writes above recorded leaves through the one relay of each service.
+    await waitFor(async () => {
+      for (const name of Object.keys(stack.copies)) {
+        const [row] = await stack.copies[name]![0]!.orm.em.getConnection().execute<{ n: number }[]>(
+          `select count(*)::int as n from "${name}".outbox_events where published_at is null`,
+        );
+        if (row!.n > 0) return false;
+      }
+      return true;
+    });
+  });
 });
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

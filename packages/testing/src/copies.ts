@@ -97,6 +97,17 @@ export async function startCopies(
                 secret: devSubgraphSecret,
                 poolMax: 4,
                 siblings,
+                // Every copy runs its outbox relay and reminder scheduler: one per service leads (advisory lock).
+                events: {
+                  redis: process.env.REDIS_URL || undefined,
+                  settings: {
+                    eventsUrl: undefined,
+                    pollMs: 100,
+                    batchSize: 100,
+                    streamMaxLength: 10_000,
+                    remindersEveryMs: 500,
+                  },
+                },
               },
               0,
             );
