@@ -177,16 +177,12 @@ export async function deputyFigureRows(
   return [...byKey.values()];
 }
 
-/** Runs a rollup read in a read-only transaction without parallel workers (a few thousand rows). */
+/**
+ * A rollup read. (Not in a transaction with parallel workers switched off, though starting them costs more
+ * than reading a few thousand rows: the embedded PGlite server refuses a transaction beside other queries.)
+ */
 export function rollupRaw(knex: Knex): Raw {
-  return (sql, params) =>
-    knex.transaction(
-      async (trx) => {
-        await trx.raw('set local max_parallel_workers_per_gather = 0');
-        return ((await trx.raw(sql, params as Knex.RawBinding[])) as { rows: Record<string, unknown>[] }).rows;
-      },
-      { readOnly: true },
-    );
+  return liveRaw(knex);
 }
 
 export function liveRaw(knex: Knex): Raw {

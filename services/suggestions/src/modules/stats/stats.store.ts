@@ -120,18 +120,10 @@ async function run<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]> 
 }
 
 /**
- * A rollup read: a few thousand rows on neighbouring pages, which parallel workers only slow down (starting
- * them costs more than the read), so they are off for its read-only transaction.
+ * A rollup read. (Not in a transaction with parallel workers switched off, though starting them costs more
+ * than reading a few thousand rows: the embedded PGlite server refuses a transaction beside other queries.)
  */
-async function read<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]> {
-  return conn.transactional(
-    async (trx) => {
-      await conn.execute('set local max_parallel_workers_per_gather = 0', [], 'run', trx);
-      return conn.execute<T[]>(sql, params as never[], 'all', trx);
-    },
-    { readOnly: true },
-  );
-}
+const read = run;
 
 /** Items registered in `year` in each subtree `codes`, overdue measured on `on`. */
 export function regionYearCounts(
