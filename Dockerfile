@@ -28,6 +28,7 @@ COPY packages/auth/package.json packages/auth/
 COPY packages/cache/package.json packages/cache/
 COPY packages/db/package.json packages/db/
 COPY packages/errors/package.json packages/errors/
+COPY packages/outbox/package.json packages/outbox/
 COPY packages/platform/package.json packages/platform/
 COPY packages/server-kit/package.json packages/server-kit/
 COPY packages/testing/package.json packages/testing/
