@@ -97,12 +97,21 @@ describe.skipIf(!process.env.REDIS_URL)('two relays on one database, publishing 
       await until(allPublished, 'the first events published');
       // The leader's session drops while idle (a network cut, a restarted pooler): its lock goes with it,
       // the other copy takes over, and the old one reconnects and waits.
-      const before = a.isLeader ? a : b;
-      await knex.raw(
-        `select pg_terminate_backend(l.pid) from pg_locks l where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
-           and l.objid = (hashtext('renda:outbox-relay:suggestions')::bigint & 4294967295)::oid`,
-      );
-      await until(() => !before.isLeader, 'the old leader to notice');
+      const holder = async () =>
+        (
+          await knex.raw(
+            `select l.pid from pg_locks l where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
+               and l.objid = (hashtext('renda:outbox-relay:suggestions')::bigint & 4294967295)::oid`,
+          )
+        ).rows[0]?.pid as number | undefined;
+      const killed = await holder();
+      expect(killed).toBeDefined();
+      await knex.raw('select pg_terminate_backend(?)', [killed]);
+      // A new session holds the lock: the other copy's, or the old leader's own after it reconnected first.
+      await until(async () => {
+        const now = await holder();
+        return now !== undefined && now !== killed;
+      }, 'a new session to lead');
       for (const id of ids.slice(3)) await driveTo(stack, world, id, 'HANDLING');
       await until(allPublished, 'every event published');
       const redis = new Redis(process.env.REDIS_URL!);
