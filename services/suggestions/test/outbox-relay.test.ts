@@ -106,7 +106,7 @@ describe.skipIf(!process.env.REDIS_URL)('two relays on one database, publishing 
         ).rows[0]?.pid as number | undefined;
       const killed = await holder();
       expect(killed).toBeDefined();
-      await knex.raw('select pg_terminate_backend(?)', [killed]);
+      await knex.raw('select pg_terminate_backend(?)', [killed!]);
       // A new session holds the lock: the other copy's, or the old leader's own after it reconnected first.
       await until(async () => {
         const now = await holder();
