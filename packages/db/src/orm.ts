@@ -7,6 +7,7 @@ import {
   type Options,
 } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { generatorSkipsTables, RendaNamingStrategy } from './naming.ts';
 import { replicasOf, TrackingEntityManager, WriteTracker } from './replicas.ts';
 
 export interface OpenDatabaseOptions {
@@ -48,6 +49,8 @@ export function ormConfig(options: OpenDatabaseOptions, snapshot = false): Optio
     entities: options.entities,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
+    namingStrategy: RendaNamingStrategy,
+    schemaGenerator: { skipTables: generatorSkipsTables },
     // Two at least: migrations run on one connection while another holds the migration lock.
     pool: { min: 0, max: Math.max(2, options.poolMax ?? 10) },
     debug: options.debug ?? false,
@@ -61,7 +64,9 @@ export function ormConfig(options: OpenDatabaseOptions, snapshot = false): Optio
       transactional: true,
       silent: true,
       allOrNothing: true,
-      snapshot,
+      // The diff is made against the migrated database itself (read with the generator's skipTables), not a
+      // snapshot file: the shared packages' tables and the partitions are made outside the entities.
+      snapshot: false,
       snapshotName: `.snapshot-${options.schema}`,
       emit: 'ts',
       migrationsList: options.migrations,
