@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { ApolloServer } from '@apollo/server';
-import ExcelJS from 'exceljs';
+import type ExcelJSModule from 'exceljs';
 import { GraphQLEnumType, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { canReadRegion } from '@renda/auth/guards';
 import { regionLevelOf } from '@renda/server-kit/validate';
@@ -583,7 +583,12 @@ function csvSink(res: ServerResponse, columns: Column[]): Sink {
   };
 }
 
-function xlsxSink(res: ServerResponse, table: Table): Sink {
+type ExcelJS = typeof ExcelJSModule;
+let excel: Promise<ExcelJS> | undefined;
+/** exceljs takes longer to load than the rest of the gateway's exports: it loads with the first XLSX asked for. */
+const loadExcel = (): Promise<ExcelJS> => (excel ??= import('exceljs').then((m) => m.default));
+
+function xlsxSink(res: ServerResponse, table: Table, ExcelJS: ExcelJS): Sink {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(table.title, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = table.columns.map((c, i) => ({
@@ -659,6 +664,7 @@ export function exportRoute(options: ExportOptions) {
     }
     // The first page decides the status: a failure here sends only the error, never part of a file.
     let page = await run(table, params, null, contextValue);
+    const xlsx = format === 'xlsx' ? await loadExcel() : null;
     const monthly = params.interval === 'MONTH' ? '-monthly' : '';
     const suffix = `${params.region}${params.year ? `-${params.year}` : ''}${monthly}`;
     const name = `${table.title}-${suffix}.${format}`;
@@ -671,7 +677,7 @@ export function exportRoute(options: ExportOptions) {
       'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
       'cache-control': 'no-store',
     });
-    const sink = format === 'csv' ? csvSink(res, table.columns) : xlsxSink(res, table);
+    const sink = xlsx ? xlsxSink(res, table, xlsx) : csvSink(res, table.columns);
     let index = 0;
     for (;;) {
       for (const row of page.rows) {

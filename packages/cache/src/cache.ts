@@ -1,4 +1,5 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import {
   createMemoryRateLimiter,
@@ -85,15 +86,21 @@ export function parseClusterNodes(list: string): { host: string; port: number }[
     });
 }
 
+// ioredis loads with the first client: a process without Redis (`pnpm start` by default) never loads it.
+const requireHere = createRequire(import.meta.url);
+let loaded: typeof import('ioredis') | undefined;
+const ioredis = () => (loaded ??= requireHere('ioredis') as typeof import('ioredis'));
+
 /**
  * A client for the target. On a cluster every command here names one key (the counter's MULTI is
  * INCR and EXPIRE of the same key; a rate limit is one key per client), so each lands in one slot.
  * Keys that must share a slot in a future multi-key command take a hash tag: `sameSlot(tag, key)`.
  */
 export function connectRedis(target: RedisTarget, options: RedisOptions): Redis | Cluster {
-  if (typeof target === 'string') return new Redis(target, options);
+  const client = ioredis();
+  if (typeof target === 'string') return new client.Redis(target, options);
   const { keyPrefix, ...redisOptions } = options;
-  return new Cluster(target.clusterNodes, {
+  return new client.Cluster(target.clusterNodes, {
     ...(keyPrefix === undefined ? {} : { keyPrefix }),
     redisOptions,
     maxRedirections: 8,

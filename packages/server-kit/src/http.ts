@@ -129,6 +129,13 @@ export function secretMatches(expected: string, given: string | string[] | undef
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** `pathname` and `search` of a request target, as `new URL(target, 'http://localhost')` gives them. */
+function pathAndSearch(target: string | undefined): { pathname: string; search: string } {
+  // The gateway's and the subgraphs' calls: no URL to build.
+  if (target === '/graphql' || target === '/') return { pathname: target, search: '' };
+  return new URL(target ?? '/', 'http://localhost');
+}
+
 /**
  * Serves an Apollo Server over node:http with the platform's front door: `/health/live`,
  * `/health/ready` (and `/health`, its alias), a request id on every response, CORS when configured, a
@@ -148,7 +155,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = pathAndSearch(req.url);
     res.setHeader(requestIdHeader, requestIdOf(req));
     const corsAllowed = applyCors(req, res, options.cors);
     if (options.cors && req.method === 'OPTIONS') {
