@@ -35,6 +35,13 @@ export const evaluationResolvers: Resolvers = {
   GroupSatisfaction: {
     project: async (t, _, ctx) => (await projectLoader(ctx).load(t.projectId))!,
     raters: (t) => t.raterGroup,
-    tally: (t) => ({ ...t, final: true }),
+    tally: ({ roundId, projectId, satisfied, basicallySatisfied, dissatisfied }) => ({
+      roundId,
+      projectId,
+      satisfied,
+      basicallySatisfied,
+      dissatisfied,
+      final: true,
+    }),
   },
 };
