@@ -32,6 +32,8 @@ export const ProgramSchema = defineEntity({
     seats: p.integer(),
     stage: p.enum([...programStages]).columnType('varchar(12)'),
     createdAt: p.datetime(),
+    /** 更正: the optimistic version a correction must name (issue 9). */
+    version: p.integer().default(1),
     /** Kept by the feed trigger on every write (clock_timestamp()); the ORM never writes it. */
     updatedAt: p.datetime().defaultRaw('clock_timestamp()'),
   },
@@ -58,6 +60,10 @@ export const ProposalSchema = defineEntity({
     description: p.text(),
     proposer: p.string().length(200),
     proposedAt: p.datetime(),
+    /** 更正: the optimistic version a correction must name (issue 9). */
+    version: p.integer().default(1),
+    /** 撤回: set when staff withdraw the proposal; it then leaves the program's list. */
+    withdrawnAt: p.datetime().nullable(),
   },
 });
 export type Proposal = InferEntity<typeof ProposalSchema>;

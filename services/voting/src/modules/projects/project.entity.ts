@@ -81,6 +81,10 @@ export const ProgressReportSchema = defineEntity({
     spent: p.decimal().precision(14).scale(2),
     note: p.text(),
     recordedAt: p.datetime(),
+    /** 更正: the optimistic version a correction must name (issue 9). */
+    version: p.integer().default(1),
+    /** 撤回: set when a report entered by mistake is withdrawn; it then leaves the project's progress. */
+    withdrawnAt: p.datetime().nullable(),
   },
 });
 export type ProgressReport = InferEntity<typeof ProgressReportSchema>;

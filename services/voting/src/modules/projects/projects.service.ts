@@ -60,7 +60,7 @@ export function progressOf(ctx: ServiceContext, projectId: string): Promise<Prog
     .get<string, ProgressReport[]>('Project.progress', async (ids) => {
       const rows = await ctx.em.find(
         ProgressReportSchema,
-        { projectId: { $in: [...ids] } },
+        { projectId: { $in: [...ids] }, withdrawnAt: null },
         { orderBy: { reportedOn: 'asc', recordedAt: 'asc' } },
       );
       return groupBy(ids, rows, (r) => r.projectId);
@@ -175,7 +175,7 @@ export function satisfactionRate(
 }
 
 /** Staff of the project's region (or an admin), or a handler of its lead unit. */
-function requireProgressWriter(ctx: ServiceContext, project: Project): void {
+export function requireProgressWriter(ctx: ServiceContext, project: Project): void {
   const viewer = requireViewer(ctx.viewer);
   if (viewer.role === 'HANDLER' && viewer.unit === project.leadUnitId) return;
   if ((viewer.role === 'STAFF' || viewer.role === 'ADMIN') && covers(viewer, project.regionCode)) return;
