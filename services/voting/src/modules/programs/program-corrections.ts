@@ -6,7 +6,7 @@ import { correct, withdraw } from '@renda/server-kit/corrections';
 import { requireText } from '@renda/server-kit/validate';
 import { votingRules, type VotingRules } from '../../env.ts';
 import { ProjectSchema } from '../projects/project.entity.ts';
-import { requireId } from '../shared.ts';
+import { requireId } from '../inputs.ts';
 import { ProgramSchema, ProposalSchema, type Program, type ProgramStage, type Proposal } from './program.entity.ts';
 import { reloadProgram, requireSeats } from './programs.service.ts';
 

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { refKey } from '../refs.ts';
+import { refKey } from '../federation/representation-key.ts';
 import { ballotsOf } from '../ballots/ballots.service.ts';
 import { roundsOf } from '../evaluations/evaluations.service.ts';
 import { candidatesOf, electedOf } from '../projects/projects.service.ts';

@@ -14,7 +14,7 @@ import {
 import { regionLevelOf, requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
 import { votingRules, type VotingRules } from '../../env.ts';
 import { ProjectSchema, type Project } from '../projects/project.entity.ts';
-import { isUniqueViolation, requireId, requireMoney } from '../shared.ts';
+import { isUniqueViolation, requireId, requireMoney } from '../inputs.ts';
 import { ProgramSchema, ProposalSchema, type Program, type ProgramLevel, type Proposal } from './program.entity.ts';
 import { moveStage, requireStage } from './stages.ts';
 

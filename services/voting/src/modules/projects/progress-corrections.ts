@@ -7,7 +7,7 @@ import { correct, withdraw } from '@renda/server-kit/corrections';
 import { today } from '@renda/server-kit/dates';
 import { requireText } from '@renda/server-kit/validate';
 import { ProgramSchema } from '../programs/program.entity.ts';
-import { requireId, requireMoney } from '../shared.ts';
+import { requireId, requireMoney } from '../inputs.ts';
 import { ProgressReportSchema, ProjectSchema, type ProgressReport, type Project } from './project.entity.ts';
 import { reloadProject, requireProgressWriter } from './projects.service.ts';
 

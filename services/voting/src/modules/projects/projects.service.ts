@@ -8,7 +8,8 @@ import { requireText, requireYear } from '@renda/server-kit/validate';
 import type { EvaluationTally } from '../evaluations/evaluation.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { requireStage } from '../programs/stages.ts';
-import { requireActiveDeputiesOf, requireDistinct, requireId, requireMoney } from '../shared.ts';
+import { requireDistinct, requireId, requireMoney } from '../inputs.ts';
+import { requireActiveDeputiesOf } from '../rolls.ts';
 import {
   ProgressReportSchema,
   ProjectSchema,
