@@ -4,7 +4,6 @@ import { ProgramSchema } from '../programs/program.entity.ts';
 import { ProjectSchema } from '../projects/project.entity.ts';
 
 export const ballotStatuses = ['OPEN', 'CLOSED'] as const;
-export type BallotStatus = (typeof ballotStatuses)[number];
 /** V-6: ONLINE, or in the room on PAPER or voting DEVICE (tellers enter the totals). */
 export const ballotMethods = ['ONLINE', 'PAPER', 'DEVICE'] as const;
 export type BallotMethod = (typeof ballotMethods)[number];
@@ -91,7 +90,6 @@ export const BallotRollSchema = defineEntity({
     deputyId: p.uuid().primary(),
   },
 });
-export type BallotRollEntry = InferEntity<typeof BallotRollSchema>;
 
 /**
  * Who has voted: the two ids and nothing else (no timestamp, no serial, no choice). The primary key
@@ -105,7 +103,6 @@ export const BallotParticipationSchema = defineEntity({
     deputyId: p.uuid().primary().index(),
   },
 });
-export type BallotParticipation = InferEntity<typeof BallotParticipationSchema>;
 
 /** The ballot paper: the candidates of a ballot in paper order, written when it opens, never updated. */
 export const BallotCandidateSchema = defineEntity({

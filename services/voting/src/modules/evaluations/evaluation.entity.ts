@@ -89,7 +89,6 @@ export const EvaluationRollSchema = defineEntity({
       .default('DEPUTIES'),
   },
 });
-export type EvaluationRollEntry = InferEntity<typeof EvaluationRollSchema>;
 
 /** V-7: a standing-committee member entitled to rate (COMMITTEE_MEMBERS). */
 export const EvaluationMemberRollSchema = defineEntity({
@@ -100,7 +99,6 @@ export const EvaluationMemberRollSchema = defineEntity({
     memberId: p.uuid().primary(),
   },
 });
-export type EvaluationMemberRollEntry = InferEntity<typeof EvaluationMemberRollSchema>;
 
 /** Which committee members have responded: the two ids and nothing else. */
 export const EvaluationMemberParticipationSchema = defineEntity({
@@ -111,7 +109,6 @@ export const EvaluationMemberParticipationSchema = defineEntity({
     memberId: p.uuid().primary(),
   },
 });
-export type EvaluationMemberParticipation = InferEntity<typeof EvaluationMemberParticipationSchema>;
 
 /** Who has responded: the two ids and nothing else. */
 export const EvaluationParticipationSchema = defineEntity({
@@ -122,7 +119,6 @@ export const EvaluationParticipationSchema = defineEntity({
     deputyId: p.uuid().primary().index(),
   },
 });
-export type EvaluationParticipation = InferEntity<typeof EvaluationParticipationSchema>;
 
 /** The rating form: the projects a round rates, written when it opens, never updated. */
 export const EvaluationItemSchema = defineEntity({

@@ -108,4 +108,3 @@ export const ProjectSupervisorSchema = defineEntity({
     regionCode: p.string().length(9),
   },
 });
-export type ProjectSupervisor = InferEntity<typeof ProjectSupervisorSchema>;

@@ -94,7 +94,6 @@ export const RoomConfirmationSchema = defineEntity({
     confirmedAt: p.datetime(),
   },
 });
-export type RoomConfirmation = InferEntity<typeof RoomConfirmationSchema>;
 
 export type RoomTallyStatus = 'ENTERED' | 'CONFIRMED' | 'SUPERSEDED';
 
