@@ -1,3 +1,4 @@
+import { AuditEntry } from '@renda/server-kit/corrections';
 import {
   BallotCandidateSchema,
   BallotParticipationSchema,
@@ -43,4 +44,5 @@ export const entities = [
   RoomEntrySchema,
   RoomCountSchema,
   RoomConfirmationSchema,
+  AuditEntry,
 ];

@@ -26,7 +26,8 @@ import {
 } from './modules/projects/project.entity.ts';
 import { RoomConfirmationSchema, RoomCountSchema, RoomEntrySchema } from './modules/room-tallies/room-tally.entity.ts';
 import type { RoomEntry } from './modules/room-tallies/room-tally.entity.ts';
-import { countsTable, placeholders, run } from './modules/store.ts';
+import { countsTable } from './modules/secrecy.ts';
+import { placeholders, run } from './modules/sql.ts';
 
 const YONGAN = '430181104';
 const LIUYANG = '430181';

@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import type { ServiceDefinition } from '@renda/server-kit/service';
 import { mergeResolvers } from '@renda/server-kit/subgraph';
 import { entities } from './entities.ts';
+import { auditResolvers } from './modules/audit/audit.resolvers.ts';
 import { ballotResolvers } from './modules/ballots/ballots.resolvers.ts';
 import { evaluationResolvers } from './modules/evaluations/evaluations.resolvers.ts';
 import { feedResolvers } from './modules/feeds/feeds.resolvers.ts';
@@ -32,6 +33,7 @@ export const votingService: ServiceDefinition = {
     evaluationResolvers,
     federationResolvers,
     feedResolvers,
+    auditResolvers,
   ),
   seed: seedDemo,
   events: {

@@ -7,6 +7,8 @@ import { Migration20261130144300 } from './Migration20261130144300.ts';
 import { Migration20261130150000 } from './Migration20261130150000.ts';
 import { Migration20261130143004 } from './Migration20261130143004.ts';
 import { Migration20261130151004 } from './Migration20261130151004.ts';
+import { Migration20261130165000 } from './Migration20261130165000.ts';
+import { Migration20261130165100 } from './Migration20261130165100.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -18,4 +20,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130150000', class: Migration20261130150000 },
   { name: 'Migration20261130143004', class: Migration20261130143004 },
   { name: 'Migration20261130151004', class: Migration20261130151004 },
+  { name: 'Migration20261130165000', class: Migration20261130165000 },
+  { name: 'Migration20261130165100', class: Migration20261130165100 },
 ];

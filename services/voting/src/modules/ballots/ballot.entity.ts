@@ -1,30 +1,18 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { DeferMode } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
+import { ProgramSchema } from '../programs/program.entity.ts';
+import { ProjectSchema } from '../projects/project.entity.ts';
 
-export type BallotStatus = 'OPEN' | 'CLOSED';
+export const ballotStatuses = ['OPEN', 'CLOSED'] as const;
 /** V-6: ONLINE, or in the room on PAPER or voting DEVICE (tellers enter the totals). */
-export type BallotMethod = 'ONLINE' | 'PAPER' | 'DEVICE';
+export const ballotMethods = ['ONLINE', 'PAPER', 'DEVICE'] as const;
+export type BallotMethod = (typeof ballotMethods)[number];
 
 /**
  * A secret ballot. `ballotsCast` is the turnout; there is no "last voted" time or any other
  * per-vote trace on this row.
  */
-export interface Ballot {
-  id: string;
-  programId: string;
-  regionCode: string;
-  year: number;
-  status: BallotStatus;
-  /** Seats this ballot fills: the program's open seats when it opened. */
-  seats: number;
-  runOff: boolean;
-  rollSize: number;
-  ballotsCast: number;
-  openedAt: Date;
-  closedAt: Date | null;
-  method: BallotMethod;
-}
-
-export const BallotSchema = new EntitySchema<Ballot>({
+export const BallotSchema = defineEntity({
   name: 'Ballot',
   tableName: 'ballots',
   indexes: [
@@ -38,35 +26,68 @@ export const BallotSchema = new EntitySchema<Ballot>({
       name: 'ballots_one_open_per_program',
       expression: `create unique index "ballots_one_open_per_program" on "voting"."ballots" ("program_id") where "status" = 'OPEN'`,
     },
+    // F-1: ballots closed per day in Asia/Shanghai, then the subtree's prefix (Migration20261130144300).
+    {
+      name: 'ballots_closed_day',
+      expression: `create index "ballots_closed_day" on "voting"."ballots" (((closed_at at time zone 'Asia/Shanghai')::date), "region_code") where "status" = 'CLOSED'`,
+    },
   ],
   properties: {
-    id: { type: 'uuid', primary: true },
-    programId: { type: 'uuid', index: true },
-    regionCode: { type: 'string', length: 9 },
-    year: { type: 'integer' },
-    status: { type: 'string', length: 6 },
-    seats: { type: 'integer' },
-    runOff: { type: 'boolean', default: false },
-    rollSize: { type: 'integer' },
-    ballotsCast: { type: 'integer', default: 0 },
-    openedAt: { type: 'datetime' },
-    closedAt: { type: 'datetime', nullable: true },
-    method: { type: 'string', length: 6, default: 'ONLINE' },
+    id: p.uuid().primary(),
+    programId: () =>
+      p
+        .manyToOne(ProgramSchema)
+        .mapToPk()
+        .fieldName('program_id')
+        .deferMode(DeferMode.INITIALLY_DEFERRED)
+        .updateRule('no action')
+        .deleteRule('no action')
+        .index(),
+    regionCode: p.string().length(9),
+    year: p.integer(),
+    status: p.enum([...ballotStatuses]).columnType('varchar(6)'),
+    /** Seats this ballot fills: the program's open seats when it opened. */
+    seats: p.integer(),
+    runOff: p.boolean().default(false),
+    rollSize: p.integer(),
+    ballotsCast: p.integer().default(0),
+    openedAt: p.datetime(),
+    closedAt: p.datetime().nullable(),
+    method: p
+      .enum([...ballotMethods])
+      .columnType('varchar(6)')
+      .default('ONLINE'),
   },
 });
+export type Ballot = InferEntity<typeof BallotSchema>;
+
+const ballotRef = () =>
+  p
+    .manyToOne(BallotSchema)
+    .mapToPk()
+    .fieldName('ballot_id')
+    .deferMode(DeferMode.INITIALLY_DEFERRED)
+    .updateRule('no action')
+    .deleteRule('no action')
+    .primary();
+const candidateRef = () =>
+  p
+    .manyToOne(ProjectSchema)
+    .mapToPk()
+    .fieldName('candidate_id')
+    .deferMode(DeferMode.INITIALLY_DEFERRED)
+    .updateRule('no action')
+    .deleteRule('no action')
+    .primary();
 
 /** 全体代表: who may vote on a ballot. */
-export interface BallotRollEntry {
-  ballotId: string;
-  deputyId: string;
-}
-
-export const BallotRollSchema = new EntitySchema<BallotRollEntry>({
+export const BallotRollSchema = defineEntity({
   name: 'BallotRollEntry',
   tableName: 'ballot_roll',
   properties: {
-    ballotId: { type: 'uuid', primary: true },
-    deputyId: { type: 'uuid', primary: true },
+    ballotId: ballotRef,
+    /** A deputy of the deputies subgraph: a plain id. */
+    deputyId: p.uuid().primary(),
   },
 });
 
@@ -74,68 +95,46 @@ export const BallotRollSchema = new EntitySchema<BallotRollEntry>({
  * Who has voted: the two ids and nothing else (no timestamp, no serial, no choice). The primary key
  * is what makes a second ballot from the same deputy fail, even when both arrive at once.
  */
-export interface BallotParticipation {
-  ballotId: string;
-  deputyId: string;
-}
-
-export const BallotParticipationSchema = new EntitySchema<BallotParticipation>({
+export const BallotParticipationSchema = defineEntity({
   name: 'BallotParticipation',
   tableName: 'ballot_participation',
   properties: {
-    ballotId: { type: 'uuid', primary: true },
-    deputyId: { type: 'uuid', primary: true, index: true },
+    ballotId: ballotRef,
+    deputyId: p.uuid().primary().index(),
   },
 });
 
 /** The ballot paper: the candidates of a ballot in paper order, written when it opens, never updated. */
-export interface BallotCandidate {
-  ballotId: string;
-  candidateId: string;
-  position: number;
-}
-
-export const BallotCandidateSchema = new EntitySchema<BallotCandidate>({
+export const BallotCandidateSchema = defineEntity({
   name: 'BallotCandidate',
   tableName: 'ballot_candidates',
   properties: {
-    ballotId: { type: 'uuid', primary: true },
-    candidateId: { type: 'uuid', primary: true, index: true },
-    position: { type: 'integer' },
+    ballotId: ballotRef,
+    candidateId: () => candidateRef().index(),
+    position: p.integer(),
   },
 });
+export type BallotCandidate = InferEntity<typeof BallotCandidateSchema>;
 
 /**
  * What was chosen, as totals only: one row per candidate of a closed ballot, inserted once by the
  * closing transaction (never updated) from the ballot's own counter table, which is then dropped
  * (see `countsTable` and README.md). An open ballot has no rows here.
  */
-export interface BallotTally {
-  ballotId: string;
-  candidateId: string;
-  position: number;
-  votesFor: number;
-  votesAgainst: number;
-  abstentions: number;
-  final: boolean;
-  passed: boolean;
-  elected: boolean;
-  tied: boolean;
-}
-
-export const BallotTallySchema = new EntitySchema<BallotTally>({
+export const BallotTallySchema = defineEntity({
   name: 'BallotTally',
   tableName: 'ballot_tallies',
   properties: {
-    ballotId: { type: 'uuid', primary: true },
-    candidateId: { type: 'uuid', primary: true, index: true },
-    position: { type: 'integer' },
-    votesFor: { type: 'integer', default: 0 },
-    votesAgainst: { type: 'integer', default: 0 },
-    abstentions: { type: 'integer', default: 0 },
-    final: { type: 'boolean', default: false },
-    passed: { type: 'boolean', default: false },
-    elected: { type: 'boolean', default: false },
-    tied: { type: 'boolean', default: false },
+    ballotId: ballotRef,
+    candidateId: () => candidateRef().index(),
+    position: p.integer(),
+    votesFor: p.integer().default(0),
+    votesAgainst: p.integer().default(0),
+    abstentions: p.integer().default(0),
+    final: p.boolean().default(false),
+    passed: p.boolean().default(false),
+    elected: p.boolean().default(false),
+    tied: p.boolean().default(false),
   },
 });
+export type BallotTally = InferEntity<typeof BallotTallySchema>;

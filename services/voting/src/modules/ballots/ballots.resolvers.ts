@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { refKey } from '../refs.ts';
+import { refKey } from '../federation/representation-key.ts';
 import { programLoader } from '../programs/programs.service.ts';
 import { projectLoader } from '../projects/projects.service.ts';
 import { canReadRoomTally, roomEntriesOf } from '../room-tallies/room-tallies.service.ts';

@@ -10,21 +10,16 @@ import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { moveStage, requireStage } from '../programs/stages.ts';
 import type { Project } from '../projects/project.entity.ts';
 import { candidatesOf, electedStatuses } from '../projects/projects.service.ts';
-import {
-  isUniqueViolation,
-  participated,
-  requireActiveDeputiesOf,
-  requireDeputyViewer,
-  requireDistinct,
-  requireId,
-  recordSecretResponse,
-} from '../shared.ts';
-import { countsTable, placeholders, query, run } from '../store.ts';
+import { isUniqueViolation, requireDistinct, requireId } from '../inputs.ts';
+import { requireActiveDeputiesOf, requireDeputyViewer } from '../rolls.ts';
+import { participated, recordSecretResponse } from '../secrecy.ts';
+import { countsTable } from '../secrecy.ts';
+import { placeholders, query, run } from '../sql.ts';
 import * as room from '../room-tallies/room-tallies.service.ts';
 import { BallotSchema, type Ballot, type BallotCandidate, type BallotTally } from './ballot.entity.ts';
 import type { BallotMethod } from './ballot.entity.ts';
 import { elect } from './tally.ts';
-import { recordVotingEvent } from '../events.ts';
+import { recordVotingEvent } from '../roll-events.ts';
 
 export type VoteChoice = 'FOR' | 'AGAINST' | 'ABSTAIN';
 

@@ -1,29 +1,17 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
-import type { BallotStatus } from '../ballots/ballot.entity.ts';
-
-/** 满意度测评 round: anonymous like the ballot (participation and per-project counters only). */
-export interface EvaluationRound {
-  id: string;
-  programId: string;
-  regionCode: string;
-  /** The program's year (the year the rated projects were carried out). */
-  year: number;
-  status: BallotStatus;
-  rollSize: number;
-  responses: number;
-  openedAt: Date;
-  closedAt: Date | null;
-  /** V-7: the session that hears the report; null for rounds opened before rounds had one. */
-  sessionId: string | null;
-  /** V-7: the rater groups, comma-separated in `raterGroups` order (e.g. `DEPUTIES,SUPERVISION_GROUP`). */
-  raters: string;
-}
+import { DeferMode } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
+import { ballotStatuses } from '../ballots/ballot.entity.ts';
+import { ProgramSchema } from '../programs/program.entity.ts';
+import { ProjectSchema } from '../projects/project.entity.ts';
 
 /** 测评主体 (V-7). */
 export const raterGroups = ['DEPUTIES', 'COMMITTEE_MEMBERS', 'SUPERVISION_GROUP'] as const;
 export type RaterGroup = (typeof raterGroups)[number];
+/** The groups a deputy on the roll rates in (committee members have a roll of their own). */
+const deputyRaterGroups = ['DEPUTIES', 'SUPERVISION_GROUP'] as const;
 
-export const EvaluationRoundSchema = new EntitySchema<EvaluationRound>({
+/** 满意度测评 round: anonymous like the ballot (participation and per-project counters only). */
+export const EvaluationRoundSchema = defineEntity({
   name: 'EvaluationRound',
   tableName: 'evaluation_rounds',
   indexes: [
@@ -36,144 +24,145 @@ export const EvaluationRoundSchema = new EntitySchema<EvaluationRound>({
       name: 'evaluation_rounds_one_open_per_program',
       expression: `create unique index "evaluation_rounds_one_open_per_program" on "voting"."evaluation_rounds" ("program_id") where "status" = 'OPEN'`,
     },
+    // F-1: rounds closed per day in Asia/Shanghai, then the subtree's prefix (Migration20261130144300).
+    {
+      name: 'evaluation_rounds_closed_day',
+      expression: `create index "evaluation_rounds_closed_day" on "voting"."evaluation_rounds" (((closed_at at time zone 'Asia/Shanghai')::date), "region_code") where "status" = 'CLOSED'`,
+    },
   ],
   properties: {
-    id: { type: 'uuid', primary: true },
-    programId: { type: 'uuid', index: true },
-    regionCode: { type: 'string', length: 9 },
-    year: { type: 'integer' },
-    status: { type: 'string', length: 6 },
-    rollSize: { type: 'integer' },
-    responses: { type: 'integer', default: 0 },
-    openedAt: { type: 'datetime' },
-    closedAt: { type: 'datetime', nullable: true },
-    sessionId: { type: 'uuid', nullable: true },
-    raters: { type: 'string', length: 64, default: 'DEPUTIES' },
+    id: p.uuid().primary(),
+    programId: () =>
+      p
+        .manyToOne(ProgramSchema)
+        .mapToPk()
+        .fieldName('program_id')
+        .deferMode(DeferMode.INITIALLY_DEFERRED)
+        .updateRule('no action')
+        .deleteRule('no action')
+        .index(),
+    regionCode: p.string().length(9),
+    /** The program's year (the year the rated projects were carried out). */
+    year: p.integer(),
+    status: p.enum([...ballotStatuses]).columnType('varchar(6)'),
+    rollSize: p.integer(),
+    responses: p.integer().default(0),
+    openedAt: p.datetime(),
+    closedAt: p.datetime().nullable(),
+    /** V-7: the session that hears the report (deputies subgraph, plain id); null for older rounds. */
+    sessionId: p.uuid().nullable(),
+    /** V-7: the rater groups, comma-separated in `raterGroups` order (e.g. `DEPUTIES,SUPERVISION_GROUP`). */
+    raters: p.string().length(64).default('DEPUTIES'),
   },
 });
+export type EvaluationRound = InferEntity<typeof EvaluationRoundSchema>;
+
+const roundRef = () =>
+  p
+    .manyToOne(EvaluationRoundSchema)
+    .mapToPk()
+    .fieldName('round_id')
+    .deferMode(DeferMode.INITIALLY_DEFERRED)
+    .updateRule('no action')
+    .deleteRule('no action')
+    .primary();
+const projectRef = () =>
+  p
+    .manyToOne(ProjectSchema)
+    .mapToPk()
+    .fieldName('project_id')
+    .deferMode(DeferMode.INITIALLY_DEFERRED)
+    .updateRule('no action')
+    .deleteRule('no action')
+    .primary();
 
 /** A deputy entitled to rate, and the group they rate in (DEPUTIES or SUPERVISION_GROUP). */
-export interface EvaluationRollEntry {
-  roundId: string;
-  deputyId: string;
-  raterGroup: 'DEPUTIES' | 'SUPERVISION_GROUP';
-}
-
-export const EvaluationRollSchema = new EntitySchema<EvaluationRollEntry>({
+export const EvaluationRollSchema = defineEntity({
   name: 'EvaluationRollEntry',
   tableName: 'evaluation_roll',
   properties: {
-    roundId: { type: 'uuid', primary: true },
-    deputyId: { type: 'uuid', primary: true },
-    raterGroup: { type: 'string', length: 17, default: 'DEPUTIES' },
+    roundId: roundRef,
+    deputyId: p.uuid().primary(),
+    raterGroup: p
+      .enum([...deputyRaterGroups])
+      .columnType('varchar(17)')
+      .default('DEPUTIES'),
   },
 });
 
 /** V-7: a standing-committee member entitled to rate (COMMITTEE_MEMBERS). */
-export interface EvaluationMemberRollEntry {
-  roundId: string;
-  memberId: string;
-}
-
-export const EvaluationMemberRollSchema = new EntitySchema<EvaluationMemberRollEntry>({
+export const EvaluationMemberRollSchema = defineEntity({
   name: 'EvaluationMemberRollEntry',
   tableName: 'evaluation_member_roll',
   properties: {
-    roundId: { type: 'uuid', primary: true },
-    memberId: { type: 'uuid', primary: true },
+    roundId: roundRef,
+    memberId: p.uuid().primary(),
   },
 });
 
 /** Which committee members have responded: the two ids and nothing else. */
-export interface EvaluationMemberParticipation {
-  roundId: string;
-  memberId: string;
-}
-
-export const EvaluationMemberParticipationSchema = new EntitySchema<EvaluationMemberParticipation>({
+export const EvaluationMemberParticipationSchema = defineEntity({
   name: 'EvaluationMemberParticipation',
   tableName: 'evaluation_member_participation',
   properties: {
-    roundId: { type: 'uuid', primary: true },
-    memberId: { type: 'uuid', primary: true },
+    roundId: roundRef,
+    memberId: p.uuid().primary(),
   },
 });
 
 /** Who has responded: the two ids and nothing else. */
-export interface EvaluationParticipation {
-  roundId: string;
-  deputyId: string;
-}
-
-export const EvaluationParticipationSchema = new EntitySchema<EvaluationParticipation>({
+export const EvaluationParticipationSchema = defineEntity({
   name: 'EvaluationParticipation',
   tableName: 'evaluation_participation',
   properties: {
-    roundId: { type: 'uuid', primary: true },
-    deputyId: { type: 'uuid', primary: true, index: true },
+    roundId: roundRef,
+    deputyId: p.uuid().primary().index(),
   },
 });
 
 /** The rating form: the projects a round rates, written when it opens, never updated. */
-export interface EvaluationItem {
-  roundId: string;
-  projectId: string;
-}
-
-export const EvaluationItemSchema = new EntitySchema<EvaluationItem>({
+export const EvaluationItemSchema = defineEntity({
   name: 'EvaluationItem',
   tableName: 'evaluation_items',
   properties: {
-    roundId: { type: 'uuid', primary: true },
-    projectId: { type: 'uuid', primary: true },
+    roundId: roundRef,
+    projectId: projectRef,
   },
 });
+export type EvaluationItem = InferEntity<typeof EvaluationItemSchema>;
 
 /**
  * Per-project rating totals of a closed round, inserted once at close from the round's own counter
  * table, which is then dropped (like the ballot's). An open round has no rows here.
  */
-export interface EvaluationTally {
-  roundId: string;
-  projectId: string;
-  satisfied: number;
-  basicallySatisfied: number;
-  dissatisfied: number;
-  final: boolean;
-}
-
-export const EvaluationTallySchema = new EntitySchema<EvaluationTally>({
+export const EvaluationTallySchema = defineEntity({
   name: 'EvaluationTally',
   tableName: 'evaluation_tallies',
   properties: {
-    roundId: { type: 'uuid', primary: true },
-    projectId: { type: 'uuid', primary: true, index: true },
-    satisfied: { type: 'integer', default: 0 },
-    basicallySatisfied: { type: 'integer', default: 0 },
-    dissatisfied: { type: 'integer', default: 0 },
-    final: { type: 'boolean', default: false },
+    roundId: roundRef,
+    projectId: () => projectRef().index(),
+    satisfied: p.integer().default(0),
+    basicallySatisfied: p.integer().default(0),
+    dissatisfied: p.integer().default(0),
+    final: p.boolean().default(false),
   },
 });
+export type EvaluationTally = InferEntity<typeof EvaluationTallySchema>;
 
 /** V-7: one rater group's totals for a project in a closed round, inserted once at close (never updated). */
-export interface EvaluationGroupTally {
-  roundId: string;
-  projectId: string;
-  raterGroup: RaterGroup;
-  satisfied: number;
-  basicallySatisfied: number;
-  dissatisfied: number;
-}
-
-export const EvaluationGroupTallySchema = new EntitySchema<EvaluationGroupTally>({
+export const EvaluationGroupTallySchema = defineEntity({
   name: 'EvaluationGroupTally',
   tableName: 'evaluation_group_tallies',
   properties: {
-    roundId: { type: 'uuid', primary: true },
-    projectId: { type: 'uuid', primary: true },
-    raterGroup: { type: 'string', length: 17, primary: true },
-    satisfied: { type: 'integer' },
-    basicallySatisfied: { type: 'integer' },
-    dissatisfied: { type: 'integer' },
+    roundId: roundRef,
+    projectId: projectRef,
+    raterGroup: p
+      .enum([...raterGroups])
+      .columnType('varchar(17)')
+      .primary(),
+    satisfied: p.integer(),
+    basicallySatisfied: p.integer(),
+    dissatisfied: p.integer(),
   },
 });
+export type EvaluationGroupTally = InferEntity<typeof EvaluationGroupTallySchema>;

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { refKey } from '../refs.ts';
+import { refKey } from '../federation/representation-key.ts';
 import { programLoader } from '../programs/programs.service.ts';
 import { projectLoader } from '../projects/projects.service.ts';
 import {
@@ -35,6 +35,13 @@ export const evaluationResolvers: Resolvers = {
   GroupSatisfaction: {
     project: async (t, _, ctx) => (await projectLoader(ctx).load(t.projectId))!,
     raters: (t) => t.raterGroup,
-    tally: (t) => ({ ...t, final: true }),
+    tally: ({ roundId, projectId, satisfied, basicallySatisfied, dissatisfied }) => ({
+      roundId,
+      projectId,
+      satisfied,
+      basicallySatisfied,
+      dissatisfied,
+      final: true,
+    }),
   },
 };

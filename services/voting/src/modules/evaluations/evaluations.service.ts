@@ -7,20 +7,15 @@ import { ProgramSchema } from '../programs/program.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { moveStage, requireStage } from '../programs/stages.ts';
 import { electedOf } from '../projects/projects.service.ts';
-import {
-  isUniqueViolation,
-  participated,
-  requireActiveDeputiesOf,
-  requireDeputyViewer,
-  requireDistinct,
-  requireId,
-  recordSecretResponse,
-} from '../shared.ts';
-import { countsTable, placeholders, query, run } from '../store.ts';
+import { isUniqueViolation, requireDistinct, requireId } from '../inputs.ts';
+import { requireActiveDeputiesOf, requireDeputyViewer } from '../rolls.ts';
+import { participated, recordSecretResponse } from '../secrecy.ts';
+import { countsTable } from '../secrecy.ts';
+import { placeholders, query, run } from '../sql.ts';
 import { ProjectSupervisorSchema } from '../projects/project.entity.ts';
 import { EvaluationRoundSchema, raterGroups, type EvaluationItem, type EvaluationRound } from './evaluation.entity.ts';
 import type { EvaluationGroupTally, RaterGroup } from './evaluation.entity.ts';
-import { recordVotingEvent } from '../events.ts';
+import { recordVotingEvent } from '../roll-events.ts';
 
 export type Satisfaction = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
 

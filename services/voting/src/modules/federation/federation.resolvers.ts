@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { refKey } from '../refs.ts';
+import { refKey } from './representation-key.ts';
 import { ballotsCastBy } from '../ballots/ballots.service.ts';
 import { programsOfSession, programsOfSubtree, programsOfSubtreeConnection } from '../programs/programs.service.ts';
 import { projectsOfUnit, supervisedProjectsOf } from '../projects/projects.service.ts';

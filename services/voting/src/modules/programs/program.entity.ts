@@ -1,24 +1,13 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { DeferMode } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
 
-export type ProgramLevel = 'TOWNSHIP' | 'COUNTY' | 'CITY';
-export type ProgramStage = 'SOLICITING' | 'SCREENING' | 'VOTING' | 'IMPLEMENTING' | 'EVALUATING' | 'CLOSED';
+export const programLevels = ['TOWNSHIP', 'COUNTY', 'CITY'] as const;
+export type ProgramLevel = (typeof programLevels)[number];
+export const programStages = ['SOLICITING', 'SCREENING', 'VOTING', 'IMPLEMENTING', 'EVALUATING', 'CLOSED'] as const;
+export type ProgramStage = (typeof programStages)[number];
 
 /** One year's livelihood-project vote of one congress. */
-export interface Program {
-  id: string;
-  regionCode: string;
-  level: ProgramLevel;
-  year: number;
-  sessionId: string;
-  /** The session's congress, from the deputies subgraph at creation: the roll is drawn from it. */
-  congressId: string;
-  title: string;
-  seats: number;
-  stage: ProgramStage;
-  createdAt: Date;
-}
-
-export const ProgramSchema = new EntitySchema<Program>({
+export const ProgramSchema = defineEntity({
   name: 'Program',
   tableName: 'programs',
   indexes: [
@@ -27,42 +16,54 @@ export const ProgramSchema = new EntitySchema<Program>({
       expression:
         'create index "programs_region_code_prefix" on "voting"."programs" ("region_code" varchar_pattern_ops, "year")',
     },
+    // 增量变更流: the feed reads (updated_at, id) windows (Migration20261130143004).
+    { properties: ['updatedAt', 'id'] },
   ],
   properties: {
-    id: { type: 'uuid', primary: true },
-    regionCode: { type: 'string', length: 9 },
-    level: { type: 'string', length: 10 },
-    year: { type: 'integer' },
-    sessionId: { type: 'uuid', index: true },
-    congressId: { type: 'uuid' },
-    title: { type: 'string', length: 200 },
-    seats: { type: 'integer' },
-    stage: { type: 'string', length: 12 },
-    createdAt: { type: 'datetime' },
+    id: p.uuid().primary(),
+    regionCode: p.string().length(9),
+    level: p.enum([...programLevels]).columnType('varchar(10)'),
+    year: p.integer(),
+    /** A session of the deputies subgraph: a plain id (federation's boundary). */
+    sessionId: p.uuid().index(),
+    /** The session's congress, from the deputies subgraph at creation: the roll is drawn from it. */
+    congressId: p.uuid(),
+    title: p.string().length(200),
+    seats: p.integer(),
+    stage: p.enum([...programStages]).columnType('varchar(12)'),
+    createdAt: p.datetime(),
+    /** 更正: the optimistic version a correction must name (issue 9). */
+    version: p.integer().default(1),
+    /** Kept by the feed trigger on every write (clock_timestamp()); the ORM never writes it. */
+    updatedAt: p.datetime().defaultRaw('clock_timestamp()'),
   },
 });
+export type Program = InferEntity<typeof ProgramSchema>;
 
 /** A project idea collected during solicitation. */
-export interface Proposal {
-  id: string;
-  programId: string;
-  regionCode: string;
-  title: string;
-  description: string;
-  proposer: string;
-  proposedAt: Date;
-}
-
-export const ProposalSchema = new EntitySchema<Proposal>({
+export const ProposalSchema = defineEntity({
   name: 'Proposal',
   tableName: 'proposals',
   properties: {
-    id: { type: 'uuid', primary: true },
-    programId: { type: 'uuid', index: true },
-    regionCode: { type: 'string', length: 9 },
-    title: { type: 'string', length: 200 },
-    description: { type: 'text' },
-    proposer: { type: 'string', length: 200 },
-    proposedAt: { type: 'datetime' },
+    id: p.uuid().primary(),
+    programId: () =>
+      p
+        .manyToOne(ProgramSchema)
+        .mapToPk()
+        .fieldName('program_id')
+        .deferMode(DeferMode.INITIALLY_DEFERRED)
+        .updateRule('no action')
+        .deleteRule('no action')
+        .index(),
+    regionCode: p.string().length(9),
+    title: p.string().length(200),
+    description: p.text(),
+    proposer: p.string().length(200),
+    proposedAt: p.datetime(),
+    /** 更正: the optimistic version a correction must name (issue 9). */
+    version: p.integer().default(1),
+    /** 撤回: set when staff withdraw the proposal; it then leaves the program's list. */
+    withdrawnAt: p.datetime().nullable(),
   },
 });
+export type Proposal = InferEntity<typeof ProposalSchema>;

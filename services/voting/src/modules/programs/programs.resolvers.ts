@@ -1,8 +1,9 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { refKey } from '../refs.ts';
+import { refKey } from '../federation/representation-key.ts';
 import { ballotsOf } from '../ballots/ballots.service.ts';
 import { roundsOf } from '../evaluations/evaluations.service.ts';
 import { candidatesOf, electedOf } from '../projects/projects.service.ts';
+import { correctProgram, correctProposal, withdrawProposal } from './program-corrections.ts';
 import {
   candidateOfProposal,
   closeSolicitation,
@@ -27,6 +28,9 @@ export const programResolvers: Resolvers = {
     proposeProject: (_, { programId, input }, ctx) => proposeProject(ctx, programId, input),
     closeSolicitation: (_, { programId }, ctx) => closeSolicitation(ctx, programId),
     setCandidates: (_, { programId, candidates }, ctx) => setCandidates(ctx, programId, candidates),
+    correctProgram: (_, { id, version, input, reason }, ctx) => correctProgram(ctx, id, version, input, reason),
+    correctProposal: (_, { id, version, input, reason }, ctx) => correctProposal(ctx, id, version, input, reason),
+    withdrawProposal: (_, { id, version, reason }, ctx) => withdrawProposal(ctx, id, version, reason),
   },
   LivelihoodProgram: {
     __resolveReference: (ref, ctx) => programLoader(ctx).load(refKey(ref, 'id', 'LivelihoodProgram')),

@@ -14,7 +14,7 @@ import {
 import { regionLevelOf, requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
 import { votingRules, type VotingRules } from '../../env.ts';
 import { ProjectSchema, type Project } from '../projects/project.entity.ts';
-import { isUniqueViolation, requireId, requireMoney } from '../shared.ts';
+import { isUniqueViolation, requireId, requireMoney } from '../inputs.ts';
 import { ProgramSchema, ProposalSchema, type Program, type ProgramLevel, type Proposal } from './program.entity.ts';
 import { moveStage, requireStage } from './stages.ts';
 
@@ -31,6 +31,14 @@ export async function findProgram(ctx: ServiceContext, id: string, field = 'prog
 export function programLevelOf(code: string): ProgramLevel | null {
   const level = regionLevelOf(code);
   return level === 'TOWNSHIP' || level === 'COUNTY' || level === 'CITY' ? level : null;
+}
+
+/** V-2: a program's seats, at least 1 and within the local range for its level. */
+export function requireSeats(level: ProgramLevel, seats: number, rules: VotingRules, field: string): void {
+  const [min, max] = rules.seats[level];
+  if (!Number.isInteger(seats) || seats < 1) throw badInput('`seats` must be a whole number of at least 1.', field);
+  if (seats < min || seats > max)
+    throw badInput(`A ${level} program elects ${min} to ${max} projects here (V-2, a local setting).`, field);
 }
 
 interface SiblingSession {
@@ -66,11 +74,7 @@ export async function createProgram(
   requireWriteIn(ctx.viewer, regionCode, 'create livelihood programs');
   const year = requireYear(input.year, 'input.year');
   const title = requireText(input.title, 'input.title', 200);
-  const [min, max] = rules.seats[level];
-  if (!Number.isInteger(input.seats) || input.seats < 1)
-    throw badInput('`seats` must be a whole number of at least 1.', 'input.seats');
-  if (input.seats < min || input.seats > max)
-    throw badInput(`A ${level} program elects ${min} to ${max} projects here (V-2, a local setting).`, 'input.seats');
+  requireSeats(level, input.seats, rules, 'input.seats');
   requireId(input.sessionId, 'input.sessionId');
   const session = await ctx.siblings.entity<SiblingSession>(
     'deputies',
@@ -207,7 +211,7 @@ export async function setCandidates(
   });
   const proposalIds = [...seenProposals];
   const proposals = proposalIds.length
-    ? await ctx.em.find(ProposalSchema, { id: { $in: proposalIds }, programId: program.id })
+    ? await ctx.em.find(ProposalSchema, { id: { $in: proposalIds }, programId: program.id, withdrawnAt: null })
     : [];
   const known = new Set(proposals.map((p) => p.id));
   rows.forEach((r, i) => {
@@ -344,7 +348,7 @@ export function proposalsOf(ctx: ServiceContext, programId: string): Promise<Pro
     .get<string, Proposal[]>('Program.proposals', async (ids) => {
       const rows = await ctx.em.find(
         ProposalSchema,
-        { programId: { $in: [...ids] } },
+        { programId: { $in: [...ids] }, withdrawnAt: null },
         { orderBy: { proposedAt: 'asc', id: 'asc' } },
       );
       return groupBy(ids, rows, (r) => r.programId);

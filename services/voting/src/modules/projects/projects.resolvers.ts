@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { refKey } from '../refs.ts';
+import { refKey } from '../federation/representation-key.ts';
 import { programLoader } from '../programs/programs.service.ts';
+import { correctProgressReport, withdrawProgressReport } from './progress-corrections.ts';
 import {
   assignSupervisors,
   progressOf,
@@ -18,6 +19,9 @@ export const projectResolvers: Resolvers = {
   Mutation: {
     reportProgress: (_, { projectId, input }, ctx) => reportProgress(ctx, projectId, input),
     assignSupervisors: (_, { projectId, deputyIds }, ctx) => assignSupervisors(ctx, projectId, deputyIds),
+    correctProgressReport: (_, { id, version, input, reason }, ctx) =>
+      correctProgressReport(ctx, id, version, input, reason),
+    withdrawProgressReport: (_, { id, version, reason }, ctx) => withdrawProgressReport(ctx, id, version, reason),
   },
   LivelihoodProject: {
     __resolveReference: (ref, ctx) => projectLoader(ctx).load(refKey(ref, 'id', 'LivelihoodProject')),

@@ -8,7 +8,8 @@ import { requireText, requireYear } from '@renda/server-kit/validate';
 import type { EvaluationTally } from '../evaluations/evaluation.entity.ts';
 import { findProgram, programLoader } from '../programs/programs.service.ts';
 import { requireStage } from '../programs/stages.ts';
-import { requireActiveDeputiesOf, requireDistinct, requireId, requireMoney } from '../shared.ts';
+import { requireDistinct, requireId, requireMoney } from '../inputs.ts';
+import { requireActiveDeputiesOf } from '../rolls.ts';
 import {
   ProgressReportSchema,
   ProjectSchema,
@@ -60,7 +61,7 @@ export function progressOf(ctx: ServiceContext, projectId: string): Promise<Prog
     .get<string, ProgressReport[]>('Project.progress', async (ids) => {
       const rows = await ctx.em.find(
         ProgressReportSchema,
-        { projectId: { $in: [...ids] } },
+        { projectId: { $in: [...ids] }, withdrawnAt: null },
         { orderBy: { reportedOn: 'asc', recordedAt: 'asc' } },
       );
       return groupBy(ids, rows, (r) => r.projectId);
@@ -175,7 +176,7 @@ export function satisfactionRate(
 }
 
 /** Staff of the project's region (or an admin), or a handler of its lead unit. */
-function requireProgressWriter(ctx: ServiceContext, project: Project): void {
+export function requireProgressWriter(ctx: ServiceContext, project: Project): void {
   const viewer = requireViewer(ctx.viewer);
   if (viewer.role === 'HANDLER' && viewer.unit === project.leadUnitId) return;
   if ((viewer.role === 'STAFF' || viewer.role === 'ADMIN') && covers(viewer, project.regionCode)) return;

@@ -6,8 +6,8 @@ import { groupBy } from '@renda/server-kit/loaders';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Ballot, BallotCandidate } from '../ballots/ballot.entity.ts';
 import { programLoader } from '../programs/programs.service.ts';
-import { isUniqueViolation, requireId } from '../shared.ts';
-import { placeholders, query, run } from '../store.ts';
+import { isUniqueViolation, requireId } from '../inputs.ts';
+import { placeholders, query, run } from '../sql.ts';
 import type { RoomCount, RoomTallyView } from './room-tally.entity.ts';
 
 export interface RoomCountInput {

@@ -1,74 +1,97 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { DeferMode } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
+import { BallotSchema } from '../ballots/ballot.entity.ts';
+import { ProjectSchema } from '../projects/project.entity.ts';
 
 /**
  * 现场计票 (V-6): one tellers' entry of an in-room ballot's totals. Insert-only: a recount is a new
  * entry with the next number (the latest counts, earlier ones stay on record), and a confirmation is
  * a row of its own, so no row here is ever updated. Totals only: nothing names a deputy.
  */
-export interface RoomEntry {
-  id: string;
-  ballotId: string;
-  entry: number;
-  ballotsIssued: number;
-  ballotsReturned: number;
-  ballotsVoid: number;
-  enteredBy: string;
-  enteredAt: Date;
-}
-
-export const RoomEntrySchema = new EntitySchema<RoomEntry>({
+export const RoomEntrySchema = defineEntity({
   name: 'RoomEntry',
   tableName: 'ballot_room_entries',
   uniques: [{ name: 'ballot_room_entries_ballot_entry_unique', properties: ['ballotId', 'entry'] }],
+  checks: [
+    {
+      name: 'ballot_room_entries_totals_check',
+      expression: 'ballots_void >= 0 and ballots_void <= ballots_returned and ballots_returned <= ballots_issued',
+    },
+  ],
   properties: {
-    id: { type: 'uuid', primary: true },
-    ballotId: { type: 'uuid' },
-    entry: { type: 'integer' },
-    ballotsIssued: { type: 'integer' },
-    ballotsReturned: { type: 'integer' },
-    ballotsVoid: { type: 'integer' },
-    enteredBy: { type: 'string', length: 255 },
-    enteredAt: { type: 'datetime' },
+    id: p.uuid().primary(),
+    ballotId: () =>
+      p
+        .manyToOne(BallotSchema)
+        .mapToPk()
+        .fieldName('ballot_id')
+        .deferMode(DeferMode.INITIALLY_DEFERRED)
+        .updateRule('no action')
+        .deleteRule('no action'),
+    entry: p.integer(),
+    ballotsIssued: p.integer(),
+    ballotsReturned: p.integer(),
+    ballotsVoid: p.integer(),
+    enteredBy: p.string().length(255),
+    enteredAt: p.datetime(),
   },
 });
+export type RoomEntry = InferEntity<typeof RoomEntrySchema>;
 
 /** One candidate's totals in an entry. */
-export interface RoomCount {
-  entryId: string;
-  candidateId: string;
-  position: number;
-  votesFor: number;
-  votesAgainst: number;
-  abstentions: number;
-}
-
-export const RoomCountSchema = new EntitySchema<RoomCount>({
+export const RoomCountSchema = defineEntity({
   name: 'RoomCount',
   tableName: 'ballot_room_totals',
+  // Named as PostgreSQL named them (Migration20261130140000 declared them on the columns).
+  checks: [
+    { property: 'votesFor', expression: 'votes_for >= 0' },
+    { property: 'votesAgainst', expression: 'votes_against >= 0' },
+    { property: 'abstentions', expression: 'abstentions >= 0' },
+  ],
   properties: {
-    entryId: { type: 'uuid', primary: true },
-    candidateId: { type: 'uuid', primary: true },
-    position: { type: 'integer' },
-    votesFor: { type: 'integer' },
-    votesAgainst: { type: 'integer' },
-    abstentions: { type: 'integer' },
+    entryId: () =>
+      p
+        .manyToOne(RoomEntrySchema)
+        .mapToPk()
+        .fieldName('entry_id')
+        .deferMode(DeferMode.INITIALLY_DEFERRED)
+        .updateRule('no action')
+        .deleteRule('no action')
+        .primary(),
+    candidateId: () =>
+      p
+        .manyToOne(ProjectSchema)
+        .mapToPk()
+        .fieldName('candidate_id')
+        .deferMode(DeferMode.INITIALLY_DEFERRED)
+        .updateRule('no action')
+        .deleteRule('no action')
+        .primary(),
+    position: p.integer(),
+    votesFor: p.integer(),
+    votesAgainst: p.integer(),
+    abstentions: p.integer(),
   },
 });
+export type RoomCount = InferEntity<typeof RoomCountSchema>;
 
 /** The second teller's confirmation of an entry: its primary key allows one per entry. */
-export interface RoomConfirmation {
-  entryId: string;
-  confirmedBy: string;
-  confirmedAt: Date;
-}
-
-export const RoomConfirmationSchema = new EntitySchema<RoomConfirmation>({
+export const RoomConfirmationSchema = defineEntity({
   name: 'RoomConfirmation',
   tableName: 'ballot_room_confirmations',
   properties: {
-    entryId: { type: 'uuid', primary: true },
-    confirmedBy: { type: 'string', length: 255 },
-    confirmedAt: { type: 'datetime' },
+    entryId: () =>
+      p
+        .oneToOne(RoomEntrySchema)
+        .mapToPk()
+        .fieldName('entry_id')
+        .deferMode(DeferMode.INITIALLY_DEFERRED)
+        .updateRule('no action')
+        .deleteRule('no action')
+        .primary()
+        .owner(),
+    confirmedBy: p.string().length(255),
+    confirmedAt: p.datetime(),
   },
 });
 

@@ -1,5 +1,4 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { isId } from '@renda/db/ids';
 
 /**
  * The voting service's one way to send SQL: every value travels as a bound parameter.
@@ -47,19 +46,4 @@ type Result = { rows: unknown[]; rowCount: number | null };
 /** `?, ?, …` for a list of `n` values, or `(?::uuid, ?::int), …` for `n` tuples of a given shape. */
 export function placeholders(n: number, tuple = '?'): string {
   return Array.from({ length: n }, () => tuple).join(', ');
-}
-
-/**
- * The per-ballot (or per-round) counter table: created when voting opens, dropped in the closing
- * transaction after its totals are copied into the result table. Its name holds the parent's id,
- * checked to be a uuid (the only thing ever written into the SQL text). A rating round has one table
- * per rater group (V-7): the deputies' has no suffix, the others `_committee` / `_supervision`.
- */
-export function countsTable(
-  kind: 'ballot' | 'evaluation',
-  parentId: string,
-  group?: 'committee' | 'supervision',
-): string {
-  if (!isId(parentId)) throw new Error('counter tables are named after a uuid');
-  return `"voting"."${kind}_counts_${parentId.replace(/-/g, '')}${group ? `_${group}` : ''}"`;
 }

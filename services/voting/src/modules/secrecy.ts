@@ -1,77 +1,10 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { badInput, conflict, forbidden, isCoded, unauthenticated } from '@renda/errors/errors';
+import { conflict, isCoded } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
-import { placeholders, query, run } from './store.ts';
+import { isUniqueViolation } from './inputs.ts';
+import { placeholders, query, run } from './sql.ts';
 
-/** An id argument or input field: BAD_USER_INPUT when it is not shaped like an id. */
-export function requireId(id: string, field: string): string {
-  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
-  return id;
-}
-
-export function isUniqueViolation(e: unknown): boolean {
-  return (
-    e instanceof UniqueConstraintViolationException ||
-    (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505')
-  );
-}
-
-/** A money amount in yuan: numeric(14,2), `min` or more (exclusive when `positive`). */
-export function requireMoney(value: string, field: string, positive: boolean): string {
-  const text = String(value).trim();
-  if (!/^\d{1,12}(\.\d{1,2})?$/.test(text))
-    throw badInput(`\`${field}\` must be yuan with at most 12 digits and 2 decimals, e.g. "1250000.00".`, field);
-  if (positive && Number(text) <= 0) throw badInput(`\`${field}\` must be more than 0.`, field);
-  return text;
-}
-
-/** Rejects repeated ids in a list, naming the position of the repeat. */
-export function requireDistinct(ids: readonly string[], field: string): void {
-  const seen = new Set<string>();
-  ids.forEach((id, i) => {
-    if (seen.has(id)) throw badInput(`${field}[${i}] repeats an id listed before.`, `${field}[${i}]`);
-    seen.add(id);
-  });
-}
-
-interface SiblingDeputy {
-  id: string;
-  status: string;
-  congress: { id: string } | null;
-}
-
-/**
- * Checks deputies named in input against the deputies subgraph: each exists, is ACTIVE and sits in
- * `congressId`. Batched: one `_entities` call for the whole list.
- */
-export async function requireActiveDeputiesOf(
-  ctx: ServiceContext,
-  ids: readonly string[],
-  congressId: string,
-  field: string,
-): Promise<void> {
-  ids.forEach((id, i) => requireId(id, `${field}[${i}]`));
-  const found = await Promise.all(
-    ids.map((id) => ctx.siblings.entity<SiblingDeputy>('deputies', 'Deputy', { id }, 'id status congress { id }')),
-  );
-  found.forEach((deputy, i) => {
-    if (!deputy) throw badInput(`${field}[${i}] is not a known deputy.`, `${field}[${i}]`);
-    if (deputy.status !== 'ACTIVE')
-      throw badInput(`${field}[${i}] is not an ACTIVE deputy (${deputy.status}).`, `${field}[${i}]`);
-    if (deputy.congress?.id !== congressId)
-      throw badInput(`${field}[${i}] is a deputy of another congress than the program's.`, `${field}[${i}]`);
-  });
-}
-
-/** The deputy a DEPUTY token speaks for; everyone else (ADMIN included) may not vote or rate. */
-export function requireDeputyViewer(ctx: ServiceContext, doing: string): string {
-  const viewer = ctx.viewer;
-  if (!viewer) throw unauthenticated(`Only a deputy may ${doing}, from their own token: sign in.`);
-  if (viewer.role !== 'DEPUTY' || !viewer.deputy)
-    throw forbidden(`A ${viewer.role} may not ${doing}: only a deputy on the roll may, from their own token.`);
-  return viewer.deputy;
-}
+/** V-3 secrecy: the secret write of a ballot or a rating, participation, and the per-parent counter tables. */
 
 /**
  * Runs the write of a secret ballot or rating. Errors the database raises are replaced by a plain
@@ -122,7 +55,7 @@ export function participated(
  * one parent and orders them before its close), insert the participation row (its primary key
  * refuses a second response: CONFLICT, never a check-then-insert), and add the response to the
  * parent's own counter table (`countsTable`), every row of it, with one statement of the same shape
- * whatever was chosen. Every value is a bound parameter (`store.ts`): no deputy, key or mark is in
+ * whatever was chosen. Every value is a bound parameter (`sql.ts`): no deputy, key or mark is in
  * the statement text. Nothing written names both the deputy and what they chose.
  */
 export async function recordSecretResponse(
@@ -176,4 +109,19 @@ export async function recordSecretResponse(
       if (added !== spec.increments.length) throw new Error(`counter rows changed under an open ${spec.what}`);
     }),
   );
+}
+
+/**
+ * The per-ballot (or per-round) counter table: created when voting opens, dropped in the closing
+ * transaction after its totals are copied into the result table. Its name holds the parent's id,
+ * checked to be a uuid (the only thing ever written into the SQL text). A rating round has one table
+ * per rater group (V-7): the deputies' has no suffix, the others `_committee` / `_supervision`.
+ */
+export function countsTable(
+  kind: 'ballot' | 'evaluation',
+  parentId: string,
+  group?: 'committee' | 'supervision',
+): string {
+  if (!isId(parentId)) throw new Error('counter tables are named after a uuid');
+  return `"voting"."${kind}_counts_${parentId.replace(/-/g, '')}${group ? `_${group}` : ''}"`;
 }

@@ -1,0 +1,35 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * 更正 corrections with a trail (issue 9): the audit log (who, when, what changed, why), an optimistic `version` on
+ * the records staff correct (programs, proposals, progress reports) and `withdrawn_at` on those they may withdraw.
+ */
+export class Migration20261130165100 extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(
+      `create table "voting"."audit_log" ("id" uuid not null, "entity" varchar(60) not null, "entity_id" varchar(64) not null, "region_code" varchar(9) not null, "action" text check ("action" in ('CORRECT', 'WITHDRAW')) not null, "version" int not null, "actor_id" varchar(100) not null, "actor_role" varchar(20) not null, "actor_name" varchar(100) null, "reason" text not null, "changes" jsonb not null, "at" timestamptz not null, constraint "audit_log_pkey" primary key ("id"));`,
+    );
+    this.addSql(`create index "audit_log_entity_entity_id_index" on "voting"."audit_log" ("entity", "entity_id");`);
+    this.addSql(`create index "audit_log_region_code_at_index" on "voting"."audit_log" ("region_code", "at");`);
+
+    this.addSql(`alter table "voting"."programs" add column "version" int not null default 1;`);
+
+    this.addSql(
+      `alter table "voting"."proposals" add column "version" int not null default 1, add column "withdrawn_at" timestamptz null;`,
+    );
+
+    this.addSql(
+      `alter table "voting"."progress_reports" add column "version" int not null default 1, add column "withdrawn_at" timestamptz null;`,
+    );
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists "voting"."audit_log" cascade;`);
+
+    this.addSql(`alter table "voting"."programs" drop column "version";`);
+
+    this.addSql(`alter table "voting"."progress_reports" drop column "version", drop column "withdrawn_at";`);
+
+    this.addSql(`alter table "voting"."proposals" drop column "version", drop column "withdrawn_at";`);
+  }
+}
