@@ -54,7 +54,7 @@ export async function recordDutyReportEvaluation(
 
 /** The tally with its rate (F-2: satisfied + basically satisfied over rated, 4 places, null with none rated). */
 export function voterEvaluationOf(report: ContactRecord) {
-  if (report.voterSatisfied === null || report.voterBasicallySatisfied === null || report.voterDissatisfied === null)
+  if (report.voterSatisfied == null || report.voterBasicallySatisfied == null || report.voterDissatisfied == null)
     return null;
   const rated = report.voterSatisfied + report.voterBasicallySatisfied + report.voterDissatisfied;
   return {

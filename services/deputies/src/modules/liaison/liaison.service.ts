@@ -349,7 +349,7 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
   // D-14: a group activity belongs to a group, and the deputy takes part as its member.
   let groupId: string | null = null;
   if (input.kind === 'GROUP_ACTIVITY') {
-    groupId = input.groupId ?? deputy.groupId;
+    groupId = input.groupId ?? deputy.groupId ?? null;
     if (!groupId)
       throw badInput(
         `${deputy.name} belongs to no deputy group: a GROUP_ACTIVITY names the group (\`groupId\`) the deputy is a member of.`,
