@@ -33,7 +33,7 @@ export const deputyResolvers: Resolvers = {
   },
   Mutation: {
     createDeputy: (_, { input }, ctx) => createDeputy(ctx, input),
-    updateDeputy: (_, { id, input }, ctx) => updateDeputy(ctx, id, input),
+    updateDeputy: (_, { id, input, version, reason }, ctx) => updateDeputy(ctx, id, input, version, reason),
     endMandate: (_, { id, status, reason }, ctx) => endMandate(ctx, id, status, reason),
     createGroup: (_, { input }, ctx) => createGroup(ctx, input),
     createStation: (_, { input }, ctx) => createStation(ctx, input),

@@ -87,6 +87,8 @@ export const DeputySchema = defineEntity({
     mandateStartsOn: p.date(),
     /** F-1: last day of the mandate when it ended early; null while ACTIVE (the term's end bounds it). */
     mandateEndsOn: p.date().nullable(),
+    /** 更正 the optimistic version of the record: a correction names the version it was made on (issue 9). */
+    version: p.integer().default(1),
     /** Kept by the trigger `deputies_feed_touch` on every write (the change feed); never set by the code. */
     updatedAt: p.datetime().defaultRaw('clock_timestamp()').lazy(true, false),
   },

@@ -203,6 +203,10 @@ export const ContactRecordSchema = defineEntity({
     opinions: p.array().columnType('text[]').default('{}'),
     recordedAt: p.datetime(),
     recordedBy: p.string().length(200),
+    /** 更正 the optimistic version of the record: a correction names the version it was made on (issue 9). */
+    version: p.integer().default(1),
+    /** 撤回 when staff withdrew the record: it then leaves the lists and the figures; null while it counts. */
+    withdrawnAt: p.datetime().nullable(),
     /** Kept by the trigger `contact_records_feed_touch` on every write (the change feed); never set by the code. */
     updatedAt: p.datetime().defaultRaw('clock_timestamp()').lazy(true, false),
   },

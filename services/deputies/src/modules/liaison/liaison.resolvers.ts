@@ -23,6 +23,7 @@ import {
   underContacted,
   unvisited,
 } from './liaison.service.ts';
+import { correctContact, withdrawContact } from './contact-corrections.ts';
 import { regionLoader } from '../regions/regions.service.ts';
 
 /** A committee member reads their own contacts and who they still owe a visit (D-4). */
@@ -46,6 +47,8 @@ export const liaisonResolvers: Resolvers = {
     createGovernmentLeader: (_, { input }, ctx) => createGovernmentLeader(ctx, input),
     linkDeputies: (_, { governmentLeaderId, deputyIds }, ctx) => linkDeputies(ctx, governmentLeaderId, deputyIds),
     recordContact: (_, { input }, ctx) => recordContact(ctx, input),
+    correctContact: (_, { id, version, input, reason }, ctx) => correctContact(ctx, id, version, input, reason),
+    withdrawContact: (_, { id, version, reason }, ctx) => withdrawContact(ctx, id, version, reason),
     recordAttendance: (_, { input }, ctx) => recordAttendance(ctx, input),
   },
   CommitteeMember: {
