@@ -20,6 +20,7 @@ import {
   stationLoader,
   updateDeputy,
 } from './deputies.service.ts';
+import { referenced } from '../references.ts';
 
 export const deputyResolvers: Resolvers = {
   Query: {
@@ -42,7 +43,8 @@ export const deputyResolvers: Resolvers = {
   },
   Deputy: {
     __resolveReference: (ref, ctx) => deputyLoader(ctx).load(ref.id),
-    congress: async (deputy, _, ctx) => (await congressLoader(ctx).load(deputy.congressId))!,
+    congress: async (deputy, _, ctx) =>
+      referenced(await congressLoader(ctx).load(deputy.congressId), "the deputy's congress"),
     region: async (deputy, _, ctx) => (await regionLoader(ctx).load(deputy.regionCode))!,
     group: (deputy, _, ctx) => (deputy.groupId ? groupLoader(ctx).load(deputy.groupId) : null),
     station: (deputy, _, ctx) => (deputy.stationId ? stationLoader(ctx).load(deputy.stationId) : null),

@@ -25,6 +25,7 @@ import {
 } from './liaison.service.ts';
 import { correctContact, withdrawContact } from './contact-corrections.ts';
 import { regionLoader } from '../regions/regions.service.ts';
+import { referenced } from '../references.ts';
 
 /** A committee member reads their own contacts and who they still owe a visit (D-4). */
 const isSelf = (viewer: Viewer | null, memberId: string) =>
@@ -53,7 +54,8 @@ export const liaisonResolvers: Resolvers = {
   },
   CommitteeMember: {
     __resolveReference: (ref, ctx) => memberLoader(ctx).load(ref.id),
-    congress: async (member, _, ctx) => (await congressLoader(ctx).load(member.congressId))!,
+    congress: async (member, _, ctx) =>
+      referenced(await congressLoader(ctx).load(member.congressId), "the member's congress"),
     assignedDeputies: (member, _, ctx) => assignedDeputies(ctx, member.id),
     contacts: (member, { year }, ctx) => {
       if (!isSelf(ctx.viewer, member.id)) requireContactReader(ctx.viewer, member.regionCode);
@@ -85,7 +87,8 @@ export const liaisonResolvers: Resolvers = {
         ? contact
         : null;
     },
-    deputy: async (contact, _, ctx) => (await deputyLoader(ctx).load(contact.deputyId))!,
+    deputy: async (contact, _, ctx) =>
+      referenced(await deputyLoader(ctx).load(contact.deputyId), "the contact's deputy"),
     committeeMember: (contact, _, ctx) =>
       contact.committeeMemberId ? memberLoader(ctx).load(contact.committeeMemberId) : null,
     governmentLeader: (contact, _, ctx) =>
@@ -94,7 +97,7 @@ export const liaisonResolvers: Resolvers = {
     group: (contact, _, ctx) => (contact.groupId ? groupLoader(ctx).load(contact.groupId) : null),
   },
   SessionAttendance: {
-    deputy: async (row, _, ctx) => (await deputyLoader(ctx).load(row.deputyId))!,
-    session: async (row, _, ctx) => (await sessionLoader(ctx).load(row.sessionId))!,
+    deputy: async (row, _, ctx) => referenced(await deputyLoader(ctx).load(row.deputyId), 'the deputy'),
+    session: async (row, _, ctx) => referenced(await sessionLoader(ctx).load(row.sessionId), 'the session'),
   },
 };
