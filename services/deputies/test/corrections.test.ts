@@ -192,6 +192,16 @@ describe('corrections of contacts (issue 9)', () => {
     await fails(sg, 'CONFLICT', correctMutation, { id: report, v: 2, i: { summary: '改' }, r: '更正述职' }, staff);
   });
 
+  it('the change feed sees the corrected contact as it now is', async () => {
+    const feed = `query($since: DateTime!) { contactChanges(regionCode: "430181", updatedSince: $since, first: 100) {
+      highWaterMark edges { id node { summary version } } } }`;
+    const id = await record(deputyB, '2026-05-20');
+    const since = (await ok(sg, feed, { since: '2000-01-01T00:00:00Z' }, staff)).contactChanges.highWaterMark as string;
+    await ok(sg, correctMutation, { id, v: 1, i: { summary: '更正后的摘要' }, r: '摘要有误' }, staff);
+    const edges = (await ok(sg, feed, { since }, staff)).contactChanges.edges as { id: string; node: unknown }[];
+    expect(edges.find((e) => e.id === id)?.node).toEqual({ summary: '更正后的摘要', version: 2 });
+  });
+
   it('an unknown contact is NOT_FOUND', async () => {
     await fails(
       sg,
