@@ -70,7 +70,6 @@ export const CommitteeAssignmentSchema = defineEntity({
         .deferMode(deferred),
   },
 });
-export type CommitteeAssignment = InferEntity<typeof CommitteeAssignmentSchema>;
 
 export const GovernmentLeaderSchema = defineEntity({
   name: 'GovernmentLeader',
@@ -110,7 +109,6 @@ export const LeaderLinkSchema = defineEntity({
         .deferMode(deferred),
   },
 });
-export type LeaderLink = InferEntity<typeof LeaderLinkSchema>;
 
 /**
  * 联系 a contact of a deputy. The table is partitioned by the year of `occurred_on` (Migration20261130145010):

@@ -11,7 +11,6 @@ export const ProcessedEventSchema = defineEntity({
     receivedAt: p.datetime(),
   },
 });
-export type ProcessedEvent = InferEntity<typeof ProcessedEventSchema>;
 
 /** Webhook 回调: events of some types in a region subtree, POSTed to a URL and signed with the secret. */
 export const WebhookSchema = defineEntity({
@@ -163,4 +162,3 @@ export const NotificationPreferenceSchema = defineEntity({
     updatedAt: p.datetime(),
   },
 });
-export type NotificationPreference = InferEntity<typeof NotificationPreferenceSchema>;
