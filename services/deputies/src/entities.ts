@@ -1,3 +1,4 @@
+import { AuditEntry } from '@renda/server-kit/corrections';
 import {
   CommitteeAssignmentSchema,
   CommitteeMemberSchema,
@@ -43,4 +44,5 @@ export const entities = [
   WebhookAttemptSchema,
   NotificationSchema,
   NotificationPreferenceSchema,
+  AuditEntry,
 ];

@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import type { ServiceDefinition } from '@renda/server-kit/service';
 import { mergeResolvers } from '@renda/server-kit/subgraph';
 import { entities } from './entities.ts';
+import { auditResolvers } from './modules/audit/audit.resolvers.ts';
 import { deputyResolvers } from './modules/deputies/deputies.resolvers.ts';
 import { dutyReportResolvers } from './modules/duty-reports/duty-reports.resolvers.ts';
 import { feedResolvers } from './modules/feeds/feeds.resolvers.ts';
@@ -43,6 +44,7 @@ export const deputiesService: ServiceDefinition = {
     dutyReportResolvers,
     notificationResolvers,
     feedResolvers,
+    auditResolvers,
   ),
   seed: seedDemo,
   partitions: [{ table: 'deputies.contact_records', column: 'occurred_on', kind: 'date' }],

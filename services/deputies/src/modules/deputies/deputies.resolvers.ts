@@ -20,6 +20,7 @@ import {
   stationLoader,
   updateDeputy,
 } from './deputies.service.ts';
+import { referenced } from '../references.ts';
 
 export const deputyResolvers: Resolvers = {
   Query: {
@@ -33,7 +34,7 @@ export const deputyResolvers: Resolvers = {
   },
   Mutation: {
     createDeputy: (_, { input }, ctx) => createDeputy(ctx, input),
-    updateDeputy: (_, { id, input }, ctx) => updateDeputy(ctx, id, input),
+    updateDeputy: (_, { id, input, version, reason }, ctx) => updateDeputy(ctx, id, input, version, reason),
     endMandate: (_, { id, status, reason }, ctx) => endMandate(ctx, id, status, reason),
     createGroup: (_, { input }, ctx) => createGroup(ctx, input),
     createStation: (_, { input }, ctx) => createStation(ctx, input),
@@ -42,7 +43,8 @@ export const deputyResolvers: Resolvers = {
   },
   Deputy: {
     __resolveReference: (ref, ctx) => deputyLoader(ctx).load(ref.id),
-    congress: async (deputy, _, ctx) => (await congressLoader(ctx).load(deputy.congressId))!,
+    congress: async (deputy, _, ctx) =>
+      referenced(await congressLoader(ctx).load(deputy.congressId), "the deputy's congress"),
     region: async (deputy, _, ctx) => (await regionLoader(ctx).load(deputy.regionCode))!,
     group: (deputy, _, ctx) => (deputy.groupId ? groupLoader(ctx).load(deputy.groupId) : null),
     station: (deputy, _, ctx) => (deputy.stationId ? stationLoader(ctx).load(deputy.stationId) : null),

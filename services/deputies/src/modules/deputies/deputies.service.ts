@@ -4,6 +4,7 @@ import { covers, requireViewer, requireWriteIn } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { correct, requireVersion } from '@renda/server-kit/corrections';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { today } from '@renda/server-kit/dates';
 import { decodeCursor, pageById, pageSize, toConnection, type Connection } from '@renda/server-kit/pagination';
@@ -189,9 +190,12 @@ export async function updateDeputy(
     stationId?: string | null;
     leadingCadre?: boolean | null;
   },
+  version?: number | null,
+  reason?: string | null,
 ): Promise<Deputy> {
   const deputy = await findDeputy(ctx, id);
-  requireWriteIn(ctx.viewer, deputy.regionCode, 'update deputies');
+  const viewer = requireWriteIn(ctx.viewer, deputy.regionCode, 'update deputies');
+  if (version != null) requireVersion('deputy', deputy.version, version);
   const changes: Partial<Deputy> = {};
   if (input.name !== undefined && input.name !== null) changes.name = requireText(input.name, 'input.name', 100);
   if (input.workUnit !== undefined && input.workUnit !== null)
@@ -204,7 +208,26 @@ export async function updateDeputy(
   if (input.stationId !== undefined)
     changes.stationId = await requireStationIn(ctx, input.stationId, deputy.regionCode, 'input.stationId');
   if (input.leadingCadre !== undefined && input.leadingCadre !== null) changes.leadingCadre = input.leadingCadre;
-  Object.assign(deputy, changes);
+  if (reason != null) {
+    // 更正 a correction: the changed fields, who and why, in the audit log (one unit of work with the change).
+    correct(
+      ctx.em,
+      {
+        kind: 'Deputy',
+        record: deputy,
+        id: deputy.id,
+        regionCode: deputy.regionCode,
+        expectedVersion: version ?? deputy.version,
+        reason,
+        viewer,
+        at: ctx.clock.now(),
+      },
+      changes,
+    );
+  } else {
+    Object.assign(deputy, changes);
+    deputy.version += 1;
+  }
   // Which fields changed, not their values (the phone is personal data).
   await recordMandateEvent(ctx, ctx.em, deputy, 'deputy.updated', { changed: Object.keys(changes).sort() });
   await ctx.em.flush();
@@ -230,6 +253,7 @@ export async function endMandate(
   deputy.status = status;
   deputy.statusReason = text;
   deputy.mandateEndsOn = laterDate(today(ctx.clock), deputy.mandateStartsOn);
+  deputy.version += 1;
   await recordMandateEvent(ctx, ctx.em, deputy, 'mandate.ended', { reason: text });
   await ctx.em.flush();
   return deputy;

@@ -48,13 +48,14 @@ export async function recordDutyReportEvaluation(
   report.voterSatisfied = tally.satisfied;
   report.voterBasicallySatisfied = tally.basicallySatisfied;
   report.voterDissatisfied = tally.dissatisfied;
+  report.version += 1;
   await ctx.em.flush();
   return report;
 }
 
 /** The tally with its rate (F-2: satisfied + basically satisfied over rated, 4 places, null with none rated). */
 export function voterEvaluationOf(report: ContactRecord) {
-  if (report.voterSatisfied === null || report.voterBasicallySatisfied === null || report.voterDissatisfied === null)
+  if (report.voterSatisfied == null || report.voterBasicallySatisfied == null || report.voterDissatisfied == null)
     return null;
   const rated = report.voterSatisfied + report.voterBasicallySatisfied + report.voterDissatisfied;
   return {
@@ -84,6 +85,7 @@ export async function deputiesDueDutyReport(ctx: ServiceContext, congress: Congr
   const reported = knex('deputies.contact_records')
     .select('deputy_id')
     .where('kind', 'DUTY_REPORT')
+    .whereNull('withdrawn_at')
     .andWhereBetween('occurred_on', [from, to]);
   const rows: { id: string }[] = await knex('deputies.deputies')
     .select('id')

@@ -1,22 +1,25 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { DeferMode } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
+import { DeputyGroupSchema } from '../deputies/deputy.entity.ts';
 
 /** 年度检查: staff's yearly check of a deputy group's activities, with a comment (D-14, 001 §13). */
-export interface GroupReview {
-  groupId: string;
-  year: number;
-  comment: string;
-  reviewedOn: string;
-  reviewedBy: string;
-}
-
-export const GroupReviewSchema = new EntitySchema<GroupReview>({
+export const GroupReviewSchema = defineEntity({
   name: 'GroupReview',
   tableName: 'group_reviews',
   properties: {
-    groupId: { type: 'uuid', primary: true },
-    year: { type: 'integer', primary: true },
-    comment: { type: 'text' },
-    reviewedOn: { type: 'date' },
-    reviewedBy: { type: 'string', length: 200 },
+    groupId: () =>
+      p
+        .manyToOne(DeputyGroupSchema)
+        .mapToPk()
+        .primary()
+        .fieldName('group_id')
+        .updateRule('no action')
+        .deleteRule('no action')
+        .deferMode(DeferMode.INITIALLY_DEFERRED),
+    year: p.integer().primary(),
+    comment: p.text(),
+    reviewedOn: p.date(),
+    reviewedBy: p.string().length(200),
   },
 });
+export type GroupReview = InferEntity<typeof GroupReviewSchema>;

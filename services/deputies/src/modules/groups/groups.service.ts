@@ -28,6 +28,7 @@ export async function groupActivity(ctx: ServiceContext, group: DeputyGroup, yea
     ctx.em
       .getKnex()('deputies.contact_records')
       .where({ group_id: group.id, kind: 'GROUP_ACTIVITY' })
+      .whereNull('withdrawn_at')
       .andWhereBetween('occurred_on', [from, to])
       .first(
         ctx.em.getKnex().raw('count(distinct (occurred_on, summary)) as activities'),

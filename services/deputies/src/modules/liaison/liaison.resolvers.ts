@@ -23,7 +23,9 @@ import {
   underContacted,
   unvisited,
 } from './liaison.service.ts';
+import { correctContact, withdrawContact } from './contact-corrections.ts';
 import { regionLoader } from '../regions/regions.service.ts';
+import { referenced } from '../references.ts';
 
 /** A committee member reads their own contacts and who they still owe a visit (D-4). */
 const isSelf = (viewer: Viewer | null, memberId: string) =>
@@ -46,11 +48,14 @@ export const liaisonResolvers: Resolvers = {
     createGovernmentLeader: (_, { input }, ctx) => createGovernmentLeader(ctx, input),
     linkDeputies: (_, { governmentLeaderId, deputyIds }, ctx) => linkDeputies(ctx, governmentLeaderId, deputyIds),
     recordContact: (_, { input }, ctx) => recordContact(ctx, input),
+    correctContact: (_, { id, version, input, reason }, ctx) => correctContact(ctx, id, version, input, reason),
+    withdrawContact: (_, { id, version, reason }, ctx) => withdrawContact(ctx, id, version, reason),
     recordAttendance: (_, { input }, ctx) => recordAttendance(ctx, input),
   },
   CommitteeMember: {
     __resolveReference: (ref, ctx) => memberLoader(ctx).load(ref.id),
-    congress: async (member, _, ctx) => (await congressLoader(ctx).load(member.congressId))!,
+    congress: async (member, _, ctx) =>
+      referenced(await congressLoader(ctx).load(member.congressId), "the member's congress"),
     assignedDeputies: (member, _, ctx) => assignedDeputies(ctx, member.id),
     contacts: (member, { year }, ctx) => {
       if (!isSelf(ctx.viewer, member.id)) requireContactReader(ctx.viewer, member.regionCode);
@@ -82,7 +87,8 @@ export const liaisonResolvers: Resolvers = {
         ? contact
         : null;
     },
-    deputy: async (contact, _, ctx) => (await deputyLoader(ctx).load(contact.deputyId))!,
+    deputy: async (contact, _, ctx) =>
+      referenced(await deputyLoader(ctx).load(contact.deputyId), "the contact's deputy"),
     committeeMember: (contact, _, ctx) =>
       contact.committeeMemberId ? memberLoader(ctx).load(contact.committeeMemberId) : null,
     governmentLeader: (contact, _, ctx) =>
@@ -91,7 +97,7 @@ export const liaisonResolvers: Resolvers = {
     group: (contact, _, ctx) => (contact.groupId ? groupLoader(ctx).load(contact.groupId) : null),
   },
   SessionAttendance: {
-    deputy: async (row, _, ctx) => (await deputyLoader(ctx).load(row.deputyId))!,
-    session: async (row, _, ctx) => (await sessionLoader(ctx).load(row.sessionId))!,
+    deputy: async (row, _, ctx) => referenced(await deputyLoader(ctx).load(row.deputyId), 'the deputy'),
+    session: async (row, _, ctx) => referenced(await sessionLoader(ctx).load(row.sessionId), 'the session'),
   },
 };

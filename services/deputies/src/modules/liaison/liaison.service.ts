@@ -238,9 +238,17 @@ const contactShape: Record<ContactKind, { member: boolean; leader: boolean; part
 /** Kinds a deputy records for themself: their own voter contacts and duty reports. */
 const selfRecordedKinds: ContactKind[] = ['VOTER', 'DUTY_REPORT'];
 
-export async function recordContact(ctx: ServiceContext, input: RecordContactInput): Promise<ContactRecord> {
+/**
+ * Who may record a contact of `kind` with `deputy` (and so correct or withdraw it): staff of the deputy's region,
+ * the deputy for their own VOTER and DUTY_REPORT contacts, a committee member for their own contacts with
+ * their assigned deputies.
+ */
+export async function requireContactRecorder(
+  ctx: ServiceContext,
+  deputy: Deputy,
+  input: { kind: ContactKind; committeeMemberId?: string | null },
+): Promise<Viewer> {
   const viewer = requireViewer(ctx.viewer);
-  const deputy = await requireDeputy(ctx, input.deputyId, 'input.deputyId');
   if (viewer.role === 'DEPUTY') {
     if (viewer.deputy !== deputy.id) throw forbidden('A deputy records only their own contacts.');
     if (!selfRecordedKinds.includes(input.kind))
@@ -262,6 +270,12 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
   } else {
     requireWriteIn(viewer, deputy.regionCode, 'record contacts');
   }
+  return viewer;
+}
+
+export async function recordContact(ctx: ServiceContext, input: RecordContactInput): Promise<ContactRecord> {
+  const deputy = await requireDeputy(ctx, input.deputyId, 'input.deputyId');
+  const viewer = await requireContactRecorder(ctx, deputy, input);
   if (deputy.status !== 'ACTIVE')
     throw badInput(
       `${deputy.name}'s mandate has ended (${deputy.status}); no contacts are recorded after it.`,
@@ -349,7 +363,7 @@ export async function recordContact(ctx: ServiceContext, input: RecordContactInp
   // D-14: a group activity belongs to a group, and the deputy takes part as its member.
   let groupId: string | null = null;
   if (input.kind === 'GROUP_ACTIVITY') {
-    groupId = input.groupId ?? deputy.groupId;
+    groupId = input.groupId ?? deputy.groupId ?? null;
     if (!groupId)
       throw badInput(
         `${deputy.name} belongs to no deputy group: a GROUP_ACTIVITY names the group (\`groupId\`) the deputy is a member of.`,
@@ -406,7 +420,12 @@ export function contactsOf(
       const rows = valid.length
         ? await ctx.em.find(
             ContactRecordSchema,
-            { [owner]: { $in: valid }, occurredOn: { $gte: from, $lte: to }, ...(kind ? { kind } : {}) },
+            {
+              [owner]: { $in: valid },
+              occurredOn: { $gte: from, $lte: to },
+              withdrawnAt: null,
+              ...(kind ? { kind } : {}),
+            },
             { orderBy: { occurredOn: 'asc', id: 'asc' } },
           )
         : [];
@@ -462,6 +481,7 @@ export async function recordAttendance(
       const current = await em.findOneOrFail(DeputySchema, { id: deputy.id });
       if (absences >= 2 && current.status === 'ACTIVE') {
         current.status = 'TERMINATED';
+        current.version += 1;
         current.statusReason = `Absent without approval from ${absences} sessions of the congress (资格终止).`;
         current.mandateEndsOn = laterDate(session.opensOn, current.mandateStartsOn);
         await recordMandateEvent(ctx, em, current, 'mandate.ended', {
@@ -512,7 +532,7 @@ export function dutySummary(ctx: ServiceContext, deputy: Deputy, year: number): 
              count(*) filter (where c.kind = 'DUTY_REPORT') as reports,
              (select count(*) from deputies.session_attendance a join deputies.congress_sessions s on s.id = a.session_id
                where a.deputy_id = d.id and a.status = 'ABSENT' and s.opens_on between ? and ?) as absent
-           from deputies.deputies d left join deputies.contact_records c on c.deputy_id = d.id
+           from deputies.deputies d left join deputies.contact_records c on c.deputy_id = d.id and c.withdrawn_at is null
            where d.id = any(?::uuid[]) group by d.id`,
           [from, to, from, to, from, to, from, to, ids],
         )) as {

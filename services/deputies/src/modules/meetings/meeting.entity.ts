@@ -1,48 +1,79 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
-import type { AttendanceStatus } from '../liaison/liaison.entity.ts';
+import { DeferMode } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
+import { type AttendanceStatus, CommitteeMemberSchema } from '../liaison/liaison.entity.ts';
+import { CongressSchema } from '../regions/region.entity.ts';
+
+const deferred = DeferMode.INITIALLY_DEFERRED;
 
 /** 常委会会议: a meeting of a congress's standing committee (D-8, 001 §16). */
-export interface CommitteeMeeting {
-  id: string;
-  congressId: string;
-  regionCode: string;
-  heldOn: string;
-  title: string;
-}
-
-export const CommitteeMeetingSchema = new EntitySchema<CommitteeMeeting>({
+export const CommitteeMeetingSchema = defineEntity({
   name: 'CommitteeMeeting',
   tableName: 'committee_meetings',
   indexes: [{ properties: ['congressId', 'heldOn'] }],
   properties: {
-    id: { type: 'uuid', primary: true },
-    congressId: { type: 'uuid' },
-    regionCode: { type: 'string', length: 9 },
-    heldOn: { type: 'date' },
-    title: { type: 'string', length: 200 },
+    id: p.uuid().primary(),
+    congressId: () =>
+      p
+        .manyToOne(CongressSchema)
+        .mapToPk()
+        .fieldName('congress_id')
+        .updateRule('no action')
+        .deleteRule('no action')
+        .deferMode(deferred),
+    regionCode: p.string().length(9),
+    heldOn: p.date(),
+    title: p.string().length(200),
   },
 });
+export type CommitteeMeeting = InferEntity<typeof CommitteeMeetingSchema>;
 
-/** A committee member's attendance at one meeting; recording again corrects it. */
-export interface CommitteeMeetingAttendance {
-  meetingId: string;
-  memberId: string;
-  congressId: string;
-  heldOn: string;
-  status: AttendanceStatus;
-  leaveReason: string | null;
-}
-
-export const CommitteeMeetingAttendanceSchema = new EntitySchema<CommitteeMeetingAttendance>({
+/**
+ * A committee member's attendance at one meeting; recording again corrects it. `status` is checked together
+ * with `leave_reason` (an EXCUSED absence has a reason, no other status does) in one constraint named as an enum
+ * check would be, so it is declared as that check rather than as `p.enum`.
+ */
+export const CommitteeMeetingAttendanceSchema = defineEntity({
   name: 'CommitteeMeetingAttendance',
   tableName: 'committee_meeting_attendance',
   indexes: [{ properties: ['memberId', 'heldOn'] }],
+  checks: [
+    {
+      name: 'committee_meeting_attendance_status_check',
+      // As PostgreSQL prints it (the generator compares the printed form): one of the statuses, and a leave reason
+      // exactly when EXCUSED.
+      expression: `((status)::text = ANY ((ARRAY['PRESENT'::character varying, 'EXCUSED'::character varying, 'ABSENT'::character varying])::text[])) AND (((status)::text = 'EXCUSED'::text) = (leave_reason IS NOT NULL))`,
+    },
+  ],
   properties: {
-    meetingId: { type: 'uuid', primary: true },
-    memberId: { type: 'uuid', primary: true },
-    congressId: { type: 'uuid' },
-    heldOn: { type: 'date' },
-    status: { type: 'string', length: 8 },
-    leaveReason: { type: 'string', length: 500, nullable: true },
+    meetingId: () =>
+      p
+        .manyToOne(CommitteeMeetingSchema)
+        .mapToPk()
+        .primary()
+        .fieldName('meeting_id')
+        .updateRule('no action')
+        .deleteRule('no action')
+        .deferMode(deferred),
+    memberId: () =>
+      p
+        .manyToOne(CommitteeMemberSchema)
+        .mapToPk()
+        .primary()
+        .fieldName('member_id')
+        .updateRule('no action')
+        .deleteRule('no action')
+        .deferMode(deferred),
+    congressId: () =>
+      p
+        .manyToOne(CongressSchema)
+        .mapToPk()
+        .fieldName('congress_id')
+        .updateRule('no action')
+        .deleteRule('no action')
+        .deferMode(deferred),
+    heldOn: p.date(),
+    status: p.string().length(8).$type<AttendanceStatus>(),
+    leaveReason: p.string().length(500).nullable(),
   },
 });
+export type CommitteeMeetingAttendance = InferEntity<typeof CommitteeMeetingAttendanceSchema>;

@@ -9,6 +9,7 @@ import {
   membersToResign,
   recordCommitteeAttendance,
 } from './meetings.service.ts';
+import { referenced } from '../references.ts';
 
 export const meetingResolvers: Resolvers = {
   Mutation: {
@@ -29,13 +30,14 @@ export const meetingResolvers: Resolvers = {
     },
   },
   CommitteeMeeting: {
-    congress: async (meeting, _, ctx) => (await congressLoader(ctx).load(meeting.congressId))!,
+    congress: async (meeting, _, ctx) =>
+      referenced(await congressLoader(ctx).load(meeting.congressId), "the meeting's congress"),
     attendance: (meeting, _, ctx) => {
       requireContactReader(ctx.viewer, meeting.regionCode);
       return meetingAttendance(ctx, meeting.id);
     },
   },
   CommitteeMeetingAttendance: {
-    member: async (row, _, ctx) => (await memberLoader(ctx).load(row.memberId))!,
+    member: async (row, _, ctx) => referenced(await memberLoader(ctx).load(row.memberId), 'the committee member'),
   },
 };

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { continuity, leadingCadresWithoutActivity, mandatesOf, personLoader } from './persons.service.ts';
+import { referenced } from '../references.ts';
 
 export const personResolvers: Resolvers = {
   Query: {
@@ -10,7 +11,7 @@ export const personResolvers: Resolvers = {
     mandates: (person, _, ctx) => mandatesOf(ctx, person.id),
   },
   Deputy: {
-    person: async (deputy, _, ctx) => (await personLoader(ctx).load(deputy.personId))!,
+    person: async (deputy, _, ctx) => referenced(await personLoader(ctx).load(deputy.personId), "the deputy's person"),
   },
   Congress: {
     continuity: (congress, _, ctx) => continuity(ctx, congress),

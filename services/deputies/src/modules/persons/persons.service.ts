@@ -86,6 +86,7 @@ export async function leadingCadresWithoutActivity(
       cadres.map((d) => d.id),
     )
     .andWhere('kind', 'VOTER')
+    .whereNull('withdrawn_at')
     .andWhereBetween('occurred_on', [from, to]);
   const received = new Set(rows.map((r) => r.deputy_id));
   const inspections = await Promise.all(

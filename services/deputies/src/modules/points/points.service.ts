@@ -78,7 +78,7 @@ async function localDeputyCounts(
        (select count(*) from deputies.session_attendance a join deputies.congress_sessions s on s.id = a.session_id
          where a.deputy_id = d.id and a.status = 'ABSENT' and s.opens_on between ? and ?) as absent
      from deputies.deputies d
-     left join deputies.contact_records c on c.deputy_id = d.id and c.occurred_on between ? and ?
+     left join deputies.contact_records c on c.deputy_id = d.id and c.withdrawn_at is null and c.occurred_on between ? and ?
      where d.id = any(?::uuid[]) group by d.id`,
     [from, to, from, to, [...ids]],
   )) as { rows: DeputyCountsRow[] };
@@ -158,7 +158,7 @@ export function memberPoints(ctx: ServiceContext, member: CommitteeMember, year:
       async (members) => {
         const { rows } = (await ctx.em.getKnex().raw(
           `select m.id,
-             (select count(*) from deputies.contact_records c where c.committee_member_id = m.id and c.kind = 'COMMITTEE_MEMBER' and c.occurred_on between ? and ?) as contacts,
+             (select count(*) from deputies.contact_records c where c.committee_member_id = m.id and c.kind = 'COMMITTEE_MEMBER' and c.withdrawn_at is null and c.occurred_on between ? and ?) as contacts,
              (select count(*) from deputies.committee_meeting_attendance a where a.member_id = m.id and a.status = 'PRESENT' and a.held_on between ? and ?) as attended,
              (select count(*) from deputies.committee_meeting_attendance a where a.member_id = m.id and a.status = 'ABSENT' and a.held_on between ? and ?) as absent
            from deputies.committee_members m where m.id = any(?::uuid[])`,

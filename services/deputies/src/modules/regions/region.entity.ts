@@ -1,69 +1,65 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { DeferMode } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
 
-export type RegionLevel = 'PROVINCE' | 'CITY' | 'COUNTY' | 'TOWNSHIP';
+export const regionLevels = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP'] as const;
+export type RegionLevel = (typeof regionLevels)[number];
 
-export interface Region {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  parentCode: string | null;
-}
-
-export const RegionSchema = new EntitySchema<Region>({
+export const RegionSchema = defineEntity({
   name: 'Region',
   tableName: 'regions',
   properties: {
-    code: { type: 'string', length: 9, primary: true },
-    name: { type: 'string', length: 100 },
-    level: { type: 'string', length: 10 },
-    parentCode: { type: 'string', length: 9, nullable: true, index: true },
+    code: p.string().length(9).primary(),
+    name: p.string().length(100),
+    level: p.enum([...regionLevels]).columnType('varchar(10)'),
+    parentCode: () =>
+      p
+        .manyToOne(RegionSchema)
+        .mapToPk()
+        .fieldName('parent_code')
+        .nullable()
+        .index()
+        .updateRule('no action')
+        .deleteRule('no action')
+        .deferMode(DeferMode.INITIALLY_DEFERRED),
   },
 });
+export type Region = InferEntity<typeof RegionSchema>;
 
-export interface Congress {
-  id: string;
-  regionCode: string;
-  level: RegionLevel;
-  termNumber: number;
-  name: string;
-  startsOn: string;
-  endsOn: string | null;
-}
-
-export const CongressSchema = new EntitySchema<Congress>({
+export const CongressSchema = defineEntity({
   name: 'Congress',
   tableName: 'congresses',
   uniques: [{ properties: ['regionCode', 'termNumber'] }],
   properties: {
-    id: { type: 'uuid', primary: true },
-    regionCode: { type: 'string', length: 9, index: true },
-    level: { type: 'string', length: 10 },
-    termNumber: { type: 'integer' },
-    name: { type: 'string', length: 200 },
-    startsOn: { type: 'date' },
-    endsOn: { type: 'date', nullable: true },
+    id: p.uuid().primary(),
+    regionCode: p.string().length(9).index(),
+    level: p.enum([...regionLevels]).columnType('varchar(10)'),
+    termNumber: p.integer(),
+    name: p.string().length(200),
+    startsOn: p.date(),
+    endsOn: p.date().nullable(),
   },
 });
+export type Congress = InferEntity<typeof CongressSchema>;
 
-export interface CongressSession {
-  id: string;
-  congressId: string;
-  regionCode: string;
-  number: number;
-  opensOn: string;
-  closesOn: string;
-}
-
-export const CongressSessionSchema = new EntitySchema<CongressSession>({
+export const CongressSessionSchema = defineEntity({
   name: 'CongressSession',
   tableName: 'congress_sessions',
   uniques: [{ properties: ['congressId', 'number'] }],
   properties: {
-    id: { type: 'uuid', primary: true },
-    congressId: { type: 'uuid', index: true },
-    regionCode: { type: 'string', length: 9 },
-    number: { type: 'integer' },
-    opensOn: { type: 'date' },
-    closesOn: { type: 'date' },
+    id: p.uuid().primary(),
+    congressId: () =>
+      p
+        .manyToOne(CongressSchema)
+        .mapToPk()
+        .fieldName('congress_id')
+        .index()
+        .updateRule('no action')
+        .deleteRule('no action')
+        .deferMode(DeferMode.INITIALLY_DEFERRED),
+    regionCode: p.string().length(9),
+    number: p.integer(),
+    opensOn: p.date(),
+    closesOn: p.date(),
   },
 });
+export type CongressSession = InferEntity<typeof CongressSessionSchema>;

@@ -17,6 +17,7 @@ import {
 } from './regions.service.ts';
 import { activeDeputyCount, listDeputies } from '../deputies/deputies.service.ts';
 import { sessionAttendance } from '../liaison/liaison.service.ts';
+import { referenced } from '../references.ts';
 
 export const regionResolvers: Resolvers = {
   Query: {
@@ -50,7 +51,8 @@ export const regionResolvers: Resolvers = {
   },
   CongressSession: {
     __resolveReference: (ref, ctx) => sessionLoader(ctx).load(ref.id),
-    congress: async (session, _, ctx) => (await congressLoader(ctx).load(session.congressId))!,
+    congress: async (session, _, ctx) =>
+      referenced(await congressLoader(ctx).load(session.congressId), "the session's congress"),
     attendance: (session, _, ctx) => sessionAttendance(ctx, session.id, session.regionCode),
   },
 };

@@ -27,7 +27,7 @@ export function deputyReminderJobs(rules: { leaderVisitBy: string }): ReminderJo
                  join "deputies"."government_leaders" g on g."id" = l."leader_id"
                  join "deputies"."deputies" d on d."id" = l."deputy_id" and d."status" = 'ACTIVE'
                  where not exists (select 1 from "deputies"."contact_records" c
-                   where c."government_leader_id" = l."leader_id" and c."deputy_id" = l."deputy_id" and c."kind" = 'GOVERNMENT_LEADER'
+                   where c."government_leader_id" = l."leader_id" and c."deputy_id" = l."deputy_id" and c."kind" = 'GOVERNMENT_LEADER' and c."withdrawn_at" is null
                      and c."occurred_on" between date_trunc('year', ?::date)::date and ?::date)
                    and ${notYetReminded('deputies', 'leader-visit-due', `l."leader_id"::text || ':' || l."deputy_id"::text`, '?::date')}
                  order by l."leader_id", l."deputy_id" limit ${batch}`,

@@ -99,6 +99,7 @@ async function mainRows(
           join deputies.deputies d on d.region_code like ?
           join deputies.congresses c on c.id = d.congress_id
           left join deputies.contact_records k on k.deputy_id = d.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
+            and k.withdrawn_at is null
             and k.occurred_on between p.year_starts_on and p.measured_on and k.occurred_on between ${from} and ${to}
             and k.occurred_on between ?::date and ?::date
           where p.measured_on >= p.starts_on and ${inOffice}
@@ -143,6 +144,7 @@ async function assignmentRows(
     return `select ?::text as key, p.i, c.level, count(*)::int as assignments,
         count(*) filter (where (select count(*) from deputies.contact_records k
           where k.deputy_id = a.deputy_id and k.committee_member_id = a.member_id and k.kind = 'COMMITTEE_MEMBER'
+            and k.withdrawn_at is null
             and k.occurred_on between p.year_starts_on and p.measured_on
             and k.occurred_on between ?::date and ?::date) >= ?)::int as assignments_ok
       from periods p cross join deputies.committee_assignments a

@@ -184,7 +184,7 @@ function stationsAndLeaders(ctx: ServiceContext, regionCode: string, year: numbe
             join deputies.deputies d on d.id = l.deputy_id and d.status = 'ACTIVE'
           where g.region_code like ? and exists (
             select 1 from deputies.contact_records c
-            where c.kind = 'GOVERNMENT_LEADER' and c.government_leader_id = l.leader_id and c.deputy_id = l.deputy_id
+            where c.kind = 'GOVERNMENT_LEADER' and c.withdrawn_at is null and c.government_leader_id = l.leader_id and c.deputy_id = l.deputy_id
               and c.occurred_on between ? and ?))::int as visited`;
       // F-1: stations open at any time during the year up to its measuring day.
       const [period] = figurePeriods(ctx.clock, { from: year, to: year }) as [FigurePeriod];
@@ -259,7 +259,7 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
   const { rows } = (await readKnex(ctx.em).raw(
     `select d.id, d.group_id,
        (select count(*) from deputies.contact_records k
-         where k.deputy_id = d.id and k.kind = 'GROUP_ACTIVITY' and k.occurred_on between ? and ?)::int as grp
+         where k.deputy_id = d.id and k.kind = 'GROUP_ACTIVITY' and k.withdrawn_at is null and k.occurred_on between ? and ?)::int as grp
      from deputies.deputies d join deputies.congresses c on c.id = d.congress_id
      where d.congress_id = ? and ? <= ?::date
        and d.mandate_starts_on <= ? and (d.mandate_ends_on is null or d.mandate_ends_on >= ?)
@@ -418,7 +418,7 @@ export async function deputiesShortOfDuties(
        count(k.id) filter (where k.kind = 'GROUP_ACTIVITY')::int as grp
      from deputies.deputies d join deputies.congresses c on c.id = d.congress_id
      left join deputies.contact_records k on k.deputy_id = d.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
-       and k.occurred_on between ? and ?
+       and k.withdrawn_at is null and k.occurred_on between ? and ?
      where d.congress_id = ?
        and d.mandate_starts_on <= ? and (d.mandate_ends_on is null or d.mandate_ends_on >= ?)
        and c.starts_on <= ? and (c.ends_on is null or c.ends_on >= ?)
