@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
-import { regionPrefixIndex } from '../units/refs.ts';
+import { regionPrefixIndex } from '../common/refs.ts';
 
 export type AppointmentKind = 'APPOINT' | 'REMOVE';
 export type MotionStatus = 'SUBMITTED' | 'EXAM_PASSED' | 'EXAM_FAILED' | 'APPROVED' | 'REJECTED' | 'SWORN_IN';

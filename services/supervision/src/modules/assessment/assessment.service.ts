@@ -2,7 +2,7 @@ import { requireReadIn } from '@renda/auth/guards';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
 import { requireRegionCode, requireYear, yearRange } from '@renda/server-kit/validate';
-import { requirePlausibleDate } from '../units/access.ts';
+import { requirePlausibleDate } from '../common/dates.ts';
 
 /** 监督评价 of one unit in a year: its filings, its opinion items and the tallies of its reports. */
 export interface UnitAssessment {

@@ -1,31 +1,18 @@
-import type { EntitySchema, FilterQuery } from '@mikro-orm/postgresql';
-import { badInput, conflict, notFound } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
+import { badInput, conflict } from '@renda/errors/errors';
+import { recordEvent } from '@renda/outbox/record';
 import type { ServiceContext } from '@renda/server-kit/context';
-import { listQuery } from '@renda/server-kit/pagination';
 import { addDays, today } from '@renda/server-kit/dates';
 import { entityLoader } from '@renda/server-kit/loaders';
+import { listQuery } from '@renda/server-kit/pagination';
 import { optionalText, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { filingDeadlineDays } from '../../env.ts';
-import {
-  listScope,
-  requireNotFuture,
-  requirePlausibleDate,
-  requireTransition,
-  type Transitions,
-} from '../units/access.ts';
+import { requireNotFuture, requirePlausibleDate } from '../common/dates.ts';
+import { findById } from '../common/find.ts';
+import { type Transitions, requireTransition } from '../common/transitions.ts';
 import { requireUnit } from '../units/units.service.ts';
-import {
-  FiledDocumentSchema,
-  MajorMatterSchema,
-  type DocumentKind,
-  type FiledDocument,
-  type MajorMatter,
-  type MajorMatterStatus,
-  type ReviewStatus,
-} from './filing.entity.ts';
-import { recordEvent } from '@renda/outbox/record';
+import { type DocumentKind, type FiledDocument, FiledDocumentSchema, type ReviewStatus } from './filing.entity.ts';
 
 /** G-2: 有备必审、有错必纠: a review finds no issue or requests a correction, which ends corrected or revoked. */
 export const reviewTransitions: Transitions<ReviewStatus> = {
@@ -36,16 +23,8 @@ export const reviewTransitions: Transitions<ReviewStatus> = {
   REVOKED: [],
 };
 
-/** G-1: a major matter is reported, then decided; deciding unreported is recorded, not hidden. */
-export const majorMatterTransitions: Transitions<MajorMatterStatus> = {
-  PLANNED: ['REPORTED', 'DECIDED'],
-  REPORTED: ['DECIDED'],
-  DECIDED: [],
-};
-
 export const documentLoader = (ctx: ServiceContext) =>
   entityLoader<FiledDocument>(ctx, FiledDocumentSchema, 'id', isId);
-export const majorMatterLoader = (ctx: ServiceContext) => entityLoader<MajorMatter>(ctx, MajorMatterSchema, 'id', isId);
 
 /** G-2: due 30 calendar days after publication (published 2025-12-15: due 2026-01-14). */
 export function filingDueOn(publishedOn: string): string {
@@ -55,94 +34,6 @@ export function filingDueOn(publishedOn: string): string {
 export function isFiledLate(doc: Pick<FiledDocument, 'filedOn' | 'filingDueOn'>): boolean {
   return doc.filedOn > doc.filingDueOn;
 }
-
-/** G-1: null until decided; then whether it was reported first. */
-export function reportedBeforeDecision(matter: MajorMatter): boolean | null {
-  if (matter.status !== 'DECIDED') return null;
-  return matter.reportedOn !== null;
-}
-
-async function findById<T extends object>(
-  ctx: ServiceContext,
-  schema: EntitySchema<T>,
-  what: string,
-  id: string,
-  field: string,
-): Promise<T> {
-  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
-  const row = await ctx.em.findOne(schema, { id } as FilterQuery<T>);
-  if (!row) throw notFound(what, id, field);
-  return row as T;
-}
-
-// ---- major matters (G-1) ----
-
-export async function listMajorMatter(
-  ctx: ServiceContext,
-  input: { title: string; unitId: string; year: number },
-): Promise<MajorMatter> {
-  const unit = await requireUnit(ctx, input.unitId, 'input.unitId');
-  requireWriteIn(ctx.viewer, unit.regionCode, 'list major matters');
-  const title = requireText(input.title, 'input.title', 300);
-  const year = requireYear(input.year, 'input.year');
-  const matter = ctx.em.create(MajorMatterSchema, {
-    id: newId(),
-    title,
-    unitId: unit.id,
-    regionCode: unit.regionCode,
-    year,
-    status: 'PLANNED',
-    reportedOn: null,
-    decidedOn: null,
-  });
-  await ctx.em.flush();
-  return matter;
-}
-
-export async function reportMajorMatter(ctx: ServiceContext, id: string, on: string): Promise<MajorMatter> {
-  const matter = await findById(ctx, MajorMatterSchema, 'major matter', id, 'id');
-  requireWriteIn(ctx.viewer, matter.regionCode, 'record major-matter reports');
-  requireNotFuture(ctx, on, 'on');
-  requireTransition(majorMatterTransitions, matter.status, 'REPORTED', 'The major matter');
-  matter.status = 'REPORTED';
-  matter.reportedOn = on;
-  await ctx.em.flush();
-  ctx.loaders.clearAll();
-  return matter;
-}
-
-export async function decideMajorMatter(ctx: ServiceContext, id: string, on: string): Promise<MajorMatter> {
-  const matter = await findById(ctx, MajorMatterSchema, 'major matter', id, 'id');
-  requireWriteIn(ctx.viewer, matter.regionCode, 'record major-matter decisions');
-  requireNotFuture(ctx, on, 'on');
-  requireTransition(majorMatterTransitions, matter.status, 'DECIDED', 'The major matter');
-  if (matter.reportedOn && on < matter.reportedOn)
-    throw badInput(`The decision (${on}) cannot precede the report (${matter.reportedOn}).`, 'on');
-  matter.status = 'DECIDED';
-  matter.decidedOn = on;
-  await ctx.em.flush();
-  ctx.loaders.clearAll();
-  return matter;
-}
-
-const majorMatters = listQuery({
-  entity: MajorMatterSchema,
-  order: [
-    { prop: 'title', kind: 'text' },
-    { prop: 'id', kind: 'id' },
-  ],
-  connectionField: 'majorMattersConnection',
-  where: (ctx: ServiceContext, regionCode: string, year: number) => {
-    const scope = listScope(ctx.viewer, regionCode, 'Major matters');
-    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, year: requireYear(year) };
-    if (scope.unitId) where.unitId = scope.unitId;
-    return where;
-  },
-});
-export const listMajorMatters = majorMatters.list;
-export const majorMattersConnection = majorMatters.page;
-
-// ---- filing and review (G-2) ----
 
 export interface FileDocumentInput {
   title: string;
@@ -235,7 +126,7 @@ export async function reviewDocument(
 }
 
 /** 备案审查 is public: anyone lists filed documents of a subtree (review opinions stay non-public). */
-const filedDocuments = listQuery({
+export const filedDocuments = listQuery({
   entity: FiledDocumentSchema,
   order: [
     { prop: 'filedOn', kind: 'date' },
@@ -258,5 +149,7 @@ const filedDocuments = listQuery({
     return where;
   },
 });
+
 export const listFiledDocuments = filedDocuments.list;
+
 export const filedDocumentsConnection = filedDocuments.page;

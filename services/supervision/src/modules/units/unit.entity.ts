@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
-import { regionPrefixIndex } from './refs.ts';
+import { regionPrefixIndex } from '../common/refs.ts';
 
 export type UnitKind =
   'GOVERNMENT' | 'GOVERNMENT_DEPARTMENT' | 'SUPERVISORY_COMMISSION' | 'COURT' | 'PROCURATORATE' | 'OTHER';

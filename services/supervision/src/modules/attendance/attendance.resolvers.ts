@@ -1,0 +1,18 @@
+import type { Resolvers } from '../../generated/resolvers.ts';
+import { officialLoader } from '../units/units.service.ts';
+
+import { attendanceConnection, listAttendance, recordMeetingAttendance } from './attendance.service.ts';
+
+export const attendanceResolvers: Resolvers = {
+  Query: {
+    attendance: (_, { regionCode, year }, ctx) => listAttendance(ctx, regionCode, year),
+    attendanceConnection: (_, { regionCode, year, first, after }, ctx) =>
+      attendanceConnection(ctx, first, after, regionCode, year),
+  },
+  Mutation: {
+    recordMeetingAttendance: (_, { input }, ctx) => recordMeetingAttendance(ctx, input),
+  },
+  MeetingAttendance: {
+    official: async (row, _, ctx) => (await officialLoader(ctx).load(row.officialId))!,
+  },
+};
