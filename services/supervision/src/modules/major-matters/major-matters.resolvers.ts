@@ -4,7 +4,7 @@ import { unitOf } from '../units/units.service.ts';
 
 import {
   decideMajorMatter,
-  listMajorMatter,
+  registerMajorMatter,
   listMajorMatters,
   majorMatterLoader,
   majorMattersConnection,
@@ -19,7 +19,8 @@ export const majorMatterResolvers: Resolvers = {
       majorMattersConnection(ctx, first, after, regionCode, year),
   },
   Mutation: {
-    listMajorMatter: (_, { input }, ctx) => listMajorMatter(ctx, input),
+    registerMajorMatter: (_, { input }, ctx) => registerMajorMatter(ctx, input),
+    listMajorMatter: (_, { input }, ctx) => registerMajorMatter(ctx, input),
     reportMajorMatter: (_, { id, on }, ctx) => reportMajorMatter(ctx, id, on),
     decideMajorMatter: (_, { id, on }, ctx) => decideMajorMatter(ctx, id, on),
   },

@@ -27,7 +27,8 @@ export function reportedBeforeDecision(matter: MajorMatter): boolean | null {
   return matter.reportedOn !== null;
 }
 
-export async function listMajorMatter(
+/** G-1: a major matter enters the year's list, PLANNED. */
+export async function registerMajorMatter(
   ctx: ServiceContext,
   input: { title: string; unitId: string; year: number },
 ): Promise<MajorMatter> {
