@@ -1,31 +1,24 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
 import { regionPrefixIndex } from '../common/refs.ts';
+import { officialKey, unitKey } from '../units/unit.entity.ts';
 
-export type AttendanceStatus = 'PRESENT' | 'EXCUSED' | 'ABSENT';
+export const attendanceStatuses = ['PRESENT', 'EXCUSED', 'ABSENT'] as const;
+export type AttendanceStatus = (typeof attendanceStatuses)[number];
 
 /** 列席 of one official at one committee meeting (G-5). */
-export interface MeetingAttendance {
-  id: string;
-  meetingOn: string;
-  officialId: string;
-  unitId: string;
-  regionCode: string;
-  status: AttendanceStatus;
-  leaveReason: string | null;
-}
-
-export const MeetingAttendanceSchema = new EntitySchema<MeetingAttendance>({
+export const MeetingAttendanceSchema = defineEntity({
   name: 'MeetingAttendance',
   tableName: 'meeting_attendance',
   indexes: [regionPrefixIndex('meeting_attendance', '"meeting_on"')],
   uniques: [{ properties: ['meetingOn', 'officialId'] }],
   properties: {
-    id: { type: 'uuid', primary: true },
-    meetingOn: { type: 'date' },
-    officialId: { type: 'uuid', index: true },
-    unitId: { type: 'uuid' },
-    regionCode: { type: 'string', length: 9 },
-    status: { type: 'string', length: 8 },
-    leaveReason: { type: 'text', nullable: true },
+    id: p.uuid().primary(),
+    meetingOn: p.date(),
+    officialId: () => officialKey().index(),
+    unitId: () => unitKey(),
+    regionCode: p.string().length(9),
+    status: p.enum([...attendanceStatuses]).columnType('varchar(8)'),
+    leaveReason: p.text().nullable(),
   },
 });
+export type MeetingAttendance = InferEntity<typeof MeetingAttendanceSchema>;

@@ -13,6 +13,7 @@ export const attendanceResolvers: Resolvers = {
     recordMeetingAttendance: (_, { input }, ctx) => recordMeetingAttendance(ctx, input),
   },
   MeetingAttendance: {
+    // meeting_attendance_official_fk guarantees the official.
     official: async (row, _, ctx) => (await officialLoader(ctx).load(row.officialId))!,
   },
 };

@@ -24,11 +24,11 @@ export function requireTally(input: Tally, field = 'tally'): Tally {
 
 /** The stored tally of a record, or null before the vote. */
 export function tallyOf(row: {
-  satisfied: number | null;
-  basicallySatisfied: number | null;
-  dissatisfied: number | null;
+  satisfied?: number | null;
+  basicallySatisfied?: number | null;
+  dissatisfied?: number | null;
 }): Tally | null {
-  if (row.satisfied === null || row.basicallySatisfied === null || row.dissatisfied === null) return null;
+  if (row.satisfied == null || row.basicallySatisfied == null || row.dissatisfied == null) return null;
   return { satisfied: row.satisfied, basicallySatisfied: row.basicallySatisfied, dissatisfied: row.dissatisfied };
 }
 

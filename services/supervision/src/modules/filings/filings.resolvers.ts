@@ -28,11 +28,11 @@ export const filingResolvers: Resolvers = {
     filedLate: (doc) => isFiledLate(doc),
     reviewOpinion: (doc, _, ctx) => {
       requireRecordReader(ctx.viewer, { regionCode: doc.regionCode, unitId: doc.issuerId }, 'Review opinions');
-      return doc.reviewOpinion;
+      return doc.reviewOpinion ?? null;
     },
     reviewedOn: (doc, _, ctx) => {
       requireRecordReader(ctx.viewer, { regionCode: doc.regionCode, unitId: doc.issuerId }, 'Review records');
-      return doc.reviewedOn;
+      return doc.reviewedOn ?? null;
     },
   },
 };

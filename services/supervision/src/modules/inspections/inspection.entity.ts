@@ -1,56 +1,51 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { DeferMode } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
 import { regionPrefixIndex } from '../common/refs.ts';
 
 /** 执法检查 (G-4). */
-export interface LawInspection {
-  id: string;
-  lawName: string;
-  regionCode: string;
-  startsOn: string;
-  endsOn: string | null;
-  findings: string | null;
-}
-
-export const LawInspectionSchema = new EntitySchema<LawInspection>({
+export const LawInspectionSchema = defineEntity({
   name: 'LawInspection',
   tableName: 'law_inspections',
   indexes: [regionPrefixIndex('law_inspections', '"starts_on"')],
   properties: {
-    id: { type: 'uuid', primary: true },
-    lawName: { type: 'string', length: 200 },
-    regionCode: { type: 'string', length: 9 },
-    startsOn: { type: 'date' },
-    endsOn: { type: 'date', nullable: true },
-    findings: { type: 'text', nullable: true },
+    id: p.uuid().primary(),
+    lawName: p.string().length(200),
+    regionCode: p.string().length(9),
+    startsOn: p.date(),
+    endsOn: p.date().nullable(),
+    findings: p.text().nullable(),
   },
 });
+export type LawInspection = InferEntity<typeof LawInspectionSchema>;
 
-/** A deputy invited to an inspection. */
-export interface InspectionDeputy {
-  inspectionId: string;
-  deputyId: string;
-}
+const inspectionKey = () =>
+  p
+    .manyToOne(LawInspectionSchema)
+    .mapToPk()
+    .fieldName('inspection_id')
+    .updateRule('no action')
+    .deleteRule('no action')
+    .deferMode(DeferMode.INITIALLY_DEFERRED)
+    .primary();
 
-export const InspectionDeputySchema = new EntitySchema<InspectionDeputy>({
+/** A deputy invited to an inspection (a deputy's id is the deputies service's: no key). */
+export const InspectionDeputySchema = defineEntity({
   name: 'InspectionDeputy',
   tableName: 'inspection_deputies',
   properties: {
-    inspectionId: { type: 'uuid', primary: true },
-    deputyId: { type: 'uuid', primary: true, index: true },
+    inspectionId: () => inspectionKey(),
+    deputyId: p.uuid().primary().index(),
   },
 });
+export type InspectionDeputy = InferEntity<typeof InspectionDeputySchema>;
 
-/** A standing-committee member on an inspection. */
-export interface InspectionMember {
-  inspectionId: string;
-  memberId: string;
-}
-
-export const InspectionMemberSchema = new EntitySchema<InspectionMember>({
+/** A standing-committee member on an inspection (the deputies service's id: no key). */
+export const InspectionMemberSchema = defineEntity({
   name: 'InspectionMember',
   tableName: 'inspection_members',
   properties: {
-    inspectionId: { type: 'uuid', primary: true },
-    memberId: { type: 'uuid', primary: true, index: true },
+    inspectionId: () => inspectionKey(),
+    memberId: p.uuid().primary().index(),
   },
 });
+export type InspectionMember = InferEntity<typeof InspectionMemberSchema>;

@@ -1,32 +1,24 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
 import { regionPrefixIndex } from '../common/refs.ts';
+import { unitKey } from '../units/unit.entity.ts';
 
-export type MajorMatterStatus = 'PLANNED' | 'REPORTED' | 'DECIDED';
+export const majorMatterStatuses = ['PLANNED', 'REPORTED', 'DECIDED'] as const;
+export type MajorMatterStatus = (typeof majorMatterStatuses)[number];
 
 /** 重大事项清单 entry (G-1). */
-export interface MajorMatter {
-  id: string;
-  title: string;
-  unitId: string;
-  regionCode: string;
-  year: number;
-  status: MajorMatterStatus;
-  reportedOn: string | null;
-  decidedOn: string | null;
-}
-
-export const MajorMatterSchema = new EntitySchema<MajorMatter>({
+export const MajorMatterSchema = defineEntity({
   name: 'MajorMatter',
   tableName: 'major_matters',
   indexes: [regionPrefixIndex('major_matters', '"year"')],
   properties: {
-    id: { type: 'uuid', primary: true },
-    title: { type: 'string', length: 300 },
-    unitId: { type: 'uuid', index: true },
-    regionCode: { type: 'string', length: 9 },
-    year: { type: 'integer' },
-    status: { type: 'string', length: 10 },
-    reportedOn: { type: 'date', nullable: true },
-    decidedOn: { type: 'date', nullable: true },
+    id: p.uuid().primary(),
+    title: p.string().length(300),
+    unitId: () => unitKey().index(),
+    regionCode: p.string().length(9),
+    year: p.integer(),
+    status: p.enum([...majorMatterStatuses]).columnType('varchar(10)'),
+    reportedOn: p.date().nullable(),
+    decidedOn: p.date().nullable(),
   },
 });
+export type MajorMatter = InferEntity<typeof MajorMatterSchema>;

@@ -1,41 +1,33 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
 import { regionPrefixIndex } from '../common/refs.ts';
+import { unitKey } from '../units/unit.entity.ts';
 
-export type ReportKind =
-  | 'WORK_REPORT'
-  | 'SPECIAL_REPORT'
-  | 'LAW_IMPLEMENTATION'
-  | 'BUDGET_EXECUTION'
-  | 'AUDIT_RECTIFICATION'
-  | 'STATE_ASSETS'
-  | 'GOVERNMENT_DEBT';
+export const reportKinds = [
+  'WORK_REPORT',
+  'SPECIAL_REPORT',
+  'LAW_IMPLEMENTATION',
+  'BUDGET_EXECUTION',
+  'AUDIT_RECTIFICATION',
+  'STATE_ASSETS',
+  'GOVERNMENT_DEBT',
+] as const;
+export type ReportKind = (typeof reportKinds)[number];
 
 /** A report heard by the standing committee (G-1). */
-export interface Report {
-  id: string;
-  kind: ReportKind;
-  title: string;
-  unitId: string;
-  regionCode: string;
-  heardOn: string;
-  satisfied: number | null;
-  basicallySatisfied: number | null;
-  dissatisfied: number | null;
-}
-
-export const ReportSchema = new EntitySchema<Report>({
+export const ReportSchema = defineEntity({
   name: 'Report',
   tableName: 'reports',
   indexes: [regionPrefixIndex('reports', '"heard_on"')],
   properties: {
-    id: { type: 'uuid', primary: true },
-    kind: { type: 'string', length: 24 },
-    title: { type: 'string', length: 300 },
-    unitId: { type: 'uuid', index: true },
-    regionCode: { type: 'string', length: 9 },
-    heardOn: { type: 'date' },
-    satisfied: { type: 'integer', nullable: true },
-    basicallySatisfied: { type: 'integer', nullable: true },
-    dissatisfied: { type: 'integer', nullable: true },
+    id: p.uuid().primary(),
+    kind: p.enum([...reportKinds]).columnType('varchar(24)'),
+    title: p.string().length(300),
+    unitId: () => unitKey().index(),
+    regionCode: p.string().length(9),
+    heardOn: p.date(),
+    satisfied: p.integer().nullable(),
+    basicallySatisfied: p.integer().nullable(),
+    dissatisfied: p.integer().nullable(),
   },
 });
+export type Report = InferEntity<typeof ReportSchema>;
