@@ -228,7 +228,9 @@ export async function auditLogPage(
   const after = decodeCursor(args.after);
   const knex = em.getKnex();
   const meta = em.getMetadata().get(AuditEntry.meta.className);
-  const table = knex.raw('??', [meta.schema ? `${meta.schema}.${meta.tableName}` : meta.tableName]);
+  // The entity names no schema: it is the service's (the ORM's `schema`), which knex does not add by itself.
+  const schema = meta.schema ?? em.config.get('schema');
+  const table = knex.raw('??', [schema ? `${schema}.${meta.tableName}` : meta.tableName]);
   const base = knex
     .from(table)
     .where('region_code', 'like', `${regionCode}%`)

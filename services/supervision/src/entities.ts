@@ -1,3 +1,4 @@
+import { AuditEntry } from '@renda/server-kit/corrections';
 import { ActivityDeputySchema, ActivityUnitSchema } from './modules/activities/activity.entity.ts';
 import { SupervisionActivitySchema } from './modules/activities/activity.entity.ts';
 import { ResolutionSchema } from './modules/resolutions/resolution.entity.ts';
@@ -17,6 +18,7 @@ import { WorkEvaluationSchema } from './modules/evaluations/evaluation.entity.ts
 import { GovernmentUnitSchema, OfficialSchema, PerformanceReviewSchema } from './modules/units/unit.entity.ts';
 
 export const entities = [
+  AuditEntry,
   GovernmentUnitSchema,
   OfficialSchema,
   PerformanceReviewSchema,

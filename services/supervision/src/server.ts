@@ -10,6 +10,7 @@ import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
 import { appointmentResolvers } from './modules/appointments/appointments.resolvers.ts';
 import { feedResolvers } from './modules/feeds/feeds.resolvers.ts';
+import { auditResolvers } from './modules/audit/audit.resolvers.ts';
 import { attendanceResolvers } from './modules/attendance/attendance.resolvers.ts';
 import { evaluationResolvers } from './modules/evaluations/evaluations.resolvers.ts';
 import { filingResolvers } from './modules/filings/filings.resolvers.ts';
@@ -46,6 +47,7 @@ export const supervisionService: ServiceDefinition = {
     filingResolvers,
     inquiryResolvers,
     attendanceResolvers,
+    auditResolvers,
     statsResolvers,
     resolutionResolvers,
     activityResolvers,

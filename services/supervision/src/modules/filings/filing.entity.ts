@@ -26,6 +26,10 @@ export const FiledDocumentSchema = defineEntity({
     reviewStatus: p.enum([...reviewStatuses]).columnType('varchar(20)'),
     reviewOpinion: p.text().nullable(),
     reviewedOn: p.date().nullable(),
+    /** Optimistic version of the record (corrections, issue 9). */
+    version: p.integer().default(1),
+    /** 撤回: withdrawn filings leave lists and figures. */
+    withdrawnAt: p.datetime().nullable(),
     /** 增量变更流: kept by the feed trigger (Migration20261130143003), never written here. */
     updatedAt: p.datetime().defaultRaw('clock_timestamp()'),
   },

@@ -3,6 +3,8 @@ import { requireRecordReader } from '../common/access.ts';
 import { unitOf } from '../units/units.service.ts';
 
 import {
+  correctFiledDocument,
+  withdrawFiledDocument,
   documentLoader,
   fileDocument,
   filedDocumentsConnection,
@@ -21,6 +23,9 @@ export const filingResolvers: Resolvers = {
   Mutation: {
     fileDocument: (_, { input }, ctx) => fileDocument(ctx, input),
     reviewDocument: (_, { id, status, opinion }, ctx) => reviewDocument(ctx, id, status, opinion),
+    correctFiledDocument: (_, { id, version, input, reason }, ctx) =>
+      correctFiledDocument(ctx, id, version, input, reason),
+    withdrawFiledDocument: (_, { id, version, reason }, ctx) => withdrawFiledDocument(ctx, id, version, reason),
   },
   FiledDocument: {
     __resolveReference: (ref, ctx) => documentLoader(ctx).load(ref.id),

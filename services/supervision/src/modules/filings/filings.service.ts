@@ -1,4 +1,5 @@
-import { requireWriteIn } from '@renda/auth/guards';
+import { correct, withdraw } from '@renda/server-kit/corrections';
+import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import { badInput, conflict } from '@renda/errors/errors';
 import { recordEvent } from '@renda/outbox/record';
@@ -140,7 +141,7 @@ export const filedDocuments = listQuery({
     reviewStatus: ReviewStatus | null | undefined,
   ) => {
     const code = requireRegionCode(regionCode, 'regionCode');
-    const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
+    const where: Record<string, unknown> = { regionCode: { $like: `${code}%` }, withdrawnAt: null };
     if (year !== null && year !== undefined) {
       const [from, to] = yearRange(requireYear(year));
       where.filedOn = { $gte: from, $lte: to };
@@ -153,3 +154,97 @@ export const filedDocuments = listQuery({
 export const listFiledDocuments = filedDocuments.list;
 
 export const filedDocumentsConnection = filedDocuments.page;
+
+// ---- corrections (issue 9): a clerk's typo in a filing is corrected with a trail, a filing entered by mistake withdrawn ----
+
+/** The fields of a filing a clerk may have mistyped. */
+export interface CorrectFiledDocumentInput {
+  title?: string | null;
+  documentNumber?: string | null;
+  publishedOn?: string | null;
+  filedOn?: string | null;
+}
+
+/** A filing to correct or withdraw: found, written by staff of its region (as `fileDocument`), not withdrawn. */
+async function requireCorrectable(ctx: ServiceContext, id: string, what: string): Promise<FiledDocument> {
+  const doc = await findById(ctx, FiledDocumentSchema, 'filed document', id, 'id');
+  requireWriteIn(ctx.viewer, doc.regionCode, what);
+  if (doc.withdrawnAt) throw conflict('The filed document was withdrawn: a withdrawn filing is not corrected again.');
+  return doc;
+}
+
+/**
+ * 更正 a filing's title, document number or dates (G-2 is recomputed: the due date follows the publication
+ * date, so a corrected date can make a filing late or on time); one audit entry, the version bumped.
+ */
+export async function correctFiledDocument(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  input: CorrectFiledDocumentInput,
+  reason: string,
+): Promise<FiledDocument> {
+  const doc = await requireCorrectable(ctx, id, 'correct filed documents');
+  const title = input.title == null ? undefined : requireText(input.title, 'input.title', 300);
+  const documentNumber =
+    input.documentNumber == null ? undefined : requireText(input.documentNumber, 'input.documentNumber', 100);
+  const publishedOn =
+    input.publishedOn == null ? doc.publishedOn : requirePlausibleDate(input.publishedOn, 'input.publishedOn');
+  const filedOn = input.filedOn == null ? doc.filedOn : requireNotFuture(ctx, input.filedOn, 'input.filedOn');
+  if (filedOn < publishedOn) {
+    throw badInput(
+      `A document is filed after it is published: filed ${filedOn}, published ${publishedOn}.`,
+      input.filedOn == null ? 'input.publishedOn' : 'input.filedOn',
+    );
+  }
+  if (documentNumber && documentNumber !== doc.documentNumber) {
+    const other = await ctx.em.findOne(FiledDocumentSchema, { issuerId: doc.issuerId, documentNumber });
+    if (other) throw conflict(`The issuer has already filed ${documentNumber}.`);
+  }
+  correct(
+    ctx.em,
+    {
+      kind: 'FiledDocument',
+      record: doc,
+      id: doc.id,
+      regionCode: doc.regionCode,
+      expectedVersion: version,
+      reason,
+      viewer: requireViewer(ctx.viewer),
+      at: ctx.clock.now(),
+    },
+    { title, documentNumber, publishedOn, filedOn, filingDueOn: filingDueOn(publishedOn) },
+  );
+  await recordFilingEvent(ctx, doc, 'filing.corrected');
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return doc;
+}
+
+/** 撤回 a filing entered by mistake: it leaves the lists and the G-2 figures (filed, late); one audit entry. */
+export async function withdrawFiledDocument(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  reason: string,
+): Promise<FiledDocument> {
+  const doc = await requireCorrectable(ctx, id, 'withdraw filed documents');
+  withdraw(
+    ctx.em,
+    {
+      kind: 'FiledDocument',
+      record: doc,
+      id: doc.id,
+      regionCode: doc.regionCode,
+      expectedVersion: version,
+      reason,
+      viewer: requireViewer(ctx.viewer),
+      at: ctx.clock.now(),
+    },
+    { withdrawnAt: ctx.clock.now() },
+  );
+  await recordFilingEvent(ctx, doc, 'filing.withdrawn');
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return doc;
+}
