@@ -44,7 +44,6 @@ export const ActivityDeputySchema = defineEntity({
     deputyId: p.uuid().primary().index(),
   },
 });
-export type ActivityDeputy = InferEntity<typeof ActivityDeputySchema>;
 
 /** A government unit taking part (its heads attend, answer questions, report). */
 export const ActivityUnitSchema = defineEntity({
@@ -55,4 +54,3 @@ export const ActivityUnitSchema = defineEntity({
     unitId: () => unitKey().primary().index(),
   },
 });
-export type ActivityUnit = InferEntity<typeof ActivityUnitSchema>;

@@ -37,7 +37,6 @@ export const InspectionDeputySchema = defineEntity({
     deputyId: p.uuid().primary().index(),
   },
 });
-export type InspectionDeputy = InferEntity<typeof InspectionDeputySchema>;
 
 /** A standing-committee member on an inspection (the deputies service's id: no key). */
 export const InspectionMemberSchema = defineEntity({
@@ -48,4 +47,3 @@ export const InspectionMemberSchema = defineEntity({
     memberId: p.uuid().primary().index(),
   },
 });
-export type InspectionMember = InferEntity<typeof InspectionMemberSchema>;

@@ -12,7 +12,6 @@ export const unitKinds = [
 ] as const;
 export type UnitKind = (typeof unitKinds)[number];
 export const officialStatuses = ['APPOINTED', 'IN_OFFICE', 'REMOVED'] as const;
-export type OfficialStatus = (typeof officialStatuses)[number];
 
 /** 一府一委两院 and other handling units. */
 export const GovernmentUnitSchema = defineEntity({
