@@ -3,19 +3,20 @@ import { demoId, newId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { addDays, today } from '@renda/server-kit/dates';
 import { AppointmentMotionSchema, type AppointmentMotion } from './modules/appointments/motion.entity.ts';
-import { FiledDocumentSchema, MajorMatterSchema } from './modules/filings/filing.entity.ts';
+import { FiledDocumentSchema } from './modules/filings/filing.entity.ts';
+import { MajorMatterSchema } from './modules/major-matters/major-matter.entity.ts';
 import { filingDueOn } from './modules/filings/filings.service.ts';
-import { InquirySchema, MeetingAttendanceSchema } from './modules/inquiries/inquiry.entity.ts';
+import { InquirySchema } from './modules/inquiries/inquiry.entity.ts';
+import { MeetingAttendanceSchema } from './modules/attendance/attendance.entity.ts';
 import { ResolutionSchema } from './modules/resolutions/resolution.entity.ts';
 import {
   InspectionDeputySchema,
   InspectionMemberSchema,
   LawInspectionSchema,
-  OpinionItemSchema,
-  ReportSchema,
-  WorkEvaluationSchema,
-  type OpinionItem,
-} from './modules/opinions/opinion.entity.ts';
+} from './modules/inspections/inspection.entity.ts';
+import { OpinionItemSchema, type OpinionItem } from './modules/opinions/opinion.entity.ts';
+import { ReportSchema } from './modules/reports/report.entity.ts';
+import { WorkEvaluationSchema } from './modules/evaluations/evaluation.entity.ts';
 import {
   GovernmentUnitSchema,
   OfficialSchema,

@@ -10,7 +10,13 @@ import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
 import { appointmentResolvers } from './modules/appointments/appointments.resolvers.ts';
 import { feedResolvers } from './modules/feeds/feeds.resolvers.ts';
+import { auditResolvers } from './modules/audit/audit.resolvers.ts';
+import { attendanceResolvers } from './modules/attendance/attendance.resolvers.ts';
+import { evaluationResolvers } from './modules/evaluations/evaluations.resolvers.ts';
 import { filingResolvers } from './modules/filings/filings.resolvers.ts';
+import { inspectionResolvers } from './modules/inspections/inspections.resolvers.ts';
+import { majorMatterResolvers } from './modules/major-matters/major-matters.resolvers.ts';
+import { reportResolvers } from './modules/reports/reports.resolvers.ts';
 import { inquiryResolvers } from './modules/inquiries/inquiries.resolvers.ts';
 import { opinionResolvers } from './modules/opinions/opinions.resolvers.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
@@ -33,9 +39,15 @@ export const supervisionService: ServiceDefinition = {
     feedResolvers,
     unitResolvers,
     appointmentResolvers,
+    reportResolvers,
     opinionResolvers,
+    inspectionResolvers,
+    evaluationResolvers,
+    majorMatterResolvers,
     filingResolvers,
     inquiryResolvers,
+    attendanceResolvers,
+    auditResolvers,
     statsResolvers,
     resolutionResolvers,
     activityResolvers,

@@ -240,11 +240,21 @@ describe('G-2 access: 备案审查 is public, the review opinion is not', () => 
 
 describe('G-1 major matters reported before they are decided', () => {
   const M = 'id title year status reportedOn decidedOn reportedBeforeDecision unit { id }';
-  const LISTM = `mutation($input: MajorMatterInput!) { listMajorMatter(input: $input) { ${M} } }`;
+  const LISTM = `mutation($input: MajorMatterInput!) { registerMajorMatter(input: $input) { ${M} } }`;
+  const OLD_LISTM = `mutation($input: MajorMatterInput!) { listMajorMatter(input: $input) { ${M} } }`;
   const REPORT = `mutation($id: ID!, $on: Date!) { reportMajorMatter(id: $id, on: $on) { ${M} } }`;
   const DECIDE = `mutation($id: ID!, $on: Date!) { decideMajorMatter(id: $id, on: $on) { ${M} } }`;
   const listed = async (title: string) =>
-    (await ok(sg, LISTM, { input: { title, unitId: u.government, year: 2026 } }, t.staff)).listMajorMatter;
+    (await ok(sg, LISTM, { input: { title, unitId: u.government, year: 2026 } }, t.staff)).registerMajorMatter;
+
+  it('G-1: the deprecated listMajorMatter still registers a matter, like registerMajorMatter', async () => {
+    const input = { title: '旧名登记的重大事项', unitId: u.government, year: 2026 };
+    const m = (await ok(sg, OLD_LISTM, { input }, t.staff)).listMajorMatter;
+    expect(m).toMatchObject({ title: input.title, status: 'PLANNED', unit: { id: u.government } });
+    const listed = await ok(sg, 'query { majorMatters(regionCode: "430181", year: 2026) { id } }', {}, t.staff);
+    expect(listed.majorMatters.map((x: { id: string }) => x.id)).toContain(m.id);
+    await fails(sg, 'FORBIDDEN', OLD_LISTM, { input: { ...input, title: '代表不能登记' } }, t.deputy);
+  });
 
   it('G-1: PLANNED → REPORTED → DECIDED: reportedBeforeDecision is true', async () => {
     const m = await listed('城区污水处理厂扩建');

@@ -2,17 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetween } from '@renda/server-kit/dates';
 import { isApproved, motionTransitions } from './appointments/appointments.service.ts';
-import {
-  filingDueOn,
-  isFiledLate,
-  majorMatterTransitions,
-  reportedBeforeDecision,
-  reviewTransitions,
-} from './filings/filings.service.ts';
+import { filingDueOn, isFiledLate, reviewTransitions } from './filings/filings.service.ts';
+import { majorMatterTransitions, reportedBeforeDecision } from './major-matters/major-matters.service.ts';
 import { inquiryTransitions } from './inquiries/inquiries.service.ts';
 import { isOverdue, opinionTransitions } from './opinions/opinions.service.ts';
-import { canMove } from './units/access.ts';
-import type { MajorMatter } from './filings/filing.entity.ts';
+import { canMove } from './common/transitions.ts';
+import type { MajorMatter } from './major-matters/major-matter.entity.ts';
 
 const dates = fc
   .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })

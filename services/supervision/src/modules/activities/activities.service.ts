@@ -5,10 +5,12 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { listQuery } from '@renda/server-kit/pagination';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
-import { listScope, requireNotFuture } from '../units/access.ts';
-import type { IdRef } from '../units/refs.ts';
+import { listScope } from '../common/access.ts';
+import { requireNotFuture } from '../common/dates.ts';
+import type { IdRef } from '../common/refs.ts';
 import { requireUnit } from '../units/units.service.ts';
-import { checkItems, createItems, requireSiblingIds, type OpinionItemInput } from '../opinions/opinions.service.ts';
+import { checkItems, createItems, type OpinionItemInput } from '../opinions/opinions.service.ts';
+import { requireSiblingIds } from '../inspections/inspections.service.ts';
 import {
   ActivityDeputySchema,
   ActivityUnitSchema,

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { readable } from '../units/access.ts';
+import { readable } from '../common/access.ts';
 import { officialLoader, unitOf } from '../units/units.service.ts';
 import {
   listMotions,

@@ -7,7 +7,10 @@ import { today } from '@renda/server-kit/dates';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { supervisionRules } from '../../env.ts';
-import { listScope, maxHeadcount, requireNotFuture, requireTransition, type Transitions } from '../units/access.ts';
+import { listScope } from '../common/access.ts';
+import { maxHeadcount } from '../common/tally.ts';
+import { requireNotFuture } from '../common/dates.ts';
+import { requireTransition, type Transitions } from '../common/transitions.ts';
 import { OfficialSchema } from '../units/unit.entity.ts';
 import { requireOfficial, requireUnit } from '../units/units.service.ts';
 import {

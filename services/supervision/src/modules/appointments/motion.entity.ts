@@ -1,54 +1,45 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
-import { regionPrefixIndex } from '../units/refs.ts';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
+import { regionPrefixIndex } from '../common/refs.ts';
+import { officialKey, unitKey } from '../units/unit.entity.ts';
 
-export type AppointmentKind = 'APPOINT' | 'REMOVE';
-export type MotionStatus = 'SUBMITTED' | 'EXAM_PASSED' | 'EXAM_FAILED' | 'APPROVED' | 'REJECTED' | 'SWORN_IN';
+export const appointmentKinds = ['APPOINT', 'REMOVE'] as const;
+export type AppointmentKind = (typeof appointmentKinds)[number];
+export const motionStatuses = ['SUBMITTED', 'EXAM_PASSED', 'EXAM_FAILED', 'APPROVED', 'REJECTED', 'SWORN_IN'] as const;
+export type MotionStatus = (typeof motionStatuses)[number];
 
 /** 任免议案 (G-6). */
-export interface AppointmentMotion {
-  id: string;
-  kind: AppointmentKind;
-  unitId: string;
-  regionCode: string;
-  nomineeName: string;
-  position: string;
-  submittedBy: string;
-  submittedOn: string;
-  status: MotionStatus;
-  examScore: number | null;
-  statement: string | null;
-  votesFor: number | null;
-  votesAgainst: number | null;
-  abstentions: number | null;
-  membersTotal: number | null;
-  votedOn: string | null;
-  swornInOn: string | null;
-  /** APPOINT: the official the approval created; REMOVE: the official to remove. */
-  officialId: string | null;
-}
-
-export const AppointmentMotionSchema = new EntitySchema<AppointmentMotion>({
+export const AppointmentMotionSchema = defineEntity({
   name: 'AppointmentMotion',
   tableName: 'appointment_motions',
-  indexes: [regionPrefixIndex('appointment_motions', '"submitted_on"')],
+  indexes: [
+    regionPrefixIndex('appointment_motions', '"submitted_on"'),
+    {
+      // G-6: one motion to remove an official before the committee at a time (submitMotion's check, race-safe).
+      name: 'appointment_motions_one_pending_removal',
+      expression:
+        'create unique index "appointment_motions_one_pending_removal" on "supervision"."appointment_motions" ("official_id") where "kind" = \'REMOVE\' and "status" = \'SUBMITTED\'',
+    },
+  ],
   properties: {
-    id: { type: 'uuid', primary: true },
-    kind: { type: 'string', length: 8 },
-    unitId: { type: 'uuid', index: true },
-    regionCode: { type: 'string', length: 9 },
-    nomineeName: { type: 'string', length: 100 },
-    position: { type: 'string', length: 200 },
-    submittedBy: { type: 'string', length: 200 },
-    submittedOn: { type: 'date' },
-    status: { type: 'string', length: 12 },
-    examScore: { type: 'double', runtimeType: 'number', nullable: true },
-    statement: { type: 'text', nullable: true },
-    votesFor: { type: 'integer', nullable: true },
-    votesAgainst: { type: 'integer', nullable: true },
-    abstentions: { type: 'integer', nullable: true },
-    membersTotal: { type: 'integer', nullable: true },
-    votedOn: { type: 'date', nullable: true },
-    swornInOn: { type: 'date', nullable: true },
-    officialId: { type: 'uuid', nullable: true, index: true },
+    id: p.uuid().primary(),
+    kind: p.enum([...appointmentKinds]).columnType('varchar(8)'),
+    unitId: () => unitKey().index(),
+    regionCode: p.string().length(9),
+    nomineeName: p.string().length(100),
+    position: p.string().length(200),
+    submittedBy: p.string().length(200),
+    submittedOn: p.date(),
+    status: p.enum([...motionStatuses]).columnType('varchar(12)'),
+    examScore: p.double().$type<number>().runtimeType('number').nullable(),
+    statement: p.text().nullable(),
+    votesFor: p.integer().nullable(),
+    votesAgainst: p.integer().nullable(),
+    abstentions: p.integer().nullable(),
+    membersTotal: p.integer().nullable(),
+    votedOn: p.date().nullable(),
+    swornInOn: p.date().nullable(),
+    /** APPOINT: the official the approval created; REMOVE: the official to remove. */
+    officialId: () => officialKey().nullable().index(),
   },
 });
+export type AppointmentMotion = InferEntity<typeof AppointmentMotionSchema>;

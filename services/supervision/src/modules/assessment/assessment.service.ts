@@ -2,7 +2,7 @@ import { requireReadIn } from '@renda/auth/guards';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
 import { requireRegionCode, requireYear, yearRange } from '@renda/server-kit/validate';
-import { requirePlausibleDate } from '../units/access.ts';
+import { requirePlausibleDate } from '../common/dates.ts';
 
 /** 监督评价 of one unit in a year: its filings, its opinion items and the tallies of its reports. */
 export interface UnitAssessment {
@@ -70,7 +70,8 @@ export async function unitAssessments(
             coalesce(r.dissatisfied, 0)::int as dissatisfied
        from supervision.government_units u
        left join (select issuer_id, count(*) as filed, count(*) filter (where filed_on > filing_due_on) as late
-                    from supervision.filed_documents where filed_on between ? and ? group by issuer_id) d
+                    from supervision.filed_documents where filed_on between ? and ? and withdrawn_at is null
+                    group by issuer_id) d
               on d.issuer_id = u.id
        left join (select unit_id, count(*) as items,
                          count(*) filter (where due_on < ? and (closed_on is null or closed_on > ?)) as overdue

@@ -4,7 +4,7 @@ import type { FiledDocument } from '../filings/filing.entity.ts';
 import { documentLoader } from '../filings/filings.service.ts';
 import type { OpinionItem } from '../opinions/opinion.entity.ts';
 import { itemLoader } from '../opinions/opinions.service.ts';
-import { listScope } from '../units/access.ts';
+import { listScope } from '../common/access.ts';
 
 const present = <T>(rows: (T | null | Error)[]): T[] => rows.filter((r): r is T => r !== null && !(r instanceof Error));
 

@@ -1,71 +1,37 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
-import { regionPrefixIndex } from '../units/refs.ts';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
+import { regionPrefixIndex } from '../common/refs.ts';
+import { unitKey } from '../units/unit.entity.ts';
 
-export type MajorMatterStatus = 'PLANNED' | 'REPORTED' | 'DECIDED';
-export type DocumentKind = 'REGULATION' | 'NORMATIVE_DOCUMENT' | 'DECISION';
-export type ReviewStatus = 'PENDING' | 'NO_ISSUE' | 'CORRECTION_REQUESTED' | 'CORRECTED' | 'REVOKED';
-
-/** 重大事项清单 entry (G-1). */
-export interface MajorMatter {
-  id: string;
-  title: string;
-  unitId: string;
-  regionCode: string;
-  year: number;
-  status: MajorMatterStatus;
-  reportedOn: string | null;
-  decidedOn: string | null;
-}
-
-export const MajorMatterSchema = new EntitySchema<MajorMatter>({
-  name: 'MajorMatter',
-  tableName: 'major_matters',
-  indexes: [regionPrefixIndex('major_matters', '"year"')],
-  properties: {
-    id: { type: 'uuid', primary: true },
-    title: { type: 'string', length: 300 },
-    unitId: { type: 'uuid', index: true },
-    regionCode: { type: 'string', length: 9 },
-    year: { type: 'integer' },
-    status: { type: 'string', length: 10 },
-    reportedOn: { type: 'date', nullable: true },
-    decidedOn: { type: 'date', nullable: true },
-  },
-});
+export const documentKinds = ['REGULATION', 'NORMATIVE_DOCUMENT', 'DECISION'] as const;
+export type DocumentKind = (typeof documentKinds)[number];
+export const reviewStatuses = ['PENDING', 'NO_ISSUE', 'CORRECTION_REQUESTED', 'CORRECTED', 'REVOKED'] as const;
+export type ReviewStatus = (typeof reviewStatuses)[number];
 
 /** 备案审查 (G-2). */
-export interface FiledDocument {
-  id: string;
-  title: string;
-  documentNumber: string;
-  kind: DocumentKind;
-  issuerId: string;
-  regionCode: string;
-  publishedOn: string;
-  filedOn: string;
-  filingDueOn: string;
-  reviewStatus: ReviewStatus;
-  reviewOpinion: string | null;
-  reviewedOn: string | null;
-}
-
-export const FiledDocumentSchema = new EntitySchema<FiledDocument>({
+export const FiledDocumentSchema = defineEntity({
   name: 'FiledDocument',
   tableName: 'filed_documents',
-  indexes: [regionPrefixIndex('filed_documents', '"filed_on"')],
+  indexes: [regionPrefixIndex('filed_documents', '"filed_on"'), { properties: ['updatedAt', 'id'] }],
   uniques: [{ properties: ['issuerId', 'documentNumber'] }],
   properties: {
-    id: { type: 'uuid', primary: true },
-    title: { type: 'string', length: 300 },
-    documentNumber: { type: 'string', length: 100 },
-    kind: { type: 'string', length: 20 },
-    issuerId: { type: 'uuid' },
-    regionCode: { type: 'string', length: 9 },
-    publishedOn: { type: 'date' },
-    filedOn: { type: 'date' },
-    filingDueOn: { type: 'date' },
-    reviewStatus: { type: 'string', length: 20 },
-    reviewOpinion: { type: 'text', nullable: true },
-    reviewedOn: { type: 'date', nullable: true },
+    id: p.uuid().primary(),
+    title: p.string().length(300),
+    documentNumber: p.string().length(100),
+    kind: p.enum([...documentKinds]).columnType('varchar(20)'),
+    issuerId: () => unitKey('issuer_id'),
+    regionCode: p.string().length(9),
+    publishedOn: p.date(),
+    filedOn: p.date(),
+    filingDueOn: p.date(),
+    reviewStatus: p.enum([...reviewStatuses]).columnType('varchar(20)'),
+    reviewOpinion: p.text().nullable(),
+    reviewedOn: p.date().nullable(),
+    /** Optimistic version of the record (corrections, issue 9). */
+    version: p.integer().default(1),
+    /** 撤回: withdrawn filings leave lists and figures. */
+    withdrawnAt: p.datetime().nullable(),
+    /** 增量变更流: kept by the feed trigger (Migration20261130143003), never written here. */
+    updatedAt: p.datetime().defaultRaw('clock_timestamp()'),
   },
 });
+export type FiledDocument = InferEntity<typeof FiledDocumentSchema>;

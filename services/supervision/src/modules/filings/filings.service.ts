@@ -1,31 +1,19 @@
-import type { EntitySchema, FilterQuery } from '@mikro-orm/postgresql';
-import { badInput, conflict, notFound } from '@renda/errors/errors';
-import { requireWriteIn } from '@renda/auth/guards';
+import { correct, withdraw } from '@renda/server-kit/corrections';
+import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
+import { badInput, conflict } from '@renda/errors/errors';
+import { recordEvent } from '@renda/outbox/record';
 import type { ServiceContext } from '@renda/server-kit/context';
-import { listQuery } from '@renda/server-kit/pagination';
 import { addDays, today } from '@renda/server-kit/dates';
 import { entityLoader } from '@renda/server-kit/loaders';
+import { listQuery } from '@renda/server-kit/pagination';
 import { optionalText, requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { filingDeadlineDays } from '../../env.ts';
-import {
-  listScope,
-  requireNotFuture,
-  requirePlausibleDate,
-  requireTransition,
-  type Transitions,
-} from '../units/access.ts';
+import { requireNotFuture, requirePlausibleDate } from '../common/dates.ts';
+import { findById } from '../common/find.ts';
+import { type Transitions, requireTransition } from '../common/transitions.ts';
 import { requireUnit } from '../units/units.service.ts';
-import {
-  FiledDocumentSchema,
-  MajorMatterSchema,
-  type DocumentKind,
-  type FiledDocument,
-  type MajorMatter,
-  type MajorMatterStatus,
-  type ReviewStatus,
-} from './filing.entity.ts';
-import { recordEvent } from '@renda/outbox/record';
+import { type DocumentKind, type FiledDocument, FiledDocumentSchema, type ReviewStatus } from './filing.entity.ts';
 
 /** G-2: 有备必审、有错必纠: a review finds no issue or requests a correction, which ends corrected or revoked. */
 export const reviewTransitions: Transitions<ReviewStatus> = {
@@ -36,16 +24,8 @@ export const reviewTransitions: Transitions<ReviewStatus> = {
   REVOKED: [],
 };
 
-/** G-1: a major matter is reported, then decided; deciding unreported is recorded, not hidden. */
-export const majorMatterTransitions: Transitions<MajorMatterStatus> = {
-  PLANNED: ['REPORTED', 'DECIDED'],
-  REPORTED: ['DECIDED'],
-  DECIDED: [],
-};
-
 export const documentLoader = (ctx: ServiceContext) =>
   entityLoader<FiledDocument>(ctx, FiledDocumentSchema, 'id', isId);
-export const majorMatterLoader = (ctx: ServiceContext) => entityLoader<MajorMatter>(ctx, MajorMatterSchema, 'id', isId);
 
 /** G-2: due 30 calendar days after publication (published 2025-12-15: due 2026-01-14). */
 export function filingDueOn(publishedOn: string): string {
@@ -55,94 +35,6 @@ export function filingDueOn(publishedOn: string): string {
 export function isFiledLate(doc: Pick<FiledDocument, 'filedOn' | 'filingDueOn'>): boolean {
   return doc.filedOn > doc.filingDueOn;
 }
-
-/** G-1: null until decided; then whether it was reported first. */
-export function reportedBeforeDecision(matter: MajorMatter): boolean | null {
-  if (matter.status !== 'DECIDED') return null;
-  return matter.reportedOn !== null;
-}
-
-async function findById<T extends object>(
-  ctx: ServiceContext,
-  schema: EntitySchema<T>,
-  what: string,
-  id: string,
-  field: string,
-): Promise<T> {
-  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
-  const row = await ctx.em.findOne(schema, { id } as FilterQuery<T>);
-  if (!row) throw notFound(what, id, field);
-  return row as T;
-}
-
-// ---- major matters (G-1) ----
-
-export async function listMajorMatter(
-  ctx: ServiceContext,
-  input: { title: string; unitId: string; year: number },
-): Promise<MajorMatter> {
-  const unit = await requireUnit(ctx, input.unitId, 'input.unitId');
-  requireWriteIn(ctx.viewer, unit.regionCode, 'list major matters');
-  const title = requireText(input.title, 'input.title', 300);
-  const year = requireYear(input.year, 'input.year');
-  const matter = ctx.em.create(MajorMatterSchema, {
-    id: newId(),
-    title,
-    unitId: unit.id,
-    regionCode: unit.regionCode,
-    year,
-    status: 'PLANNED',
-    reportedOn: null,
-    decidedOn: null,
-  });
-  await ctx.em.flush();
-  return matter;
-}
-
-export async function reportMajorMatter(ctx: ServiceContext, id: string, on: string): Promise<MajorMatter> {
-  const matter = await findById(ctx, MajorMatterSchema, 'major matter', id, 'id');
-  requireWriteIn(ctx.viewer, matter.regionCode, 'record major-matter reports');
-  requireNotFuture(ctx, on, 'on');
-  requireTransition(majorMatterTransitions, matter.status, 'REPORTED', 'The major matter');
-  matter.status = 'REPORTED';
-  matter.reportedOn = on;
-  await ctx.em.flush();
-  ctx.loaders.clearAll();
-  return matter;
-}
-
-export async function decideMajorMatter(ctx: ServiceContext, id: string, on: string): Promise<MajorMatter> {
-  const matter = await findById(ctx, MajorMatterSchema, 'major matter', id, 'id');
-  requireWriteIn(ctx.viewer, matter.regionCode, 'record major-matter decisions');
-  requireNotFuture(ctx, on, 'on');
-  requireTransition(majorMatterTransitions, matter.status, 'DECIDED', 'The major matter');
-  if (matter.reportedOn && on < matter.reportedOn)
-    throw badInput(`The decision (${on}) cannot precede the report (${matter.reportedOn}).`, 'on');
-  matter.status = 'DECIDED';
-  matter.decidedOn = on;
-  await ctx.em.flush();
-  ctx.loaders.clearAll();
-  return matter;
-}
-
-const majorMatters = listQuery({
-  entity: MajorMatterSchema,
-  order: [
-    { prop: 'title', kind: 'text' },
-    { prop: 'id', kind: 'id' },
-  ],
-  connectionField: 'majorMattersConnection',
-  where: (ctx: ServiceContext, regionCode: string, year: number) => {
-    const scope = listScope(ctx.viewer, regionCode, 'Major matters');
-    const where: Record<string, unknown> = { regionCode: { $like: `${scope.prefix}%` }, year: requireYear(year) };
-    if (scope.unitId) where.unitId = scope.unitId;
-    return where;
-  },
-});
-export const listMajorMatters = majorMatters.list;
-export const majorMattersConnection = majorMatters.page;
-
-// ---- filing and review (G-2) ----
 
 export interface FileDocumentInput {
   title: string;
@@ -235,7 +127,7 @@ export async function reviewDocument(
 }
 
 /** 备案审查 is public: anyone lists filed documents of a subtree (review opinions stay non-public). */
-const filedDocuments = listQuery({
+export const filedDocuments = listQuery({
   entity: FiledDocumentSchema,
   order: [
     { prop: 'filedOn', kind: 'date' },
@@ -249,7 +141,7 @@ const filedDocuments = listQuery({
     reviewStatus: ReviewStatus | null | undefined,
   ) => {
     const code = requireRegionCode(regionCode, 'regionCode');
-    const where: Record<string, unknown> = { regionCode: { $like: `${code}%` } };
+    const where: Record<string, unknown> = { regionCode: { $like: `${code}%` }, withdrawnAt: null };
     if (year !== null && year !== undefined) {
       const [from, to] = yearRange(requireYear(year));
       where.filedOn = { $gte: from, $lte: to };
@@ -258,5 +150,101 @@ const filedDocuments = listQuery({
     return where;
   },
 });
+
 export const listFiledDocuments = filedDocuments.list;
+
 export const filedDocumentsConnection = filedDocuments.page;
+
+// ---- corrections (issue 9): a clerk's typo in a filing is corrected with a trail, a filing entered by mistake withdrawn ----
+
+/** The fields of a filing a clerk may have mistyped. */
+export interface CorrectFiledDocumentInput {
+  title?: string | null;
+  documentNumber?: string | null;
+  publishedOn?: string | null;
+  filedOn?: string | null;
+}
+
+/** A filing to correct or withdraw: found, written by staff of its region (as `fileDocument`), not withdrawn. */
+async function requireCorrectable(ctx: ServiceContext, id: string, what: string): Promise<FiledDocument> {
+  const doc = await findById(ctx, FiledDocumentSchema, 'filed document', id, 'id');
+  requireWriteIn(ctx.viewer, doc.regionCode, what);
+  if (doc.withdrawnAt) throw conflict('The filed document was withdrawn: a withdrawn filing is not corrected again.');
+  return doc;
+}
+
+/**
+ * 更正 a filing's title, document number or dates (G-2 is recomputed: the due date follows the publication
+ * date, so a corrected date can make a filing late or on time); one audit entry, the version bumped.
+ */
+export async function correctFiledDocument(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  input: CorrectFiledDocumentInput,
+  reason: string,
+): Promise<FiledDocument> {
+  const doc = await requireCorrectable(ctx, id, 'correct filed documents');
+  const title = input.title == null ? undefined : requireText(input.title, 'input.title', 300);
+  const documentNumber =
+    input.documentNumber == null ? undefined : requireText(input.documentNumber, 'input.documentNumber', 100);
+  const publishedOn =
+    input.publishedOn == null ? doc.publishedOn : requirePlausibleDate(input.publishedOn, 'input.publishedOn');
+  const filedOn = input.filedOn == null ? doc.filedOn : requireNotFuture(ctx, input.filedOn, 'input.filedOn');
+  if (filedOn < publishedOn) {
+    throw badInput(
+      `A document is filed after it is published: filed ${filedOn}, published ${publishedOn}.`,
+      input.filedOn == null ? 'input.publishedOn' : 'input.filedOn',
+    );
+  }
+  if (documentNumber && documentNumber !== doc.documentNumber) {
+    const other = await ctx.em.findOne(FiledDocumentSchema, { issuerId: doc.issuerId, documentNumber });
+    if (other) throw conflict(`The issuer has already filed ${documentNumber}.`);
+  }
+  correct(
+    ctx.em,
+    {
+      kind: 'FiledDocument',
+      record: doc,
+      id: doc.id,
+      regionCode: doc.regionCode,
+      expectedVersion: version,
+      reason,
+      viewer: requireViewer(ctx.viewer),
+      at: ctx.clock.now(),
+    },
+    { title, documentNumber, publishedOn, filedOn, filingDueOn: filingDueOn(publishedOn) },
+  );
+  await recordFilingEvent(ctx, doc, 'filing.corrected');
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return doc;
+}
+
+/** 撤回 a filing entered by mistake: it leaves the lists and the G-2 figures (filed, late); one audit entry. */
+export async function withdrawFiledDocument(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  reason: string,
+): Promise<FiledDocument> {
+  const doc = await requireCorrectable(ctx, id, 'withdraw filed documents');
+  withdraw(
+    ctx.em,
+    {
+      kind: 'FiledDocument',
+      record: doc,
+      id: doc.id,
+      regionCode: doc.regionCode,
+      expectedVersion: version,
+      reason,
+      viewer: requireViewer(ctx.viewer),
+      at: ctx.clock.now(),
+    },
+    { withdrawnAt: ctx.clock.now() },
+  );
+  await recordFilingEvent(ctx, doc, 'filing.withdrawn');
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return doc;
+}

@@ -1,16 +1,13 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { readable } from '../units/access.ts';
-import { officialLoader, unitOf } from '../units/units.service.ts';
+import { readable } from '../common/access.ts';
+import { unitOf } from '../units/units.service.ts';
 import {
   answerInquiry,
   concludeInquiry,
   fileInquiry,
-  inquiryLoader,
-  listAttendance,
-  attendanceConnection,
-  listInquiries,
   inquiriesConnection,
-  recordMeetingAttendance,
+  inquiryLoader,
+  listInquiries,
 } from './inquiries.service.ts';
 
 export const inquiryResolvers: Resolvers = {
@@ -18,21 +15,14 @@ export const inquiryResolvers: Resolvers = {
     inquiries: (_, { regionCode, year }, ctx) => listInquiries(ctx, regionCode, year),
     inquiriesConnection: (_, { regionCode, year, first, after }, ctx) =>
       inquiriesConnection(ctx, first, after, regionCode, year),
-    attendance: (_, { regionCode, year }, ctx) => listAttendance(ctx, regionCode, year),
-    attendanceConnection: (_, { regionCode, year, first, after }, ctx) =>
-      attendanceConnection(ctx, first, after, regionCode, year),
   },
   Mutation: {
     fileInquiry: (_, { input }, ctx) => fileInquiry(ctx, input),
     answerInquiry: (_, { id, answer, on }, ctx) => answerInquiry(ctx, id, answer, on),
     concludeInquiry: (_, { id, satisfied }, ctx) => concludeInquiry(ctx, id, satisfied),
-    recordMeetingAttendance: (_, { input }, ctx) => recordMeetingAttendance(ctx, input),
   },
   Inquiry: {
     __resolveReference: async (ref, ctx) => readable(ctx.viewer, await inquiryLoader(ctx).load(ref.id)),
     unit: (inquiry, _, ctx) => unitOf(ctx, inquiry.unitId),
-  },
-  MeetingAttendance: {
-    official: async (row, _, ctx) => (await officialLoader(ctx).load(row.officialId))!,
   },
 };

@@ -1,29 +1,23 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
-import { regionPrefixIndex } from '../units/refs.ts';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/postgresql';
+import { regionPrefixIndex } from '../common/refs.ts';
 
-export type ResolutionKind = 'RESOLUTION' | 'DECISION';
+export const resolutionKinds = ['RESOLUTION', 'DECISION'] as const;
+export type ResolutionKind = (typeof resolutionKinds)[number];
 
 /**
  * 决议、决定 of the congress or its standing committee (G-1), tracked until carried out: its tasks are
  * opinion items (source RESOLUTION) with a unit and a due date, reported and closed one by one.
  */
-export interface Resolution {
-  id: string;
-  regionCode: string;
-  kind: ResolutionKind;
-  title: string;
-  adoptedOn: string;
-}
-
-export const ResolutionSchema = new EntitySchema<Resolution>({
+export const ResolutionSchema = defineEntity({
   name: 'Resolution',
   tableName: 'resolutions',
   indexes: [regionPrefixIndex('resolutions', '"adopted_on"')],
   properties: {
-    id: { type: 'uuid', primary: true },
-    regionCode: { type: 'string', length: 9 },
-    kind: { type: 'string', length: 10 },
-    title: { type: 'text' },
-    adoptedOn: { type: 'date' },
+    id: p.uuid().primary(),
+    regionCode: p.string().length(9),
+    kind: p.enum([...resolutionKinds]).columnType('varchar(10)'),
+    title: p.text(),
+    adoptedOn: p.date(),
   },
 });
+export type Resolution = InferEntity<typeof ResolutionSchema>;

@@ -5,7 +5,7 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { listQuery } from '@renda/server-kit/pagination';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
-import { requireNotFuture } from '../units/access.ts';
+import { requireNotFuture } from '../common/dates.ts';
 import { checkItems, createItems, itemsOfSource, type OpinionItemInput } from '../opinions/opinions.service.ts';
 import { ResolutionSchema, type Resolution, type ResolutionKind } from './resolution.entity.ts';
 

@@ -102,7 +102,8 @@ async function statsRows(
           count(*) filter (where review_status <> 'PENDING') as reviewed,
           count(*) filter (where review_status in ('CORRECTION_REQUESTED', 'CORRECTED', 'REVOKED')) as corrections,
           count(*) filter (where review_status = 'CORRECTED') as corrected
-        from supervision.filed_documents where region_code like ? and filed_on between ? and ?) d,
+        from supervision.filed_documents
+        where region_code like ? and filed_on between ? and ? and withdrawn_at is null) d,
        (select count(*) as matters,
           count(*) filter (where status = 'DECIDED' and reported_on is not null) as reported_first
         from supervision.major_matters where region_code like ? and year = ?) m,
@@ -213,11 +214,16 @@ export async function supervisionFigures(
          where t.region_code like ?${extra} group by 1, 2`;
         const parts = codes.map(() => {
           return `select ?::text as key, x.i, x.level, ${figureMeasures.map((m) => `sum(x.${m})::int as ${m}`).join(', ')} from (
-          ${branch('filed_documents', 'filed_on', {
-            filed: 'count(*)',
-            filed_on_time: 'count(*) filter (where t.filed_on <= t.filing_due_on)',
-            reviewed: 'count(*) filter (where t.reviewed_on <= p.measured_on)',
-          })}
+          ${branch(
+            'filed_documents',
+            'filed_on',
+            {
+              filed: 'count(*)',
+              filed_on_time: 'count(*) filter (where t.filed_on <= t.filing_due_on)',
+              reviewed: 'count(*) filter (where t.reviewed_on <= p.measured_on)',
+            },
+            ' and t.withdrawn_at is null',
+          )}
           union all ${branch('major_matters', 'decided_on', {
             decided: 'count(*)',
             reported_first: 'count(*) filter (where t.reported_on is not null and t.reported_on <= t.decided_on)',

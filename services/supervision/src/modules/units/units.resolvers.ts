@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { satisfactionRate } from './access.ts';
+import { satisfactionRate } from '../common/tally.ts';
 import {
   createUnit,
   findOfficial,

@@ -6,8 +6,9 @@ import { listQuery } from '@renda/server-kit/pagination';
 import { currentYear } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
-import { canReadRecord, requireRecordReader, requireTally } from './access.ts';
-import type { Tally } from './refs.ts';
+import { canReadRecord, requireRecordReader } from '../common/access.ts';
+import { requireTally } from '../common/tally.ts';
+import type { Tally } from '../common/tally.ts';
 import {
   GovernmentUnitSchema,
   OfficialSchema,

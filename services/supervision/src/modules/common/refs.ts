@@ -8,13 +8,6 @@ export interface IdRef {
   id: string;
 }
 
-/** 满意度测评 counts, as stored on reports, evaluations and performance reviews. */
-export interface Tally {
-  satisfied: number;
-  basicallySatisfied: number;
-  dissatisfied: number;
-}
-
 /** The prefix index that makes `region_code like '43%'` use an index (D-1). */
 export function regionPrefixIndex(table: string, extra = '') {
   const name = `${table}_region_code_prefix`;

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fails, ok } from '@renda/testing/graphql';
+import type { TestStack } from '@renda/testing/services';
+import { makeTokens, makeUnits, startStack, type Executor, type Tokens, type Units } from './support.ts';
+
+let stack: TestStack;
+let sg: Executor;
+let t: Tokens;
+let u: Units;
+
+beforeAll(async () => {
+  ({ stack, sg } = await startStack());
+  t = await makeTokens();
+  u = await makeUnits(sg, t.admin);
+});
+afterAll(() => stack?.stop());
+
+const D = 'id version title documentNumber publishedOn filedOn filingDueOn filedLate';
+const FILE = `mutation($input: FileDocumentInput!) { fileDocument(input: $input) { ${D} } }`;
+const CORRECT = `mutation($id: ID!, $version: Int!, $input: CorrectFiledDocumentInput!, $reason: String!) {
+  correctFiledDocument(id: $id, version: $version, input: $input, reason: $reason) { ${D} } }`;
+const WITHDRAW = `mutation($id: ID!, $version: Int!, $reason: String!) {
+  withdrawFiledDocument(id: $id, version: $version, reason: $reason) { ${D} } }`;
+const LIST = `query { filedDocuments(regionCode: "430181", year: 2026) { id } }`;
+const STATS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { supervisionStats(year: 2026) { documentsFiled filedLate } } } }`;
+const AUDIT = `query($code: String!, $entity: String, $id: ID) { supervisionAuditLog(regionCode: $code, entity: $entity, entityId: $id) {
+  totalCount edges { node { entity entityId regionCode action version actor { id role } reason changes { field from to } } } } }`;
+
+let seq = 0;
+async function file(publishedOn: string, filedOn: string): Promise<any> {
+  seq += 1;
+  const input = {
+    title: `更正测试文件${seq}`,
+    documentNumber: `浏政更〔2026〕${seq}号`,
+    kind: 'NORMATIVE_DOCUMENT',
+    issuerId: u.government,
+    publishedOn,
+    filedOn,
+  };
+  return (await ok(sg, FILE, { input }, t.staff)).fileDocument;
+}
+
+const stats = async () =>
+  (await ok(sg, STATS, { r: [{ __typename: 'Region', code: '430181' }] }, t.staff))._entities[0].supervisionStats;
+const listedIds = async () => (await ok(sg, LIST, {}, t.staff)).filedDocuments.map((d: { id: string }) => d.id);
+
+describe('corrections of filed documents (G-2), with a trail', () => {
+  it('G-2: a corrected filing date changes the record, its lateness and writes one audit entry', async () => {
+    const doc = await file('2026-02-01', '2026-02-20');
+    expect(doc).toMatchObject({ version: 1, filedLate: false });
+    const fixed = (
+      await ok(
+        sg,
+        CORRECT,
+        { id: doc.id, version: 1, input: { filedOn: '2026-03-20' }, reason: '报备日期录入错误' },
+        t.staff,
+      )
+    ).correctFiledDocument;
+    expect(fixed).toMatchObject({ version: 2, filedOn: '2026-03-20', filingDueOn: '2026-03-03', filedLate: true });
+    const log = (await ok(sg, AUDIT, { code: '430181', entity: 'FiledDocument', id: doc.id }, t.staff))
+      .supervisionAuditLog;
+    expect(log.totalCount).toBe(1);
+    expect(log.edges[0].node).toMatchObject({
+      entity: 'FiledDocument',
+      entityId: doc.id,
+      regionCode: '430181',
+      action: 'CORRECT',
+      version: 2,
+      actor: { role: 'STAFF' },
+      reason: '报备日期录入错误',
+      changes: [{ field: 'filedOn', from: '2026-02-20', to: '2026-03-20' }],
+    });
+  });
+
+  it('G-2: a stale version gets CONFLICT and changes nothing; no reason is BAD_USER_INPUT', async () => {
+    const doc = await file('2026-02-02', '2026-02-10');
+    await ok(sg, CORRECT, { id: doc.id, version: 1, input: { title: '新标题' }, reason: '标题错字' }, t.staff);
+    await fails(
+      sg,
+      'CONFLICT',
+      CORRECT,
+      { id: doc.id, version: 1, input: { title: '又一个标题' }, reason: '再改' },
+      t.staff,
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      CORRECT,
+      { id: doc.id, version: 2, input: { title: '又一个标题' }, reason: ' ' },
+      t.staff,
+    );
+    const log = (await ok(sg, AUDIT, { code: '430181', entity: 'FiledDocument', id: doc.id }, t.staff))
+      .supervisionAuditLog;
+    expect(log.totalCount).toBe(1);
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      CORRECT,
+      { id: doc.id, version: 2, input: { title: '新标题' }, reason: '无变化' },
+      t.staff,
+    );
+  });
+
+  it('G-2: only staff of the region correct or withdraw: analysts, deputies and other regions are FORBIDDEN', async () => {
+    const doc = await file('2026-02-03', '2026-02-10');
+    const vars = { id: doc.id, version: 1, input: { title: '越权更正' }, reason: '试图更正' };
+    await fails(sg, 'FORBIDDEN', CORRECT, vars, t.analyst);
+    await fails(sg, 'FORBIDDEN', CORRECT, vars, t.deputy);
+    await fails(sg, 'FORBIDDEN', CORRECT, vars, t.staffOther);
+    await fails(sg, 'FORBIDDEN', WITHDRAW, { id: doc.id, version: 1, reason: '试图撤回' }, t.staffOther);
+    expect((await ok(sg, CORRECT, vars, t.staff)).correctFiledDocument.version).toBe(2);
+  });
+
+  it('G-2: a filing entered by mistake is withdrawn: it leaves the list and the late-filing figures', async () => {
+    const doc = await file('2026-01-01', '2026-04-01');
+    expect(doc.filedLate).toBe(true);
+    const before = await stats();
+    expect(await listedIds()).toContain(doc.id);
+    const gone = (await ok(sg, WITHDRAW, { id: doc.id, version: 1, reason: '误录, 该文件未制定' }, t.staff))
+      .withdrawFiledDocument;
+    expect(gone.version).toBe(2);
+    const after = await stats();
+    expect(after.documentsFiled).toBe(before.documentsFiled - 1);
+    expect(after.filedLate).toBe(before.filedLate - 1);
+    expect(await listedIds()).not.toContain(doc.id);
+    await fails(sg, 'CONFLICT', WITHDRAW, { id: doc.id, version: 2, reason: '再次撤回' }, t.staff);
+    await fails(
+      sg,
+      'CONFLICT',
+      CORRECT,
+      { id: doc.id, version: 2, input: { title: '撤回后更正' }, reason: '更正' },
+      t.staff,
+    );
+    const log = (await ok(sg, AUDIT, { code: '430181', entity: 'FiledDocument', id: doc.id }, t.staff))
+      .supervisionAuditLog;
+    expect(log.edges[0].node).toMatchObject({ action: 'WITHDRAW', reason: '误录, 该文件未制定' });
+  });
+
+  it('the audit log is read by staff and analysts of the subtree, not by a deputy or another region', async () => {
+    expect((await ok(sg, AUDIT, { code: '430181' }, t.analyst)).supervisionAuditLog.totalCount).toBeGreaterThan(0);
+    expect((await ok(sg, AUDIT, { code: '43' }, t.admin)).supervisionAuditLog.totalCount).toBeGreaterThan(0);
+    await fails(sg, 'FORBIDDEN', AUDIT, { code: '430181' }, t.deputy);
+    await fails(sg, 'FORBIDDEN', AUDIT, { code: '430181' }, t.analystOther);
+  });
+});
