@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { levelOfCodeSql, type FigurePeriod } from '@renda/server-kit/figures';
 import type { RegionLevel } from '@renda/server-kit/validate';
+import { overdueSql } from './overdue.ts';
 
 /**
  * Every statement of the handling figures (S-8, S-11, F-1 to F-4), in two forms that must agree:
@@ -62,7 +63,7 @@ const live = (on: string) => `
   count(*) filter (where s.is_key)::int as key_items,
   count(s.reply_category)::int as replied,
   count(*) filter (where s.reply_on_time)::int as replied_on_time,
-  count(*) filter (where s.reply_due_on < ${on} and (s.replied_on is null or s.replied_on > ${on}))::int as overdue,
+  count(*) filter (where ${overdueSql('s', on)})::int as overdue,
   count(s.latest_result)::int as evaluated,
   count(*) filter (where s.latest_result = 'SATISFIED')::int as satisfied,
   count(*) filter (where s.latest_result = 'BASICALLY_SATISFIED')::int as basically_satisfied,
@@ -88,21 +89,28 @@ const staticNames: Record<string, string> = {
 const eventNames = ['overdue', 'replied_by', 'replied_on_time_by', 'solved_by'];
 
 /**
- * Rollup rows of `table` matching `where` that make the state on the SQL date `on`: the day-independent `T`
- * rows, the event months before `on`'s month and the event days of that month up to `on` — three index
- * ranges of (scope_code, year, span, bucket), so the days of other months are never read. `where` and `on`
- * appear three times: their parameters are repeated by `thrice`.
+ * Rollup rows of `table` matching `where` that make the state on the SQL date `on` (Migration20261130160000):
+ * the day-independent `T` rows, then the events before the day after `on` (call it X): the year rows before X's
+ * year, the month rows of X's year before X's month and the day rows of X's month before X — four index ranges
+ * of (scope_code, year, span, bucket). At a month's end no day row is read, at a year's end no month row either.
+ * `where` appears four times and `on` five: their parameters are repeated by `windowParams`.
  */
 const windowed = (table: string, where: string, on: string) => {
-  const month = `date_trunc('month', (${on})::timestamp)::date`;
+  const next = `((${on})::date + 1)`;
+  const year = `date_trunc('year', ${next}::timestamp)::date`;
+  const month = `date_trunc('month', ${next}::timestamp)::date`;
   const from = `"suggestions"."suggestion_rollups_${table}" w`;
   return `(select w.* from ${from} where ${where} and w.span = 'T'
-    union all select w.* from ${from} where ${where} and w.span = 'M' and w.bucket < ${month}
-    union all select w.* from ${from} where ${where} and w.span = 'D' and w.bucket >= ${month} and w.bucket <= ${on})`;
+    union all select w.* from ${from} where ${where} and w.span = 'Y' and w.bucket < ${year}
+    union all select w.* from ${from} where ${where} and w.span = 'M' and w.bucket >= ${year} and w.bucket < ${month}
+    union all select w.* from ${from} where ${where} and w.span = 'D' and w.bucket >= ${month} and w.bucket < ${next})`;
 };
-const thrice = (params: unknown[], onParams: unknown[] = []) => [
+const windowParams = (params: unknown[], onParams: unknown[] = []) => [
   ...params,
   ...params,
+  ...onParams,
+  ...params,
+  ...onParams,
   ...onParams,
   ...params,
   ...onParams,
@@ -150,7 +158,7 @@ export function regionYearCounts(
   return read(
     conn,
     parts.join(' union all '),
-    codes.flatMap((c) => [c, ...thrice([c, year], [on])]),
+    codes.flatMap((c) => [c, ...windowParams([c, year], [on])]),
   );
 }
 
@@ -185,7 +193,7 @@ export function unitYearCounts(
   return read(
     conn,
     parts.join(' union all '),
-    ids.flatMap((id) => [id, ...thrice([id, year, ...(scope ? [scope] : [])], [on])]),
+    ids.flatMap((id) => [id, ...windowParams([id, year, ...(scope ? [scope] : [])], [on])]),
   );
 }
 
@@ -211,7 +219,7 @@ export function byUnitCounts(
     `select r.lead_unit_id::text as key, ${rolled}
      from ${windowed('unit', 'w.scope_code = ? and w.year between ? and ? and w.lead_unit_id is not null', '?::date')} r
      group by r.lead_unit_id`,
-    thrice([code, from, to], [on]),
+    windowParams([code, from, to], [on]),
   );
 }
 
@@ -243,7 +251,7 @@ export async function periodCounts(
         group by p.i, level${topic.byCategory ? ', s.category' : ''}`;
     }
     const filter = `w.scope_code = ? and w.year = p.year and (p.month = 0 or w.month = p.month)${oneCategory ? ` and coalesce(w.category, '') = ?` : ''}`;
-    params.push(c, ...thrice([c, ...(oneCategory ? [topic.category] : [])]));
+    params.push(c, ...windowParams([c, ...(oneCategory ? [topic.category] : [])]));
     return `select ?::text as key, p.i, r.level${topic.byCategory ? ', r.category' : ''}, ${rolled}
       from periods p cross join lateral ${windowed(topical ? 'topic' : 'period', filter, 'p.measured_on')} r
       group by p.i, r.level${topic.byCategory ? ', r.category' : ''}`;
