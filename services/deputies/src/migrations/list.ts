@@ -11,6 +11,7 @@ import { Migration20261130144100 } from './Migration20261130144100.ts';
 import { Migration20261130144200 } from './Migration20261130144200.ts';
 import { Migration20261130145010 } from './Migration20261130145010.ts';
 import { Migration20261130151001 } from './Migration20261130151001.ts';
+import { Migration20261130160100 } from './Migration20261130160100.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130144200', class: Migration20261130144200 },
   { name: 'Migration20261130145010', class: Migration20261130145010 },
   { name: 'Migration20261130151001', class: Migration20261130151001 },
+  { name: 'Migration20261130160100', class: Migration20261130160100 },
 ];

@@ -90,6 +90,12 @@ const check = (grain: string, spans: string) =>
 export class Migration20261130160000 extends Migration {
   override async up(): Promise<void> {
     for (const g of grains) this.addSql(check(g, `'T', 'Y', 'M', 'D'`));
+    // A marker keeping a rollup read on one process (`stats.store.ts`): PostgreSQL plans no parallel workers for
+    // a statement calling a parallel-unsafe function, and starting them costs more than reading a few hundred
+    // rows (tens of ms on a busy machine); `set local` would need a transaction.
+    this.addSql(
+      `create function ${s}."serial_plan"() returns boolean language sql stable parallel unsafe as 'select true';`,
+    );
     this.addSql(rollupRows(['Y', 'M', 'D']));
     for (const g of grains) {
       const keys = keysOf[g].map((k) => `"${k}"`).join(', ');
@@ -99,10 +105,12 @@ export class Migration20261130160000 extends Migration {
         from ${s}."suggestion_rollups_${g}" where "span" = 'M'
         group by ${keys}, date_trunc('year', "bucket"::timestamp)::date
         order by "scope_code", "year";`);
+      this.addSql(`analyze ${s}."suggestion_rollups_${g}";`);
     }
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop function ${s}."serial_plan"();`);
     this.addSql(rollupRows(['M', 'D']));
     for (const g of grains) {
       this.addSql(`delete from ${s}."suggestion_rollups_${g}" where "span" = 'Y';`);

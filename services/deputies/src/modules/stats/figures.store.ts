@@ -202,11 +202,12 @@ export async function deputyFigureRows(
 }
 
 /**
- * A rollup read. (Not in a transaction with parallel workers switched off, though starting them costs more
- * than reading a few thousand rows: the embedded PGlite server refuses a transaction beside other queries.)
+ * A rollup read: on one process (`deputies.serial_plan()`, Migration20261130160100: a parallel-unsafe call keeps
+ * the planner from starting workers, which cost more than reading a few hundred rows).
  */
 export function rollupRaw(knex: Knex): Raw {
-  return liveRaw(knex);
+  const raw = liveRaw(knex);
+  return (sql, params) => raw(`select * from (${sql}) q where deputies.serial_plan()`, params);
 }
 
 export function liveRaw(knex: Knex): Raw {

@@ -128,10 +128,11 @@ async function run<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]> 
 }
 
 /**
- * A rollup read. (Not in a transaction with parallel workers switched off, though starting them costs more
- * than reading a few thousand rows: the embedded PGlite server refuses a transaction beside other queries.)
+ * A rollup read: on one process (`suggestions.serial_plan()`, Migration20261130160000: a parallel-unsafe call
+ * keeps the planner from starting workers, which cost more than reading a few hundred rows).
  */
-const read = run;
+const read = <T>(conn: Conn, sql: string, params: unknown[]) =>
+  run<T>(conn, `select * from (${sql}) q where "suggestions"."serial_plan"()`, params);
 
 /** Items registered in `year` in each subtree `codes`, overdue measured on `on`. */
 export function regionYearCounts(
@@ -214,12 +215,15 @@ export function byUnitCounts(
       [...Array(5).fill(on), from, to, `${code}%`],
     );
   }
+  // The years as a list of equalities (not `between`): the index ranges stay narrow on (span, bucket) after them.
+  const years = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+  if (!years.length) return [];
   return read(
     conn,
     `select r.lead_unit_id::text as key, ${rolled}
-     from ${windowed('unit', 'w.scope_code = ? and w.year between ? and ? and w.lead_unit_id is not null', '?::date')} r
+     from ${windowed('unit', `w.scope_code = ? and w.year in (${years.map(() => '?').join(', ')}) and w.lead_unit_id is not null`, '?::date')} r
      group by r.lead_unit_id`,
-    windowParams([code, from, to], [on]),
+    windowParams([code, ...years], [on]),
   );
 }
 
