@@ -11,8 +11,8 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @renda/gateway bench:stats [items]
  *
  * BENCH_KEEP=1 keeps the loaded database (its URL printed at the end); BENCH_REUSE=<that URL> runs the queries
- * on it again without loading (new migrations are applied when the services start). BENCH_ONLY=<substring>
- * runs only the queries whose name contains it.
+ * on it again without loading (new migrations are applied when the services start). BENCH_ONLY=<substrings>
+ * runs only the queries whose name contains one of them (comma-separated).
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
@@ -208,7 +208,7 @@ try {
       'live aggregate against the rollups (in process)',
   );
   const only = process.env.BENCH_ONLY;
-  for (const { name, query, live, deputies } of queries.filter((q) => !only || q.name.includes(only))) {
+  for (const { name, query, live, deputies } of queries.filter((q) => !only || only.split(',').some((o) => q.name.includes(o)))) {
     await graph.stop();
     graph = await startGraph();
     const cold = await ask(query);

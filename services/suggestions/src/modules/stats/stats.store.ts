@@ -123,6 +123,9 @@ const rolled = `${Object.entries(staticNames)
     ', ',
   )}, ${eventNames.map((c) => `coalesce(sum(r."${c}") filter (where r.span <> 'T'), 0)::int as ${c}`).join(', ')}`;
 
+/** The subtrees asked, as a CTE `scopes(key)`. */
+const scopesCte = (codes: readonly string[]) => `scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')})`;
+
 async function run<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]> {
   return conn.execute<T[]>(sql, params as never[]);
 }
@@ -153,13 +156,13 @@ export function regionYearCounts(
       codes.flatMap((c) => [c, ...Array(5).fill(on), year, `${c}%`]),
     );
   }
-  const parts = codes.map(
-    () => `(select ?::text as key, ${rolled} from ${windowed('unit', 'w.scope_code = ? and w.year = ?', '?::date')} r)`,
-  );
+  // Every subtree in one lateral read, planned once however many are asked; a row for each, zeros included.
   return read(
     conn,
-    parts.join(' union all '),
-    codes.flatMap((c) => [c, ...windowParams([c, year], [on])]),
+    `with ${scopesCte(codes)} select s.key, ${rolled}
+     from scopes s left join lateral ${windowed('unit', 'w.scope_code = s.key and w.year = ?', '?::date')} r on true
+     group by s.key`,
+    [...codes, ...windowParams([year], [on])],
   );
 }
 
@@ -217,7 +220,7 @@ export function byUnitCounts(
   }
   // The years as a list of equalities (not `between`): the index ranges stay narrow on (span, bucket) after them.
   const years = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
-  if (!years.length) return [];
+  if (!years.length) return Promise.resolve([]);
   return read(
     conn,
     `select r.lead_unit_id::text as key, ${rolled}
@@ -244,8 +247,9 @@ export async function periodCounts(
   const years = [Math.min(...periods.map((p) => p.year)), Math.max(...periods.map((p) => p.year))];
   const oneCategory = topic.category !== undefined && topic.category !== null;
   const topical = topic.byCategory || oneCategory;
-  const parts = codes.map((c) => {
-    if (source === 'live') {
+  const periodsCte = `periods(i, year, month, measured_on) as (values ${values})`;
+  if (source === 'live') {
+    const parts = codes.map((c) => {
       params.push(c, ...years, `${c}%`, ...(oneCategory ? [topic.category] : []));
       const month = `extract(month from s.registered_at at time zone 'Asia/Shanghai')::int`;
       return `select ?::text as key, p.i, ${levelOfCodeSql('s.region_code')} as level${topic.byCategory ? ', s.category' : ''},
@@ -253,15 +257,19 @@ export async function periodCounts(
         from "suggestions"."suggestions" s join periods p on p.year = s.year and (p.month = 0 or p.month = ${month})
         where s.year between ? and ? and s.region_code like ?${oneCategory ? ` and coalesce(s.category, '') = ?` : ''}
         group by p.i, level${topic.byCategory ? ', s.category' : ''}`;
-    }
-    const filter = `w.scope_code = ? and w.year = p.year and (p.month = 0 or w.month = p.month)${oneCategory ? ` and coalesce(w.category, '') = ?` : ''}`;
-    params.push(c, ...windowParams([c, ...(oneCategory ? [topic.category] : [])]));
-    return `select ?::text as key, p.i, r.level${topic.byCategory ? ', r.category' : ''}, ${rolled}
-      from periods p cross join lateral ${windowed(topical ? 'topic' : 'period', filter, 'p.measured_on')} r
-      group by p.i, r.level${topic.byCategory ? ', r.category' : ''}`;
-  });
-  const sql = `with periods(i, year, month, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
-  return source === 'live' ? run(conn, sql, params) : read(conn, sql, params);
+    });
+    return run(conn, `with ${periodsCte} ${parts.join(' union all ')}`, params);
+  }
+  // Every subtree in one lateral read, planned once however many are asked.
+  const filter = `w.scope_code = s.key and w.year = p.year and (p.month = 0 or w.month = p.month)${oneCategory ? ` and coalesce(w.category, '') = ?` : ''}`;
+  return read(
+    conn,
+    `with ${periodsCte}, ${scopesCte(codes)}
+      select s.key, p.i, r.level${topic.byCategory ? ', r.category' : ''}, ${rolled}
+      from periods p cross join scopes s cross join lateral ${windowed(topical ? 'topic' : 'period', filter, 'p.measured_on')} r
+      group by s.key, p.i, r.level${topic.byCategory ? ', r.category' : ''}`,
+    [...params, ...codes, ...windowParams(oneCategory ? [topic.category] : [])],
+  );
 }
 
 /** A row that counts nothing (the rollups keep zeroed rows of keys whose items moved away). */
