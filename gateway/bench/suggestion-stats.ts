@@ -208,7 +208,9 @@ try {
       'live aggregate against the rollups (in process)',
   );
   const only = process.env.BENCH_ONLY;
-  for (const { name, query, live, deputies } of queries.filter((q) => !only || only.split(',').some((o) => q.name.includes(o)))) {
+  for (const { name, query, live, deputies } of queries.filter(
+    (q) => !only || only.split(',').some((o) => q.name.includes(o)),
+  )) {
     await graph.stop();
     graph = await startGraph();
     const cold = await ask(query);
