@@ -51,6 +51,9 @@ export async function loadProvinceDomains(
        cross join generate_series(2017, 2026) y
        cross join (values ('VOTER', 0), ('GROUP_ACTIVITY', 1), ('VOTER', 2), ('GROUP_ACTIVITY', 3)) k(kind, n)
        where make_date(y, 1, 1) between d.mandate_starts_on and d.mandate_ends_on and (k.n < 2 or abs(hashtext(d.id::text)) % 3 = 0)`,
+    // The key registry of the year-partitioned contacts (its trigger is off too): checked when the service
+    // moves the rows out of the DEFAULT partition at its next start.
+    `insert into deputies.contact_record_keys (id, occurred_on) select id, occurred_on from deputies.contact_records`,
     `insert into deputies.persons (id, name) select person_id, name from deputies.deputies`,
     // The rows went in with the triggers off (replica role): the figures' rollups are rebuilt in one statement.
     'select deputies.rebuild_deputy_rollups()',
@@ -74,7 +77,7 @@ export async function loadProvinceDomains(
     `create temporary table bench_programs on commit drop as
        select gen_random_uuid() as id, r.code, y from ${regions} r cross join generate_series(2017, 2026) y where r.level = 'TOWNSHIP'`,
     `insert into voting.programs (id, region_code, level, year, session_id, congress_id, title, seats, stage, created_at)
-       select id, code, 'TOWNSHIP', y, gen_random_uuid(), gen_random_uuid(), '民生实事', 3, 'EVALUATED', make_date(y, 1, 10) from bench_programs`,
+       select id, code, 'TOWNSHIP', y, gen_random_uuid(), gen_random_uuid(), '民生实事', 3, 'CLOSED', make_date(y, 1, 10) from bench_programs`,
     `insert into voting.ballots (id, program_id, region_code, year, status, seats, roll_size, ballots_cast, opened_at, closed_at)
        select gen_random_uuid(), id, code, y, 'CLOSED', 3, 40, 36, make_date(y, 3, 1)::timestamptz, make_date(y, 3, 2)::timestamptz
        from bench_programs where make_date(y, 3, 2) <= date '2026-06-15'`,

@@ -9,6 +9,10 @@
  * figures read rollups; the supervision and voting figures are live aggregates themselves.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @renda/gateway bench:stats [items]
+ *
+ * BENCH_KEEP=1 keeps the loaded database (its URL printed at the end); BENCH_REUSE=<that URL> runs the queries
+ * on it again without loading (new migrations are applied when the services start). BENCH_ONLY=<substrings>
+ * runs only the queries whose name contains one of them (comma-separated).
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
@@ -56,7 +60,10 @@ if (!process.env.DATABASE_URL) {
 const items = Number(process.argv[2] ?? process.env.BENCH_ITEMS ?? 1_000_000);
 const year = 2025;
 const services = [deputiesService, supervisionService, suggestionsService, votingService];
-const db = await createTestDatabase();
+// BENCH_REUSE=<url of a database kept by BENCH_KEEP=1> skips the load (the services migrate it on start).
+const db = process.env.BENCH_REUSE
+  ? { url: process.env.BENCH_REUSE, drop: async () => {} }
+  : await createTestDatabase();
 
 async function startGraph() {
   const stack = await startTestServices(services, { now, database: db });
@@ -177,10 +184,12 @@ try {
   graph = await startGraph();
   emOf = () => graph.stack.services.suggestions!.orm.em.fork();
   const t = performance.now();
-  await loadSyntheticProvince(graph.stack.services.suggestions!, items, year);
-  const counts = await loadProvinceDomains(graph.stack.services as never, items / 1_000_000);
-  console.log(`other domains: ${JSON.stringify(counts)}`);
-  console.log(`load total ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  if (!process.env.BENCH_REUSE) {
+    await loadSyntheticProvince(graph.stack.services.suggestions!, items, year);
+    const counts = await loadProvinceDomains(graph.stack.services as never, items / 1_000_000);
+    console.log(`other domains: ${JSON.stringify(counts)}`);
+    console.log(`load total ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
   const token = await tokenFor({ role: 'ANALYST', region: '43', sub: 'bench' });
   const ask = async (query: string) => {
     const started = performance.now();
@@ -198,7 +207,10 @@ try {
     `\n${'through the gateway'.padEnd(42)} ${'cold'.padStart(8)} ${'warm p50'.padStart(9)} ${'warm p95'.padStart(9)}   ` +
       'live aggregate against the rollups (in process)',
   );
-  for (const { name, query, live, deputies } of queries) {
+  const only = process.env.BENCH_ONLY;
+  for (const { name, query, live, deputies } of queries.filter(
+    (q) => !only || only.split(',').some((o) => q.name.includes(o)),
+  )) {
     await graph.stop();
     graph = await startGraph();
     const cold = await ask(query);

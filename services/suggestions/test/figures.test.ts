@@ -197,6 +197,34 @@ describe('figures of suggestions (F-1 to F-4, S-8, D-7)', () => {
     ]);
   });
 
+  it('S-8, F-1: the list filter `overdue` counts what the figures count overdue, the same scope and day', async () => {
+    const LIST = `query($f: SuggestionFilter) { suggestions(filter: $f, first: 0) { totalCount } }`;
+    const BY_UNIT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
+      overdueByUnit(from: 2025, to: 2025) { measuredOn overdue } } } }`;
+    const listed = async (overdue: boolean) =>
+      (await ok(sg(stack), LIST, { f: { regionCode: '430181', year: 2025, overdue } }, admin)).suggestions.totalCount;
+    const figure = async () => {
+      const rows = (await ok(sg(stack), BY_UNIT, { r: regionRef('430181') }, admin))._entities[0].overdueByUnit as {
+        measuredOn: string;
+        overdue: number;
+      }[];
+      return { measuredOn: rows[0]?.measuredOn, overdue: rows.reduce((n, r) => n + r.overdue, 0) };
+    };
+    try {
+      // 15 January 2026: p, due 1 June 2025, is replied only on 1 February, so p and w are overdue that day.
+      stack.clock.set('2026-01-15T02:00:00Z');
+      expect(await figure()).toEqual({ measuredOn: '2026-01-15', overdue: 2 });
+      expect(await listed(true)).toBe(2);
+      // 15 June 2026: p's late reply came, w is still unanswered; q and t (never due) are not overdue.
+      stack.clock.set('2026-06-15T02:00:00Z');
+      expect(await figure()).toEqual({ measuredOn: '2026-06-15', overdue: 1 });
+      expect(await listed(true)).toBe(1);
+      expect(await listed(false)).toBe(3);
+    } finally {
+      stack.clock.set('2026-06-15T02:00:00Z');
+    }
+  });
+
   it('F-1: bad spans are BAD_USER_INPUT', async () => {
     await fails(sg(stack), 'BAD_USER_INPUT', FIGURES, { r: regionRef('430181'), from: 2026, to: 2025 }, admin, 'to');
     await fails(sg(stack), 'BAD_USER_INPUT', FIGURES, { r: regionRef('430181'), from: 1990, to: 2025 }, admin, 'to');

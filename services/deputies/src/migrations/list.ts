@@ -13,6 +13,7 @@ import { Migration20261130145010 } from './Migration20261130145010.ts';
 import { Migration20261130151001 } from './Migration20261130151001.ts';
 import { Migration20261130162000 } from './Migration20261130162000.ts';
 import { Migration20261130162100 } from './Migration20261130162100.ts';
+import { Migration20261130160100 } from './Migration20261130160100.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130151001', class: Migration20261130151001 },
   { name: 'Migration20261130162000', class: Migration20261130162000 },
   { name: 'Migration20261130162100', class: Migration20261130162100 },
+  { name: 'Migration20261130160100', class: Migration20261130160100 },
 ];

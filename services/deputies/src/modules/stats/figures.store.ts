@@ -81,12 +81,12 @@ async function mainRows(
   periods: FigurePeriod[],
   rules: DutyRules,
 ): Promise<FigureRow[]> {
+  if (source === 'rollups') return rollupRows(raw, codes, periods, rules);
   const cte = periodsCte(periods);
   const params: unknown[] = [...cte.params];
   const parts = codes.map((c) => {
-    if (source === 'live') {
-      params.push(rules.minVoterContacts, rules.minGroupActivities, c, `${c}%`, ...contactSpan(periods));
-      return `select key, i, level, count(distinct congress_id)::int as congresses, count(*)::int as deputies,
+    params.push(rules.minVoterContacts, rules.minGroupActivities, c, `${c}%`, ...contactSpan(periods));
+    return `select key, i, level, count(distinct congress_id)::int as congresses, count(*)::int as deputies,
           sum(voter)::int as voter, sum(grp)::int as grp,
           count(*) filter (where voter_ytd >= ?)::int as voter_ok, count(*) filter (where group_ytd >= ?)::int as group_ok
         from (
@@ -105,9 +105,26 @@ async function mainRows(
           where p.measured_on >= p.starts_on and ${inOffice}
           group by p.i, c.level, d.id, d.congress_id) o
         group by key, i, level`;
-    }
-    params.push(c, c, c, c, rules.minVoterContacts, rules.minGroupActivities);
-    return `select ?::text as key, p.i, r.level,
+  });
+  return (await raw(`with ${cte.sql} ${parts.join(' union all ')}`, params)) as unknown as FigureRow[];
+}
+
+/**
+ * Every subtree `codes` of the rollups in one statement whose size does not grow with them: the subtrees are
+ * a VALUES list joined to one lateral read (three index ranges each), so planning is paid once, not per
+ * subtree (planning 14 `union all` parts cost more than reading their rows).
+ */
+async function rollupRows(
+  raw: Raw,
+  codes: readonly string[],
+  periods: FigurePeriod[],
+  rules: DutyRules,
+): Promise<FigureRow[]> {
+  const cte = periodsCte(periods);
+  const params: unknown[] = [...cte.params, ...codes, rules.minVoterContacts, rules.minGroupActivities];
+  return (await raw(
+    `with ${cte.sql}, ${scopesCte(codes)}
+      select s.key, p.i, r.level,
         count(distinct r.congress_id) filter (where r.part = 'O' and r.n > 0)::int as congresses,
         coalesce(sum(r.n) filter (where r.part = 'O'), 0)::int as deputies,
         coalesce(sum(r.n) filter (where r.part = 'C' and r.kind = 'VOTER'), 0)::int as voter,
@@ -115,22 +132,28 @@ async function mainRows(
         coalesce(sum(r.n) filter (where r.part = 'K' and r.kind = 'VOTER'), 0)::int as voter_ok,
         coalesce(sum(r.n) filter (where r.part = 'K' and r.kind = 'GROUP_ACTIVITY'), 0)::int as group_ok,
         0 as assignments, 0 as assignments_ok
-      from periods p cross join lateral (
+      from periods p cross join scopes s cross join lateral (
         select r.* from deputies.deputy_rollups r
-          where r.scope_code = ? and r.part = 'O' and r.office_from <= p.measured_on and r.office_to >= p.starts_on
+          where r.scope_code = s.key and r.part = 'O' and r.office_from <= p.measured_on and r.office_to >= p.starts_on
         union all select r.* from deputies.deputy_rollups r
-          where r.scope_code = ? and r.part = 'C' and r.day between p.starts_on and p.measured_on
+          where r.scope_code = s.key and r.part = 'C' and r.day between p.starts_on and p.measured_on
         union all select r.* from deputies.deputy_rollups r
-          where r.scope_code = ? and r.part = 'K' and r.year = p.year and r.day <= p.measured_on and r.until >= p.starts_on
+          where r.scope_code = s.key and r.part = 'K' and r.year = p.year and r.day <= p.measured_on and r.until >= p.starts_on
             and ((r.kind = 'VOTER' and r.nth = ?) or (r.kind = 'GROUP_ACTIVITY' and r.nth = ?))
       ) r
       where p.measured_on >= p.starts_on
-      group by p.i, r.level`;
-  });
-  return (await raw(`with ${cte.sql} ${parts.join(' union all ')}`, params)) as unknown as FigureRow[];
+      group by s.key, p.i, r.level`,
+    params,
+  )) as unknown as FigureRow[];
 }
 
-/** D-4: committee-member assignments of deputies in office, and those contacted the yearly minimum (a small table). */
+/** The subtrees asked, as a CTE `scopes(key)`. */
+const scopesCte = (codes: readonly string[]) => `scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')})`;
+
+/**
+ * D-4: committee-member assignments of deputies in office, and those contacted the yearly minimum (a small
+ * table), for every subtree `codes` in one statement (the subtrees a VALUES list, planned once).
+ */
 async function assignmentRows(
   raw: Raw,
   codes: readonly string[],
@@ -138,22 +161,23 @@ async function assignmentRows(
   rules: DutyRules,
 ): Promise<FigureRow[]> {
   const cte = periodsCte(periods);
-  const params: unknown[] = [...cte.params];
-  const parts = codes.map((c) => {
-    params.push(c, ...contactSpan(periods), rules.minCommitteeContacts, `${c}%`);
-    return `select ?::text as key, p.i, c.level, count(*)::int as assignments,
+  const params: unknown[] = [...cte.params, ...codes, ...contactSpan(periods), rules.minCommitteeContacts];
+  return (await raw(
+    `with ${cte.sql}, ${scopesCte(codes)}
+      select s.key, p.i, c.level, count(*)::int as assignments,
         count(*) filter (where (select count(*) from deputies.contact_records k
           where k.deputy_id = a.deputy_id and k.committee_member_id = a.member_id and k.kind = 'COMMITTEE_MEMBER'
             and k.withdrawn_at is null
             and k.occurred_on between p.year_starts_on and p.measured_on
             and k.occurred_on between ?::date and ?::date) >= ?)::int as assignments_ok
       from periods p cross join deputies.committee_assignments a
-      join deputies.deputies d on d.id = a.deputy_id and d.region_code like ?
+      join deputies.deputies d on d.id = a.deputy_id
+      join scopes s on left(d.region_code, length(s.key)) = s.key
       join deputies.congresses c on c.id = d.congress_id
       where p.measured_on >= p.starts_on and ${inOffice}
-      group by p.i, c.level`;
-  });
-  return (await raw(`with ${cte.sql} ${parts.join(' union all ')}`, params)) as unknown as FigureRow[];
+      group by s.key, p.i, c.level`,
+    params,
+  )) as unknown as FigureRow[];
 }
 
 /** The figures of each subtree `codes` per period and congress level, from `source`. */
@@ -180,11 +204,12 @@ export async function deputyFigureRows(
 }
 
 /**
- * A rollup read. (Not in a transaction with parallel workers switched off, though starting them costs more
- * than reading a few thousand rows: the embedded PGlite server refuses a transaction beside other queries.)
+ * A rollup read: on one process (`deputies.serial_plan()`, Migration20261130160100: a parallel-unsafe call keeps
+ * the planner from starting workers, which cost more than reading a few hundred rows).
  */
 export function rollupRaw(knex: Knex): Raw {
-  return liveRaw(knex);
+  const raw = liveRaw(knex);
+  return (sql, params) => raw(`select * from (${sql}) q where deputies.serial_plan()`, params);
 }
 
 export function liveRaw(knex: Knex): Raw {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { levelOfCodeSql, type FigurePeriod } from '@renda/server-kit/figures';
 import type { RegionLevel } from '@renda/server-kit/validate';
+import { overdueSql } from './overdue.ts';
 
 /**
  * Every statement of the handling figures (S-8, S-11, F-1 to F-4), in two forms that must agree:
@@ -62,7 +63,7 @@ const live = (on: string) => `
   count(*) filter (where s.is_key)::int as key_items,
   count(s.reply_category)::int as replied,
   count(*) filter (where s.reply_on_time)::int as replied_on_time,
-  count(*) filter (where s.reply_due_on < ${on} and (s.replied_on is null or s.replied_on > ${on}))::int as overdue,
+  count(*) filter (where ${overdueSql('s', on)})::int as overdue,
   count(s.latest_result)::int as evaluated,
   count(*) filter (where s.latest_result = 'SATISFIED')::int as satisfied,
   count(*) filter (where s.latest_result = 'BASICALLY_SATISFIED')::int as basically_satisfied,
@@ -88,21 +89,28 @@ const staticNames: Record<string, string> = {
 const eventNames = ['overdue', 'replied_by', 'replied_on_time_by', 'solved_by'];
 
 /**
- * Rollup rows of `table` matching `where` that make the state on the SQL date `on`: the day-independent `T`
- * rows, the event months before `on`'s month and the event days of that month up to `on` — three index
- * ranges of (scope_code, year, span, bucket), so the days of other months are never read. `where` and `on`
- * appear three times: their parameters are repeated by `thrice`.
+ * Rollup rows of `table` matching `where` that make the state on the SQL date `on` (Migration20261130160000):
+ * the day-independent `T` rows, then the events before the day after `on` (call it X): the year rows before X's
+ * year, the month rows of X's year before X's month and the day rows of X's month before X — four index ranges
+ * of (scope_code, year, span, bucket). At a month's end no day row is read, at a year's end no month row either.
+ * `where` appears four times and `on` five: their parameters are repeated by `windowParams`.
  */
 const windowed = (table: string, where: string, on: string) => {
-  const month = `date_trunc('month', (${on})::timestamp)::date`;
+  const next = `((${on})::date + 1)`;
+  const year = `date_trunc('year', ${next}::timestamp)::date`;
+  const month = `date_trunc('month', ${next}::timestamp)::date`;
   const from = `"suggestions"."suggestion_rollups_${table}" w`;
   return `(select w.* from ${from} where ${where} and w.span = 'T'
-    union all select w.* from ${from} where ${where} and w.span = 'M' and w.bucket < ${month}
-    union all select w.* from ${from} where ${where} and w.span = 'D' and w.bucket >= ${month} and w.bucket <= ${on})`;
+    union all select w.* from ${from} where ${where} and w.span = 'Y' and w.bucket < ${year}
+    union all select w.* from ${from} where ${where} and w.span = 'M' and w.bucket >= ${year} and w.bucket < ${month}
+    union all select w.* from ${from} where ${where} and w.span = 'D' and w.bucket >= ${month} and w.bucket < ${next})`;
 };
-const thrice = (params: unknown[], onParams: unknown[] = []) => [
+const windowParams = (params: unknown[], onParams: unknown[] = []) => [
   ...params,
   ...params,
+  ...onParams,
+  ...params,
+  ...onParams,
   ...onParams,
   ...params,
   ...onParams,
@@ -115,15 +123,19 @@ const rolled = `${Object.entries(staticNames)
     ', ',
   )}, ${eventNames.map((c) => `coalesce(sum(r."${c}") filter (where r.span <> 'T'), 0)::int as ${c}`).join(', ')}`;
 
+/** The subtrees asked, as a CTE `scopes(key)`. */
+const scopesCte = (codes: readonly string[]) => `scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')})`;
+
 async function run<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]> {
   return conn.execute<T[]>(sql, params as never[]);
 }
 
 /**
- * A rollup read. (Not in a transaction with parallel workers switched off, though starting them costs more
- * than reading a few thousand rows: the embedded PGlite server refuses a transaction beside other queries.)
+ * A rollup read: on one process (`suggestions.serial_plan()`, Migration20261130160000: a parallel-unsafe call
+ * keeps the planner from starting workers, which cost more than reading a few hundred rows).
  */
-const read = run;
+const read = <T>(conn: Conn, sql: string, params: unknown[]) =>
+  run<T>(conn, `select * from (${sql}) q where "suggestions"."serial_plan"()`, params);
 
 /** Items registered in `year` in each subtree `codes`, overdue measured on `on`. */
 export function regionYearCounts(
@@ -144,13 +156,13 @@ export function regionYearCounts(
       codes.flatMap((c) => [c, ...Array(5).fill(on), year, `${c}%`]),
     );
   }
-  const parts = codes.map(
-    () => `(select ?::text as key, ${rolled} from ${windowed('unit', 'w.scope_code = ? and w.year = ?', '?::date')} r)`,
-  );
+  // Every subtree in one lateral read, planned once however many are asked; a row for each, zeros included.
   return read(
     conn,
-    parts.join(' union all '),
-    codes.flatMap((c) => [c, ...thrice([c, year], [on])]),
+    `with ${scopesCte(codes)} select s.key, ${rolled}
+     from scopes s left join lateral ${windowed('unit', 'w.scope_code = s.key and w.year = ?', '?::date')} r on true
+     group by s.key`,
+    [...codes, ...windowParams([year], [on])],
   );
 }
 
@@ -185,7 +197,7 @@ export function unitYearCounts(
   return read(
     conn,
     parts.join(' union all '),
-    ids.flatMap((id) => [id, ...thrice([id, year, ...(scope ? [scope] : [])], [on])]),
+    ids.flatMap((id) => [id, ...windowParams([id, year, ...(scope ? [scope] : [])], [on])]),
   );
 }
 
@@ -206,12 +218,15 @@ export function byUnitCounts(
       [...Array(5).fill(on), from, to, `${code}%`],
     );
   }
+  // The years as a list of equalities (not `between`): the index ranges stay narrow on (span, bucket) after them.
+  const years = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+  if (!years.length) return Promise.resolve([]);
   return read(
     conn,
     `select r.lead_unit_id::text as key, ${rolled}
-     from ${windowed('unit', 'w.scope_code = ? and w.year between ? and ? and w.lead_unit_id is not null', '?::date')} r
+     from ${windowed('unit', `w.scope_code = ? and w.year in (${years.map(() => '?').join(', ')}) and w.lead_unit_id is not null`, '?::date')} r
      group by r.lead_unit_id`,
-    thrice([code, from, to], [on]),
+    windowParams([code, ...years], [on]),
   );
 }
 
@@ -232,8 +247,9 @@ export async function periodCounts(
   const years = [Math.min(...periods.map((p) => p.year)), Math.max(...periods.map((p) => p.year))];
   const oneCategory = topic.category !== undefined && topic.category !== null;
   const topical = topic.byCategory || oneCategory;
-  const parts = codes.map((c) => {
-    if (source === 'live') {
+  const periodsCte = `periods(i, year, month, measured_on) as (values ${values})`;
+  if (source === 'live') {
+    const parts = codes.map((c) => {
       params.push(c, ...years, `${c}%`, ...(oneCategory ? [topic.category] : []));
       const month = `extract(month from s.registered_at at time zone 'Asia/Shanghai')::int`;
       return `select ?::text as key, p.i, ${levelOfCodeSql('s.region_code')} as level${topic.byCategory ? ', s.category' : ''},
@@ -241,15 +257,19 @@ export async function periodCounts(
         from "suggestions"."suggestions" s join periods p on p.year = s.year and (p.month = 0 or p.month = ${month})
         where s.year between ? and ? and s.region_code like ?${oneCategory ? ` and coalesce(s.category, '') = ?` : ''}
         group by p.i, level${topic.byCategory ? ', s.category' : ''}`;
-    }
-    const filter = `w.scope_code = ? and w.year = p.year and (p.month = 0 or w.month = p.month)${oneCategory ? ` and coalesce(w.category, '') = ?` : ''}`;
-    params.push(c, ...thrice([c, ...(oneCategory ? [topic.category] : [])]));
-    return `select ?::text as key, p.i, r.level${topic.byCategory ? ', r.category' : ''}, ${rolled}
-      from periods p cross join lateral ${windowed(topical ? 'topic' : 'period', filter, 'p.measured_on')} r
-      group by p.i, r.level${topic.byCategory ? ', r.category' : ''}`;
-  });
-  const sql = `with periods(i, year, month, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
-  return source === 'live' ? run(conn, sql, params) : read(conn, sql, params);
+    });
+    return run(conn, `with ${periodsCte} ${parts.join(' union all ')}`, params);
+  }
+  // Every subtree in one lateral read, planned once however many are asked.
+  const filter = `w.scope_code = s.key and w.year = p.year and (p.month = 0 or w.month = p.month)${oneCategory ? ` and coalesce(w.category, '') = ?` : ''}`;
+  return read(
+    conn,
+    `with ${periodsCte}, ${scopesCte(codes)}
+      select s.key, p.i, r.level${topic.byCategory ? ', r.category' : ''}, ${rolled}
+      from periods p cross join scopes s cross join lateral ${windowed(topical ? 'topic' : 'period', filter, 'p.measured_on')} r
+      group by s.key, p.i, r.level${topic.byCategory ? ', r.category' : ''}`,
+    [...params, ...codes, ...windowParams(oneCategory ? [topic.category] : [])],
+  );
 }
 
 /** A row that counts nothing (the rollups keep zeroed rows of keys whose items moved away). */

@@ -17,6 +17,7 @@ import {
 } from '@renda/server-kit/pagination';
 import { likeEscape, requireRegionCode, requireYear } from '@renda/server-kit/validate';
 import { canRead, readableSql } from './access.ts';
+import { overdueParams, overdueSql } from '../stats/overdue.ts';
 import { suggestionLoader } from './loaders.ts';
 import {
   SuggestionSchema,
@@ -148,7 +149,8 @@ export async function listSuggestions(
     );
   }
   if (filter?.overdue !== null && filter?.overdue !== undefined) {
-    const overdue = knex.raw(`(s.reply_category is null and s.reply_due_on < ?)`, [today(ctx.clock)]);
+    // The one rule of the figures too (S-8, F-1), measured today.
+    const overdue = knex.raw(overdueSql('s', '?::date'), overdueParams(today(ctx.clock)));
     if (filter.overdue) query.where(overdue);
     else query.whereNot(overdue);
   }
