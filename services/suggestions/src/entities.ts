@@ -7,11 +7,13 @@ import {
   ReplySchema,
   SerialCounterSchema,
   SheetSchema,
+  SuggestionKeySchema,
   SuggestionSchema,
   SuggestionSignerSchema,
 } from './modules/suggestions/suggestion.entity.ts';
 
 export const entities = [
+  SuggestionKeySchema,
   SuggestionSchema,
   SuggestionSignerSchema,
   HandlingUnitSchema,

@@ -609,7 +609,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         }
         if (stage === 'EVALUATED') {
           const [attitude, result] = spec.rating!;
-          const coercionRisk = isCoercionRisk(result, item.replyCategory);
+          const coercionRisk = isCoercionRisk(result, item.replyCategory ?? null);
           em.create(EvaluationSchema, {
             id: newId(),
             suggestionId: item.id,

@@ -48,7 +48,7 @@ export function isCoercionRisk(result: Satisfaction, category: ReplyCategory | n
 
 /** S-4: whether the current round's reply is missing past its due date. */
 export function isOverdue(item: Pick<Suggestion, 'replyDueOn' | 'replyCategory'>, on: string): boolean {
-  return item.replyDueOn !== null && item.replyCategory === null && on > item.replyDueOn;
+  return item.replyDueOn != null && item.replyCategory == null && on > item.replyDueOn;
 }
 
 export function serialOf(item: Pick<Suggestion, 'serialNumber'>): string {
@@ -544,7 +544,7 @@ export async function replySuggestion(
   takeStep(ctx, item, 'REVIEWED', viewer, `审核: ${reviewedBy}`);
   takeStep(ctx, item, 'REPLIED', viewer, null);
   const repliedOn = today(ctx.clock);
-  const onTime = item.replyDueOn !== null && repliedOn <= item.replyDueOn;
+  const onTime = item.replyDueOn != null && repliedOn <= item.replyDueOn;
   ctx.em.create(ReplySchema, {
     id: newId(),
     suggestionId: item.id,
@@ -658,7 +658,7 @@ async function rate(
   const comment = optionalText(input.comment, 'input.comment', 5000);
   if (item.stage === 'EVALUATED') throw conflict(`Round ${item.round} was already evaluated; a round is rated once.`);
   takeStep(ctx, item, 'EVALUATED', viewer, rater.raterName ? `征询意见表 of ${rater.raterName}` : null);
-  const coercionRisk = isCoercionRisk(input.result, item.replyCategory);
+  const coercionRisk = isCoercionRisk(input.result, item.replyCategory ?? null);
   const { attitude, result } = input;
   const evaluatedAt = ctx.clock.now();
   ctx.em.create(EvaluationSchema, {
