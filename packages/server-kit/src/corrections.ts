@@ -228,7 +228,9 @@ export async function auditLogPage(
   const after = decodeCursor(args.after);
   const knex = em.getKnex();
   const meta = em.getMetadata().get(AuditEntry.meta.className);
-  const table = knex.raw('??', [meta.schema ? `${meta.schema}.${meta.tableName}` : meta.tableName]);
+  // The service's schema comes from its ORM config (the shared entity names none).
+  const schema = meta.schema ?? em.config.get('schema');
+  const table = knex.raw('??', [schema ? `${schema}.${meta.tableName}` : meta.tableName]);
   const base = knex
     .from(table)
     .where('region_code', 'like', `${regionCode}%`)

@@ -1,3 +1,4 @@
+import { AuditEntry } from '@renda/server-kit/corrections';
 import { CommitteeVoteSchema, KeyHearingSchema } from './modules/key-items/key-items.entity.ts';
 import { ContributionSchema, DeputyContactSchema, ProgressReportSchema } from './modules/handling/handling.entity.ts';
 import {
@@ -27,4 +28,5 @@ export const entities = [
   DeputyContactSchema,
   KeyHearingSchema,
   CommitteeVoteSchema,
+  AuditEntry,
 ];

@@ -68,6 +68,8 @@ async function page(
 ): Promise<Connection<Suggestion>> {
   const limit = pageSize(first);
   const afterId = decodeCursor(after);
+  // 撤回: a withdrawn item leaves every list (it is still read by id, with its `withdrawnAt`).
+  query.whereNull('s.withdrawn_at');
   if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued.', 'after');
   const ids = query
     .clone()
@@ -200,7 +202,8 @@ function signedBy(ctx: ServiceContext, year: number | null | undefined): NestedQ
       const q = knex({ s: table })
         .join('suggestions.suggestion_signers as g', 'g.suggestion_id', 's.id')
         .whereIn('g.deputy_id', deputyIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer));
+        .where(readableSql(knex, ctx.viewer))
+        .whereNull('s.withdrawn_at');
       if (year !== null && year !== undefined) q.where('g.year', year);
       return q;
     },
@@ -238,6 +241,7 @@ export function deputySuggestionCount(ctx: ServiceContext, deputyId: string, yea
             .count('* as n')
             .whereIn('lead_deputy_id', valid)
             .andWhere('year', year)
+            .whereNull('withdrawn_at')
             .groupBy('lead_deputy_id')
         : [];
       const map = new Map(rows.map((r) => [r.lead_deputy_id, Number(r.n)]));
@@ -262,7 +266,8 @@ function handledBy(
       const q = knex({ s: table })
         .join('suggestions.handling_units as h', 'h.suggestion_id', 's.id')
         .whereIn('h.unit_id', unitIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer));
+        .where(readableSql(knex, ctx.viewer))
+        .whereNull('s.withdrawn_at');
       if (year !== null && year !== undefined) q.where('h.year', year);
       if (stage) q.where('s.stage', stage);
       return q;
@@ -302,7 +307,10 @@ function registeredAt(ctx: ServiceContext): NestedQuery<Suggestion> {
     ],
     parent: 's.session_id',
     query: (knex, sessionIds) =>
-      knex({ s: table }).whereIn('s.session_id', sessionIds.filter(isId)).where(readableSql(knex, ctx.viewer)),
+      knex({ s: table })
+        .whereIn('s.session_id', sessionIds.filter(isId))
+        .where(readableSql(knex, ctx.viewer))
+        .whereNull('s.withdrawn_at'),
   };
 }
 

@@ -164,6 +164,8 @@ export const SuggestionSchema = defineEntity({
     stepCount: p.integer().default(0),
     /** Optimistic lock: two steps racing on one item, the second gets CONFLICT; a stale correction too. */
     version: p.integer().version(),
+    /** 撤回 when the item was withdrawn (before assignment): it leaves the lists and the rollups. */
+    withdrawnAt: p.datetime().nullable(),
     /** 增量变更流: kept by a trigger (Migration20261130143002), read by the change feed. */
     updatedAt: p.datetime().defaultRaw('clock_timestamp()'),
   },

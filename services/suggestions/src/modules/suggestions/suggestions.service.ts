@@ -60,6 +60,9 @@ export async function requireItem(ctx: ServiceContext, id: string, field = 'id')
   if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
   const item = await suggestionLoader(ctx).load(id);
   if (!item) throw notFound('suggestion', id, field);
+  if (item.withdrawnAt) {
+    throw conflict(`This item was withdrawn on ${item.withdrawnAt.toISOString()}; a withdrawn item is not changed.`);
+  }
   return item;
 }
 
@@ -106,7 +109,7 @@ function takeStep(
 }
 
 /** Writes a mutation's changes in one flush; a concurrent write to the same item is CONFLICT. */
-async function save(ctx: ServiceContext, em: EntityManager = ctx.em): Promise<void> {
+export async function save(ctx: ServiceContext, em: EntityManager = ctx.em): Promise<void> {
   try {
     // The mutation's events go in the flush's transaction: written if and only if the change commits.
     await announceQueued(ctx, em);
