@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStack } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
 import { fails, ok } from '@renda/testing/graphql';
-import { buildWorld, driveTo, fileSuggestion, sg, startStack, type World } from './support.ts';
+import { buildWorld, driveTo, fileSuggestion, REPLY, sg, startStack, type World } from './support.ts';
 
 /**
  * 更正 and 撤回 (issue 9): a clerk corrects an item's own fields with a reason, against the version read; the
@@ -18,6 +18,9 @@ const WITHDRAW = `mutation($id: ID!, $v: Int!, $r: String!) {
 const ITEM = `query($id: ID!) { suggestion(id: $id) { id title content category version withdrawnAt stage } }`;
 const LOG = `query($c: String!, $e: String, $id: ID) { suggestionsAuditLog(regionCode: $c, entity: $e, entityId: $id) {
   totalCount edges { node { entity entityId regionCode action version reason actor { id role } changes { field from to } } } } }`;
+const REPLY_OF = `query($id: ID!) { suggestion(id: $id) { reply { id version content repliedOn onTime } } }`;
+const CORRECT_REPLY = `mutation($id: ID!, $v: Int!, $i: CorrectReplyInput!, $r: String!) {
+  correctReply(id: $id, version: $v, input: $i, reason: $r) { id version content repliedOn onTime } }`;
 const LIST = `query { suggestions(filter: { regionCode: "430181" }) { totalCount edges { node { id } } } }`;
 const REGION_STATS = `query($c: ID!, $y: Int!) { _entities(representations: [{__typename: "Region", code: $c}]) {
   ... on Region { suggestionStats(year: $y) { total } } } }`;
@@ -34,6 +37,10 @@ async function regionTotal(code: string): Promise<number> {
 async function listed(): Promise<string[]> {
   const data = await ok(sg(stack), LIST, {}, await tokens.staff('430181'));
   return data.suggestions.edges.map((e: { node: { id: string } }) => e.node.id);
+}
+
+async function replyOf(id: string) {
+  return (await ok(sg(stack), REPLY_OF, { id }, await tokens.staff('430181'))).suggestion.reply;
 }
 
 beforeAll(async () => {
@@ -178,5 +185,66 @@ describe('withdrawSuggestion', () => {
     );
     expect(error.message).toMatch(/assigned/);
     expect((await item(id)).withdrawnAt).toBeNull();
+  });
+});
+
+describe('correctReply', () => {
+  it("the lead unit corrects its reply's date before the evaluation: timeliness follows, one audit entry", async () => {
+    stack.clock.set('2026-03-02T02:00:00Z');
+    const id = await fileSuggestion(stack, world);
+    await driveTo(stack, world, id, 'HANDLING');
+    // Replied on 2026-07-01, after the due date (2026-06-02): late.
+    stack.clock.set('2026-07-01T02:00:00Z');
+    const handler = await tokens.handler('430181', world.units.transport);
+    await ok(
+      sg(stack),
+      REPLY,
+      { id, i: { category: 'SOLVED', content: '已实施。', reviewedBy: '局长 王强' } },
+      handler,
+    );
+    const late = await replyOf(id);
+    expect(late.onTime).toBe(false);
+    const data = await ok(
+      sg(stack),
+      CORRECT_REPLY,
+      { id: late.id, v: late.version, i: { repliedOn: '2026-05-20' }, r: '答复日期录入有误' },
+      handler,
+    );
+    expect(data.correctReply).toMatchObject({ repliedOn: '2026-05-20', onTime: true, version: late.version + 1 });
+    expect((await replyOf(id)).onTime).toBe(true);
+    const log = await ok(sg(stack), LOG, { c: '430181', e: 'Reply', id: late.id }, await tokens.staff('430181'));
+    expect(log.suggestionsAuditLog.totalCount).toBe(1);
+    expect(log.suggestionsAuditLog.edges[0].node.actor.role).toBe('HANDLER');
+    // Another unit's handler may not.
+    await fails(
+      sg(stack),
+      'FORBIDDEN',
+      CORRECT_REPLY,
+      { id: late.id, v: late.version + 1, i: { content: '改' }, r: '内容有误' },
+      await tokens.handler('430181', world.units.water),
+    );
+  });
+
+  it('an evaluated reply is frozen: CONFLICT saying why, nothing changes', async () => {
+    stack.clock.set('2026-03-02T02:00:00Z');
+    const id = await fileSuggestion(stack, world);
+    await driveTo(stack, world, id, 'FOLLOWED_UP');
+    const lead = await tokens.deputy('430181', world.county.deputies[0]!);
+    await ok(
+      sg(stack),
+      `mutation($id: ID!) { evaluateSuggestion(id: $id, input: { attitude: SATISFIED, result: SATISFIED }) { id } }`,
+      { id },
+      lead,
+    );
+    const before = await replyOf(id);
+    const error = await fails(
+      sg(stack),
+      'CONFLICT',
+      CORRECT_REPLY,
+      { id: before.id, v: before.version, i: { content: '改过的答复' }, r: '内容有误' },
+      await tokens.handler('430181', world.units.transport),
+    );
+    expect(error.message).toMatch(/evaluated/);
+    expect(await replyOf(id)).toEqual(before);
   });
 });

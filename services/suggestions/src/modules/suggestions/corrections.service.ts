@@ -1,11 +1,14 @@
 import type { Viewer } from '@renda/auth/viewer';
-import { conflict, forbidden, unauthenticated } from '@renda/errors/errors';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '@renda/errors/errors';
+import { isId } from '@renda/db/ids';
+import { today } from '@renda/server-kit/dates';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { auditLogPage, correct, withdraw, type AuditLogArgs } from '@renda/server-kit/corrections';
 import { optionalText, requireText } from '@renda/server-kit/validate';
-import { isStaffOf, requireStaffOf } from './access.ts';
+import { isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
+import { evaluationsOf } from './loaders.ts';
 import { queueItemEvent } from './events.ts';
-import type { Suggestion, SuggestionStage } from './suggestion.entity.ts';
+import { ReplySchema, type ReplyRow, type Suggestion, type SuggestionStage } from './suggestion.entity.ts';
 import { requireItem, save } from './suggestions.service.ts';
 
 /** The stages in which a clerk's typo in an item may still be corrected: before its reply is reviewed. */
@@ -106,4 +109,64 @@ function audited(ctx: ServiceContext, item: Suggestion, viewer: Viewer, version:
  */
 function keepVersionToFlush(item: Suggestion): void {
   item.version -= 1;
+}
+
+export interface CorrectReplyInput {
+  content?: string | null;
+  repliedOn?: string | null;
+}
+
+/**
+ * 更正 a reply's text or date by its lead unit (or staff), before the lead deputy evaluates it: the evaluation
+ * was made on the reply as it stood, so it is frozen after. A new date re-decides timeliness (S-4) on the reply
+ * and, for the current round, on the item (the rollups follow through their trigger).
+ */
+export async function correctReply(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  input: CorrectReplyInput,
+  reason: string,
+): Promise<ReplyRow> {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
+  const reply = await ctx.em.findOne(ReplySchema, { id });
+  if (!reply) throw notFound('reply', id, 'id');
+  const item = await requireItem(ctx, reply.suggestionId);
+  const viewer = await requireLeadUnitOrStaff(ctx, item, 'correct its reply');
+  const evaluated = (await evaluationsOf(ctx, item.id)).find((e) => e.round === reply.round);
+  if (evaluated) {
+    throw conflict(
+      `The lead deputy evaluated this reply on ${evaluated.evaluatedAt.toISOString().slice(0, 10)}; an evaluated reply is frozen.`,
+    );
+  }
+  let repliedOn: string | undefined;
+  if (input.repliedOn !== undefined && input.repliedOn !== null) {
+    repliedOn = input.repliedOn;
+    if (repliedOn > today(ctx.clock)) throw badInput('`input.repliedOn` is after today.', 'input.repliedOn');
+    if (item.assignedOn && repliedOn < item.assignedOn) {
+      throw badInput(`\`input.repliedOn\` is before the item was assigned (${item.assignedOn}).`, 'input.repliedOn');
+    }
+  }
+  const content =
+    input.content === undefined || input.content === null
+      ? undefined
+      : requireText(input.content, 'input.content', 20_000);
+  const onTime = repliedOn === undefined ? undefined : item.replyDueOn != null && repliedOn <= item.replyDueOn;
+  const changes = correct(
+    ctx.em,
+    { ...audited(ctx, item, viewer, version, reason), kind: 'Reply', record: reply, id: reply.id },
+    { content, repliedOn, onTime },
+  );
+  if (repliedOn !== undefined && reply.round === item.round) {
+    Object.assign(item, { repliedOn, replyOnTime: onTime });
+  }
+  queueItemEvent(ctx, item, 'suggestion.reply-corrected', {
+    round: reply.round,
+    fields: changes.map((c) => c.field),
+    repliedOn: reply.repliedOn,
+    onTime: reply.onTime,
+    byRole: viewer.role,
+  });
+  await save(ctx);
+  return reply;
 }

@@ -252,6 +252,8 @@ export const ReplySchema = defineEntity({
     reviewedBy: p.string().length(100),
     onTime: p.boolean(),
     repliedBy: p.string().length(200),
+    /** 更正: the reply's version, for `correctReply` (a stale one is CONFLICT). */
+    version: p.integer().default(1),
     /** Who acted (name, role, unit); null on rows written before actors were kept. */
     byName: p.string().length(200).nullable(),
     byRole: p.string().length(20).nullable(),

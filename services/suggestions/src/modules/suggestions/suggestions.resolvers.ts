@@ -2,7 +2,7 @@ import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
 import { requireRecordReader } from './access.ts';
-import { correctSuggestion, suggestionsAuditLog, withdrawSuggestion } from './corrections.service.ts';
+import { correctReply, correctSuggestion, suggestionsAuditLog, withdrawSuggestion } from './corrections.service.ts';
 import { evaluationsOf, repliesOf, sheetsOf, signersOf, stepsOf, suggestionLoader, unitsOf } from './loaders.ts';
 import {
   deputySuggestionCount,
@@ -51,6 +51,7 @@ export const suggestionResolvers: Resolvers = {
     recordStep: (_, { id, stage, note }, ctx) => recordStep(ctx, id, stage, note),
     evaluateSuggestion: (_, { id, input }, ctx) => evaluateSuggestion(ctx, id, input),
     correctSuggestion: (_, { id, version, input, reason }, ctx) => correctSuggestion(ctx, id, version, input, reason),
+    correctReply: (_, { id, version, input, reason }, ctx) => correctReply(ctx, id, version, input, reason),
     withdrawSuggestion: (_, { id, version, reason }, ctx) => withdrawSuggestion(ctx, id, version, reason),
   },
   Suggestion: {
