@@ -9,7 +9,7 @@ import { isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
 import { evaluationsOf } from './loaders.ts';
 import { queueItemEvent } from './events.ts';
 import { ReplySchema, type ReplyRow, type Suggestion, type SuggestionStage } from './suggestion.entity.ts';
-import { requireItem, save } from './suggestions.service.ts';
+import { replyFacts, requireItem, save } from './suggestions.service.ts';
 
 /** The stages in which a clerk's typo in an item may still be corrected: before its reply is reviewed. */
 const correctable: readonly SuggestionStage[] = ['RECEIVED', 'ASSIGNED', 'HANDLING', 'SUPERVISED'];
@@ -151,14 +151,14 @@ export async function correctReply(
     input.content === undefined || input.content === null
       ? undefined
       : requireText(input.content, 'input.content', 20_000);
-  const onTime = repliedOn === undefined ? undefined : item.replyDueOn != null && repliedOn <= item.replyDueOn;
+  const onTime = repliedOn === undefined ? undefined : replyFacts(item, reply.category, repliedOn).replyOnTime;
   const changes = correct(
     ctx.em,
     { ...audited(ctx, item, viewer, version, reason), kind: 'Reply', record: reply, id: reply.id },
     { content, repliedOn, onTime },
   );
   if (repliedOn !== undefined && reply.round === item.round) {
-    Object.assign(item, { repliedOn, replyOnTime: onTime });
+    Object.assign(item, replyFacts(item, reply.category, repliedOn));
   }
   queueItemEvent(ctx, item, 'suggestion.reply-corrected', {
     round: reply.round,

@@ -16,7 +16,7 @@ import {
   type SortKey,
 } from '@renda/server-kit/pagination';
 import { likeEscape, requireRegionCode, requireYear } from '@renda/server-kit/validate';
-import { canRead, readableSql } from './access.ts';
+import { canRead, ownScopeSql, readableSql } from './access.ts';
 import { suggestionLoader } from './loaders.ts';
 import {
   SuggestionSchema,
@@ -97,23 +97,7 @@ async function page(
  * the subtree of staff and analysts, everything for an admin. `suggestions` and the change feeds use it.
  */
 export function scopeToViewer(knex: Knex, query: Knex.QueryBuilder, viewer: Viewer, alias: string): void {
-  if (viewer.role === 'DEPUTY') {
-    query.whereExists(
-      knex('suggestions.suggestion_signers as g')
-        .select(knex.raw('1'))
-        .whereRaw(`g.suggestion_id = ${alias}.id`)
-        .andWhere('g.deputy_id', viewer.deputy),
-    );
-  } else if (viewer.role === 'HANDLER') {
-    query.whereExists(
-      knex('suggestions.handling_units as h')
-        .select(knex.raw('1'))
-        .whereRaw(`h.suggestion_id = ${alias}.id`)
-        .andWhere('h.unit_id', viewer.unit),
-    );
-  } else if (viewer.region) {
-    query.where(`${alias}.region_code`, 'like', `${viewer.region}%`);
-  }
+  query.where(ownScopeSql(knex, viewer, alias));
 }
 
 /**
