@@ -1,3 +1,4 @@
+import { AuditEntry } from '@renda/server-kit/corrections';
 import { CommitteeVoteSchema, KeyHearingSchema } from './modules/key-items/key-items.entity.ts';
 import { ContributionSchema, DeputyContactSchema, ProgressReportSchema } from './modules/handling/handling.entity.ts';
 import {
@@ -7,11 +8,13 @@ import {
   ReplySchema,
   SerialCounterSchema,
   SheetSchema,
+  SuggestionKeySchema,
   SuggestionSchema,
   SuggestionSignerSchema,
 } from './modules/suggestions/suggestion.entity.ts';
 
 export const entities = [
+  SuggestionKeySchema,
   SuggestionSchema,
   SuggestionSignerSchema,
   HandlingUnitSchema,
@@ -25,4 +28,5 @@ export const entities = [
   DeputyContactSchema,
   KeyHearingSchema,
   CommitteeVoteSchema,
+  AuditEntry,
 ];

@@ -23,7 +23,7 @@ import {
   type SuggestionStage,
   type UnitRole,
 } from './modules/suggestions/suggestion.entity.ts';
-import { isCoercionRisk, replyDueOn } from './modules/suggestions/suggestions.service.ts';
+import { evaluationFacts, rehandlingFacts, replyDueOn, replyFacts } from './modules/suggestions/suggestions.service.ts';
 
 interface DemoItem {
   kind: SuggestionKind;
@@ -593,7 +593,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         if (stage === 'FOLLOWED_UP') note = '上门回访代表';
         if (stage === 'REPLIED') {
           const category = r === 0 ? spec.reply! : 'SOLVED';
-          const onTime = date <= item.replyDueOn!;
+          const facts = replyFacts(item, category, date);
           em.create(ReplySchema, {
             id: newId(),
             suggestionId: item.id,
@@ -602,14 +602,14 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
             content: `关于《${spec.title}》的答复。`,
             repliedOn: date,
             reviewedBy: spec.leadOfficial!,
-            onTime,
+            onTime: facts.replyOnTime,
             repliedBy: handler,
           });
-          Object.assign(item, { replyCategory: category, repliedOn: date, replyOnTime: onTime });
+          Object.assign(item, facts);
         }
         if (stage === 'EVALUATED') {
           const [attitude, result] = spec.rating!;
-          const coercionRisk = isCoercionRisk(result, item.replyCategory);
+          const facts = evaluationFacts(item, result);
           em.create(EvaluationSchema, {
             id: newId(),
             suggestionId: item.id,
@@ -621,19 +621,13 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
             result,
             comment: result === 'DISSATISFIED' ? '问题没有解决' : '办理认真',
             evaluatedAt: at(date),
-            coercionRisk,
+            coercionRisk: facts.coercionRisk,
           });
-          Object.assign(item, { latestResult: result, coercionRisk });
+          Object.assign(item, facts);
         }
         if (stage === 'HANDLING' && r === 1) {
           note = '代表不满意，重新办理 (dissatisfied: back to handling)';
-          Object.assign(item, {
-            rehandling: true,
-            replyCategory: null,
-            repliedOn: null,
-            replyOnTime: null,
-            replyDueOn: replyDueOn(date, item.complex),
-          });
+          Object.assign(item, rehandlingFacts(item, date));
         }
         if (stage === 'PUBLISHED') item.published = true;
         if (stage === 'REPLIED' && spec.record) recordHandling(em, item, spec, now, date);

@@ -10,6 +10,8 @@ import { Migration20261130144000 } from './Migration20261130144000.ts';
 import { Migration20261130145000 } from './Migration20261130145000.ts';
 import { Migration20261130151002 } from './Migration20261130151002.ts';
 import { Migration20261130160000 } from './Migration20261130160000.ts';
+import { Migration20261130163000 } from './Migration20261130163000.ts';
+import { Migration20261130163100 } from './Migration20261130163100.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -24,4 +26,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130145000', class: Migration20261130145000 },
   { name: 'Migration20261130151002', class: Migration20261130151002 },
   { name: 'Migration20261130160000', class: Migration20261130160000 },
+  { name: 'Migration20261130163000', class: Migration20261130163000 },
+  { name: 'Migration20261130163100', class: Migration20261130163100 },
 ];

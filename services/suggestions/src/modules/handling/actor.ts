@@ -1,3 +1,4 @@
+import { p } from '@mikro-orm/postgresql';
 import type { Viewer } from '@renda/auth/viewer';
 
 /** Who acted, as stored next to a record: the person's name, the role they acted in, their unit. */
@@ -26,8 +27,9 @@ export function actorView(
   return { name: row.byName ?? by, role: row.byRole ?? null, unitId: row.byUnitId ?? null };
 }
 
-export const actorProperties = {
-  byName: { type: 'string', length: 200 },
-  byRole: { type: 'string', length: 20 },
-  byUnitId: { type: 'uuid', nullable: true },
-} as const;
+/** The actor columns of a record's entity (see `ActorColumns`). */
+export const actorProperties = () => ({
+  byName: p.string().length(200),
+  byRole: p.string().length(20),
+  byUnitId: p.uuid().nullable(),
+});

@@ -44,7 +44,7 @@ export const handlingResolvers: Resolvers = {
     satisfactionByKind: (region, { year }, ctx) => satisfactionByKind(ctx, region.code, year),
   },
   Suggestion: {
-    leadOfficialId: (item) => item.leadOfficialId,
+    leadOfficialId: (item) => item.leadOfficialId ?? null,
     progressReports: async (item, _, ctx) => {
       await requireRecordReader(ctx, item, 'progress reports');
       return progressOf(ctx, item.id);
@@ -75,7 +75,7 @@ export const handlingResolvers: Resolvers = {
         ? null
         : actorView(
             { byName: sheet.answeredByName, byRole: sheet.answeredByRole, byUnitId: sheet.answeredByUnitId },
-            sheet.answeredBy,
+            sheet.answeredBy ?? '',
           ),
     overdue: (sheet, _, ctx) => isSheetOverdue(sheet, today(ctx.clock)),
   },

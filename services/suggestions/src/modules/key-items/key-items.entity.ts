@@ -1,44 +1,25 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
-import { actorProperties, type ActorColumns } from '../handling/actor.ts';
+import { defineEntity, p } from '@mikro-orm/postgresql';
+import { actorProperties } from '../handling/actor.ts';
+import { itemKey, type Row } from '../suggestions/suggestion.entity.ts';
 
 /** 主任会议听取: the council of chairpersons hears the handling of one key item (S-9). */
-export interface KeyHearingRow extends ActorColumns {
-  id: string;
-  suggestionId: string;
-  heldOn: string;
-  summary: string;
-  decisions: string | null;
-  at: Date;
-}
-
-export const KeyHearingSchema = new EntitySchema<KeyHearingRow>({
+export const KeyHearingSchema = defineEntity({
   name: 'KeyHearingRow',
   tableName: 'key_hearings',
   properties: {
-    id: { type: 'uuid', primary: true },
-    suggestionId: { type: 'uuid', index: true },
-    heldOn: { type: 'date', index: true },
-    summary: { type: 'text' },
-    decisions: { type: 'text', nullable: true },
-    at: { type: 'datetime' },
-    ...actorProperties,
+    id: p.uuid().primary(),
+    suggestionId: () => itemKey().index(),
+    heldOn: p.date().index(),
+    summary: p.text(),
+    decisions: p.text().nullable(),
+    at: p.datetime(),
+    ...actorProperties(),
   },
 });
+export type KeyHearingRow = Row<typeof KeyHearingSchema>;
 
 /** 常委会满意度测评: the standing committee's tally of satisfaction with one key item's handling (S-9). */
-export interface CommitteeVoteRow extends ActorColumns {
-  id: string;
-  suggestionId: string;
-  round: number;
-  votedOn: string;
-  membersPresent: number;
-  satisfied: number;
-  basicallySatisfied: number;
-  dissatisfied: number;
-  at: Date;
-}
-
-export const CommitteeVoteSchema = new EntitySchema<CommitteeVoteRow>({
+export const CommitteeVoteSchema = defineEntity({
   name: 'CommitteeVoteRow',
   tableName: 'committee_votes',
   checks: [
@@ -51,15 +32,16 @@ export const CommitteeVoteSchema = new EntitySchema<CommitteeVoteRow>({
   ],
   uniques: [{ name: 'committee_votes_suggestion_round_unique', properties: ['suggestionId', 'round'] }],
   properties: {
-    id: { type: 'uuid', primary: true },
-    suggestionId: { type: 'uuid' },
-    round: { type: 'integer' },
-    votedOn: { type: 'date', index: true },
-    membersPresent: { type: 'integer' },
-    satisfied: { type: 'integer' },
-    basicallySatisfied: { type: 'integer' },
-    dissatisfied: { type: 'integer' },
-    at: { type: 'datetime' },
-    ...actorProperties,
+    id: p.uuid().primary(),
+    suggestionId: itemKey,
+    round: p.integer(),
+    votedOn: p.date().index(),
+    membersPresent: p.integer(),
+    satisfied: p.integer(),
+    basicallySatisfied: p.integer(),
+    dissatisfied: p.integer(),
+    at: p.datetime(),
+    ...actorProperties(),
   },
 });
+export type CommitteeVoteRow = Row<typeof CommitteeVoteSchema>;

@@ -102,7 +102,7 @@ export async function recordCommitteeVote(
   if (item.repliedOn === null) {
     throw conflict(`The committee rates the handling once the unit has replied; round ${item.round} has no reply yet.`);
   }
-  if (input.votedOn < item.repliedOn) {
+  if (input.votedOn < (item.repliedOn ?? '')) {
     throw badInput(`\`votedOn\` cannot be before the reply (${item.repliedOn}).`, 'input.votedOn');
   }
   if ((await votesOf(ctx, item.id)).some((v) => v.round === item.round)) {

@@ -128,8 +128,8 @@ export async function supervisionBulletin(ctx: ServiceContext, regionCode: strin
     title: item.title,
     regionCode: item.regionCode,
     stage: item.stage,
-    leadOfficial: item.leadOfficial,
-    keySupervisor: item.keySupervisor,
+    leadOfficial: item.leadOfficial ?? null,
+    keySupervisor: item.keySupervisor ?? null,
   });
   const empty = {
     sheetKind: null,
@@ -149,11 +149,11 @@ export async function supervisionBulletin(ctx: ServiceContext, regionCode: strin
     ...empty,
     ...base(item),
     entry: 'KEY_ITEM',
-    unitId: item.leadUnitId,
-    on: item.assignedOn,
-    dueOn: item.replyDueOn,
+    unitId: item.leadUnitId ?? null,
+    on: item.assignedOn ?? null,
+    dueOn: item.replyDueOn ?? null,
     overdue: isOverdue(item, asOf),
-    text: item.replyCategory,
+    text: item.replyCategory ?? null,
   }));
   for (const s of sheets) {
     rows.push({
@@ -164,26 +164,26 @@ export async function supervisionBulletin(ctx: ServiceContext, regionCode: strin
       on: s.issuedOn,
       sheetKind: s.kind,
       dueOn: s.dueOn,
-      answeredOn: s.answeredOn,
+      answeredOn: s.answeredOn ?? null,
       overdue: isSheetOverdue(s, asOf),
       text: s.content,
     });
   }
   for (const p of progress) {
     const item = byId.get(p.suggestionId)!;
-    const facts = { percent: p.percent, text: p.content, detail: p.difficulties };
+    const facts = { percent: p.percent, text: p.content, detail: p.difficulties ?? null };
     rows.push({ ...empty, ...base(item), entry: 'PROGRESS', unitId: p.unitId, on: p.reportedOn, ...facts });
   }
   for (const h of hearings) {
     const item = byId.get(h.suggestionId)!;
-    const facts = { text: h.summary, detail: h.decisions };
-    rows.push({ ...empty, ...base(item), entry: 'HEARING', unitId: item.leadUnitId, on: h.heldOn, ...facts });
+    const facts = { text: h.summary, detail: h.decisions ?? null };
+    rows.push({ ...empty, ...base(item), entry: 'HEARING', unitId: item.leadUnitId ?? null, on: h.heldOn, ...facts });
   }
   for (const v of votes) {
     const item = byId.get(v.suggestionId)!;
     const { membersPresent, satisfied, basicallySatisfied, dissatisfied } = v;
     const tally = { membersPresent, satisfied, basicallySatisfied, dissatisfied };
-    rows.push({ ...empty, ...base(item), entry: 'VOTE', unitId: item.leadUnitId, on: v.votedOn, ...tally });
+    rows.push({ ...empty, ...base(item), entry: 'VOTE', unitId: item.leadUnitId ?? null, on: v.votedOn, ...tally });
   }
   const position = new Map(ids.map((id, i) => [id, i]));
   rows.sort(

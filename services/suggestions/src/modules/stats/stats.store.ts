@@ -148,7 +148,7 @@ export function regionYearCounts(
   if (source === 'live') {
     const parts = codes.map(
       () =>
-        `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.year = ? and s.region_code like ?)`,
+        `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.year = ? and s.region_code like ? and s.withdrawn_at is null)`,
     );
     return run(
       conn,
@@ -181,7 +181,7 @@ export function unitYearCounts(
     const regionClause = scope ? ' and s.region_code like ?' : '';
     const parts = ids.map(
       () =>
-        `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.lead_unit_id = ? and s.year = ?${regionClause})`,
+        `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.lead_unit_id = ? and s.year = ? and s.withdrawn_at is null${regionClause})`,
     );
     return run(
       conn,
@@ -214,7 +214,7 @@ export function byUnitCounts(
     return run(
       conn,
       `select s.lead_unit_id::text as key, ${live('?::date')} from "suggestions"."suggestions" s
-       where s.year between ? and ? and s.region_code like ? and s.lead_unit_id is not null group by s.lead_unit_id`,
+       where s.year between ? and ? and s.region_code like ? and s.lead_unit_id is not null and s.withdrawn_at is null group by s.lead_unit_id`,
       [...Array(5).fill(on), from, to, `${code}%`],
     );
   }
@@ -255,7 +255,7 @@ export async function periodCounts(
       return `select ?::text as key, p.i, ${levelOfCodeSql('s.region_code')} as level${topic.byCategory ? ', s.category' : ''},
           ${live('p.measured_on')}
         from "suggestions"."suggestions" s join periods p on p.year = s.year and (p.month = 0 or p.month = ${month})
-        where s.year between ? and ? and s.region_code like ?${oneCategory ? ` and coalesce(s.category, '') = ?` : ''}
+        where s.year between ? and ? and s.region_code like ? and s.withdrawn_at is null${oneCategory ? ` and coalesce(s.category, '') = ?` : ''}
         group by p.i, level${topic.byCategory ? ', s.category' : ''}`;
     });
     return run(conn, `with ${periodsCte} ${parts.join(' union all ')}`, params);

@@ -34,32 +34,43 @@ export async function canRead(ctx: ServiceContext, item: Suggestion): Promise<bo
 }
 
 /**
- * `canRead` as a condition on the items aliased `s`, for lists filtered and paged in SQL: published,
- * or in the reader's subtree (staff, analysts, admins), or signed by the deputy, or handled by the
- * handler's unit. It must say what `canRead` says; the nested lists' tests read both ways.
+ * The caller's own items as a condition on the items aliased `alias`, the one SQL form of the access rule
+ * `canRead` states for unpublished items: a deputy's led or co-signed items, a handler's unit's, the subtree of
+ * staff, analysts and admins (an admin without a region: everything); nothing for any other caller.
+ */
+export function ownScopeSql(knex: Knex, viewer: Viewer, alias: string): (q: Knex.QueryBuilder) => void {
+  return (q) => {
+    if (viewer.role === 'STAFF' || viewer.role === 'ANALYST' || viewer.role === 'ADMIN') {
+      if (viewer.region !== null) q.where(`${alias}.region_code`, 'like', `${viewer.region}%`);
+      else q.whereRaw(viewer.role === 'ADMIN' ? 'true' : 'false');
+    } else if (viewer.role === 'DEPUTY' && viewer.deputy) {
+      q.whereExists(
+        knex('suggestions.suggestion_signers as rs')
+          .select(knex.raw('1'))
+          .whereRaw(`rs.suggestion_id = ${alias}.id`)
+          .andWhere('rs.deputy_id', viewer.deputy),
+      );
+    } else if (viewer.role === 'HANDLER' && viewer.unit) {
+      q.whereExists(
+        knex('suggestions.handling_units as ru')
+          .select(knex.raw('1'))
+          .whereRaw(`ru.suggestion_id = ${alias}.id`)
+          .andWhere('ru.unit_id', viewer.unit),
+      );
+    } else {
+      q.whereRaw('false');
+    }
+  };
+}
+
+/**
+ * `canRead` as a condition on the items aliased `s`, for lists filtered and paged in SQL: published, or in
+ * the caller's own scope (`ownScopeSql`). The nested lists' tests read both ways.
  */
 export function readableSql(knex: Knex, viewer: Viewer | null): (q: Knex.QueryBuilder) => void {
   return (q) => {
     q.where('s.published', true);
-    if (!viewer) return;
-    if (viewer.role === 'STAFF' || viewer.role === 'ANALYST' || viewer.role === 'ADMIN') {
-      if (viewer.role === 'ADMIN' && viewer.region === null) q.orWhereRaw('true');
-      else if (viewer.region !== null) q.orWhere('s.region_code', 'like', `${viewer.region}%`);
-    } else if (viewer.role === 'DEPUTY' && viewer.deputy) {
-      q.orWhereExists(
-        knex('suggestions.suggestion_signers as rs')
-          .select(knex.raw('1'))
-          .whereRaw('rs.suggestion_id = s.id')
-          .andWhere('rs.deputy_id', viewer.deputy),
-      );
-    } else if (viewer.role === 'HANDLER' && viewer.unit) {
-      q.orWhereExists(
-        knex('suggestions.handling_units as ru')
-          .select(knex.raw('1'))
-          .whereRaw('ru.suggestion_id = s.id')
-          .andWhere('ru.unit_id', viewer.unit),
-      );
-    }
+    if (viewer) q.orWhere(ownScopeSql(knex, viewer, 's'));
   };
 }
 

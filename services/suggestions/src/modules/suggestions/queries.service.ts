@@ -16,7 +16,7 @@ import {
   type SortKey,
 } from '@renda/server-kit/pagination';
 import { likeEscape, requireRegionCode, requireYear } from '@renda/server-kit/validate';
-import { canRead, readableSql } from './access.ts';
+import { canRead, ownScopeSql, readableSql } from './access.ts';
 import { overdueParams, overdueSql } from '../stats/overdue.ts';
 import { suggestionLoader } from './loaders.ts';
 import {
@@ -69,6 +69,8 @@ async function page(
 ): Promise<Connection<Suggestion>> {
   const limit = pageSize(first);
   const afterId = decodeCursor(after);
+  // 撤回: a withdrawn item leaves every list (it is still read by id, with its `withdrawnAt`).
+  query.whereNull('s.withdrawn_at');
   if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued.', 'after');
   const ids = query
     .clone()
@@ -96,23 +98,7 @@ async function page(
  * the subtree of staff and analysts, everything for an admin. `suggestions` and the change feeds use it.
  */
 export function scopeToViewer(knex: Knex, query: Knex.QueryBuilder, viewer: Viewer, alias: string): void {
-  if (viewer.role === 'DEPUTY') {
-    query.whereExists(
-      knex('suggestions.suggestion_signers as g')
-        .select(knex.raw('1'))
-        .whereRaw(`g.suggestion_id = ${alias}.id`)
-        .andWhere('g.deputy_id', viewer.deputy),
-    );
-  } else if (viewer.role === 'HANDLER') {
-    query.whereExists(
-      knex('suggestions.handling_units as h')
-        .select(knex.raw('1'))
-        .whereRaw(`h.suggestion_id = ${alias}.id`)
-        .andWhere('h.unit_id', viewer.unit),
-    );
-  } else if (viewer.region) {
-    query.where(`${alias}.region_code`, 'like', `${viewer.region}%`);
-  }
+  query.where(ownScopeSql(knex, viewer, alias));
 }
 
 /**
@@ -202,7 +188,8 @@ function signedBy(ctx: ServiceContext, year: number | null | undefined): NestedQ
       const q = knex({ s: table })
         .join('suggestions.suggestion_signers as g', 'g.suggestion_id', 's.id')
         .whereIn('g.deputy_id', deputyIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer));
+        .where(readableSql(knex, ctx.viewer))
+        .whereNull('s.withdrawn_at');
       if (year !== null && year !== undefined) q.where('g.year', year);
       return q;
     },
@@ -240,6 +227,7 @@ export function deputySuggestionCount(ctx: ServiceContext, deputyId: string, yea
             .count('* as n')
             .whereIn('lead_deputy_id', valid)
             .andWhere('year', year)
+            .whereNull('withdrawn_at')
             .groupBy('lead_deputy_id')
         : [];
       const map = new Map(rows.map((r) => [r.lead_deputy_id, Number(r.n)]));
@@ -264,7 +252,8 @@ function handledBy(
       const q = knex({ s: table })
         .join('suggestions.handling_units as h', 'h.suggestion_id', 's.id')
         .whereIn('h.unit_id', unitIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer));
+        .where(readableSql(knex, ctx.viewer))
+        .whereNull('s.withdrawn_at');
       if (year !== null && year !== undefined) q.where('h.year', year);
       if (stage) q.where('s.stage', stage);
       return q;
@@ -304,7 +293,10 @@ function registeredAt(ctx: ServiceContext): NestedQuery<Suggestion> {
     ],
     parent: 's.session_id',
     query: (knex, sessionIds) =>
-      knex({ s: table }).whereIn('s.session_id', sessionIds.filter(isId)).where(readableSql(knex, ctx.viewer)),
+      knex({ s: table })
+        .whereIn('s.session_id', sessionIds.filter(isId))
+        .where(readableSql(knex, ctx.viewer))
+        .whereNull('s.withdrawn_at'),
   };
 }
 

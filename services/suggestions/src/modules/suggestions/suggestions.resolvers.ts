@@ -2,6 +2,7 @@ import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
 import { requireRecordReader } from './access.ts';
+import { correctReply, correctSuggestion, suggestionsAuditLog, withdrawSuggestion } from './corrections.service.ts';
 import { evaluationsOf, repliesOf, sheetsOf, signersOf, stepsOf, suggestionLoader, unitsOf } from './loaders.ts';
 import {
   deputySuggestionCount,
@@ -37,6 +38,7 @@ export const suggestionResolvers: Resolvers = {
     suggestions: (_, { filter, first, after }, ctx) => listSuggestions(ctx, filter, first, after),
     publishedSuggestions: (_, { regionCode, year, first, after }, ctx) =>
       publishedSuggestions(ctx, regionCode, year, first, after),
+    suggestionsAuditLog: (_, args, ctx) => suggestionsAuditLog(ctx, args),
   },
   Mutation: {
     submitSuggestion: (_, { input }, ctx) => submitSuggestion(ctx, input),
@@ -48,6 +50,9 @@ export const suggestionResolvers: Resolvers = {
     replySuggestion: (_, { id, input }, ctx) => replySuggestion(ctx, id, input),
     recordStep: (_, { id, stage, note }, ctx) => recordStep(ctx, id, stage, note),
     evaluateSuggestion: (_, { id, input }, ctx) => evaluateSuggestion(ctx, id, input),
+    correctSuggestion: (_, { id, version, input, reason }, ctx) => correctSuggestion(ctx, id, version, input, reason),
+    correctReply: (_, { id, version, input, reason }, ctx) => correctReply(ctx, id, version, input, reason),
+    withdrawSuggestion: (_, { id, version, reason }, ctx) => withdrawSuggestion(ctx, id, version, reason),
   },
   Suggestion: {
     __resolveReference: (ref, ctx) => referencedSuggestion(ctx, refKey(ref, 'id', 'Suggestion')),

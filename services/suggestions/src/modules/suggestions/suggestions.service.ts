@@ -48,7 +48,41 @@ export function isCoercionRisk(result: Satisfaction, category: ReplyCategory | n
 
 /** S-4: whether the current round's reply is missing past its due date. */
 export function isOverdue(item: Pick<Suggestion, 'replyDueOn' | 'replyCategory'>, on: string): boolean {
-  return item.replyDueOn !== null && item.replyCategory === null && on > item.replyDueOn;
+  return item.replyDueOn != null && item.replyCategory == null && on > item.replyDueOn;
+}
+
+/**
+ * The item's denormalized facts, built in one place for every writer (the mutations, corrections and the demo
+ * seed): what a reply of the current round makes of it (S-4: on time when by the due date) …
+ */
+export function replyFacts(
+  item: Pick<Suggestion, 'replyDueOn'>,
+  category: ReplyCategory,
+  repliedOn: string,
+): { replyCategory: ReplyCategory; repliedOn: string; replyOnTime: boolean } {
+  return { replyCategory: category, repliedOn, replyOnTime: item.replyDueOn != null && repliedOn <= item.replyDueOn };
+}
+
+/** … what an evaluation makes of it (S-7: the latest result and its 被满意 risk) … */
+export function evaluationFacts(
+  item: Pick<Suggestion, 'replyCategory'>,
+  result: Satisfaction,
+): { latestResult: Satisfaction; coercionRisk: boolean } {
+  return { latestResult: result, coercionRisk: isCoercionRisk(result, item.replyCategory ?? null) };
+}
+
+/** … and what a send-back to handling on `on` makes of it (S-7: a new reply deadline, no reply yet). */
+export function rehandlingFacts(
+  item: Pick<Suggestion, 'complex'>,
+  on: string,
+): Pick<Suggestion, 'rehandling' | 'replyCategory' | 'repliedOn' | 'replyOnTime' | 'replyDueOn'> {
+  return {
+    rehandling: true,
+    replyCategory: null,
+    repliedOn: null,
+    replyOnTime: null,
+    replyDueOn: replyDueOn(on, item.complex),
+  };
 }
 
 export function serialOf(item: Pick<Suggestion, 'serialNumber'>): string {
@@ -60,6 +94,9 @@ export async function requireItem(ctx: ServiceContext, id: string, field = 'id')
   if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, field);
   const item = await suggestionLoader(ctx).load(id);
   if (!item) throw notFound('suggestion', id, field);
+  if (item.withdrawnAt) {
+    throw conflict(`This item was withdrawn on ${item.withdrawnAt.toISOString()}; a withdrawn item is not changed.`);
+  }
   return item;
 }
 
@@ -106,7 +143,7 @@ function takeStep(
 }
 
 /** Writes a mutation's changes in one flush; a concurrent write to the same item is CONFLICT. */
-async function save(ctx: ServiceContext, em: EntityManager = ctx.em): Promise<void> {
+export async function save(ctx: ServiceContext, em: EntityManager = ctx.em): Promise<void> {
   try {
     // The mutation's events go in the flush's transaction: written if and only if the change commits.
     await announceQueued(ctx, em);
@@ -543,8 +580,8 @@ export async function replySuggestion(
   const reviewedBy = requireText(input.reviewedBy, 'input.reviewedBy', 100);
   takeStep(ctx, item, 'REVIEWED', viewer, `审核: ${reviewedBy}`);
   takeStep(ctx, item, 'REPLIED', viewer, null);
-  const repliedOn = today(ctx.clock);
-  const onTime = item.replyDueOn !== null && repliedOn <= item.replyDueOn;
+  const facts = replyFacts(item, input.category, today(ctx.clock));
+  const { repliedOn, replyOnTime: onTime } = facts;
   ctx.em.create(ReplySchema, {
     id: newId(),
     suggestionId: item.id,
@@ -557,7 +594,7 @@ export async function replySuggestion(
     repliedBy: viewer.sub,
     ...actorOf(viewer),
   });
-  Object.assign(item, { replyCategory: input.category, repliedOn, replyOnTime: onTime });
+  Object.assign(item, facts);
   queueItemEvent(ctx, item, 'suggestion.reply', {
     category: input.category,
     repliedOn,
@@ -658,7 +695,8 @@ async function rate(
   const comment = optionalText(input.comment, 'input.comment', 5000);
   if (item.stage === 'EVALUATED') throw conflict(`Round ${item.round} was already evaluated; a round is rated once.`);
   takeStep(ctx, item, 'EVALUATED', viewer, rater.raterName ? `征询意见表 of ${rater.raterName}` : null);
-  const coercionRisk = isCoercionRisk(input.result, item.replyCategory);
+  const facts = evaluationFacts(item, input.result);
+  const { coercionRisk } = facts;
   const { attitude, result } = input;
   const evaluatedAt = ctx.clock.now();
   ctx.em.create(EvaluationSchema, {
@@ -672,8 +710,7 @@ async function rate(
     evaluatedAt,
     coercionRisk,
   });
-  item.latestResult = input.result;
-  item.coercionRisk = coercionRisk;
+  Object.assign(item, facts);
   const sentBack = input.result === 'DISSATISFIED' && item.round === 1;
   queueItemEvent(ctx, item, 'suggestion.evaluated', {
     attitude,
@@ -688,13 +725,7 @@ async function rate(
     takeStep(ctx, item, 'HANDLING', viewer, `${who}不满意，重新办理 (dissatisfied: back to handling)`, {
       sendBack: true,
     });
-    Object.assign(item, {
-      rehandling: true,
-      replyCategory: null,
-      repliedOn: null,
-      replyOnTime: null,
-      replyDueOn: replyDueOn(today(ctx.clock), item.complex),
-    });
+    Object.assign(item, rehandlingFacts(item, today(ctx.clock)));
   }
   await save(ctx);
 }

@@ -1,0 +1,172 @@
+import type { Viewer } from '@renda/auth/viewer';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '@renda/errors/errors';
+import { isId } from '@renda/db/ids';
+import { today } from '@renda/server-kit/dates';
+import type { ServiceContext } from '@renda/server-kit/context';
+import { auditLogPage, correct, withdraw, type AuditLogArgs } from '@renda/server-kit/corrections';
+import { optionalText, requireText } from '@renda/server-kit/validate';
+import { isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
+import { evaluationsOf } from './loaders.ts';
+import { queueItemEvent } from './events.ts';
+import { ReplySchema, type ReplyRow, type Suggestion, type SuggestionStage } from './suggestion.entity.ts';
+import { replyFacts, requireItem, save } from './suggestions.service.ts';
+
+/** The stages in which a clerk's typo in an item may still be corrected: before its reply is reviewed. */
+const correctable: readonly SuggestionStage[] = ['RECEIVED', 'ASSIGNED', 'HANDLING', 'SUPERVISED'];
+
+export interface CorrectSuggestionInput {
+  title?: string | null;
+  content?: string | null;
+  category?: string | null;
+}
+
+/**
+ * 更正 an item's own fields (title, content, category) by staff of its subtree, while it is registered or handled.
+ * Frozen once its reply is reviewed: the reply and the deputy's evaluation were made on what it said.
+ */
+export async function correctSuggestion(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  input: CorrectSuggestionInput,
+  reason: string,
+): Promise<Suggestion> {
+  const item = await requireItem(ctx, id);
+  const viewer = requireStaffOf(ctx, item, 'correct items');
+  if (!correctable.includes(item.stage)) {
+    throw conflict(
+      `This item is at ${item.stage}: its reply was reviewed and answered on what it says, so its title, content and category are frozen.`,
+    );
+  }
+  const patch = {
+    title: input.title === undefined || input.title === null ? undefined : requireText(input.title, 'input.title', 200),
+    content:
+      input.content === undefined || input.content === null
+        ? undefined
+        : requireText(input.content, 'input.content', 20_000),
+    category: input.category === undefined ? undefined : optionalText(input.category, 'input.category', 50),
+  };
+  const changes = correct(ctx.em, audited(ctx, item, viewer, version, reason), patch);
+  keepVersionToFlush(item);
+  queueItemEvent(ctx, item, 'suggestion.corrected', { fields: changes.map((c) => c.field), byRole: viewer.role });
+  await save(ctx);
+  return item;
+}
+
+/**
+ * 撤回 an item before it is assigned (stage RECEIVED), by its lead deputy or staff of its subtree: it leaves the
+ * lists, and the rollups' trigger takes it out of the figures in the same transaction.
+ */
+export async function withdrawSuggestion(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  reason: string,
+): Promise<Suggestion> {
+  const item = await requireItem(ctx, id);
+  const viewer = requireWithdrawer(ctx, item);
+  if (item.stage !== 'RECEIVED') {
+    throw conflict(
+      `This item is at ${item.stage}: it was assigned to units to handle, and an assigned item is not withdrawn.`,
+    );
+  }
+  withdraw(ctx.em, audited(ctx, item, viewer, version, reason), { withdrawnAt: ctx.clock.now() });
+  keepVersionToFlush(item);
+  queueItemEvent(ctx, item, 'suggestion.withdrawn', { byRole: viewer.role });
+  await save(ctx);
+  return item;
+}
+
+/** `suggestionsAuditLog`: the corrections and withdrawals of a subtree (staff, analysts, admins of it). */
+export function suggestionsAuditLog(ctx: ServiceContext, args: AuditLogArgs) {
+  return auditLogPage(ctx.em, ctx.viewer, args);
+}
+
+function requireWithdrawer(ctx: ServiceContext, item: Suggestion): Viewer {
+  const viewer = ctx.viewer;
+  if (!viewer) throw unauthenticated();
+  if (isStaffOf(viewer, item)) return viewer;
+  if (viewer.role === 'DEPUTY' && viewer.deputy && viewer.deputy === item.leadDeputyId) return viewer;
+  throw forbidden("Only the item's lead deputy, or staff of its region, may withdraw it.");
+}
+
+function audited(ctx: ServiceContext, item: Suggestion, viewer: Viewer, version: number, reason: string) {
+  return {
+    kind: 'Suggestion',
+    record: item,
+    id: item.id,
+    regionCode: item.regionCode,
+    expectedVersion: version,
+    reason,
+    viewer,
+    at: ctx.clock.now(),
+  };
+}
+
+/**
+ * The item's `version` is MikroORM's optimistic lock: the flush itself bumps it (`where version = read`), so the
+ * bump `correct`/`withdraw` made (and wrote in the audit entry) is handed back to the flush.
+ */
+function keepVersionToFlush(item: Suggestion): void {
+  item.version -= 1;
+}
+
+export interface CorrectReplyInput {
+  content?: string | null;
+  repliedOn?: string | null;
+}
+
+/**
+ * 更正 a reply's text or date by its lead unit (or staff), before the lead deputy evaluates it: the evaluation
+ * was made on the reply as it stood, so it is frozen after. A new date re-decides timeliness (S-4) on the reply
+ * and, for the current round, on the item (the rollups follow through their trigger).
+ */
+export async function correctReply(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  input: CorrectReplyInput,
+  reason: string,
+): Promise<ReplyRow> {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
+  const reply = await ctx.em.findOne(ReplySchema, { id });
+  if (!reply) throw notFound('reply', id, 'id');
+  const item = await requireItem(ctx, reply.suggestionId);
+  const viewer = await requireLeadUnitOrStaff(ctx, item, 'correct its reply');
+  const evaluated = (await evaluationsOf(ctx, item.id)).find((e) => e.round === reply.round);
+  if (evaluated) {
+    throw conflict(
+      `The lead deputy evaluated this reply on ${evaluated.evaluatedAt.toISOString().slice(0, 10)}; an evaluated reply is frozen.`,
+    );
+  }
+  let repliedOn: string | undefined;
+  if (input.repliedOn !== undefined && input.repliedOn !== null) {
+    repliedOn = input.repliedOn;
+    if (repliedOn > today(ctx.clock)) throw badInput('`input.repliedOn` is after today.', 'input.repliedOn');
+    if (item.assignedOn && repliedOn < item.assignedOn) {
+      throw badInput(`\`input.repliedOn\` is before the item was assigned (${item.assignedOn}).`, 'input.repliedOn');
+    }
+  }
+  const content =
+    input.content === undefined || input.content === null
+      ? undefined
+      : requireText(input.content, 'input.content', 20_000);
+  const onTime = repliedOn === undefined ? undefined : replyFacts(item, reply.category, repliedOn).replyOnTime;
+  const changes = correct(
+    ctx.em,
+    { ...audited(ctx, item, viewer, version, reason), kind: 'Reply', record: reply, id: reply.id },
+    { content, repliedOn, onTime },
+  );
+  if (repliedOn !== undefined && reply.round === item.round) {
+    Object.assign(item, replyFacts(item, reply.category, repliedOn));
+  }
+  queueItemEvent(ctx, item, 'suggestion.reply-corrected', {
+    round: reply.round,
+    fields: changes.map((c) => c.field),
+    repliedOn: reply.repliedOn,
+    onTime: reply.onTime,
+    byRole: viewer.role,
+  });
+  await save(ctx);
+  return reply;
+}
