@@ -55,7 +55,6 @@ export const SuggestionKeySchema = defineEntity({
     sourceOpinionIndex: p.integer().nullable(),
   },
 });
-export type SuggestionKey = InferEntity<typeof SuggestionKeySchema>;
 
 /** An item's id on a row of this service, as a foreign key to the key registry, checked at commit. */
 export const itemKey = () =>
@@ -337,4 +336,3 @@ export const SerialCounterSchema = defineEntity({
     last: p.integer(),
   },
 });
-export type SerialCounter = Row<typeof SerialCounterSchema>;
