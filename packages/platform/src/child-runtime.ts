@@ -6,13 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export type ChildMessage =
-  | { type: 'loaded' }
-  | { type: 'migrated' }
-  | { type: 'seeded' }
-  /** Done with the database at start: the next service's turn may begin while this one builds its graph. */
-  | { type: 'database-done' }
-  | { type: 'up'; url: string };
+export type ChildMessage = { type: 'loaded' } | { type: 'migrated' } | { type: 'seeded' } | { type: 'up'; url: string };
 
 export interface ChildOptions {
   poolMax?: number;

@@ -59,14 +59,14 @@ export async function startSubgraph(
       ...(redis ? { redis } : {}),
       ...(options.poolMax ? { poolMax: options.poolMax } : {}),
       onMigrated: () => tell({ type: 'migrated' }),
-      // Demo data before the graph is built, so the next service's turn at the database starts sooner.
-      seed: options.seed,
-      onSeeded: () => tell({ type: 'seeded' }),
-      onDatabaseDone: () => tell({ type: 'database-done' }),
     },
     env.PORT,
     env.HOST,
   );
+  if (options.seed && def.seed) {
+    await def.seed(running.orm.em.fork(), systemClock);
+    tell({ type: 'seeded' });
+  }
   tell({ type: 'up', url: running.url });
   return async () => {
     await running.stop();

@@ -76,19 +76,16 @@ export class Supervisor {
     child.process = proc;
     child.upSince = null;
     child.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
-    // A turn at the database ends when the child is done with it at start (or is up, or gone).
     let settled!: () => void;
-    const doneOrGone = new Promise<void>((resolve) => (settled = resolve));
+    const upOrGone = new Promise<void>((resolve) => (settled = resolve));
     proc.once('exit', () => settled());
     proc.on('message', (message: ChildMessage) => {
       if (message.type === 'loaded') {
         this.turns = this.turns.then(() => {
-          // A child stopped meanwhile (Ctrl-C during the start): its closed channel is no error of the launcher's.
-          if (proc.connected && !this.stopping) proc.send({ type: 'open' }, () => {});
-          return doneOrGone;
+          if (proc.connected) proc.send({ type: 'open' });
+          return upOrGone;
         });
       }
-      if (message.type === 'database-done') settled();
       if (message.type === 'migrated' && !child.restarts) say(name, `migrations applied (${seconds()})`);
       if (message.type === 'seeded' && !child.restarts) say(name, `demo data ready (${seconds()})`);
       if (message.type === 'up') {

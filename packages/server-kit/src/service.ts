@@ -107,18 +107,6 @@ export interface ServiceRuntime {
   shutdownGraceMs?: number;
   /** Told when the database is migrated (the launcher prints a line per phase). */
   onMigrated?: () => void;
-  /**
-   * Writes the definition's demo data (`seed`: only into empty tables) once the outbox and the attached
-   * work run, before the graph is built; `onSeeded` is told after.
-   */
-  seed?: boolean;
-  onSeeded?: () => void;
-  /**
-   * Told when the service's work on the database at start is done (migrations, partitions, the outbox's
-   * tables, attached work, demo data), before the graph is built and listens: the launcher lets the next
-   * service at the embedded database meanwhile.
-   */
-  onDatabaseDone?: () => void;
   /** Local rules; default: the definition's `settings` applied to `process.env`. */
   settings?: Readonly<Record<string, unknown>>;
   /** Redis for the service's attached work (streams); unset: none. */
@@ -217,19 +205,6 @@ export async function startService(
           throw e;
         })
     : null;
-  if (runtime.seed && def.seed) {
-    try {
-      await def.seed(orm.em.fork(), runtime.clock);
-    } catch (e) {
-      clearInterval(partitionTimer);
-      await attached?.stop();
-      await events.stop();
-      await orm.close();
-      throw e;
-    }
-    runtime.onSeeded?.();
-  }
-  runtime.onDatabaseDone?.();
   const subgraph = await createSubgraph({
     name: def.name,
     typeDefs: def.typeDefs,
