@@ -140,7 +140,5 @@ export function readSettings(source: NodeJS.ProcessEnv) {
   };
 }
 
-export type DeputiesSettings = ReturnType<typeof readSettings>;
-
 /** The outbox relay's and the reminder scheduler's settings (EVENTS_*, REMINDERS_EVERY_MS). */
 export const readEventSettings = eventSettingsOf;
