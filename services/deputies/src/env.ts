@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventSettingsOf, eventsEnv, parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { eventSettingsOf, eventsEnv, parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
 import type { DeliverySettings } from './modules/notifications/delivery.ts';
 import { loadPointsScheme } from './modules/points/scheme.ts';
 
@@ -124,10 +124,31 @@ export function deliverySettingsOf(
   };
 }
 
-/** The local rules handed to resolvers as `ctx.settings` (parsed at start, not at import). */
+/** The settings of `readSettings`: the local rules and the workers' tuning (secrets and URLs are the entry point's). */
+const settingsSchema = schema.pick({
+  DUTY_MIN_VOTER_CONTACTS: true,
+  DUTY_MIN_GROUP_ACTIVITIES: true,
+  DUTY_MIN_SUGGESTIONS: true,
+  COMMITTEE_MIN_CONTACTS: true,
+  LEADER_MAX_LINKED_DEPUTIES: true,
+  DUTY_REPORT_FREQUENCY: true,
+  POINTS_SCHEME_FILE: true,
+  WEBHOOK_MAX_ATTEMPTS: true,
+  WEBHOOK_RETRY_BASE_SECONDS: true,
+  WEBHOOK_RETRY_MAX_SECONDS: true,
+  WEBHOOK_TIMEOUT_MS: true,
+  WEBHOOK_POLL_MS: true,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: true,
+  EVENTS_CLAIM_IDLE_MS: true,
+  REMINDER_LEADER_VISIT_BY: true,
+});
+
+/**
+ * The local rules handed to resolvers as `ctx.settings`, parsed at start (never at import): a wrong value stops
+ * start-up with one line naming the variable (`parseEnv`), never falls back to a default unseen.
+ */
 export function readSettings(source: NodeJS.ProcessEnv) {
-  // The local rules only: the secrets and the rest are the entry point's to check (parseEnv at start).
-  const env = rulesFromEnv(schema, { ...source, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined });
+  const env = parseEnv(settingsSchema, source);
   return {
     dutyRules: dutyRulesOf(env),
     delivery: deliverySettingsOf(env),
