@@ -26,10 +26,10 @@ export const BallotSchema = defineEntity({
       name: 'ballots_one_open_per_program',
       expression: `create unique index "ballots_one_open_per_program" on "voting"."ballots" ("program_id") where "status" = 'OPEN'`,
     },
-    // F-1: a subtree's closed ballots by closing day in Asia/Shanghai, with the turnout counts (Migration20261130200100).
+    // F-1: a subtree's closed ballots by closing instant, with the turnout counts (Migration20261130200100).
     {
       name: 'ballots_closed_in_subtree',
-      expression: `create index "ballots_closed_in_subtree" on "voting"."ballots" ("region_code" varchar_pattern_ops, ((closed_at at time zone 'Asia/Shanghai')::date)) include ("status", "ballots_cast", "roll_size")`,
+      expression: `create index "ballots_closed_in_subtree" on "voting"."ballots" ("region_code" varchar_pattern_ops, "closed_at") include ("status", "ballots_cast", "roll_size")`,
     },
   ],
   properties: {

@@ -24,10 +24,10 @@ export const EvaluationRoundSchema = defineEntity({
       name: 'evaluation_rounds_one_open_per_program',
       expression: `create unique index "evaluation_rounds_one_open_per_program" on "voting"."evaluation_rounds" ("program_id") where "status" = 'OPEN'`,
     },
-    // F-1: a subtree's closed rounds by closing day in Asia/Shanghai (Migration20261130200100).
+    // F-1: a subtree's closed rounds by closing instant (Migration20261130200100).
     {
       name: 'evaluation_rounds_closed_in_subtree',
-      expression: `create index "evaluation_rounds_closed_in_subtree" on "voting"."evaluation_rounds" ("region_code" varchar_pattern_ops, ((closed_at at time zone 'Asia/Shanghai')::date)) include ("status", "id")`,
+      expression: `create index "evaluation_rounds_closed_in_subtree" on "voting"."evaluation_rounds" ("region_code" varchar_pattern_ops, "closed_at") include ("status", "id")`,
     },
   ],
   properties: {

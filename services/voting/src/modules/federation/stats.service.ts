@@ -12,6 +12,7 @@ import {
 } from '@renda/server-kit/figures';
 import { regionLevelOf, requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
 import { readKnex } from '@renda/db/replicas';
+import { addDays, startOfDay } from '@renda/server-kit/dates';
 
 /** VotingStats of one subtree and year. */
 export interface VotingStatsRow {
@@ -106,9 +107,6 @@ interface VotingFigureSql {
   rated: number;
 }
 
-/** The calendar date of a timestamp column in Asia/Shanghai. */
-const shanghaiDate = (column: string) => `(${column} at time zone 'Asia/Shanghai')::date`;
-
 /**
  * Region.votingFigures: what happened in each period: ballots closed in it (by its measuring day), the
  * regions that held them out of the regions registered at that level (the deputies subgraph's
@@ -154,50 +152,51 @@ type RegionCounts = Record<RegionLevel, number>;
 
 /**
  * The statement of `votingFigures` for `periods` and the subtrees `codes`, with its parameters. Each subtree's
- * closed ballots and rounds are a range of an index keyed by region prefix and closing day in Asia/Shanghai
- * (Migration20261130200100; the ballots' carries the turnout counts, read from it alone). The periods are
- * consecutive, so the period of a closing day is the number of period starts up to it (`width_bucket`, a
- * binary search): each row is counted into its period and level in one hash aggregate, with no join to the
- * periods; the rounds' project ratings are their tallies. On one process (`serial_plan()`: starting workers
- * costs more than reading these rows).
+ * closed ballots and rounds are a range of an index keyed by region prefix and closing instant
+ * (Migration20261130200100; the ballots' carries the turnout counts, read from it alone). The periods' days
+ * become the instants they start in Asia/Shanghai (a handful of values, not a time zone conversion per row), and
+ * as the periods are consecutive, the period of a closing instant is the number of period starts up to it
+ * (`width_bucket`, a binary search): each row is counted into its period and level by hash aggregates, with no
+ * join to the periods (the ballots per region first, whose count is the regions that voted: no sort for a
+ * distinct count); a row counts if it closed before the day after its period's measuring day. The rounds'
+ * project ratings are their tallies. On one process (`serial_plan()`: starting workers costs more than reading
+ * these rows).
  */
 function votingFiguresSql(periods: FigurePeriod[], codes: readonly string[]): { sql: string; params: unknown[] } {
-  const measured = periods.map((p) => p.measuredOn);
-  // The days all periods cover, as constants: the index's range of days.
-  const span = [periods[0]!.startsOn, [...measured].sort().at(-1)!];
-  const branch = (t: string) => {
-    const day = shanghaiDate(`${t}.closed_at`);
-    return {
-      period: `width_bucket(${day}, b.starts)`,
-      where: `${t}.status = 'CLOSED' and ${t}.region_code ~>=~ s.key and ${t}.region_code ~<~ (s.key || ':')
-        and ${t}.region_code like s.key || '%' and ${day} between ?::date and ?::date
-        and ${day} <= b.measured[width_bucket(${day}, b.starts)]`,
-    };
-  };
-  const [ballots, rounds] = [branch('v'), branch('r')];
+  const starts = periods.map((p) => startOfDay(p.startsOn).toISOString());
+  const before = periods.map((p) => startOfDay(addDays(p.measuredOn, 1)).toISOString());
+  // The instants all periods cover, as constants: the index's range.
+  const span = [starts[0], [...before].sort().at(-1)];
+  const where = (t: string) =>
+    `${t}.status = 'CLOSED' and ${t}.region_code ~>=~ s.key and ${t}.region_code ~<~ (s.key || ':')
+        and ${t}.region_code like s.key || '%' and ${t}.closed_at >= ?::timestamptz and ${t}.closed_at < ?::timestamptz
+        and ${t}.closed_at < b.before[width_bucket(${t}.closed_at, b.starts)]`;
   const sql = `with scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')}),
-      b(starts, measured) as (values (?::date[], ?::date[]))
-    select s.key, x.n - 1 as i,
-      ${levelOfLengthSql('x.len')} as level,
+      b(starts, before) as (values (?::timestamptz[], ?::timestamptz[]))
+    select s.key, x.n - 1 as i, ${levelOfLengthSql('x.len')} as level,
       sum(x.votes)::int as votes, sum(x.regions)::int as regions, sum(x.cast_)::int as cast, sum(x.roll)::int as roll,
       sum(x.rated_projects)::int as rated_projects, sum(x.content)::int as content, sum(x.rated)::int as rated
     from scopes s cross join b cross join lateral (
-      select ${ballots.period} as n, length(v.region_code) as len, count(*) as votes,
-        count(distinct v.region_code) as regions, sum(v.ballots_cast) as cast_, sum(v.roll_size) as roll,
+      select v.n, v.len, sum(v.votes) as votes, count(*) as regions, sum(v.cast_) as cast_, sum(v.roll) as roll,
         0 as rated_projects, 0 as content, 0 as rated
-      from "voting"."ballots" v
-      where ${ballots.where}
+      from (
+        select width_bucket(v.closed_at, b.starts) as n, length(v.region_code) as len, v.region_code, count(*) as votes,
+          sum(v.ballots_cast) as cast_, sum(v.roll_size) as roll
+        from "voting"."ballots" v
+        where ${where('v')}
+        group by 1, 2, 3
+      ) v
       group by 1, 2
       union all
-      select ${rounds.period}, length(r.region_code), 0, 0, 0, 0,
+      select width_bucket(r.closed_at, b.starts), length(r.region_code), 0, 0, 0, 0,
         count(*), sum(t.satisfied + t.basically_satisfied), sum(t.satisfied + t.basically_satisfied + t.dissatisfied)
       from "voting"."evaluation_rounds" r join "voting"."evaluation_tallies" t on t.round_id = r.id
-      where ${rounds.where}
+      where ${where('r')}
       group by 1, 2
     ) x
     where voting.serial_plan()
     group by s.key, x.n, x.len`;
-  return { sql, params: [...codes, periods.map((p) => p.startsOn), measured, ...span, ...span] };
+  return { sql, params: [...codes, starts, before, ...span, ...span] };
 }
 
 /** F-4: the registered regions of each level in the subtree, from the deputies subgraph (batched). */
