@@ -243,28 +243,28 @@ const inSubtree = `t.region_code ~>=~ s.key and t.region_code ~<~ (s.key || ':')
 /**
  * The statement of `supervisionFigures` (see there) and its parameters. The periods are consecutive, so the
  * period of a day is the number of period starts up to it (`width_bucket`, a binary search): each row is
- * counted into its period and level in one hash aggregate, with no join to the periods; a row counts if dated
- * up to its period's measuring day (due up to its last day for opinion items), states measured on that day.
+ * counted into its period and level in one hash aggregate, with no join to the periods. A row counts if dated
+ * up to its period's measuring day (due up to its last day for opinion items): the periods before the one
+ * holding the measuring day (`asOf`, or today) are whole, those after it empty, so that is one range of days for
+ * all of them, the index's range. States are measured on the row's period's measuring day.
  */
 function supervisionFiguresSql(periods: FigurePeriod[], codes: readonly string[]): { sql: string; params: unknown[] } {
   const measured = periods.map((p) => p.measuredOn);
   const ends = periods.map((p) => p.endsOn);
-  const params: unknown[] = [...codes, periods.map((p) => p.startsOn), measured, ends, supervisionRules.examPassScore];
+  const params: unknown[] = [...codes, periods.map((p) => p.startsOn), measured, supervisionRules.examPassScore];
   const zero = (except: Partial<Record<FigureMeasure, string>>) =>
     figureMeasures.map((m) => `${except[m] ?? '0'} as ${m}`).join(', ');
   const branch = (table: string, dated: string, measures: Partial<Record<FigureMeasure, string>>, extra = '') => {
     const upTo = dated === 'due_on' ? ends : measured;
-    // The days all periods cover, as constants: the index's range of days.
     params.push(periods[0]!.startsOn, [...upTo].sort().at(-1));
     return `select width_bucket(t.${dated}, b.starts) as n, length(t.region_code) as len, ${zero(measures)}
        from supervision.${table} t
        where ${inSubtree}${extra} and t.${dated} between ?::date and ?::date
-         and t.${dated} <= b.${dated === 'due_on' ? 'ends' : 'measured'}[width_bucket(t.${dated}, b.starts)]
        group by 1, 2`;
   };
   const measuredOn = 'b.measured[width_bucket(t.due_on, b.starts)]';
   const sql = `with scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')}),
-      b(starts, measured, ends, pass_score) as (values (?::date[], ?::date[], ?::date[], ?::float8))
+      b(starts, measured, pass_score) as (values (?::date[], ?::date[], ?::float8))
     select s.key, x.n - 1 as i,
       ${levelOfLengthSql('x.len')} as level,
       ${figureMeasures.map((m) => `sum(x.${m})::int as ${m}`).join(', ')}

@@ -156,36 +156,34 @@ type RegionCounts = Record<RegionLevel, number>;
  * (Migration20261130200100; the ballots' carries the turnout counts, read from it alone). The periods' days
  * become the instants they start in Asia/Shanghai (a handful of values, not a time zone conversion per row), and
  * as the periods are consecutive, the period of a closing instant is the number of period starts up to it
- * (`width_bucket`, a binary search): each row is counted into its period and level by hash aggregates, with no
- * join to the periods (the ballots per region first, whose count is the regions that voted: no sort for a
- * distinct count); a row counts if it closed before the day after its period's measuring day. The rounds'
- * project ratings are their tallies. On one process (`serial_plan()`: starting workers costs more than reading
- * these rows).
+ * (`width_bucket`, a binary search): each row is counted into its period and level with no join to the periods
+ * (the distinct count of regions that voted sorts the rows; a hash aggregate per region first measured
+ * slower). A row counts if it closed before the day after its period's measuring day: the periods before the
+ * one holding the measuring day (`asOf`, or today) are whole, those after it empty, so that is one range of
+ * instants for all of them, the index's range. The rounds' project ratings are their tallies. On one process
+ * (`serial_plan()`: starting workers costs more than reading these rows).
  */
 function votingFiguresSql(periods: FigurePeriod[], codes: readonly string[]): { sql: string; params: unknown[] } {
   const starts = periods.map((p) => startOfDay(p.startsOn).toISOString());
-  const before = periods.map((p) => startOfDay(addDays(p.measuredOn, 1)).toISOString());
-  // The instants all periods cover, as constants: the index's range.
-  const span = [starts[0], [...before].sort().at(-1)];
+  const lastDay = periods
+    .map((p) => p.measuredOn)
+    .sort()
+    .at(-1)!;
+  const span = [starts[0], startOfDay(addDays(lastDay, 1)).toISOString()];
   const where = (t: string) =>
     `${t}.status = 'CLOSED' and ${t}.region_code ~>=~ s.key and ${t}.region_code ~<~ (s.key || ':')
-        and ${t}.region_code like s.key || '%' and ${t}.closed_at >= ?::timestamptz and ${t}.closed_at < ?::timestamptz
-        and ${t}.closed_at < b.before[width_bucket(${t}.closed_at, b.starts)]`;
+        and ${t}.region_code like s.key || '%' and ${t}.closed_at >= ?::timestamptz and ${t}.closed_at < ?::timestamptz`;
   const sql = `with scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')}),
-      b(starts, before) as (values (?::timestamptz[], ?::timestamptz[]))
+      b(starts) as (values (?::timestamptz[]))
     select s.key, x.n - 1 as i, ${levelOfLengthSql('x.len')} as level,
       sum(x.votes)::int as votes, sum(x.regions)::int as regions, sum(x.cast_)::int as cast, sum(x.roll)::int as roll,
       sum(x.rated_projects)::int as rated_projects, sum(x.content)::int as content, sum(x.rated)::int as rated
     from scopes s cross join b cross join lateral (
-      select v.n, v.len, sum(v.votes) as votes, count(*) as regions, sum(v.cast_) as cast_, sum(v.roll) as roll,
+      select width_bucket(v.closed_at, b.starts) as n, length(v.region_code) as len, count(*) as votes,
+        count(distinct v.region_code) as regions, sum(v.ballots_cast) as cast_, sum(v.roll_size) as roll,
         0 as rated_projects, 0 as content, 0 as rated
-      from (
-        select width_bucket(v.closed_at, b.starts) as n, length(v.region_code) as len, v.region_code, count(*) as votes,
-          sum(v.ballots_cast) as cast_, sum(v.roll_size) as roll
-        from "voting"."ballots" v
-        where ${where('v')}
-        group by 1, 2, 3
-      ) v
+      from "voting"."ballots" v
+      where ${where('v')}
       group by 1, 2
       union all
       select width_bucket(r.closed_at, b.starts), length(r.region_code), 0, 0, 0, 0,
@@ -196,7 +194,7 @@ function votingFiguresSql(periods: FigurePeriod[], codes: readonly string[]): { 
     ) x
     where voting.serial_plan()
     group by s.key, x.n, x.len`;
-  return { sql, params: [...codes, starts, before, ...span, ...span] };
+  return { sql, params: [...codes, starts, ...span, ...span] };
 }
 
 /** F-4: the registered regions of each level in the subtree, from the deputies subgraph (batched). */
