@@ -31,6 +31,17 @@ function format(y: number, m: number, d: number): CalendarDate {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+/**
+ * The instant calendar day `date` starts in Asia/Shanghai: its midnight at UTC+8, or an hour earlier on a day of
+ * the summer time of 1986-1991 (UTC+9), which the time zone data behind `Intl` knows.
+ */
+export function startOfDay(date: CalendarDate): Date {
+  const [y, m, d] = parts(date);
+  const atUtc8 = Date.UTC(y, m - 1, d) - 8 * 3_600_000;
+  const hourBefore = new Date(atUtc8 - 3_600_000);
+  return calendarDateOf(hourBefore) === date ? hourBefore : new Date(atUtc8);
+}
+
 export function addDays(date: CalendarDate, days: number): CalendarDate {
   const [y, m, d] = parts(date);
   const t = new Date(Date.UTC(y, m - 1, d + days));

@@ -108,7 +108,12 @@ export function levelsWithRows(
 
 /** SQL: the level of a region-code column, from its length (D-1). */
 export function levelOfCodeSql(column: string): string {
-  return `(case length(${column}) when 2 then 'PROVINCE' when 4 then 'CITY' when 6 then 'COUNTY' else 'TOWNSHIP' end)`;
+  return levelOfLengthSql(`length(${column})`);
+}
+
+/** SQL: the level of a region code of length `length` (an SQL integer): a code's level counted from its length. */
+export function levelOfLengthSql(length: string): string {
+  return `(case ${length} when 2 then 'PROVINCE' when 4 then 'CITY' when 6 then 'COUNTY' else 'TOWNSHIP' end)`;
 }
 
 /** The arguments every `Region.*Figures` field takes. */

@@ -72,6 +72,24 @@ describe('figures of supervision (F-1 to F-4)', () => {
     expect([sum('documentsFiled'), sum('opinionItemsDue'), sum('inquiries')]).toEqual([4, 8, 1]);
   });
 
+  it('F-3: regions asked together in one request (one statement) get what each gets alone, months and years', async () => {
+    const codes = ['43', '4301', '430181', '430181104'];
+    for (const vars of [
+      { from: 2025, to: 2026, interval: 'MONTH' },
+      { from: 2017, to: 2026, asOf: '2026-03-31' },
+    ]) {
+      const together = await ok(
+        sg,
+        FIGURES,
+        { r: codes.map((code) => ({ __typename: 'Region', code })), ...vars },
+        t.admin,
+      );
+      const alone = await Promise.all(codes.map((code) => rows(code, vars)));
+      expect(together._entities.map((e: { supervisionFigures: unknown }) => e.supervisionFigures)).toEqual(alone);
+      expect(alone[2]!.some((r) => r.documentsFiled > 0)).toBe(true);
+    }
+  });
+
   it('is for readers of the region', async () => {
     const res = await sg.execute(FIGURES, { r: ref('430181'), from: 2026, to: 2026 }, t.analystOther);
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

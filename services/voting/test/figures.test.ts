@@ -93,6 +93,19 @@ describe('figures of livelihood votes (V-5, F-1 to F-4)', () => {
     expect(legacy._entities[0].votingStats).toEqual({ turnoutRate: 0, satisfactionRate: 0 });
   });
 
+  it('F-3: regions asked together in one request (one statement) get what each gets alone, months and years', async () => {
+    const codes = ['43', '4301', '430181', '4306'];
+    for (const vars of [
+      { from: 2025, to: 2026, interval: 'MONTH' },
+      { from: 2017, to: 2026, asOf: '2026-06-15' },
+    ]) {
+      const together = await ok(sg, FIGURES, { r: codes.map((code) => ({ __typename: 'Region', code })), ...vars });
+      const alone = await Promise.all(codes.map((code) => figures(code, vars)));
+      expect(together._entities.map((e: { votingFigures: unknown }) => e.votingFigures)).toEqual(alone);
+      expect(alone[2]!.some((r) => Number(r.votesHeld) > 0)).toBe(true);
+    }
+  });
+
   it('F-1: bad spans are BAD_USER_INPUT', async () => {
     await fails(sg, 'BAD_USER_INPUT', FIGURES, { r: ref('430181'), from: 2026, to: 2025 }, undefined, 'to');
   });

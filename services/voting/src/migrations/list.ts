@@ -9,6 +9,7 @@ import { Migration20261130143004 } from './Migration20261130143004.ts';
 import { Migration20261130151004 } from './Migration20261130151004.ts';
 import { Migration20261130165000 } from './Migration20261130165000.ts';
 import { Migration20261130165100 } from './Migration20261130165100.ts';
+import { Migration20261130200100 } from './Migration20261130200100.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130151004', class: Migration20261130151004 },
   { name: 'Migration20261130165000', class: Migration20261130165000 },
   { name: 'Migration20261130165100', class: Migration20261130165100 },
+  { name: 'Migration20261130200100', class: Migration20261130200100 },
 ];

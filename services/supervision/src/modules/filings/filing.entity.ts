@@ -11,7 +11,11 @@ export type ReviewStatus = (typeof reviewStatuses)[number];
 export const FiledDocumentSchema = defineEntity({
   name: 'FiledDocument',
   tableName: 'filed_documents',
-  indexes: [regionPrefixIndex('filed_documents', '"filed_on"'), { properties: ['updatedAt', 'id'] }],
+  indexes: [
+    // The figures read a subtree's filings from this index alone (Migration20261130200000, 210100).
+    regionPrefixIndex('filed_documents', '"filed_on"', '"filed_late", "reviewed_on", "withdrawn_at"'),
+    { properties: ['updatedAt', 'id'] },
+  ],
   uniques: [{ properties: ['issuerId', 'documentNumber'] }],
   properties: {
     id: p.uuid().primary(),

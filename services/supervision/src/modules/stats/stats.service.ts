@@ -5,7 +5,7 @@ import { today } from '@renda/server-kit/dates';
 import {
   figurePeriods,
   legacyRate,
-  levelOfCodeSql,
+  levelOfLengthSql,
   figureMatrix,
   figuresLoaderKey,
   ratio,
@@ -186,8 +186,12 @@ type FigureMeasure = (typeof figureMeasures)[number];
 /**
  * Region.supervisionFigures. Each source table contributes the rows dated in a period (filed, decided,
  * due, submitted, heard), one `union all` branch each, summed per period and level; states (reviewed,
- * closed, overdue) are taken on the period's measuring day (F-1). One statement for every region
- * asked with the same arguments.
+ * closed, overdue) are taken on the period's measuring day (F-1). One statement for every region asked
+ * with the same arguments, whose size does not grow with them: the subtrees are a VALUES list joined to
+ * one lateral read (each branch a range of the table's region-prefix index, index-only for the filings,
+ * Migration20261130200000), so it is planned once; each row meets the periods of its own year only (a
+ * hash join on the year), and it runs on one process (`serial_plan()`: starting workers costs more than
+ * reading the rows).
  */
 export async function supervisionFigures(
   ctx: ServiceContext,
@@ -201,57 +205,8 @@ export async function supervisionFigures(
     .get<string, Record<string, string | number>[]>(
       figuresLoaderKey('Region.supervisionFigures', args),
       async (codes) => {
-        const values = periods.map(() => '(?::int, ?::int, ?::date, ?::date, ?::date)').join(', ');
-        const params: unknown[] = periods.flatMap((p, i) => [i, p.year, p.startsOn, p.endsOn, p.measuredOn]);
-        const zero = (except: Partial<Record<FigureMeasure, string>>) =>
-          figureMeasures.map((m) => `${except[m] ?? '0'} as ${m}`).join(', ');
-        const branch = (table: string, dated: string, measures: Partial<Record<FigureMeasure, string>>, extra = '') =>
-          `select p.i, ${levelOfCodeSql('t.region_code')} as level, ${zero(measures)}
-         from periods p join supervision.${table} t on extract(year from t.${dated})::int = p.year
-           and t.${dated} between p.starts_on and ${dated === 'due_on' ? 'p.ends_on' : 'p.measured_on'}
-         where t.region_code like ?${extra} group by 1, 2`;
-        const parts = codes.map(() => {
-          return `select ?::text as key, x.i, x.level, ${figureMeasures.map((m) => `sum(x.${m})::int as ${m}`).join(', ')} from (
-          ${branch(
-            'filed_documents',
-            'filed_on',
-            {
-              filed: 'count(*)',
-              filed_on_time: 'count(*) filter (where not t.filed_late)',
-              reviewed: 'count(*) filter (where t.reviewed_on <= p.measured_on)',
-            },
-            ' and t.withdrawn_at is null',
-          )}
-          union all ${branch('major_matters', 'decided_on', {
-            decided: 'count(*)',
-            reported_first: 'count(*) filter (where t.reported_before_decision)',
-          })}
-          union all ${branch('opinion_items', 'due_on', {
-            items_due: 'count(*)',
-            items_closed: 'count(*) filter (where t.closed_on <= p.measured_on)',
-            items_overdue: `count(*) filter (where ${opinionOverdueSql('t', 'p.measured_on')})`,
-          })}
-          union all ${branch('inquiries', 'filed_on', { inquiries: 'count(*)' })}
-          union all ${branch('appointment_motions', 'submitted_on', {
-            exams: 'count(*) filter (where t.exam_score is not null)',
-            passed: 'count(*) filter (where t.exam_passed)',
-          })}
-          union all ${branch(
-            'reports',
-            'heard_on',
-            {
-              content: 'coalesce(sum(t.satisfied + t.basically_satisfied), 0)',
-              rated: 'coalesce(sum(t.satisfied + t.basically_satisfied + t.dissatisfied), 0)',
-            },
-            ' and t.satisfied is not null',
-          )}
-        ) x group by x.i, x.level`;
-        });
-        // Parameters in text order: the key, then each branch's prefix.
-        const ordered = codes.flatMap((c) => [c, `${c}%`, `${c}%`, `${c}%`, `${c}%`, `${c}%`, `${c}%`]);
-        // Each row meets the periods of its own year only (a hash join on the year), not every period of the series.
-        const sql = `with periods(i, year, starts_on, ends_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
-        const { rows: result } = (await readKnex(ctx.em).raw(sql, [...params, ...ordered] as never[])) as {
+        const { sql, params } = supervisionFiguresSql(periods, codes);
+        const { rows: result } = (await readKnex(ctx.em).raw(sql, params as never[])) as {
           rows: Record<string, string | number>[];
         };
         return codes.map((c) => result.filter((r) => r.key === c));
@@ -278,4 +233,75 @@ export async function supervisionFigures(
       reportSatisfaction: ratio(n('content'), n('rated')),
     };
   });
+}
+
+/** SQL: rows of `t` in the subtree `s.key` (codes are digits: the prefix index's range, then the prefix itself). */
+const inSubtree = `t.region_code ~>=~ s.key and t.region_code ~<~ (s.key || ':') and t.region_code like s.key || '%'`;
+
+/**
+ * The statement of `supervisionFigures` (see there) and its parameters. The periods are consecutive, so the
+ * period of a day is the number of period starts up to it (`width_bucket`, a binary search): each row is
+ * counted into its period and level in one hash aggregate, with no join to the periods. A row counts if dated
+ * up to its period's measuring day (due up to its last day for opinion items): the periods before the one
+ * holding the measuring day (`asOf`, or today) are whole, those after it empty, so that is one range of days for
+ * all of them, the index's range. States are measured on the row's period's measuring day.
+ */
+function supervisionFiguresSql(periods: FigurePeriod[], codes: readonly string[]): { sql: string; params: unknown[] } {
+  const measured = periods.map((p) => p.measuredOn);
+  const ends = periods.map((p) => p.endsOn);
+  const params: unknown[] = [...codes, periods.map((p) => p.startsOn), measured];
+  const zero = (except: Partial<Record<FigureMeasure, string>>) =>
+    figureMeasures.map((m) => `${except[m] ?? '0'} as ${m}`).join(', ');
+  const branch = (table: string, dated: string, measures: Partial<Record<FigureMeasure, string>>, extra = '') => {
+    const upTo = dated === 'due_on' ? ends : measured;
+    params.push(periods[0]!.startsOn, [...upTo].sort().at(-1));
+    return `select width_bucket(t.${dated}, b.starts) as n, length(t.region_code) as len, ${zero(measures)}
+       from supervision.${table} t
+       where ${inSubtree}${extra} and t.${dated} between ?::date and ?::date
+       group by 1, 2`;
+  };
+  const measuredOn = 'b.measured[width_bucket(t.due_on, b.starts)]';
+  const sql = `with scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')}),
+      b(starts, measured) as (values (?::date[], ?::date[]))
+    select s.key, x.n - 1 as i,
+      ${levelOfLengthSql('x.len')} as level,
+      ${figureMeasures.map((m) => `sum(x.${m})::int as ${m}`).join(', ')}
+    from scopes s cross join b cross join lateral (
+      ${branch(
+        'filed_documents',
+        'filed_on',
+        {
+          filed: 'count(*)',
+          filed_on_time: 'count(*) filter (where not t.filed_late)',
+          reviewed: 'count(*) filter (where t.reviewed_on <= b.measured[width_bucket(t.filed_on, b.starts)])',
+        },
+        ' and t.withdrawn_at is null',
+      )}
+      union all ${branch('major_matters', 'decided_on', {
+        decided: 'count(*)',
+        reported_first: 'count(*) filter (where t.reported_before_decision)',
+      })}
+      union all ${branch('opinion_items', 'due_on', {
+        items_due: 'count(*)',
+        items_closed: `count(*) filter (where t.closed_on <= ${measuredOn})`,
+        items_overdue: `count(*) filter (where ${opinionOverdueSql('t', measuredOn)})`,
+      })}
+      union all ${branch('inquiries', 'filed_on', { inquiries: 'count(*)' })}
+      union all ${branch('appointment_motions', 'submitted_on', {
+        exams: 'count(*) filter (where t.exam_score is not null)',
+        passed: 'count(*) filter (where t.exam_passed)',
+      })}
+      union all ${branch(
+        'reports',
+        'heard_on',
+        {
+          content: 'coalesce(sum(t.satisfied + t.basically_satisfied), 0)',
+          rated: 'coalesce(sum(t.satisfied + t.basically_satisfied + t.dissatisfied), 0)',
+        },
+        ' and t.satisfied is not null',
+      )}
+    ) x
+    where supervision.serial_plan()
+    group by s.key, x.n, x.len`;
+  return { sql, params };
 }

@@ -26,10 +26,10 @@ export const BallotSchema = defineEntity({
       name: 'ballots_one_open_per_program',
       expression: `create unique index "ballots_one_open_per_program" on "voting"."ballots" ("program_id") where "status" = 'OPEN'`,
     },
-    // F-1: ballots closed per day in Asia/Shanghai, then the subtree's prefix (Migration20261130144300).
+    // F-1: a subtree's closed ballots by closing instant, with the turnout counts (Migration20261130200100).
     {
-      name: 'ballots_closed_day',
-      expression: `create index "ballots_closed_day" on "voting"."ballots" (((closed_at at time zone 'Asia/Shanghai')::date), "region_code") where "status" = 'CLOSED'`,
+      name: 'ballots_closed_in_subtree',
+      expression: `create index "ballots_closed_in_subtree" on "voting"."ballots" ("region_code" varchar_pattern_ops, "closed_at") include ("status", "ballots_cast", "roll_size")`,
     },
   ],
   properties: {

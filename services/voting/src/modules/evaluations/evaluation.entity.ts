@@ -24,10 +24,10 @@ export const EvaluationRoundSchema = defineEntity({
       name: 'evaluation_rounds_one_open_per_program',
       expression: `create unique index "evaluation_rounds_one_open_per_program" on "voting"."evaluation_rounds" ("program_id") where "status" = 'OPEN'`,
     },
-    // F-1: rounds closed per day in Asia/Shanghai, then the subtree's prefix (Migration20261130144300).
+    // F-1: a subtree's closed rounds by closing instant (Migration20261130200100).
     {
-      name: 'evaluation_rounds_closed_day',
-      expression: `create index "evaluation_rounds_closed_day" on "voting"."evaluation_rounds" (((closed_at at time zone 'Asia/Shanghai')::date), "region_code") where "status" = 'CLOSED'`,
+      name: 'evaluation_rounds_closed_in_subtree',
+      expression: `create index "evaluation_rounds_closed_in_subtree" on "voting"."evaluation_rounds" ("region_code" varchar_pattern_ops, "closed_at") include ("status", "id")`,
     },
   ],
   properties: {
@@ -138,6 +138,14 @@ export type EvaluationItem = InferEntity<typeof EvaluationItemSchema>;
 export const EvaluationTallySchema = defineEntity({
   name: 'EvaluationTally',
   tableName: 'evaluation_tallies',
+  indexes: [
+    // F-1: a round's ratings read from the index alone by the figures (Migration20261130200100).
+    {
+      name: 'evaluation_tallies_round_ratings',
+      expression:
+        'create index "evaluation_tallies_round_ratings" on "voting"."evaluation_tallies" ("round_id") include ("satisfied", "basically_satisfied", "dissatisfied")',
+    },
+  ],
   properties: {
     roundId: roundRef,
     projectId: () => projectRef().index(),

@@ -2,7 +2,7 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import {
   figurePeriods,
   legacyRate,
-  levelOfCodeSql,
+  levelOfLengthSql,
   figureMatrix,
   figuresLoaderKey,
   ratio,
@@ -12,6 +12,7 @@ import {
 } from '@renda/server-kit/figures';
 import { regionLevelOf, requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
 import { readKnex } from '@renda/db/replicas';
+import { addDays, startOfDay } from '@renda/server-kit/dates';
 
 /** VotingStats of one subtree and year. */
 export interface VotingStatsRow {
@@ -106,15 +107,13 @@ interface VotingFigureSql {
   rated: number;
 }
 
-/** The calendar date of a timestamp column in Asia/Shanghai. */
-const shanghaiDate = (column: string) => `(${column} at time zone 'Asia/Shanghai')::date`;
-
 /**
  * Region.votingFigures: what happened in each period: ballots closed in it (by its measuring day), the
  * regions that held them out of the regions registered at that level (the deputies subgraph's
  * `registeredRegions`, one batched call), turnout over those ballots, and satisfaction pooled over the
  * project ratings of the evaluation rounds closed in it: (satisfied + basically satisfied) / rated.
- * One statement for every region asked with the same arguments.
+ * One statement for every region asked with the same arguments, whose size does not grow with them: the
+ * subtrees are a VALUES list joined to one lateral read, planned once (see `votingFiguresSql`).
  */
 export async function votingFigures(
   ctx: ServiceContext,
@@ -126,35 +125,7 @@ export async function votingFigures(
   const [rows, registered] = await Promise.all([
     ctx.loaders
       .get<string, VotingFigureSql[]>(figuresLoaderKey('Region.votingFigures', args), async (codes) => {
-        const values = periods.map(() => '(?::int, ?::date, ?::date)').join(', ');
-        const params: unknown[] = periods.flatMap((p, i) => [i, p.startsOn, p.measuredOn]);
-        const parts = codes.map((c) => {
-          params.push(c, `${c}%`, `${c}%`);
-          return `select ?::text as key, x.i, x.level,
-              coalesce(sum(x.votes), 0)::int as votes, coalesce(sum(x.regions), 0)::int as regions,
-              coalesce(sum(x.cast_), 0)::int as cast, coalesce(sum(x.roll), 0)::int as roll,
-              coalesce(sum(x.rated_projects), 0)::int as rated_projects,
-              coalesce(sum(x.content), 0)::int as content, coalesce(sum(x.rated), 0)::int as rated
-            from (
-              select p.i, ${levelOfCodeSql('b.region_code')} as level, count(*) as votes,
-                count(distinct b.region_code) as regions, sum(b.ballots_cast) as cast_, sum(b.roll_size) as roll,
-                0 as rated_projects, 0 as content, 0 as rated
-              from periods p join "voting"."ballots" b on b.status = 'CLOSED'
-                and ${shanghaiDate('b.closed_at')} between p.starts_on and p.measured_on
-              where b.region_code like ?
-              group by 1, 2
-              union all
-              select p.i, ${levelOfCodeSql('r.region_code')} as level, 0, 0, 0, 0,
-                count(*), sum(t.satisfied + t.basically_satisfied), sum(t.satisfied + t.basically_satisfied + t.dissatisfied)
-              from periods p join "voting"."evaluation_rounds" r on r.status = 'CLOSED'
-                and ${shanghaiDate('r.closed_at')} between p.starts_on and p.measured_on
-              join "voting"."evaluation_tallies" t on t.round_id = r.id
-              where r.region_code like ?
-              group by 1, 2
-            ) x
-            group by x.i, x.level`;
-        });
-        const sql = `with periods(i, starts_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
+        const { sql, params } = votingFiguresSql(periods, codes);
         const { rows: result } = (await readKnex(ctx.em).raw(sql, params as never[])) as { rows: VotingFigureSql[] };
         return codes.map((c) => result.filter((r) => r.key === c));
       })
@@ -178,6 +149,53 @@ export async function votingFigures(
 }
 
 type RegionCounts = Record<RegionLevel, number>;
+
+/**
+ * The statement of `votingFigures` for `periods` and the subtrees `codes`, with its parameters. Each subtree's
+ * closed ballots and rounds are a range of an index keyed by region prefix and closing instant
+ * (Migration20261130200100; the ballots' carries the turnout counts, read from it alone). The periods' days
+ * become the instants they start in Asia/Shanghai (a handful of values, not a time zone conversion per row), and
+ * as the periods are consecutive, the period of a closing instant is the number of period starts up to it
+ * (`width_bucket`, a binary search): each row is counted into its period and level with no join to the periods
+ * (the distinct count of regions that voted sorts the rows; a hash aggregate per region first measured
+ * slower). A row counts if it closed before the day after its period's measuring day: the periods before the
+ * one holding the measuring day (`asOf`, or today) are whole, those after it empty, so that is one range of
+ * instants for all of them, the index's range. The rounds' project ratings are their tallies. On one process
+ * (`serial_plan()`: starting workers costs more than reading these rows).
+ */
+function votingFiguresSql(periods: FigurePeriod[], codes: readonly string[]): { sql: string; params: unknown[] } {
+  const starts = periods.map((p) => startOfDay(p.startsOn).toISOString());
+  const lastDay = periods
+    .map((p) => p.measuredOn)
+    .sort()
+    .at(-1)!;
+  const span = [starts[0], startOfDay(addDays(lastDay, 1)).toISOString()];
+  const where = (t: string) =>
+    `${t}.status = 'CLOSED' and ${t}.region_code ~>=~ s.key and ${t}.region_code ~<~ (s.key || ':')
+        and ${t}.region_code like s.key || '%' and ${t}.closed_at >= ?::timestamptz and ${t}.closed_at < ?::timestamptz`;
+  const sql = `with scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')}),
+      b(starts) as (values (?::timestamptz[]))
+    select s.key, x.n - 1 as i, ${levelOfLengthSql('x.len')} as level,
+      sum(x.votes)::int as votes, sum(x.regions)::int as regions, sum(x.cast_)::int as cast, sum(x.roll)::int as roll,
+      sum(x.rated_projects)::int as rated_projects, sum(x.content)::int as content, sum(x.rated)::int as rated
+    from scopes s cross join b cross join lateral (
+      select width_bucket(v.closed_at, b.starts) as n, length(v.region_code) as len, count(*) as votes,
+        count(distinct v.region_code) as regions, sum(v.ballots_cast) as cast_, sum(v.roll_size) as roll,
+        0 as rated_projects, 0 as content, 0 as rated
+      from "voting"."ballots" v
+      where ${where('v')}
+      group by 1, 2
+      union all
+      select width_bucket(r.closed_at, b.starts), length(r.region_code), 0, 0, 0, 0,
+        count(*), sum(t.satisfied + t.basically_satisfied), sum(t.satisfied + t.basically_satisfied + t.dissatisfied)
+      from "voting"."evaluation_rounds" r join "voting"."evaluation_tallies" t on t.round_id = r.id
+      where ${where('r')}
+      group by 1, 2
+    ) x
+    where voting.serial_plan()
+    group by s.key, x.n, x.len`;
+  return { sql, params: [...codes, starts, ...span, ...span] };
+}
 
 /** F-4: the registered regions of each level in the subtree, from the deputies subgraph (batched). */
 async function registeredRegionsOf(ctx: ServiceContext, code: string): Promise<RegionCounts> {
