@@ -61,6 +61,8 @@ if (role === 'db') {
       secret: devSubgraphSecret,
       poolMax: Number(process.env.POOL_MAX ?? 10),
       siblings: JSON.parse(process.env.SIBLINGS ?? '{}'),
+      // As deployed (ANSWER_CACHE_MB's default); BENCH_ANSWER_CACHE_MB=0 measures without it.
+      answerCacheMegabytes: Number(process.env.BENCH_ANSWER_CACHE_MB ?? 32),
     },
     port,
   );
