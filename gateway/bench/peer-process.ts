@@ -78,6 +78,10 @@ if (role === 'db') {
     }
   }
   ready(running.url);
+  // BENCH_VERBOSE: how the answer cache fares, every 10 s (the bench ends subgraphs with SIGKILL).
+  if (process.env.BENCH_VERBOSE === '1') {
+    setInterval(() => console.error(`${name} answer cache ${JSON.stringify(running.subgraph.answers?.stats)}`), 10_000).unref();
+  }
 } else if (role === 'renda') {
   const gateway = await createGateway({
     urls: urls(),
