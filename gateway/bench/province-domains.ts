@@ -64,9 +64,9 @@ export async function loadProvinceDomains(
   ]);
   await sql('supervision', [
     `insert into supervision.filed_documents (id, title, document_number, kind, issuer_id, region_code, published_on, filed_on, filing_due_on,
-         review_status, reviewed_on)
+         filed_late, review_status, reviewed_on)
        select gen_random_uuid(), '规范性文件', r.code || '-' || y || '-' || i, 'NORMATIVE_DOCUMENT', gen_random_uuid(), r.code, p, p + case when i % 10 = 0 then 40 else 20 end,
-         p + 30, case when i % 5 = 0 then 'PENDING' else 'NO_ISSUE' end, case when i % 5 = 0 then null else p + 60 end
+         p + 30, i % 10 = 0, case when i % 5 = 0 then 'PENDING' else 'NO_ISSUE' end, case when i % 5 = 0 then null else p + 60 end
        from ${regions} r cross join generate_series(2017, 2026) y
        cross join generate_series(1, case length(r.code) when 6 then ${n(30)} when 4 then ${n(50)} when 2 then ${n(100)} else 0 end) i
        cross join lateral (select make_date(y, 1 + i % 12, 1 + i % 28) as p) d

@@ -36,7 +36,7 @@ import {
   rollupRaw,
   type FigureRow,
 } from '@renda/deputies/modules/stats/figures.store';
-import { dutyRules } from '@renda/deputies/env';
+import { defaultDutyRules } from '@renda/deputies/env';
 import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
@@ -112,7 +112,7 @@ const deputyRows =
       source,
       codes,
       figurePeriods(clock, args),
-      dutyRules,
+      defaultDutyRules,
     );
 const cities = Array.from({ length: 14 }, (_, i) => `43${String(i + 1).padStart(2, '0')}`);
 const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputies }[] = [

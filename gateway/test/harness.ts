@@ -69,9 +69,18 @@ async function startGateway(options: GatewayOptions): Promise<TestGateway> {
 
 export async function startTestPlatform(
   defs: ServiceDefinition[],
-  options: { limits?: Partial<QueryLimits>; supergraphSdl?: string; now?: string } = {},
+  options: {
+    limits?: Partial<QueryLimits>;
+    supergraphSdl?: string;
+    now?: string;
+    /** Settings of a service by name, instead of its definition's from process.env. */
+    settings?: Record<string, Readonly<Record<string, unknown>>>;
+  } = {},
 ): Promise<TestPlatform> {
-  const stack = await startTestServices(defs, options.now ? { now: options.now } : {});
+  const stack = await startTestServices(defs, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
   const base: GatewayOptions = {
     urls: Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.url])),
     secret: devSubgraphSecret,

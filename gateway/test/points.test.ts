@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { demoId } from '@renda/db/ids';
 import { deputiesService } from '@renda/deputies/server';
 import { defaultPointsScheme } from '@renda/deputies/modules/points/scheme';
-import { usePointsScheme } from '@renda/deputies/modules/points/points.service';
+import { readSettings } from '@renda/deputies/env';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
 import { votingService } from '@renda/voting/server';
@@ -14,15 +14,17 @@ import { startTestPlatform, type TestPlatform } from './harness.ts';
 /** D-11 积分 over the demo data: the duty record of four subgraphs, weighed by the local scheme. */
 let platform: TestPlatform;
 const services = [deputiesService, supervisionService, suggestionsService, votingService];
+/** The deputies service's settings, injected: a congress changing its weights changes the scheme in force. */
+const deputySettings = readSettings({});
 
 beforeAll(async () => {
-  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8') });
+  platform = await startTestPlatform(services, {
+    supergraphSdl: readFileSync(supergraphPath, 'utf8'),
+    settings: { deputies: deputySettings },
+  });
   for (const def of services) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
 }, 180_000);
-afterAll(async () => {
-  usePointsScheme(defaultPointsScheme);
-  await platform?.stop();
-});
+afterAll(() => platform?.stop());
 
 async function data(query: string, token?: string, variables?: Record<string, unknown>) {
   const result = await platform.execute(query, variables, token);
@@ -76,13 +78,13 @@ describe('points (D-11)', () => {
     for (let i = 1; i < ranking.length; i++)
       expect(ranking[i].rank).toBe(totals[i] === totals[i - 1] ? ranking[i - 1].rank : i + 1);
     // Only ballots cast count now: the ranking follows the ballots.
-    usePointsScheme({
+    deputySettings.pointsScheme = {
       ...defaultPointsScheme,
       deputy: {
         ...Object.fromEntries(Object.keys(defaultPointsScheme.deputy).map((k) => [k, 0])),
         BALLOT_CAST: 7,
       } as typeof defaultPointsScheme.deputy,
-    });
+    };
     try {
       const reweighed = (await data(rankingQuery, staff)).congress.pointsRanking;
       for (const r of reweighed) {
@@ -90,7 +92,7 @@ describe('points (D-11)', () => {
         expect(r.points.total).toBe(7 * ballots);
       }
     } finally {
-      usePointsScheme(defaultPointsScheme);
+      deputySettings.pointsScheme = defaultPointsScheme;
     }
     const group = await data(
       `{ congress(id: "${demoId('congress:430181')}") { deputies(first: 1) { edges { node { group { id pointsRanking(year: 2026) { rank deputy { group { id } } } } } } } } }`,

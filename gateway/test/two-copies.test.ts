@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
-import { votingRules } from '@renda/voting/env';
+import { defaultVotingSettings } from '@renda/voting/env';
 import { votingService } from '@renda/voting/server';
 import { startCopies, type CopiesStack } from '@renda/testing/copies';
 import { tokens } from '@renda/testing/tokens';
@@ -271,7 +271,7 @@ describe.skipIf(!ready)('two copies of each subgraph', () => {
       },
       staff,
     );
-    const limit = votingRules.proposalsPerMinute;
+    const limit = defaultVotingSettings.rules.proposalsPerMinute;
     const client = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
     const before = [...stack.balancers.voting!.served];
     const verdicts: string[] = [];

@@ -137,15 +137,6 @@ export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessE
   return checked.env;
 }
 
-/**
- * Local rules read at import (defaults where unset). A malformed value falls back to the defaults
- * here: start-up parses the same variables with `parseEnv` first and stops with a clear line.
- */
-export function rulesFromEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(source);
-  return result.success ? result.data : schema.parse({});
-}
-
 export function serviceEnvSchema(defaultPort: number) {
   return z.object({ ...common, PORT: port.default(defaultPort) });
 }

@@ -1,4 +1,10 @@
-import type { EntityManager, EntityName, FilterQuery, Knex } from '@mikro-orm/postgresql';
+import {
+  RawQueryFragment,
+  type EntityManager,
+  type EntityName,
+  type FilterQuery,
+  type Knex,
+} from '@mikro-orm/postgresql';
 import { isId } from '@renda/db/ids';
 import { badInput } from '@renda/errors/errors';
 import type { Loaders } from './loaders.ts';
@@ -79,8 +85,13 @@ export async function pageById<T extends { id: string }>(
   if (afterId !== null && !isId(afterId)) throw badInput(notOurCursor, 'after');
   const paged = (afterId ? { $and: [where, { id: { $gt: afterId } }] } : where) as FilterQuery<T>;
   // `first: 0` still reads one row: `hasNextPage` tells whether anything follows.
-  const rows = await em.find(entity, paged, { orderBy: { id: 'asc' } as never, limit: limit + 1 });
-  const totalCount = await em.count(entity, where);
+  const [rows, totalCount] = await RawQueryFragment.run(
+    async () =>
+      [
+        await em.find(entity, paged, { orderBy: { id: 'asc' } as never, limit: limit + 1 }),
+        await em.count(entity, where),
+      ] as const,
+  );
   return toConnection(rows as T[], limit, totalCount, (row) => row.id, afterId !== null);
 }
 
@@ -175,10 +186,14 @@ export async function pageBy<T extends object>(
   const limit = pageSize(first);
   const values = decodeKeys(after, order as readonly SortKey<never>[]);
   const paged = (values ? { $and: [where, keysetFilter(order, values)] } : where) as FilterQuery<T>;
-  const [rows, totalCount] = await Promise.all([
-    em.find(entity, paged, { orderBy: orderByOf(order) as never, limit: limit + 1 }) as Promise<T[]>,
-    em.count(entity, where),
-  ]);
+  // One filter read by two queries: a raw SQL key in it (MikroORM `raw`, e.g. a rule's predicate) lives until
+  // both are built, as in MikroORM's own `findAndCount`.
+  const [rows, totalCount] = await RawQueryFragment.run(() =>
+    Promise.all([
+      em.find(entity, paged, { orderBy: orderByOf(order) as never, limit: limit + 1 }) as Promise<T[]>,
+      em.count(entity, where),
+    ]),
+  );
   const edges = rows.slice(0, limit).map((node) => ({ cursor: cursorOf(node, order), node }));
   return { edges, pageInfo: pageInfoOf(edges, rows.length > limit, values !== null), totalCount };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { eventSettingsOf, eventsEnv, parseEnv, rulesFromEnv, serviceEnvSchema } from '@renda/server-kit/env';
+import { eventSettingsOf, eventsEnv, parseEnv, serviceEnvSchema } from '@renda/server-kit/env';
 import type { DeliverySettings } from './modules/notifications/delivery.ts';
+import { loadPointsScheme } from './modules/points/scheme.ts';
 
 /** The one place this service reads process.env. */
 const schema = serviceEnvSchema(4001).extend({
@@ -17,7 +18,18 @@ const schema = serviceEnvSchema(4001).extend({
   /** D-15 (local): a deputy reports to the voters once a TERM (002 §7) or every YEAR (004, Zhuzhou). */
   DUTY_REPORT_FREQUENCY: z.enum(['TERM', 'YEAR']).default('TERM'),
   /** D-11 (local): a JSON points scheme (weights per item, per region); the built-in default when unset. */
-  POINTS_SCHEME_FILE: z.string().optional(),
+  POINTS_SCHEME_FILE: z
+    .string()
+    .optional()
+    .transform((file, ctx) => {
+      // Read and checked with the other settings: a wrong file is one line naming the variable.
+      try {
+        return loadPointsScheme(file);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^POINTS_SCHEME_FILE /, '') });
+        return z.NEVER;
+      }
+    }),
   /** Webhooks: failed attempts after which a delivery is parked (staff may queue it again). */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** Webhooks: seconds before the retry after a first failure; each further failure doubles it. */
@@ -79,10 +91,13 @@ export function dutyRulesOf(
 
 export type DutyRules = ReturnType<typeof dutyRulesOf>;
 
-/** The rules in force: from the environment, defaults where unset. */
-export const dutyRules: DutyRules = dutyRulesOf(
-  rulesFromEnv(schema, { ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined }),
-);
+/** The defaults of D-4 to D-7, where no setting says otherwise (never read from the environment here). */
+export const defaultDutyRules: DutyRules = dutyRulesOf(schema.parse({}));
+
+/** The local rules (D-4 to D-7) in force for a request: the service's settings (`ctx.settings`), else the defaults. */
+export function dutyRulesIn(ctx: { settings: Readonly<Record<string, unknown>> }): DutyRules {
+  return (ctx.settings as { dutyRules?: DutyRules }).dutyRules ?? defaultDutyRules;
+}
 
 /** For the platform launcher, which checks every setting before it starts anything. */
 export { schema as envSchema };
@@ -109,15 +124,40 @@ export function deliverySettingsOf(
   };
 }
 
-/** The local rules handed to resolvers as `ctx.settings` (parsed at start, not at import). */
+/** The settings of `readSettings`: the local rules and the workers' tuning (secrets and URLs are the entry point's). */
+const settingsSchema = schema.pick({
+  DUTY_MIN_VOTER_CONTACTS: true,
+  DUTY_MIN_GROUP_ACTIVITIES: true,
+  DUTY_MIN_SUGGESTIONS: true,
+  COMMITTEE_MIN_CONTACTS: true,
+  LEADER_MAX_LINKED_DEPUTIES: true,
+  DUTY_REPORT_FREQUENCY: true,
+  POINTS_SCHEME_FILE: true,
+  WEBHOOK_MAX_ATTEMPTS: true,
+  WEBHOOK_RETRY_BASE_SECONDS: true,
+  WEBHOOK_RETRY_MAX_SECONDS: true,
+  WEBHOOK_TIMEOUT_MS: true,
+  WEBHOOK_POLL_MS: true,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: true,
+  EVENTS_CLAIM_IDLE_MS: true,
+  REMINDER_LEADER_VISIT_BY: true,
+});
+
+/**
+ * The local rules handed to resolvers as `ctx.settings`, parsed at start (never at import): a wrong value stops
+ * start-up with one line naming the variable (`parseEnv`), never falls back to a default unseen.
+ */
 export function readSettings(source: NodeJS.ProcessEnv) {
-  // The local rules only: the secrets and the rest are the entry point's to check (parseEnv at start).
-  const env = rulesFromEnv(schema, { ...source, DATABASE_URL: undefined, REDIS_URL: undefined, JWKS_URL: undefined });
+  const env = parseEnv(settingsSchema, source);
   return {
     dutyRules: dutyRulesOf(env),
     delivery: deliverySettingsOf(env),
     stream: { claimIdleMs: env.EVENTS_CLAIM_IDLE_MS },
     reminders: { leaderVisitBy: env.REMINDER_LEADER_VISIT_BY },
+    /** D-15 (local): once a TERM or every YEAR. */
+    dutyReportFrequency: env.DUTY_REPORT_FREQUENCY,
+    /** D-11 (local): the points scheme in force. */
+    pointsScheme: env.POINTS_SCHEME_FILE,
   };
 }
 

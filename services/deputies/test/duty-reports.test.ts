@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServices, type TestStack } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
 import { fails, ok } from '@renda/testing/graphql';
+import { readSettings } from '../src/env.ts';
 import { deputiesService } from '../src/server.ts';
 import { createCongress, createDeputies, createRegions, subgraphOf } from './fixtures.ts';
 
@@ -13,6 +14,8 @@ let county: string;
 let d: string[];
 let reportA: string;
 let voterContact: string;
+/** The service's settings, injected (not read from process.env): a test changes the frequency in force. */
+const settings = readSettings({});
 
 const recordMutation = `mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }`;
 const evaluateMutation = `mutation($id: ID!, $t: VoterEvaluationInput!) { recordDutyReportEvaluation(contactId: $id, tally: $t) { voterEvaluation { satisfied basicallySatisfied dissatisfied rated satisfactionRate } } }`;
@@ -26,7 +29,7 @@ async function due(year: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  stack = await startTestServices([deputiesService]);
+  stack = await startTestServices([deputiesService], { settings: { deputies: settings } });
   sg = subgraphOf(stack);
   admin = await tokens.admin();
   staff = await tokens.staff('430181');
@@ -81,7 +84,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterEach(() => {
-  delete process.env.DUTY_REPORT_FREQUENCY;
+  settings.dutyReportFrequency = 'TERM';
 });
 afterAll(() => stack?.stop());
 
@@ -92,7 +95,7 @@ describe('duty reports to the voters (D-6, D-15)', () => {
   });
 
   it('D-15: with reports every year (a local setting), those who have not reported in the year are due', async () => {
-    process.env.DUTY_REPORT_FREQUENCY = 'YEAR';
+    settings.dutyReportFrequency = 'YEAR';
     expect((await due(2026)).sort()).toEqual(['丙', '甲'].sort());
     expect((await due(2025)).sort()).toEqual(['丙', '乙'].sort());
   });

@@ -4,7 +4,7 @@ import { startTestServices, type TestStack } from '@renda/testing/services';
 import { figurePeriods } from '@renda/server-kit/figures';
 import { FixedClock } from '@renda/server-kit/clock';
 import { deputiesService } from '../src/server.ts';
-import { dutyRules } from '../src/env.ts';
+import { defaultDutyRules } from '../src/env.ts';
 import {
   deputyFigureRows,
   figureCounts,
@@ -218,7 +218,7 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
               interval: q.interval,
               asOf: q.asOf,
             });
-            const rules = { ...dutyRules, minVoterContacts: q.minVoter, minGroupActivities: q.minGroup };
+            const rules = { ...defaultDutyRules, minVoterContacts: q.minVoter, minGroupActivities: q.minGroup };
             const [rolled, live] = [
               counted(await deputyFigureRows(rollupRaw(knex()), 'rollups', q.codes, periods, rules)),
               counted(await deputyFigureRows(liveRaw(knex()), 'live', q.codes, periods, rules)),
@@ -268,7 +268,7 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
         values ('${c.id}', '430181', 'COUNTY', 17, '第十七届', '${c.starts}', '${c.ends}')`);
     });
     const periods = figurePeriods(new FixedClock('2026-06-15T02:00:00Z'), { from: 2022, to: 2022 });
-    const rules = { ...dutyRules, minVoterContacts: 1 };
+    const rules = { ...defaultDutyRules, minVoterContacts: 1 };
     const rows = await deputyFigureRows(rollupRaw(knex()), 'rollups', ['430181'], periods, rules);
     expect(rows.find((r) => r.level === 'COUNTY')).toMatchObject({ deputies: 1, voter: 1, voter_ok: 1 });
   });

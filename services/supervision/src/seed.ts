@@ -5,7 +5,7 @@ import { addDays, today } from '@renda/server-kit/dates';
 import { AppointmentMotionSchema, type AppointmentMotion } from './modules/appointments/motion.entity.ts';
 import { FiledDocumentSchema } from './modules/filings/filing.entity.ts';
 import { MajorMatterSchema } from './modules/major-matters/major-matter.entity.ts';
-import { filingDueOn } from './modules/filings/filings.service.ts';
+import { filingDeadline } from './modules/filings/filings.service.ts';
 import { InquirySchema } from './modules/inquiries/inquiry.entity.ts';
 import { MeetingAttendanceSchema } from './modules/attendance/attendance.entity.ts';
 import { ResolutionSchema } from './modules/resolutions/resolution.entity.ts';
@@ -125,6 +125,8 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       regionCode: county,
       submittedBy: '浏阳市人民政府',
       examScore: null,
+      // The verdict each demo motion's status records (its score against the default pass mark, 60).
+      examPassed: m.examScore == null ? null : m.status !== 'EXAM_FAILED',
       statement: null,
       votesFor: null,
       votesAgainst: null,
@@ -371,6 +373,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
     status: 'DECIDED',
     reportedOn: '2026-02-26',
     decidedOn: '2026-03-12',
+    reportedBeforeDecision: true,
   });
   em.create(MajorMatterSchema, {
     id: newId(),
@@ -381,6 +384,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
     status: 'DECIDED',
     reportedOn: null,
     decidedOn: '2026-04-02',
+    reportedBeforeDecision: false,
   });
   em.create(MajorMatterSchema, {
     id: newId(),
@@ -391,6 +395,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
     status: 'PLANNED',
     reportedOn: null,
     decidedOn: null,
+    reportedBeforeDecision: null,
   });
 
   const doc = (
@@ -412,7 +417,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       regionCode: county,
       publishedOn,
       filedOn,
-      filingDueOn: filingDueOn(publishedOn),
+      ...filingDeadline(publishedOn, filedOn),
       reviewStatus,
       reviewOpinion,
       reviewedOn,

@@ -22,7 +22,7 @@ import { opinionResolvers } from './modules/opinions/opinions.resolvers.ts';
 import { statsResolvers } from './modules/stats/stats.resolvers.ts';
 import { unitResolvers } from './modules/units/units.resolvers.ts';
 import { seedDemo } from './seed.ts';
-import { readEventSettings } from './env.ts';
+import { readEventSettings, readSettings } from './env.ts';
 import { supervisionReminderJobs } from './modules/reminders/reminders.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -54,5 +54,6 @@ export const supervisionService: ServiceDefinition = {
     assessmentResolvers,
   ),
   seed: seedDemo,
+  settings: readSettings,
   events: { service: 'supervision', settings: readEventSettings, reminders: () => supervisionReminderJobs() },
 };

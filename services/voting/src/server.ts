@@ -13,7 +13,7 @@ import { programResolvers } from './modules/programs/programs.resolvers.ts';
 import { projectResolvers } from './modules/projects/projects.resolvers.ts';
 import { migrations } from './migrations/list.ts';
 import { seedDemo } from './seed.ts';
-import { readEventSettings, readReminderSettings } from './env.ts';
+import { defaultVotingSettings, readEventSettings, readSettings, type VotingSettings } from './env.ts';
 import { votingReminderJobs } from './modules/reminders/reminders.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -36,10 +36,11 @@ export const votingService: ServiceDefinition = {
     auditResolvers,
   ),
   seed: seedDemo,
+  settings: readSettings,
   events: {
     service: 'voting',
     settings: readEventSettings,
-    reminders: (settings: { reminders?: { ballotOpenHours: number } }) =>
-      votingReminderJobs(settings.reminders ?? readReminderSettings(process.env)),
+    reminders: (settings: Partial<VotingSettings>) =>
+      votingReminderJobs(settings.reminders ?? defaultVotingSettings.reminders),
   },
 };

@@ -10,7 +10,7 @@ import { subgraphSecretHeader } from '@renda/server-kit/http';
 import { startService, type RunningService } from '@renda/server-kit/service';
 import { startTestServices, type TestStack } from '@renda/testing/services';
 import { tokens } from '@renda/testing/tokens';
-import { votingRules } from '../src/env.ts';
+import { defaultVotingSettings } from '../src/env.ts';
 import { votingService } from '../src/server.ts';
 import { CAST, createTownship, openBallot, programWithCandidates, type Township } from './support/world.ts';
 
@@ -147,7 +147,7 @@ describe.skipIf(!ready)('two copies of the voting subgraph', () => {
       staff,
     );
     const programId = (created.data!.createProgram as { id: string }).id;
-    const limit = votingRules.proposalsPerMinute;
+    const limit = defaultVotingSettings.rules.proposalsPerMinute;
     // A client address of its own (the Redis server is shared with other test runs).
     const client = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
     const propose = `mutation($p: ID!, $i: ProposeProjectInput!) { proposeProject(programId: $p, input: $i) { id } }`;

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetween } from '@renda/server-kit/dates';
-import { isApproved, motionTransitions } from './appointments/appointments.service.ts';
+import { isApproved, motionTransitions, passesExam } from './appointments/appointments.service.ts';
 import { filingDueOn, isFiledLate, reviewTransitions } from './filings/filings.service.ts';
 import { majorMatterTransitions, reportedBeforeDecision } from './major-matters/major-matters.service.ts';
 import { inquiryTransitions } from './inquiries/inquiries.service.ts';
-import { isOverdue, opinionTransitions } from './opinions/opinions.service.ts';
+import { opinionTransitions } from './opinions/opinions.service.ts';
 import { canMove } from './common/transitions.ts';
 import type { MajorMatter } from './major-matters/major-matter.entity.ts';
 
@@ -83,10 +83,9 @@ describe('rules as functions', () => {
     );
   });
 
-  it('G-3: overdue means not closed and past the due date', () => {
-    expect(isOverdue({ status: 'OPEN', dueOn: '2026-06-14' }, '2026-06-15')).toBe(true);
-    expect(isOverdue({ status: 'REPORTED', dueOn: '2026-06-14' }, '2026-06-15')).toBe(true);
-    expect(isOverdue({ status: 'OPEN', dueOn: '2026-06-15' }, '2026-06-15')).toBe(false);
-    expect(isOverdue({ status: 'CLOSED', dueOn: '2026-01-01' }, '2026-06-15')).toBe(false);
+  it('G-6 (local): the exam passes at the pass mark in force, not below it', () => {
+    expect(passesExam(60, { examPassScore: 60 })).toBe(true);
+    expect(passesExam(59.5, { examPassScore: 60 })).toBe(false);
+    expect(passesExam(70, { examPassScore: 75 })).toBe(false);
   });
 });

@@ -11,9 +11,12 @@ import type { Congress } from '../regions/region.entity.ts';
 /** D-15 (local): how often a deputy reports on their duties to the voters. */
 export type DutyReportFrequency = 'TERM' | 'YEAR';
 
-/** The local setting (DUTY_REPORT_FREQUENCY): once a term (002 §7) unless a region says every year (004, Zhuzhou). */
-export function dutyReportFrequency(): DutyReportFrequency {
-  return process.env.DUTY_REPORT_FREQUENCY === 'YEAR' ? 'YEAR' : 'TERM';
+/**
+ * The local setting (DUTY_REPORT_FREQUENCY, `ctx.settings`): once a term (002 §7) unless a region says every
+ * year (004, Zhuzhou).
+ */
+export function dutyReportFrequency(ctx: Pick<ServiceContext, 'settings'>): DutyReportFrequency {
+  return (ctx.settings as { dutyReportFrequency?: DutyReportFrequency }).dutyReportFrequency ?? 'TERM';
 }
 
 export interface VoterEvaluation {
@@ -79,7 +82,7 @@ export async function deputiesDueDutyReport(ctx: ServiceContext, congress: Congr
   const viewer = requireViewer(ctx.viewer);
   if (!canReadRegion(viewer, congress.regionCode))
     throw forbidden(`Whose duty report is due in region ${congress.regionCode} is for its staff and analysts.`);
-  const from = dutyReportFrequency() === 'YEAR' ? `${year}-01-01` : congress.startsOn;
+  const from = dutyReportFrequency(ctx) === 'YEAR' ? `${year}-01-01` : congress.startsOn;
   const to = `${year}-12-31`;
   const knex = ctx.em.getKnex();
   const reported = knex('deputies.contact_records')

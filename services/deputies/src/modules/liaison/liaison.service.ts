@@ -6,7 +6,7 @@ import { today } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { pageById, type Connection } from '@renda/server-kit/pagination';
 import { requireRegionCode, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
-import { dutyRules } from '../../env.ts';
+import { dutyRulesIn } from '../../env.ts';
 import type { Viewer } from '@renda/auth/viewer';
 import type { Deputy } from '../deputies/deputy.entity.ts';
 import { DeputySchema } from '../deputies/deputy.entity.ts';
@@ -187,9 +187,9 @@ export async function linkDeputies(
   });
   const existing = await ctx.em.find(LeaderLinkSchema, { leaderId: leader.id });
   const all = new Set([...existing.map((l) => l.deputyId), ...deputies.map((d) => d.id)]);
-  if (all.size > dutyRules.maxLinkedDeputies) {
+  if (all.size > dutyRulesIn(ctx).maxLinkedDeputies) {
     throw badInput(
-      `A government leader is linked to at most ${dutyRules.maxLinkedDeputies} deputies per term; this would make ${all.size}.`,
+      `A government leader is linked to at most ${dutyRulesIn(ctx).maxLinkedDeputies} deputies per term; this would make ${all.size}.`,
       'deputyIds',
     );
   }
@@ -443,7 +443,9 @@ export async function underContacted(ctx: ServiceContext, member: CommitteeMembe
   const counts = new Map<string, number>();
   for (const c of contacts) counts.set(c.deputyId, (counts.get(c.deputyId) ?? 0) + 1);
   // The obligation lasts as long as the mandate (deputyStats counts active assignments the same way).
-  return assigned.filter((d) => d.status === 'ACTIVE' && (counts.get(d.id) ?? 0) < dutyRules.minCommitteeContacts);
+  return assigned.filter(
+    (d) => d.status === 'ACTIVE' && (counts.get(d.id) ?? 0) < dutyRulesIn(ctx).minCommitteeContacts,
+  );
 }
 
 /** D-8: records attendance; a second unexcused absence in the same congress ends the mandate. */
@@ -552,7 +554,7 @@ export function dutySummary(ctx: ServiceContext, deputy: Deputy, year: number): 
             dutyReportsThisTerm: Number(r?.reports ?? 0),
             sessionsAbsentWithoutLeave: Number(r?.absent ?? 0),
             // D-7's group activities are an average of the body (Congress.dutyAverages), not a pass per deputy.
-            meetsMinimums: voterContacts >= dutyRules.minVoterContacts,
+            meetsMinimums: voterContacts >= dutyRulesIn(ctx).minVoterContacts,
           };
         });
       },
@@ -587,7 +589,7 @@ export async function listLeaders(
     .getKnex()('deputies.leader_links')
     .select('leader_id')
     .groupBy('leader_id')
-    .havingRaw('count(*) >= ?', [dutyRules.maxLinkedDeputies]);
+    .havingRaw('count(*) >= ?', [dutyRulesIn(ctx).maxLinkedDeputies]);
   const rows: { id: string }[] = await ctx.em
     .getKnex()('deputies.government_leaders')
     .select('id')
@@ -599,7 +601,7 @@ export async function listLeaders(
 /** D-5: how many more deputies the leader is to be linked to this term. */
 export async function linkGap(ctx: ServiceContext, leaderId: string): Promise<number> {
   const linked = await linkedDeputies(ctx, leaderId);
-  return Math.max(0, dutyRules.maxLinkedDeputies - linked.length);
+  return Math.max(0, dutyRulesIn(ctx).maxLinkedDeputies - linked.length);
 }
 
 /** D-5: linked deputies in office whom the leader has not visited in `year`. */

@@ -7,24 +7,19 @@ import type { CommitteeMember } from '../liaison/liaison.entity.ts';
 import { canReadRegion, requireViewer } from '@renda/auth/guards';
 import {
   deputyPointItems,
-  loadPointsScheme,
+  defaultPointsScheme,
   memberPointItems,
   weightsFor,
   type PointItem,
   type PointsScheme,
 } from './scheme.ts';
 
-let scheme: PointsScheme | null = null;
-
-/** The points scheme in force: POINTS_SCHEME_FILE's, or the default; read once. */
-export function pointsScheme(): PointsScheme {
-  scheme ??= loadPointsScheme(process.env.POINTS_SCHEME_FILE);
-  return scheme;
-}
-
-/** Puts a scheme in force (a congress changing its weights); points are computed on read, so every figure follows. */
-export function usePointsScheme(next: PointsScheme): void {
-  scheme = next;
+/**
+ * The points scheme in force (`ctx.settings`, from POINTS_SCHEME_FILE read at start), or the default. Points
+ * are computed on read, so a change of the settings' scheme is followed by every figure.
+ */
+export function pointsScheme(ctx: Pick<ServiceContext, 'settings'>): PointsScheme {
+  return (ctx.settings as { pointsScheme?: PointsScheme }).pointsScheme ?? defaultPointsScheme;
 }
 
 export interface PointsLine {
@@ -126,7 +121,7 @@ export function deputyPoints(ctx: ServiceContext, deputy: Deputy, year: number):
             return { suggestions, supervision, voting };
           }),
         );
-        const s = pointsScheme();
+        const s = pointsScheme(ctx);
         return deputies.map((d, i) => {
           const row = local.get(d.id);
           const r = remote[i]!;
@@ -165,7 +160,7 @@ export function memberPoints(ctx: ServiceContext, member: CommitteeMember, year:
           [from, to, from, to, from, to, members.map((m) => m.id)],
         )) as { rows: { id: string; contacts: string; attended: string; absent: string }[] };
         const byId = new Map(rows.map((r) => [r.id, r]));
-        const s = pointsScheme();
+        const s = pointsScheme(ctx);
         return members.map((m) => {
           const r = byId.get(m.id);
           const counts = {

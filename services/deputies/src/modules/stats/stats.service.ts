@@ -13,14 +13,11 @@ import {
   type Ratio,
 } from '@renda/server-kit/figures';
 import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
-import { dutyRules as defaultDutyRules, type DutyRules } from '../../env.ts';
+import { dutyRulesIn, type DutyRules } from '../../env.ts';
 import type { Congress } from '../regions/region.entity.ts';
 import { deputyFigureRows, liveRaw, rollupRaw, rollupsServe, type FigureRow } from './figures.store.ts';
 
-/** The local rules (D-4 to D-7) in force for this request: the service's settings, else the defaults. */
-function rulesOf(ctx: ServiceContext): DutyRules {
-  return (ctx.settings as { dutyRules?: DutyRules }).dutyRules ?? defaultDutyRules;
-}
+const rulesOf = dutyRulesIn;
 
 /** 代表履职统计 of a subtree and year: the contract's blended figure (all levels together). */
 export interface DeputyStats {

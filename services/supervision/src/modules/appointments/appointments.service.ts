@@ -6,7 +6,7 @@ import { listQuery } from '@renda/server-kit/pagination';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
-import { supervisionRules } from '../../env.ts';
+import { settingsOf, type SupervisionSettings } from '../../env.ts';
 import { listScope } from '../common/access.ts';
 import { maxHeadcount } from '../common/tally.ts';
 import { requireNotFuture } from '../common/dates.ts';
@@ -103,6 +103,7 @@ export async function submitMotion(ctx: ServiceContext, input: SubmitMotionInput
     submittedOn: input.submittedOn,
     status: 'SUBMITTED',
     examScore: null,
+    examPassed: null,
     statement: null,
     votesFor: null,
     votesAgainst: null,
@@ -116,7 +117,17 @@ export async function submitMotion(ctx: ServiceContext, input: SubmitMotionInput
   return motion;
 }
 
-/** G-6: 任前法律知识考试; the pass mark (60) passes; a failed exam blocks the motion. */
+/**
+ * G-6 任前法律知识考试 passed, the one definition: a score at or above the pass mark in force (EXAM_PASS_SCORE,
+ * a local setting; 60 by default). Evaluated when the exam is recorded (`recordExam`) and stored as
+ * `exam_passed` beside the motion's status: the figures (`supervisionStats`, `supervisionFigures`) count the
+ * stored verdicts, so a later change of the pass mark does not rewrite past exams.
+ */
+export function passesExam(score: number, settings: Pick<SupervisionSettings, 'examPassScore'>): boolean {
+  return score >= settings.examPassScore;
+}
+
+/** G-6: 任前法律知识考试; the pass mark passes (`passesExam`); a failed exam blocks the motion. */
 export async function recordExam(
   ctx: ServiceContext,
   motionId: string,
@@ -127,13 +138,15 @@ export async function recordExam(
   requireWriteIn(ctx.viewer, motion.regionCode, 'record exams');
   if (!Number.isFinite(score) || score < 0 || score > 100) throw badInput('`score` is between 0 and 100.', 'score');
   const text = optionalText(statement, 'statement', 8000);
-  const to: MotionStatus = score >= supervisionRules.examPassScore ? 'EXAM_PASSED' : 'EXAM_FAILED';
+  const passed = passesExam(score, settingsOf(ctx));
+  const to: MotionStatus = passed ? 'EXAM_PASSED' : 'EXAM_FAILED';
   if (motion.kind === 'REMOVE')
     throw conflict(
       'A REMOVE motion has no legal-knowledge exam: the exam is for nominees before appointment. Record the vote.',
     );
   requireTransition(motionTransitions[motion.kind], motion.status, to, describe(motion));
   motion.examScore = score;
+  motion.examPassed = passed;
   motion.statement = text;
   motion.status = to;
   await ctx.em.flush();

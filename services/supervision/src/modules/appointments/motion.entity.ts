@@ -31,6 +31,8 @@ export const AppointmentMotionSchema = defineEntity({
     submittedOn: p.date(),
     status: p.enum([...motionStatuses]).columnType('varchar(12)'),
     examScore: p.double().$type<number>().runtimeType('number').nullable(),
+    /** G-6: the exam's verdict against the pass mark in force that day (`passesExam`); null before the exam. */
+    examPassed: p.boolean().nullable(),
     statement: p.text().nullable(),
     votesFor: p.integer().nullable(),
     votesAgainst: p.integer().nullable(),

@@ -3,6 +3,7 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
 import { requireRegionCode, requireYear, yearRange } from '@renda/server-kit/validate';
 import { requirePlausibleDate } from '../common/dates.ts';
+import { opinionOverdueParams, opinionOverdueSql } from '../opinions/overdue.ts';
 
 /** 监督评价 of one unit in a year: its filings, its opinion items and the tallies of its reports. */
 export interface UnitAssessment {
@@ -43,9 +44,9 @@ interface Row {
 
 /**
  * G-7 (and G-2, G-3): every unit of a subtree assessed for a calendar year, worst first (most overdue
- * items, then most late filings). Filings are those filed in the year, late when filed after the
- * 30-day due date (G-2); opinion items are those due in the year, overdue when still not closed on
- * `asOf` (default: the year's last day, or today for the current year; F-1); report satisfaction
+ * items, then most late filings). Filings are those filed in the year, late as stored when filed
+ * (`isFiledLate`, G-2); opinion items are those due in the year, overdue on `asOf` (`opinionOverdueSql`,
+ * G-3; default: the year's last day, or today for the current year; F-1); report satisfaction
  * pools the ratings of the reports heard in the year (satisfied + basically satisfied) / rated (F-2).
  * One SQL statement. Readers of the region only.
  */
@@ -69,13 +70,13 @@ export async function unitAssessments(
             coalesce(r.satisfied, 0)::int as satisfied, coalesce(r.basically_satisfied, 0)::int as basically_satisfied,
             coalesce(r.dissatisfied, 0)::int as dissatisfied
        from supervision.government_units u
-       left join (select issuer_id, count(*) as filed, count(*) filter (where filed_on > filing_due_on) as late
+       left join (select issuer_id, count(*) as filed, count(*) filter (where filed_late) as late
                     from supervision.filed_documents where filed_on between ? and ? and withdrawn_at is null
                     group by issuer_id) d
               on d.issuer_id = u.id
        left join (select unit_id, count(*) as items,
-                         count(*) filter (where due_on < ? and (closed_on is null or closed_on > ?)) as overdue
-                    from supervision.opinion_items where due_on between ? and ? group by unit_id) o
+                         count(*) filter (where ${opinionOverdueSql('oi', '?::date')}) as overdue
+                    from supervision.opinion_items oi where due_on between ? and ? group by unit_id) o
               on o.unit_id = u.id
        left join (select unit_id, count(*) as heard, count(*) filter (where satisfied is not null) as rated,
                          sum(satisfied) as satisfied, sum(basically_satisfied) as basically_satisfied,
@@ -84,7 +85,7 @@ export async function unitAssessments(
               on r.unit_id = u.id
       where u.region_code like ?
       order by overdue desc, late desc, u.region_code, u.name, u.id`,
-    [from, to, date, date, from, to, from, to, `${code}%`],
+    [from, to, ...opinionOverdueParams(date), from, to, from, to, `${code}%`],
   )) as { rows: Row[] };
   return rows.map((r) => {
     const ratings = r.satisfied + r.basically_satisfied + r.dissatisfied;

@@ -23,6 +23,8 @@ export const FiledDocumentSchema = defineEntity({
     publishedOn: p.date(),
     filedOn: p.date(),
     filingDueOn: p.date(),
+    /** G-2 逾期报备: filed after `filingDueOn`, stored when filed or corrected (`filingDeadline`). */
+    filedLate: p.boolean(),
     reviewStatus: p.enum([...reviewStatuses]).columnType('varchar(20)'),
     reviewOpinion: p.text().nullable(),
     reviewedOn: p.date().nullable(),

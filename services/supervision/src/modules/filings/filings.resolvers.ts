@@ -8,7 +8,6 @@ import {
   documentLoader,
   fileDocument,
   filedDocumentsConnection,
-  isFiledLate,
   listFiledDocuments,
   reviewDocument,
 } from './filings.service.ts';
@@ -30,7 +29,7 @@ export const filingResolvers: Resolvers = {
   FiledDocument: {
     __resolveReference: (ref, ctx) => documentLoader(ctx).load(ref.id),
     issuer: (doc, _, ctx) => unitOf(ctx, doc.issuerId),
-    filedLate: (doc) => isFiledLate(doc),
+    filedLate: (doc) => doc.filedLate,
     reviewOpinion: (doc, _, ctx) => {
       requireRecordReader(ctx.viewer, { regionCode: doc.regionCode, unitId: doc.issuerId }, 'Review opinions');
       return doc.reviewOpinion ?? null;

@@ -32,8 +32,20 @@ export function filingDueOn(publishedOn: string): string {
   return addDays(publishedOn, filingDeadlineDays);
 }
 
+/**
+ * G-2 逾期报备, the one definition: a document is filed late when it is filed after its due date. Evaluated
+ * when a filing is written or corrected (`filingDeadline`) and stored as `filed_late`; the `filedLate` field,
+ * the `filing.*` events, the figures (`supervisionStats`, `supervisionFigures`) and the unit assessments
+ * (`unitAssessments`) all read the stored fact.
+ */
 export function isFiledLate(doc: Pick<FiledDocument, 'filedOn' | 'filingDueOn'>): boolean {
   return doc.filedOn > doc.filingDueOn;
+}
+
+/** G-2: the due date and the lateness a filing stores, from its publication and filing dates. */
+export function filingDeadline(publishedOn: string, filedOn: string): Pick<FiledDocument, 'filingDueOn' | 'filedLate'> {
+  const due = filingDueOn(publishedOn);
+  return { filingDueOn: due, filedLate: isFiledLate({ filedOn, filingDueOn: due }) };
 }
 
 export interface FileDocumentInput {
@@ -61,7 +73,7 @@ function recordFilingEvent(ctx: ServiceContext, doc: FiledDocument, type: string
       publishedOn: doc.publishedOn,
       filedOn: doc.filedOn,
       filingDueOn: doc.filingDueOn,
-      late: doc.filedOn > doc.filingDueOn,
+      late: doc.filedLate,
       reviewStatus: doc.reviewStatus,
       reviewedOn: doc.reviewedOn,
     },
@@ -94,7 +106,7 @@ export async function fileDocument(ctx: ServiceContext, input: FileDocumentInput
     regionCode: issuer.regionCode,
     publishedOn: input.publishedOn,
     filedOn: input.filedOn,
-    filingDueOn: filingDueOn(input.publishedOn),
+    ...filingDeadline(input.publishedOn, input.filedOn),
     reviewStatus: 'PENDING',
     reviewOpinion: null,
     reviewedOn: null,
@@ -215,6 +227,8 @@ export async function correctFiledDocument(
     },
     { title, documentNumber, publishedOn, filedOn, filingDueOn: filingDueOn(publishedOn) },
   );
+  // Derived, not entered: the audit entry names the dates that changed, the lateness follows them.
+  doc.filedLate = filingDeadline(doc.publishedOn, doc.filedOn).filedLate;
   await recordFilingEvent(ctx, doc, 'filing.corrected');
   await ctx.em.flush();
   ctx.loaders.clearAll();

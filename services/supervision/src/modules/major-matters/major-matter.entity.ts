@@ -19,6 +19,8 @@ export const MajorMatterSchema = defineEntity({
     status: p.enum([...majorMatterStatuses]).columnType('varchar(10)'),
     reportedOn: p.date().nullable(),
     decidedOn: p.date().nullable(),
+    /** G-1: whether it was reported before it was decided, stored at the decision; null until decided. */
+    reportedBeforeDecision: p.boolean().nullable(),
   },
 });
 export type MajorMatter = InferEntity<typeof MajorMatterSchema>;

@@ -9,7 +9,6 @@ import {
   majorMatterLoader,
   majorMattersConnection,
   reportMajorMatter,
-  reportedBeforeDecision,
 } from './major-matters.service.ts';
 
 export const majorMatterResolvers: Resolvers = {
@@ -27,6 +26,6 @@ export const majorMatterResolvers: Resolvers = {
   MajorMatter: {
     __resolveReference: async (ref, ctx) => readable(ctx.viewer, await majorMatterLoader(ctx).load(ref.id)),
     unit: (matter, _, ctx) => unitOf(ctx, matter.unitId),
-    reportedBeforeDecision: (matter) => reportedBeforeDecision(matter),
+    reportedBeforeDecision: (matter) => matter.reportedBeforeDecision ?? null,
   },
 };

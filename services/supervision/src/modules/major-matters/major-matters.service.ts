@@ -21,8 +21,13 @@ export const majorMatterTransitions: Transitions<MajorMatterStatus> = {
 
 export const majorMatterLoader = (ctx: ServiceContext) => entityLoader<MajorMatter>(ctx, MajorMatterSchema, 'id', isId);
 
-/** G-1: null until decided; then whether it was reported first. */
-export function reportedBeforeDecision(matter: MajorMatter): boolean | null {
+/**
+ * G-1 报告在先, the one definition: null until decided; then whether the matter was reported to the standing
+ * committee before the decision (a decision never precedes its report: `decideMajorMatter`). Evaluated when
+ * the decision is recorded and stored as `reported_before_decision`; the `reportedBeforeDecision` field and
+ * the figures (`supervisionStats`, `supervisionFigures`) read the stored fact.
+ */
+export function reportedBeforeDecision(matter: Pick<MajorMatter, 'status' | 'reportedOn'>): boolean | null {
   if (matter.status !== 'DECIDED') return null;
   return matter.reportedOn !== null;
 }
@@ -45,6 +50,7 @@ export async function registerMajorMatter(
     status: 'PLANNED',
     reportedOn: null,
     decidedOn: null,
+    reportedBeforeDecision: null,
   });
   await ctx.em.flush();
   return matter;
@@ -71,6 +77,7 @@ export async function decideMajorMatter(ctx: ServiceContext, id: string, on: str
     throw badInput(`The decision (${on}) cannot precede the report (${matter.reportedOn}).`, 'on');
   matter.status = 'DECIDED';
   matter.decidedOn = on;
+  matter.reportedBeforeDecision = reportedBeforeDecision(matter);
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return matter;

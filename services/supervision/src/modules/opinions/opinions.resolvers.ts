@@ -1,11 +1,10 @@
-import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { readable } from '../common/access.ts';
 import { unitOf } from '../units/units.service.ts';
 
 import {
   closeOpinionItem,
-  isOverdue,
+  isOverdueToday,
   itemLoader,
   listOpinionItems,
   opinionItemsConnection,
@@ -30,6 +29,6 @@ export const opinionResolvers: Resolvers = {
   OpinionItem: {
     __resolveReference: async (ref, ctx) => readable(ctx.viewer, await itemLoader(ctx).load(ref.id)),
     unit: (item, _, ctx) => unitOf(ctx, item.unitId),
-    overdue: (item, _, ctx) => isOverdue(item, today(ctx.clock)),
+    overdue: (item, _, ctx) => isOverdueToday(ctx, item),
   },
 };

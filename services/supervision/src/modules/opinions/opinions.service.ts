@@ -14,6 +14,7 @@ import { type Transitions, requireTransition } from '../common/transitions.ts';
 import type { GovernmentUnit } from '../units/unit.entity.ts';
 import { requireUnit } from '../units/units.service.ts';
 import { recordOpinionItemEvent } from './events.ts';
+import { opinionOverdueFilter, opinionOverdueParams, opinionOverdueSql } from './overdue.ts';
 import { type OpinionItem, OpinionItemSchema, type OpinionSource, type OpinionStatus } from './opinion.entity.ts';
 
 /** G-3: the unit reports what it did, then the committee closes (销号) the item; nothing is skipped. */
@@ -25,9 +26,22 @@ export const opinionTransitions: Transitions<OpinionStatus> = {
 
 export const itemLoader = (ctx: ServiceContext) => entityLoader<OpinionItem>(ctx, OpinionItemSchema, 'id', isId);
 
-/** G-3: overdue = not closed and today (injected clock, Asia/Shanghai) is after the due date. */
-export function isOverdue(item: Pick<OpinionItem, 'status' | 'dueOn'>, todayDate: string): boolean {
-  return item.status !== 'CLOSED' && todayDate > item.dueOn;
+/**
+ * G-3: whether an item is overdue today (the injected clock, Asia/Shanghai), by the one predicate
+ * `opinionOverdueSql`: one statement for every item of a request.
+ */
+export function isOverdueToday(ctx: ServiceContext, item: Pick<OpinionItem, 'id'>): Promise<boolean> {
+  return ctx.loaders
+    .get<string, boolean>('OpinionItem.overdue', async (ids) => {
+      const { rows } = (await ctx.em.getKnex().raw(
+        `select oi.id, ${opinionOverdueSql('oi', '?::date')} as overdue from supervision.opinion_items oi
+           where oi.id in (${ids.map(() => '?').join(', ')})`,
+        [...opinionOverdueParams(today(ctx.clock)), ...ids],
+      )) as { rows: { id: string; overdue: boolean }[] };
+      const overdue = new Map(rows.map((r) => [r.id, r.overdue]));
+      return ids.map((id) => overdue.get(id) ?? false);
+    })
+    .load(item.id);
 }
 
 export interface OpinionItemInput {
@@ -171,8 +185,7 @@ const overdueItems = listQuery({
     const scope = listScope(ctx.viewer, regionCode, 'Opinion items');
     const where: Record<string, unknown> = {
       regionCode: { $like: `${scope.prefix}%` },
-      status: { $ne: 'CLOSED' },
-      dueOn: { $lt: today(ctx.clock) },
+      ...opinionOverdueFilter(today(ctx.clock)),
     };
     if (scope.unitId) where.unitId = scope.unitId;
     return where;

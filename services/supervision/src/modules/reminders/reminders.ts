@@ -1,5 +1,6 @@
 import { calendarDateOf } from '@renda/server-kit/dates';
 import { notYetReminded, type ReminderJob } from '@renda/outbox/reminders';
+import { opinionOverdueParams, opinionOverdueSql } from '../opinions/overdue.ts';
 
 /** Rows per round: the next round picks up the rest. */
 const batch = 500;
@@ -22,10 +23,10 @@ export function supervisionReminderJobs(): ReminderJob[] {
                 `select i."id", i."region_code", i."unit_id", i."source_kind", i."source_id", i."status", i."content",
                    to_char(i."due_on", 'YYYY-MM-DD') as "deadline"
                  from "supervision"."opinion_items" i
-                 where i."status" <> 'CLOSED' and i."due_on" < ?::date
+                 where ${opinionOverdueSql('i', '?::date')}
                    and ${notYetReminded('supervision', 'opinion-item-overdue', 'i."id"', 'i."due_on"')}
                  order by i."due_on", i."id" limit ${batch}`,
-                [today],
+                opinionOverdueParams(today),
               )) as {
                 rows: {
                   id: string;

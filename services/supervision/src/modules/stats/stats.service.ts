@@ -14,7 +14,7 @@ import {
   type Ratio,
 } from '@renda/server-kit/figures';
 import { requireRegionCode, requireYear, yearRange, type RegionLevel } from '@renda/server-kit/validate';
-import { supervisionRules } from '../../env.ts';
+import { opinionOverdueParams, opinionOverdueSql } from '../opinions/overdue.ts';
 
 /** 监督工作统计 of a region subtree and year. */
 export interface SupervisionStats {
@@ -98,22 +98,22 @@ async function statsRows(
        r.content, r.rated
      from
        (select count(*) as filed,
-          count(*) filter (where filed_on > filing_due_on) as late,
+          count(*) filter (where filed_late) as late,
           count(*) filter (where review_status <> 'PENDING') as reviewed,
           count(*) filter (where review_status in ('CORRECTION_REQUESTED', 'CORRECTED', 'REVOKED')) as corrections,
           count(*) filter (where review_status = 'CORRECTED') as corrected
         from supervision.filed_documents
         where region_code like ? and filed_on between ? and ? and withdrawn_at is null) d,
        (select count(*) as matters,
-          count(*) filter (where status = 'DECIDED' and reported_on is not null) as reported_first
+          count(*) filter (where reported_before_decision) as reported_first
         from supervision.major_matters where region_code like ? and year = ?) m,
        (select count(*) as items,
           count(*) filter (where status = 'CLOSED') as closed,
-          count(*) filter (where due_on < ?::date and (closed_on is null or closed_on > ?::date)) as overdue
-        from supervision.opinion_items where region_code like ? and due_on between ? and ?) o,
+          count(*) filter (where ${opinionOverdueSql('oi', '?::date')}) as overdue
+        from supervision.opinion_items oi where region_code like ? and due_on between ? and ?) o,
        (select count(*) as motions,
           count(*) filter (where exam_score is not null) as exams,
-          count(*) filter (where exam_score >= ?) as passed
+          count(*) filter (where exam_passed) as passed
         from supervision.appointment_motions where region_code like ? and submitted_on between ? and ?) a,
        (select coalesce(sum(satisfied + basically_satisfied), 0) as content,
           coalesce(sum(satisfied + basically_satisfied + dissatisfied), 0) as rated
@@ -130,12 +130,10 @@ async function statsRows(
       to,
       prefix,
       year,
-      measuredOn,
-      measuredOn,
+      ...opinionOverdueParams(measuredOn),
       prefix,
       from,
       to,
-      supervisionRules.examPassScore,
       prefix,
       from,
       to,
@@ -219,25 +217,24 @@ export async function supervisionFigures(
             'filed_on',
             {
               filed: 'count(*)',
-              filed_on_time: 'count(*) filter (where t.filed_on <= t.filing_due_on)',
+              filed_on_time: 'count(*) filter (where not t.filed_late)',
               reviewed: 'count(*) filter (where t.reviewed_on <= p.measured_on)',
             },
             ' and t.withdrawn_at is null',
           )}
           union all ${branch('major_matters', 'decided_on', {
             decided: 'count(*)',
-            reported_first: 'count(*) filter (where t.reported_on is not null and t.reported_on <= t.decided_on)',
+            reported_first: 'count(*) filter (where t.reported_before_decision)',
           })}
           union all ${branch('opinion_items', 'due_on', {
             items_due: 'count(*)',
             items_closed: 'count(*) filter (where t.closed_on <= p.measured_on)',
-            items_overdue:
-              'count(*) filter (where t.due_on < p.measured_on and (t.closed_on is null or t.closed_on > p.measured_on))',
+            items_overdue: `count(*) filter (where ${opinionOverdueSql('t', 'p.measured_on')})`,
           })}
           union all ${branch('inquiries', 'filed_on', { inquiries: 'count(*)' })}
           union all ${branch('appointment_motions', 'submitted_on', {
             exams: 'count(*) filter (where t.exam_score is not null)',
-            passed: 'count(*) filter (where t.exam_score >= ?)',
+            passed: 'count(*) filter (where t.exam_passed)',
           })}
           union all ${branch(
             'reports',
@@ -250,17 +247,8 @@ export async function supervisionFigures(
           )}
         ) x group by x.i, x.level`;
         });
-        // Parameters in text order: the motions' pass score comes before their prefix.
-        const ordered = codes.flatMap((c) => [
-          c,
-          `${c}%`,
-          `${c}%`,
-          `${c}%`,
-          `${c}%`,
-          supervisionRules.examPassScore,
-          `${c}%`,
-          `${c}%`,
-        ]);
+        // Parameters in text order: the key, then each branch's prefix.
+        const ordered = codes.flatMap((c) => [c, `${c}%`, `${c}%`, `${c}%`, `${c}%`, `${c}%`, `${c}%`]);
         // Each row meets the periods of its own year only (a hash join on the year), not every period of the series.
         const sql = `with periods(i, year, starts_on, ends_on, measured_on) as (values ${values}) ${parts.join(' union all ')}`;
         const { rows: result } = (await readKnex(ctx.em).raw(sql, [...params, ...ordered] as never[])) as {

@@ -4,7 +4,7 @@ import { conflict, notFound } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { correct, withdraw } from '@renda/server-kit/corrections';
 import { requireText } from '@renda/server-kit/validate';
-import { votingRules, type VotingRules } from '../../env.ts';
+import { votingRulesIn, type VotingRules } from '../../env.ts';
 import { ProjectSchema } from '../projects/project.entity.ts';
 import { requireId } from '../inputs.ts';
 import { ProgramSchema, ProposalSchema, type Program, type ProgramStage, type Proposal } from './program.entity.ts';
@@ -32,7 +32,7 @@ export async function correctProgram(
   version: number,
   input: CorrectProgramInput,
   reason: string,
-  rules: VotingRules = votingRules,
+  rules: VotingRules = votingRulesIn(ctx),
 ): Promise<Program> {
   requireId(id, 'id');
   const viewer = requireViewer(ctx.viewer);

@@ -12,7 +12,7 @@ import {
   type SortKey,
 } from '@renda/server-kit/pagination';
 import { regionLevelOf, requireRegionCode, requireText, requireYear } from '@renda/server-kit/validate';
-import { votingRules, type VotingRules } from '../../env.ts';
+import { votingRulesIn, type VotingRules } from '../../env.ts';
 import { ProjectSchema, type Project } from '../projects/project.entity.ts';
 import { isUniqueViolation, requireId, requireMoney } from '../inputs.ts';
 import { ProgramSchema, ProposalSchema, type Program, type ProgramLevel, type Proposal } from './program.entity.ts';
@@ -60,7 +60,7 @@ export interface CreateProgramInput {
 export async function createProgram(
   ctx: ServiceContext,
   input: CreateProgramInput,
-  rules: VotingRules = votingRules,
+  rules: VotingRules = votingRulesIn(ctx),
 ): Promise<Program> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   const level = programLevelOf(regionCode);
@@ -118,7 +118,7 @@ export async function proposeProject(
   ctx: ServiceContext,
   programId: string,
   input: { title: string; description: string; proposer: string },
-  rules: VotingRules = votingRules,
+  rules: VotingRules = votingRulesIn(ctx),
 ): Promise<Proposal> {
   const program = await findProgram(ctx, programId);
   const title = requireText(input.title, 'input.title', 200);
