@@ -1,29 +1,22 @@
 /**
  * One process of the peer benchmark (`bench/peer.ts` forks it): the embedded database, one subgraph,
- * this gateway or Hive Gateway with the Rust query planner. Each runs alone so the parent can read its
+ * (the gateways are in peer-gateway.ts). Each runs alone so the parent can read its
  * CPU time from /proc/<pid>/stat. Tells the parent `{ ready: url }` over IPC once it listens.
  *
  *   peer-process.ts db
  *   peer-process.ts subgraph <name>      (DATABASE_URL, SIBLINGS json, PORT, SEED, BENCH_ITEMS)
- *   peer-process.ts renda | hive         (SUBGRAPH_URLS json, PORT)
  */
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { createTokenVerifier } from '@renda/auth/tokens';
 import { createMemoryCache } from '@renda/cache/cache';
 import { startEmbeddedPostgres } from '@renda/db/embedded';
 import { deputiesService } from '@renda/deputies/server';
 import { FixedClock } from '@renda/server-kit/clock';
 import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
-import { listen } from '@renda/server-kit/http';
 import { createLogger } from '@renda/server-kit/logger';
 import { startService } from '@renda/server-kit/service';
 import { loadSyntheticProvince } from '@renda/suggestions/bench-data';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
 import { votingService } from '@renda/voting/server';
-import { supergraphPath } from '../src/compose.ts';
-import { createGateway } from '../src/server.ts';
 
 const [role, name] = process.argv.slice(2);
 const port = Number(process.env.PORT ?? 0);
@@ -61,6 +54,8 @@ if (role === 'db') {
       secret: devSubgraphSecret,
       poolMax: Number(process.env.POOL_MAX ?? 10),
       siblings: JSON.parse(process.env.SIBLINGS ?? '{}'),
+      // As deployed (ANSWER_CACHE_MB's default); BENCH_ANSWER_CACHE_MB=0 measures without it.
+      answerCacheMegabytes: Number(process.env.BENCH_ANSWER_CACHE_MB ?? 32),
     },
     port,
   );
@@ -76,41 +71,14 @@ if (role === 'db') {
     }
   }
   ready(running.url);
-} else if (role === 'renda') {
-  const gateway = await createGateway({
-    urls: urls(),
-    secret: devSubgraphSecret,
-    verifier: createTokenVerifier({ kind: 'hs256', secret: devJwtSecret }),
-    log,
-    supergraphSdl: readFileSync(supergraphPath, 'utf8'),
-  });
-  ready((await listen(gateway.httpServer, port, '127.0.0.1')).url);
-} else if (role === 'hive') {
-  const { createGatewayRuntime } = await import('@graphql-hive/gateway');
-  const { unifiedGraphHandler } = await import('@graphql-hive/router-runtime');
-  const byName = urls();
-  // The committed supergraph names the default ports; point each subgraph at where it runs now.
-  const supergraph = readFileSync(supergraphPath, 'utf8').replace(
-    /@join__graph\(name: "(\w+)", url: "[^"]*"\)/g,
-    (whole, graph: string) => (byName[graph] ? `@join__graph(name: "${graph}", url: "${byName[graph]}")` : whole),
-  );
-  const runtime = createGatewayRuntime({
-    supergraph,
-    unifiedGraphHandler,
-    logging: false,
-    propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) => ({
-        authorization: request.headers.get('authorization'),
-        'x-subgraph-secret': devSubgraphSecret,
-      }),
-    },
-  });
-  const server = createServer((req, res) => {
-    // The runtime answers every request itself, its own failures included (as a 500): nothing to await.
-    void runtime(req, res);
-  });
-  ready((await listen(server, port, '127.0.0.1')).url);
+  // BENCH_VERBOSE: how the answer cache fares, every 10 s (the bench ends subgraphs with SIGKILL).
+  if (process.env.BENCH_VERBOSE === '1') {
+    setInterval(
+      () => console.error(`${name} answer cache ${JSON.stringify(running.subgraph.answers?.stats)}`),
+      10_000,
+    ).unref();
+  }
 } else {
-  console.error('usage: peer-process.ts db | subgraph <name> | renda | hive');
+  console.error('usage: peer-process.ts db | subgraph <name>');
   process.exit(2);
 }

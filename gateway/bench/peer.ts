@@ -17,11 +17,13 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import { request } from 'undici';
 import { signDevToken } from '@renda/auth/tokens';
 import { devJwtSecret } from '@renda/server-kit/env';
 import { createTestDatabase, type TestDatabase } from '@renda/testing/database';
+import { supergraphPath } from '../src/compose.ts';
 
 const pairs = Number(process.env.BENCH_PAIRS ?? 5);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -45,13 +47,51 @@ const queries: Record<string, string> = {
 
 const child = new URL('./peer-process.ts', import.meta.url).pathname;
 const tsx = import.meta.resolve('tsx');
+
+/**
+ * The gateways run compiled, as in production (`pnpm build`, `pnpm start`): a TypeScript loader in the
+ * process would add its own memory and CPU to what is measured. Workspace packages are bundled in,
+ * every other package stays an import resolved from the gateway's node_modules.
+ */
+async function compiledGateway(): Promise<string> {
+  // esbuild comes with tsx, as in deploy/build.mjs.
+  const { build } = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild') as {
+    build(options: Record<string, unknown>): Promise<unknown>;
+  };
+  const outfile = new URL('./.peer/peer-gateway.mjs', import.meta.url).pathname;
+  await build({
+    entryPoints: [new URL('./peer-gateway.ts', import.meta.url).pathname],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'third-party-external',
+        setup(b: { onResolve(o: { filter: RegExp }, f: (a: { path: string }) => unknown): void }) {
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith('@renda/') ? undefined : { external: true },
+          );
+        },
+      },
+    ],
+  });
+  return outfile;
+}
 const processes: { name: string; proc: ChildProcess }[] = [];
 
-function start(name: string, args: string[], env: Record<string, string> = {}): Promise<{ url: string; pid: number }> {
+function start(
+  name: string,
+  args: string[],
+  env: Record<string, string> = {},
+  file = child,
+): Promise<{ url: string; pid: number }> {
   // One profile per thread (tsx's loader runs in its own), named CPU.<date>.<pid>.<thread>…: pids printed below.
   const profile = profileDir && name !== 'Hive Gateway' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const proc = fork(child, args, {
-    execArgv: ['--import', tsx, ...profile],
+  const proc = fork(file, args, {
+    execArgv: [...(file === child ? ['--import', tsx] : []), ...profile],
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -107,10 +147,12 @@ try {
     console.log(`${name} ready at ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     measured.push({ name, pid: s.pid });
   }
+  const gatewayFile = await compiledGateway();
+  const gatewayEnv = { SUBGRAPH_URLS: JSON.stringify(siblings), SUPERGRAPH_PATH: supergraphPath };
   const gateways = {
-    A: await start('this gateway', ['renda'], { SUBGRAPH_URLS: JSON.stringify(siblings) }),
+    A: await start('this gateway', ['renda'], gatewayEnv, gatewayFile),
     // Hive's logger knows no `silent`.
-    B: await start('Hive Gateway', ['hive'], { SUBGRAPH_URLS: JSON.stringify(siblings), LOG_LEVEL: 'error' }),
+    B: await start('Hive Gateway', ['hive'], { ...gatewayEnv, LOG_LEVEL: 'error' }, gatewayFile),
   };
   console.log(
     `peer benchmark: A = this gateway, B = Hive Gateway + Rust query planner; ${connections} connections, ` +

@@ -75,10 +75,13 @@ export async function startTestPlatform(
     now?: string;
     /** Settings of a service by name, instead of its definition's from process.env. */
     settings?: Record<string, Readonly<Record<string, unknown>>>;
+    /** The subgraphs' answer cache (on by default; see startTestServices). */
+    answerCacheMegabytes?: number;
   } = {},
 ): Promise<TestPlatform> {
   const stack = await startTestServices(defs, {
     ...(options.now ? { now: options.now } : {}),
+    ...(options.answerCacheMegabytes !== undefined ? { answerCacheMegabytes: options.answerCacheMegabytes } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
   });
   const base: GatewayOptions = {

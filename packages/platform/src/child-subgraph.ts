@@ -55,6 +55,7 @@ export async function startSubgraph(
       siblings: urls,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       publicCacheSeconds: env.PUBLIC_CACHE_SECONDS,
+      answerCacheMegabytes: env.ANSWER_CACHE_MB,
       events: { redis },
       ...(redis ? { redis } : {}),
       ...(options.poolMax ? { poolMax: options.poolMax } : {}),

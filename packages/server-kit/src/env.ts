@@ -42,6 +42,11 @@ const common = {
     .min(0, 'must be 0 or more')
     .max(3600, 'must be at most 3600')
     .default(30),
+  /**
+   * Subgraphs: megabytes of bearers' answers each process keeps and serves again while PostgreSQL's
+   * snapshot is unchanged (no write anywhere since; see answer-cache.ts). 0: off.
+   */
+  ANSWER_CACHE_MB: z.coerce.number().min(0, 'must be 0 or more').max(4096, 'must be at most 4096').default(32),
   /** How long a stopping server lets requests in flight finish (SIGTERM, SIGINT). */
   SHUTDOWN_GRACE_MS: z.coerce
     .number()

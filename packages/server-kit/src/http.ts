@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { AnswerCache, AnswerMiss } from './answer-cache.ts';
 
 export const subgraphSecretHeader = 'x-subgraph-secret';
 export const requestIdHeader = 'x-request-id';
@@ -24,6 +25,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   cors?: CorsOrigins;
   /** Other routes (GraphiQL, static files): return true when handled. */
   routes?: RouteHandler;
+  /** Bearers' reads answered again while the database is unchanged (subgraphs; see answer-cache.ts). */
+  answers?: AnswerCache | null;
 }
 
 /**
@@ -193,8 +196,22 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       throw new HttpProblem(405, 'Use GET or POST.', 'METHOD_NOT_ALLOWED');
     }
     let body: unknown = undefined;
+    let miss: AnswerMiss | null = null;
     if (req.method === 'POST') {
       const text = await readBody(req, limit);
+      const authorization = req.headers.authorization;
+      if (options.answers && authorization && text.length) {
+        const found = await options.answers.lookup(authorization, text);
+        if (found && 'answer' in found) {
+          res.writeHead(200, {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(found.answer),
+          });
+          res.end(found.answer);
+          return;
+        }
+        miss = found?.miss ?? null;
+      }
       const type = req.headers['content-type'] ?? '';
       if (type.includes('application/json') || type.includes('application/graphql-response+json')) {
         try {
@@ -220,14 +237,20 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
     }
     // The plugins (request log) read the resolved id, not the raw header.
     headers.set(requestIdHeader, requestIdOf(req));
+    let contextValue: C | undefined;
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-      context: () => options.context(req),
+      context: async () => {
+        contextValue = await options.context(req);
+        return miss && options.answers ? options.answers.marked(contextValue) : contextValue;
+      },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
+      // After the answer is sent: storing reads the snapshot again.
+      if (miss && res.statusCode === 200) await options.answers?.store(miss, contextValue, response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);

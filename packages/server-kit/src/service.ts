@@ -114,6 +114,8 @@ export interface ServiceRuntime {
   events?: EventsRuntime;
   /** PUBLIC_CACHE_SECONDS: answers to the public served from the cache (see `createSubgraph`); unset: off. */
   publicCacheSeconds?: number;
+  /** ANSWER_CACHE_MB: bearers' answers kept while the database is unchanged (see `createSubgraph`); unset: off. */
+  answerCacheMegabytes?: number;
 }
 
 export interface RunningService {
@@ -220,6 +222,7 @@ export async function startService(
     settings,
     ...(attached?.routes ? { routes: attached.routes } : {}),
     ...(runtime.publicCacheSeconds ? { publicCacheSeconds: runtime.publicCacheSeconds } : {}),
+    ...(runtime.answerCacheMegabytes ? { answerCacheMegabytes: runtime.answerCacheMegabytes } : {}),
   });
   const server = subgraph.httpServer();
   const address = await listen(server, port, host);
@@ -276,6 +279,7 @@ export async function runStandalone(
       ...(redis ? { redis } : {}),
       events: { redis },
       publicCacheSeconds: env.PUBLIC_CACHE_SECONDS,
+      answerCacheMegabytes: env.ANSWER_CACHE_MB,
     },
     env.PORT,
     env.HOST,

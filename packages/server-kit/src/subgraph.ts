@@ -11,6 +11,7 @@ import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/po
 import { GraphQLError, type DocumentNode } from 'graphql';
 import type { TokenVerifier } from '@renda/auth/tokens';
 import type { Cache } from '@renda/cache/cache';
+import { AnswerCache } from './answer-cache.ts';
 import { guardArguments } from './arguments.ts';
 import type { Clock } from './clock.ts';
 import type { ServiceContext } from './context.ts';
@@ -46,6 +47,11 @@ export interface SubgraphOptions {
    * or in process) at most; any mutation of this service ends every stored answer. 0 or unset: off.
    */
   publicCacheSeconds?: number;
+  /**
+   * Megabytes of bearers' answers kept in this process and served again while the database is
+   * unchanged (see answer-cache.ts). 0 or unset: off. Off with read replicas.
+   */
+  answerCacheMegabytes?: number;
 }
 
 export interface Subgraph {
@@ -63,6 +69,8 @@ export interface Subgraph {
     errors?: readonly GraphQLError[] | readonly { message: string; extensions?: Record<string, unknown> }[];
   }>;
   httpServer(): ReturnType<typeof createGraphQLHttpServer>;
+  /** The bearers' answer cache, when on. */
+  answers: AnswerCache | null;
 }
 
 const knownCodes = new Set([
@@ -128,6 +136,16 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
     : null;
   // What was stored before this start may describe data that changed meanwhile (a reseed, a restore).
   await publicCache?.invalidate();
+  const replicas = options.orm.config.get('replicas') ?? [];
+  const answers =
+    options.answerCacheMegabytes && replicas.length === 0
+      ? new AnswerCache({
+          orm: options.orm,
+          clock: options.clock,
+          verify: (authorization) => options.verifier(authorization),
+          maxChars: Math.floor(options.answerCacheMegabytes * 1024 * 1024),
+        })
+      : null;
   const apollo = new ApolloServer<ServiceContext>({
     schema,
     // Stacks stay in the logs; clients get the message and the code.
@@ -142,6 +160,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
       requestLogPlugin(options.log),
       graphQLStatusPlugin(),
       ...((publicCache?.plugins ?? []) as ApolloServerPlugin<ServiceContext>[]),
+      ...(answers ? [answers.plugin<ServiceContext>((ctx) => (scopeOf(ctx)?.failures.length ?? 0) > 0)] : []),
     ],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;
@@ -211,6 +230,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
     apollo,
     orm: options.orm,
     context,
+    answers,
     async execute(query, variables, token) {
       let contextValue: ServiceContext;
       try {
@@ -231,6 +251,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
         apollo,
         secret: options.secret,
         context,
+        answers,
         ...(options.routes ? { routes: options.routes } : {}),
         health: async () => {
           await options.orm.em.getConnection().execute('select 1');

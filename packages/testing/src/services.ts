@@ -66,6 +66,11 @@ export async function startTestServices(
     events?: EventsRuntime;
     /** Answers to the public served from the cache (off unless given: tests change data behind it). */
     publicCacheSeconds?: number;
+    /**
+     * Megabytes of bearers' answers each service keeps while the database is unchanged (on by default,
+     * as deployed: every test through HTTP also checks that no answer outlives a change; 0: off).
+     */
+    answerCacheMegabytes?: number;
   } = {},
 ): Promise<TestStack> {
   // A database given by the caller outlives the stack (benchmarks restart services on loaded data).
@@ -100,6 +105,7 @@ export async function startTestServices(
           // The stream `<databaseKeyPrefix>events` is per test database, as cache keys are.
           ...(options.events ? { events: options.events } : {}),
           ...(options.publicCacheSeconds ? { publicCacheSeconds: options.publicCacheSeconds } : {}),
+          answerCacheMegabytes: options.answerCacheMegabytes ?? 8,
         },
         0,
       );
