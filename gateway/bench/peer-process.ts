@@ -33,8 +33,6 @@ process.on('message', (m) => {
 // An exit of its own, so that `--cpu-prof` writes its profile (BENCH_PROFILE).
 process.on('SIGTERM', () => process.exit(0));
 
-const urls = (): Record<string, string> => JSON.parse(process.env.SUBGRAPH_URLS ?? '{}');
-
 if (role === 'db') {
   const db = await startEmbeddedPostgres({ port });
   ready(db.url);

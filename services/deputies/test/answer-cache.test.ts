@@ -37,7 +37,7 @@ async function post(query: string, variables: Record<string, unknown>, token: st
 
 const answers = () => stack.services.deputies!.subgraph.answers!.stats;
 // The service's pool, outside any request: its commits are what another writer's would be.
-const sql = (text: string, params: unknown[] = []) => stack.services.deputies!.orm.em.getKnex().raw(text, params);
+const sql = (text: string, params: string[] = []) => stack.services.deputies!.orm.em.getKnex().raw(text, params);
 const rename = (code: string, name: string) => sql(`update deputies.regions set name = ? where code = ?`, [name, code]);
 
 beforeAll(async () => {
