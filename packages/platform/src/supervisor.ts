@@ -50,12 +50,13 @@ export class Supervisor {
   private busy = true;
 
   constructor(private readonly options: SupervisorOptions) {
-    // After the messages that came in while the database opened (it blocks the launcher meanwhile).
+    // Opening the database blocks the launcher for seconds: the children's `loaded` messages of that
+    // time are read one pipe at a time after it. The first turn waits until they are all in.
     void (options.turnsAfter ?? Promise.resolve()).then(() =>
-      setImmediate(() => {
+      setTimeout(() => {
         this.busy = false;
         this.nextTurn();
-      }),
+      }, 100),
     );
   }
 
