@@ -14,17 +14,21 @@ export interface EmbeddedPostgres {
 /**
  * An embedded PostgreSQL: PGlite served over the Postgres wire protocol, so MikroORM's ordinary
  * postgresql driver talks to it. `dataDir` keeps the data on disk; without it the database lives in
- * memory (tests). PGlite runs one query at a time; the socket server queues connections and keeps a
- * transaction's statements together, so several connections are safe, only not parallel.
+ * memory (tests). PGlite is one backend running one message at a time; `WireQueue` gives it to one
+ * connection from that connection's first message until the backend is idle again, so several
+ * connections (several processes) are safe, only not parallel.
  */
 export async function startEmbeddedPostgres(
-  options: { dataDir?: string; port?: number; host?: string } = {},
+  options: { dataDir?: string; port?: number; host?: string; phase?: (phase: string) => void } = {},
 ): Promise<EmbeddedPostgres> {
+  const phase = options.phase ?? (() => {});
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => {};
   const db = await createCluster(options.dataDir);
+  phase('PGlite open (WebAssembly, data folder)');
   const host = options.host ?? '127.0.0.1';
-  const server = new PGLiteSocketServer({ db, host, port: options.port ?? 0, maxConnections: 64 });
+  const server = wireServer(db, host, options.port ?? 0);
   await server.start();
+  phase('socket server listening');
   const port = server.getServerConn().split(':').pop();
   return {
     url: `postgres://postgres:postgres@${host}:${port}/postgres`,
@@ -34,6 +38,107 @@ export async function startEmbeddedPostgres(
       release();
     },
   };
+}
+
+/** PGlite served over the wire protocol (not started), with the `WireQueue` in place of the socket server's own. */
+export function wireServer(db: PGlite, host: string, port: number): PGLiteSocketServer {
+  const server = new PGLiteSocketServer({ db, host, port, maxConnections: 64 });
+  // Each connection's handler takes the server's queue when it connects: replaced before any does.
+  const seam = server as unknown as { queryQueue?: unknown };
+  if (!seam.queryQueue) throw new Error('@electric-sql/pglite-socket changed: its query queue is not where expected');
+  seam.queryQueue = new WireQueue(db);
+  return server;
+}
+
+interface Queued {
+  handlerId: number;
+  message: Uint8Array;
+  onData: (data: Uint8Array) => void;
+  resolve: (bytes: number) => void;
+  reject: (error: Error) => void;
+}
+
+/** ReadyForQuery with status I: the backend finished what it was sent and is in no transaction. */
+const idle = [0x5a, 0, 0, 0, 5, 0x49];
+const sync = new Uint8Array([0x53, 0, 0, 0, 4]);
+
+/**
+ * The socket server's queue of wire-protocol messages, in place of its own, which kept only an open
+ * transaction's messages together: between an extended query's Parse and its Bind another connection's
+ * Parse could run and replace the one unnamed statement the backend has ("unnamed prepared statement
+ * does not exist", or the wrong statement bound). Here the connection whose message ran keeps the
+ * backend until a reply ends with ReadyForQuery status I (after a Sync or a simple query, outside a
+ * transaction); meanwhile other connections' messages wait, in arrival order.
+ */
+export class WireQueue {
+  private queue: Queued[] = [];
+  private owner: number | null = null;
+  private running = false;
+
+  constructor(private readonly db: PGlite) {}
+
+  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ handlerId, message, onData, resolve, reject });
+      void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (;;) {
+        const at = this.owner === null ? 0 : this.queue.findIndex((q) => q.handlerId === this.owner);
+        if (at < 0 || at >= this.queue.length) return;
+        const [item] = this.queue.splice(at, 1) as [Queued];
+        let bytes = 0;
+        const tail: number[] = [];
+        try {
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, {
+              onRawData: (data) => {
+                bytes += data.length;
+                for (const b of data.subarray(Math.max(0, data.length - idle.length))) tail.push(b);
+                tail.splice(0, Math.max(0, tail.length - idle.length));
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (e) {
+          this.owner = null;
+          item.reject(e as Error);
+          continue;
+        }
+        this.owner = idle.every((b, i) => tail[i] === b) ? null : item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  getQueueLength(): number {
+    return this.queue.length;
+  }
+
+  /** A connection went away: its waiting messages are dropped. */
+  clearQueueForHandler(handlerId: number): void {
+    for (const q of this.queue.filter((q) => q.handlerId === handlerId)) q.reject(new Error('Handler disconnected'));
+    this.queue = this.queue.filter((q) => q.handlerId !== handlerId);
+  }
+
+  /** A connection that held the backend went away: its extended query is ended, its transaction rolled back. */
+  async clearTransactionIfNeeded(handlerId: number): Promise<void> {
+    if (this.owner !== handlerId) return;
+    try {
+      await this.db.runExclusive(() => this.db.execProtocolRawStream(sync, { onRawData: () => {} }));
+      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    } finally {
+      this.owner = null;
+      void this.run();
+    }
+  }
 }
 
 /**

@@ -5,10 +5,14 @@ import { createGateway } from '@renda/gateway/server';
 import * as settings from '@renda/server-kit/env';
 import { close, listen } from '@renda/server-kit/http';
 import { createLogger } from '@renda/server-kit/logger';
+import { phaseTimer } from '@renda/server-kit/timing';
 import { tell } from './child-runtime.ts';
 
 export async function startGateway(): Promise<() => Promise<void>> {
   const env = readEnv();
+  const log = createLogger('gateway', env.LOG_LEVEL);
+  const phase = phaseTimer(log, { fromProcessStart: true });
+  phase('modules loaded');
   const gateway = await createGateway({
     urls: {
       deputies: env.DEPUTIES_URL,
@@ -18,11 +22,13 @@ export async function startGateway(): Promise<() => Promise<void>> {
     },
     secret: env.SUBGRAPH_SECRET ?? settings.devSubgraphSecret,
     verifier: createTokenVerifier(settings.tokenConfigOf(env)),
-    log: createLogger('gateway', env.LOG_LEVEL),
+    log,
     limits: { maxDepth: env.MAX_DEPTH, maxAliases: env.MAX_ALIASES, maxCost: env.MAX_COST },
     maskErrors: env.NODE_ENV === 'production',
   });
+  phase('supergraph and Apollo');
   const address = await listen(gateway.httpServer, env.PORT, env.HOST);
+  phase('listening');
   tell({ type: 'up', url: address.url });
   return async () => {
     await close(gateway.httpServer, env.SHUTDOWN_GRACE_MS);

@@ -5,6 +5,7 @@ import * as settings from '@renda/server-kit/env';
 import type { CommonEnv } from '@renda/server-kit/env';
 import { createLogger } from '@renda/server-kit/logger';
 import { startService, type ServiceDefinition } from '@renda/server-kit/service';
+import { phaseTimer } from '@renda/server-kit/timing';
 import { tell, type ChildOptions } from './child-runtime.ts';
 
 /** A service's two modules: `env.ts` (its `readEnv`) and `server.ts` (its `<name>Service` definition). */
@@ -22,6 +23,8 @@ export async function startSubgraph(
   const env = modules.env.readEnv();
   const def = modules.server[`${service}Service`] as ServiceDefinition;
   const log = createLogger(service, env.LOG_LEVEL);
+  const phase = phaseTimer(log, { fromProcessStart: true });
+  phase('modules loaded');
   const cache = createCache(env.REDIS_URL);
   const redis = redisTargetOf(env.REDIS_URL);
   const urls = {
@@ -41,6 +44,7 @@ export async function startSubgraph(
     });
     tell({ type: 'loaded' });
     await turn;
+    phase('waiting for a turn at the database');
   }
   const running = await startService(
     def,
@@ -60,12 +64,14 @@ export async function startSubgraph(
       ...(redis ? { redis } : {}),
       ...(options.poolMax ? { poolMax: options.poolMax } : {}),
       onMigrated: () => tell({ type: 'migrated' }),
+      phase,
     },
     env.PORT,
     env.HOST,
   );
   if (options.seed && def.seed) {
     await def.seed(running.orm.em.fork(), systemClock);
+    phase('demo data');
     tell({ type: 'seeded' });
   }
   tell({ type: 'up', url: running.url });

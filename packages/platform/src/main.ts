@@ -4,12 +4,24 @@
  * gateway as child processes, restarting one that dies. Ctrl-C (SIGINT) or SIGTERM stops the
  * children, then the database. Only light modules load before the settings are checked.
  */
+import { phaseTimer, type PhaseFields } from '@renda/server-kit/timing';
 import { claimPorts, packageDirOf, portVariables, readEnv, serviceNames } from './env.ts';
 
 const started = Date.now();
 const env = readEnv();
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const say = (who: string, text: string) => console.log(`${who.padEnd(12)}${text}`);
+// LOG_LEVEL=debug: the launcher's own phases too (it runs the embedded database), like the children's.
+const debug = ['debug', 'trace'].includes(env.logLevel);
+const phase = phaseTimer(
+  {
+    isLevelEnabled: () => debug,
+    debug: (fields: PhaseFields, message: string) =>
+      say('launcher', `${message}: ${fields.ms} ms, ${fields.cpuMs} CPU ms (at ${fields.sinceProcessStartMs} ms)`),
+  },
+  { fromProcessStart: true },
+);
+phase('settings read');
 
 // The subgraphs answer the gateway only, on this machine; HOST is where the gateway listens.
 const subgraphHost = '127.0.0.1';
@@ -28,6 +40,7 @@ const ports = await claimPorts({
   gateway: { port: env.GATEWAY_PORT, variable: portVariables.gateway, host: env.HOST },
 });
 
+phase('ports claimed');
 console.log(`人大 Graph: starting (settings checked, ports free; LOG_LEVEL ${env.logLevel})`);
 const [{ join }, { fileURLToPath }, { Supervisor }] = await Promise.all([
   import('node:path'),
@@ -43,7 +56,12 @@ const databaseOpen: Promise<void> = env.DATABASE_URL
   ? Promise.resolve(say('database', `DATABASE_URL (${new URL(databaseUrl).host})`))
   : import('@renda/db/embedded')
       .then(({ startEmbeddedPostgres }) =>
-        startEmbeddedPostgres({ dataDir: join(env.dataDir, 'pglite'), port: ports.database!, host: subgraphHost }),
+        startEmbeddedPostgres({
+          dataDir: join(env.dataDir, 'pglite'),
+          port: ports.database!,
+          host: subgraphHost,
+          phase,
+        }),
       )
       .then(
         (embedded) => {

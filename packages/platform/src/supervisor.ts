@@ -24,7 +24,11 @@ export interface SupervisorOptions {
   say: (who: string, text: string) => void;
   seconds: () => string;
   graceMs: number;
-  /** Turns at the database begin once this settles (the embedded database is open). */
+  /**
+   * Turns at the database begin once this settles (the embedded database is open). Children that wait
+   * get theirs in the order they were started, not the order they finished loading: the first child
+   * (deputies, which most first queries need) does not queue behind the others.
+   */
   turnsAfter?: Promise<void>;
 }
 
@@ -41,10 +45,32 @@ export class Supervisor {
   private readonly children = new Map<string, Child>();
   private stopping = false;
   /** Children that asked for a turn at the database (`loaded`) get it one after the other. */
-  private turns: Promise<void>;
+  private readonly waiting: { rank: number; open: () => void; done: Promise<void> }[] = [];
+  /** The database is not open yet, or a child has its turn. */
+  private busy = true;
 
   constructor(private readonly options: SupervisorOptions) {
-    this.turns = options.turnsAfter ?? Promise.resolve();
+    // Opening the database blocks the launcher for seconds: the children's `loaded` messages of that
+    // time are read one pipe at a time after it. The first turn waits until they are all in.
+    void (options.turnsAfter ?? Promise.resolve()).then(() =>
+      setTimeout(() => {
+        this.busy = false;
+        this.nextTurn();
+      }, 100),
+    );
+  }
+
+  /** Gives the database to the waiting child started first; the next turn begins when it is up or gone. */
+  private nextTurn(): void {
+    if (this.busy || this.waiting.length === 0) return;
+    const first = this.waiting.reduce((a, b) => (b.rank < a.rank ? b : a));
+    this.waiting.splice(this.waiting.indexOf(first), 1);
+    this.busy = true;
+    first.open();
+    void first.done.then(() => {
+      this.busy = false;
+      this.nextTurn();
+    });
   }
 
   /** Starts a child; resolves when it is up, rejects when it dies before (a first start that fails is fatal). */
@@ -81,10 +107,14 @@ export class Supervisor {
     proc.once('exit', () => settled());
     proc.on('message', (message: ChildMessage) => {
       if (message.type === 'loaded') {
-        this.turns = this.turns.then(() => {
-          if (proc.connected) proc.send({ type: 'open' });
-          return upOrGone;
+        this.waiting.push({
+          rank: [...this.children.keys()].indexOf(name),
+          open: () => {
+            if (proc.connected) proc.send({ type: 'open' });
+          },
+          done: upOrGone,
         });
+        this.nextTurn();
       }
       if (message.type === 'migrated' && !child.restarts) say(name, `migrations applied (${seconds()})`);
       if (message.type === 'seeded' && !child.restarts) say(name, `demo data ready (${seconds()})`);

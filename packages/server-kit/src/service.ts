@@ -18,6 +18,7 @@ import { close, listen, type RouteHandler } from './http.ts';
 import type { Logger } from './logger.ts';
 import { stopOnSignals } from './signals.ts';
 import { createSubgraph, type Subgraph } from './subgraph.ts';
+import { phaseTimer } from './timing.ts';
 import type { SiblingUrls } from './siblings.ts';
 
 /** What a service is: its schema, its tables and its demo data. Each service's `server.ts` exports one. */
@@ -116,6 +117,8 @@ export interface ServiceRuntime {
   publicCacheSeconds?: number;
   /** ANSWER_CACHE_MB: bearers' answers kept while the database is unchanged (see `createSubgraph`); unset: off. */
   answerCacheMegabytes?: number;
+  /** Marks the end of each start-up phase (default: `phaseTimer` on `log`, debug level). */
+  phase?: (phase: string) => void;
 }
 
 export interface RunningService {
@@ -145,6 +148,7 @@ export async function startService(
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningService> {
+  const phase = runtime.phase ?? phaseTimer(runtime.log);
   const orm = await openDatabase({
     url: runtime.databaseUrl,
     schema: def.dbSchema,
@@ -152,6 +156,7 @@ export async function startService(
     migrationsPath: def.migrationsPath,
     migrations: def.migrations,
     ...(runtime.poolMax ? { poolMax: runtime.poolMax } : {}),
+    phase,
   });
   let partitionTimer: NodeJS.Timeout | undefined;
   if (def.partitions?.length) {
@@ -172,6 +177,7 @@ export async function startService(
         (e: unknown) => runtime.log.error({ err: e }, 'year partition maintenance failed; retried in 12 hours'),
       );
     }, 12 * 3600_000).unref();
+    phase('year partitions');
   }
   runtime.onMigrated?.();
   const settings = runtime.settings ?? def.settings?.(process.env) ?? {};
@@ -189,6 +195,7 @@ export async function startService(
     relay: !!def.events && (runtime.events?.relay ?? !!runtime.events),
     reminders: !!def.events && (runtime.events?.reminders ?? !!runtime.events),
   });
+  phase('outbox');
   const attached = def.attach
     ? await def
         .attach({
@@ -207,6 +214,7 @@ export async function startService(
           throw e;
         })
     : null;
+  if (def.attach) phase('attached work');
   const subgraph = await createSubgraph({
     name: def.name,
     typeDefs: def.typeDefs,
@@ -224,8 +232,10 @@ export async function startService(
     ...(runtime.publicCacheSeconds ? { publicCacheSeconds: runtime.publicCacheSeconds } : {}),
     ...(runtime.answerCacheMegabytes ? { answerCacheMegabytes: runtime.answerCacheMegabytes } : {}),
   });
+  phase('schema and Apollo');
   const server = subgraph.httpServer();
   const address = await listen(server, port, host);
+  phase('listening');
   return {
     subgraph,
     orm,

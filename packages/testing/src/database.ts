@@ -95,12 +95,12 @@ async function embeddedFromTemplate(template: DatabaseTemplate): Promise<TestDat
  */
 async function startMemoryPostgres(loadDataDir?: Blob): Promise<TestDatabase & { pglite: PGlite }> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const { wireServer } = await import('@renda/db/embedded');
   const pglite = await PGlite.create({
     ...(loadDataDir ? { loadDataDir } : {}),
     startParams: [...PGlite.defaultStartParams, '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
   });
-  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 64 });
+  const server = wireServer(pglite, '127.0.0.1', 0);
   await server.start();
   const port = server.getServerConn().split(':').pop();
   return {
