@@ -1,17 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fails, ok } from '@renda/testing/graphql';
 import type { TestStack } from '@renda/testing/services';
-import { makeTokens, makeUnits, startStack, type Executor, type Tokens, type Units } from './support.ts';
+import {
+  makeTokens,
+  makeUnits,
+  registerCommittee,
+  startStack,
+  type Executor,
+  type Tokens,
+  type Units,
+} from './support.ts';
 
 let stack: TestStack;
 let sg: Executor;
+let deputies: Executor;
 let t: Tokens;
 let u: Units;
 
 beforeAll(async () => {
-  ({ stack, sg } = await startStack());
+  ({ stack, sg, deputies } = await startStack());
   t = await makeTokens();
   u = await makeUnits(sg, t.admin);
+  // G-6: an appointment vote is checked against the standing committee's members (deputies subgraph).
+  await registerCommittee(deputies, t.admin, '430181', 35);
 });
 afterAll(() => stack?.stop());
 
@@ -141,5 +152,179 @@ describe('corrections of filed documents (G-2), with a trail', () => {
     expect((await ok(sg, AUDIT, { code: '43' }, t.admin)).supervisionAuditLog.totalCount).toBeGreaterThan(0);
     await fails(sg, 'FORBIDDEN', AUDIT, { code: '430181' }, t.deputy);
     await fails(sg, 'FORBIDDEN', AUDIT, { code: '430181' }, t.analystOther);
+  });
+});
+
+// ---- G-5 列席 attendance ----
+
+const A = 'id version meetingOn status leaveReason official { id }';
+const RECORD = `mutation($input: AttendanceInput!) { recordMeetingAttendance(input: $input) { ${A} } }`;
+const CORRECT_A = `mutation($id: ID!, $version: Int!, $input: CorrectAttendanceInput!, $reason: String!) {
+  correctMeetingAttendance(id: $id, version: $version, input: $input, reason: $reason) { ${A} } }`;
+const WITHDRAW_A = `mutation($id: ID!, $version: Int!, $reason: String!) {
+  withdrawMeetingAttendance(id: $id, version: $version, reason: $reason) { ${A} } }`;
+const ATTENDANCE = `query { attendance(regionCode: "430181", year: 2026) { ${A} }
+  attendanceConnection(regionCode: "430181", year: 2026) { totalCount } }`;
+
+/** An official appointed through the G-6 mutations (submitted, examined, voted on 2026-06-10). */
+async function appointOfficial(): Promise<string> {
+  seq += 1;
+  const M = 'id official { id }';
+  const submitted = (
+    await ok(
+      sg,
+      `mutation($input: SubmitMotionInput!) { submitMotion(input: $input) { ${M} } }`,
+      {
+        input: {
+          kind: 'APPOINT',
+          nomineeName: `列席人${seq}`,
+          position: `副局长${seq}`,
+          unitId: u.transport,
+          submittedBy: '浏阳市人民政府',
+          submittedOn: '2026-06-01',
+        },
+      },
+      t.staff,
+    )
+  ).submitMotion;
+  await ok(
+    sg,
+    `mutation($id: ID!) { recordExam(motionId: $id, score: 80, statement: "供职发言") { id } }`,
+    { id: submitted.id },
+    t.staff,
+  );
+  const voted = await ok(
+    sg,
+    `mutation($id: ID!, $input: VoteTallyInput!) { recordMotionVote(motionId: $id, input: $input) { ${M} } }`,
+    {
+      id: submitted.id,
+      input: { votesFor: 30, votesAgainst: 0, abstentions: 0, membersTotal: 35, votedOn: '2026-06-10' },
+    },
+    t.staff,
+  );
+  return voted.recordMotionVote.official.id;
+}
+
+async function attend(status: string, leaveReason?: string, meetingOn = '2026-06-13'): Promise<any> {
+  const officialId = await appointOfficial();
+  return (await ok(sg, RECORD, { input: { meetingOn, officialId, status, leaveReason } }, t.staff))
+    .recordMeetingAttendance;
+}
+
+const attendance = async () => (await ok(sg, ATTENDANCE, {}, t.staff)) as any;
+
+describe('corrections of meeting attendance (G-5), with a trail', () => {
+  it('G-5: an attendance row recorded EXCUSED by mistake is corrected to PRESENT; its leave reason goes, one audit entry', async () => {
+    const row = await attend('EXCUSED', '外出学习');
+    expect(row).toMatchObject({ version: 1, status: 'EXCUSED', leaveReason: '外出学习' });
+    const fixed = (
+      await ok(
+        sg,
+        CORRECT_A,
+        { id: row.id, version: 1, input: { status: 'PRESENT' }, reason: '实际到会, 登记错误' },
+        t.staff,
+      )
+    ).correctMeetingAttendance;
+    expect(fixed).toMatchObject({ version: 2, status: 'PRESENT', leaveReason: null });
+    expect((await attendance()).attendance.find((a: any) => a.id === row.id)).toMatchObject({ status: 'PRESENT' });
+    const log = (await ok(sg, AUDIT, { code: '430181', entity: 'MeetingAttendance', id: row.id }, t.staff))
+      .supervisionAuditLog;
+    expect(log.totalCount).toBe(1);
+    expect(log.edges[0].node).toMatchObject({
+      action: 'CORRECT',
+      version: 2,
+      actor: { role: 'STAFF' },
+      reason: '实际到会, 登记错误',
+      changes: [
+        { field: 'status', from: 'EXCUSED', to: 'PRESENT' },
+        { field: 'leaveReason', from: '外出学习', to: null },
+      ],
+    });
+  });
+
+  it('G-5: a stale version is CONFLICT, no reason and EXCUSED without a leave reason are BAD_USER_INPUT; nothing changes', async () => {
+    const row = await attend('ABSENT');
+    await ok(
+      sg,
+      CORRECT_A,
+      { id: row.id, version: 1, input: { status: 'EXCUSED', leaveReason: '病假' }, reason: '补登请假' },
+      t.staff,
+    );
+    await fails(
+      sg,
+      'CONFLICT',
+      CORRECT_A,
+      { id: row.id, version: 1, input: { status: 'PRESENT' }, reason: '再改' },
+      t.staff,
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      CORRECT_A,
+      { id: row.id, version: 2, input: { status: 'PRESENT' }, reason: '' },
+      t.staff,
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      CORRECT_A,
+      { id: row.id, version: 2, input: { leaveReason: ' ' }, reason: '删去请假理由' },
+      t.staff,
+      'input.leaveReason',
+    );
+    expect((await attendance()).attendance.find((a: any) => a.id === row.id)).toMatchObject({
+      version: 2,
+      status: 'EXCUSED',
+      leaveReason: '病假',
+    });
+    const log = (await ok(sg, AUDIT, { code: '430181', entity: 'MeetingAttendance', id: row.id }, t.staff))
+      .supervisionAuditLog;
+    expect(log.totalCount).toBe(1);
+  });
+
+  it('G-5: only staff of the region correct or withdraw attendance: analysts, deputies and other regions are FORBIDDEN', async () => {
+    const row = await attend('ABSENT');
+    const vars = { id: row.id, version: 1, input: { status: 'PRESENT' }, reason: '越权更正' };
+    await fails(sg, 'FORBIDDEN', CORRECT_A, vars, t.analyst);
+    await fails(sg, 'FORBIDDEN', CORRECT_A, vars, t.deputy);
+    await fails(sg, 'FORBIDDEN', CORRECT_A, vars, t.staffOther);
+    await fails(sg, 'FORBIDDEN', WITHDRAW_A, { id: row.id, version: 1, reason: '越权撤回' }, t.staffOther);
+    expect((await attendance()).attendance.find((a: any) => a.id === row.id)).toMatchObject({
+      version: 1,
+      status: 'ABSENT',
+    });
+  });
+
+  it('G-5: an attendance row entered by mistake is withdrawn: it leaves the list and its count; recording again brings it back', async () => {
+    const row = await attend('ABSENT', undefined, '2026-06-14');
+    const before = await attendance();
+    expect(before.attendance.map((a: any) => a.id)).toContain(row.id);
+    const gone = (await ok(sg, WITHDRAW_A, { id: row.id, version: 1, reason: '该官员未被要求列席' }, t.staff))
+      .withdrawMeetingAttendance;
+    expect(gone.version).toBe(2);
+    const after = await attendance();
+    expect(after.attendanceConnection.totalCount).toBe(before.attendanceConnection.totalCount - 1);
+    expect(after.attendance.map((a: any) => a.id)).not.toContain(row.id);
+    await fails(
+      sg,
+      'CONFLICT',
+      CORRECT_A,
+      { id: row.id, version: 2, input: { status: 'PRESENT' }, reason: '撤回后更正' },
+      t.staff,
+    );
+    await fails(sg, 'CONFLICT', WITHDRAW_A, { id: row.id, version: 2, reason: '再次撤回' }, t.staff);
+    const log = (await ok(sg, AUDIT, { code: '430181', entity: 'MeetingAttendance', id: row.id }, t.staff))
+      .supervisionAuditLog;
+    expect(log.edges[0].node).toMatchObject({ action: 'WITHDRAW', version: 2, reason: '该官员未被要求列席' });
+    const again = (
+      await ok(
+        sg,
+        RECORD,
+        { input: { meetingOn: '2026-06-14', officialId: row.official.id, status: 'PRESENT' } },
+        t.staff,
+      )
+    ).recordMeetingAttendance;
+    expect(again).toMatchObject({ id: row.id, version: 3, status: 'PRESENT' });
+    expect((await attendance()).attendanceConnection.totalCount).toBe(before.attendanceConnection.totalCount);
   });
 });

@@ -7,6 +7,7 @@ import { Migration20261130151003 } from './Migration20261130151003.ts';
 import { Migration20261130164000 } from './Migration20261130164000.ts';
 import { Migration20261130164100 } from './Migration20261130164100.ts';
 import { Migration20261130210000 } from './Migration20261130210000.ts';
+import { Migration20261130212000 } from './Migration20261130212000.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130164000', class: Migration20261130164000 },
   { name: 'Migration20261130164100', class: Migration20261130164100 },
   { name: 'Migration20261130210000', class: Migration20261130210000 },
+  { name: 'Migration20261130212000', class: Migration20261130212000 },
 ];
