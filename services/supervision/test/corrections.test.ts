@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fails, ok } from '@renda/testing/graphql';
 import type { TestStack } from '@renda/testing/services';
 import {
+  handlerToken,
   makeTokens,
   makeUnits,
   registerCommittee,
@@ -326,5 +327,139 @@ describe('corrections of meeting attendance (G-5), with a trail', () => {
     ).recordMeetingAttendance;
     expect(again).toMatchObject({ id: row.id, version: 3, status: 'PRESENT' });
     expect((await attendance()).attendanceConnection.totalCount).toBe(before.attendanceConnection.totalCount);
+  });
+});
+
+// ---- G-3 opinion items ----
+
+const I = 'id version content dueOn status closedOn overdue';
+const HEAR = 'mutation($input: HearReportInput!) { hearReport(input: $input) { id } }';
+const ADD_ITEMS = `mutation($id: ID!, $items: [OpinionItemInput!]!) { addReportOpinions(reportId: $id, items: $items) { opinions { ${I} } } }`;
+const CORRECT_I = `mutation($id: ID!, $version: Int!, $input: CorrectOpinionItemInput!, $reason: String!) {
+  correctOpinionItem(id: $id, version: $version, input: $input, reason: $reason) { ${I} } }`;
+const REPORT_I = `mutation($id: ID!, $on: Date!) { reportOpinionItem(itemId: $id, on: $on) { ${I} } }`;
+const CLOSE_I = `mutation($id: ID!, $on: Date!) { closeOpinionItem(itemId: $id, on: $on) { ${I} } }`;
+const ITEM_STATS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { supervisionStats(year: 2026) { opinionItems opinionItemsOverdue } } } }`;
+
+/** One opinion item of a report heard on 2026-03-01, due `dueOn` (today is 2026-06-15). */
+async function opinionItem(dueOn: string, content = '加快农村管网改造'): Promise<any> {
+  const report = (
+    await ok(
+      sg,
+      HEAR,
+      {
+        input: { kind: 'SPECIAL_REPORT', title: '关于农村饮水安全的报告', unitId: u.government, heardOn: '2026-03-01' },
+      },
+      t.staff,
+    )
+  ).hearReport.id;
+  const added = await ok(sg, ADD_ITEMS, { id: report, items: [{ content, unitId: u.transport, dueOn }] }, t.staff);
+  return added.addReportOpinions.opinions[0];
+}
+const itemStats = async () =>
+  (await ok(sg, ITEM_STATS, { r: [{ __typename: 'Region', code: '430181' }] }, t.staff))._entities[0].supervisionStats;
+
+describe('corrections of opinion items (G-3), with a trail', () => {
+  it('G-3: a mistyped due date is corrected: the item leaves the overdue figures, one audit entry and an event', async () => {
+    const item = await opinionItem('2026-04-30');
+    expect(item).toMatchObject({ version: 1, overdue: true });
+    const before = await itemStats();
+    const fixed = (
+      await ok(
+        sg,
+        CORRECT_I,
+        { id: item.id, version: 1, input: { dueOn: '2026-10-31' }, reason: '办结时限录入错误' },
+        t.staff,
+      )
+    ).correctOpinionItem;
+    expect(fixed).toMatchObject({ version: 2, dueOn: '2026-10-31', overdue: false, status: 'OPEN' });
+    const after = await itemStats();
+    expect(after.opinionItems).toBe(before.opinionItems);
+    expect(after.opinionItemsOverdue).toBe(before.opinionItemsOverdue - 1);
+    const log = (await ok(sg, AUDIT, { code: '430181', entity: 'OpinionItem', id: item.id }, t.staff))
+      .supervisionAuditLog;
+    expect(log.totalCount).toBe(1);
+    expect(log.edges[0].node).toMatchObject({
+      action: 'CORRECT',
+      version: 2,
+      reason: '办结时限录入错误',
+      changes: [{ field: 'dueOn', from: '2026-04-30', to: '2026-10-31' }],
+    });
+    const knex = stack.services.supervision!.orm.em.getConnection().getKnex();
+    const { rows } = await knex.raw(
+      `select "type", "data" from "supervision"."outbox_events" where "aggregate_id" = ? order by "id"`,
+      [item.id],
+    );
+    expect(rows.map((r: any) => [r.type, r.data.dueOn])).toEqual([
+      ['opinion-item.opened', '2026-04-30'],
+      ['opinion-item.corrected', '2026-10-31'],
+    ]);
+  });
+
+  it('G-3: a stale version is CONFLICT, no reason or a due date before the report BAD_USER_INPUT; nothing changes', async () => {
+    const item = await opinionItem('2026-09-30', '加快管网改造');
+    await ok(
+      sg,
+      CORRECT_I,
+      { id: item.id, version: 1, input: { content: '加快农村管网改造' }, reason: '错字' },
+      t.staff,
+    );
+    await fails(
+      sg,
+      'CONFLICT',
+      CORRECT_I,
+      { id: item.id, version: 1, input: { content: '另一文本' }, reason: '再改' },
+      t.staff,
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      CORRECT_I,
+      { id: item.id, version: 2, input: { content: '另一文本' }, reason: '' },
+      t.staff,
+    );
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      CORRECT_I,
+      { id: item.id, version: 2, input: { dueOn: '2026-02-01' }, reason: '改期' },
+      t.staff,
+      'input.dueOn',
+    );
+    const list = await ok(sg, `query { opinionItems(regionCode: "430181") { ${I} } }`, {}, t.staff);
+    expect(list.opinionItems.find((x: any) => x.id === item.id)).toMatchObject({
+      version: 2,
+      content: '加快农村管网改造',
+      dueOn: '2026-09-30',
+    });
+  });
+
+  it('G-3: only staff of the region correct an item: its handler, analysts and other regions are FORBIDDEN', async () => {
+    const item = await opinionItem('2026-09-30');
+    const vars = { id: item.id, version: 1, input: { content: '越权更正' }, reason: '试图更正' };
+    await fails(sg, 'FORBIDDEN', CORRECT_I, vars, await handlerToken(u.transport));
+    await fails(sg, 'FORBIDDEN', CORRECT_I, vars, t.analyst);
+    await fails(sg, 'FORBIDDEN', CORRECT_I, vars, t.staffOther);
+    expect((await ok(sg, CORRECT_I, vars, t.staff)).correctOpinionItem.version).toBe(2);
+  });
+
+  it('G-3: a closed opinion item is frozen: its correction is CONFLICT and says so; a reported one is still corrected', async () => {
+    const item = await opinionItem('2026-09-30');
+    await ok(sg, REPORT_I, { id: item.id, on: '2026-06-10' }, t.staff);
+    const reported = (
+      await ok(sg, CORRECT_I, { id: item.id, version: 1, input: { content: '整改管网' }, reason: '文本错误' }, t.staff)
+    ).correctOpinionItem;
+    expect(reported).toMatchObject({ version: 2, status: 'REPORTED', content: '整改管网' });
+    await ok(sg, CLOSE_I, { id: item.id, on: '2026-06-12' }, t.staff);
+    const refused = await sg.execute(
+      CORRECT_I,
+      { id: item.id, version: 2, input: { content: '销号后更正' }, reason: '销号后发现错字' },
+      t.staff,
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(refused.errors?.[0]?.message).toMatch(/closed opinion item/);
+    const log = (await ok(sg, AUDIT, { code: '430181', entity: 'OpinionItem', id: item.id }, t.staff))
+      .supervisionAuditLog;
+    expect(log.totalCount).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import { Migration20261130164000 } from './Migration20261130164000.ts';
 import { Migration20261130164100 } from './Migration20261130164100.ts';
 import { Migration20261130210000 } from './Migration20261130210000.ts';
 import { Migration20261130212000 } from './Migration20261130212000.ts';
+import { Migration20261130212100 } from './Migration20261130212100.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130164100', class: Migration20261130164100 },
   { name: 'Migration20261130210000', class: Migration20261130210000 },
   { name: 'Migration20261130212000', class: Migration20261130212000 },
+  { name: 'Migration20261130212100', class: Migration20261130212100 },
 ];
