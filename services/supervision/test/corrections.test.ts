@@ -463,3 +463,90 @@ describe('corrections of opinion items (G-3), with a trail', () => {
     expect(log.totalCount).toBe(1);
   });
 });
+
+// ---- F-2 a report's satisfaction tally ----
+
+const TALLY_FIELDS = 'id version tally { satisfied basicallySatisfied dissatisfied rate }';
+const RECORD_TALLY = `mutation($id: ID!, $tally: SatisfactionTallyInput!) { recordReportTally(reportId: $id, tally: $tally) { ${TALLY_FIELDS} } }`;
+const CORRECT_T = `mutation($id: ID!, $version: Int!, $tally: SatisfactionTallyInput!, $reason: String!) {
+  correctReportTally(reportId: $id, version: $version, tally: $tally, reason: $reason) { ${TALLY_FIELDS} } }`;
+const RATE_2025 = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { supervisionStats(year: 2025) { reportSatisfactionRate } } } }`;
+const rate2025 = async () =>
+  (await ok(sg, RATE_2025, { r: [{ __typename: 'Region', code: '430181' }] }, t.staff))._entities[0].supervisionStats
+    .reportSatisfactionRate;
+
+async function heardReport(heardOn: string): Promise<string> {
+  return (
+    await ok(
+      sg,
+      HEAR,
+      { input: { kind: 'WORK_REPORT', title: '人民政府工作报告', unitId: u.government, heardOn } },
+      t.staff,
+    )
+  ).hearReport.id;
+}
+
+describe('corrections of a report satisfaction tally (F-2), with a trail', () => {
+  it('F-2: a mistyped tally is corrected: the rate and the pooled satisfaction figure follow, one audit entry', async () => {
+    const id = await heardReport('2025-11-20');
+    await ok(sg, RECORD_TALLY, { id, tally: { satisfied: 10, basicallySatisfied: 5, dissatisfied: 5 } }, t.staff);
+    expect(await rate2025()).toBe(0.75);
+    const fixed = (
+      await ok(
+        sg,
+        CORRECT_T,
+        { id, version: 1, tally: { satisfied: 18, basicallySatisfied: 1, dissatisfied: 1 }, reason: '计票录入错误' },
+        t.staff,
+      )
+    ).correctReportTally;
+    expect(fixed).toMatchObject({
+      version: 2,
+      tally: { satisfied: 18, basicallySatisfied: 1, dissatisfied: 1, rate: 0.95 },
+    });
+    expect(await rate2025()).toBe(0.95);
+    const log = (await ok(sg, AUDIT, { code: '430181', entity: 'Report', id }, t.staff)).supervisionAuditLog;
+    expect(log.edges.map((e: any) => e.node)).toEqual([
+      expect.objectContaining({
+        action: 'CORRECT',
+        version: 2,
+        reason: '计票录入错误',
+        changes: [
+          { field: 'satisfied', from: '10', to: '18' },
+          { field: 'basicallySatisfied', from: '5', to: '1' },
+          { field: 'dissatisfied', from: '5', to: '1' },
+        ],
+      }),
+    ]);
+  });
+
+  it('F-2: a stale version is CONFLICT, no reason or a bad count BAD_USER_INPUT, a report without a vote CONFLICT; wrong region FORBIDDEN', async () => {
+    const id = await heardReport('2026-05-20');
+    const tally = { satisfied: 20, basicallySatisfied: 0, dissatisfied: 0 };
+    await fails(sg, 'CONFLICT', CORRECT_T, { id, version: 1, tally, reason: '尚未测评' }, t.staff);
+    await ok(sg, RECORD_TALLY, { id, tally: { satisfied: 19, basicallySatisfied: 1, dissatisfied: 0 } }, t.staff);
+    await fails(sg, 'FORBIDDEN', CORRECT_T, { id, version: 1, tally, reason: '越权更正' }, t.staffOther);
+    await fails(sg, 'FORBIDDEN', CORRECT_T, { id, version: 1, tally, reason: '越权更正' }, t.analyst);
+    await fails(sg, 'BAD_USER_INPUT', CORRECT_T, { id, version: 1, tally, reason: '' }, t.staff);
+    await fails(
+      sg,
+      'BAD_USER_INPUT',
+      CORRECT_T,
+      { id, version: 1, tally: { ...tally, dissatisfied: -1 }, reason: '计票错误' },
+      t.staff,
+      'tally.dissatisfied',
+    );
+    await ok(sg, CORRECT_T, { id, version: 1, tally, reason: '计票错误' }, t.staff);
+    await fails(
+      sg,
+      'CONFLICT',
+      CORRECT_T,
+      { id, version: 1, tally: { satisfied: 1, basicallySatisfied: 0, dissatisfied: 0 }, reason: '再改' },
+      t.staff,
+    );
+    const report = await ok(sg, `query($id: ID!) { report(id: $id) { ${TALLY_FIELDS} } }`, { id }, t.staff);
+    expect(report.report).toMatchObject({
+      version: 2,
+      tally: { satisfied: 20, basicallySatisfied: 0, dissatisfied: 0 },
+    });
+  });
+});
