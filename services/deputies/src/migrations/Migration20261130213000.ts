@@ -7,10 +7,8 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261130213000 extends Migration {
   override async up(): Promise<void> {
     this.addSql(
-      `alter table "deputies"."committee_meeting_attendance" add column "id" uuid null, add column "version" int not null default 1, add column "withdrawn_at" timestamptz null;`,
+      `alter table "deputies"."committee_meeting_attendance" add column "id" uuid not null default gen_random_uuid(), add column "version" int not null default 1, add column "withdrawn_at" timestamptz null;`,
     );
-    this.addSql(`update "deputies"."committee_meeting_attendance" set "id" = gen_random_uuid();`);
-    this.addSql(`alter table "deputies"."committee_meeting_attendance" alter column "id" set not null;`);
     this.addSql(
       `alter table "deputies"."committee_meeting_attendance" add constraint "committee_meeting_attendance_id_unique" unique ("id");`,
     );

@@ -75,8 +75,8 @@ export const CommitteeMeetingAttendanceSchema = defineEntity({
     heldOn: p.date(),
     status: p.string().length(8).$type<AttendanceStatus>(),
     leaveReason: p.string().length(500).nullable(),
-    /** The row's own id (corrections and the audit log name it; the key stays meeting and member). */
-    id: p.uuid().unique(),
+    /** The row's own id (corrections and the audit log name it; the key stays meeting and member); the service writes a v7 id. */
+    id: p.uuid().unique().defaultRaw('gen_random_uuid()'),
     /** Optimistic version of the record (corrections, issue 9). */
     version: p.integer().default(1),
     /** 撤回: a withdrawn row leaves the meeting's attendance, the D-8 absences and the D-4 points. */
