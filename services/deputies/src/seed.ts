@@ -259,6 +259,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
             heldOn,
             status,
             leaveReason: status === 'EXCUSED' ? '出差' : null,
+            id: demoId(`meeting-attendance:${c.region}:${k}:${m}`),
           });
         }
       }

@@ -17,6 +17,7 @@ let admin: string;
 let staff: string;
 let deputyA: string;
 let deputyB: string;
+let congressId: string;
 
 const recordMutation = `mutation($i: RecordContactInput!) { recordContact(input: $i) { id version } }`;
 const correctMutation = `mutation($id: ID!, $v: Int!, $i: CorrectContactInput!, $r: String!) {
@@ -69,6 +70,7 @@ beforeAll(async () => {
     { congressId: congress, regionCode: '430181', name: '甲' },
     { congressId: congress, regionCode: '430181', name: '乙' },
   ])) as [string, string];
+  congressId = congress;
 });
 afterAll(() => stack?.stop());
 
@@ -255,5 +257,145 @@ describe('the audit log', () => {
     await fails(sg, 'FORBIDDEN', auditQuery, { code: '430181' }, await tokens.deputy('430181', deputyA));
     await fails(sg, 'FORBIDDEN', auditQuery, { code: '430181' }, await tokens.staff('430602'));
     await fails(sg, 'UNAUTHENTICATED', auditQuery, { code: '430181' });
+  });
+});
+
+// ---- D-8 standing-committee meeting attendance ----
+
+const attendFields = 'id version status leaveReason member { id }';
+const meetingMutation = `mutation($i: CreateCommitteeMeetingInput!) { createCommitteeMeeting(input: $i) { id } }`;
+const attendMutation = `mutation($i: RecordCommitteeAttendanceInput!) { recordCommitteeAttendance(input: $i) { ${attendFields} } }`;
+const correctAttendance = `mutation($id: ID!, $v: Int!, $i: CorrectCommitteeAttendanceInput!, $r: String!) {
+  correctCommitteeAttendance(id: $id, version: $v, input: $i, reason: $r) { ${attendFields} } }`;
+const withdrawAttendance = `mutation($id: ID!, $v: Int!, $r: String!) {
+  withdrawCommitteeAttendance(id: $id, version: $v, reason: $r) { ${attendFields} } }`;
+const memberQuery = `query($id: ID!) {
+  congress(id: $id) {
+    committeeMeetings(year: 2026) { id attendance { ${attendFields} } }
+    committeeMembersToResign(year: 2026) { id meetingAbsences(year: 2026) points(year: 2026) { lines { item count } } }
+  } }`;
+
+let meetingSeq = 0;
+/** A member of the congress's standing committee absent without leave from two meetings (D-8: asked to resign). */
+async function absentTwice(): Promise<{ member: string; rows: { id: string; version: number }[] }> {
+  meetingSeq += 1;
+  const member = (
+    await ok(
+      sg,
+      `mutation($i: CreateCommitteeMemberInput!) { createCommitteeMember(input: $i) { id } }`,
+      { i: { congressId, name: `委员${meetingSeq}`, role: 'MEMBER', fullTime: false } },
+      admin,
+    )
+  ).createCommitteeMember.id as string;
+  const rows = [];
+  for (const heldOn of ['2026-02-26', '2026-04-28']) {
+    const meeting = (
+      await ok(sg, meetingMutation, { i: { congressId, heldOn, title: `常委会第${meetingSeq}次会议` } }, staff)
+    ).createCommitteeMeeting.id;
+    const row = (await ok(sg, attendMutation, { i: { meetingId: meeting, memberId: member, status: 'ABSENT' } }, staff))
+      .recordCommitteeAttendance;
+    rows.push(row);
+  }
+  return { member, rows };
+}
+
+async function standing(member: string): Promise<{ toResign: boolean; absent: number | null; listed: string[] }> {
+  const data = (await ok(sg, memberQuery, { id: congressId }, staff)).congress;
+  const entry = data.committeeMembersToResign.find((m: { id: string }) => m.id === member);
+  const absent = entry?.points.lines.find((l: { item: string }) => l.item === 'MEETING_ABSENT_WITHOUT_LEAVE')?.count;
+  return {
+    toResign: !!entry,
+    absent: entry ? entry.meetingAbsences : null,
+    listed: data.committeeMeetings.flatMap((m: { attendance: { id: string }[] }) => m.attendance.map((a) => a.id)),
+    ...(absent === undefined ? {} : { pointsAbsent: absent }),
+  };
+}
+
+describe('corrections of committee meeting attendance (D-8, issue 9)', () => {
+  it('D-8: an absence recorded by mistake is corrected to EXCUSED: the member leaves the list to resign; one audit entry', async () => {
+    const { member, rows } = await absentTwice();
+    expect(await standing(member)).toMatchObject({ toResign: true, absent: 2, pointsAbsent: 2 });
+    const fixed = (
+      await ok(
+        sg,
+        correctAttendance,
+        { id: rows[1]!.id, v: 1, i: { status: 'EXCUSED', leaveReason: '因公出差' }, r: '请假条漏登' },
+        staff,
+      )
+    ).correctCommitteeAttendance;
+    expect(fixed).toMatchObject({ version: 2, status: 'EXCUSED', leaveReason: '因公出差', member: { id: member } });
+    expect((await standing(member)).toResign).toBe(false);
+    const log = (
+      await ok(sg, auditQuery, { code: '430181', entity: 'CommitteeMeetingAttendance', entityId: rows[1]!.id }, staff)
+    ).deputiesAuditLog;
+    expect(log.totalCount).toBe(1);
+    expect(log.edges[0].node).toMatchObject({
+      action: 'CORRECT',
+      version: 2,
+      reason: '请假条漏登',
+      actor: { role: 'STAFF' },
+      changes: [
+        { field: 'status', from: 'ABSENT', to: 'EXCUSED' },
+        { field: 'leaveReason', from: null, to: '因公出差' },
+      ],
+    });
+  });
+
+  it('D-8: a stale version is CONFLICT, no reason and EXCUSED without a reason BAD_USER_INPUT, other regions FORBIDDEN; nothing changes', async () => {
+    const { member, rows } = await absentTwice();
+    const id = rows[0]!.id;
+    await ok(sg, correctAttendance, { id, v: 1, i: { status: 'PRESENT' }, r: '实际出席' }, staff);
+    await fails(sg, 'CONFLICT', correctAttendance, { id, v: 1, i: { status: 'ABSENT' }, r: '再改' }, staff);
+    await fails(sg, 'BAD_USER_INPUT', correctAttendance, { id, v: 2, i: { status: 'ABSENT' }, r: ' ' }, staff);
+    await fails(sg, 'BAD_USER_INPUT', correctAttendance, { id, v: 2, i: { status: 'EXCUSED' }, r: '改为请假' }, staff);
+    for (const token of [
+      await tokens.staff('430602'),
+      await tokens.analyst('430181'),
+      await tokens.deputy('430181', deputyA),
+    ]) {
+      await fails(sg, 'FORBIDDEN', correctAttendance, { id, v: 2, i: { status: 'ABSENT' }, r: '越权更正' }, token);
+      await fails(sg, 'FORBIDDEN', withdrawAttendance, { id, v: 2, r: '越权撤回' }, token);
+    }
+    const data = (await ok(sg, memberQuery, { id: congressId }, staff)).congress;
+    const row = data.committeeMeetings
+      .flatMap((m: { attendance: unknown[] }) => m.attendance)
+      .find((a: any) => a.id === id);
+    expect(row).toMatchObject({ version: 2, status: 'PRESENT' });
+    expect((await standing(member)).toResign).toBe(false);
+  });
+
+  it('D-8: an attendance row entered by mistake is withdrawn: it leaves the meeting, the absences and the points', async () => {
+    const { member, rows } = await absentTwice();
+    const before = await standing(member);
+    expect(before).toMatchObject({ toResign: true, absent: 2, pointsAbsent: 2 });
+    expect(before.listed).toContain(rows[0]!.id);
+    const gone = (await ok(sg, withdrawAttendance, { id: rows[0]!.id, v: 1, r: '该委员不在本次会议名单' }, staff))
+      .withdrawCommitteeAttendance;
+    expect(gone.version).toBe(2);
+    const after = await standing(member);
+    expect(after.toResign).toBe(false);
+    const memberFigures = (
+      await ok(
+        sg,
+        `query($id: ID!) { committeeMember(id: $id) { meetingAbsences(year: 2026) points(year: 2026) { lines { item count } } } }`,
+        { id: member },
+        staff,
+      )
+    ).committeeMember;
+    expect(memberFigures.meetingAbsences).toBe(1);
+    expect(memberFigures.points.lines).toContainEqual({ item: 'MEETING_ABSENT_WITHOUT_LEAVE', count: 1 });
+    expect(after.listed).not.toContain(rows[0]!.id);
+    await fails(sg, 'CONFLICT', withdrawAttendance, { id: rows[0]!.id, v: 2, r: '再次撤回' }, staff);
+    await fails(
+      sg,
+      'CONFLICT',
+      correctAttendance,
+      { id: rows[0]!.id, v: 2, i: { status: 'PRESENT' }, r: '撤回后更正' },
+      staff,
+    );
+    const log = (
+      await ok(sg, auditQuery, { code: '430181', entity: 'CommitteeMeetingAttendance', entityId: rows[0]!.id }, staff)
+    ).deputiesAuditLog;
+    expect(log.edges[0].node).toMatchObject({ action: 'WITHDRAW', version: 2, reason: '该委员不在本次会议名单' });
   });
 });

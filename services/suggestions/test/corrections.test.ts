@@ -248,3 +248,157 @@ describe('correctReply', () => {
     expect(await replyOf(id)).toEqual(before);
   });
 });
+
+// ---- S-9 council hearings of key items ----
+
+const HEARING_FIELDS = 'id version heldOn summary decisions';
+const HEAR = `mutation($id: ID!, $i: KeyHearingInput!) { recordKeyHearing(id: $id, input: $i) { ${HEARING_FIELDS} } }`;
+const CORRECT_HEARING = `mutation($id: ID!, $v: Int!, $i: CorrectKeyHearingInput!, $r: String!) {
+  correctKeyHearing(id: $id, version: $v, input: $i, reason: $r) { ${HEARING_FIELDS} } }`;
+const HEARINGS = `query($id: ID!) { suggestion(id: $id) { keyHearings { ${HEARING_FIELDS} } } }`;
+const BULLETIN = `query($r: ID!, $from: Date!, $to: Date!) { supervisionBulletin(regionCode: $r, from: $from, to: $to) {
+  rows { entry suggestionId on text } } }`;
+const COMMITTEE_VOTE = `mutation($id: ID!, $i: CommitteeVoteInput!) { recordCommitteeVote(id: $id, input: $i) { round } }`;
+
+/** A key item in SUPERVISED (a 督办单 issued), or REPLIED, with one council hearing held on 2026-03-02. */
+async function heardKeyItem(replied = false): Promise<{ id: string; hearing: any }> {
+  const staff = await tokens.staff('430181');
+  const id = await fileSuggestion(stack, world);
+  await ok(sg(stack), 'mutation($id: ID!) { markKey(id: $id, supervisor: "常委会副主任 陈红") { id } }', { id }, staff);
+  await driveTo(stack, world, id, 'HANDLING');
+  await ok(
+    sg(stack),
+    'mutation($id: ID!, $i: IssueSheetInput!) { issueSheet(id: $id, input: $i) { id } }',
+    { id, i: { kind: 'SUPERVISION', unitId: world.units.transport, dueOn: '2026-04-15', content: '请按期办理' } },
+    staff,
+  );
+  if (replied)
+    await ok(
+      sg(stack),
+      REPLY,
+      { id, i: { category: 'SOLVED', content: '已解决', reviewedBy: '局长' } },
+      await tokens.handler('430181', world.units.transport),
+    );
+  const hearing = (
+    await ok(
+      sg(stack),
+      HEAR,
+      { id, i: { heldOn: '2026-03-02', summary: '听取交通局办理情况', decisions: '年底前完工' } },
+      staff,
+    )
+  ).recordKeyHearing;
+  return { id, hearing };
+}
+
+async function bulletinHearings(on: string, id: string): Promise<number> {
+  const data = await ok(sg(stack), BULLETIN, { r: '430181', from: on, to: on }, await tokens.staff('430181'));
+  return data.supervisionBulletin.rows.filter(
+    (r: { entry: string; suggestionId: string }) => r.suggestionId === id && r.entry === 'HEARING',
+  ).length;
+}
+
+describe('correctKeyHearing (S-9)', () => {
+  it('S-9: a mistyped hearing date is corrected: the hearing moves in the bulletin, one audit entry', async () => {
+    const { id, hearing } = await heardKeyItem();
+    expect(hearing.version).toBe(1);
+    expect(await bulletinHearings('2026-03-02', id)).toBe(1);
+    const fixed = (
+      await ok(
+        sg(stack),
+        CORRECT_HEARING,
+        { id: hearing.id, v: 1, i: { heldOn: '2026-03-01', decisions: '六月底前完工' }, r: '会议日期和决定录入有误' },
+        await tokens.staff('430181'),
+      )
+    ).correctKeyHearing;
+    expect(fixed).toMatchObject({
+      version: 2,
+      heldOn: '2026-03-01',
+      decisions: '六月底前完工',
+      summary: '听取交通局办理情况',
+    });
+    expect(await bulletinHearings('2026-03-02', id)).toBe(0);
+    const log = (
+      await ok(sg(stack), LOG, { c: '430181', e: 'KeyHearing', id: hearing.id }, await tokens.staff('430181'))
+    ).suggestionsAuditLog;
+    expect(log.totalCount).toBe(1);
+    expect(log.edges[0].node).toMatchObject({
+      action: 'CORRECT',
+      version: 2,
+      reason: '会议日期和决定录入有误',
+      actor: { role: 'STAFF' },
+      changes: [
+        { field: 'heldOn', from: '2026-03-02', to: '2026-03-01' },
+        { field: 'decisions', from: '年底前完工', to: '六月底前完工' },
+      ],
+    });
+  });
+
+  it('S-9: a stale version is CONFLICT, no reason or a future date BAD_USER_INPUT, other roles FORBIDDEN; nothing changes', async () => {
+    const { id, hearing } = await heardKeyItem();
+    const staff = await tokens.staff('430181');
+    await ok(
+      sg(stack),
+      CORRECT_HEARING,
+      { id: hearing.id, v: 1, i: { summary: '听取交通运输局办理情况' }, r: '单位名称' },
+      staff,
+    );
+    await fails(
+      sg(stack),
+      'CONFLICT',
+      CORRECT_HEARING,
+      { id: hearing.id, v: 1, i: { summary: '再改' }, r: '再改' },
+      staff,
+    );
+    await fails(
+      sg(stack),
+      'BAD_USER_INPUT',
+      CORRECT_HEARING,
+      { id: hearing.id, v: 2, i: { summary: '再改' }, r: '' },
+      staff,
+    );
+    await fails(
+      sg(stack),
+      'BAD_USER_INPUT',
+      CORRECT_HEARING,
+      { id: hearing.id, v: 2, i: { heldOn: '2026-03-03' }, r: '改期' },
+      staff,
+      'input.heldOn',
+    );
+    for (const token of [
+      await tokens.handler('430181', world.units.transport),
+      await tokens.deputy('430181', world.county.deputies[0]!),
+      await tokens.staff('430602'),
+      await tokens.analyst('430181'),
+    ]) {
+      await fails(
+        sg(stack),
+        'FORBIDDEN',
+        CORRECT_HEARING,
+        { id: hearing.id, v: 2, i: { summary: '越权' }, r: '越权更正' },
+        token,
+      );
+    }
+    const [row] = (await ok(sg(stack), HEARINGS, { id }, staff)).suggestion.keyHearings;
+    expect(row).toMatchObject({ version: 2, summary: '听取交通运输局办理情况', heldOn: '2026-03-02' });
+  });
+
+  it('S-9: once the standing committee has voted on the key item, its hearing is frozen and the refusal says why', async () => {
+    const { id, hearing } = await heardKeyItem(true);
+    const staff = await tokens.staff('430181');
+    await ok(
+      sg(stack),
+      COMMITTEE_VOTE,
+      { id, i: { votedOn: '2026-03-02', membersPresent: 30, satisfied: 20, basicallySatisfied: 6, dissatisfied: 2 } },
+      staff,
+    );
+    const refused = await sg(stack).execute(
+      CORRECT_HEARING,
+      { id: hearing.id, v: 1, i: { summary: '测评后更正' }, r: '测评后发现错字' },
+      staff,
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(refused.errors?.[0]?.message).toMatch(/evaluated this key item on 2026-03-02.*frozen/);
+    const [row] = (await ok(sg(stack), HEARINGS, { id }, staff)).suggestion.keyHearings;
+    expect(row).toMatchObject({ version: 1, summary: '听取交通局办理情况' });
+  });
+});

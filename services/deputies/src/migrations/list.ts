@@ -14,6 +14,7 @@ import { Migration20261130151001 } from './Migration20261130151001.ts';
 import { Migration20261130162000 } from './Migration20261130162000.ts';
 import { Migration20261130162100 } from './Migration20261130162100.ts';
 import { Migration20261130160100 } from './Migration20261130160100.ts';
+import { Migration20261130213000 } from './Migration20261130213000.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130162000', class: Migration20261130162000 },
   { name: 'Migration20261130162100', class: Migration20261130162100 },
   { name: 'Migration20261130160100', class: Migration20261130160100 },
+  { name: 'Migration20261130213000', class: Migration20261130213000 },
 ];

@@ -9,6 +9,9 @@ import { Migration20261130164100 } from './Migration20261130164100.ts';
 import { Migration20261130200000 } from './Migration20261130200000.ts';
 import { Migration20261130210000 } from './Migration20261130210000.ts';
 import { Migration20261130210100 } from './Migration20261130210100.ts';
+import { Migration20261130212000 } from './Migration20261130212000.ts';
+import { Migration20261130212100 } from './Migration20261130212100.ts';
+import { Migration20261130212200 } from './Migration20261130212200.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -22,4 +25,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130200000', class: Migration20261130200000 },
   { name: 'Migration20261130210000', class: Migration20261130210000 },
   { name: 'Migration20261130210100', class: Migration20261130210100 },
+  { name: 'Migration20261130212000', class: Migration20261130212000 },
+  { name: 'Migration20261130212100', class: Migration20261130212100 },
+  { name: 'Migration20261130212200', class: Migration20261130212200 },
 ];

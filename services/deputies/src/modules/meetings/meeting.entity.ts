@@ -28,7 +28,8 @@ export const CommitteeMeetingSchema = defineEntity({
 export type CommitteeMeeting = InferEntity<typeof CommitteeMeetingSchema>;
 
 /**
- * A committee member's attendance at one meeting; recording again corrects it. `status` is checked together
+ * A committee member's attendance at one meeting; recording again replaces it, `correctCommitteeAttendance` corrects
+ * it with a trail. `status` is checked together
  * with `leave_reason` (an EXCUSED absence has a reason, no other status does) in one constraint named as an enum
  * check would be, so it is declared as that check rather than as `p.enum`.
  */
@@ -74,6 +75,12 @@ export const CommitteeMeetingAttendanceSchema = defineEntity({
     heldOn: p.date(),
     status: p.string().length(8).$type<AttendanceStatus>(),
     leaveReason: p.string().length(500).nullable(),
+    /** The row's own id (corrections and the audit log name it; the key stays meeting and member); the service writes a v7 id. */
+    id: p.uuid().unique().defaultRaw('gen_random_uuid()'),
+    /** Optimistic version of the record (corrections, issue 9). */
+    version: p.integer().default(1),
+    /** 撤回: a withdrawn row leaves the meeting's attendance, the D-8 absences and the D-4 points. */
+    withdrawnAt: p.datetime().nullable(),
   },
 });
 export type CommitteeMeetingAttendance = InferEntity<typeof CommitteeMeetingAttendanceSchema>;

@@ -2,12 +2,14 @@ import type { Resolvers } from '../../generated/resolvers.ts';
 import { congressLoader } from '../regions/regions.service.ts';
 import { memberLoader, requireContactReader } from '../liaison/liaison.service.ts';
 import {
+  correctCommitteeAttendance,
   createCommitteeMeeting,
   meetingAbsences,
   meetingAttendance,
   meetingsOf,
   membersToResign,
   recordCommitteeAttendance,
+  withdrawCommitteeAttendance,
 } from './meetings.service.ts';
 import { referenced } from '../references.ts';
 
@@ -15,6 +17,10 @@ export const meetingResolvers: Resolvers = {
   Mutation: {
     createCommitteeMeeting: (_, { input }, ctx) => createCommitteeMeeting(ctx, input),
     recordCommitteeAttendance: (_, { input }, ctx) => recordCommitteeAttendance(ctx, input),
+    correctCommitteeAttendance: (_, { id, version, input, reason }, ctx) =>
+      correctCommitteeAttendance(ctx, id, version, input, reason),
+    withdrawCommitteeAttendance: (_, { id, version, reason }, ctx) =>
+      withdrawCommitteeAttendance(ctx, id, version, reason),
   },
   Congress: {
     committeeMeetings: (congress, { year }, ctx) => meetingsOf(ctx, congress.id, year),

@@ -1,7 +1,8 @@
-import { badInput, conflict } from '@renda/errors/errors';
-import { requireWriteIn } from '@renda/auth/guards';
+import { badInput, conflict, notFound } from '@renda/errors/errors';
+import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { correct, withdraw } from '@renda/server-kit/corrections';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
@@ -47,6 +48,14 @@ export async function createCommitteeMeeting(
   return meeting;
 }
 
+/** D-8: an EXCUSED absence states the reason of the leave; no other status has one. */
+function requireLeaveReason(status: AttendanceStatus, leaveReason: string | null): void {
+  if (status === 'EXCUSED' && !leaveReason)
+    throw badInput('An EXCUSED absence states the reason of the leave (`leaveReason`).', 'input.leaveReason');
+  if (status !== 'EXCUSED' && leaveReason)
+    throw badInput(`A reason of leave goes with EXCUSED only, not ${status}.`, 'input.leaveReason');
+}
+
 /**
  * D-8, G-5: a member's attendance at a meeting that has been held: PRESENT, EXCUSED with the reason of
  * the leave, or ABSENT (without leave). Recording again corrects it.
@@ -65,10 +74,7 @@ export async function recordCommitteeAttendance(
   if (member.congressId !== meeting.congressId)
     throw badInput(`${member.name} is not a member of this meeting's committee.`, 'input.memberId');
   const leaveReason = optionalText(input.leaveReason, 'input.leaveReason', 500);
-  if (input.status === 'EXCUSED' && !leaveReason)
-    throw badInput('An EXCUSED absence states the reason of the leave (`leaveReason`).', 'input.leaveReason');
-  if (input.status !== 'EXCUSED' && leaveReason)
-    throw badInput(`A reason of leave goes with EXCUSED only, not ${input.status}.`, 'input.leaveReason');
+  requireLeaveReason(input.status, leaveReason);
   const existing = await ctx.em.findOne(CommitteeMeetingAttendanceSchema, {
     meetingId: meeting.id,
     memberId: member.id,
@@ -82,7 +88,13 @@ export async function recordCommitteeAttendance(
       heldOn: meeting.heldOn,
       status: input.status,
       leaveReason,
+      id: newId(),
     });
+  if (existing) {
+    // Recording again replaces the row (and brings back a withdrawn one): a correction made on the old version is stale.
+    existing.version += 1;
+    existing.withdrawnAt = null;
+  }
   row.status = input.status;
   row.leaveReason = leaveReason;
   await ctx.em.flush();
@@ -95,7 +107,7 @@ export function meetingAttendance(ctx: ServiceContext, meetingId: string): Promi
     .get<string, CommitteeMeetingAttendance[]>('CommitteeMeeting.attendance', async (ids) => {
       const rows = await ctx.em.find(
         CommitteeMeetingAttendanceSchema,
-        { meetingId: { $in: [...ids] } },
+        { meetingId: { $in: [...ids] }, withdrawnAt: null },
         { orderBy: { memberId: 'asc' } },
       );
       return groupBy(ids, rows, (r) => r.meetingId);
@@ -131,6 +143,7 @@ export function meetingAbsences(ctx: ServiceContext, memberId: string, year: num
         .count('* as n')
         .whereIn('member_id', [...ids])
         .andWhere('status', 'ABSENT')
+        .whereNull('withdrawn_at')
         .andWhereBetween('held_on', [from, to])
         .groupBy('member_id');
       const counts = new Map(rows.map((r) => [r.member_id, Number(r.n)]));
@@ -152,10 +165,92 @@ export async function membersToResign(
     .select('member_id')
     .where('congress_id', congressId)
     .andWhere('status', 'ABSENT')
+    .whereNull('withdrawn_at')
     .andWhereBetween('held_on', [from, to])
     .groupBy('member_id')
     .havingRaw('count(*) >= ?', [meetingAbsencesToResign])
     .orderBy('member_id');
   const members = await Promise.all(rows.map((r) => memberLoader(ctx).load(r.member_id)));
   return members.filter((m): m is CommitteeMember => m !== null);
+}
+
+// ---- corrections (issue 9): a clerk's slip in a member's attendance is corrected with a trail, a wrong row withdrawn ----
+
+/** What a clerk may have entered wrongly: the status and the reason of the leave. */
+export interface CorrectCommitteeAttendanceInput {
+  status?: AttendanceStatus | null;
+  leaveReason?: string | null;
+}
+
+/** An attendance row to correct or withdraw: found, written by staff of the meeting's region, not withdrawn. */
+async function requireCorrectable(ctx: ServiceContext, id: string, what: string): Promise<CommitteeMeetingAttendance> {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
+  const row = await ctx.em.findOne(CommitteeMeetingAttendanceSchema, { id });
+  if (!row) throw notFound('committee meeting attendance', id, 'id');
+  const meeting = (await meetingLoader(ctx).load(row.meetingId))!;
+  requireWriteIn(ctx.viewer, meeting.regionCode, what);
+  if (row.withdrawnAt)
+    throw conflict('The attendance was withdrawn: a withdrawn row is not corrected again (record it anew).');
+  return row;
+}
+
+function change(
+  ctx: ServiceContext,
+  row: CommitteeMeetingAttendance,
+  regionCode: string,
+  version: number,
+  reason: string,
+) {
+  return {
+    kind: 'CommitteeMeetingAttendance',
+    record: row,
+    id: row.id,
+    regionCode,
+    expectedVersion: version,
+    reason,
+    viewer: requireViewer(ctx.viewer),
+    at: ctx.clock.now(),
+  };
+}
+
+/**
+ * 更正 a member's attendance (D-8): the status or the reason of the leave (EXCUSED still states one; corrected away
+ * from EXCUSED the reason is dropped). The absences, the members to resign and the points follow. One audit entry.
+ */
+export async function correctCommitteeAttendance(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  input: CorrectCommitteeAttendanceInput,
+  reason: string,
+): Promise<CommitteeMeetingAttendance> {
+  const row = await requireCorrectable(ctx, id, 'correct committee attendance');
+  const status = input.status ?? row.status;
+  const leaveReason =
+    input.leaveReason === undefined
+      ? status === 'EXCUSED'
+        ? (row.leaveReason ?? null)
+        : null
+      : optionalText(input.leaveReason, 'input.leaveReason', 500);
+  requireLeaveReason(status, leaveReason);
+  const meeting = (await meetingLoader(ctx).load(row.meetingId))!;
+  correct(ctx.em, change(ctx, row, meeting.regionCode, version, reason), { status, leaveReason });
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return row;
+}
+
+/** 撤回 an attendance row entered by mistake: it leaves the meeting's attendance, the absences and the points. */
+export async function withdrawCommitteeAttendance(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  reason: string,
+): Promise<CommitteeMeetingAttendance> {
+  const row = await requireCorrectable(ctx, id, 'withdraw committee attendance');
+  const meeting = (await meetingLoader(ctx).load(row.meetingId))!;
+  withdraw(ctx.em, change(ctx, row, meeting.regionCode, version, reason), { withdrawnAt: ctx.clock.now() });
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return row;
 }

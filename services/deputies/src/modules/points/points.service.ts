@@ -154,8 +154,8 @@ export function memberPoints(ctx: ServiceContext, member: CommitteeMember, year:
         const { rows } = (await ctx.em.getKnex().raw(
           `select m.id,
              (select count(*) from deputies.contact_records c where c.committee_member_id = m.id and c.kind = 'COMMITTEE_MEMBER' and c.withdrawn_at is null and c.occurred_on between ? and ?) as contacts,
-             (select count(*) from deputies.committee_meeting_attendance a where a.member_id = m.id and a.status = 'PRESENT' and a.held_on between ? and ?) as attended,
-             (select count(*) from deputies.committee_meeting_attendance a where a.member_id = m.id and a.status = 'ABSENT' and a.held_on between ? and ?) as absent
+             (select count(*) from deputies.committee_meeting_attendance a where a.member_id = m.id and a.status = 'PRESENT' and a.withdrawn_at is null and a.held_on between ? and ?) as attended,
+             (select count(*) from deputies.committee_meeting_attendance a where a.member_id = m.id and a.status = 'ABSENT' and a.withdrawn_at is null and a.held_on between ? and ?) as absent
            from deputies.committee_members m where m.id = any(?::uuid[])`,
           [from, to, from, to, from, to, members.map((m) => m.id)],
         )) as { rows: { id: string; contacts: string; attended: string; absent: string }[] };

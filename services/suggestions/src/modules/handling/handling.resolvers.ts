@@ -2,6 +2,7 @@ import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { isSheetOverdue, overdueSheets, supervisionBulletin } from '../key-items/sheets.service.ts';
 import {
+  correctKeyHearing,
   hearingsOf,
   recordCommitteeVote,
   recordKeyHearing,
@@ -37,6 +38,7 @@ export const handlingResolvers: Resolvers = {
     logDeputyContact: (_, { id, input }, ctx) => logDeputyContact(ctx, id, input),
     answerDeputyContact: (_, { contactId, reply }, ctx) => answerDeputyContact(ctx, contactId, reply),
     recordKeyHearing: (_, { id, input }, ctx) => recordKeyHearing(ctx, id, input),
+    correctKeyHearing: (_, { id, version, input, reason }, ctx) => correctKeyHearing(ctx, id, version, input, reason),
     recordCommitteeVote: (_, { id, input }, ctx) => recordCommitteeVote(ctx, id, input),
     evaluateProposal: (_, { id, input }, ctx) => evaluateProposal(ctx, id, input),
   },

@@ -14,6 +14,8 @@ export const KeyHearingSchema = defineEntity({
     decisions: p.text().nullable(),
     at: p.datetime(),
     ...actorProperties(),
+    /** Optimistic version of the record (corrections, issue 9). */
+    version: p.integer().default(1),
   },
 });
 export type KeyHearingRow = Row<typeof KeyHearingSchema>;

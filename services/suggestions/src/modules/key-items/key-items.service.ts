@@ -1,5 +1,6 @@
-import { conflict, badInput } from '@renda/errors/errors';
-import { newId } from '@renda/db/ids';
+import { conflict, badInput, notFound } from '@renda/errors/errors';
+import { isId, newId } from '@renda/db/ids';
+import { correct } from '@renda/server-kit/corrections';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
 import { optionalText, requireText } from '@renda/server-kit/validate';
@@ -144,4 +145,74 @@ export function voteSatisfactionRate(
 ): number | null {
   const cast = v.satisfied + v.basicallySatisfied + v.dissatisfied;
   return cast === 0 ? null : (v.satisfied + v.basicallySatisfied) / cast;
+}
+
+// ---- corrections (issue 9): a clerk's slip in a council hearing is corrected with a trail until the vote ----
+
+export interface CorrectKeyHearingInput {
+  heldOn?: string | null;
+  summary?: string | null;
+  decisions?: string | null;
+}
+
+/**
+ * 更正 a council hearing's date, summary or decisions (S-9) by staff of the item's subtree, while the standing
+ * committee has not yet evaluated the item: a committee vote on or after the hearing was taken on what it
+ * recorded, so the hearing is frozen then (CONFLICT, saying why). One audit entry, a `suggestion.key-hearing-corrected` event.
+ */
+export async function correctKeyHearing(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  input: CorrectKeyHearingInput,
+  reason: string,
+): Promise<KeyHearingRow> {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
+  const hearing = await ctx.em.findOne(KeyHearingSchema, { id });
+  if (!hearing) throw notFound('key hearing', id, 'id');
+  const item = await requireItem(ctx, hearing.suggestionId);
+  const viewer = requireStaffOf(ctx, item, 'correct hearings of key items');
+  const vote = (await votesOf(ctx, item.id)).find((v) => v.votedOn >= hearing.heldOn);
+  if (vote) {
+    throw conflict(
+      `The standing committee evaluated this key item on ${vote.votedOn} (round ${vote.round}), after this hearing: an evaluated key item's hearing is frozen.`,
+    );
+  }
+  let heldOn: string | undefined;
+  if (input.heldOn != null) {
+    heldOn = input.heldOn;
+    const on = today(ctx.clock);
+    if (heldOn > on) throw badInput(`\`input.heldOn\` cannot be after today (${on}).`, 'input.heldOn');
+  }
+  const patch = {
+    heldOn,
+    summary: input.summary == null ? undefined : requireText(input.summary, 'input.summary', 5000),
+    decisions: input.decisions === undefined ? undefined : optionalText(input.decisions, 'input.decisions', 5000),
+  };
+  const changes = correct(
+    ctx.em,
+    {
+      kind: 'KeyHearing',
+      record: hearing,
+      id: hearing.id,
+      regionCode: item.regionCode,
+      expectedVersion: version,
+      reason,
+      viewer,
+      at: ctx.clock.now(),
+    },
+    patch,
+  );
+  await recordItemEvent(ctx, ctx.em, item, 'suggestion.key-hearing-corrected', {
+    serial: item.serialNumber,
+    title: item.title,
+    stage: item.stage,
+    round: item.round,
+    hearingId: hearing.id,
+    fields: changes.map((c) => c.field),
+    heldOn: hearing.heldOn,
+    byRole: viewer.role,
+  });
+  await flush(ctx);
+  return hearing;
 }

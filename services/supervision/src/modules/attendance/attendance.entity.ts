@@ -19,6 +19,10 @@ export const MeetingAttendanceSchema = defineEntity({
     regionCode: p.string().length(9),
     status: p.enum([...attendanceStatuses]).columnType('varchar(8)'),
     leaveReason: p.text().nullable(),
+    /** Optimistic version of the record (corrections, issue 9). */
+    version: p.integer().default(1),
+    /** 撤回: a withdrawn attendance row leaves the lists. */
+    withdrawnAt: p.datetime().nullable(),
   },
 });
 export type MeetingAttendance = InferEntity<typeof MeetingAttendanceSchema>;

@@ -1,7 +1,13 @@
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { officialLoader } from '../units/units.service.ts';
 
-import { attendanceConnection, listAttendance, recordMeetingAttendance } from './attendance.service.ts';
+import {
+  attendanceConnection,
+  correctMeetingAttendance,
+  listAttendance,
+  recordMeetingAttendance,
+  withdrawMeetingAttendance,
+} from './attendance.service.ts';
 
 export const attendanceResolvers: Resolvers = {
   Query: {
@@ -11,6 +17,9 @@ export const attendanceResolvers: Resolvers = {
   },
   Mutation: {
     recordMeetingAttendance: (_, { input }, ctx) => recordMeetingAttendance(ctx, input),
+    correctMeetingAttendance: (_, { id, version, input, reason }, ctx) =>
+      correctMeetingAttendance(ctx, id, version, input, reason),
+    withdrawMeetingAttendance: (_, { id, version, reason }, ctx) => withdrawMeetingAttendance(ctx, id, version, reason),
   },
   MeetingAttendance: {
     // meeting_attendance_official_fk guarantees the official.

@@ -34,6 +34,8 @@ export const OpinionItemSchema = defineEntity({
     status: p.enum([...opinionStatuses]).columnType('varchar(8)'),
     reportedOn: p.date().nullable(),
     closedOn: p.date().nullable(),
+    /** Optimistic version of the record (corrections, issue 9). */
+    version: p.integer().default(1),
     /** 增量变更流: kept by the feed trigger (Migration20261130143003), never written here. */
     updatedAt: p.datetime().defaultRaw('clock_timestamp()'),
   },

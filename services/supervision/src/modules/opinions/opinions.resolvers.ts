@@ -4,6 +4,7 @@ import { unitOf } from '../units/units.service.ts';
 
 import {
   closeOpinionItem,
+  correctOpinionItem,
   isOverdueToday,
   itemLoader,
   listOpinionItems,
@@ -25,6 +26,7 @@ export const opinionResolvers: Resolvers = {
   Mutation: {
     reportOpinionItem: (_, { itemId, on }, ctx) => reportOpinionItem(ctx, itemId, on),
     closeOpinionItem: (_, { itemId, on }, ctx) => closeOpinionItem(ctx, itemId, on),
+    correctOpinionItem: (_, { id, version, input, reason }, ctx) => correctOpinionItem(ctx, id, version, input, reason),
   },
   OpinionItem: {
     __resolveReference: async (ref, ctx) => readable(ctx.viewer, await itemLoader(ctx).load(ref.id)),

@@ -1,7 +1,8 @@
 import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
 import { isId, newId } from '@renda/db/ids';
-import { badInput, forbidden } from '@renda/errors/errors';
+import { badInput, conflict, forbidden } from '@renda/errors/errors';
+import { correct } from '@renda/server-kit/corrections';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
@@ -9,10 +10,15 @@ import { listQuery } from '@renda/server-kit/pagination';
 import { requireText } from '@renda/server-kit/validate';
 import { canReadRecord, listScope } from '../common/access.ts';
 import { requireNotFuture, requirePlausibleDate } from '../common/dates.ts';
-import { findOrFail } from '../common/find.ts';
+import { findById, findOrFail } from '../common/find.ts';
 import { type Transitions, requireTransition } from '../common/transitions.ts';
 import type { GovernmentUnit } from '../units/unit.entity.ts';
 import { requireUnit } from '../units/units.service.ts';
+import { SupervisionActivitySchema } from '../activities/activity.entity.ts';
+import { WorkEvaluationSchema } from '../evaluations/evaluation.entity.ts';
+import { LawInspectionSchema } from '../inspections/inspection.entity.ts';
+import { ReportSchema } from '../reports/report.entity.ts';
+import { ResolutionSchema } from '../resolutions/resolution.entity.ts';
 import { recordOpinionItemEvent } from './events.ts';
 import { opinionOverdueFilter, opinionOverdueParams, opinionOverdueSql } from './overdue.ts';
 import { type OpinionItem, OpinionItemSchema, type OpinionSource, type OpinionStatus } from './opinion.entity.ts';
@@ -220,3 +226,77 @@ export const opinionItems = listQuery({
 export const listOpinionItems = opinionItems.list;
 
 export const opinionItemsConnection = opinionItems.page;
+
+// ---- corrections (issue 9): a clerk's slip in an opinion item is corrected with a trail while the item is open ----
+
+/** What a clerk may have entered wrongly in an opinion item: its text and its due date. */
+export interface CorrectOpinionItemInput {
+  content?: string | null;
+  dueOn?: string | null;
+}
+
+/** The day an item's source issued it: the earliest due date G-3 allows (as `checkItems` is given it). */
+async function issuedOn(ctx: ServiceContext, item: OpinionItem): Promise<string | null> {
+  const id = item.sourceId;
+  switch (item.sourceKind) {
+    case 'REPORT':
+      return (await ctx.em.findOne(ReportSchema, { id }))?.heardOn ?? null;
+    case 'INSPECTION':
+      return (await ctx.em.findOne(LawInspectionSchema, { id }))?.startsOn ?? null;
+    case 'EVALUATION': {
+      const evaluation = await ctx.em.findOne(WorkEvaluationSchema, { id });
+      return evaluation ? `${evaluation.year}-01-01` : null;
+    }
+    case 'RESOLUTION':
+      return (await ctx.em.findOne(ResolutionSchema, { id }))?.adoptedOn ?? null;
+    case 'ACTIVITY':
+      return (await ctx.em.findOne(SupervisionActivitySchema, { id }))?.heldOn ?? null;
+  }
+}
+
+/**
+ * 更正 an opinion item's text or due date (staff of its region, who assign items), while it is not closed: a
+ * CLOSED item is frozen (销号 is final), the refusal says so. The due date still follows the item's issue (G-3);
+ * a corrected due date moves the item in the overdue figures. One audit entry, an `opinion-item.corrected` event.
+ */
+export async function correctOpinionItem(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  input: CorrectOpinionItemInput,
+  reason: string,
+): Promise<OpinionItem> {
+  const item = await findById(ctx, OpinionItemSchema, 'opinion item', id, 'id');
+  requireWriteIn(ctx.viewer, item.regionCode, 'correct opinion items');
+  if (item.status === 'CLOSED') {
+    throw conflict(
+      `A closed opinion item is frozen: it was closed (销号) on ${item.closedOn}, and a closed opinion item is not corrected.`,
+    );
+  }
+  const content = input.content == null ? undefined : requireText(input.content, 'input.content', 4000);
+  let dueOn: string | undefined;
+  if (input.dueOn != null) {
+    dueOn = requirePlausibleDate(input.dueOn, 'input.dueOn');
+    const since = await issuedOn(ctx, item);
+    if (since && dueOn < since)
+      throw badInput(`The item is due ${dueOn}, before it was issued (${since}).`, 'input.dueOn');
+  }
+  correct(
+    ctx.em,
+    {
+      kind: 'OpinionItem',
+      record: item,
+      id: item.id,
+      regionCode: item.regionCode,
+      expectedVersion: version,
+      reason,
+      viewer: requireViewer(ctx.viewer),
+      at: ctx.clock.now(),
+    },
+    { content, dueOn },
+  );
+  await recordOpinionItemEvent(ctx, ctx.em, item, 'opinion-item.corrected');
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return item;
+}

@@ -28,6 +28,8 @@ export const ReportSchema = defineEntity({
     satisfied: p.integer().nullable(),
     basicallySatisfied: p.integer().nullable(),
     dissatisfied: p.integer().nullable(),
+    /** Optimistic version of the record (corrections, issue 9). */
+    version: p.integer().default(1),
   },
 });
 export type Report = InferEntity<typeof ReportSchema>;

@@ -6,6 +6,7 @@ import { unitOf } from '../units/units.service.ts';
 
 import {
   addReportOpinions,
+  correctReportTally,
   hearReport,
   listReports,
   recordReportTally,
@@ -23,6 +24,8 @@ export const reportResolvers: Resolvers = {
   Mutation: {
     hearReport: (_, { input }, ctx) => hearReport(ctx, input),
     recordReportTally: (_, { reportId, tally }, ctx) => recordReportTally(ctx, reportId, tally),
+    correctReportTally: (_, { reportId, version, tally, reason }, ctx) =>
+      correctReportTally(ctx, reportId, version, tally, reason),
     addReportOpinions: (_, { reportId, items }, ctx) => addReportOpinions(ctx, reportId, items),
   },
   Report: {

@@ -1,7 +1,8 @@
-import { requireWriteIn } from '@renda/auth/guards';
+import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
 import { badInput, conflict } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { correct } from '@renda/server-kit/corrections';
 import { entityLoader } from '@renda/server-kit/loaders';
 import { listQuery } from '@renda/server-kit/pagination';
 import { requireText, requireYear, yearRange } from '@renda/server-kit/validate';
@@ -44,6 +45,42 @@ export async function recordReportTally(ctx: ServiceContext, reportId: string, t
   const counts = requireTally(tally);
   if (report.satisfied !== null) throw conflict('This report already has its satisfaction vote.');
   Object.assign(report, counts);
+  await ctx.em.flush();
+  ctx.loaders.clearAll();
+  return report;
+}
+
+/**
+ * 更正 a report's satisfaction tally mistyped by a clerk (staff of its region): the counts are checked as when
+ * recorded, the satisfaction rate and the figures that read it follow. A report without a vote has nothing to
+ * correct (CONFLICT: record it). One audit entry, the version bumped.
+ */
+export async function correctReportTally(
+  ctx: ServiceContext,
+  reportId: string,
+  version: number,
+  tally: Tally,
+  reason: string,
+): Promise<Report> {
+  const report = await findOrFail(() => ctx.em.findOne(ReportSchema, { id: reportId }), 'report', reportId, 'reportId');
+  requireWriteIn(ctx.viewer, report.regionCode, 'correct satisfaction votes');
+  const counts = requireTally(tally);
+  if (report.satisfied === null)
+    throw conflict('This report has no satisfaction vote to correct: record it with `recordReportTally`.');
+  correct(
+    ctx.em,
+    {
+      kind: 'Report',
+      record: report,
+      id: report.id,
+      regionCode: report.regionCode,
+      expectedVersion: version,
+      reason,
+      viewer: requireViewer(ctx.viewer),
+      at: ctx.clock.now(),
+    },
+    counts,
+  );
   await ctx.em.flush();
   ctx.loaders.clearAll();
   return report;
