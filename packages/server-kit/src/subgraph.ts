@@ -136,9 +136,8 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
     : null;
   // What was stored before this start may describe data that changed meanwhile (a reseed, a restore).
   await publicCache?.invalidate();
-  const replicas = options.orm.config.get('replicas') ?? [];
   const answers =
-    options.answerCacheMegabytes && replicas.length === 0
+    options.answerCacheMegabytes && (options.orm.config.get('replicas') ?? []).length === 0
       ? new AnswerCache({
           orm: options.orm,
           clock: options.clock,
