@@ -3,6 +3,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from './clock.ts';
+import type { Logger } from './logger.ts';
 
 export interface AnswerCacheOptions {
   orm: MikroORM;
@@ -11,6 +12,8 @@ export interface AnswerCacheOptions {
   verify: (authorization: string) => Promise<unknown>;
   /** The most the stored answers may take, in characters of their JSON. */
   maxChars: number;
+  /** A line per answer served from here (`info`, as the request log's line per operation), with the request id. */
+  log?: Logger;
 }
 
 /** What a miss remembers until its answer is known: the key, and the database state it was asked in. */
@@ -79,7 +82,11 @@ export class AnswerCache {
   }
 
   /** The stored answer for this bearer's request now, or what to remember to store it; null when not cached. */
-  async lookup(authorization: string, body: string): Promise<{ answer: string } | { miss: AnswerMiss } | null> {
+  async lookup(
+    authorization: string,
+    body: string,
+    requestId?: string,
+  ): Promise<{ answer: string } | { miss: AnswerMiss } | null> {
     try {
       await this.options.verify(authorization);
     } catch {
@@ -114,6 +121,9 @@ export class AnswerCache {
     if (answer !== undefined) {
       this.stats.hits += 1;
       this.windowHits += 1;
+      // Never the body or the token: they may hold personal data.
+      const log = this.options.log;
+      if (log?.isLevelEnabled('info')) log.info({ ...(requestId ? { requestId } : {}), cached: true }, 'graphql');
       return { answer };
     }
     this.stats.misses += 1;

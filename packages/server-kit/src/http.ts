@@ -201,7 +201,7 @@ export function createGraphQLHttpServer<C extends BaseContext>(options: GraphQLH
       const text = await readBody(req, limit);
       const authorization = req.headers.authorization;
       if (options.answers && authorization && text.length) {
-        const found = await options.answers.lookup(authorization, text);
+        const found = await options.answers.lookup(authorization, text, requestIdOf(req));
         if (found && 'answer' in found) {
           res.writeHead(200, {
             'content-type': 'application/json; charset=utf-8',

@@ -143,6 +143,7 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
           clock: options.clock,
           verify: (authorization) => options.verifier(authorization),
           maxChars: Math.floor(options.answerCacheMegabytes * 1024 * 1024),
+          log: options.log,
         })
       : null;
   const apollo = new ApolloServer<ServiceContext>({
