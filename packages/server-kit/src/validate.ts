@@ -50,6 +50,20 @@ export function optionalText(value: string | null | undefined, field: string, ma
   return requireText(value, field, max);
 }
 
+/**
+ * An attendance row's leave reason after a correction: the given one (checked as `optionalText`), else the
+ * row's own while the status stays EXCUSED, else none (a status corrected away from EXCUSED drops it).
+ */
+export function correctedLeaveReason(
+  status: string,
+  current: string | null | undefined,
+  given: string | null | undefined,
+  max: number,
+): string | null {
+  if (given !== undefined) return optionalText(given, 'input.leaveReason', max);
+  return status === 'EXCUSED' ? (current ?? null) : null;
+}
+
 export function requirePositiveInt(value: number, field: string, min = 1): number {
   if (!Number.isInteger(value) || value < min)
     throw badInput(`\`${field}\` must be a whole number of at least ${min}.`, field);

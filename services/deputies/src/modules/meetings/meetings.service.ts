@@ -5,7 +5,7 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { correct, withdraw } from '@renda/server-kit/corrections';
 import { today } from '@renda/server-kit/dates';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
-import { optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
+import { correctedLeaveReason, optionalText, requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import type { AttendanceStatus, CommitteeMember } from '../liaison/liaison.entity.ts';
 import { memberLoader } from '../liaison/liaison.service.ts';
 import { requireCongress } from '../regions/regions.service.ts';
@@ -226,12 +226,7 @@ export async function correctCommitteeAttendance(
 ): Promise<CommitteeMeetingAttendance> {
   const row = await requireCorrectable(ctx, id, 'correct committee attendance');
   const status = input.status ?? row.status;
-  const leaveReason =
-    input.leaveReason === undefined
-      ? status === 'EXCUSED'
-        ? (row.leaveReason ?? null)
-        : null
-      : optionalText(input.leaveReason, 'input.leaveReason', 500);
+  const leaveReason = correctedLeaveReason(status, row.leaveReason, input.leaveReason, 500);
   requireLeaveReason(status, leaveReason);
   const meeting = (await meetingLoader(ctx).load(row.meetingId))!;
   correct(ctx.em, change(ctx, row, meeting.regionCode, version, reason), { status, leaveReason });

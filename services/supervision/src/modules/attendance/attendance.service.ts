@@ -4,7 +4,7 @@ import { badInput, conflict } from '@renda/errors/errors';
 import { correct, withdraw } from '@renda/server-kit/corrections';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { listQuery } from '@renda/server-kit/pagination';
-import { optionalText, requireYear, yearRange } from '@renda/server-kit/validate';
+import { correctedLeaveReason, optionalText, requireYear, yearRange } from '@renda/server-kit/validate';
 import { listScope } from '../common/access.ts';
 import { requireNotFuture } from '../common/dates.ts';
 import { findById } from '../common/find.ts';
@@ -98,6 +98,20 @@ export interface CorrectAttendanceInput {
 }
 
 /** An attendance row to correct or withdraw: found, written by staff of its region, not withdrawn. */
+/** The correction of `row` (its version, the reason, who and when) for `correct` / `withdraw`. */
+function change(ctx: ServiceContext, row: MeetingAttendance, version: number, reason: string) {
+  return {
+    kind: 'MeetingAttendance',
+    record: row,
+    id: row.id,
+    regionCode: row.regionCode,
+    expectedVersion: version,
+    reason,
+    viewer: requireViewer(ctx.viewer),
+    at: ctx.clock.now(),
+  };
+}
+
 async function requireCorrectable(ctx: ServiceContext, id: string, what: string): Promise<MeetingAttendance> {
   const row = await findById(ctx, MeetingAttendanceSchema, 'attendance record', id, 'id');
   requireWriteIn(ctx.viewer, row.regionCode, what);
@@ -119,27 +133,9 @@ export async function correctMeetingAttendance(
 ): Promise<MeetingAttendance> {
   const row = await requireCorrectable(ctx, id, 'correct meeting attendance');
   const status = input.status ?? row.status;
-  const leaveReason =
-    input.leaveReason === undefined
-      ? status === 'EXCUSED'
-        ? (row.leaveReason ?? null)
-        : null
-      : optionalText(input.leaveReason, 'input.leaveReason', 1000);
+  const leaveReason = correctedLeaveReason(status, row.leaveReason, input.leaveReason, 1000);
   requireLeaveReason(status, leaveReason);
-  correct(
-    ctx.em,
-    {
-      kind: 'MeetingAttendance',
-      record: row,
-      id: row.id,
-      regionCode: row.regionCode,
-      expectedVersion: version,
-      reason,
-      viewer: requireViewer(ctx.viewer),
-      at: ctx.clock.now(),
-    },
-    { status, leaveReason },
-  );
+  correct(ctx.em, change(ctx, row, version, reason), { status, leaveReason });
   await ctx.em.flush();
   return row;
 }
@@ -152,20 +148,7 @@ export async function withdrawMeetingAttendance(
   reason: string,
 ): Promise<MeetingAttendance> {
   const row = await requireCorrectable(ctx, id, 'withdraw meeting attendance');
-  withdraw(
-    ctx.em,
-    {
-      kind: 'MeetingAttendance',
-      record: row,
-      id: row.id,
-      regionCode: row.regionCode,
-      expectedVersion: version,
-      reason,
-      viewer: requireViewer(ctx.viewer),
-      at: ctx.clock.now(),
-    },
-    { withdrawnAt: ctx.clock.now() },
-  );
+  withdraw(ctx.em, change(ctx, row, version, reason), { withdrawnAt: ctx.clock.now() });
   await ctx.em.flush();
   return row;
 }
