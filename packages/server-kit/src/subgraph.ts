@@ -7,7 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
+import { DeadlockException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import type { TokenVerifier } from '@renda/auth/tokens';
 import type { Cache } from '@renda/cache/cache';
@@ -171,6 +171,16 @@ export async function createSubgraph(options: SubgraphOptions): Promise<Subgraph
         options.log.info({ path: formatted.path }, 'concurrent duplicate refused by a unique constraint');
         return {
           message: 'This was recorded by another request at the same moment: read it back before trying again.',
+          ...(formatted.path ? { path: formatted.path } : {}),
+          extensions: { code: 'CONFLICT' },
+        };
+      }
+      // Two writes that waited for each other in a cycle: PostgreSQL aborted this one, whose change is not
+      // kept. Nothing is wrong with the request; sent again, it goes through.
+      if ((error as GraphQLError | undefined)?.originalError instanceof DeadlockException) {
+        options.log.warn({ err: error, path: formatted.path }, 'write aborted by a deadlock; the caller may retry');
+        return {
+          message: 'Another write held what this one needed at the same moment; nothing was changed. Send it again.',
           ...(formatted.path ? { path: formatted.path } : {}),
           extensions: { code: 'CONFLICT' },
         };

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 
 describe('unexpected failures', () => {
-  it('a rejection nobody handles is logged with its request and answers INTERNAL_SERVER_ERROR; SQL errors are masked in every mode', async () => {
+  it('a rejection nobody handles is logged with its request and answers INTERNAL_SERVER_ERROR; SQL errors are masked in every mode; a deadlock is CONFLICT', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/orphan-rejection.ts', import.meta.url));
     const { stdout } = await run(process.execPath, ['--import', 'tsx', fixture], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
@@ -16,7 +16,7 @@ describe('unexpected failures', () => {
     expect(log).toMatchObject({ service: 'fixture', operationName: 'Orphaned' });
     expect(log.err.message).toContain('ECONNREFUSED');
     // The answers' line; a log line may still be flushed after it.
-    const { orphan, plain, sql } = lines.map((l) => JSON.parse(l)).find((l) => 'orphan' in l && 'plain' in l);
+    const { orphan, plain, sql, deadlock } = lines.map((l) => JSON.parse(l)).find((l) => 'orphan' in l && 'plain' in l);
     expect(orphan.errors).toEqual([
       { message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
     ]);
@@ -27,5 +27,9 @@ describe('unexpected failures', () => {
       { message: 'Internal server error.', path: ['sql'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
     ]);
     expect(lines.some((l) => l.includes('invalid input syntax for type uuid'))).toBe(true);
+    // A write PostgreSQL aborted to break a deadlock changed nothing: the caller may send it again.
+    expect(deadlock.errors).toHaveLength(1);
+    expect(deadlock.errors[0]).toMatchObject({ path: ['deadlock'], extensions: { code: 'CONFLICT' } });
+    expect(deadlock.errors[0].message).not.toMatch(/suggestion_rollups|40P01|deadlock detected/);
   });
 });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { startTestServices, type TestStack } from '@renda/testing/services';
 import { figurePeriods } from '@renda/server-kit/figures';
 import { FixedClock } from '@renda/server-kit/clock';
+import { backgroundKnex } from '@renda/db/orm';
 import { suggestionsService } from '../src/server.ts';
 import { rollupDrift, sameCounts } from '../src/modules/stats/stats.service.ts';
 import {
@@ -261,6 +262,86 @@ describe('suggestion rollups (S-8, S-11, F-1)', () => {
         (gen_random_uuid(), 'SUGGESTION', 2025, '430181', 'dup', 1, '题', '内容', 'RECEIVED', now(), 't')`),
     ).rejects.toThrow();
     expect(await snapshot()).toEqual(before);
+    expect(await rollupDrift(em())).toEqual([]);
+  });
+
+  it('S-8: writers racing on items that share rollup rows never deadlock, and the rollups stay exact', async () => {
+    // Every item counts in its region's and its ancestors' rows of each grain, so two writes to different
+    // items meet on the same counters. A trigger that took them in different orders in two transactions
+    // (the old facts' rows in one statement, the new facts' in the next) deadlocks now and then under
+    // load; PostgreSQL then aborts one write, which the API can only answer as an error.
+    await conn().execute('delete from "suggestions"."suggestions"');
+    const ids: string[] = [];
+    const base: Facts = {
+      year: 2025,
+      registeredAt: '2025-03-01T02:00:00Z',
+      region: '430181',
+      unit: null,
+      category: '交通',
+      isKey: false,
+      reply: null,
+      repliedOn: '2025-05-01',
+      dueOn: null,
+      onTime: false,
+      rating: null,
+      risk: false,
+    };
+    for (let i = 0; i < 24; i++) await apply(ids, { kind: 'insert', facts: { ...base, region: regions[i % 3]! } });
+    // Each statement on a rollup table lingers a little after taking its row locks, as it would on a loaded
+    // machine: the windows in which two writers' lock orders can cross grow from microseconds to
+    // milliseconds (a trigger of this test's own, dropped at its end; it slows the rollups and changes nothing).
+    await conn().execute(`create function "suggestions"."test_linger"() returns trigger language plpgsql as $$
+      begin perform pg_sleep(0.002); return null; end $$`);
+    for (const grain of ['unit', 'period', 'topic'])
+      await conn()
+        .execute(`create trigger "test_linger" after insert or update on "suggestions"."suggestion_rollups_${grain}"
+        for each statement execute function "suggestions"."test_linger"()`);
+    const writers = 6;
+    const rounds = 40;
+    const knex = backgroundKnex(stack.services.suggestions!.orm, writers);
+    const failures: string[] = [];
+    let random = 7;
+    const pick = <T>(list: readonly T[]): T => list[(random = (random * 48271) % 2147483647) % list.length]!;
+    try {
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let r = 0; r < rounds; r++) {
+            // One item per transaction, as every mutation writes; the facts that place an item's rows (unit,
+            // due date, reply day, region) drawn from few values so that rows are shared.
+            const items = [pick(ids)];
+            try {
+              await knex.transaction(async (trx) => {
+                for (const id of items)
+                  await trx.raw(
+                    `update "suggestions"."suggestions" set "lead_unit_id" = ?, "reply_due_on" = ?, "replied_on" = ?,
+                       "reply_category" = ?, "reply_on_time" = ?, "region_code" = ? where "id" = ?`,
+                    (() => {
+                      const replied = pick([null, '2025-04-30', '2025-05-02']);
+                      return [
+                        pick(units),
+                        pick([null, '2025-04-30', '2025-05-01']),
+                        replied,
+                        replied ? 'SOLVED' : null,
+                        replied ? pick([true, false]) : null,
+                        pick(regions.slice(0, 3)),
+                        id,
+                      ];
+                    })(),
+                  );
+              });
+            } catch (e) {
+              failures.push(`writer ${w}, round ${r}: ${(e as Error).message.split(' - ').pop()}`);
+            }
+          }
+        }),
+      );
+    } finally {
+      await knex.destroy();
+      for (const grain of ['unit', 'period', 'topic'])
+        await conn().execute(`drop trigger "test_linger" on "suggestions"."suggestion_rollups_${grain}"`);
+      await conn().execute(`drop function "suggestions"."test_linger"()`);
+    }
+    expect(failures).toEqual([]);
     expect(await rollupDrift(em())).toEqual([]);
   });
 });
