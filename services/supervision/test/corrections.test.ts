@@ -148,6 +148,39 @@ describe('corrections of filed documents (G-2), with a trail', () => {
     expect(log.edges[0].node).toMatchObject({ action: 'WITHDRAW', reason: '误录, 该文件未制定' });
   });
 
+  it('G-2: a withdrawn filing frees its document number: filed again correctly, once; a second live copy is refused', async () => {
+    const doc = await file('2026-02-01', '2026-02-10');
+    const input = {
+      title: '重新报备的文件',
+      documentNumber: doc.documentNumber,
+      kind: 'NORMATIVE_DOCUMENT',
+      issuerId: u.government,
+      publishedOn: '2026-02-01',
+      filedOn: '2026-02-12',
+    };
+    await fails(sg, 'CONFLICT', FILE, { input }, t.staff);
+    await ok(sg, WITHDRAW, { id: doc.id, version: 1, reason: '误录文号对应的标题' }, t.staff);
+    const again = (await ok(sg, FILE, { input }, t.staff)).fileDocument;
+    expect(again.id).not.toBe(doc.id);
+    expect(await listedIds()).toContain(again.id);
+    await fails(sg, 'CONFLICT', FILE, { input: { ...input, title: '第三次' } }, t.staff);
+    // The database holds the rule too: a second live row of the number is refused, the withdrawn one stays.
+    const knex = stack.services.supervision!.orm.em.getConnection().getKnex();
+    await expect(
+      knex.raw(
+        `insert into "supervision"."filed_documents" ("id", "title", "document_number", "kind", "issuer_id", "region_code", "published_on",
+           "filed_on", "filing_due_on", "filed_late", "review_status") select gen_random_uuid(), 'x', "document_number", "kind", "issuer_id",
+           "region_code", "published_on", "filed_on", "filing_due_on", "filed_late", 'PENDING' from "supervision"."filed_documents" where "id" = ?`,
+        [again.id],
+      ),
+    ).rejects.toThrow(/filed_documents_issuer_id_document_number_unique/);
+    const rows = await knex.raw(
+      `select count(*)::int as n from "supervision"."filed_documents" where "document_number" = ?`,
+      [doc.documentNumber],
+    );
+    expect(rows.rows[0].n).toBe(2);
+  });
+
   it('the audit log is read by staff and analysts of the subtree, not by a deputy or another region', async () => {
     expect((await ok(sg, AUDIT, { code: '430181' }, t.analyst)).supervisionAuditLog.totalCount).toBeGreaterThan(0);
     expect((await ok(sg, AUDIT, { code: '43' }, t.admin)).supervisionAuditLog.totalCount).toBeGreaterThan(0);

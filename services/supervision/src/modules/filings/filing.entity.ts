@@ -16,7 +16,15 @@ export const FiledDocumentSchema = defineEntity({
     regionPrefixIndex('filed_documents', '"filed_on"', '"filed_late", "reviewed_on", "withdrawn_at"'),
     { properties: ['updatedAt', 'id'] },
   ],
-  uniques: [{ properties: ['issuerId', 'documentNumber'] }],
+  // One live filing per issuer and number; a withdrawn one (entered by mistake) frees its number
+  // (Migration20261130230200).
+  uniques: [
+    {
+      name: 'filed_documents_issuer_id_document_number_unique',
+      expression:
+        'create unique index "filed_documents_issuer_id_document_number_unique" on "supervision"."filed_documents" ("issuer_id", "document_number") where "withdrawn_at" is null',
+    },
+  ],
   properties: {
     id: p.uuid().primary(),
     title: p.string().length(300),

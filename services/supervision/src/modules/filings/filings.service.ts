@@ -95,7 +95,8 @@ export async function fileDocument(ctx: ServiceContext, input: FileDocumentInput
       'input.filedOn',
     );
   }
-  if (await ctx.em.findOne(FiledDocumentSchema, { issuerId: issuer.id, documentNumber }))
+  // A withdrawn filing (entered by mistake) frees its number: the document can be filed again correctly.
+  if (await ctx.em.findOne(FiledDocumentSchema, { issuerId: issuer.id, documentNumber, withdrawnAt: null }))
     throw conflict(`${issuer.name} has already filed ${documentNumber}.`);
   const doc = ctx.em.create(FiledDocumentSchema, {
     id: newId(),
@@ -210,7 +211,11 @@ export async function correctFiledDocument(
     );
   }
   if (documentNumber && documentNumber !== doc.documentNumber) {
-    const other = await ctx.em.findOne(FiledDocumentSchema, { issuerId: doc.issuerId, documentNumber });
+    const other = await ctx.em.findOne(FiledDocumentSchema, {
+      issuerId: doc.issuerId,
+      documentNumber,
+      withdrawnAt: null,
+    });
     if (other) throw conflict(`The issuer has already filed ${documentNumber}.`);
   }
   correct(
