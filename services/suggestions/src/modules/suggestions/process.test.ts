@@ -67,9 +67,11 @@ describe('rules as functions', () => {
     expect(replyDueOn('2027-11-30', false)).toBe('2028-02-29');
     expect(replyDueOn('2026-08-31', true)).toBe('2027-02-28');
     expect(replyDueOn('2026-06-15', false)).toBe('2026-09-15');
-    expect(isOverdue({ replyDueOn: '2026-09-15', replyCategory: null }, '2026-09-15')).toBe(false);
-    expect(isOverdue({ replyDueOn: '2026-09-15', replyCategory: null }, '2026-09-16')).toBe(true);
-    expect(isOverdue({ replyDueOn: '2026-09-15', replyCategory: 'SOLVED' }, '2026-12-16')).toBe(false);
+    expect(isOverdue({ replyDueOn: '2026-09-15', repliedOn: null }, '2026-09-15')).toBe(false);
+    expect(isOverdue({ replyDueOn: '2026-09-15', repliedOn: null }, '2026-09-16')).toBe(true);
+    expect(isOverdue({ replyDueOn: '2026-09-15', repliedOn: '2026-12-01' }, '2026-12-16')).toBe(false);
+    // Replied late: overdue on the days between the due date and the reply, not after.
+    expect(isOverdue({ replyDueOn: '2026-09-15', repliedOn: '2026-12-01' }, '2026-11-30')).toBe(true);
   });
 
   it('S-7: satisfied or basically satisfied with an EXPLAINED reply is a coercion risk', () => {

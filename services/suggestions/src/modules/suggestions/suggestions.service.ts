@@ -46,9 +46,14 @@ export function isCoercionRisk(result: Satisfaction, category: ReplyCategory | n
   return category === 'EXPLAINED' && (result === 'SATISFIED' || result === 'BASICALLY_SATISFIED');
 }
 
-/** S-4: whether the current round's reply is missing past its due date. */
-export function isOverdue(item: Pick<Suggestion, 'replyDueOn' | 'replyCategory'>, on: string): boolean {
-  return item.replyDueOn != null && item.replyCategory == null && on > item.replyDueOn;
+/**
+ * S-4 超期 on day `on`, for an item already in memory (the `overdue` field, the bulletin as of a day): the
+ * predicate of `overdueSql` (stats/overdue.ts, the one definition) over the same stored facts — due before
+ * `on`, and no reply by `on`. A reply given after `on` leaves a past day overdue. `test/overdue-once.test.ts`
+ * checks the two agree on every case PostgreSQL can be asked.
+ */
+export function isOverdue(item: Pick<Suggestion, 'replyDueOn' | 'repliedOn'>, on: string): boolean {
+  return item.replyDueOn != null && item.replyDueOn < on && (item.repliedOn == null || item.repliedOn > on);
 }
 
 /**
