@@ -1,11 +1,9 @@
-import { readKnex } from '@renda/db/replicas';
 import { requireReadIn } from '@renda/auth/guards';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { today } from '@renda/server-kit/dates';
 import {
   figurePeriods,
   legacyRate,
-  levelOfLengthSql,
   figureMatrix,
   figuresLoaderKey,
   ratio,
@@ -14,7 +12,7 @@ import {
   type Ratio,
 } from '@renda/server-kit/figures';
 import { requireRegionCode, requireYear, yearRange, type RegionLevel } from '@renda/server-kit/validate';
-import { opinionOverdueParams, opinionOverdueSql } from '../opinions/overdue.ts';
+import { figureRows, statsRows, type FigureMeasure } from './stats.store.ts';
 
 /** 监督工作统计 of a region subtree and year. */
 export interface SupervisionStats {
@@ -53,7 +51,10 @@ export async function supervisionStats(
     .get<string, Record<string, string | number | null> | undefined>(
       `Region.supervisionStats.${year}`,
       async (codes) => {
-        const rows = await statsRows(ctx, codes, year);
+        const [, to] = yearRange(year);
+        // F-1: a past year's overdue items are those overdue on its last day; the current year's, today's.
+        const measuredOn = today(ctx.clock) < to ? today(ctx.clock) : to;
+        const rows = await statsRows(ctx.em, codes, year, measuredOn);
         const byKey = new Map(rows.map((row) => [String(row.key), row]));
         return codes.map((c) => byKey.get(c));
       },
@@ -81,73 +82,6 @@ export async function supervisionStats(
   };
 }
 
-async function statsRows(
-  ctx: ServiceContext,
-  codes: readonly string[],
-  year: number,
-): Promise<Record<string, string | number | null>[]> {
-  const [from, to] = yearRange(year);
-  // F-1: a past year's overdue items are those overdue on its last day; the current year's, today's.
-  const measuredOn = today(ctx.clock) < to ? today(ctx.clock) : to;
-  const part = `select ?::text as key,
-       d.filed, d.late, d.reviewed, d.corrections, d.corrected,
-       m.matters, m.reported_first,
-       o.items, o.closed, o.overdue,
-       (select count(*) from supervision.inquiries where region_code like ? and filed_on between ? and ?) as inquiries,
-       a.motions, a.exams, a.passed,
-       r.content, r.rated
-     from
-       (select count(*) as filed,
-          count(*) filter (where filed_late) as late,
-          count(*) filter (where review_status <> 'PENDING') as reviewed,
-          count(*) filter (where review_status in ('CORRECTION_REQUESTED', 'CORRECTED', 'REVOKED')) as corrections,
-          count(*) filter (where review_status = 'CORRECTED') as corrected
-        from supervision.filed_documents
-        where region_code like ? and filed_on between ? and ? and withdrawn_at is null) d,
-       (select count(*) as matters,
-          count(*) filter (where reported_before_decision) as reported_first
-        from supervision.major_matters where region_code like ? and year = ?) m,
-       (select count(*) as items,
-          count(*) filter (where status = 'CLOSED') as closed,
-          count(*) filter (where ${opinionOverdueSql('oi', '?::date')}) as overdue
-        from supervision.opinion_items oi where region_code like ? and due_on between ? and ?) o,
-       (select count(*) as motions,
-          count(*) filter (where exam_score is not null) as exams,
-          count(*) filter (where exam_passed) as passed
-        from supervision.appointment_motions where region_code like ? and submitted_on between ? and ?) a,
-       (select coalesce(sum(satisfied + basically_satisfied), 0) as content,
-          coalesce(sum(satisfied + basically_satisfied + dissatisfied), 0) as rated
-        from supervision.reports where region_code like ? and heard_on between ? and ? and satisfied is not null) r`;
-  const params = codes.flatMap((code) => {
-    const prefix = `${code}%`;
-    return [
-      code,
-      prefix,
-      from,
-      to,
-      prefix,
-      from,
-      to,
-      prefix,
-      year,
-      ...opinionOverdueParams(measuredOn),
-      prefix,
-      from,
-      to,
-      prefix,
-      from,
-      to,
-      prefix,
-      from,
-      to,
-    ];
-  });
-  const { rows } = (await readKnex(ctx.em).raw(codes.map(() => `(${part})`).join(' union all '), params)) as {
-    rows: Record<string, string | number | null>[];
-  };
-  return rows;
-}
-
 /** One period and level of a subtree's supervision figures (G-2, G-3, G-6, F-1 to F-4). */
 export interface SupervisionFiguresRow {
   regionCode: string;
@@ -165,23 +99,6 @@ export interface SupervisionFiguresRow {
   examsPassed: Ratio;
   reportSatisfaction: Ratio;
 }
-
-const figureMeasures = [
-  'filed',
-  'filed_on_time',
-  'reviewed',
-  'decided',
-  'reported_first',
-  'items_due',
-  'items_closed',
-  'items_overdue',
-  'inquiries',
-  'exams',
-  'passed',
-  'content',
-  'rated',
-] as const;
-type FigureMeasure = (typeof figureMeasures)[number];
 
 /**
  * Region.supervisionFigures. Each source table contributes the rows dated in a period (filed, decided,
@@ -205,10 +122,7 @@ export async function supervisionFigures(
     .get<string, Record<string, string | number>[]>(
       figuresLoaderKey('Region.supervisionFigures', args),
       async (codes) => {
-        const { sql, params } = supervisionFiguresSql(periods, codes);
-        const { rows: result } = (await readKnex(ctx.em).raw(sql, params as never[])) as {
-          rows: Record<string, string | number>[];
-        };
+        const result = await figureRows(ctx.em, periods, codes);
         return codes.map((c) => result.filter((r) => r.key === c));
       },
     )
@@ -233,75 +147,4 @@ export async function supervisionFigures(
       reportSatisfaction: ratio(n('content'), n('rated')),
     };
   });
-}
-
-/** SQL: rows of `t` in the subtree `s.key` (codes are digits: the prefix index's range, then the prefix itself). */
-const inSubtree = `t.region_code ~>=~ s.key and t.region_code ~<~ (s.key || ':') and t.region_code like s.key || '%'`;
-
-/**
- * The statement of `supervisionFigures` (see there) and its parameters. The periods are consecutive, so the
- * period of a day is the number of period starts up to it (`width_bucket`, a binary search): each row is
- * counted into its period and level in one hash aggregate, with no join to the periods. A row counts if dated
- * up to its period's measuring day (due up to its last day for opinion items): the periods before the one
- * holding the measuring day (`asOf`, or today) are whole, those after it empty, so that is one range of days for
- * all of them, the index's range. States are measured on the row's period's measuring day.
- */
-function supervisionFiguresSql(periods: FigurePeriod[], codes: readonly string[]): { sql: string; params: unknown[] } {
-  const measured = periods.map((p) => p.measuredOn);
-  const ends = periods.map((p) => p.endsOn);
-  const params: unknown[] = [...codes, periods.map((p) => p.startsOn), measured];
-  const zero = (except: Partial<Record<FigureMeasure, string>>) =>
-    figureMeasures.map((m) => `${except[m] ?? '0'} as ${m}`).join(', ');
-  const branch = (table: string, dated: string, measures: Partial<Record<FigureMeasure, string>>, extra = '') => {
-    const upTo = dated === 'due_on' ? ends : measured;
-    params.push(periods[0]!.startsOn, [...upTo].sort().at(-1));
-    return `select width_bucket(t.${dated}, b.starts) as n, length(t.region_code) as len, ${zero(measures)}
-       from supervision.${table} t
-       where ${inSubtree}${extra} and t.${dated} between ?::date and ?::date
-       group by 1, 2`;
-  };
-  const measuredOn = 'b.measured[width_bucket(t.due_on, b.starts)]';
-  const sql = `with scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')}),
-      b(starts, measured) as (values (?::date[], ?::date[]))
-    select s.key, x.n - 1 as i,
-      ${levelOfLengthSql('x.len')} as level,
-      ${figureMeasures.map((m) => `sum(x.${m})::int as ${m}`).join(', ')}
-    from scopes s cross join b cross join lateral (
-      ${branch(
-        'filed_documents',
-        'filed_on',
-        {
-          filed: 'count(*)',
-          filed_on_time: 'count(*) filter (where not t.filed_late)',
-          reviewed: 'count(*) filter (where t.reviewed_on <= b.measured[width_bucket(t.filed_on, b.starts)])',
-        },
-        ' and t.withdrawn_at is null',
-      )}
-      union all ${branch('major_matters', 'decided_on', {
-        decided: 'count(*)',
-        reported_first: 'count(*) filter (where t.reported_before_decision)',
-      })}
-      union all ${branch('opinion_items', 'due_on', {
-        items_due: 'count(*)',
-        items_closed: `count(*) filter (where t.closed_on <= ${measuredOn})`,
-        items_overdue: `count(*) filter (where ${opinionOverdueSql('t', measuredOn)})`,
-      })}
-      union all ${branch('inquiries', 'filed_on', { inquiries: 'count(*)' })}
-      union all ${branch('appointment_motions', 'submitted_on', {
-        exams: 'count(*) filter (where t.exam_score is not null)',
-        passed: 'count(*) filter (where t.exam_passed)',
-      })}
-      union all ${branch(
-        'reports',
-        'heard_on',
-        {
-          content: 'coalesce(sum(t.satisfied + t.basically_satisfied), 0)',
-          rated: 'coalesce(sum(t.satisfied + t.basically_satisfied + t.dissatisfied), 0)',
-        },
-        ' and t.satisfied is not null',
-      )}
-    ) x
-    where supervision.serial_plan()
-    group by s.key, x.n, x.len`;
-  return { sql, params };
 }
