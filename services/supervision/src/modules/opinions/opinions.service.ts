@@ -20,7 +20,8 @@ import { LawInspectionSchema } from '../inspections/inspection.entity.ts';
 import { ReportSchema } from '../reports/report.entity.ts';
 import { ResolutionSchema } from '../resolutions/resolution.entity.ts';
 import { recordOpinionItemEvent } from './events.ts';
-import { opinionOverdueFilter, opinionOverdueParams, opinionOverdueSql } from './overdue.ts';
+import { overdueOn } from './opinions.store.ts';
+import { opinionOverdueFilter } from './overdue.ts';
 import { type OpinionItem, OpinionItemSchema, type OpinionSource, type OpinionStatus } from './opinion.entity.ts';
 
 /** G-3: the unit reports what it did, then the committee closes (销号) the item; nothing is skipped. */
@@ -39,11 +40,7 @@ export const itemLoader = (ctx: ServiceContext) => entityLoader<OpinionItem>(ctx
 export function isOverdueToday(ctx: ServiceContext, item: Pick<OpinionItem, 'id'>): Promise<boolean> {
   return ctx.loaders
     .get<string, boolean>('OpinionItem.overdue', async (ids) => {
-      const { rows } = (await ctx.em.getKnex().raw(
-        `select oi.id, ${opinionOverdueSql('oi', '?::date')} as overdue from supervision.opinion_items oi
-           where oi.id in (${ids.map(() => '?').join(', ')})`,
-        [...opinionOverdueParams(today(ctx.clock)), ...ids],
-      )) as { rows: { id: string; overdue: boolean }[] };
+      const rows = await overdueOn(ctx.em, ids, today(ctx.clock));
       const overdue = new Map(rows.map((r) => [r.id, r.overdue]));
       return ids.map((id) => overdue.get(id) ?? false);
     })
