@@ -18,6 +18,7 @@ import {
   type Project,
   type ProjectStatus,
 } from './project.entity.ts';
+import { closedTallies } from './projects.store.ts';
 
 export const projectLoader = (ctx: ServiceContext) => entityLoader<Project>(ctx, ProjectSchema, 'id', isId);
 
@@ -137,19 +138,7 @@ export function projectsOfUnit(
 export function satisfactionOf(ctx: ServiceContext, projectId: string): Promise<EvaluationTally | null> {
   return ctx.loaders
     .get<string, EvaluationTally | null>('Project.satisfaction', async (ids) => {
-      const rows: {
-        round_id: string;
-        project_id: string;
-        satisfied: number;
-        basically_satisfied: number;
-        dissatisfied: number;
-      }[] = await ctx.em.execute(
-        `select t.round_id, t.project_id, t.satisfied, t.basically_satisfied, t.dissatisfied
-           from "voting"."evaluation_tallies" t join "voting"."evaluation_rounds" r on r.id = t.round_id
-          where r.status = 'CLOSED' and t.project_id in (${ids.map(() => '?').join(', ')})
-          order by r.closed_at desc`,
-        [...ids],
-      );
+      const rows = await closedTallies(ctx.em, ids);
       const latest = new Map<string, EvaluationTally>();
       for (const r of rows) {
         if (!latest.has(r.project_id)) {
