@@ -123,6 +123,53 @@ describe('points (D-11)', () => {
     expect(last.points.lines.find((l: { item: string }) => l.item === 'MEETING_ABSENT_WITHOUT_LEAVE').count).toBe(2);
   });
 
+  it('D-8, D-11: a session absence corrected or withdrawn leaves the points and the duty archive', async () => {
+    const staff = await tokens.staff('430181');
+    const deputyId = demoId('deputy:430181:1');
+    const session = (
+      await data(`{ congress(id: "${demoId('congress:430181')}") { sessions { id number opensOn } } }`, staff)
+    ).congress.sessions.find((s: { number: number }) => s.number === 1);
+    const year = Number(session.opensOn.slice(0, 4));
+    const absences = async () => {
+      const d = (
+        await data(
+          `query($id: ID!, $y: Int!) { deputy(id: $id) { status points(year: $y) { lines { item count } } duty(year: $y) { sessionsAbsentWithoutLeave } } }`,
+          staff,
+          { id: deputyId, y: year },
+        )
+      ).deputy;
+      return [
+        lineOf(d.points.lines, 'SESSION_ABSENT_WITHOUT_LEAVE').count,
+        d.duty.sessionsAbsentWithoutLeave,
+        d.status,
+      ];
+    };
+    const record = `mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { id version status } }`;
+    const row = (await data(record, staff, { i: { sessionId: session.id, deputyId, status: 'ABSENT' } }))
+      .recordAttendance;
+    expect(await absences()).toEqual([1, 1, 'ACTIVE']);
+    const corrected = (
+      await data(
+        `mutation($id: ID!, $v: Int!) { correctSessionAttendance(id: $id, version: $v, input: { status: EXCUSED, leaveReason: "出差" }, reason: "实为请假") { version status } }`,
+        staff,
+        { id: row.id, v: row.version },
+      )
+    ).correctSessionAttendance;
+    expect(corrected.status).toBe('EXCUSED');
+    expect(await absences()).toEqual([0, 0, 'ACTIVE']);
+    const again = (await data(record, staff, { i: { sessionId: session.id, deputyId, status: 'ABSENT' } }))
+      .recordAttendance;
+    expect(await absences()).toEqual([1, 1, 'ACTIVE']);
+    await data(
+      `mutation($id: ID!, $v: Int!) { withdrawSessionAttendance(id: $id, version: $v, reason: "录入错误") { withdrawnAt } }`,
+      staff,
+      { id: again.id, v: again.version },
+    );
+    expect(await absences()).toEqual([0, 0, 'ACTIVE']);
+    // The demo as it was: present at the first session.
+    await data(record, staff, { i: { sessionId: session.id, deputyId, status: 'PRESENT' } });
+  });
+
   it('D-11: points and rankings are for the deputy, staff and analysts of the region', async () => {
     const deputy = demoId('deputy:430181:1');
     const query = `{ deputy(id: "${deputy}") { points(year: 2026) { total } } }`;

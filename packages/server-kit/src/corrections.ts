@@ -98,6 +98,11 @@ export interface AuditedChange<T extends Versioned> {
   reason: string | null | undefined;
   viewer: Viewer;
   at: Date;
+  /**
+   * Changes the correction makes to other records in the same unit of work (e.g. the mandate a corrected absence
+   * terminates or restores, as `deputy.status`): recorded in the same audit entry, after the record's own fields.
+   */
+  alsoChanged?: FieldChange[];
 }
 
 /**
@@ -166,7 +171,7 @@ function audit<T extends Versioned>(
     actorRole: change.viewer.role,
     actorName: change.viewer.name ?? null,
     reason,
-    changes,
+    changes: [...changes, ...(change.alsoChanged ?? []).map((c) => ({ ...c, from: plain(c.from), to: plain(c.to) }))],
     at: change.at,
   });
 }

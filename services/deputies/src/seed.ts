@@ -272,6 +272,7 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
         congressId,
         regionCode: c.region,
         status: n === c.deputies ? 'EXCUSED' : 'PRESENT',
+        id: demoId(`session-attendance:${c.region}:1:${n}`),
       });
     }
   }

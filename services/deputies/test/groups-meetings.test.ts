@@ -152,17 +152,18 @@ describe('deputy groups (D-14)', () => {
     expect(await countRows(stack, ContactRecordSchema)).toBe(before);
   });
 
-  it('D-14: staff check and comment on each group every year; again replaces the comment', async () => {
+  it('D-14: staff check and comment on each group every year; again is CONFLICT (a correction leaves a trail)', async () => {
     await ok(sg, `mutation { reviewGroup(groupId: "${groupA}", year: 2025, comment: "活动较少") { id } }`, {}, staff);
-    await ok(
+    await fails(
       sg,
+      'CONFLICT',
       `mutation { reviewGroup(groupId: "${groupA}", year: 2025, comment: "活动经常，建议围绕民生实事") { id } }`,
       {},
       staff,
     );
     expect((await activity(groupA, 2025)).review).toEqual({
       year: 2025,
-      comment: '活动经常，建议围绕民生实事',
+      comment: '活动较少',
       reviewedOn: '2026-06-15',
     });
     const before = await countRows(stack, GroupReviewSchema);

@@ -5,7 +5,7 @@ import type { Deputy } from './deputy.entity.ts';
 
 /**
  * A mandate's event (README: Events and reminders): `mandate.started`, `deputy.updated`,
- * `mandate.ended`. The aggregate is the deputy (one mandate); the audience, the deputy and the region.
+ * `mandate.ended`, `mandate.restored` (D-8: the absence that ended it corrected away). The aggregate is the deputy (one mandate); the audience, the deputy and the region.
  */
 export function recordMandateEvent(
   ctx: ServiceContext,

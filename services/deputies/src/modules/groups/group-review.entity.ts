@@ -20,6 +20,8 @@ export const GroupReviewSchema = defineEntity({
     comment: p.text(),
     reviewedOn: p.date(),
     reviewedBy: p.string().length(200),
+    /** Optimistic version: a correction names the version it was made on (issue 9). */
+    version: p.integer().default(1),
   },
 });
 export type GroupReview = InferEntity<typeof GroupReviewSchema>;

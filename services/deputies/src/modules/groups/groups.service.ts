@@ -1,6 +1,8 @@
-import { badInput } from '@renda/errors/errors';
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { badInput, conflict, notFound } from '@renda/errors/errors';
 import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import type { ServiceContext } from '@renda/server-kit/context';
+import { correct } from '@renda/server-kit/corrections';
 import { today } from '@renda/server-kit/dates';
 import { requireText, requireYear, yearRange } from '@renda/server-kit/validate';
 import type { DeputyGroup } from '../deputies/deputy.entity.ts';
@@ -54,7 +56,10 @@ export async function groupActivity(ctx: ServiceContext, group: DeputyGroup, yea
   };
 }
 
-/** D-14: staff check a group's year once it has begun, with a comment; checking again replaces the comment. */
+/**
+ * D-14: staff check a group's year once it has begun, with a comment. A year already checked is CONFLICT: its
+ * comment changes only through `correctGroupReview`, which keeps the previous one in the audit log.
+ */
 export async function reviewGroup(
   ctx: ServiceContext,
   groupId: string,
@@ -71,19 +76,61 @@ export async function reviewGroup(
     throw badInput(`${year} has not begun: a group's year is checked once it is under way or over.`, 'year');
   const text = requireText(comment, 'comment', 2000);
   const existing = await ctx.em.findOne(GroupReviewSchema, { groupId: group.id, year });
-  if (existing) {
-    existing.comment = text;
-    existing.reviewedOn = on;
-    existing.reviewedBy = viewer.sub;
-  } else {
-    ctx.em.create(GroupReviewSchema, {
-      groupId: group.id,
-      year,
-      comment: text,
-      reviewedOn: on,
-      reviewedBy: viewer.sub,
-    });
+  if (existing)
+    throw conflict(
+      `${group.name}'s ${year} was already checked on ${existing.reviewedOn} (version ${existing.version}); change its comment with correctGroupReview, giving that version and a reason.`,
+    );
+  ctx.em.create(GroupReviewSchema, {
+    groupId: group.id,
+    year,
+    comment: text,
+    reviewedOn: on,
+    reviewedBy: viewer.sub,
+  });
+  try {
+    await ctx.em.flush();
+  } catch (e) {
+    // Two first checks at once: the second finds the key taken.
+    if (e instanceof UniqueConstraintViolationException)
+      throw conflict(`${group.name}'s ${year} was just checked; change its comment with correctGroupReview.`);
+    throw e;
   }
+  return group;
+}
+
+/**
+ * 更正 D-14: the comment of a group's yearly check, against the version read, with a reason; the previous comment
+ * stays in the audit log (entity `GroupReview`, id `<groupId>:<year>`). STAFF/ADMIN of the group's region.
+ */
+export async function correctGroupReview(
+  ctx: ServiceContext,
+  groupId: string,
+  year: number,
+  version: number,
+  comment: string,
+  reason: string,
+): Promise<DeputyGroup> {
+  const group = await groupLoader(ctx).load(groupId);
+  if (!group) throw notFound('deputy group', groupId, 'groupId');
+  const viewer = requireWriteIn(ctx.viewer, group.regionCode, 'correct group checks');
+  requireYear(year);
+  const review = await ctx.em.findOne(GroupReviewSchema, { groupId: group.id, year });
+  if (!review) throw notFound(`${year} check (年度检查) of the deputy group`, groupId, 'year');
+  const text = requireText(comment, 'comment', 2000);
+  correct(
+    ctx.em,
+    {
+      kind: 'GroupReview',
+      record: review,
+      id: `${group.id}:${year}`,
+      regionCode: group.regionCode,
+      expectedVersion: version,
+      reason,
+      viewer,
+      at: ctx.clock.now(),
+    },
+    { comment: text },
+  );
   await ctx.em.flush();
   return group;
 }

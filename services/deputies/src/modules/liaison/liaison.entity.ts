@@ -214,6 +214,13 @@ export type ContactRecord = InferEntity<typeof ContactRecordSchema>;
 export const SessionAttendanceSchema = defineEntity({
   name: 'SessionAttendance',
   tableName: 'session_attendance',
+  checks: [
+    {
+      name: 'session_attendance_leave_reason_check',
+      // As PostgreSQL prints it (the generator compares the printed form): a reason of leave goes with EXCUSED only.
+      expression: `(leave_reason IS NULL) OR ((status)::text = 'EXCUSED'::text)`,
+    },
+  ],
   properties: {
     sessionId: () =>
       p
@@ -244,6 +251,16 @@ export const SessionAttendanceSchema = defineEntity({
         .deferMode(deferred),
     regionCode: p.string().length(9),
     status: p.enum([...attendanceStatuses]).columnType('varchar(8)'),
+    /** 请假事由: only with EXCUSED (check `session_attendance_leave_reason_check`); optional, as recording takes none. */
+    leaveReason: p.string().length(500).nullable(),
+    /** The row's own id (corrections and the audit log name it; the key stays session and deputy). */
+    id: p.uuid().unique().defaultRaw('gen_random_uuid()'),
+    /** Optimistic version of the record (corrections, issue 9). */
+    version: p.integer().default(1),
+    /** 撤回: a withdrawn row leaves the session's attendance, the D-8 absences, the duty archive and the points. */
+    withdrawnAt: p.datetime().nullable(),
+    /** D-8: this row's absence was the second that TERMINATED the mandate (a fact stored when it did). */
+    endedMandate: p.boolean().default(false),
   },
 });
 export type SessionAttendance = InferEntity<typeof SessionAttendanceSchema>;

@@ -1,5 +1,6 @@
 import type { Viewer } from '@renda/auth/viewer';
 import type { Resolvers } from '../../generated/resolvers.ts';
+import { correctSessionAttendance, withdrawSessionAttendance } from './attendance-corrections.ts';
 import { congressLoader, sessionLoader } from '../regions/regions.service.ts';
 import { canReadDutyRecords, deputyLoader, groupLoader, stationLoader } from '../deputies/deputies.service.ts';
 import {
@@ -51,6 +52,9 @@ export const liaisonResolvers: Resolvers = {
     correctContact: (_, { id, version, input, reason }, ctx) => correctContact(ctx, id, version, input, reason),
     withdrawContact: (_, { id, version, reason }, ctx) => withdrawContact(ctx, id, version, reason),
     recordAttendance: (_, { input }, ctx) => recordAttendance(ctx, input),
+    correctSessionAttendance: (_, { id, version, input, reason }, ctx) =>
+      correctSessionAttendance(ctx, id, version, input, reason),
+    withdrawSessionAttendance: (_, { id, version, reason }, ctx) => withdrawSessionAttendance(ctx, id, version, reason),
   },
   CommitteeMember: {
     __resolveReference: (ref, ctx) => memberLoader(ctx).load(ref.id),

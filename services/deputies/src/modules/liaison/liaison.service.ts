@@ -14,6 +14,7 @@ import { deputyLoader, laterDate, requireDeputy, stationLoader } from '../deputi
 import { congressLoader, requireCongress, sessionLoader } from '../regions/regions.service.ts';
 import type { DutyCounts } from './duty.ts';
 import { recordMandateEvent } from '../deputies/events.ts';
+import { absenceTerminationReason } from './attendance-corrections.ts';
 import {
   CommitteeAssignmentSchema,
   CommitteeMemberSchema,
@@ -464,9 +465,22 @@ export async function recordAttendance(
     throw conflict(`Session ${session.number} opens on ${session.opensOn}; record attendance once it has opened.`);
   return ctx.em.transactional(async (em) => {
     let row = await em.findOne(SessionAttendanceSchema, { sessionId: session.id, deputyId: deputy.id });
-    if (row) row.status = input.status;
-    else
+    if (row) {
+      // D-8: the absence a termination rests on changes only with a trail, which also restores the mandate.
+      if (row.endedMandate && !row.withdrawnAt && input.status !== 'ABSENT')
+        throw conflict(
+          `This absence terminated ${deputy.name}'s mandate (D-8): change it with correctSessionAttendance (version ${row.version}, with a reason), which restores the mandate.`,
+        );
+      // Recording again replaces the row (and brings back a withdrawn one): a correction made on the old version is stale.
+      if (row.status !== input.status || row.withdrawnAt) {
+        row.status = input.status;
+        row.leaveReason = input.status === 'EXCUSED' ? row.leaveReason : null;
+        row.withdrawnAt = null;
+        row.version += 1;
+      }
+    } else
       row = em.create(SessionAttendanceSchema, {
+        id: newId(),
         sessionId: session.id,
         deputyId: deputy.id,
         congressId: session.congressId,
@@ -479,12 +493,14 @@ export async function recordAttendance(
         deputyId: deputy.id,
         congressId: session.congressId,
         status: 'ABSENT',
+        withdrawnAt: null,
       });
       const current = await em.findOneOrFail(DeputySchema, { id: deputy.id });
       if (absences >= 2 && current.status === 'ACTIVE') {
         current.status = 'TERMINATED';
         current.version += 1;
-        current.statusReason = `Absent without approval from ${absences} sessions of the congress (资格终止).`;
+        current.statusReason = absenceTerminationReason(absences);
+        row.endedMandate = true;
         current.mandateEndsOn = laterDate(session.opensOn, current.mandateStartsOn);
         await recordMandateEvent(ctx, em, current, 'mandate.ended', {
           reason: current.statusReason,
@@ -508,7 +524,7 @@ export async function sessionAttendance(
   const viewer = requireViewer(ctx.viewer);
   const rows = await ctx.loaders
     .get<string, SessionAttendance[]>('CongressSession.attendance', async (ids) => {
-      const list = await ctx.em.find(SessionAttendanceSchema, { sessionId: { $in: [...ids] } });
+      const list = await ctx.em.find(SessionAttendanceSchema, { sessionId: { $in: [...ids] }, withdrawnAt: null });
       return groupBy(ids, list, (r) => r.sessionId);
     })
     .load(sessionId);
@@ -533,7 +549,7 @@ export function dutySummary(ctx: ServiceContext, deputy: Deputy, year: number): 
              count(*) filter (where c.kind = 'COMMITTEE_MEMBER' and c.occurred_on between ? and ?) as committee,
              count(*) filter (where c.kind = 'DUTY_REPORT') as reports,
              (select count(*) from deputies.session_attendance a join deputies.congress_sessions s on s.id = a.session_id
-               where a.deputy_id = d.id and a.status = 'ABSENT' and s.opens_on between ? and ?) as absent
+               where a.deputy_id = d.id and a.status = 'ABSENT' and a.withdrawn_at is null and s.opens_on between ? and ?) as absent
            from deputies.deputies d left join deputies.contact_records c on c.deputy_id = d.id and c.withdrawn_at is null
            where d.id = any(?::uuid[]) group by d.id`,
           [from, to, from, to, from, to, from, to, ids],

@@ -71,7 +71,7 @@ async function localDeputyCounts(
        count(c.id) filter (where c.kind = 'GROUP_ACTIVITY') as grp,
        count(c.id) filter (where c.kind = 'DUTY_REPORT') as reports,
        (select count(*) from deputies.session_attendance a join deputies.congress_sessions s on s.id = a.session_id
-         where a.deputy_id = d.id and a.status = 'ABSENT' and s.opens_on between ? and ?) as absent
+         where a.deputy_id = d.id and a.status = 'ABSENT' and a.withdrawn_at is null and s.opens_on between ? and ?) as absent
      from deputies.deputies d
      left join deputies.contact_records c on c.deputy_id = d.id and c.withdrawn_at is null and c.occurred_on between ? and ?
      where d.id = any(?::uuid[]) group by d.id`,
