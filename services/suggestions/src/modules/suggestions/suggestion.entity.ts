@@ -319,6 +319,8 @@ export const SheetSchema = defineEntity({
     answeredByUnitId: p.uuid().nullable(),
     /** 增量变更流: kept by a trigger (Migration20261130143002), read by the change feed. */
     updatedAt: p.datetime().defaultRaw('clock_timestamp()'),
+    /** 更正: the sheet's version, for `correctSheet` (a stale one is CONFLICT). */
+    version: p.integer().default(1),
   },
 });
 export type SheetRow = Row<typeof SheetSchema>;

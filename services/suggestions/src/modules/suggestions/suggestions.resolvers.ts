@@ -2,7 +2,13 @@ import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
 import { requireRecordReader } from './access.ts';
-import { correctReply, correctSuggestion, suggestionsAuditLog, withdrawSuggestion } from './corrections.service.ts';
+import {
+  correctReply,
+  correctSheet,
+  correctSuggestion,
+  suggestionsAuditLog,
+  withdrawSuggestion,
+} from './corrections.service.ts';
 import { evaluationsOf, repliesOf, sheetsOf, signersOf, stepsOf, suggestionLoader, unitsOf } from './loaders.ts';
 import {
   deputySuggestionCount,
@@ -47,6 +53,7 @@ export const suggestionResolvers: Resolvers = {
     markKey: (_, { id, supervisor }, ctx) => markKey(ctx, id, supervisor),
     issueSheet: (_, { id, input }, ctx) => issueSheet(ctx, id, input),
     answerSheet: (_, { sheetId }, ctx) => answerSheet(ctx, sheetId),
+    correctSheet: (_, { id, version, input, reason }, ctx) => correctSheet(ctx, id, version, input, reason),
     replySuggestion: (_, { id, input }, ctx) => replySuggestion(ctx, id, input),
     recordStep: (_, { id, stage, note }, ctx) => recordStep(ctx, id, stage, note),
     evaluateSuggestion: (_, { id, input }, ctx) => evaluateSuggestion(ctx, id, input),
