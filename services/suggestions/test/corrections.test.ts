@@ -405,7 +405,7 @@ describe('correctKeyHearing (S-9)', () => {
 
 // ---- S-5 supervision sheets (三单) of key items ----
 
-const SHEET_FIELDS = 'id version kind unit { id } issuedOn dueOn content overdue answeredOn';
+const SHEET_FIELDS = 'id version kind unit { id } issuedOn dueOn content overdue answeredOn withdrawnAt';
 const ISSUE_SHEET = `mutation($id: ID!, $i: IssueSheetInput!) { issueSheet(id: $id, input: $i) { ${SHEET_FIELDS} } }`;
 const ANSWER_SHEET = `mutation($id: ID!) { answerSheet(sheetId: $id) { ${SHEET_FIELDS} } }`;
 const CORRECT_SHEET = `mutation($id: ID!, $v: Int!, $i: CorrectSheetInput!, $r: String!) {
@@ -795,5 +795,117 @@ describe('correctCommitteeVote (S-9)', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(refused.errors?.[0]?.message).toMatch(/archived.*frozen/);
     expect(await votesOf(id)).toEqual([expect.objectContaining({ version: 2, satisfied: 21 })]);
+  });
+});
+
+const WITHDRAW_SHEET = `mutation($id: ID!, $v: Int!, $r: String!) {
+  withdrawSheet(id: $id, version: $v, reason: $r) { id version withdrawnAt } }`;
+const SHEET_BULLETIN = `query($from: Date!, $to: Date!) { supervisionBulletin(regionCode: "430181", from: $from, to: $to) {
+  overdueSheets rows { entry suggestionId } } }`;
+
+async function bulletinSheets(id: string): Promise<{ overdue: number; rows: number }> {
+  const data = await ok(
+    sg(stack),
+    SHEET_BULLETIN,
+    { from: '2026-03-02', to: '2026-03-20' },
+    await tokens.staff('430181'),
+  );
+  const rows = data.supervisionBulletin.rows.filter(
+    (r: { entry: string; suggestionId: string }) => r.suggestionId === id && r.entry === 'SHEET',
+  );
+  return { overdue: data.supervisionBulletin.overdueSheets, rows: rows.length };
+}
+
+describe('withdrawSheet (S-5)', () => {
+  it('S-5: a sheet issued by mistake is withdrawn: it leaves the item, the overdue list and the bulletin; one audit entry; it is not answered or corrected after', async () => {
+    const { id, sheet: first } = await sheetedKeyItem();
+    const staff = await tokens.staff('430181');
+    // A second 催办单 issued twice by mistake; the item is already SUPERVISED, so it took no step.
+    const extra = (
+      await ok(
+        sg(stack),
+        ISSUE_SHEET,
+        { id, i: { kind: 'REMINDER', unitId: world.units.transport, dueOn: '2026-03-10', content: '请尽快办理' } },
+        staff,
+      )
+    ).issueSheet;
+    try {
+      stack.clock.set('2026-03-20T02:00:00Z');
+      expect(await overdueSheetIds()).toContain(extra.id);
+      const before = await bulletinSheets(id);
+      expect(before.rows).toBe(2);
+      const withdrawn = (await ok(sg(stack), WITHDRAW_SHEET, { id: extra.id, v: 1, r: '重复签发' }, staff))
+        .withdrawSheet;
+      expect(withdrawn).toMatchObject({ id: extra.id, version: 2, withdrawnAt: '2026-03-20T02:00:00.000Z' });
+      expect((await sheetsOf(id)).map((s: { id: string }) => s.id)).toEqual([first.id]);
+      expect(await overdueSheetIds()).not.toContain(extra.id);
+      expect(await bulletinSheets(id)).toEqual({ overdue: before.overdue - 1, rows: 1 });
+      const log = (await ok(sg(stack), LOG, { c: '430181', e: 'SupervisionSheet', id: extra.id }, staff))
+        .suggestionsAuditLog;
+      expect(log.totalCount).toBe(1);
+      expect(log.edges[0].node).toMatchObject({
+        action: 'WITHDRAW',
+        version: 2,
+        reason: '重复签发',
+        actor: { role: 'STAFF' },
+        changes: [{ field: 'withdrawnAt', from: null, to: '2026-03-20T02:00:00.000Z' }],
+      });
+      await fails(
+        sg(stack),
+        'CONFLICT',
+        ANSWER_SHEET,
+        { id: extra.id },
+        await tokens.handler('430181', world.units.transport),
+      );
+      await fails(
+        sg(stack),
+        'CONFLICT',
+        CORRECT_SHEET,
+        { id: extra.id, v: 2, i: { content: '改' }, r: '撤回后更正' },
+        staff,
+      );
+      await fails(sg(stack), 'CONFLICT', WITHDRAW_SHEET, { id: extra.id, v: 2, r: '再撤回' }, staff);
+    } finally {
+      stack.clock.set('2026-03-02T02:00:00Z');
+    }
+  });
+
+  it('S-5: a sheet that took the 督办 step, or was answered, is not withdrawn (CONFLICT saying why); stale version CONFLICT, no reason BAD_USER_INPUT, other roles FORBIDDEN; nothing changes', async () => {
+    const { id, sheet } = await sheetedKeyItem();
+    const staff = await tokens.staff('430181');
+    const took = await sg(stack).execute(WITHDRAW_SHEET, { id: sheet.id, v: 1, r: '签发有误' }, staff);
+    expect(took.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(took.errors?.[0]?.message).toMatch(/took the item's 督办 step/);
+    const extra = (
+      await ok(
+        sg(stack),
+        ISSUE_SHEET,
+        { id, i: { kind: 'REMINDER', unitId: world.units.transport, dueOn: '2026-03-10', content: '请尽快办理' } },
+        staff,
+      )
+    ).issueSheet;
+    await ok(sg(stack), CORRECT_SHEET, { id: extra.id, v: 1, i: { dueOn: '2026-03-12' }, r: '限办日期' }, staff);
+    await fails(sg(stack), 'CONFLICT', WITHDRAW_SHEET, { id: extra.id, v: 1, r: '重复签发' }, staff);
+    await fails(sg(stack), 'BAD_USER_INPUT', WITHDRAW_SHEET, { id: extra.id, v: 2, r: '' }, staff, 'reason');
+    for (const token of [
+      await tokens.handler('430181', world.units.transport),
+      await tokens.deputy('430181', world.county.deputies[0]!),
+      await tokens.staff('430602'),
+      await tokens.analyst('430181'),
+    ]) {
+      await fails(sg(stack), 'FORBIDDEN', WITHDRAW_SHEET, { id: extra.id, v: 2, r: '越权撤回' }, token);
+    }
+    await ok(sg(stack), ANSWER_SHEET, { id: extra.id }, await tokens.handler('430181', world.units.transport));
+    const answered = await sg(stack).execute(WITHDRAW_SHEET, { id: extra.id, v: 2, r: '重复签发' }, staff);
+    expect(answered.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(answered.errors?.[0]?.message).toMatch(/answered this sheet on 2026-03-02.*frozen/);
+    const rows = await sheetsOf(id);
+    expect(rows).toHaveLength(2);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: sheet.id, version: 1, withdrawnAt: null }),
+        expect.objectContaining({ id: extra.id, version: 2, dueOn: '2026-03-12', answeredOn: '2026-03-02' }),
+      ]),
+    );
   });
 });

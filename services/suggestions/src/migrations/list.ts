@@ -15,6 +15,7 @@ import { Migration20261130163100 } from './Migration20261130163100.ts';
 import { Migration20261130214000 } from './Migration20261130214000.ts';
 import { Migration20261130230000 } from './Migration20261130230000.ts';
 import { Migration20261130234000 } from './Migration20261130234000.ts';
+import { Migration20261130234100 } from './Migration20261130234100.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130214000', class: Migration20261130214000 },
   { name: 'Migration20261130230000', class: Migration20261130230000 },
   { name: 'Migration20261130234000', class: Migration20261130234000 },
+  { name: 'Migration20261130234100', class: Migration20261130234100 },
 ];

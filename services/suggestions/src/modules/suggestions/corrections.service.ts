@@ -208,15 +208,11 @@ export async function correctSheet(
   if (!sheet) throw notFound('supervision sheet', id, 'id');
   const item = await requireItem(ctx, sheet.suggestionId);
   const viewer = requireStaffOf(ctx, item, 'correct supervision sheets');
-  if (sheet.answeredOn) {
-    throw conflict(
-      `The unit answered this sheet on ${sheet.answeredOn}: it answered what the sheet said, so an answered sheet is frozen.`,
-    );
-  }
+  requireOpenSheet(sheet);
   const kind = input.kind ?? undefined;
   if (kind !== undefined && kind !== sheet.kind && (kind === 'ASSIGNMENT' || sheet.kind === 'ASSIGNMENT')) {
     throw conflict(
-      `A ${sheet.kind} sheet cannot become a ${kind} one: whether a sheet is a 交办单 decides whether it took the 督办 step (S-3), which a correction does not re-take or undo.`,
+      `A ${sheet.kind} sheet cannot become a ${kind} one: whether a sheet is a 交办单 decides whether it took the 督办 step (S-3), which a correction does not re-take or undo; withdraw it (withdrawSheet) and issue the right kind.`,
     );
   }
   let unitId: string | undefined;
@@ -250,6 +246,59 @@ export async function correctSheet(
     issuedOn: sheet.issuedOn,
     dueOn: sheet.dueOn,
     fields: changes.map((c) => c.field),
+    byRole: viewer.role,
+  });
+  await save(ctx);
+  return sheet;
+}
+
+/** A sheet is changed while it is open: not withdrawn, not answered (the unit answered what it said). */
+function requireOpenSheet(sheet: SheetRow): void {
+  if (sheet.withdrawnAt) {
+    throw conflict(`This sheet was withdrawn on ${sheet.withdrawnAt.toISOString()}; a withdrawn sheet is not changed.`);
+  }
+  if (sheet.answeredOn) {
+    throw conflict(
+      `The unit answered this sheet on ${sheet.answeredOn}: it answered what the sheet said, so an answered sheet is frozen.`,
+    );
+  }
+}
+
+/**
+ * 撤回 a supervision sheet issued by mistake (S-5), e.g. on the wrong item or twice, by staff of the item's
+ * subtree while it is open (an answered one is frozen). It leaves the item's sheets, the overdue list, the
+ * bulletin and the overdue reminder; the change feed carries it with its `withdrawnAt`. A 督办单 or 催办单 whose
+ * issue took the item's 督办 step (S-3) is CONFLICT: steps are not taken back, so the step could not follow.
+ */
+export async function withdrawSheet(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  reason: string,
+): Promise<SheetRow> {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
+  const sheet = await sheetLoader(ctx).load(id);
+  if (!sheet) throw notFound('supervision sheet', id, 'id');
+  const item = await requireItem(ctx, sheet.suggestionId);
+  const viewer = requireStaffOf(ctx, item, 'withdraw supervision sheets');
+  requireOpenSheet(sheet);
+  if (sheet.tookStep) {
+    throw conflict(
+      `Issuing this sheet on ${sheet.issuedOn} took the item's 督办 step (S-3), and a step is not taken back: the sheet is not withdrawn; correct it instead.`,
+    );
+  }
+  const withdrawnAt = ctx.clock.now();
+  withdraw(
+    ctx.em,
+    { ...audited(ctx, item, viewer, version, reason), kind: 'SupervisionSheet', record: sheet, id: sheet.id },
+    { withdrawnAt },
+  );
+  queueItemEvent(ctx, item, 'sheet.withdrawn', {
+    sheetId: sheet.id,
+    sheetKind: sheet.kind,
+    unitId: sheet.unitId,
+    issuedOn: sheet.issuedOn,
+    dueOn: sheet.dueOn,
     byRole: viewer.role,
   });
   await save(ctx);
