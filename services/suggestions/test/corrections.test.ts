@@ -772,6 +772,48 @@ describe('correctCommitteeVote (S-9)', () => {
     }
   });
 
+  it("S-9: a reply cannot be corrected to a date after the committee's vote on it (CONFLICT); once the vote's date is corrected, it can", async () => {
+    const { id, vote } = await votedKeyItem();
+    const staff = await tokens.staff('430181');
+    const reply = await replyOf(id);
+    try {
+      stack.clock.set('2026-03-05T02:00:00Z');
+      const refused = await sg(stack).execute(
+        CORRECT_REPLY,
+        { id: reply.id, v: reply.version, i: { repliedOn: '2026-03-04' }, r: '答复日期录入有误' },
+        staff,
+      );
+      expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect(refused.errors?.[0]?.message).toMatch(/voted on this reply on 2026-03-02/);
+      expect(await replyOf(id)).toEqual(reply);
+      await ok(
+        sg(stack),
+        CORRECT_VOTE,
+        { id: vote.id, v: 1, i: { votedOn: '2026-03-05' }, r: '测评日期录入有误' },
+        staff,
+      );
+      const fixed = (
+        await ok(
+          sg(stack),
+          CORRECT_REPLY,
+          { id: reply.id, v: reply.version, i: { repliedOn: '2026-03-04' }, r: '答复日期录入有误' },
+          staff,
+        )
+      ).correctReply;
+      expect(fixed).toMatchObject({ repliedOn: '2026-03-04' });
+      await fails(
+        sg(stack),
+        'BAD_USER_INPUT',
+        CORRECT_VOTE,
+        { id: vote.id, v: 2, i: { votedOn: '2026-03-03' }, r: '再改' },
+        staff,
+        'input.votedOn',
+      );
+    } finally {
+      stack.clock.set('2026-03-02T02:00:00Z');
+    }
+  });
+
   it("S-9: an archived key item's vote is frozen: CONFLICT saying why, nothing changes", async () => {
     const { id, vote } = await votedKeyItem();
     const staff = await tokens.staff('430181');

@@ -5,6 +5,7 @@ import { addMonths, today } from '@renda/server-kit/dates';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { auditLogPage, correct, withdraw, type AuditLogArgs } from '@renda/server-kit/corrections';
 import { optionalText, requireText } from '@renda/server-kit/validate';
+import { votesOf } from '../key-items/key-items.service.ts';
 import { isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
 import { evaluationsOf, sheetLoader, unitsOf } from './loaders.ts';
 import { queueItemEvent } from './events.ts';
@@ -152,6 +153,13 @@ export async function correctReply(
     if (repliedOn > today(ctx.clock)) throw badInput('`input.repliedOn` is after today.', 'input.repliedOn');
     if (item.assignedOn && repliedOn < item.assignedOn) {
       throw badInput(`\`input.repliedOn\` is before the item was assigned (${item.assignedOn}).`, 'input.repliedOn');
+    }
+    // S-9: the standing committee votes on a reply; a reply dated after the vote on its round cannot follow.
+    const vote = (await votesOf(ctx, item.id)).find((v) => v.round === reply.round && v.votedOn < repliedOn!);
+    if (vote) {
+      throw conflict(
+        `The standing committee voted on this reply on ${vote.votedOn}: a reply cannot be dated after the vote on it; correct the vote's date first (correctCommitteeVote).`,
+      );
     }
   }
   const content =
