@@ -14,6 +14,8 @@ import { Migration20261130163000 } from './Migration20261130163000.ts';
 import { Migration20261130163100 } from './Migration20261130163100.ts';
 import { Migration20261130214000 } from './Migration20261130214000.ts';
 import { Migration20261130230000 } from './Migration20261130230000.ts';
+import { Migration20261130234000 } from './Migration20261130234000.ts';
+import { Migration20261130234100 } from './Migration20261130234100.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -32,4 +34,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130163100', class: Migration20261130163100 },
   { name: 'Migration20261130214000', class: Migration20261130214000 },
   { name: 'Migration20261130230000', class: Migration20261130230000 },
+  { name: 'Migration20261130234000', class: Migration20261130234000 },
+  { name: 'Migration20261130234100', class: Migration20261130234100 },
 ];

@@ -2,6 +2,7 @@ import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { isSheetOverdue, overdueSheets, supervisionBulletin } from '../key-items/sheets.service.ts';
 import {
+  correctCommitteeVote,
   correctKeyHearing,
   hearingsOf,
   recordCommitteeVote,
@@ -40,6 +41,8 @@ export const handlingResolvers: Resolvers = {
     recordKeyHearing: (_, { id, input }, ctx) => recordKeyHearing(ctx, id, input),
     correctKeyHearing: (_, { id, version, input, reason }, ctx) => correctKeyHearing(ctx, id, version, input, reason),
     recordCommitteeVote: (_, { id, input }, ctx) => recordCommitteeVote(ctx, id, input),
+    correctCommitteeVote: (_, { id, version, input, reason }, ctx) =>
+      correctCommitteeVote(ctx, id, version, input, reason),
     evaluateProposal: (_, { id, input }, ctx) => evaluateProposal(ctx, id, input),
   },
   Region: {

@@ -44,6 +44,8 @@ export const CommitteeVoteSchema = defineEntity({
     dissatisfied: p.integer(),
     at: p.datetime(),
     ...actorProperties(),
+    /** 更正: the tally's version, for `correctCommitteeVote` (a stale one is CONFLICT). */
+    version: p.integer().default(1),
   },
 });
 export type CommitteeVoteRow = Row<typeof CommitteeVoteSchema>;

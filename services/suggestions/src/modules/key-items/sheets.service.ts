@@ -18,13 +18,13 @@ import {
 import { isOverdue, serialOf } from '../suggestions/suggestions.service.ts';
 import { CommitteeVoteSchema, KeyHearingSchema } from './key-items.entity.ts';
 
-/** S-5: a sheet still unanswered after its due date (`on` is today in Asia/Shanghai). */
-export function isSheetOverdue(sheet: Pick<SheetRow, 'answeredOn' | 'dueOn'>, on: string): boolean {
-  return sheet.answeredOn === null && on > sheet.dueOn;
+/** S-5: a sheet still unanswered after its due date (`on` is today in Asia/Shanghai); a withdrawn one is not. */
+export function isSheetOverdue(sheet: Pick<SheetRow, 'answeredOn' | 'dueOn' | 'withdrawnAt'>, on: string): boolean {
+  return sheet.answeredOn === null && sheet.withdrawnAt === null && on > sheet.dueOn;
 }
 
 /** The SQL form of `isSheetOverdue`, next to the queries that need it. */
-const overdueSql = 'sh.answered_on is null and sh.due_on < ?';
+const overdueSql = 'sh.answered_on is null and sh.withdrawn_at is null and sh.due_on < ?';
 
 /** 逾期未复 (S-5): unanswered sheets past due in a region subtree, earliest due first (keyset by due date and id). */
 export async function overdueSheets(
@@ -113,13 +113,20 @@ export async function supervisionBulletin(ctx: ServiceContext, regionCode: strin
   const inPeriod = (field: string) => ({ suggestionId: { $in: ids }, [field]: { $gte: from, $lte: to } });
   const [sheets, progress, hearings, votes, overdueOpen] = ids.length
     ? await Promise.all([
-        ctx.em.find(SheetSchema, inPeriod('issuedOn') as never, { orderBy: { issuedOn: 'asc', id: 'asc' } }),
+        ctx.em.find(SheetSchema, { ...inPeriod('issuedOn'), withdrawnAt: null } as never, {
+          orderBy: { issuedOn: 'asc', id: 'asc' },
+        }),
         ctx.em.find(ProgressReportSchema, inPeriod('reportedOn') as never, {
           orderBy: { reportedOn: 'asc', at: 'asc' },
         }),
         ctx.em.find(KeyHearingSchema, inPeriod('heldOn') as never, { orderBy: { heldOn: 'asc', at: 'asc' } }),
         ctx.em.find(CommitteeVoteSchema, inPeriod('votedOn') as never, { orderBy: { votedOn: 'asc' } }),
-        ctx.em.count(SheetSchema, { suggestionId: { $in: ids }, answeredOn: null, dueOn: { $lt: asOf } }),
+        ctx.em.count(SheetSchema, {
+          suggestionId: { $in: ids },
+          answeredOn: null,
+          withdrawnAt: null,
+          dueOn: { $lt: asOf },
+        }),
       ])
     : [[], [], [], [], 0];
   const base = (item: Suggestion) => ({

@@ -119,7 +119,7 @@ export function suggestionReminderJobs(rules: SuggestionReminderRules): Reminder
           `select ${itemColumns}, sh."id" as "sheet_id", sh."kind" as "sheet_kind", sh."unit_id",
              to_char(sh."due_on", 'YYYY-MM-DD') as "deadline"
            from "suggestions"."supervision_sheets" sh join "suggestions"."suggestions" s on s."id" = sh."suggestion_id"
-           where sh."answered_on" is null and sh."due_on" < ?::date
+           where sh."answered_on" is null and sh."withdrawn_at" is null and sh."due_on" < ?::date
              and ${notYetReminded('suggestions', 'sheet-overdue', 'sh."id"', 'sh."due_on"')}
            order by sh."due_on", sh."id" limit ${batch}`,
           [today],

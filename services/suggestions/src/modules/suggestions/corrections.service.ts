@@ -1,14 +1,22 @@
 import type { Viewer } from '@renda/auth/viewer';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
-import { today } from '@renda/server-kit/dates';
+import { addMonths, today } from '@renda/server-kit/dates';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { auditLogPage, correct, withdraw, type AuditLogArgs } from '@renda/server-kit/corrections';
 import { optionalText, requireText } from '@renda/server-kit/validate';
+import { votesOf } from '../key-items/key-items.service.ts';
 import { isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './access.ts';
-import { evaluationsOf } from './loaders.ts';
+import { evaluationsOf, sheetLoader, unitsOf } from './loaders.ts';
 import { queueItemEvent } from './events.ts';
-import { ReplySchema, type ReplyRow, type Suggestion, type SuggestionStage } from './suggestion.entity.ts';
+import {
+  ReplySchema,
+  type ReplyRow,
+  type SheetKind,
+  type SheetRow,
+  type Suggestion,
+  type SuggestionStage,
+} from './suggestion.entity.ts';
 import { replyFacts, requireItem, save } from './suggestions.service.ts';
 
 /** The stages in which a clerk's typo in an item may still be corrected: before its reply is reviewed. */
@@ -146,6 +154,13 @@ export async function correctReply(
     if (item.assignedOn && repliedOn < item.assignedOn) {
       throw badInput(`\`input.repliedOn\` is before the item was assigned (${item.assignedOn}).`, 'input.repliedOn');
     }
+    // S-9: the standing committee votes on a reply; a reply dated after the vote on its round cannot follow.
+    const vote = (await votesOf(ctx, item.id)).find((v) => v.round === reply.round && v.votedOn < repliedOn!);
+    if (vote) {
+      throw conflict(
+        `The standing committee voted on this reply on ${vote.votedOn}: a reply cannot be dated after the vote on it; correct the vote's date first (correctCommitteeVote).`,
+      );
+    }
   }
   const content =
     input.content === undefined || input.content === null
@@ -169,4 +184,131 @@ export async function correctReply(
   });
   await save(ctx);
   return reply;
+}
+
+export interface CorrectSheetInput {
+  kind?: SheetKind | null;
+  unitId?: string | null;
+  dueOn?: string | null;
+  content?: string | null;
+}
+
+/** A sheet's own due date is at most this many months after its issue (as `issueSheet` checks). */
+const sheetMaxMonths = 12;
+
+/**
+ * 更正 a supervision sheet's kind, unit, due date or content (S-5) by staff of the item's subtree, who issue
+ * sheets, while it is open: once the unit it names answered it, the answer was made on what it said, so it is
+ * frozen (CONFLICT, saying why). A 督办单 and a 催办单 may be swapped; to or from a 交办单 is CONFLICT, because
+ * the kind decided whether the sheet took the 督办 step (S-3), which a correction does not re-take or undo.
+ * What follows from the sheet is read from it: who may answer (its unit), overdue and the bulletin (its dates),
+ * the overdue reminder (kept per due date, so a new one re-arms it).
+ */
+export async function correctSheet(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  input: CorrectSheetInput,
+  reason: string,
+): Promise<SheetRow> {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
+  const sheet = await sheetLoader(ctx).load(id);
+  if (!sheet) throw notFound('supervision sheet', id, 'id');
+  const item = await requireItem(ctx, sheet.suggestionId);
+  const viewer = requireStaffOf(ctx, item, 'correct supervision sheets');
+  requireOpenSheet(sheet);
+  const kind = input.kind ?? undefined;
+  if (kind !== undefined && kind !== sheet.kind && (kind === 'ASSIGNMENT' || sheet.kind === 'ASSIGNMENT')) {
+    throw conflict(
+      `A ${sheet.kind} sheet cannot become a ${kind} one: whether a sheet is a 交办单 decides whether it took the 督办 step (S-3), which a correction does not re-take or undo; withdraw it (withdrawSheet) and issue the right kind.`,
+    );
+  }
+  let unitId: string | undefined;
+  if (input.unitId != null) {
+    unitId = input.unitId;
+    if (!isId(unitId) || !(await unitsOf(ctx, item.id)).some((u) => u.unitId === unitId)) {
+      throw badInput("The sheet goes to one of the item's handling units.", 'input.unitId');
+    }
+  }
+  let dueOn: string | undefined;
+  if (input.dueOn != null) {
+    dueOn = input.dueOn;
+    if (dueOn < sheet.issuedOn) {
+      throw badInput(`\`input.dueOn\` cannot be before the sheet was issued (${sheet.issuedOn}).`, 'input.dueOn');
+    }
+    const latestDue = addMonths(sheet.issuedOn, sheetMaxMonths);
+    if (dueOn > latestDue) {
+      throw badInput(`A sheet is due within ${sheetMaxMonths} months of its issue (by ${latestDue}).`, 'input.dueOn');
+    }
+  }
+  const content = input.content == null ? undefined : requireText(input.content, 'input.content', 5000);
+  const changes = correct(
+    ctx.em,
+    { ...audited(ctx, item, viewer, version, reason), kind: 'SupervisionSheet', record: sheet, id: sheet.id },
+    { kind, unitId, dueOn, content },
+  );
+  queueItemEvent(ctx, item, 'sheet.corrected', {
+    sheetId: sheet.id,
+    sheetKind: sheet.kind,
+    unitId: sheet.unitId,
+    issuedOn: sheet.issuedOn,
+    dueOn: sheet.dueOn,
+    fields: changes.map((c) => c.field),
+    byRole: viewer.role,
+  });
+  await save(ctx);
+  return sheet;
+}
+
+/** A sheet is changed while it is open: not withdrawn, not answered (the unit answered what it said). */
+function requireOpenSheet(sheet: SheetRow): void {
+  if (sheet.withdrawnAt) {
+    throw conflict(`This sheet was withdrawn on ${sheet.withdrawnAt.toISOString()}; a withdrawn sheet is not changed.`);
+  }
+  if (sheet.answeredOn) {
+    throw conflict(
+      `The unit answered this sheet on ${sheet.answeredOn}: it answered what the sheet said, so an answered sheet is frozen.`,
+    );
+  }
+}
+
+/**
+ * 撤回 a supervision sheet issued by mistake (S-5), e.g. on the wrong item or twice, by staff of the item's
+ * subtree while it is open (an answered one is frozen). It leaves the item's sheets, the overdue list, the
+ * bulletin and the overdue reminder; the change feed carries it with its `withdrawnAt`. A 督办单 or 催办单 whose
+ * issue took the item's 督办 step (S-3) is CONFLICT: steps are not taken back, so the step could not follow.
+ */
+export async function withdrawSheet(
+  ctx: ServiceContext,
+  id: string,
+  version: number,
+  reason: string,
+): Promise<SheetRow> {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
+  const sheet = await sheetLoader(ctx).load(id);
+  if (!sheet) throw notFound('supervision sheet', id, 'id');
+  const item = await requireItem(ctx, sheet.suggestionId);
+  const viewer = requireStaffOf(ctx, item, 'withdraw supervision sheets');
+  requireOpenSheet(sheet);
+  if (sheet.tookStep) {
+    throw conflict(
+      `Issuing this sheet on ${sheet.issuedOn} took the item's 督办 step (S-3), and a step is not taken back: the sheet is not withdrawn; correct it instead.`,
+    );
+  }
+  const withdrawnAt = ctx.clock.now();
+  withdraw(
+    ctx.em,
+    { ...audited(ctx, item, viewer, version, reason), kind: 'SupervisionSheet', record: sheet, id: sheet.id },
+    { withdrawnAt },
+  );
+  queueItemEvent(ctx, item, 'sheet.withdrawn', {
+    sheetId: sheet.id,
+    sheetKind: sheet.kind,
+    unitId: sheet.unitId,
+    issuedOn: sheet.issuedOn,
+    dueOn: sheet.dueOn,
+    byRole: viewer.role,
+  });
+  await save(ctx);
+  return sheet;
 }

@@ -52,3 +52,6 @@ export const evaluationsOf = (ctx: ServiceContext, id: string) =>
   childrenBy<EvaluationRow>(ctx, EvaluationSchema, { round: 'asc' }, id);
 export const sheetsOf = (ctx: ServiceContext, id: string) =>
   childrenBy<SheetRow>(ctx, SheetSchema, { issuedOn: 'asc', id: 'asc' }, id);
+/** The item's sheets but those withdrawn (撤回): what `Suggestion.sheets` lists. */
+export const liveSheetsOf = async (ctx: ServiceContext, id: string) =>
+  (await sheetsOf(ctx, id)).filter((s) => s.withdrawnAt === null);

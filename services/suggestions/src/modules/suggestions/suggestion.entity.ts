@@ -319,6 +319,12 @@ export const SheetSchema = defineEntity({
     answeredByUnitId: p.uuid().nullable(),
     /** 增量变更流: kept by a trigger (Migration20261130143002), read by the change feed. */
     updatedAt: p.datetime().defaultRaw('clock_timestamp()'),
+    /** 更正: the sheet's version, for `correctSheet` and `withdrawSheet` (a stale one is CONFLICT). */
+    version: p.integer().default(1),
+    /** 撤回: when the sheet, issued by mistake, was withdrawn; it then leaves the lists, the bulletin and reminders. */
+    withdrawnAt: p.datetime().nullable(),
+    /** Whether issuing it took the item's 督办 step (S-3): such a sheet is not withdrawn. */
+    tookStep: p.boolean().default(false),
   },
 });
 export type SheetRow = Row<typeof SheetSchema>;

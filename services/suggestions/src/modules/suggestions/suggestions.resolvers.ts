@@ -2,8 +2,15 @@ import { today } from '@renda/server-kit/dates';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { refKey } from '../refs.ts';
 import { requireRecordReader } from './access.ts';
-import { correctReply, correctSuggestion, suggestionsAuditLog, withdrawSuggestion } from './corrections.service.ts';
-import { evaluationsOf, repliesOf, sheetsOf, signersOf, stepsOf, suggestionLoader, unitsOf } from './loaders.ts';
+import {
+  correctReply,
+  correctSheet,
+  correctSuggestion,
+  suggestionsAuditLog,
+  withdrawSheet,
+  withdrawSuggestion,
+} from './corrections.service.ts';
+import { evaluationsOf, liveSheetsOf, repliesOf, signersOf, stepsOf, suggestionLoader, unitsOf } from './loaders.ts';
 import {
   deputySuggestionCount,
   deputySuggestions,
@@ -47,6 +54,8 @@ export const suggestionResolvers: Resolvers = {
     markKey: (_, { id, supervisor }, ctx) => markKey(ctx, id, supervisor),
     issueSheet: (_, { id, input }, ctx) => issueSheet(ctx, id, input),
     answerSheet: (_, { sheetId }, ctx) => answerSheet(ctx, sheetId),
+    correctSheet: (_, { id, version, input, reason }, ctx) => correctSheet(ctx, id, version, input, reason),
+    withdrawSheet: (_, { id, version, reason }, ctx) => withdrawSheet(ctx, id, version, reason),
     replySuggestion: (_, { id, input }, ctx) => replySuggestion(ctx, id, input),
     recordStep: (_, { id, stage, note }, ctx) => recordStep(ctx, id, stage, note),
     evaluateSuggestion: (_, { id, input }, ctx) => evaluateSuggestion(ctx, id, input),
@@ -73,7 +82,7 @@ export const suggestionResolvers: Resolvers = {
     },
     sheets: async (item, _, ctx) => {
       await requireRecordReader(ctx, item, 'supervision sheets');
-      return sheetsOf(ctx, item.id);
+      return liveSheetsOf(ctx, item.id);
     },
     steps: async (item, _, ctx) => {
       await requireRecordReader(ctx, item, 'steps');

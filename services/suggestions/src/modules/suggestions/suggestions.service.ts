@@ -529,9 +529,10 @@ export async function issueSheet(
     issuedBy: viewer.sub,
     answeredOn: null,
     answeredBy: null,
+    tookStep: input.kind !== 'ASSIGNMENT' && item.stage === 'HANDLING',
     ...actorOf(viewer),
   });
-  if (input.kind !== 'ASSIGNMENT' && item.stage === 'HANDLING') takeStep(ctx, item, 'SUPERVISED', viewer, content);
+  if (sheet.tookStep) takeStep(ctx, item, 'SUPERVISED', viewer, content);
   queueItemEvent(ctx, item, 'sheet.issued', {
     sheetId: sheet.id,
     sheetKind: input.kind,
@@ -553,6 +554,7 @@ export async function answerSheet(ctx: ServiceContext, sheetId: string): Promise
   if (!isStaffOf(viewer, item) && !(viewer.role === 'HANDLER' && viewer.unit === sheet.unitId)) {
     throw forbidden("A sheet is answered by the unit it names (its handlers) or staff of the item's region.");
   }
+  if (sheet.withdrawnAt) throw conflict(`This sheet was withdrawn on ${sheet.withdrawnAt.toISOString()}.`);
   if (sheet.answeredOn) throw conflict(`This sheet was answered on ${sheet.answeredOn}.`);
   sheet.answeredOn = today(ctx.clock);
   sheet.answeredBy = viewer.sub;
