@@ -1,8 +1,9 @@
 import type { ServiceContext } from '@renda/server-kit/context';
 import { readFeed, type FeedArgs, type FeedConnection } from '@renda/server-kit/feeds';
-import type { FiledDocument } from '../filings/filing.entity.ts';
+import { knexTable } from '@renda/db/tables';
+import { FiledDocumentSchema, type FiledDocument } from '../filings/filing.entity.ts';
 import { documentLoader } from '../filings/filings.service.ts';
-import type { OpinionItem } from '../opinions/opinion.entity.ts';
+import { OpinionItemSchema, type OpinionItem } from '../opinions/opinion.entity.ts';
 import { itemLoader } from '../opinions/opinions.service.ts';
 import { listScope } from '../common/access.ts';
 
@@ -13,8 +14,8 @@ export function filingChanges(ctx: ServiceContext, args: FeedArgs): Promise<Feed
   return readFeed(
     ctx,
     {
-      table: 'supervision.filed_documents',
-      schema: 'supervision',
+      table: knexTable(ctx.em, FiledDocumentSchema),
+      schema: ctx.em.config.get('schema')!,
       register: 'filings',
       rows: () => {},
       tombstones: () => {},
@@ -31,8 +32,8 @@ export function opinionItemChanges(ctx: ServiceContext, args: FeedArgs): Promise
   return readFeed(
     ctx,
     {
-      table: 'supervision.opinion_items',
-      schema: 'supervision',
+      table: knexTable(ctx.em, OpinionItemSchema),
+      schema: ctx.em.config.get('schema')!,
       register: 'opinion-items',
       rows: (q) => void (scope.unitId && q.where('t.unit_id', scope.unitId)),
       tombstones: (q) => void (scope.unitId && q.where('b.owner_id', scope.unitId)),

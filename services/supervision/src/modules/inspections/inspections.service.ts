@@ -1,5 +1,6 @@
 import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
+import { knexTable } from '@renda/db/tables';
 import { badInput, conflict } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
@@ -168,15 +169,15 @@ export async function inspectionsOfPerson(
   if (year !== null && year !== undefined) requireYear(year);
   const link =
     who === 'deputy'
-      ? { table: 'supervision.inspection_deputies', column: 'deputy_id' }
-      : { table: 'supervision.inspection_members', column: 'member_id' };
+      ? { table: knexTable(ctx.em, InspectionDeputySchema), column: 'deputy_id' }
+      : { table: knexTable(ctx.em, InspectionMemberSchema), column: 'member_id' };
   const rows = await ctx.loaders
     .get<string, (LawInspection & { personId: string })[]>(`LawInspection.${who}@${year ?? '*'}`, async (ids) => {
       const valid = ids.filter(isId);
       if (!valid.length) return ids.map(() => []);
       const knex = ctx.em.getKnex();
       const query = knex(`${link.table} as l`)
-        .join('supervision.law_inspections as i', 'i.id', 'l.inspection_id')
+        .join(`${knexTable(ctx.em, LawInspectionSchema)} as i`, 'i.id', 'l.inspection_id')
         .whereIn(`l.${link.column}`, valid)
         .select(
           `l.${link.column} as person_id`,
