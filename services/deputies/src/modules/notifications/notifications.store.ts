@@ -31,7 +31,7 @@ export async function markProcessed(trx: Knex, event: EventEnvelope, now: Date):
 export async function insertNotifications(
   trx: Knex,
   event: EventEnvelope,
-  text: { title: string; body: string },
+  text: { title: string; body: string | null },
   now: Date,
   recipients: string[],
   ids: string[],
