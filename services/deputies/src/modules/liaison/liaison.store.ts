@@ -27,9 +27,9 @@ const tables = (em: SqlEntityManager) => ({
   sessions: sqlTable(em, CongressSessionSchema),
 });
 
-/** A table of the query builder's `from` or `join`, under an alias: `"schema"."table" as alias`. */
+/** A table of the query builder's `from` or `join`, under an alias: `"schema"."table" as "alias"` (as the builder quotes it). */
 function tableAs(em: SqlEntityManager, table: string, alias: string) {
-  return em.getKnex().raw(`${table} as ${alias}`);
+  return em.getKnex().raw(`${table} as "${alias}"`);
 }
 
 /** D-4: the deputies assigned to the members `memberIds`, by deputy name. */
