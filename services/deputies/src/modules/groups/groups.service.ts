@@ -8,6 +8,7 @@ import { requireText, requireYear, yearRange } from '@renda/server-kit/validate'
 import type { DeputyGroup } from '../deputies/deputy.entity.ts';
 import { groupLoader, groupMembers } from '../deputies/deputies.service.ts';
 import { GroupReviewSchema, type GroupReview } from './group-review.entity.ts';
+import { groupActivityCounts } from './groups.store.ts';
 
 /** D-14: a deputy group's activity in a year and the staff's check of it. */
 export interface GroupActivityYear {
@@ -27,18 +28,7 @@ export async function groupActivity(ctx: ServiceContext, group: DeputyGroup, yea
   requireYear(year);
   const [from, to] = yearRange(year);
   const [counts, members, review] = await Promise.all([
-    ctx.em
-      .getKnex()('deputies.contact_records')
-      .where({ group_id: group.id, kind: 'GROUP_ACTIVITY' })
-      .whereNull('withdrawn_at')
-      .andWhereBetween('occurred_on', [from, to])
-      .first(
-        ctx.em.getKnex().raw('count(distinct (occurred_on, summary)) as activities'),
-        ctx.em.getKnex().raw('count(*) as participations'),
-      ) as Promise<{
-      activities: string;
-      participations: string;
-    }>,
+    groupActivityCounts(ctx.em, group.id, from, to),
     groupMembers(ctx, group.id),
     ctx.em.findOne(GroupReviewSchema, { groupId: group.id, year }),
   ]);

@@ -17,6 +17,7 @@ import { laterDate } from '../deputies/deputies.service.ts';
 import { recordMandateEvent } from '../deputies/events.ts';
 import { sessionLoader } from '../regions/regions.service.ts';
 import { SessionAttendanceSchema, type AttendanceStatus, type SessionAttendance } from './liaison.entity.ts';
+import { liveAbsenceRows } from './liaison.store.ts';
 
 /**
  * 更正 session attendance (D-8, issue 9): a clerk's slip in a deputy's attendance at a congress session is corrected
@@ -46,13 +47,7 @@ interface Absence {
 }
 
 async function liveAbsences(em: EntityManager, deputyId: string, congressId: string): Promise<Absence[]> {
-  const rows: { id: string; session_id: string; opens_on: string; number: number; ended_mandate: boolean }[] = await em
-    .getKnex()('deputies.session_attendance as a')
-    .join('deputies.congress_sessions as s', 's.id', 'a.session_id')
-    .select('a.id', 'a.session_id', em.getKnex().raw('s.opens_on::text as opens_on'), 's.number', 'a.ended_mandate')
-    .where({ 'a.deputy_id': deputyId, 'a.congress_id': congressId, 'a.status': 'ABSENT' })
-    .whereNull('a.withdrawn_at')
-    .orderBy([{ column: 's.opens_on' }, { column: 's.number' }]);
+  const rows = await liveAbsenceRows(em, deputyId, congressId);
   return rows.map((r) => ({
     id: r.id,
     sessionId: r.session_id,

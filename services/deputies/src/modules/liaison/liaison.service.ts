@@ -15,6 +15,7 @@ import { congressLoader, requireCongress, sessionLoader } from '../regions/regio
 import type { DutyCounts } from './duty.ts';
 import { recordMandateEvent } from '../deputies/events.ts';
 import { absenceTerminationReason } from './attendance-corrections.ts';
+import { assignedDeputyRows, committeeMemberCounts, dutyCountRows, leadersShortOfLinks } from './liaison.store.ts';
 import {
   CommitteeAssignmentSchema,
   CommitteeMemberSchema,
@@ -129,12 +130,7 @@ export async function assignDeputies(
 export function assignedDeputies(ctx: ServiceContext, memberId: string): Promise<Deputy[]> {
   return ctx.loaders
     .get<string, Deputy[]>('CommitteeMember.assignedDeputies', async (ids) => {
-      const rows: (Deputy & { member_id: string })[] = await ctx.em
-        .getKnex()('deputies.committee_assignments as a')
-        .join('deputies.deputies as d', 'd.id', 'a.deputy_id')
-        .whereIn('a.member_id', [...ids])
-        .select('a.member_id', 'd.id')
-        .orderBy('d.name');
+      const rows = await assignedDeputyRows(ctx.em, ids);
       const deputies = await Promise.all(rows.map((r) => deputyLoader(ctx).load(r.id)));
       const pairs = rows.map((r, i) => ({ memberId: r.member_id, deputy: deputies[i]! }));
       return groupBy(ids, pairs, (p) => p.memberId).map((list) => list.map((p) => p.deputy));
@@ -542,20 +538,7 @@ export function dutySummary(ctx: ServiceContext, deputy: Deputy, year: number): 
       async (deputies) => {
         const ids = deputies.map((d) => d.id);
         const [from, to] = yearRange(year);
-        const { rows } = (await ctx.em.getKnex().raw(
-          `select d.id,
-             count(*) filter (where c.kind = 'VOTER' and c.occurred_on between ? and ?) as voter,
-             count(*) filter (where c.kind = 'GROUP_ACTIVITY' and c.occurred_on between ? and ?) as grp,
-             count(*) filter (where c.kind = 'COMMITTEE_MEMBER' and c.occurred_on between ? and ?) as committee,
-             count(*) filter (where c.kind = 'DUTY_REPORT') as reports,
-             (select count(*) from deputies.session_attendance a join deputies.congress_sessions s on s.id = a.session_id
-               where a.deputy_id = d.id and a.status = 'ABSENT' and a.withdrawn_at is null and s.opens_on between ? and ?) as absent
-           from deputies.deputies d left join deputies.contact_records c on c.deputy_id = d.id and c.withdrawn_at is null
-           where d.id = any(?::uuid[]) group by d.id`,
-          [from, to, from, to, from, to, from, to, ids],
-        )) as {
-          rows: { id: string; voter: string; grp: string; committee: string; reports: string; absent: string }[];
-        };
+        const rows = await dutyCountRows(ctx.em, ids, from, to);
         const byId = new Map(rows.map((r) => [r.id, r]));
         return deputies.map((d) => {
           const r = byId.get(d.id);
@@ -601,16 +584,7 @@ export async function listLeaders(
   const code = requireRegionCode(regionCode, 'regionCode');
   if (!shortOfLinks)
     return pageById(ctx.em, GovernmentLeaderSchema, { regionCode: { $like: `${code}%` } }, first, after);
-  const full = ctx.em
-    .getKnex()('deputies.leader_links')
-    .select('leader_id')
-    .groupBy('leader_id')
-    .havingRaw('count(*) >= ?', [dutyRulesIn(ctx).maxLinkedDeputies]);
-  const rows: { id: string }[] = await ctx.em
-    .getKnex()('deputies.government_leaders')
-    .select('id')
-    .where('region_code', 'like', `${code}%`)
-    .whereNotIn('id', full);
+  const rows = await leadersShortOfLinks(ctx.em, code, dutyRulesIn(ctx).maxLinkedDeputies);
   return pageById(ctx.em, GovernmentLeaderSchema, { id: { $in: rows.map((r) => r.id) } }, first, after);
 }
 
@@ -634,12 +608,7 @@ export async function unvisited(ctx: ServiceContext, leader: GovernmentLeader, y
 export function committeeMemberCount(ctx: ServiceContext, congressId: string): Promise<number> {
   return ctx.loaders
     .get<string, number>('Congress.committeeMemberCount', async (ids) => {
-      const rows: { congress_id: string; n: string }[] = await ctx.em
-        .getKnex()('deputies.committee_members')
-        .select('congress_id')
-        .count('* as n')
-        .whereIn('congress_id', [...ids])
-        .groupBy('congress_id');
+      const rows = await committeeMemberCounts(ctx.em, ids);
       const map = new Map(rows.map((r) => [r.congress_id, Number(r.n)]));
       return ids.map((id) => map.get(id) ?? 0);
     })

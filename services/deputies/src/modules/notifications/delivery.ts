@@ -5,6 +5,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Clock } from '@renda/server-kit/clock';
 import type { Logger } from '@renda/server-kit/logger';
+import { claimDue, insertAttempt, settleDelivery, type Claimed } from './notifications.store.ts';
 import { signatureHeader } from './signature.ts';
 
 /** How deliveries are sent and retried (settings, `src/env.ts`). */
@@ -204,17 +205,6 @@ export class WebhookSender {
   }
 }
 
-interface Claimed {
-  id: string;
-  webhook_id: string;
-  event_type: string;
-  payload: unknown;
-  attempts: number;
-  failures: number;
-  url: string;
-  secret: string;
-}
-
 /**
  * Sends due deliveries. Each copy of the service runs one; a delivery is claimed with
  * `FOR UPDATE SKIP LOCKED` and its next attempt moved past the timeout in the same statement, so two
@@ -242,17 +232,7 @@ export class DeliveryWorker {
   async runOnce(): Promise<number> {
     const now = this.clock.now();
     const lease = new Date(now.getTime() + this.settings.timeoutMs + 60_000);
-    const { rows } = (await this.knex.raw(
-      `with due as (
-         select d.id from deputies.webhook_deliveries d join deputies.webhooks w on w.id = d.webhook_id
-         where d.status = 'PENDING' and d.next_attempt_at <= ? and w.enabled
-         order by d.next_attempt_at, d.seq limit ? for update of d skip locked)
-       update deputies.webhook_deliveries d set attempts = d.attempts + 1, next_attempt_at = ?
-       from due, deputies.webhooks w
-       where d.id = due.id and w.id = d.webhook_id
-       returning d.id, d.webhook_id, d.event_type, d.payload, d.attempts, d.failures, w.url, w.secret`,
-      [now, this.batchSize, lease],
-    )) as { rows: Claimed[] };
+    const rows = await claimDue(this.knex, now, this.batchSize, lease);
     await Promise.all(rows.map((row) => this.attempt(row, now)));
     return rows.length;
   }
@@ -267,29 +247,27 @@ export class DeliveryWorker {
       outcome.succeeded || parked ? null : new Date(done.getTime() + retryDelaySeconds(this.settings, failures) * 1000);
     const status = outcome.succeeded ? 'SUCCEEDED' : parked ? 'PARKED' : 'PENDING';
     await this.knex.transaction(async (trx) => {
-      await trx.raw(
-        `insert into deputies.webhook_attempts (delivery_id, number, attempted_at, status_code, duration_ms, error,
-           response_excerpt, next_attempt_at, succeeded)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
-        [
-          row.id,
-          row.attempts,
-          at,
-          outcome.statusCode,
-          outcome.durationMs,
-          outcome.error,
-          outcome.responseExcerpt,
-          next,
-          outcome.succeeded,
-        ],
-      );
+      await insertAttempt(trx, {
+        deliveryId: row.id,
+        number: row.attempts,
+        attemptedAt: at,
+        statusCode: outcome.statusCode,
+        durationMs: outcome.durationMs,
+        error: outcome.error,
+        responseExcerpt: outcome.responseExcerpt,
+        nextAttemptAt: next,
+        succeeded: outcome.succeeded,
+      });
       // Only while this attempt is still the latest: a lease that ran out was claimed again by another copy.
-      await trx.raw(
-        `update deputies.webhook_deliveries set status = ?, failures = ?, next_attempt_at = ?,
-           delivered_at = case when ? then ?::timestamptz else delivered_at end
-         where id = ? and attempts = ? and status = 'PENDING'`,
-        [status, failures, next, outcome.succeeded, done, row.id, row.attempts],
-      );
+      await settleDelivery(trx, {
+        id: row.id,
+        attempts: row.attempts,
+        status,
+        failures,
+        next,
+        succeeded: outcome.succeeded,
+        done,
+      });
     });
     if (parked) this.log.warn({ delivery: row.id, webhook: row.webhook_id, failures }, 'webhook delivery parked');
   }

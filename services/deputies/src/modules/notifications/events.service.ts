@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { newId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { eventEnvelopeSchema, notificationText, type EventEnvelope } from './envelope.ts';
+import { insertNotifications, markProcessed, queueDeliveries } from './notifications.store.ts';
 
 /** What the hub did with a batch: events taken in, and copies of events it already had (dropped). */
 export interface IntakeResult {
@@ -69,51 +70,22 @@ export async function handleEvents(knex: Knex, clock: Clock, events: readonly un
 
 async function takeIn(trx: Knex.Transaction, clock: Clock, event: EventEnvelope): Promise<boolean> {
   const now = clock.now();
-  const { rows: first } = (await trx.raw(
-    `insert into deputies.processed_events (event_id, service, type, received_at) values (?, ?, ?, ?)
-     on conflict (event_id) do nothing returning event_id`,
-    [event.id, event.service, event.type, now],
-  )) as { rows: unknown[] };
-  if (!first.length) return false;
+  if (!(await markProcessed(trx, event, now))) return false;
 
   const recipients = recipientsOf(event);
   if (recipients.length) {
     const text = notificationText(event);
     // One statement for any audience size; inboxes that turned the type off are left out.
-    await trx.raw(
-      `insert into deputies.notifications (id, recipient, event_id, event_type, title, body, region_code,
-         aggregate_type, aggregate_id, occurred_at, created_at)
-       select r.id, r.recipient, ?, ?, ?, ?, ?, ?, ?, ?, ?
-       from unnest(?::text[], ?::uuid[]) as r(recipient, id)
-       where not exists (select 1 from deputies.notification_preferences p
-                         where p.recipient = r.recipient and p.event_type = ? and not p.in_app)
-       on conflict (event_id, recipient) do nothing`,
-      [
-        event.id,
-        event.type,
-        text.title,
-        text.body,
-        event.regionCode,
-        event.aggregateType,
-        event.aggregateId,
-        new Date(event.occurredAt),
-        now,
-        recipients,
-        recipients.map(() => newId(now.getTime())),
-        event.type,
-      ],
+    await insertNotifications(
+      trx,
+      event,
+      text,
+      now,
+      recipients,
+      recipients.map(() => newId(now.getTime())),
     );
   }
 
-  if (event.regionCode) {
-    await trx.raw(
-      `insert into deputies.webhook_deliveries (id, webhook_id, event_id, event_type, payload, status, next_attempt_at, created_at)
-       select gen_random_uuid(), w.id, ?, ?, ?::jsonb, 'PENDING', ?, ?
-       from deputies.webhooks w
-       where w.enabled and w.region_code = any(?::text[]) and ? = any(w.event_types)
-       on conflict (webhook_id, event_id) do nothing`,
-      [event.id, event.type, JSON.stringify(event), now, now, enclosingCodes(event.regionCode), event.type],
-    );
-  }
+  if (event.regionCode) await queueDeliveries(trx, event, now, enclosingCodes(event.regionCode));
   return true;
 }

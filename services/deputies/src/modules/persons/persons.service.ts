@@ -7,6 +7,7 @@ import { requireYear, yearRange } from '@renda/server-kit/validate';
 import { DeputySchema, type Deputy } from '../deputies/deputy.entity.ts';
 import { CongressSchema, type Congress } from '../regions/region.entity.ts';
 import { PersonSchema, type Person } from './person.entity.ts';
+import { continuityCounts, deputiesWithVoterContacts } from './persons.store.ts';
 
 export const personLoader = (ctx: ServiceContext) => entityLoader<Person>(ctx, PersonSchema, 'id', isId);
 
@@ -43,14 +44,9 @@ export async function continuity(ctx: ServiceContext, congress: Congress): Promi
     regionCode: congress.regionCode,
     termNumber: congress.termNumber - 1,
   });
-  const { rows } = (await ctx.em.getKnex().raw(
-    `select count(*) as deputies,
-       count(*) filter (where exists (select 1 from deputies.deputies p where p.person_id = d.person_id and p.congress_id = ?)) as continuing
-     from deputies.deputies d where d.congress_id = ?`,
-    [previous?.id ?? '00000000-0000-0000-0000-000000000000', congress.id],
-  )) as { rows: { deputies: string; continuing: string }[] };
-  const deputies = Number(rows[0]!.deputies);
-  const continuing = Number(rows[0]!.continuing);
+  const counts = await continuityCounts(ctx.em, previous?.id ?? '00000000-0000-0000-0000-000000000000', congress.id);
+  const deputies = Number(counts.deputies);
+  const continuing = Number(counts.continuing);
   return {
     deputies,
     continuing,
@@ -78,16 +74,12 @@ export async function leadingCadresWithoutActivity(
     { orderBy: { id: 'asc' } },
   );
   if (!cadres.length) return [];
-  const rows: { deputy_id: string }[] = await ctx.em
-    .getKnex()('deputies.contact_records')
-    .distinct('deputy_id')
-    .whereIn(
-      'deputy_id',
-      cadres.map((d) => d.id),
-    )
-    .andWhere('kind', 'VOTER')
-    .whereNull('withdrawn_at')
-    .andWhereBetween('occurred_on', [from, to]);
+  const rows = await deputiesWithVoterContacts(
+    ctx.em,
+    cadres.map((d) => d.id),
+    from,
+    to,
+  );
   const received = new Set(rows.map((r) => r.deputy_id));
   const inspections = await Promise.all(
     cadres.map((d) =>

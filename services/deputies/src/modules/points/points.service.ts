@@ -13,6 +13,7 @@ import {
   type PointItem,
   type PointsScheme,
 } from './scheme.ts';
+import { deputyCountRows, memberCountRows, type DeputyCountsRow } from './points.store.ts';
 
 /**
  * The points scheme in force (`ctx.settings`, from POINTS_SCHEME_FILE read at start), or the default. Points
@@ -50,14 +51,6 @@ function tally<I extends PointItem>(
   return { year, total: lines.reduce((sum, l) => sum + l.points, 0), lines };
 }
 
-interface DeputyCountsRow {
-  id: string;
-  voter: string;
-  grp: string;
-  reports: string;
-  absent: string;
-}
-
 /** Counts the deputies service keeps itself, for many deputies in one statement. */
 async function localDeputyCounts(
   ctx: ServiceContext,
@@ -65,18 +58,7 @@ async function localDeputyCounts(
   year: number,
 ): Promise<Map<string, DeputyCountsRow>> {
   const [from, to] = yearRange(year);
-  const { rows } = (await ctx.em.getKnex().raw(
-    `select d.id,
-       count(c.id) filter (where c.kind = 'VOTER') as voter,
-       count(c.id) filter (where c.kind = 'GROUP_ACTIVITY') as grp,
-       count(c.id) filter (where c.kind = 'DUTY_REPORT') as reports,
-       (select count(*) from deputies.session_attendance a join deputies.congress_sessions s on s.id = a.session_id
-         where a.deputy_id = d.id and a.status = 'ABSENT' and a.withdrawn_at is null and s.opens_on between ? and ?) as absent
-     from deputies.deputies d
-     left join deputies.contact_records c on c.deputy_id = d.id and c.withdrawn_at is null and c.occurred_on between ? and ?
-     where d.id = any(?::uuid[]) group by d.id`,
-    [from, to, from, to, [...ids]],
-  )) as { rows: DeputyCountsRow[] };
+  const rows = await deputyCountRows(ctx.em, ids, from, to);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -151,14 +133,12 @@ export function memberPoints(ctx: ServiceContext, member: CommitteeMember, year:
     .get<CommitteeMember, Points>(
       `CommitteeMember.points@${year}`,
       async (members) => {
-        const { rows } = (await ctx.em.getKnex().raw(
-          `select m.id,
-             (select count(*) from deputies.contact_records c where c.committee_member_id = m.id and c.kind = 'COMMITTEE_MEMBER' and c.withdrawn_at is null and c.occurred_on between ? and ?) as contacts,
-             (select count(*) from deputies.committee_meeting_attendance a where a.member_id = m.id and a.status = 'PRESENT' and a.withdrawn_at is null and a.held_on between ? and ?) as attended,
-             (select count(*) from deputies.committee_meeting_attendance a where a.member_id = m.id and a.status = 'ABSENT' and a.withdrawn_at is null and a.held_on between ? and ?) as absent
-           from deputies.committee_members m where m.id = any(?::uuid[])`,
-          [from, to, from, to, from, to, members.map((m) => m.id)],
-        )) as { rows: { id: string; contacts: string; attended: string; absent: string }[] };
+        const rows = await memberCountRows(
+          ctx.em,
+          members.map((m) => m.id),
+          from,
+          to,
+        );
         const byId = new Map(rows.map((r) => [r.id, r]));
         const s = pointsScheme(ctx);
         return members.map((m) => {

@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { calendarDateOf } from '@renda/server-kit/dates';
-import { notYetReminded, type ReminderJob } from '@renda/outbox/reminders';
+import type { ReminderJob } from '@renda/outbox/reminders';
+import { leaderVisitsDue } from './reminders.store.ts';
 
 /** Rows per round: the next round picks up the rest. */
 const batch = 500;
@@ -18,31 +19,7 @@ export function deputyReminderJobs(rules: { leaderVisitBy: string }): ReminderJo
         const today = calendarDateOf(now);
         const deadline = `${today.slice(0, 4)}-${rules.leaderVisitBy}`;
         if (today < deadline) return [];
-        const rows = await knex.transaction(
-          async (trx) =>
-            (
-              (await trx.raw(
-                `select l."leader_id", l."deputy_id", g."name" as "leader_name", g."region_code", d."name" as "deputy_name"
-                 from "deputies"."leader_links" l
-                 join "deputies"."government_leaders" g on g."id" = l."leader_id"
-                 join "deputies"."deputies" d on d."id" = l."deputy_id" and d."status" = 'ACTIVE'
-                 where not exists (select 1 from "deputies"."contact_records" c
-                   where c."government_leader_id" = l."leader_id" and c."deputy_id" = l."deputy_id" and c."kind" = 'GOVERNMENT_LEADER' and c."withdrawn_at" is null
-                     and c."occurred_on" between date_trunc('year', ?::date)::date and ?::date)
-                   and ${notYetReminded('deputies', 'leader-visit-due', `l."leader_id"::text || ':' || l."deputy_id"::text`, '?::date')}
-                 order by l."leader_id", l."deputy_id" limit ${batch}`,
-                [deadline, today, deadline],
-              )) as {
-                rows: {
-                  leader_id: string;
-                  deputy_id: string;
-                  leader_name: string;
-                  region_code: string;
-                  deputy_name: string;
-                }[];
-              }
-            ).rows,
-        );
+        const rows = await knex.transaction((trx) => leaderVisitsDue(trx, deadline, today, batch));
         return rows.map((r) => ({
           subjectId: `${r.leader_id}:${r.deputy_id}`,
           deadline,

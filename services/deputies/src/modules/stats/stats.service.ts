@@ -16,6 +16,7 @@ import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-
 import { dutyRulesIn, type DutyRules } from '../../env.ts';
 import type { Congress } from '../regions/region.entity.ts';
 import { deputyFigureRows, liveRaw, rollupRaw, rollupsServe, type FigureRow } from './figures.store.ts';
+import { dutyCountRows, groupActivityRows, registeredRegionRows, stationsAndLeadersRows } from './stats.store.ts';
 
 const rulesOf = dutyRulesIn;
 
@@ -165,34 +166,9 @@ interface StationsAndLeaders {
 function stationsAndLeaders(ctx: ServiceContext, regionCode: string, year: number): Promise<StationsAndLeaders> {
   return ctx.loaders
     .get<string, StationsAndLeaders>(`Region.deputyStats.extras.${year}`, async (codes) => {
-      const part = `select ?::text as key,
-         (select count(*) from deputies.liaison_stations where region_code like ?
-            and (established_on is null or established_on <= ?) and (closed_on is null or closed_on >= ?))::int as stations,
-         (select count(*) from deputies.liaison_stations where region_code like ?
-            and (established_on is null or established_on <= ?) and (closed_on is null or closed_on >= ?)
-            and premises and rules and plan and activities and records and results)::int as compliant,
-         (select count(*) from deputies.government_leaders where region_code like ?)::int as leaders,
-         (select count(*) from deputies.leader_links l
-            join deputies.government_leaders g on g.id = l.leader_id
-            join deputies.deputies d on d.id = l.deputy_id and d.status = 'ACTIVE'
-          where g.region_code like ?)::int as links,
-         (select count(*) from deputies.leader_links l
-            join deputies.government_leaders g on g.id = l.leader_id
-            join deputies.deputies d on d.id = l.deputy_id and d.status = 'ACTIVE'
-          where g.region_code like ? and exists (
-            select 1 from deputies.contact_records c
-            where c.kind = 'GOVERNMENT_LEADER' and c.withdrawn_at is null and c.government_leader_id = l.leader_id and c.deputy_id = l.deputy_id
-              and c.occurred_on between ? and ?))::int as visited`;
       // F-1: stations open at any time during the year up to its measuring day.
       const [period] = figurePeriods(ctx.clock, { from: year, to: year }) as [FigurePeriod];
-      const open = [period.measuredOn, period.startsOn];
-      const params = codes.flatMap((c) => {
-        const prefix = `${c}%`;
-        return [c, prefix, ...open, prefix, ...open, prefix, prefix, prefix, `${year}-01-01`, `${year}-12-31`];
-      });
-      const { rows } = (await readKnex(ctx.em).raw(codes.map(() => `(${part})`).join(' union all '), params)) as {
-        rows: ({ key: string } & StationsAndLeaders)[];
-      };
+      const rows = await stationsAndLeadersRows(ctx.em, codes, period, `${year}-01-01`, `${year}-12-31`);
       const byKey = new Map(rows.map((r) => [r.key, r]));
       return codes.map((c) => {
         const r = byKey.get(c);
@@ -253,27 +229,7 @@ export async function dutyAverages(ctx: ServiceContext, congress: Congress, year
   requireYear(year);
   const [period] = figurePeriods(ctx.clock, { from: year, to: year });
   const measuredOn = period!.measuredOn;
-  const { rows } = (await readKnex(ctx.em).raw(
-    `select d.id, d.group_id,
-       (select count(*) from deputies.contact_records k
-         where k.deputy_id = d.id and k.kind = 'GROUP_ACTIVITY' and k.withdrawn_at is null and k.occurred_on between ? and ?)::int as grp
-     from deputies.deputies d join deputies.congresses c on c.id = d.congress_id
-     where d.congress_id = ? and ? <= ?::date
-       and d.mandate_starts_on <= ? and (d.mandate_ends_on is null or d.mandate_ends_on >= ?)
-       and c.starts_on <= ? and (c.ends_on is null or c.ends_on >= ?)
-     order by d.id`,
-    [
-      period!.startsOn,
-      measuredOn,
-      congress.id,
-      period!.startsOn,
-      measuredOn,
-      measuredOn,
-      period!.startsOn,
-      measuredOn,
-      period!.startsOn,
-    ],
-  )) as { rows: { id: string; group_id: string | null; grp: number }[] };
+  const rows = await groupActivityRows(ctx.em, congress.id, period!.startsOn, measuredOn);
   const groups = new Map<string, { deputies: number; activities: number; ids: string[] }>();
   for (const r of rows) {
     if (!r.group_id) continue;
@@ -360,15 +316,7 @@ export function registeredRegions(ctx: ServiceContext, regionCode: string, level
   const code = requireRegionCode(regionCode, 'code');
   return ctx.loaders
     .get<string, number>(`Region.registeredRegions@${level}`, async (codes) => {
-      const parts = codes.map(
-        () => `select ?::text as key, count(*)::int as n from deputies.regions where code like ? and level = ?`,
-      );
-      const { rows } = (await readKnex(ctx.em).raw(
-        parts.join(' union all '),
-        codes.flatMap((c) => [c, `${c}%`, level]),
-      )) as {
-        rows: { key: string; n: number }[];
-      };
+      const rows = await registeredRegionRows(ctx.em, codes, level);
       const byKey = new Map(rows.map((r) => [r.key, Number(r.n)]));
       return codes.map((c) => byKey.get(c) ?? 0);
     })
@@ -409,19 +357,7 @@ export async function deputiesShortOfDuties(
   const [period] = figurePeriods(ctx.clock, { from: year, to: year });
   const { startsOn, measuredOn } = period!;
   if (measuredOn < startsOn) return [];
-  const { rows } = (await readKnex(ctx.em).raw(
-    `select d.id,
-       count(k.id) filter (where k.kind = 'VOTER')::int as voter,
-       count(k.id) filter (where k.kind = 'GROUP_ACTIVITY')::int as grp
-     from deputies.deputies d join deputies.congresses c on c.id = d.congress_id
-     left join deputies.contact_records k on k.deputy_id = d.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
-       and k.withdrawn_at is null and k.occurred_on between ? and ?
-     where d.congress_id = ?
-       and d.mandate_starts_on <= ? and (d.mandate_ends_on is null or d.mandate_ends_on >= ?)
-       and c.starts_on <= ? and (c.ends_on is null or c.ends_on >= ?)
-     group by d.id order by d.id`,
-    [startsOn, measuredOn, congress.id, measuredOn, startsOn, measuredOn, startsOn],
-  )) as { rows: { id: string; voter: number; grp: number }[] };
+  const rows = await dutyCountRows(ctx.em, congress.id, startsOn, measuredOn);
   const counts = await Promise.all(
     rows.map((r) =>
       ctx.siblings.entity<{ suggestionCount: number }>(
