@@ -1,10 +1,32 @@
 import { conflict, isCoded } from '@renda/errors/errors';
 import { isId } from '@renda/db/ids';
 import type { ServiceContext } from '@renda/server-kit/context';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlTable } from '@renda/db/tables';
+import { BallotParticipationSchema, BallotSchema } from './ballots/ballot.entity.ts';
+import {
+  EvaluationMemberParticipationSchema,
+  EvaluationParticipationSchema,
+  EvaluationRoundSchema,
+} from './evaluations/evaluation.entity.ts';
 import { isUniqueViolation } from './inputs.ts';
 import { placeholders, query, run } from './sql.ts';
 
 /** V-3 secrecy: the secret write of a ballot or a rating, participation, and the per-parent counter tables. */
+
+/** The entities of the tables the secret write names, by table name: each named in SQL from the ORM's metadata. */
+const secretEntities = {
+  ballots: BallotSchema,
+  evaluation_rounds: EvaluationRoundSchema,
+  ballot_participation: BallotParticipationSchema,
+  evaluation_participation: EvaluationParticipationSchema,
+  evaluation_member_participation: EvaluationMemberParticipationSchema,
+} as const;
+
+/** `"schema"."table"` of one of the secret write's tables (issue 9: table names from metadata). */
+function secretTable(em: EntityManager, table: keyof typeof secretEntities): string {
+  return sqlTable(em, secretEntities[table]);
+}
 
 /**
  * Runs the write of a secret ballot or rating. Errors the database raises are replaced by a plain
@@ -39,7 +61,7 @@ export function participated(
       if (!pairs.length) return keys.map(() => false);
       const rows = await query<{ parent: string; deputy_id: string }>(
         ctx.em,
-        `select "${parentColumn}" as parent, deputy_id from "voting"."${table}"
+        `select "${parentColumn}" as parent, deputy_id from ${secretTable(ctx.em, table)}
           where ("${parentColumn}", deputy_id) in (${placeholders(pairs.length, '(?::uuid, ?::uuid)')})`,
         pairs.flat(),
       );
@@ -83,7 +105,7 @@ export async function recordSecretResponse(
     ctx.em.transactional(async (tx) => {
       const counted = await run(
         tx,
-        `update "voting"."${parent.table}" set "${parent.counter}" = "${parent.counter}" + 1 where "id" = ? and "status" = 'OPEN'`,
+        `update ${secretTable(tx, parent.table)} set "${parent.counter}" = "${parent.counter}" + 1 where "id" = ? and "status" = 'OPEN'`,
         [parent.id],
       );
       if (counted !== 1) throw conflict(spec.closedMessage);
@@ -91,7 +113,7 @@ export async function recordSecretResponse(
         const rater = participation.raterColumn ?? 'deputy_id';
         await run(
           tx,
-          `insert into "voting"."${participation.table}" ("${participation.parentColumn}", "${rater}") values (?, ?)`,
+          `insert into ${secretTable(tx, participation.table)} ("${participation.parentColumn}", "${rater}") values (?, ?)`,
           [parent.id, spec.deputyId],
         );
       } catch (e) {

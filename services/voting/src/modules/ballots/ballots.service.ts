@@ -14,10 +14,10 @@ import { isUniqueViolation, requireDistinct, requireId } from '../inputs.ts';
 import { requireActiveDeputiesOf, requireDeputyViewer } from '../rolls.ts';
 import { participated, recordSecretResponse } from '../secrecy.ts';
 import { countsTable } from '../secrecy.ts';
-import { placeholders, query, run } from '../sql.ts';
 import * as room from '../room-tallies/room-tallies.service.ts';
 import { BallotSchema, type Ballot, type BallotCandidate, type BallotTally } from './ballot.entity.ts';
 import type { BallotMethod } from './ballot.entity.ts';
+import * as store from './ballots.store.ts';
 import { elect } from './tally.ts';
 import { recordVotingEvent } from '../roll-events.ts';
 
@@ -40,41 +40,18 @@ export function ballotsOf(ctx: ServiceContext, programId: string): Promise<Ballo
 export function candidatesOnBallot(ctx: ServiceContext, ballotId: string): Promise<BallotCandidate[]> {
   return ctx.loaders
     .get<string, BallotCandidate[]>('BallotCandidate.by.ballotId', async (ids) => {
-      const rows = await query<{ ballot_id: string; candidate_id: string; position: number }>(
-        ctx.em,
-        `select "ballot_id", "candidate_id", "position" from "voting"."ballot_candidates"
-          where "ballot_id" in (${placeholders(ids.length, '?::uuid')}) order by "ballot_id", "position"`,
-        ids,
-      );
+      const rows = await store.candidateRows(ctx.em, ids);
       const mapped = rows.map((r) => ({ ballotId: r.ballot_id, candidateId: r.candidate_id, position: r.position }));
       return groupBy(ids, mapped, (r) => r.ballotId);
     })
     .load(ballotId);
 }
 
-interface TallyRow {
-  ballot_id: string;
-  candidate_id: string;
-  position: number;
-  votes_for: number;
-  votes_against: number;
-  abstentions: number;
-  final: boolean;
-  passed: boolean;
-  elected: boolean;
-  tied: boolean;
-}
-
 /** The totals of a closed ballot, in ballot-paper order (one row per candidate); none while it is open. */
 export function talliesOf(ctx: ServiceContext, ballotId: string): Promise<BallotTally[]> {
   return ctx.loaders
     .get<string, BallotTally[]>('BallotTally.by.ballotId', async (ids) => {
-      const rows = await query<TallyRow>(
-        ctx.em,
-        `select "ballot_id", "candidate_id", "position", "votes_for", "votes_against", "abstentions", "final", "passed", "elected", "tied"
-           from "voting"."ballot_tallies" where "ballot_id" in (${placeholders(ids.length, '?::uuid')}) order by "ballot_id", "position"`,
-        ids,
-      );
+      const rows = await store.tallyRows(ctx.em, ids);
       const mapped: BallotTally[] = rows.map((r) => ({
         ballotId: r.ballot_id,
         candidateId: r.candidate_id,
@@ -219,35 +196,24 @@ export async function openBallot(
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
       if (current.stage === 'SCREENING') await moveStage(tx, current, 'VOTING');
       else requireStage(current, 'VOTING', 'open a run-off');
-      await run(
-        tx,
-        `insert into "voting"."ballots" ("id", "program_id", "region_code", "year", "status", "seats", "run_off",
-           "roll_size", "ballots_cast", "opened_at", "closed_at", "method")
-         values (?, ?, ?, ?, 'OPEN', ?, ?, ?, 0, ?, null, ?)`,
-        [
-          id,
-          program.id,
-          program.regionCode,
-          program.year,
-          openSeats,
-          runOff,
-          rollDeputyIds.length,
-          ctx.clock.now(),
-          method,
-        ],
-      );
+      await store.insertBallot(tx, {
+        id,
+        programId: program.id,
+        regionCode: program.regionCode,
+        year: program.year,
+        seats: openSeats,
+        runOff,
+        rollSize: rollDeputyIds.length,
+        openedAt: ctx.clock.now(),
+        method,
+      });
       for (let i = 0; i < rollDeputyIds.length; i += 1000) {
-        const part = rollDeputyIds.slice(i, i + 1000);
-        await run(
-          tx,
-          `insert into "voting"."ballot_roll" ("ballot_id", "deputy_id") values ${placeholders(part.length, '(?, ?)')}`,
-          part.flatMap((d) => [id, d]),
-        );
+        await store.insertRoll(tx, id, rollDeputyIds.slice(i, i + 1000));
       }
-      await run(
+      await store.insertCandidates(
         tx,
-        `insert into "voting"."ballot_candidates" ("ballot_id", "candidate_id", "position") values ${placeholders(onBallot.length, '(?, ?, ?)')}`,
-        onBallot.flatMap((c, i) => [id, c.id, i + 1]),
+        id,
+        onBallot.map((c) => c.id),
       );
       await recordVotingEvent(ctx, tx, {
         type: 'ballot.opened',
@@ -267,13 +233,9 @@ export async function openBallot(
       });
       if (method !== 'ONLINE') return;
       // The ballot's own counters: dropped at close, so no superseded row of them outlives the ballot.
-      await run(
+      await store.createCounts(
         tx,
-        `create table ${counts} ("candidate_id" uuid not null primary key, "votes_for" int not null default 0, "votes_against" int not null default 0, "abstentions" int not null default 0)`,
-      );
-      await run(
-        tx,
-        `insert into ${counts} ("candidate_id") values ${placeholders(onBallot.length, '(?)')}`,
+        counts,
         onBallot.map((c) => c.id),
       );
     });
@@ -291,14 +253,7 @@ export async function reloadBallot(ctx: ServiceContext, id: string): Promise<Bal
 }
 
 export async function isOnRoll(ctx: ServiceContext, ballotId: string, deputyId: string): Promise<boolean> {
-  return (
-    (
-      await query(ctx.em, `select 1 from "voting"."ballot_roll" where "ballot_id" = ? and "deputy_id" = ?`, [
-        ballotId,
-        deputyId,
-      ])
-    ).length > 0
-  );
+  return store.isOnRollRow(ctx.em, ballotId, deputyId);
 }
 
 /**
@@ -386,30 +341,12 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
   if (ballot.status !== 'OPEN') throw conflict('This ballot is already closed.');
   const table = countsTable('ballot', ballot.id);
   await ctx.em.transactional(async (tx) => {
-    const closed = await run(
-      tx,
-      `update "voting"."ballots" set "status" = 'CLOSED', "closed_at" = ? where "id" = ? and "status" = 'OPEN'`,
-      [ctx.clock.now(), ballot.id],
-    );
+    const closed = await store.closeBallotRow(tx, ballot.id, ctx.clock.now());
     if (closed !== 1) throw conflict('This ballot is already closed.');
-    type Count = {
-      candidate_id: string;
-      position: number;
-      votes_for: number;
-      votes_against: number;
-      abstentions: number;
-    };
     // V-6: an in-room ballot closes with its tellers' confirmed totals, elected by the same rules.
-    const counts: Count[] =
+    const counts: store.CountRow[] =
       ballot.method === 'ONLINE'
-        ? await query<Count>(
-            tx,
-            `select k."candidate_id", c."position", k."votes_for", k."votes_against", k."abstentions"
-           from ${table} k
-           join "voting"."ballot_candidates" c on c."ballot_id" = ? and c."candidate_id" = k."candidate_id"
-          order by c."position"`,
-            [ballot.id],
-          )
+        ? await store.onlineCounts(tx, table, ballot.id)
         : (await room.confirmedRoomCounts(tx, ballot.id)).map((c) => ({
             candidate_id: c.candidateId,
             position: c.position,
@@ -422,57 +359,25 @@ export async function closeBallot(ctx: ServiceContext, ballotId: string): Promis
       ballot.rollSize,
       ballot.seats,
     );
-    await run(
-      tx,
-      `insert into "voting"."ballot_tallies"
-         ("ballot_id", "candidate_id", "position", "votes_for", "votes_against", "abstentions", "final", "passed", "elected", "tied")
-       values ${placeholders(counts.length, '(?, ?, ?, ?, ?, ?, true, ?, ?, ?)')}`,
-      counts.flatMap((c) => [
-        ballot.id,
-        c.candidate_id,
-        c.position,
-        c.votes_for,
-        c.votes_against,
-        c.abstentions,
-        outcome.passed.has(c.candidate_id),
-        outcome.elected.includes(c.candidate_id),
-        outcome.tied.includes(c.candidate_id),
-      ]),
-    );
-    if (ballot.method === 'ONLINE') await run(tx, `drop table ${table}`);
-    const [{ n }] = (await query<{ n: number }>(
-      tx,
-      `select count(*)::int as n from "voting"."projects" where "program_id" = ? and "status" in ('ELECTED', 'IN_PROGRESS', 'COMPLETED')`,
-      [program.id],
-    )) as [{ n: number }];
+    await store.insertTallies(tx, ballot.id, counts, outcome);
+    if (ballot.method === 'ONLINE') await store.dropCounts(tx, table);
+    const n = await store.electedCount(tx, program.id);
     for (const [i, candidateId] of outcome.elected.entries()) {
-      await run(
-        tx,
-        `update "voting"."projects" set "status" = 'ELECTED', "rank" = ? where "id" = ? and "status" = 'CANDIDATE'`,
-        [n + i + 1, candidateId],
-      );
+      await store.markElected(tx, candidateId, n + i + 1);
     }
     if (n + outcome.elected.length >= program.seats) {
-      await run(
-        tx,
-        `update "voting"."projects" set "status" = 'NOT_ELECTED' where "program_id" = ? and "status" = 'CANDIDATE'`,
-        [program.id],
-      );
+      await store.markNotElected(tx, program.id);
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
       await moveStage(tx, current, 'IMPLEMENTING');
     }
     // V-3: the totals are public once the ballot closes; who voted how never is.
-    const roll = await query<{ deputy_id: string }>(
-      tx,
-      `select "deputy_id" from "voting"."ballot_roll" where "ballot_id" = ? order by "deputy_id"`,
-      [ballot.id],
-    );
+    const roll = await store.rollOf(tx, ballot.id);
     await recordVotingEvent(ctx, tx, {
       type: 'ballot.closed',
       aggregateType: 'ballot',
       aggregateId: ballot.id,
       regionCode: program.regionCode,
-      roll: roll.map((r) => r.deputy_id),
+      roll,
       data: {
         programId: program.id,
         programTitle: program.title,
@@ -540,14 +445,7 @@ export async function ballotsCastBy(ctx: ServiceContext, deputyId: string, year:
   return ctx.loaders
     .get<string, number>('Deputy.ballotsCast', async (keys) => {
       const pairs = keys.map((k) => k.split('|') as [string, string]);
-      const rows = await query<{ deputy_id: string; year: number; n: number }>(
-        ctx.em,
-        `select p."deputy_id", b."year", count(*)::int as n
-           from "voting"."ballot_participation" p join "voting"."ballots" b on b."id" = p."ballot_id"
-          where (p."deputy_id", b."year") in (${pairs.map(() => '(?::uuid, ?::int)').join(', ')})
-          group by p."deputy_id", b."year"`,
-        pairs.flatMap(([d, y]) => [d, Number(y)]),
-      );
+      const rows = await store.ballotsCastRows(ctx.em, pairs);
       const map = new Map(rows.map((r) => [`${r.deputy_id}|${r.year}`, r.n]));
       return keys.map((k) => map.get(k) ?? 0);
     })

@@ -11,11 +11,11 @@ import { isUniqueViolation, requireDistinct, requireId } from '../inputs.ts';
 import { requireActiveDeputiesOf, requireDeputyViewer } from '../rolls.ts';
 import { participated, recordSecretResponse } from '../secrecy.ts';
 import { countsTable } from '../secrecy.ts';
-import { placeholders, query, run } from '../sql.ts';
 import { ProjectSupervisorSchema } from '../projects/project.entity.ts';
 import { EvaluationRoundSchema, raterGroups, type EvaluationItem, type EvaluationRound } from './evaluation.entity.ts';
 import type { EvaluationGroupTally, RaterGroup } from './evaluation.entity.ts';
 import { recordVotingEvent } from '../roll-events.ts';
+import * as store from './evaluations.store.ts';
 
 export type Satisfaction = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
 
@@ -39,11 +39,7 @@ export function roundsOf(ctx: ServiceContext, programId: string): Promise<Evalua
 export function roundItemsOf(ctx: ServiceContext, roundId: string): Promise<EvaluationItem[]> {
   return ctx.loaders
     .get<string, EvaluationItem[]>('EvaluationItem.by.roundId', async (ids) => {
-      const rows = await query<{ round_id: string; project_id: string }>(
-        ctx.em,
-        `select "round_id", "project_id" from "voting"."evaluation_items" where "round_id" in (${placeholders(ids.length, '?::uuid')}) order by "round_id", "project_id"`,
-        ids,
-      );
+      const rows = await store.itemRows(ctx.em, ids);
       return groupBy(
         ids,
         rows.map((r) => ({ roundId: r.round_id, projectId: r.project_id })),
@@ -191,64 +187,34 @@ export async function openEvaluation(
     await ctx.em.transactional(async (tx) => {
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
       await moveStage(tx, current, 'EVALUATING');
-      await run(
-        tx,
-        `insert into "voting"."evaluation_rounds"
-           ("id", "program_id", "region_code", "year", "status", "roll_size", "responses", "opened_at", "closed_at",
-            "session_id", "raters")
-         values (?, ?, ?, ?, 'OPEN', ?, 0, ?, null, ?, ?)`,
-        [
-          id,
-          program.id,
-          program.regionCode,
-          program.year,
-          roll.length + memberIds.length,
-          ctx.clock.now(),
-          options.sessionId ?? null,
-          raters.join(','),
-        ],
-      );
+      await store.insertRound(tx, {
+        id,
+        programId: program.id,
+        regionCode: program.regionCode,
+        year: program.year,
+        rollSize: roll.length + memberIds.length,
+        openedAt: ctx.clock.now(),
+        sessionId: options.sessionId ?? null,
+        raters: raters.join(','),
+      });
       for (let i = 0; i < roll.length; i += 1000) {
-        const part = roll.slice(i, i + 1000);
-        await run(
-          tx,
-          `insert into "voting"."evaluation_roll" ("round_id", "deputy_id", "rater_group")
-           values ${placeholders(part.length, '(?, ?, ?)')}`,
-          part.flatMap(([d, g]) => [id, d, g]),
-        );
+        await store.insertRoll(tx, id, roll.slice(i, i + 1000));
       }
-      if (memberIds.length) {
-        await run(
+      if (memberIds.length) await store.insertMemberRoll(tx, id, memberIds);
+      if (projects.length)
+        await store.insertItems(
           tx,
-          `insert into "voting"."evaluation_member_roll" ("round_id", "member_id")
-           values ${placeholders(memberIds.length, '(?, ?)')}`,
-          memberIds.flatMap((m) => [id, m]),
+          id,
+          projects.map((p) => p.id),
         );
-      }
-      if (projects.length) {
-        await run(
-          tx,
-          `insert into "voting"."evaluation_items" ("round_id", "project_id")
-           values ${placeholders(projects.length, '(?, ?)')}`,
-          projects.flatMap((p) => [id, p.id]),
-        );
-      }
       // The round's own counters, one table per rater group: dropped at close, so no superseded row of
       // them outlives the round.
       for (const g of raters) {
-        const counts = groupCountsTable(id, g);
-        await run(
+        await store.createCounts(
           tx,
-          `create table ${counts} ("project_id" uuid not null primary key, "satisfied" int not null default 0,
-             "basically_satisfied" int not null default 0, "dissatisfied" int not null default 0)`,
+          groupCountsTable(id, g),
+          projects.map((p) => p.id),
         );
-        if (projects.length) {
-          await run(
-            tx,
-            `insert into ${counts} ("project_id") values ${placeholders(projects.length, '(?)')}`,
-            projects.map((p) => p.id),
-          );
-        }
       }
       await recordVotingEvent(ctx, tx, {
         type: 'satisfaction-round.opened',
@@ -317,22 +283,14 @@ async function requireRater(
   const viewer = ctx.viewer;
   if (!viewer) throw unauthenticated('Only a rater on the roll may rate projects, from their own token: sign in.');
   if (viewer.role === 'COMMITTEE_MEMBER' && viewer.member) {
-    const onRoll = await query(
-      ctx.em,
-      `select 1 from "voting"."evaluation_member_roll" where "round_id" = ? and "member_id" = ?`,
-      [round.id, viewer.member],
-    );
-    if (!onRoll.length) throw forbidden('You are not among the raters of this evaluation round.');
+    if (!(await store.isOnMemberRoll(ctx.em, round.id, viewer.member)))
+      throw forbidden('You are not among the raters of this evaluation round.');
     return { raterId: viewer.member, group: 'COMMITTEE_MEMBERS' };
   }
   const deputyId = requireDeputyViewer(ctx, 'rate projects');
-  const [row] = await query<{ rater_group: 'DEPUTIES' | 'SUPERVISION_GROUP' }>(
-    ctx.em,
-    `select "rater_group" from "voting"."evaluation_roll" where "round_id" = ? and "deputy_id" = ?`,
-    [round.id, deputyId],
-  );
-  if (!row) throw forbidden('You are not on the roll of this evaluation round.');
-  return { raterId: deputyId, group: row.rater_group };
+  const group = await store.rollGroupOf(ctx.em, round.id, deputyId);
+  if (!group) throw forbidden('You are not on the roll of this evaluation round.');
+  return { raterId: deputyId, group };
 }
 
 /** V-4, V-7: one anonymous response per rater on the roll; same design as the ballot (participation + counters). */
@@ -381,46 +339,25 @@ export async function closeEvaluation(ctx: ServiceContext, roundId: string): Pro
   if (round.status !== 'OPEN') throw conflict('This evaluation round is already closed.');
   const tables = ratersOf(round).map((g) => [g, groupCountsTable(round.id, g)] as const);
   await ctx.em.transactional(async (tx) => {
-    const closed = await run(
-      tx,
-      `update "voting"."evaluation_rounds" set "status" = 'CLOSED', "closed_at" = ?
-        where "id" = ? and "status" = 'OPEN'`,
-      [ctx.clock.now(), round.id],
-    );
+    const closed = await store.closeRoundRow(tx, round.id, ctx.clock.now());
     if (closed !== 1) throw conflict('This evaluation round is already closed.');
     // V-7: each group's totals, then their sum (the project's satisfaction), each row inserted once.
-    for (const [group, table] of tables) {
-      await run(
-        tx,
-        `insert into "voting"."evaluation_group_tallies"
-           ("round_id", "project_id", "rater_group", "satisfied", "basically_satisfied", "dissatisfied")
-         select ?::uuid, "project_id", ?, "satisfied", "basically_satisfied", "dissatisfied" from ${table}`,
-        [round.id, group],
-      );
-    }
-    await run(
+    for (const [group, table] of tables) await store.insertGroupTallies(tx, round.id, group, table);
+    await store.insertTallies(
       tx,
-      `insert into "voting"."evaluation_tallies" ("round_id", "project_id", "satisfied", "basically_satisfied", "dissatisfied", "final")
-       select ?::uuid, "project_id", sum("satisfied")::int, sum("basically_satisfied")::int,
-              sum("dissatisfied")::int, true
-         from (${tables.map(([, t]) => `select * from ${t}`).join(' union all ')}) as k
-        group by "project_id"`,
-      [round.id],
+      round.id,
+      tables.map(([, t]) => t),
     );
-    for (const [, table] of tables) await run(tx, `drop table ${table}`);
+    for (const [, table] of tables) await store.dropCounts(tx, table);
     const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });
     await moveStage(tx, current, 'CLOSED');
-    const roll = await query<{ deputy_id: string }>(
-      tx,
-      `select "deputy_id" from "voting"."evaluation_roll" where "round_id" = ? order by "deputy_id"`,
-      [round.id],
-    );
+    const roll = await store.rollOf(tx, round.id);
     await recordVotingEvent(ctx, tx, {
       type: 'satisfaction-round.closed',
       aggregateType: 'satisfaction-round',
       aggregateId: round.id,
       regionCode: program.regionCode,
-      roll: roll.map((r) => r.deputy_id),
+      roll,
       data: { programId: program.id, programTitle: program.title, raters: ratersOf(round), rollSize: round.rollSize },
     });
   });
@@ -431,23 +368,7 @@ export async function closeEvaluation(ctx: ServiceContext, roundId: string): Pro
 export function groupTalliesOf(ctx: ServiceContext, roundId: string): Promise<EvaluationGroupTally[]> {
   return ctx.loaders
     .get<string, EvaluationGroupTally[]>('EvaluationGroupTally.by.roundId', async (ids) => {
-      const rows = await query<{
-        round_id: string;
-        project_id: string;
-        rater_group: RaterGroup;
-        satisfied: number;
-        basically_satisfied: number;
-        dissatisfied: number;
-      }>(
-        ctx.em,
-        `select t."round_id", t."project_id", t."rater_group", t."satisfied", t."basically_satisfied", t."dissatisfied"
-           from "voting"."evaluation_group_tallies" t join "voting"."projects" p on p."id" = t."project_id"
-          where t."round_id" in (${placeholders(ids.length, '?::uuid')})
-          order by t."round_id", p."rank" nulls last, p."position",
-                   array_position(array['DEPUTIES', 'COMMITTEE_MEMBERS', 'SUPERVISION_GROUP']::text[],
-                                  t."rater_group"::text)`,
-        ids,
-      );
+      const rows = await store.groupTallyRows(ctx.em, ids);
       const mapped = rows.map((r) => ({
         roundId: r.round_id,
         projectId: r.project_id,
@@ -466,14 +387,7 @@ export async function rollSizesOf(
   ctx: ServiceContext,
   round: EvaluationRound,
 ): Promise<{ raters: RaterGroup; rollSize: number }[]> {
-  const rows = await query<{ rater_group: RaterGroup; n: number }>(
-    ctx.em,
-    `select "rater_group", count(*)::int as n from "voting"."evaluation_roll"
-      where "round_id" = ? group by "rater_group"
-     union all
-     select 'COMMITTEE_MEMBERS', count(*)::int from "voting"."evaluation_member_roll" where "round_id" = ?`,
-    [round.id, round.id],
-  );
+  const rows = await store.rollSizeRows(ctx.em, round.id);
   const sizes = new Map(rows.map((r) => [r.rater_group, r.n]));
   return ratersOf(round).map((g) => ({ raters: g, rollSize: sizes.get(g) ?? 0 }));
 }
@@ -483,12 +397,7 @@ export async function viewerHasResponded(ctx: ServiceContext, roundId: string): 
   const viewer = ctx.viewer;
   if (viewer?.role === 'DEPUTY' && viewer.deputy) return hasResponded(ctx, roundId, viewer.deputy);
   if (viewer?.role === 'COMMITTEE_MEMBER' && viewer.member) {
-    const rows = await query(
-      ctx.em,
-      `select 1 from "voting"."evaluation_member_participation" where "round_id" = ? and "member_id" = ?`,
-      [roundId, viewer.member],
-    );
-    return rows.length > 0;
+    return store.memberResponded(ctx.em, roundId, viewer.member);
   }
   return false;
 }

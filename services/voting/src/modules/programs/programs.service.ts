@@ -16,6 +16,7 @@ import { votingRulesIn, type VotingRules } from '../../env.ts';
 import { ProjectSchema, type Project } from '../projects/project.entity.ts';
 import { isUniqueViolation, requireId, requireMoney } from '../inputs.ts';
 import { ProgramSchema, ProposalSchema, type Program, type ProgramLevel, type Proposal } from './program.entity.ts';
+import * as store from './programs.store.ts';
 import { moveStage, requireStage } from './stages.ts';
 
 export const programLoader = (ctx: ServiceContext) => entityLoader<Program>(ctx, ProgramSchema, 'id', isId);
@@ -292,24 +293,21 @@ export const programsConnection = programs.page;
  * the wrong shape has none. The subtrees of a request are a `union all` of index range scans over the
  * code prefixes (`programs_region_code_prefix`), paged together.
  */
-function subtreePrograms(year: number | null | undefined): NestedQuery<Program> {
+function subtreePrograms(ctx: ServiceContext, year: number | null | undefined): NestedQuery<Program> {
   if (year !== null && year !== undefined) requireYear(year);
   const y = year ?? null;
-  const yearClause = y === null ? '' : ' and p.year = ?';
   return {
     name: `Region.programs.${year ?? 'all'}`,
     entity: ProgramSchema,
     order: programOrder,
     parent: 'r.subtree',
-    query: (knex, codes) => {
-      const valid = codes.filter((c) => regionLevelOf(c));
-      const branch = `select ?::text as subtree, p.id, p.year, p.region_code from voting.programs p
-        where p.region_code like ?${yearClause}`;
-      const none = 'select null::text as subtree, null::uuid as id, 0 as year, null as region_code where false';
-      const parts = valid.length ? valid.map(() => branch) : [none];
-      const params = valid.flatMap((c) => (y === null ? [c, `${c}%`] : [c, `${c}%`, y]));
-      return knex.queryBuilder().fromRaw(knex.raw(`(${parts.join(' union all ')}) as r`, params));
-    },
+    query: (knex, codes) =>
+      store.subtreeProgramsQuery(
+        ctx.em,
+        knex,
+        codes.filter((c) => regionLevelOf(c)),
+        y,
+      ),
   };
 }
 
@@ -318,7 +316,7 @@ export function programsOfSubtree(
   code: string,
   year: number | null | undefined,
 ): Promise<Program[]> {
-  return nestedList(ctx, subtreePrograms(year), code, 'Region.programsConnection');
+  return nestedList(ctx, subtreePrograms(ctx, year), code, 'Region.programsConnection');
 }
 
 export function programsOfSubtreeConnection(
@@ -328,7 +326,7 @@ export function programsOfSubtreeConnection(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<Connection<Program>> {
-  return nestedConnection(ctx, subtreePrograms(year), code, first, after);
+  return nestedConnection(ctx, subtreePrograms(ctx, year), code, first, after);
 }
 
 export function programsOfSession(ctx: ServiceContext, sessionId: string): Promise<Program[]> {

@@ -1,6 +1,7 @@
 import { conflict } from '@renda/errors/errors';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Program, ProgramStage } from './program.entity.ts';
+import { updateStage } from './programs.store.ts';
 
 /** V-1: the stages of a program, each allowed only into the next. */
 export const stageTransitions: Record<ProgramStage, readonly ProgramStage[]> = {
@@ -44,11 +45,7 @@ export async function moveStage(em: EntityManager, program: Program, to: Program
       `A program in ${program.stage} cannot move to ${to}; ${to} is reached by ${how[to]} from ${Object.entries(stageTransitions).find(([, next]) => next.includes(to))?.[0] ?? 'nowhere'}.`,
     );
   }
-  const result = await em.execute<{ affectedRows: number }>(
-    `update "voting"."programs" set "stage" = ? where "id" = ? and "stage" = ?`,
-    [to, program.id, program.stage],
-    'run',
-  );
-  if (result.affectedRows !== 1) throw conflict('The program changed meanwhile; reload it and try again.');
+  if ((await updateStage(em, program.id, program.stage, to)) !== 1)
+    throw conflict('The program changed meanwhile; reload it and try again.');
   program.stage = to;
 }

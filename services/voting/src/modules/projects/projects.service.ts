@@ -18,7 +18,7 @@ import {
   type Project,
   type ProjectStatus,
 } from './project.entity.ts';
-import { closedTallies } from './projects.store.ts';
+import { closedTallies, updateProgress } from './projects.store.ts';
 
 export const projectLoader = (ctx: ServiceContext) => entityLoader<Project>(ctx, ProjectSchema, 'id', isId);
 
@@ -215,12 +215,7 @@ export async function reportProgress(ctx: ServiceContext, projectId: string, inp
   if (status !== project.status && !projectTransitions[project.status].includes(status))
     throw conflict(`A project cannot move from ${project.status} to ${status}.`);
   await ctx.em.transactional(async (tx) => {
-    const moved = await tx.execute<{ affectedRows: number }>(
-      `update "voting"."projects" set "percent_complete" = ?, "status" = ? where "id" = ? and "percent_complete" <= ? and "status" in ('ELECTED', 'IN_PROGRESS')`,
-      [percent, status, project.id, percent],
-      'run',
-    );
-    if (moved.affectedRows !== 1)
+    if ((await updateProgress(tx, project.id, percent, status)) !== 1)
       throw conflict('Another report changed this project meanwhile; reload it and report again.');
     tx.create(ProgressReportSchema, {
       id: newId(),

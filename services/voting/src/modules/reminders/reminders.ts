@@ -1,5 +1,6 @@
 import { calendarDateOf } from '@renda/server-kit/dates';
-import { notYetReminded, type ReminderJob } from '@renda/outbox/reminders';
+import type { ReminderJob } from '@renda/outbox/reminders';
+import { openBallotsToRemind } from './reminders.store.ts';
 
 /** Rows per round: the next round picks up the rest. */
 const batch = 200;
@@ -15,30 +16,7 @@ export function votingReminderJobs(rules: { ballotOpenHours: number }): Reminder
       kind: 'ballot-open',
       async due(knex, now) {
         const since = new Date(now.getTime() - rules.ballotOpenHours * 3_600_000).toISOString();
-        const rows = await knex.transaction(
-          async (trx) =>
-            (
-              (await trx.raw(
-                `select b."id", b."program_id", b."region_code", b."opened_at", b."method", p."title",
-                   (select array_agg(r."deputy_id"::text order by r."deputy_id") from "voting"."ballot_roll" r where r."ballot_id" = b."id") as "roll"
-                 from "voting"."ballots" b join "voting"."programs" p on p."id" = b."program_id"
-                 where b."status" = 'OPEN' and b."opened_at" <= ?::timestamptz
-                   and ${notYetReminded('voting', 'ballot-open', 'b."id"', `(b."opened_at" at time zone 'Asia/Shanghai')::date`)}
-                 order by b."opened_at", b."id" limit ${batch}`,
-                [since],
-              )) as {
-                rows: {
-                  id: string;
-                  program_id: string;
-                  region_code: string;
-                  opened_at: Date;
-                  method: string;
-                  title: string;
-                  roll: string[] | null;
-                }[];
-              }
-            ).rows,
-        );
+        const rows = await openBallotsToRemind(knex, since, batch);
         return rows.map((r) => ({
           subjectId: r.id,
           deadline: calendarDateOf(new Date(r.opened_at)),

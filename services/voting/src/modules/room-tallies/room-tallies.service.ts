@@ -7,8 +7,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Ballot, BallotCandidate } from '../ballots/ballot.entity.ts';
 import { programLoader } from '../programs/programs.service.ts';
 import { isUniqueViolation, requireId } from '../inputs.ts';
-import { placeholders, query, run } from '../sql.ts';
 import type { RoomCount, RoomTallyView } from './room-tally.entity.ts';
+import * as store from './room-tallies.store.ts';
 
 export interface RoomCountInput {
   candidateId: string;
@@ -111,46 +111,11 @@ export function checkRoomTally(
     .sort((a, b) => a.position - b.position);
 }
 
-interface EntryRow {
-  id: string;
-  ballot_id: string;
-  entry: number;
-  ballots_issued: number;
-  ballots_returned: number;
-  ballots_void: number;
-  entered_by: string;
-  entered_at: Date;
-  confirmed_by: string | null;
-  confirmed_at: Date | null;
-  latest: boolean;
-}
-
-const ENTRY_COLUMNS = `e."id", e."ballot_id", e."entry", e."ballots_issued", e."ballots_returned", e."ballots_void",
-  e."entered_by",
-  e."entered_at", c."confirmed_by", c."confirmed_at",
-  e."entry" = max(e."entry") over (partition by e."ballot_id") as "latest"`;
-
 async function loadEntries(em: EntityManager, ballotIds: readonly string[]): Promise<RoomTallyView[]> {
-  const rows = await query<EntryRow>(
-    em,
-    `select ${ENTRY_COLUMNS} from "voting"."ballot_room_entries" e
-       left join "voting"."ballot_room_confirmations" c on c."entry_id" = e."id"
-      where e."ballot_id" in (${placeholders(ballotIds.length, '?::uuid')}) order by e."ballot_id", e."entry"`,
-    ballotIds,
-  );
+  const rows = await store.entryRows(em, ballotIds);
   if (!rows.length) return [];
-  const counts = await query<{
-    entry_id: string;
-    candidate_id: string;
-    position: number;
-    votes_for: number;
-    votes_against: number;
-    abstentions: number;
-  }>(
+  const counts = await store.totalRows(
     em,
-    `select "entry_id", "candidate_id", "position", "votes_for", "votes_against", "abstentions"
-       from "voting"."ballot_room_totals"
-      where "entry_id" in (${placeholders(rows.length, '?::uuid')}) order by "entry_id", "position"`,
     rows.map((r) => r.id),
   );
   const byEntry = groupBy(
@@ -200,11 +165,7 @@ export function canReadRoomTally(ctx: ServiceContext, ballot: Ballot): boolean {
 
 /** Locks the ballot row for the rest of the transaction (serializes tellers with each other and with the close). */
 async function lockOpenInRoom(tx: EntityManager, ballotId: string): Promise<void> {
-  const [row] = await query<{ status: string; method: string }>(
-    tx,
-    `select "status", "method" from "voting"."ballots" where "id" = ? for update`,
-    [ballotId],
-  );
+  const row = await store.lockBallot(tx, ballotId);
   if (row?.status !== 'OPEN')
     throw conflict('This ballot is closed; its totals can no longer be entered or confirmed.');
   if (row.method === 'ONLINE')
@@ -238,34 +199,20 @@ export async function enterRoomTally(
   try {
     await ctx.em.transactional(async (tx) => {
       await lockOpenInRoom(tx, ballot.id);
-      const [{ n }] = (await query<{ n: number }>(
+      const n = await store.lastEntry(tx, ballot.id);
+      await store.insertEntry(
         tx,
-        `select coalesce(max("entry"), 0)::int as n from "voting"."ballot_room_entries" where "ballot_id" = ?`,
-        [ballot.id],
-      )) as [{ n: number }];
-      await run(
-        tx,
-        `insert into "voting"."ballot_room_entries"
-           ("id", "ballot_id", "entry", "ballots_issued", "ballots_returned", "ballots_void",
-            "entered_by", "entered_at")
-         values (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
+        {
           id,
-          ballot.id,
-          n + 1,
-          input.ballotsIssued,
-          input.ballotsReturned,
-          input.ballotsVoid,
-          viewer.sub,
-          ctx.clock.now(),
-        ],
-      );
-      await run(
-        tx,
-        `insert into "voting"."ballot_room_totals"
-           ("entry_id", "candidate_id", "position", "votes_for", "votes_against", "abstentions")
-         values ${placeholders(counts.length, '(?, ?, ?, ?, ?, ?)')}`,
-        counts.flatMap((c) => [id, c.candidateId, c.position, c.votesFor, c.votesAgainst, c.abstentions]),
+          ballotId: ballot.id,
+          entry: n + 1,
+          ballotsIssued: input.ballotsIssued,
+          ballotsReturned: input.ballotsReturned,
+          ballotsVoid: input.ballotsVoid,
+          enteredBy: viewer.sub,
+          enteredAt: ctx.clock.now(),
+        },
+        counts,
       );
     });
   } catch (e) {
@@ -301,16 +248,12 @@ export async function confirmRoomTally(ctx: ServiceContext, ballot: Ballot, tall
       if (entry.status === 'CONFIRMED') throw conflict('This entry is already confirmed.');
       if (entry.enteredBy === viewer.sub)
         throw forbidden('You entered these totals: a second teller, from another account, must confirm them.');
-      await run(
+      await store.confirmEntry(
         tx,
-        `insert into "voting"."ballot_room_confirmations" ("entry_id", "confirmed_by", "confirmed_at")
-         values (?, ?, ?)`,
-        [entry.id, viewer.sub, ctx.clock.now()],
+        { id: entry.id, ballotId: ballot.id, ballotsReturned: entry.ballotsReturned },
+        viewer.sub,
+        ctx.clock.now(),
       );
-      await run(tx, `update "voting"."ballots" set "ballots_cast" = ? where "id" = ? and "status" = 'OPEN'`, [
-        entry.ballotsReturned,
-        ballot.id,
-      ]);
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict('This entry is already confirmed.');
