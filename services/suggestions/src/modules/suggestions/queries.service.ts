@@ -1,4 +1,4 @@
-import type { Knex } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { requireViewer } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
 import { badInput, forbidden, unauthenticated } from '@renda/errors/errors';
@@ -26,8 +26,7 @@ import {
   type SuggestionKind,
   type SuggestionStage,
 } from './suggestion.entity.ts';
-
-const table = 'suggestions.suggestions';
+import { handledByFilter, handledItemsQuery, itemsQuery, leadCounts, signedItemsQuery } from './suggestions.store.ts';
 
 /** `suggestion(id)`: the item when the caller may read it; null when unknown. */
 export async function getSuggestion(ctx: ServiceContext, id: string): Promise<Suggestion | null> {
@@ -97,8 +96,14 @@ async function page(
  * The caller's own scope of items (aliased `alias`): a deputy's led or co-signed items, a handler's unit's,
  * the subtree of staff and analysts, everything for an admin. `suggestions` and the change feeds use it.
  */
-export function scopeToViewer(knex: Knex, query: Knex.QueryBuilder, viewer: Viewer, alias: string): void {
-  query.where(ownScopeSql(knex, viewer, alias));
+export function scopeToViewer(
+  em: EntityManager,
+  knex: Knex,
+  query: Knex.QueryBuilder,
+  viewer: Viewer,
+  alias: string,
+): void {
+  query.where(ownScopeSql(em, knex, viewer, alias));
 }
 
 /**
@@ -115,8 +120,8 @@ export async function listSuggestions(
   if (!viewer) throw unauthenticated('Sign in to list items; published items are at `publishedSuggestions`.');
   requireViewer(viewer);
   const knex = ctx.em.getKnex();
-  const query = knex({ s: table });
-  scopeToViewer(knex, query, viewer, 's');
+  const query = itemsQuery(ctx.em, knex);
+  scopeToViewer(ctx.em, knex, query, viewer, 's');
   if (filter?.regionCode)
     query.where('s.region_code', 'like', `${requireRegionCode(filter.regionCode, 'filter.regionCode')}%`);
   if (filter?.year !== null && filter?.year !== undefined)
@@ -127,12 +132,7 @@ export async function listSuggestions(
   if (filter?.isKey !== null && filter?.isKey !== undefined) query.where('s.is_key', filter.isKey);
   if (filter?.unitId) {
     if (!isId(filter.unitId)) throw badInput(`${JSON.stringify(filter.unitId)} is not a unit id.`, 'filter.unitId');
-    query.whereExists(
-      knex('suggestions.handling_units as hu')
-        .select(knex.raw('1'))
-        .whereRaw('hu.suggestion_id = s.id')
-        .andWhere('hu.unit_id', filter.unitId),
-    );
+    query.whereExists(handledByFilter(ctx.em, knex, filter.unitId));
   }
   if (filter?.overdue !== null && filter?.overdue !== undefined) {
     // The one rule of the figures too (S-8, F-1), measured today.
@@ -166,7 +166,9 @@ export async function publishedSuggestions(
   after: string | null | undefined,
 ): Promise<Connection<Suggestion>> {
   const code = requireRegionCode(regionCode, 'regionCode');
-  const query = ctx.em.getKnex()({ s: table }).where('s.published', true).andWhere('s.region_code', 'like', `${code}%`);
+  const query = itemsQuery(ctx.em, ctx.em.getKnex())
+    .where('s.published', true)
+    .andWhere('s.region_code', 'like', `${code}%`);
   if (year !== null && year !== undefined) query.where('s.year', requireYear(year));
   return page(ctx, query, first, after);
 }
@@ -185,10 +187,9 @@ function signedBy(ctx: ServiceContext, year: number | null | undefined): NestedQ
     order: byId,
     parent: 'g.deputy_id',
     query: (knex, deputyIds) => {
-      const q = knex({ s: table })
-        .join('suggestions.suggestion_signers as g', 'g.suggestion_id', 's.id')
+      const q = signedItemsQuery(ctx.em, knex)
         .whereIn('g.deputy_id', deputyIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer))
+        .where(readableSql(ctx.em, knex, ctx.viewer))
         .whereNull('s.withdrawn_at');
       if (year !== null && year !== undefined) q.where('g.year', year);
       return q;
@@ -220,16 +221,7 @@ export function deputySuggestionCount(ctx: ServiceContext, deputyId: string, yea
   return ctx.loaders
     .get<string, number>(`Deputy.suggestionCount.${year}`, async (ids) => {
       const valid = ids.filter(isId);
-      const rows: { lead_deputy_id: string; n: string }[] = valid.length
-        ? await ctx.em
-            .getKnex()(table)
-            .select('lead_deputy_id')
-            .count('* as n')
-            .whereIn('lead_deputy_id', valid)
-            .andWhere('year', year)
-            .whereNull('withdrawn_at')
-            .groupBy('lead_deputy_id')
-        : [];
+      const rows = valid.length ? await leadCounts(ctx.em, valid, year) : [];
       const map = new Map(rows.map((r) => [r.lead_deputy_id, Number(r.n)]));
       return ids.map((id) => map.get(id) ?? 0);
     })
@@ -249,10 +241,9 @@ function handledBy(
     order: byId,
     parent: 'h.unit_id',
     query: (knex, unitIds) => {
-      const q = knex({ s: table })
-        .join('suggestions.handling_units as h', 'h.suggestion_id', 's.id')
+      const q = handledItemsQuery(ctx.em, knex)
         .whereIn('h.unit_id', unitIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer))
+        .where(readableSql(ctx.em, knex, ctx.viewer))
         .whereNull('s.withdrawn_at');
       if (year !== null && year !== undefined) q.where('h.year', year);
       if (stage) q.where('s.stage', stage);
@@ -293,9 +284,9 @@ function registeredAt(ctx: ServiceContext): NestedQuery<Suggestion> {
     ],
     parent: 's.session_id',
     query: (knex, sessionIds) =>
-      knex({ s: table })
+      itemsQuery(ctx.em, knex)
         .whereIn('s.session_id', sessionIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer))
+        .where(readableSql(ctx.em, knex, ctx.viewer))
         .whereNull('s.withdrawn_at'),
   };
 }
