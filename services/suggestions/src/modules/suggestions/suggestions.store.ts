@@ -1,5 +1,7 @@
 import type { EntityManager, EntitySchema, Knex, SqlEntityManager } from '@mikro-orm/postgresql';
 import { sqlTable } from '@renda/db/tables';
+import { likeEscape } from '@renda/server-kit/validate';
+import { overdueParams, overdueSql } from '../stats/overdue.ts';
 import {
   HandlingUnitSchema,
   SerialCounterSchema,
@@ -33,14 +35,118 @@ export function itemsQuery(em: EntityManager, knex: Knex): Knex.QueryBuilder {
   return knex(aliased(knex, 's', tables(em).items));
 }
 
-/** The items, aliased `s`, joined to their signers aliased `g` (Deputy.suggestions). */
-export function signedItemsQuery(em: EntityManager, knex: Knex): Knex.QueryBuilder {
-  return itemsQuery(em, knex).join(aliased(knex, 'g', tables(em).signers), 'g.suggestion_id', 's.id');
+/** A condition on the items aliased `s` (an access rule of `access.ts`). */
+type Condition = (q: Knex.QueryBuilder) => void;
+
+/** The filters of `suggestions`, validated by the service; each one given narrows the list. */
+export interface ItemFilter {
+  regionCode?: string;
+  year?: number;
+  kind?: string;
+  stage?: string;
+  grade?: string;
+  isKey?: boolean;
+  unitId?: string;
+  /** Overdue (`yes`) or not, measured on the day `on` (S-8, F-1). */
+  overdue?: { yes: boolean; on: string };
+  category?: string;
+  /** Searched in title and content, case-insensitive. */
+  text?: string;
 }
 
-/** The items, aliased `s`, joined to their handling units aliased `h` (GovernmentUnit.handledSuggestions). */
-export function handledItemsQuery(em: EntityManager, knex: Knex): Knex.QueryBuilder {
-  return itemsQuery(em, knex).join(aliased(knex, 'h', tables(em).units), 'h.suggestion_id', 's.id');
+/** `suggestions`: the items aliased `s` in the caller's scope (`scope`), filtered by `f`. */
+export function filteredItems(em: EntityManager, knex: Knex, scope: Condition, f: ItemFilter): Knex.QueryBuilder {
+  const query = itemsQuery(em, knex);
+  query.where(scope);
+  if (f.regionCode !== undefined) query.where('s.region_code', 'like', `${f.regionCode}%`);
+  if (f.year !== undefined) query.where('s.year', f.year);
+  if (f.kind !== undefined) query.where('s.kind', f.kind);
+  if (f.stage !== undefined) query.where('s.stage', f.stage);
+  if (f.grade !== undefined) query.where('s.grade', f.grade);
+  if (f.isKey !== undefined) query.where('s.is_key', f.isKey);
+  if (f.unitId !== undefined) query.whereExists(handledByFilter(em, knex, f.unitId));
+  if (f.overdue !== undefined) {
+    const overdue = knex.raw(overdueSql('s', '?::date'), overdueParams(f.overdue.on));
+    if (f.overdue.yes) query.where(overdue);
+    else query.whereNot(overdue);
+  }
+  if (f.category !== undefined) query.where('s.category', f.category);
+  if (f.text !== undefined) {
+    const pattern = `%${likeEscape(f.text)}%`;
+    query.where((q) => {
+      q.whereRaw(`s.title ilike ? escape '\\'`, [pattern]).orWhereRaw(`s.content ilike ? escape '\\'`, [pattern]);
+    });
+  }
+  return query;
+}
+
+/** 网上公开: the published items aliased `s` of the subtree `code`, of `year` when given. */
+export function publishedItems(em: EntityManager, code: string, year: number | null): Knex.QueryBuilder {
+  const query = itemsQuery(em, em.getKnex()).where('s.published', true).andWhere('s.region_code', 'like', `${code}%`);
+  if (year !== null) query.where('s.year', year);
+  return query;
+}
+
+/** At most `limit` + 1 ids of the items `query` (aliased `s`), newest first, before `afterId` when given. */
+export async function pageIds(query: Knex.QueryBuilder, limit: number, afterId: string | null): Promise<string[]> {
+  const ids = query
+    .clone()
+    .select('s.id')
+    .orderBy('s.id', 'desc')
+    .limit(limit + 1);
+  if (afterId) ids.where('s.id', '<', afterId);
+  return ((await ids) as { id: string }[]).map((r) => r.id);
+}
+
+/** How many rows `query` has: a statement that runs only when awaited (`.then`). */
+export function countQuery(query: Knex.QueryBuilder): Knex.QueryBuilder {
+  return query.clone().count<{ count: string }[]>('* as count');
+}
+
+/** Deputy.suggestions: items the deputies `deputyIds` signed, `readable`, not withdrawn, of `year` when given. */
+export function signedItems(
+  em: EntityManager,
+  knex: Knex,
+  deputyIds: readonly string[],
+  readable: Condition,
+  year: number | null,
+): Knex.QueryBuilder {
+  const q = itemsQuery(em, knex)
+    .join(aliased(knex, 'g', tables(em).signers), 'g.suggestion_id', 's.id')
+    .whereIn('g.deputy_id', deputyIds)
+    .where(readable)
+    .whereNull('s.withdrawn_at');
+  if (year !== null) q.where('g.year', year);
+  return q;
+}
+
+/** GovernmentUnit.handledSuggestions: items the units `unitIds` handle, `readable`, not withdrawn; year, stage. */
+export function handledItems(
+  em: EntityManager,
+  knex: Knex,
+  unitIds: readonly string[],
+  readable: Condition,
+  year: number | null,
+  stage: string | null,
+): Knex.QueryBuilder {
+  const q = itemsQuery(em, knex)
+    .join(aliased(knex, 'h', tables(em).units), 'h.suggestion_id', 's.id')
+    .whereIn('h.unit_id', unitIds)
+    .where(readable)
+    .whereNull('s.withdrawn_at');
+  if (year !== null) q.where('h.year', year);
+  if (stage) q.where('s.stage', stage);
+  return q;
+}
+
+/** CongressSession.suggestions: items registered at the sessions `sessionIds`, `readable`, not withdrawn. */
+export function sessionItems(
+  em: EntityManager,
+  knex: Knex,
+  sessionIds: readonly string[],
+  readable: Condition,
+): Knex.QueryBuilder {
+  return itemsQuery(em, knex).whereIn('s.session_id', sessionIds).where(readable).whereNull('s.withdrawn_at');
 }
 
 /** `exists` subquery: the deputy signed (led or co-signed) the item aliased `alias`. */
