@@ -206,8 +206,8 @@ export async function nextSerial(em: EntityManager, registerKey: string, kind: s
 }
 
 /**
- * The items' table as the change feeds name it (`schema.table`, unquoted: `readFeed` passes it to knex), and
- * the schema of its tombstones, both from the metadata.
+ * A feed's register table as the change feeds name it (`schema.table`, unquoted: `readFeed` passes it to knex),
+ * and the schema of its tombstones, both from the metadata.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function feedTable(em: EntityManager, entity: EntitySchema<any, any>): { table: string; schema: string } {
