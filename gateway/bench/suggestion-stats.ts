@@ -22,6 +22,7 @@ import {
   byUnitCounts,
   isEmpty,
   periodCounts,
+  primaryDb,
   regionYearCounts,
   type Counts,
   type Source,
@@ -122,41 +123,36 @@ const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputi
   {
     name: 'Region.suggestionStats 43 (province)',
     query: `{ region(code: "43") { suggestionStats(year: ${year}) { total replied onTimeRate satisfactionRate resolutionRate overdue coercionRisks } } }`,
-    live: (s) => regionYearCounts(emOf().getConnection(), s, ['43'], year, `${year}-12-31`),
+    live: (s) => regionYearCounts(primaryDb(emOf()), s, ['43'], year, `${year}-12-31`),
   },
   {
     name: 'unitRanking 43 (140 units)',
     query: `{ unitRanking(regionCode: "43", year: ${year}) { unit { id } score stats { total onTimeRate satisfactionRate resolutionRate } } }`,
-    live: (s) => byUnitCounts(emOf().getConnection(), s, '43', year, year, `${year}-12-31`),
+    live: (s) => byUnitCounts(primaryDb(emOf()), s, '43', year, year, `${year}-12-31`),
   },
   {
     name: 'suggestionFigures 43, 12 months',
     query: `{ region(code: "43") { suggestionFigures(from: ${year}, to: ${year}, interval: MONTH) { ${suggestionFields} } } }`,
     live: (s) =>
-      periodCounts(
-        emOf().getConnection(),
-        s,
-        ['43'],
-        figurePeriods(clock, { from: year, to: year, interval: 'MONTH' }),
-      ),
+      periodCounts(primaryDb(emOf()), s, ['43'], figurePeriods(clock, { from: year, to: year, interval: 'MONTH' })),
   },
   {
     name: '4 domains 43, 10 years (2017-2026)',
     query: `{ region(code: "43") { ${fourDomains(`from: ${tenYears.from}, to: ${tenYears.to}`)} } }`,
-    live: (s) => periodCounts(emOf().getConnection(), s, ['43'], figurePeriods(clock, tenYears)),
+    live: (s) => periodCounts(primaryDb(emOf()), s, ['43'], figurePeriods(clock, tenYears)),
     deputies: deputyRows(['43'], tenYears),
   },
   {
     name: '4 domains by city (14), one year',
     query: `{ region(code: "43") { children { code ${fourDomains(`from: ${year}, to: ${year}`)} } } }`,
-    live: (s) => periodCounts(emOf().getConnection(), s, cities, figurePeriods(clock, { from: year, to: year })),
+    live: (s) => periodCounts(primaryDb(emOf()), s, cities, figurePeriods(clock, { from: year, to: year })),
     deputies: deputyRows(cities, { from: year, to: year }),
   },
   {
     name: 'suggestionFigures 43 by category, 1 year',
     query: `{ region(code: "43") { suggestionFiguresByCategory(from: ${year}, to: ${year}) { category level registered overdue } } }`,
     live: (s) =>
-      periodCounts(emOf().getConnection(), s, ['43'], figurePeriods(clock, { from: year, to: year }), {
+      periodCounts(primaryDb(emOf()), s, ['43'], figurePeriods(clock, { from: year, to: year }), {
         byCategory: true,
       }),
   },

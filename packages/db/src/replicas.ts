@@ -44,11 +44,6 @@ export function readKnex(em: SqlEntityManager): Knex {
   return em.getKnex(em.isInTransaction() || written.has(em) ? 'write' : 'read');
 }
 
-/** The same choice as `readKnex`, as a MikroORM connection (`execute`) for stores that use one. */
-export function readConnection(em: SqlEntityManager): ReturnType<SqlEntityManager['getConnection']> {
-  return em.getConnection(em.isInTransaction() || written.has(em) ? 'write' : 'read');
-}
-
 /** Marks EntityManagers that flush changes or commit a transaction (registered by `openDatabase`). */
 export class WriteTracker implements EventSubscriber {
   afterFlush(args: FlushEventArgs): void {

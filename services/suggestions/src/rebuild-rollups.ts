@@ -23,7 +23,7 @@ try {
   const started = performance.now();
   await orm.em.fork().transactional(async (em) => {
     await em.execute('lock table "suggestions"."suggestions" in share mode');
-    await em.execute(rebuildRollupsSql);
+    await em.execute(rebuildRollupsSql(em));
   });
   const [row] = await orm.em
     .getConnection()

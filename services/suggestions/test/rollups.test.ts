@@ -10,6 +10,7 @@ import {
   byUnitCounts,
   isEmpty,
   periodCounts,
+  primaryDb,
   rebuildRollups,
   regionYearCounts,
   unitYearCounts,
@@ -26,6 +27,7 @@ import {
 let stack: TestStack;
 const em = () => stack.services.suggestions!.orm.em.fork();
 const conn = () => em().getConnection();
+const db = () => primaryDb(em());
 const units = ['01900000-0000-7000-8000-000000000001', '01900000-0000-7000-8000-000000000002', null];
 const regions = ['430181', '430181104', '430181105', '4306', '43', '4301'];
 const scopes = ['43', '4301', '430181', '430181104', '4306', '430182'];
@@ -143,7 +145,7 @@ function expectSame<T extends Counts>(what: string, rolled: T[], live: T[], key:
 }
 
 async function compare(q: typeof question extends fc.Arbitrary<infer T> ? T : never) {
-  const c = conn();
+  const c = db();
   const both = async <T>(f: (source: 'rollups' | 'live') => Promise<T>) =>
     [await f('rollups'), await f('live')] as const;
   const byKey = (r: Counts) => r.key;
@@ -223,9 +225,9 @@ describe('suggestion rollups (S-8, S-11, F-1)', () => {
       `update "suggestions"."suggestion_rollups_unit" set "items" = "items" + 5, "overdue" = "overdue" + 1 where "scope_code" = '43'`,
     );
     expect((await rollupDrift(em())).length).toBeGreaterThan(0);
-    await rebuildRollups(conn());
+    await rebuildRollups(db());
     expect(await rollupDrift(em())).toEqual([]);
-    const [province] = await regionYearCounts(conn(), 'rollups', ['43'], 2025, '2025-12-31');
+    const [province] = await regionYearCounts(db(), 'rollups', ['43'], 2025, '2025-12-31');
     expect(province).toMatchObject({ total: 1, key_items: 1, overdue: 1 });
   });
 

@@ -4,7 +4,8 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { readFeed, type FeedArgs, type FeedConnection } from '@renda/server-kit/feeds';
 import { sheetLoader, suggestionLoader } from '../suggestions/loaders.ts';
 import { scopeToViewer } from '../suggestions/queries.service.ts';
-import type { SheetRow, Suggestion } from '../suggestions/suggestion.entity.ts';
+import { SheetSchema, SuggestionSchema, type SheetRow, type Suggestion } from '../suggestions/suggestion.entity.ts';
+import { feedTable, itemsQuery } from '../suggestions/suggestions.store.ts';
 
 const present = <T>(rows: (T | null | Error)[]): T[] => rows.filter((r): r is T => r !== null && !(r instanceof Error));
 
@@ -20,10 +21,9 @@ export function suggestionChanges(ctx: ServiceContext, args: FeedArgs): Promise<
   return readFeed(
     ctx,
     {
-      table: 'suggestions.suggestions',
-      schema: 'suggestions',
+      ...feedTable(ctx.em, SuggestionSchema),
       register: 'suggestions',
-      rows: (q, knex) => scopeToViewer(knex, q, viewer, 't'),
+      rows: (q, knex) => scopeToViewer(ctx.em, knex, q, viewer, 't'),
       tombstones: regionReader
         ? (q) => void (viewer.region && q.where('b.region_code', 'like', `${viewer.region}%`))
         : null,
@@ -41,13 +41,12 @@ export function sheetChanges(ctx: ServiceContext, args: FeedArgs): Promise<FeedC
   return readFeed(
     ctx,
     {
-      table: 'suggestions.supervision_sheets',
-      schema: 'suggestions',
+      ...feedTable(ctx.em, SheetSchema),
       register: 'sheets',
       region: (q, prefix, knex) => {
-        const item = knex({ s: 'suggestions.suggestions' }).select(knex.raw('1')).whereRaw('s.id = t.suggestion_id');
+        const item = itemsQuery(ctx.em, knex).select(knex.raw('1')).whereRaw('s.id = t.suggestion_id');
         item.where('s.region_code', 'like', `${prefix}%`);
-        scopeToViewer(knex, item, viewer, 's');
+        scopeToViewer(ctx.em, knex, item, viewer, 's');
         q.whereExists(item);
       },
       rows: () => {},

@@ -17,14 +17,12 @@ import {
 } from '../suggestions/suggestion.entity.ts';
 import { isOverdue, serialOf } from '../suggestions/suggestions.service.ts';
 import { CommitteeVoteSchema, KeyHearingSchema } from './key-items.entity.ts';
+import { overdueSheetKeys } from './key-items.store.ts';
 
 /** S-5: a sheet still unanswered after its due date (`on` is today in Asia/Shanghai); a withdrawn one is not. */
 export function isSheetOverdue(sheet: Pick<SheetRow, 'answeredOn' | 'dueOn' | 'withdrawnAt'>, on: string): boolean {
   return sheet.answeredOn === null && sheet.withdrawnAt === null && on > sheet.dueOn;
 }
-
-/** The SQL form of `isSheetOverdue`, next to the queries that need it. */
-const overdueSql = 'sh.answered_on is null and sh.withdrawn_at is null and sh.due_on < ?';
 
 /** 逾期未复 (S-5): unanswered sheets past due in a region subtree, earliest due first (keyset by due date and id). */
 export async function overdueSheets(
@@ -41,18 +39,14 @@ export async function overdueSheets(
   if (cursor !== null && (!afterDue || !/^\d{4}-\d{2}-\d{2}$/.test(afterDue) || !afterId || !isId(afterId))) {
     throw badInput('`after` is not a cursor this API issued.', 'after');
   }
-  const knex = ctx.em.getKnex();
-  const base = knex({ sh: 'suggestions.supervision_sheets' })
-    .join({ s: 'suggestions.suggestions' }, 's.id', 'sh.suggestion_id')
-    .where('s.region_code', 'like', `${code}%`)
-    .whereRaw(overdueSql, [today(ctx.clock)]);
-  const [{ count }] = (await base.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];
-  const page = base
-    .clone()
-    .select('sh.id', knex.raw(`to_char(sh.due_on, 'YYYY-MM-DD') as due`))
-    .orderBy([{ column: 'sh.due_on' }, { column: 'sh.id' }]);
-  if (cursor) page.whereRaw('(sh.due_on, sh.id) > (?::date, ?::uuid)', [afterDue!, afterId!]);
-  const keys = limit === 0 ? [] : ((await page.limit(limit + 1)) as { id: string; due: string }[]);
+  // The SQL form of `isSheetOverdue` is the store's, measured today.
+  const { count, keys } = await overdueSheetKeys(
+    ctx.em,
+    code,
+    today(ctx.clock),
+    cursor ? [afterDue!, afterId!] : null,
+    limit,
+  );
   const rows = keys.length ? await ctx.em.find(SheetSchema, { id: { $in: keys.map((k) => k.id) } }) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const row of rows) sheetLoader(ctx).prime(row.id, row);

@@ -2,6 +2,7 @@ import { requireReadIn } from '@renda/auth/guards';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { requireRegionCode, requireYear } from '@renda/server-kit/validate';
 import type { SuggestionKind } from '../suggestions/suggestion.entity.ts';
+import { ratingsByKind } from './ratings.store.ts';
 
 export interface KindSatisfactionValue {
   kind: SuggestionKind;
@@ -25,16 +26,7 @@ export async function satisfactionByKind(
   const code = requireRegionCode(regionCode, 'code');
   requireYear(year);
   requireReadIn(ctx.viewer, code, 'satisfaction figures');
-  type Row = { kind: SuggestionKind; evaluated: number; satisfied: number; basically: number; dissatisfied: number };
-  const rows = await ctx.em.getConnection().execute<Row[]>(
-    `select s.kind, count(s.latest_result)::int as evaluated,
-       count(*) filter (where s.latest_result = 'SATISFIED')::int as satisfied,
-       count(*) filter (where s.latest_result = 'BASICALLY_SATISFIED')::int as basically,
-       count(*) filter (where s.latest_result = 'DISSATISFIED')::int as dissatisfied
-     from "suggestions"."suggestions" s where s.year = ? and s.region_code like ? and s.latest_result is not null
-     group by s.kind order by s.kind`,
-    [year, `${code}%`],
-  );
+  const rows = await ratingsByKind(ctx.em, code, year);
   return rows.map((r) => ({
     kind: r.kind,
     evaluated: Number(r.evaluated),

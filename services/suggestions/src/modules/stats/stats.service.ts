@@ -16,13 +16,16 @@ import {
 } from '@renda/server-kit/figures';
 import { requireRegionCode, requireYear, type RegionLevel } from '@renda/server-kit/validate';
 import type { SuggestionSettings } from '../../env.ts';
-import { readConnection } from '@renda/db/replicas';
 import {
   byUnitCounts,
   countNames,
   isEmpty,
   periodCounts,
+  primaryDb,
+  readDb,
   regionYearCounts,
+  rollupScopes,
+  rollupYears,
   unitYearCounts,
   type Counts,
   type PeriodCounts,
@@ -146,7 +149,7 @@ export function regionStats(ctx: ServiceContext, regionCode: string, year: numbe
   requireReadIn(ctx.viewer, code, 'suggestion statistics');
   return ctx.loaders
     .get<string, SuggestionStatsValue>(`Region.suggestionStats.${year}`, async (codes) => {
-      const rows = await regionYearCounts(readConnection(ctx.em), 'rollups', codes, year, measuredOn(ctx, year));
+      const rows = await regionYearCounts(readDb(ctx.em), 'rollups', codes, year, measuredOn(ctx, year));
       const byKey = new Map(rows.map((r) => [r.key, r]));
       return codes.map((c) => toStats(byKey.get(c), year, { regionCode: c, unitId: null }));
     })
@@ -167,7 +170,7 @@ export function unitStats(ctx: ServiceContext, unitId: string, year: number): Pr
   if (!isId(unitId)) return Promise.resolve(toStats(undefined, year, { regionCode: scope, unitId }));
   return ctx.loaders
     .get<string, SuggestionStatsValue>(`GovernmentUnit.suggestionStats.${year}.${scope ?? '*'}`, async (ids) => {
-      const rows = await unitYearCounts(readConnection(ctx.em), 'rollups', ids, scope, year, measuredOn(ctx, year));
+      const rows = await unitYearCounts(readDb(ctx.em), 'rollups', ids, scope, year, measuredOn(ctx, year));
       const byKey = new Map(rows.map((r) => [r.key, r]));
       return ids.map((id) => toStats(byKey.get(id), year, { regionCode: scope, unitId: id }));
     })
@@ -184,7 +187,7 @@ export async function unitRanking(ctx: ServiceContext, regionCode: string, year:
   if (!Number.isInteger(year)) throw badInput('`year` must be a calendar year.', 'year');
   requireYear(year);
   requireReadIn(ctx.viewer, code, 'unit rankings');
-  const rows = (await byUnitCounts(readConnection(ctx.em), 'rollups', code, year, year, measuredOn(ctx, year))).filter(
+  const rows = (await byUnitCounts(readDb(ctx.em), 'rollups', code, year, year, measuredOn(ctx, year))).filter(
     (r) => !isEmpty(r),
   );
   return rows
@@ -264,7 +267,7 @@ export async function suggestionFigures(
     .get<string, PeriodCounts[]>(
       `${figuresLoaderKey('Region.suggestionFigures', args)}|${category ?? '*'}`,
       async (codes) => {
-        const all = await periodCounts(readConnection(ctx.em), 'rollups', codes, periods, { category });
+        const all = await periodCounts(readDb(ctx.em), 'rollups', codes, periods, { category });
         return codes.map((c) => all.filter((r) => r.key === c));
       },
     )
@@ -284,7 +287,7 @@ export async function suggestionFiguresByCategory(
   const code = requireRegionCode(regionCode, 'code');
   const periods = figurePeriods(ctx.clock, args);
   requireReadIn(ctx.viewer, code, 'suggestion statistics');
-  const rows = (await periodCounts(readConnection(ctx.em), 'rollups', [code], periods, { byCategory: true })).filter(
+  const rows = (await periodCounts(readDb(ctx.em), 'rollups', [code], periods, { byCategory: true })).filter(
     (r) => !isEmpty(r) && (!args.level || r.level === args.level),
   );
   const levelOrder = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP'];
@@ -322,7 +325,7 @@ export async function overdueByUnit(
   const periods = figurePeriods(ctx.clock, { from: args.from, to: args.to, asOf: args.asOf });
   requireReadIn(ctx.viewer, code, 'suggestion statistics');
   const on = args.asOf ?? today(ctx.clock);
-  const rows = await byUnitCounts(readConnection(ctx.em), 'rollups', code, periods[0]!.year, args.to, on);
+  const rows = await byUnitCounts(readDb(ctx.em), 'rollups', code, periods[0]!.year, args.to, on);
   return rows
     .filter((r) => Number(r.overdue) > 0)
     .map((r) => ({
@@ -342,22 +345,17 @@ export async function overdueByUnit(
  * operators after a bulk load and for tests; empty when the rollups are right.
  */
 export async function rollupDrift(em: ServiceContext['em']): Promise<Record<string, unknown>[]> {
-  const conn = em.getConnection();
-  const years = await conn.execute<{ year: number }[]>(
-    'select distinct year from "suggestions"."suggestions" union select distinct year from "suggestions"."suggestion_rollups_unit"',
-  );
+  const db = primaryDb(em);
+  const years = await rollupYears(db);
   const drift: Record<string, unknown>[] = [];
-  const codes = await conn.execute<{ code: string }[]>(
-    `select distinct scope_code as code from "suggestions"."suggestion_rollups_unit"
-     union select distinct left(s.region_code, n) from "suggestions"."suggestions" s, unnest(array[2, 4, 6, 9]) n where n <= length(s.region_code)`,
-  );
+  const codes = await rollupScopes(db);
   for (const { year } of years) {
     for (const on of [`${year}-12-31`, `${year + 1}-06-30`]) {
       const all = codes.map((c) => c.code);
       if (!all.length) continue;
       const [live, rolled] = [
-        await regionYearCounts(conn, 'live', all, year, on),
-        await regionYearCounts(conn, 'rollups', all, year, on),
+        await regionYearCounts(db, 'live', all, year, on),
+        await regionYearCounts(db, 'rollups', all, year, on),
       ];
       const byKey = new Map(live.map((r) => [r.key, r]));
       for (const r of rolled)

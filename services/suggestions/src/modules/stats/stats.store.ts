@@ -1,13 +1,18 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
+import { readKnex } from '@renda/db/replicas';
+import { sqlSchema, sqlTable } from '@renda/db/tables';
 import { levelOfCodeSql, type FigurePeriod } from '@renda/server-kit/figures';
 import type { RegionLevel } from '@renda/server-kit/validate';
+import { SuggestionSchema } from '../suggestions/suggestion.entity.ts';
 import { overdueSql } from './overdue.ts';
 
 /**
  * Every statement of the handling figures (S-8, S-11, F-1 to F-4), in two forms that must agree:
  * `rollups` (what the API reads: the tables kept by the trigger of Migration20261130144000, an equality
  * lookup of the subtree) and `live` (the aggregate over the items themselves: what the rollups are
- * checked against by the property test and the benchmark). Both return the same rows.
+ * checked against by the property test and the benchmark). Both return the same rows. Every statement goes
+ * through `knex.raw`, its tables named from the ORM's metadata (the rollup tables, kept by triggers and no
+ * entity's, by the schema's name and their own).
  */
 export type Source = 'rollups' | 'live';
 
@@ -55,7 +60,20 @@ export interface PeriodCounts extends Counts {
   category?: string | null;
 }
 
-type Conn = ReturnType<EntityManager['getConnection']>;
+/** Where a statement runs (`knex`: the primary's, or a replica's) and the metadata its tables are named from. */
+export interface Db {
+  em: SqlEntityManager;
+  knex: Knex;
+}
+
+/** The API's reads: a replica when one is configured and the request has not written (`readKnex`). */
+export const readDb = (em: SqlEntityManager): Db => ({ em, knex: readKnex(em) });
+
+/** The primary (the drift check, rebuilds, tests). */
+export const primaryDb = (em: SqlEntityManager): Db => ({ em, knex: em.getKnex() });
+
+const items = (db: Db) => sqlTable(db.em, SuggestionSchema);
+const rollups = (db: Db, grain: string) => `${sqlSchema(db.em)}."suggestion_rollups_${grain}"`;
 
 /** The live aggregate over items `s`, measured on the SQL date expression `on`. */
 const live = (on: string) => `
@@ -95,11 +113,11 @@ const eventNames = ['overdue', 'replied_by', 'replied_on_time_by', 'solved_by'];
  * of (scope_code, year, span, bucket). At a month's end no day row is read, at a year's end no month row either.
  * `where` appears four times and `on` five: their parameters are repeated by `windowParams`.
  */
-const windowed = (table: string, where: string, on: string) => {
+const windowed = (db: Db, table: string, where: string, on: string) => {
   const next = `((${on})::date + 1)`;
   const year = `date_trunc('year', ${next}::timestamp)::date`;
   const month = `date_trunc('month', ${next}::timestamp)::date`;
-  const from = `"suggestions"."suggestion_rollups_${table}" w`;
+  const from = `${rollups(db, table)} w`;
   return `(select w.* from ${from} where ${where} and w.span = 'T'
     union all select w.* from ${from} where ${where} and w.span = 'Y' and w.bucket < ${year}
     union all select w.* from ${from} where ${where} and w.span = 'M' and w.bucket >= ${year} and w.bucket < ${month}
@@ -126,20 +144,20 @@ const rolled = `${Object.entries(staticNames)
 /** The subtrees asked, as a CTE `scopes(key)`. */
 const scopesCte = (codes: readonly string[]) => `scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')})`;
 
-async function run<T>(conn: Conn, sql: string, params: unknown[]): Promise<T[]> {
-  return conn.execute<T[]>(sql, params as never[]);
+async function run<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
+  return ((await db.knex.raw(sql, params as never)) as { rows: T[] }).rows;
 }
 
 /**
  * A rollup read: on one process (`suggestions.serial_plan()`, Migration20261130160000: a parallel-unsafe call
  * keeps the planner from starting workers, which cost more than reading a few hundred rows).
  */
-const read = <T>(conn: Conn, sql: string, params: unknown[]) =>
-  run<T>(conn, `select * from (${sql}) q where "suggestions"."serial_plan"()`, params);
+const read = <T>(db: Db, sql: string, params: unknown[]) =>
+  run<T>(db, `select * from (${sql}) q where ${sqlSchema(db.em)}."serial_plan"()`, params);
 
 /** Items registered in `year` in each subtree `codes`, overdue measured on `on`. */
 export function regionYearCounts(
-  conn: Conn,
+  db: Db,
   source: Source,
   codes: readonly string[],
   year: number,
@@ -148,19 +166,19 @@ export function regionYearCounts(
   if (source === 'live') {
     const parts = codes.map(
       () =>
-        `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.year = ? and s.region_code like ? and s.withdrawn_at is null)`,
+        `(select ?::text as key, ${live('?::date')} from ${items(db)} s where s.year = ? and s.region_code like ? and s.withdrawn_at is null)`,
     );
     return run(
-      conn,
+      db,
       parts.join(' union all '),
       codes.flatMap((c) => [c, ...Array(5).fill(on), year, `${c}%`]),
     );
   }
   // Every subtree in one lateral read, planned once however many are asked; a row for each, zeros included.
   return read(
-    conn,
+    db,
     `with ${scopesCte(codes)} select s.key, ${rolled}
-     from scopes s left join lateral ${windowed('unit', 'w.scope_code = s.key and w.year = ?', '?::date')} r on true
+     from scopes s left join lateral ${windowed(db, 'unit', 'w.scope_code = s.key and w.year = ?', '?::date')} r on true
      group by s.key`,
     [...codes, ...windowParams([year], [on])],
   );
@@ -170,7 +188,7 @@ export function regionYearCounts(
  * Items led by each unit and registered in `year`, in the subtree `scope` (null: everywhere), measured on `on`.
  */
 export function unitYearCounts(
-  conn: Conn,
+  db: Db,
   source: Source,
   ids: readonly string[],
   scope: string | null,
@@ -181,10 +199,10 @@ export function unitYearCounts(
     const regionClause = scope ? ' and s.region_code like ?' : '';
     const parts = ids.map(
       () =>
-        `(select ?::text as key, ${live('?::date')} from "suggestions"."suggestions" s where s.lead_unit_id = ? and s.year = ? and s.withdrawn_at is null${regionClause})`,
+        `(select ?::text as key, ${live('?::date')} from ${items(db)} s where s.lead_unit_id = ? and s.year = ? and s.withdrawn_at is null${regionClause})`,
     );
     return run(
-      conn,
+      db,
       parts.join(' union all '),
       ids.flatMap((id) => [id, ...Array(5).fill(on), id, year, ...(scope ? [`${scope}%`] : [])]),
     );
@@ -192,10 +210,10 @@ export function unitYearCounts(
   const scopeClause = scope ? 'w.scope_code = ?' : 'length(w.scope_code) = 2';
   const parts = ids.map(
     () =>
-      `(select ?::text as key, ${rolled} from ${windowed('unit', `w.lead_unit_id = ? and w.year = ? and ${scopeClause}`, '?::date')} r)`,
+      `(select ?::text as key, ${rolled} from ${windowed(db, 'unit', `w.lead_unit_id = ? and w.year = ? and ${scopeClause}`, '?::date')} r)`,
   );
   return read(
-    conn,
+    db,
     parts.join(' union all '),
     ids.flatMap((id) => [id, ...windowParams([id, year, ...(scope ? [scope] : [])], [on])]),
   );
@@ -203,7 +221,7 @@ export function unitYearCounts(
 
 /** Items of the subtree registered in years `from`..`to`, by lead unit (units only), measured on `on`. */
 export function byUnitCounts(
-  conn: Conn,
+  db: Db,
   source: Source,
   code: string,
   from: number,
@@ -212,8 +230,8 @@ export function byUnitCounts(
 ): Promise<Counts[]> {
   if (source === 'live') {
     return run(
-      conn,
-      `select s.lead_unit_id::text as key, ${live('?::date')} from "suggestions"."suggestions" s
+      db,
+      `select s.lead_unit_id::text as key, ${live('?::date')} from ${items(db)} s
        where s.year between ? and ? and s.region_code like ? and s.lead_unit_id is not null and s.withdrawn_at is null group by s.lead_unit_id`,
       [...Array(5).fill(on), from, to, `${code}%`],
     );
@@ -222,9 +240,9 @@ export function byUnitCounts(
   const years = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
   if (!years.length) return Promise.resolve([]);
   return read(
-    conn,
+    db,
     `select r.lead_unit_id::text as key, ${rolled}
-     from ${windowed('unit', `w.scope_code = ? and w.year in (${years.map(() => '?').join(', ')}) and w.lead_unit_id is not null`, '?::date')} r
+     from ${windowed(db, 'unit', `w.scope_code = ? and w.year in (${years.map(() => '?').join(', ')}) and w.lead_unit_id is not null`, '?::date')} r
      group by r.lead_unit_id`,
     windowParams([code, ...years], [on]),
   );
@@ -236,7 +254,7 @@ export function byUnitCounts(
  * splits by category (S-11), `category` keeps one (`''` for items without one).
  */
 export async function periodCounts(
-  conn: Conn,
+  db: Db,
   source: Source,
   codes: readonly string[],
   periods: FigurePeriod[],
@@ -254,19 +272,19 @@ export async function periodCounts(
       const month = `extract(month from s.registered_at at time zone 'Asia/Shanghai')::int`;
       return `select ?::text as key, p.i, ${levelOfCodeSql('s.region_code')} as level${topic.byCategory ? ', s.category' : ''},
           ${live('p.measured_on')}
-        from "suggestions"."suggestions" s join periods p on p.year = s.year and (p.month = 0 or p.month = ${month})
+        from ${items(db)} s join periods p on p.year = s.year and (p.month = 0 or p.month = ${month})
         where s.year between ? and ? and s.region_code like ? and s.withdrawn_at is null${oneCategory ? ` and coalesce(s.category, '') = ?` : ''}
         group by p.i, level${topic.byCategory ? ', s.category' : ''}`;
     });
-    return run(conn, `with ${periodsCte} ${parts.join(' union all ')}`, params);
+    return run(db, `with ${periodsCte} ${parts.join(' union all ')}`, params);
   }
   // Every subtree in one lateral read, planned once however many are asked.
   const filter = `w.scope_code = s.key and w.year = p.year and (p.month = 0 or w.month = p.month)${oneCategory ? ` and coalesce(w.category, '') = ?` : ''}`;
   return read(
-    conn,
+    db,
     `with ${periodsCte}, ${scopesCte(codes)}
       select s.key, p.i, r.level${topic.byCategory ? ', r.category' : ''}, ${rolled}
-      from periods p cross join scopes s cross join lateral ${windowed(topical ? 'topic' : 'period', filter, 'p.measured_on')} r
+      from periods p cross join scopes s cross join lateral ${windowed(db, topical ? 'topic' : 'period', filter, 'p.measured_on')} r
       group by s.key, p.i, r.level${topic.byCategory ? ', r.category' : ''}`,
     [...params, ...codes, ...windowParams(oneCategory ? [topic.category] : [])],
   );
@@ -276,8 +294,23 @@ export async function periodCounts(
 export const isEmpty = (row: Partial<Counts>) => countNames.every((n) => Number(row[n] ?? 0) === 0);
 
 /** Every grain recomputed from the items (the function of Migration20261130144000). */
-export const rebuildRollupsSql = 'select "suggestions"."rebuild_rollups"()';
+export const rebuildRollupsSql = (em: SqlEntityManager) => `select ${sqlSchema(em)}."rebuild_rollups"()`;
 
-export async function rebuildRollups(conn: Conn): Promise<void> {
-  await conn.execute(rebuildRollupsSql);
+export async function rebuildRollups(db: Db): Promise<void> {
+  await db.knex.raw(rebuildRollupsSql(db.em));
+}
+
+/** The years of the items and of the unit grain (the drift check's years). */
+export function rollupYears(db: Db): Promise<{ year: number }[]> {
+  return run(db, `select distinct year from ${items(db)} union select distinct year from ${rollups(db, 'unit')}`, []);
+}
+
+/** Every scope of the unit grain and every prefix of the items' regions (the drift check's scopes). */
+export function rollupScopes(db: Db): Promise<{ code: string }[]> {
+  return run(
+    db,
+    `select distinct scope_code as code from ${rollups(db, 'unit')}
+     union select distinct left(s.region_code, n) from ${items(db)} s, unnest(array[2, 4, 6, 9]) n where n <= length(s.region_code)`,
+    [],
+  );
 }

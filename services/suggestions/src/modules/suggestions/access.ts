@@ -1,10 +1,11 @@
-import type { Knex } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { covers } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
 import { forbidden, unauthenticated } from '@renda/errors/errors';
 import type { ServiceContext } from '@renda/server-kit/context';
 import type { Suggestion } from './suggestion.entity.ts';
 import { signersOf, unitsOf } from './loaders.ts';
+import { handledBy, signedBy } from './suggestions.store.ts';
 
 /** Staff or admin whose region covers the item: registers, assigns, supervises, takes administrative steps. */
 export function isStaffOf(viewer: Viewer | null, item: Pick<Suggestion, 'regionCode'>): boolean {
@@ -36,27 +37,23 @@ export async function canRead(ctx: ServiceContext, item: Suggestion): Promise<bo
 /**
  * The caller's own items as a condition on the items aliased `alias`, the one SQL form of the access rule
  * `canRead` states for unpublished items: a deputy's led or co-signed items, a handler's unit's, the subtree of
- * staff, analysts and admins (an admin without a region: everything); nothing for any other caller.
+ * staff, analysts and admins (an admin without a region: everything); nothing for any other caller. `knex` is the
+ * one the query reads with; `em` names the tables.
  */
-export function ownScopeSql(knex: Knex, viewer: Viewer, alias: string): (q: Knex.QueryBuilder) => void {
+export function ownScopeSql(
+  em: EntityManager,
+  knex: Knex,
+  viewer: Viewer,
+  alias: string,
+): (q: Knex.QueryBuilder) => void {
   return (q) => {
     if (viewer.role === 'STAFF' || viewer.role === 'ANALYST' || viewer.role === 'ADMIN') {
       if (viewer.region !== null) q.where(`${alias}.region_code`, 'like', `${viewer.region}%`);
       else q.whereRaw(viewer.role === 'ADMIN' ? 'true' : 'false');
     } else if (viewer.role === 'DEPUTY' && viewer.deputy) {
-      q.whereExists(
-        knex('suggestions.suggestion_signers as rs')
-          .select(knex.raw('1'))
-          .whereRaw(`rs.suggestion_id = ${alias}.id`)
-          .andWhere('rs.deputy_id', viewer.deputy),
-      );
+      q.whereExists(signedBy(em, knex, alias, viewer.deputy));
     } else if (viewer.role === 'HANDLER' && viewer.unit) {
-      q.whereExists(
-        knex('suggestions.handling_units as ru')
-          .select(knex.raw('1'))
-          .whereRaw(`ru.suggestion_id = ${alias}.id`)
-          .andWhere('ru.unit_id', viewer.unit),
-      );
+      q.whereExists(handledBy(em, knex, alias, viewer.unit));
     } else {
       q.whereRaw('false');
     }
@@ -67,10 +64,10 @@ export function ownScopeSql(knex: Knex, viewer: Viewer, alias: string): (q: Knex
  * `canRead` as a condition on the items aliased `s`, for lists filtered and paged in SQL: published, or in
  * the caller's own scope (`ownScopeSql`). The nested lists' tests read both ways.
  */
-export function readableSql(knex: Knex, viewer: Viewer | null): (q: Knex.QueryBuilder) => void {
+export function readableSql(em: EntityManager, knex: Knex, viewer: Viewer | null): (q: Knex.QueryBuilder) => void {
   return (q) => {
     q.where('s.published', true);
-    if (viewer) q.orWhere(ownScopeSql(knex, viewer, 's'));
+    if (viewer) q.orWhere(ownScopeSql(em, knex, viewer, 's'));
   };
 }
 

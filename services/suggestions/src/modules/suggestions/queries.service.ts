@@ -1,4 +1,4 @@
-import type { Knex } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { requireViewer } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
 import { badInput, forbidden, unauthenticated } from '@renda/errors/errors';
@@ -15,9 +15,8 @@ import {
   type NestedQuery,
   type SortKey,
 } from '@renda/server-kit/pagination';
-import { likeEscape, requireRegionCode, requireYear } from '@renda/server-kit/validate';
+import { requireRegionCode, requireYear } from '@renda/server-kit/validate';
 import { canRead, ownScopeSql, readableSql } from './access.ts';
-import { overdueParams, overdueSql } from '../stats/overdue.ts';
 import { suggestionLoader } from './loaders.ts';
 import {
   SuggestionSchema,
@@ -26,8 +25,17 @@ import {
   type SuggestionKind,
   type SuggestionStage,
 } from './suggestion.entity.ts';
-
-const table = 'suggestions.suggestions';
+import {
+  countQuery,
+  filteredItems,
+  handledItems,
+  leadCounts,
+  pageIds,
+  publishedItems,
+  sessionItems,
+  signedItems,
+  type ItemFilter,
+} from './suggestions.store.ts';
 
 /** `suggestion(id)`: the item when the caller may read it; null when unknown. */
 export async function getSuggestion(ctx: ServiceContext, id: string): Promise<Suggestion | null> {
@@ -72,13 +80,7 @@ async function page(
   // 撤回: a withdrawn item leaves every list (it is still read by id, with its `withdrawnAt`).
   query.whereNull('s.withdrawn_at');
   if (afterId !== null && !isId(afterId)) throw badInput('`after` is not a cursor this API issued.', 'after');
-  const ids = query
-    .clone()
-    .select('s.id')
-    .orderBy('s.id', 'desc')
-    .limit(limit + 1);
-  if (afterId) ids.where('s.id', '<', afterId);
-  const idList = ((await ids) as { id: string }[]).map((r) => r.id);
+  const idList = await pageIds(query, limit, afterId);
   const rows = idList.length
     ? await ctx.em.find(SuggestionSchema, { id: { $in: idList } }, { orderBy: { id: 'desc' } })
     : [];
@@ -86,7 +88,7 @@ async function page(
   const connection = toConnection(rows, limit, 0, (s) => s.id, afterId !== null);
   // Counted only when `totalCount` is asked for: a thenable the executor awaits, never run otherwise (paging
   // a whole register, as an export does, would count every row on every page).
-  const count = query.clone().count<{ count: string }[]>('* as count');
+  const count = countQuery(query);
   const totalCount: PromiseLike<number> = {
     then: (onDone, onFail) => count.then((r) => Number((r as { count: string }[])[0]!.count)).then(onDone, onFail),
   };
@@ -97,8 +99,14 @@ async function page(
  * The caller's own scope of items (aliased `alias`): a deputy's led or co-signed items, a handler's unit's,
  * the subtree of staff and analysts, everything for an admin. `suggestions` and the change feeds use it.
  */
-export function scopeToViewer(knex: Knex, query: Knex.QueryBuilder, viewer: Viewer, alias: string): void {
-  query.where(ownScopeSql(knex, viewer, alias));
+export function scopeToViewer(
+  em: EntityManager,
+  knex: Knex,
+  query: Knex.QueryBuilder,
+  viewer: Viewer,
+  alias: string,
+): void {
+  query.where(ownScopeSql(em, knex, viewer, alias));
 }
 
 /**
@@ -114,46 +122,31 @@ export async function listSuggestions(
   const viewer = ctx.viewer;
   if (!viewer) throw unauthenticated('Sign in to list items; published items are at `publishedSuggestions`.');
   requireViewer(viewer);
-  const knex = ctx.em.getKnex();
-  const query = knex({ s: table });
-  scopeToViewer(knex, query, viewer, 's');
-  if (filter?.regionCode)
-    query.where('s.region_code', 'like', `${requireRegionCode(filter.regionCode, 'filter.regionCode')}%`);
-  if (filter?.year !== null && filter?.year !== undefined)
-    query.where('s.year', requireYear(filter.year, 'filter.year'));
-  if (filter?.kind) query.where('s.kind', filter.kind);
-  if (filter?.stage) query.where('s.stage', filter.stage);
-  if (filter?.grade) query.where('s.grade', filter.grade);
-  if (filter?.isKey !== null && filter?.isKey !== undefined) query.where('s.is_key', filter.isKey);
+  const f: ItemFilter = {};
+  if (filter?.regionCode) f.regionCode = requireRegionCode(filter.regionCode, 'filter.regionCode');
+  if (filter?.year !== null && filter?.year !== undefined) f.year = requireYear(filter.year, 'filter.year');
+  if (filter?.kind) f.kind = filter.kind;
+  if (filter?.stage) f.stage = filter.stage;
+  if (filter?.grade) f.grade = filter.grade;
+  if (filter?.isKey !== null && filter?.isKey !== undefined) f.isKey = filter.isKey;
   if (filter?.unitId) {
     if (!isId(filter.unitId)) throw badInput(`${JSON.stringify(filter.unitId)} is not a unit id.`, 'filter.unitId');
-    query.whereExists(
-      knex('suggestions.handling_units as hu')
-        .select(knex.raw('1'))
-        .whereRaw('hu.suggestion_id = s.id')
-        .andWhere('hu.unit_id', filter.unitId),
-    );
+    f.unitId = filter.unitId;
   }
-  if (filter?.overdue !== null && filter?.overdue !== undefined) {
-    // The one rule of the figures too (S-8, F-1), measured today.
-    const overdue = knex.raw(overdueSql('s', '?::date'), overdueParams(today(ctx.clock)));
-    if (filter.overdue) query.where(overdue);
-    else query.whereNot(overdue);
-  }
+  // The one rule of the figures too (S-8, F-1), measured today.
+  if (filter?.overdue !== null && filter?.overdue !== undefined)
+    f.overdue = { yes: filter.overdue, on: today(ctx.clock) };
   if (filter?.category !== null && filter?.category !== undefined) {
     const category = filter.category.trim();
     if (category.length > 50) throw badInput('`filter.category` is at most 50 characters.', 'filter.category');
-    query.where('s.category', category);
+    f.category = category;
   }
   const text = filter?.text?.trim();
   if (text && text.length > maxSearchText)
     throw badInput(`\`filter.text\` is longer than ${maxSearchText} characters.`, 'filter.text');
-  if (text) {
-    const pattern = `%${likeEscape(text)}%`;
-    query.where((q) => {
-      q.whereRaw(`s.title ilike ? escape '\\'`, [pattern]).orWhereRaw(`s.content ilike ? escape '\\'`, [pattern]);
-    });
-  }
+  if (text) f.text = text;
+  const knex = ctx.em.getKnex();
+  const query = filteredItems(ctx.em, knex, ownScopeSql(ctx.em, knex, viewer, 's'), f);
   return page(ctx, query, first, after);
 }
 
@@ -166,8 +159,8 @@ export async function publishedSuggestions(
   after: string | null | undefined,
 ): Promise<Connection<Suggestion>> {
   const code = requireRegionCode(regionCode, 'regionCode');
-  const query = ctx.em.getKnex()({ s: table }).where('s.published', true).andWhere('s.region_code', 'like', `${code}%`);
-  if (year !== null && year !== undefined) query.where('s.year', requireYear(year));
+  if (year !== null && year !== undefined) requireYear(year);
+  const query = publishedItems(ctx.em, code, year ?? null);
   return page(ctx, query, first, after);
 }
 
@@ -184,15 +177,8 @@ function signedBy(ctx: ServiceContext, year: number | null | undefined): NestedQ
     entity: SuggestionSchema,
     order: byId,
     parent: 'g.deputy_id',
-    query: (knex, deputyIds) => {
-      const q = knex({ s: table })
-        .join('suggestions.suggestion_signers as g', 'g.suggestion_id', 's.id')
-        .whereIn('g.deputy_id', deputyIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer))
-        .whereNull('s.withdrawn_at');
-      if (year !== null && year !== undefined) q.where('g.year', year);
-      return q;
-    },
+    query: (knex, deputyIds) =>
+      signedItems(ctx.em, knex, deputyIds.filter(isId), readableSql(ctx.em, knex, ctx.viewer), year ?? null),
   };
 }
 
@@ -220,16 +206,7 @@ export function deputySuggestionCount(ctx: ServiceContext, deputyId: string, yea
   return ctx.loaders
     .get<string, number>(`Deputy.suggestionCount.${year}`, async (ids) => {
       const valid = ids.filter(isId);
-      const rows: { lead_deputy_id: string; n: string }[] = valid.length
-        ? await ctx.em
-            .getKnex()(table)
-            .select('lead_deputy_id')
-            .count('* as n')
-            .whereIn('lead_deputy_id', valid)
-            .andWhere('year', year)
-            .whereNull('withdrawn_at')
-            .groupBy('lead_deputy_id')
-        : [];
+      const rows = valid.length ? await leadCounts(ctx.em, valid, year) : [];
       const map = new Map(rows.map((r) => [r.lead_deputy_id, Number(r.n)]));
       return ids.map((id) => map.get(id) ?? 0);
     })
@@ -248,16 +225,15 @@ function handledBy(
     entity: SuggestionSchema,
     order: byId,
     parent: 'h.unit_id',
-    query: (knex, unitIds) => {
-      const q = knex({ s: table })
-        .join('suggestions.handling_units as h', 'h.suggestion_id', 's.id')
-        .whereIn('h.unit_id', unitIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer))
-        .whereNull('s.withdrawn_at');
-      if (year !== null && year !== undefined) q.where('h.year', year);
-      if (stage) q.where('s.stage', stage);
-      return q;
-    },
+    query: (knex, unitIds) =>
+      handledItems(
+        ctx.em,
+        knex,
+        unitIds.filter(isId),
+        readableSql(ctx.em, knex, ctx.viewer),
+        year ?? null,
+        stage ?? null,
+      ),
   };
 }
 
@@ -293,10 +269,7 @@ function registeredAt(ctx: ServiceContext): NestedQuery<Suggestion> {
     ],
     parent: 's.session_id',
     query: (knex, sessionIds) =>
-      knex({ s: table })
-        .whereIn('s.session_id', sessionIds.filter(isId))
-        .where(readableSql(knex, ctx.viewer))
-        .whereNull('s.withdrawn_at'),
+      sessionItems(ctx.em, knex, sessionIds.filter(isId), readableSql(ctx.em, knex, ctx.viewer)),
   };
 }
 

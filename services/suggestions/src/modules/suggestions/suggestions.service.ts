@@ -11,6 +11,7 @@ import { canRead, isStaffOf, requireLeadUnitOrStaff, requireStaffOf } from './ac
 import { sheetLoader, suggestionLoader, unitsOf } from './loaders.ts';
 import { announceQueued, dropQueued, queueItemEvent, recordItemEvent } from './events.ts';
 import { canMove, isSendBack, nextStages, stageNames } from './process.ts';
+import { nextSerial } from './suggestions.store.ts';
 import { requireActiveDeputies, requireLeadOfficial, requireSession, requireUnits } from './siblings.ts';
 import {
   EvaluationSchema,
@@ -163,16 +164,6 @@ export async function save(ctx: ServiceContext, em: EntityManager = ctx.em): Pro
   ctx.loaders.clearAll();
 }
 
-/** Next serial in a register (session or region-year) for a kind: one atomic upsert, safe under concurrency. */
-async function nextSerial(em: EntityManager, registerKey: string, kind: SuggestionKind): Promise<number> {
-  const rows: { last: number }[] = await em.execute(
-    `insert into "suggestions"."serial_counters" ("register_key", "kind", "last") values (?, ?, 1)
-     on conflict ("register_key", "kind") do update set "last" = "serial_counters"."last" + 1 returning "last"`,
-    [registerKey, kind],
-  );
-  return Number(rows[0]!.last);
-}
-
 export interface SubmitInput {
   kind: SuggestionKind;
   regionCode: string;
@@ -289,6 +280,7 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
   const year = currentYear(ctx.clock);
   const registerKey = session ? session.id : `${regionCode}:${year}`;
   const item = await ctx.em.transactional(async (em) => {
+    // Next serial in the register (session or region-year) for the kind: one atomic upsert, safe under concurrency.
     const serialNumber = await nextSerial(em, registerKey, kind);
     const created = em.create(SuggestionSchema, {
       id: newId(),
