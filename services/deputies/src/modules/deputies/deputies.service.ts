@@ -3,6 +3,7 @@ import { badInput, conflict, forbidden, notFound } from '@renda/errors/errors';
 import { covers, requireViewer, requireWriteIn } from '@renda/auth/guards';
 import type { Viewer } from '@renda/auth/viewer';
 import { isId, newId } from '@renda/db/ids';
+import { knexTable } from '@renda/db/tables';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { correct, requireVersion } from '@renda/server-kit/corrections';
 import { entityLoader, groupBy } from '@renda/server-kit/loaders';
@@ -283,7 +284,7 @@ export async function listDeputies(
       'after',
     );
   const knex = ctx.em.getKnex();
-  const query = knex('deputies.deputies');
+  const query = knex(knexTable(ctx.em, DeputySchema));
   // Congress.deputies keeps to its congress: a filter naming another congress matches nobody.
   if (scope.congressId && filter?.congressId && filter.congressId !== scope.congressId)
     return toConnection([], limit, 0, (d: Deputy) => d.id);
@@ -317,7 +318,7 @@ export function activeDeputyCount(ctx: ServiceContext, congressId: string): Prom
   return ctx.loaders
     .get<string, number>('Congress.activeDeputyCount', async (ids) => {
       const rows: { congress_id: string; n: string }[] = await ctx.em
-        .getKnex()('deputies.deputies')
+        .getKnex()(knexTable(ctx.em, DeputySchema))
         .select('congress_id')
         .count('* as n')
         .whereIn('congress_id', [...ids])

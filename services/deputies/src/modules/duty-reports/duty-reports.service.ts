@@ -1,10 +1,11 @@
 import { badInput, forbidden } from '@renda/errors/errors';
 import { canReadRegion, requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId } from '@renda/db/ids';
+import { knexTable } from '@renda/db/tables';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { requireYear } from '@renda/server-kit/validate';
 import { DeputySchema, type Deputy } from '../deputies/deputy.entity.ts';
-import type { ContactRecord } from '../liaison/liaison.entity.ts';
+import { ContactRecordSchema, type ContactRecord } from '../liaison/liaison.entity.ts';
 import { contactLoader } from '../liaison/liaison.service.ts';
 import type { Congress } from '../regions/region.entity.ts';
 
@@ -85,12 +86,12 @@ export async function deputiesDueDutyReport(ctx: ServiceContext, congress: Congr
   const from = dutyReportFrequency(ctx) === 'YEAR' ? `${year}-01-01` : congress.startsOn;
   const to = `${year}-12-31`;
   const knex = ctx.em.getKnex();
-  const reported = knex('deputies.contact_records')
+  const reported = knex(knexTable(ctx.em, ContactRecordSchema))
     .select('deputy_id')
     .where('kind', 'DUTY_REPORT')
     .whereNull('withdrawn_at')
     .andWhereBetween('occurred_on', [from, to]);
-  const rows: { id: string }[] = await knex('deputies.deputies')
+  const rows: { id: string }[] = await knex(knexTable(ctx.em, DeputySchema))
     .select('id')
     .where({ congress_id: congress.id, status: 'ACTIVE' })
     .whereNotIn('id', reported)

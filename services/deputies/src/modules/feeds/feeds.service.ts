@@ -4,9 +4,10 @@ import type { ServiceContext } from '@renda/server-kit/context';
 import { readFeed, type FeedArgs, type FeedConnection } from '@renda/server-kit/feeds';
 import { exportCatalog } from '@renda/server-kit/export-catalog';
 import { requireRegionCode, requireYear } from '@renda/server-kit/validate';
-import type { Deputy } from '../deputies/deputy.entity.ts';
+import { knexTable } from '@renda/db/tables';
+import { DeputySchema, type Deputy } from '../deputies/deputy.entity.ts';
 import { deputyLoader } from '../deputies/deputies.service.ts';
-import type { ContactRecord } from '../liaison/liaison.entity.ts';
+import { ContactRecordSchema, type ContactRecord } from '../liaison/liaison.entity.ts';
 import { contactLoader } from '../liaison/liaison.service.ts';
 
 const present = <T>(rows: (T | null | Error)[]): T[] => rows.filter((r): r is T => r !== null && !(r instanceof Error));
@@ -16,8 +17,8 @@ export function deputyChanges(ctx: ServiceContext, args: FeedArgs): Promise<Feed
   return readFeed(
     ctx,
     {
-      table: 'deputies.deputies',
-      schema: 'deputies',
+      table: knexTable(ctx.em, DeputySchema),
+      schema: ctx.em.config.get('schema')!,
       register: 'deputies',
       rows: () => {},
       tombstones: () => {},
@@ -42,8 +43,8 @@ export function contactChanges(ctx: ServiceContext, args: FeedArgs): Promise<Fee
   return readFeed(
     ctx,
     {
-      table: 'deputies.contact_records',
-      schema: 'deputies',
+      table: knexTable(ctx.em, ContactRecordSchema),
+      schema: ctx.em.config.get('schema')!,
       register: 'contacts',
       rows: (q) => {
         if (deputyId) q.where('t.deputy_id', deputyId);

@@ -1,6 +1,7 @@
 import { badInput, conflict, notFound } from '@renda/errors/errors';
 import { requireViewer, requireWriteIn } from '@renda/auth/guards';
 import { isId, newId } from '@renda/db/ids';
+import { knexTable } from '@renda/db/tables';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { correct, withdraw } from '@renda/server-kit/corrections';
 import { today } from '@renda/server-kit/dates';
@@ -138,7 +139,7 @@ export function meetingAbsences(ctx: ServiceContext, memberId: string, year: num
   return ctx.loaders
     .get<string, number>(`CommitteeMember.meetingAbsences.${year}`, async (ids) => {
       const rows: { member_id: string; n: string }[] = await ctx.em
-        .getKnex()('deputies.committee_meeting_attendance')
+        .getKnex()(knexTable(ctx.em, CommitteeMeetingAttendanceSchema))
         .select('member_id')
         .count('* as n')
         .whereIn('member_id', [...ids])
@@ -161,7 +162,7 @@ export async function membersToResign(
   requireYear(year);
   const [from, to] = yearRange(year);
   const rows: { member_id: string }[] = await ctx.em
-    .getKnex()('deputies.committee_meeting_attendance')
+    .getKnex()(knexTable(ctx.em, CommitteeMeetingAttendanceSchema))
     .select('member_id')
     .where('congress_id', congressId)
     .andWhere('status', 'ABSENT')

@@ -1,6 +1,7 @@
 import { badInput, conflict } from '@renda/errors/errors';
 import { requireWriteIn } from '@renda/auth/guards';
 import { newId, isId } from '@renda/db/ids';
+import { knexTable, sqlTable } from '@renda/db/tables';
 import type { ServiceContext } from '@renda/server-kit/context';
 import { childrenLoader, entityLoader, groupBy } from '@renda/server-kit/loaders';
 import { today } from '@renda/server-kit/dates';
@@ -214,7 +215,7 @@ export function sessionCount(ctx: ServiceContext, congressId: string, year: numb
   return ctx.loaders
     .get<string, number>(`Congress.sessionCount.${year}`, async (ids) => {
       const rows: { congress_id: string; n: string }[] = await ctx.em
-        .getKnex()('deputies.congress_sessions')
+        .getKnex()(knexTable(ctx.em, CongressSessionSchema))
         .select('congress_id')
         .count('* as n')
         .whereIn('congress_id', [...ids])
@@ -245,13 +246,13 @@ export async function townshipCongressesShortOfSessions(
     );
   const [from, to] = yearRange(year);
   const knex = ctx.em.getKnex();
-  const short = knex('deputies.congresses as c')
+  const short = knex(`${knexTable(ctx.em, CongressSchema)} as c`)
     .where('c.level', 'TOWNSHIP')
     .andWhere('c.region_code', 'like', `${code}%`)
     .andWhere('c.starts_on', '<=', to)
     .andWhere((q) => void q.whereNull('c.ends_on').orWhere('c.ends_on', '>=', from))
     .andWhereRaw(
-      '(select count(*) from deputies.congress_sessions s where s.congress_id = c.id and s.opens_on between ? and ?) < ?',
+      `(select count(*) from ${sqlTable(ctx.em, CongressSessionSchema)} s where s.congress_id = c.id and s.opens_on between ? and ?) < ?`,
       [from, to, townshipSessionsPerYear],
     );
   const [{ count }] = (await short.clone().count<{ count: string }[]>('* as count')) as [{ count: string }];

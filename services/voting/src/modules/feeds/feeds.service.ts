@@ -1,8 +1,9 @@
 import type { ServiceContext } from '@renda/server-kit/context';
 import { readFeed, type FeedArgs, type FeedConnection } from '@renda/server-kit/feeds';
-import type { Program } from '../programs/program.entity.ts';
+import { knexTable } from '@renda/db/tables';
+import { ProgramSchema, type Program } from '../programs/program.entity.ts';
 import { programLoader } from '../programs/programs.service.ts';
-import type { Project } from '../projects/project.entity.ts';
+import { ProjectSchema, type Project } from '../projects/project.entity.ts';
 import { projectLoader } from '../projects/projects.service.ts';
 
 const present = <T>(rows: (T | null | Error)[]): T[] => rows.filter((r): r is T => r !== null && !(r instanceof Error));
@@ -12,8 +13,8 @@ export function programChanges(ctx: ServiceContext, args: FeedArgs): Promise<Fee
   return readFeed(
     ctx,
     {
-      table: 'voting.programs',
-      schema: 'voting',
+      table: knexTable(ctx.em, ProgramSchema),
+      schema: ctx.em.config.get('schema')!,
       register: 'programs',
       rows: () => {},
       tombstones: () => {},
@@ -32,8 +33,8 @@ export function projectChanges(ctx: ServiceContext, args: FeedArgs): Promise<Fee
   return readFeed(
     ctx,
     {
-      table: 'voting.projects',
-      schema: 'voting',
+      table: knexTable(ctx.em, ProjectSchema),
+      schema: ctx.em.config.get('schema')!,
       register: 'projects',
       rows: () => {},
       tombstones: () => {},
