@@ -196,6 +196,17 @@ export interface CorrectSheetInput {
 /** A sheet's own due date is at most this many months after its issue (as `issueSheet` checks). */
 const sheetMaxMonths = 12;
 
+/** The open sheet `id` with its item, for staff of the item's subtree who may `action` (correct, withdraw). */
+async function openSheetFor(ctx: ServiceContext, id: string, action: string) {
+  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
+  const sheet = await sheetLoader(ctx).load(id);
+  if (!sheet) throw notFound('supervision sheet', id, 'id');
+  const item = await requireItem(ctx, sheet.suggestionId);
+  const viewer = requireStaffOf(ctx, item, action);
+  requireOpenSheet(sheet);
+  return { sheet, item, viewer };
+}
+
 /**
  * 更正 a supervision sheet's kind, unit, due date or content (S-5) by staff of the item's subtree, who issue
  * sheets, while it is open: once the unit it names answered it, the answer was made on what it said, so it is
@@ -211,12 +222,7 @@ export async function correctSheet(
   input: CorrectSheetInput,
   reason: string,
 ): Promise<SheetRow> {
-  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
-  const sheet = await sheetLoader(ctx).load(id);
-  if (!sheet) throw notFound('supervision sheet', id, 'id');
-  const item = await requireItem(ctx, sheet.suggestionId);
-  const viewer = requireStaffOf(ctx, item, 'correct supervision sheets');
-  requireOpenSheet(sheet);
+  const { sheet, item, viewer } = await openSheetFor(ctx, id, 'correct supervision sheets');
   const kind = input.kind ?? undefined;
   if (kind !== undefined && kind !== sheet.kind && (kind === 'ASSIGNMENT' || sheet.kind === 'ASSIGNMENT')) {
     throw conflict(
@@ -284,12 +290,7 @@ export async function withdrawSheet(
   version: number,
   reason: string,
 ): Promise<SheetRow> {
-  if (!isId(id)) throw badInput(`${JSON.stringify(id)} is not an id.`, 'id');
-  const sheet = await sheetLoader(ctx).load(id);
-  if (!sheet) throw notFound('supervision sheet', id, 'id');
-  const item = await requireItem(ctx, sheet.suggestionId);
-  const viewer = requireStaffOf(ctx, item, 'withdraw supervision sheets');
-  requireOpenSheet(sheet);
+  const { sheet, item, viewer } = await openSheetFor(ctx, id, 'withdraw supervision sheets');
   if (sheet.tookStep) {
     throw conflict(
       `Issuing this sheet on ${sheet.issuedOn} took the item's 督办 step (S-3), and a step is not taken back: the sheet is not withdrawn; correct it instead.`,
