@@ -110,9 +110,14 @@ export class LeaderLoop {
       };
       const connection = await client.acquireRawConnection();
       connection.on('error', () => {
+        // node-postgres reports a lost session more than once (the server's FATAL message, then the socket's
+        // end), and under load the second report can come after this copy has reconnected and leads on a new
+        // session: only the session in use now counts, or the new one would be dropped still holding the lock.
+        if (this.connection !== connection) return;
         // The session is gone, and its lock with it.
         this.leader = false;
         this.connection = null;
+        void connection.end?.().catch(() => {});
       });
       this.connection = connection;
     }

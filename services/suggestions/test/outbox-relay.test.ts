@@ -67,6 +67,15 @@ async function until(check: () => Promise<boolean> | boolean, what: string, ms =
   }
 }
 
+/** The session holding the relays' leader lock, if any. */
+const holder = async () =>
+  (
+    await knex.raw(
+      `select l.pid from pg_locks l where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
+         and l.objid = (hashtext('renda:outbox-relay:suggestions')::bigint & 4294967295)::oid`,
+    )
+  ).rows[0]?.pid as number | undefined;
+
 describe.skipIf(!process.env.REDIS_URL)('two relays on one database, publishing to the Redis stream', () => {
   it('only one publishes at a time, an idle leader whose session drops hands over, and every event is in the stream once, in id order', async () => {
     const prefix = `renda-test-${randomUUID()}:`;
@@ -97,13 +106,6 @@ describe.skipIf(!process.env.REDIS_URL)('two relays on one database, publishing 
       await until(allPublished, 'the first events published');
       // The leader's session drops while idle (a network cut, a restarted pooler): its lock goes with it,
       // the other copy takes over, and the old one reconnects and waits.
-      const holder = async () =>
-        (
-          await knex.raw(
-            `select l.pid from pg_locks l where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
-               and l.objid = (hashtext('renda:outbox-relay:suggestions')::bigint & 4294967295)::oid`,
-          )
-        ).rows[0]?.pid as number | undefined;
       const killed = await holder();
       expect(killed).toBeDefined();
       await knex.raw('select pg_terminate_backend(?)', [killed!]);
@@ -136,6 +138,31 @@ describe.skipIf(!process.env.REDIS_URL)('two relays on one database, publishing 
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
+    // Stopped copies hold no session: the next relay on this database can lead at once.
+    expect(await holder()).toBeUndefined();
+  });
+});
+
+describe('leadership', () => {
+  it('a copy whose lost session is reported again after it reconnected keeps leading, and stopping it frees the lock', async () => {
+    const r = relay({ kind: 'local', publish: async () => {}, close: async () => {} });
+    type Loop = { connection: { emit(event: 'error', e: Error): boolean } | null };
+    const loop = () => (r as unknown as { loop: Loop }).loop;
+    r.start();
+    try {
+      await until(async () => r.isLeader && (await holder()) !== undefined, 'the copy to lead');
+      const lost = loop().connection!;
+      await knex.raw('select pg_terminate_backend(?)', [(await holder())!]);
+      await until(async () => r.isLeader && loop().connection !== lost, 'the copy to lead on a new session');
+      // node-postgres reports a terminated session twice (the server's FATAL message, then the socket's end); on a
+      // loaded machine the second report can come after the copy reconnected. It must not drop the new session.
+      lost.emit('error', new Error('Connection terminated unexpectedly'));
+      expect(r.isLeader).toBe(true);
+      expect(await holder()).toBeDefined();
+    } finally {
+      await r.stop();
+    }
+    expect(await holder()).toBeUndefined();
   });
 });
 
