@@ -4,7 +4,7 @@ import type { Cache } from '@renda/cache/cache';
 import type { Clock } from './clock.ts';
 import type { Loaders } from './loaders.ts';
 import type { Logger } from './logger.ts';
-import type { SiblingClient } from './siblings.ts';
+import type { Siblings } from './siblings.ts';
 
 /** What every resolver of every subgraph receives. */
 export interface ServiceContext {
@@ -19,7 +19,7 @@ export interface ServiceContext {
   /** Raw `Authorization` header, to call sibling subgraphs on the bearer's behalf. */
   authorization: string | null;
   /** Reads entities other subgraphs own (through their `_entities`), batched per request. */
-  siblings: SiblingClient;
+  siblings: Siblings;
   /** Client address, for rate limits on anonymous writes. */
   clientAddress: string;
   /**

@@ -7,13 +7,18 @@ export type SiblingUrls = Record<string, string>;
 
 export class SiblingError extends Error {}
 
+/** Reads entities other subgraphs own: over HTTP in a request (`SiblingClient`), from declared facts in a seed. */
+export interface Siblings {
+  entity<T>(service: string, typename: string, key: Record<string, string>, selection: string): Promise<T | null>;
+}
+
 /**
  * Reads entities another subgraph owns through its `_entities` field, with the subgraph secret and
  * the caller's own Authorization, batched per request: every key asked in one tick goes in one call.
  * Services use it to check ids in input (a deputy exists and is ACTIVE, a unit exists) without
  * reading another service's tables.
  */
-export class SiblingClient {
+export class SiblingClient implements Siblings {
   constructor(
     private readonly urls: SiblingUrls,
     private readonly secret: string,
