@@ -43,7 +43,7 @@ export function isFiledLate(doc: Pick<FiledDocument, 'filedOn' | 'filingDueOn'>)
 }
 
 /** G-2: the due date and the lateness a filing stores, from its publication and filing dates. */
-export function filingDeadline(publishedOn: string, filedOn: string): Pick<FiledDocument, 'filingDueOn' | 'filedLate'> {
+function filingDeadline(publishedOn: string, filedOn: string): Pick<FiledDocument, 'filingDueOn' | 'filedLate'> {
   const due = filingDueOn(publishedOn);
   return { filingDueOn: due, filedLate: isFiledLate({ filedOn, filingDueOn: due }) };
 }

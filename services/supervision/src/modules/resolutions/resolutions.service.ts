@@ -43,9 +43,14 @@ export interface AdoptResolutionInput {
 /**
  * G-1: a resolution or decision of the congress is recorded with its tasks (unit, due date, content),
  * each an opinion item (source RESOLUTION) that the unit reports on and the committee closes (销号),
- * with the checklist's state machine. Everything is checked before anything is written.
+ * with the checklist's state machine. Everything is checked before anything is written. `internal.id` (not in
+ * the SDL) is for the demo seed, whose resolution tests name.
  */
-export async function adoptResolution(ctx: ServiceContext, input: AdoptResolutionInput): Promise<Resolution> {
+export async function adoptResolution(
+  ctx: ServiceContext,
+  input: AdoptResolutionInput,
+  internal: { id?: string } = {},
+): Promise<Resolution> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'record resolutions');
   const title = requireText(input.title, 'input.title', 300);
@@ -55,7 +60,7 @@ export async function adoptResolution(ctx: ServiceContext, input: AdoptResolutio
   const checked = await checkItems(ctx, input.tasks, input.adoptedOn, 'input.tasks');
   requireTasksIn({ regionCode }, checked, 'input.tasks');
   const resolution = ctx.em.create(ResolutionSchema, {
-    id: newId(),
+    id: internal.id ?? newId(),
     regionCode,
     kind: input.kind,
     title,

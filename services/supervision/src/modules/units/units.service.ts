@@ -38,10 +38,14 @@ export async function requireOfficial(ctx: ServiceContext, id: string, field: st
   return official;
 }
 
-/** D-1: a unit of a region; its parent is a unit of the same region or of one above it. */
+/**
+ * D-1: a unit of a region; its parent is a unit of the same region or of one above it. `internal.id` (not in the
+ * SDL) is for the demo seed, whose unit ids other services' demo data name.
+ */
 export async function createUnit(
   ctx: ServiceContext,
   input: { regionCode: string; name: string; kind: UnitKind; parentId?: string | null },
+  internal: { id?: string } = {},
 ): Promise<GovernmentUnit> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'register government units');
@@ -59,7 +63,13 @@ export async function createUnit(
   }
   if (await ctx.em.findOne(GovernmentUnitSchema, { regionCode, name }))
     throw conflict(`Region ${regionCode} already has a unit named ${name}.`);
-  const unit = ctx.em.create(GovernmentUnitSchema, { id: newId(), regionCode, name, kind: input.kind, parentId });
+  const unit = ctx.em.create(GovernmentUnitSchema, {
+    id: internal.id ?? newId(),
+    regionCode,
+    name,
+    kind: input.kind,
+    parentId,
+  });
   await ctx.em.flush();
   return unit;
 }
