@@ -1,29 +1,41 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '@renda/auth/viewer';
 import { demoId, newId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { addDays, today } from '@renda/server-kit/dates';
-import { ContributionSchema, DeputyContactSchema, ProgressReportSchema } from './modules/handling/handling.entity.ts';
-import { CommitteeVoteSchema, KeyHearingSchema } from './modules/key-items/key-items.entity.ts';
+import { DirectorySiblings, seedContext, type SeedContext } from '@renda/server-kit/seeding';
+import { readSettings } from './env.ts';
+import type { ContactMethod, ContactPhase } from './modules/handling/handling.entity.ts';
+import {
+  answerDeputyContact,
+  contributeToLead,
+  logDeputyContact,
+  reportHandlingProgress,
+} from './modules/handling/handling.service.ts';
+import { recordCommitteeVote, recordKeyHearing } from './modules/key-items/key-items.service.ts';
 import { pathTo } from './modules/suggestions/process.ts';
 import {
-  EvaluationSchema,
-  HandlingUnitSchema,
-  ProcessStepSchema,
-  ReplySchema,
-  SerialCounterSchema,
-  SheetSchema,
   SuggestionSchema,
-  SuggestionSignerSchema,
   type ReplyCategory,
   type Satisfaction,
   type SheetKind,
-  type Suggestion,
   type SuggestionGrade,
   type SuggestionKind,
   type SuggestionStage,
   type UnitRole,
 } from './modules/suggestions/suggestion.entity.ts';
-import { evaluationFacts, rehandlingFacts, replyDueOn, replyFacts } from './modules/suggestions/suggestions.service.ts';
+import {
+  answerSheet,
+  assignSuggestion,
+  evaluateSuggestion,
+  issueSheet,
+  markKey,
+  recordStep,
+  replySuggestion,
+  startHandling,
+  submitSuggestion,
+} from './modules/suggestions/suggestions.service.ts';
+import type { DeputyFacts, SessionFacts, UnitFacts } from './modules/suggestions/siblings.ts';
 
 interface DemoItem {
   kind: SuggestionKind;
@@ -329,327 +341,243 @@ const demoItems: DemoItem[] = [
   },
 ];
 
-const actor = (name: string, role: string, unit: string | null = null) => ({
-  byName: name,
-  byRole: role,
-  byUnitId: unit,
+const county = '430181';
+const sessionId = demoId(`session:${county}:3`);
+const congressId = (region: string) => demoId(`congress:${region}`);
+const deputyId = (region: string, n: number) => demoId(`deputy:${region}:${n}`);
+/** A unit slug of the county (`water`) or of another region (`430181104:government`). */
+const unitRegion = (slug: string) => (slug.includes(':') ? slug.split(':')[0]! : county);
+const unitId = (slug: string) => demoId(slug.includes(':') ? `unit:${slug}` : `unit:${county}:${slug}`);
+
+/** Who enters the demo: the county congress's staff, each unit's handler (named where the record shows them). */
+const staff: Viewer = {
+  sub: `staff-${county}`,
+  role: 'STAFF',
+  region: county,
+  unit: null,
+  deputy: null,
+  name: '人大常委会选联工委 周敏',
+};
+const handlerNames: Record<string, string> = { housing: '住建局 刘洋', water: '水利局 彭军' };
+const handler = (slug: string): Viewer => ({
+  sub: `handler-${unitId(slug)}`,
+  role: 'HANDLER',
+  region: unitRegion(slug),
+  unit: unitId(slug),
+  deputy: null,
+  name: handlerNames[slug] ?? null,
+});
+const deputy = (region: string, id: string): Viewer => ({
+  sub: `deputy-${id}`,
+  role: 'DEPUTY',
+  region,
+  unit: null,
+  deputy: id,
 });
 
 /**
- * S-9, S-10 demo record of a key item, written when its reply (on `repliedOn`) is: two progress
- * reports, the co-handler's part, contacts before, during and after handling (one answered by the
- * deputy), the council of chairpersons' hearing and the standing committee's vote (today).
+ * What the deputies and supervision seeds write that the write functions check (`siblings.ts`): the deputies the
+ * demo items name (ACTIVE, in their region's congress), session 3 of the county congress, the handling units.
  */
-function recordHandling(em: EntityManager, item: Suggestion, spec: DemoItem, now: string, repliedOn: string): void {
-  const lead = unitId(spec.units!.find(([, role]) => role === 'LEAD')![0]);
-  const co = unitId(spec.units!.find(([, role]) => role === 'CO_HANDLER')![0]);
-  const assigned = item.assignedOn!;
-  const handler = actor('住建局 刘洋', 'HANDLER', lead);
-  const staff = actor('人大常委会选联工委 周敏', 'STAFF');
-  const base = { suggestionId: item.id, round: 1 };
-  em.create(DeputyContactSchema, {
-    id: newId(),
-    ...base,
-    unitId: lead,
-    phase: 'BEFORE',
-    method: 'VISIT',
-    summary: '上门听取代表对改造范围的意见',
-    contactedOn: addDays(assigned, 3),
-    at: at(addDays(assigned, 3)),
-    deputyReply: '请优先改造排水问题突出的巷道',
-    deputyRepliedAt: at(addDays(assigned, 4)),
-    ...handler,
-  });
-  em.create(ProgressReportSchema, {
-    id: newId(),
-    ...base,
-    unitId: lead,
-    percent: 30,
-    content: '完成 12 条巷道的勘测设计',
-    difficulties: '部分管线权属不清',
-    reportedOn: addDays(assigned, 15),
-    at: at(addDays(assigned, 15)),
-    ...handler,
-  });
-  em.create(ContributionSchema, {
-    id: newId(),
-    ...base,
-    unitId: co,
-    leadUnitId: lead,
-    content: '水利局意见: 雨污分流管网与改造同步实施',
-    sentOn: addDays(assigned, 18),
-    at: at(addDays(assigned, 18)),
-    ...actor('水利局 彭军', 'HANDLER', co),
-  });
-  em.create(ProgressReportSchema, {
-    id: newId(),
-    ...base,
-    unitId: lead,
-    percent: 60,
-    content: '首批 6 条巷道开工',
-    difficulties: '资金缺口约 800 万元',
-    reportedOn: addDays(assigned, 35),
-    at: at(addDays(assigned, 35)),
-    ...handler,
-  });
-  em.create(DeputyContactSchema, {
-    id: newId(),
-    ...base,
-    unitId: lead,
-    phase: 'DURING',
-    method: 'PHONE',
-    summary: '电话通报开工进度',
-    contactedOn: addDays(assigned, 36),
-    at: at(addDays(assigned, 36)),
-    deputyReply: null,
-    deputyRepliedAt: null,
-    ...handler,
-  });
-  em.create(KeyHearingSchema, {
-    id: newId(),
-    suggestionId: item.id,
-    heldOn: addDays(assigned, 40),
-    summary: '主任会议听取住建局办理情况汇报',
-    decisions: '年内完成首批改造，资金缺口由市财政统筹',
-    at: at(addDays(assigned, 40)),
-    ...staff,
-  });
-  em.create(DeputyContactSchema, {
-    id: newId(),
-    ...base,
-    unitId: lead,
-    phase: 'AFTER',
-    method: 'MEETING',
-    summary: '座谈听取代表对答复的意见',
-    contactedOn: repliedOn,
-    at: at(repliedOn),
-    deputyReply: null,
-    deputyRepliedAt: null,
-    ...handler,
-  });
-  em.create(CommitteeVoteSchema, {
-    id: newId(),
-    ...base,
-    votedOn: now,
-    membersPresent: 31,
-    satisfied: 22,
-    basicallySatisfied: 7,
-    dissatisfied: 1,
-    at: at(now),
-    ...staff,
-  });
+function demoSiblings(): DirectorySiblings {
+  const deputies = new Map<string, string>(); // id → region
+  for (const spec of demoItems) {
+    const region = spec.region ?? county;
+    for (const n of [...(spec.lead === null ? [] : [spec.lead]), ...(spec.coSigners ?? [])])
+      deputies.set(deputyId(region, n), region);
+  }
+  const units = new Set(demoItems.flatMap((spec) => (spec.units ?? []).map(([slug]) => slug)));
+  return new DirectorySiblings()
+    .add(
+      'deputies',
+      'Deputy',
+      [...deputies].map(
+        ([id, region]) =>
+          ({
+            id,
+            status: 'ACTIVE',
+            congress: { id: congressId(region) },
+            region: { code: region },
+          }) satisfies DeputyFacts,
+      ),
+    )
+    .add('deputies', 'CongressSession', [
+      { id: sessionId, congress: { id: congressId(county), region: { code: county } } } satisfies SessionFacts,
+    ])
+    .add(
+      'supervision',
+      'GovernmentUnit',
+      [...units].map((slug) => ({ id: unitId(slug), region: { code: unitRegion(slug) } }) satisfies UnitFacts),
+    );
 }
 
-const unitId = (slug: string) => demoId(slug.includes(':') ? `unit:${slug}` : `unit:430181:${slug}`);
-const at = (date: string) => new Date(`${date}T02:00:00Z`);
+const sheetContent: Record<SheetKind, string> = {
+  ASSIGNMENT: '请按期办理并答复代表。',
+  SUPERVISION: '请加快推进，按月报告进展。',
+  REMINDER: '办理期限将至，请抓紧答复。',
+};
+
+/** An act of the demo: the day it happened, and the write it makes. */
+interface Act {
+  on: string;
+  write: () => Promise<unknown>;
+}
+
+/** Queues a write made by `viewer` on day `on`. */
+type Enter = (on: string, viewer: Viewer, write: (ctx: SeedContext) => Promise<unknown>) => void;
+
+const stepNotes: Partial<Record<SuggestionStage, string>> = {
+  SUPERVISED: '市政府办公室督办',
+  INSPECTED: '市人大常委会组织代表视察办理现场',
+  FOLLOWED_UP: '上门回访代表',
+};
 
 /**
- * Demo data (written through the entities, only into empty tables): an item in every resting stage
- * of the 12 steps for 浏阳市 session 3, with their steps, key items with their three sheets,
- * evaluations including a dissatisfied → re-handling item and a 被满意 risk, published items, a
- * motion, a CPPCC proposal, a township voter opinion and an overdue item.
+ * Enters one demo item as it happened, every act through the mutations' write functions by the person who
+ * would make it on its day: the deputy files (staff register a proposal or a voter opinion), staff assign,
+ * mark key items and issue their sheets, the lead unit handles, replies, follows up and sums up, the deputy
+ * rates (a dissatisfied rating sends the item back to handling), staff take the administrative steps.
  */
-export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
-  if ((await em.count(SuggestionSchema, {})) > 0) return;
-  const now = today(clock);
-  const year = Number(now.slice(0, 4));
-  const staff = 'staff-430181';
-  const counters = new Map<string, number>();
+async function enterItem(seed: SeedContext, spec: DemoItem, now: string): Promise<void> {
+  const region = spec.region ?? county;
+  const leadDeputyId = spec.lead === null ? null : deputyId(region, spec.lead);
+  const assignedOn = addDays(now, -spec.assignedDaysAgo);
+  const receivedOn = addDays(assignedOn, -3);
+  const leadUnit = spec.units?.find(([, role]) => role === 'LEAD')?.[0];
+  const leadHandler = leadUnit ? handler(leadUnit) : staff;
+  const acts: Act[] = [];
+  const enter: Enter = (on, viewer, write) => acts.push({ on, write: () => write(seed.as(viewer).on(on)) });
+  let id = '';
 
-  for (const spec of demoItems) {
-    const region = spec.region ?? '430181';
-    const sessionId = region === '430181' ? demoId('session:430181:3') : null;
-    const registerKey = sessionId ?? `${region}:${year}`;
-    const counterKey = `${registerKey}|${spec.kind}`;
-    const serialNumber = (counters.get(counterKey) ?? 0) + 1;
-    counters.set(counterKey, serialNumber);
-    const leadDeputyId = spec.lead === null ? null : demoId(`deputy:${region}:${spec.lead}`);
-    const assignedOn = addDays(now, -spec.assignedDaysAgo);
-    const receivedOn = addDays(assignedOn, -3);
-    const leadUnit = spec.units?.find(([, role]) => role === 'LEAD')?.[0];
-    const handler = leadUnit ? `handler-${unitId(leadUnit)}` : staff;
-    const item: Suggestion = em.create(SuggestionSchema, {
-      id: newId(at(receivedOn).getTime()),
-      kind: spec.kind,
-      regionCode: region,
-      year,
-      sessionId,
-      registerKey,
-      serialNumber,
-      title: spec.title,
-      content: spec.content,
-      category: spec.category,
-      leadDeputyId,
-      proposerName: spec.proposerName ?? null,
-      stage: 'RECEIVED',
-      round: 1,
-      grade: null,
-      leadOfficial: null,
-      leadOfficialId: null,
-      complex: spec.complex ?? false,
-      isKey: spec.key ?? false,
-      keySupervisor: spec.key ? '市人大常委会副主任 陈红' : null,
-      leadUnitId: null,
-      assignedOn: null,
-      replyDueOn: null,
-      replyCategory: null,
-      repliedOn: null,
-      replyOnTime: null,
-      latestResult: null,
-      coercionRisk: false,
-      rehandling: false,
-      published: false,
-      registeredAt: at(receivedOn),
-      registeredBy: leadDeputyId ? `deputy-${leadDeputyId}` : staff,
-      stepCount: 0,
-      version: 1,
-    });
-    if (leadDeputyId)
-      em.create(SuggestionSignerSchema, {
-        id: newId(),
-        suggestionId: item.id,
-        deputyId: leadDeputyId,
-        lead: true,
-        position: 0,
-        year,
+  // Dates of the later steps spread evenly between assignment and today.
+  const stepDate = (i: number, of: number) =>
+    i <= 1
+      ? i === 0
+        ? receivedOn
+        : assignedOn
+      : addDays(assignedOn, Math.floor(((spec.assignedDaysAgo || 1) * (i - 1)) / Math.max(of, 2)));
+  const isKey = spec.key ?? false;
+  // A dissatisfied rating of round 1 takes the item back to HANDLING itself (round 2).
+  const steps = spec.sentBack ? [...pathTo('EVALUATED', isKey), 'HANDLING' as const] : pathTo(spec.target, isKey);
+  let repliedOn = '';
+  for (const [index, stage] of steps.entries()) {
+    const on = stepDate(index, steps.length);
+    if (stage === 'RECEIVED') {
+      const input = {
+        kind: spec.kind,
+        regionCode: region,
+        sessionId: region === county ? sessionId : null,
+        title: spec.title,
+        content: spec.content,
+        category: spec.category,
+        leadDeputyId,
+        coSignerIds: (spec.coSigners ?? []).map((n) => deputyId(region, n)),
+        proposerName: spec.proposerName ?? null,
+      };
+      // Deputies file their suggestions and motions; staff register proposals and voter opinions.
+      const filer = leadDeputyId && (spec.kind === 'SUGGESTION' || spec.kind === 'MOTION');
+      enter(on, filer ? deputy(region, leadDeputyId) : staff, async (ctx) => {
+        id = (await submitSuggestion(ctx, input, { id: newId(ctx.clock.now().getTime()) })).id;
       });
-    (spec.coSigners ?? []).forEach((n, i) =>
-      em.create(SuggestionSignerSchema, {
-        id: newId(),
-        suggestionId: item.id,
-        deputyId: demoId(`deputy:${region}:${n}`),
-        lead: false,
-        position: i + 1,
-        year,
-      }),
-    );
-
-    // Dates of the later steps spread evenly between assignment and today.
-    const stepDate = (i: number, of: number) =>
-      i <= 1
-        ? i === 0
-          ? receivedOn
-          : assignedOn
-        : addDays(assignedOn, Math.floor(((spec.assignedDaysAgo || 1) * (i - 1)) / Math.max(of, 2)));
-    const rounds: SuggestionStage[][] = spec.sentBack
-      ? [pathTo('EVALUATED', item.isKey), ['HANDLING']]
-      : [pathTo(spec.target, item.isKey)];
-    const total = rounds.flat().length;
-    let index = 0;
-    for (const [r, path] of rounds.entries()) {
-      item.round = r + 1;
-      for (const stage of path) {
-        const date = stepDate(index, total);
-        index += 1;
-        const by =
-          stage === 'RECEIVED'
-            ? item.registeredBy
-            : stage === 'EVALUATED' || (stage === 'HANDLING' && r === 1)
-              ? `deputy-${leadDeputyId}`
-              : ['HANDLING', 'REVIEWED', 'REPLIED', 'FOLLOWED_UP', 'SUMMARIZED'].includes(stage)
-                ? handler
-                : staff;
-        let note: string | null = null;
-        if (stage === 'ASSIGNED') {
-          Object.assign(item, {
-            grade: spec.grade,
-            leadOfficial: spec.leadOfficial,
-            leadUnitId: unitId(leadUnit!),
-            assignedOn: date,
-            replyDueOn: replyDueOn(date, item.complex),
-          });
-          spec.units!.forEach(([slug, role], position) =>
-            em.create(HandlingUnitSchema, {
-              id: newId(),
-              suggestionId: item.id,
-              unitId: unitId(slug),
-              role,
-              position,
-              year,
-            }),
-          );
-          for (const sheet of spec.sheets ?? []) {
-            em.create(SheetSchema, {
-              id: newId(),
-              suggestionId: item.id,
-              kind: sheet.kind,
-              unitId: unitId(sheet.unit),
-              issuedOn: date,
-              dueOn: addDays(date, 30),
-              content: {
-                ASSIGNMENT: '请按期办理并答复代表。',
-                SUPERVISION: '请加快推进，按月报告进展。',
-                REMINDER: '办理期限将至，请抓紧答复。',
-              }[sheet.kind],
-              issuedBy: staff,
-              answeredOn: sheet.answered ? addDays(date, 10) : null,
-              answeredBy: sheet.answered ? `handler-${unitId(sheet.unit)}` : null,
-            });
-          }
-        }
-        if (stage === 'SUPERVISED') note = '市政府办公室督办';
-        if (stage === 'REVIEWED') note = `审核: ${spec.leadOfficial}`;
-        if (stage === 'INSPECTED') note = '市人大常委会组织代表视察办理现场';
-        if (stage === 'FOLLOWED_UP') note = '上门回访代表';
-        if (stage === 'REPLIED') {
-          const category = r === 0 ? spec.reply! : 'SOLVED';
-          const facts = replyFacts(item, category, date);
-          em.create(ReplySchema, {
-            id: newId(),
-            suggestionId: item.id,
-            round: item.round,
-            category,
-            content: `关于《${spec.title}》的答复。`,
-            repliedOn: date,
-            reviewedBy: spec.leadOfficial!,
-            onTime: facts.replyOnTime,
-            repliedBy: handler,
-          });
-          Object.assign(item, facts);
-        }
-        if (stage === 'EVALUATED') {
-          const [attitude, result] = spec.rating!;
-          const facts = evaluationFacts(item, result);
-          em.create(EvaluationSchema, {
-            id: newId(),
-            suggestionId: item.id,
-            round: item.round,
-            deputyId: leadDeputyId!,
-            raterName: null,
-            enteredBy: null,
-            attitude,
-            result,
-            comment: result === 'DISSATISFIED' ? '问题没有解决' : '办理认真',
-            evaluatedAt: at(date),
-            coercionRisk: facts.coercionRisk,
-          });
-          Object.assign(item, facts);
-        }
-        if (stage === 'HANDLING' && r === 1) {
-          note = '代表不满意，重新办理 (dissatisfied: back to handling)';
-          Object.assign(item, rehandlingFacts(item, date));
-        }
-        if (stage === 'PUBLISHED') item.published = true;
-        if (stage === 'REPLIED' && spec.record) recordHandling(em, item, spec, now, date);
-        item.stepCount += 1;
-        em.create(ProcessStepSchema, {
-          id: newId(),
-          suggestionId: item.id,
-          stage,
-          round: item.round,
-          ordinal: item.stepCount,
-          year: item.year,
-          at: at(date),
-          by,
-          note,
+    } else if (stage === 'ASSIGNED') {
+      const units = spec.units!.map(([slug, role]) => ({ unitId: unitId(slug), role }));
+      const input = { grade: spec.grade!, leadOfficial: spec.leadOfficial!, units, complex: spec.complex ?? false };
+      enter(on, staff, (ctx) => assignSuggestion(ctx, id, input));
+      if (isKey) enter(on, staff, (ctx) => markKey(ctx, id, '市人大常委会副主任 陈红'));
+      for (const sheet of spec.sheets ?? []) {
+        let sheetId = '';
+        const input = { kind: sheet.kind, unitId: unitId(sheet.unit), dueOn: addDays(on, 30) };
+        enter(on, staff, async (ctx) => {
+          sheetId = (await issueSheet(ctx, id, { ...input, content: sheetContent[sheet.kind] })).id;
         });
-        item.stage = stage;
+        if (sheet.answered) enter(addDays(on, 10), handler(sheet.unit), (ctx) => answerSheet(ctx, sheetId));
       }
+    } else if (stage === 'HANDLING') {
+      if (index === steps.indexOf('HANDLING')) enter(on, leadHandler, (ctx) => startHandling(ctx, id));
+    } else if (stage === 'REPLIED') {
+      repliedOn = on;
+      const input = { category: spec.reply!, content: `关于《${spec.title}》的答复。`, reviewedBy: spec.leadOfficial! };
+      enter(on, leadHandler, (ctx) => replySuggestion(ctx, id, input));
+    } else if (stage === 'EVALUATED') {
+      const [attitude, result] = spec.rating!;
+      const comment = result === 'DISSATISFIED' ? '问题没有解决' : '办理认真';
+      enter(on, deputy(region, leadDeputyId!), (ctx) => evaluateSuggestion(ctx, id, { attitude, result, comment }));
+    } else if (stage !== 'REVIEWED') {
+      // REVIEWED is taken with the reply; the rest are the steps that carry only a note.
+      const byUnit = stage === 'FOLLOWED_UP' || stage === 'SUMMARIZED';
+      enter(on, byUnit ? leadHandler : staff, (ctx) => recordStep(ctx, id, stage, stepNotes[stage] ?? null));
     }
   }
-  for (const [key, last] of counters) {
-    const [registerKey, kind] = key.split('|') as [string, SuggestionKind];
-    em.create(SerialCounterSchema, { registerKey, kind, last });
-  }
-  await em.flush();
+  if (spec.record) recordHandling(enter, () => id, spec, { assignedOn, repliedOn, now }, leadDeputyId!);
+
+  // Each act on its day; acts of the same day in the order above (Array.prototype.sort is stable).
+  acts.sort((a, b) => a.on.localeCompare(b.on));
+  for (const { write } of acts) await write();
+}
+
+/**
+ * S-9, S-10 demo record of a key item, around its reply on `repliedOn`: two progress reports, the
+ * co-handler's part, contacts before, during and after handling (one answered by the deputy), the
+ * council of chairpersons' hearing and the standing committee's vote (today).
+ */
+function recordHandling(
+  enter: Enter,
+  item: () => string,
+  spec: DemoItem,
+  dates: { assignedOn: string; repliedOn: string; now: string },
+  leadDeputyId: string,
+): void {
+  const lead = handler(spec.units!.find(([, role]) => role === 'LEAD')![0]);
+  const co = handler(spec.units!.find(([, role]) => role === 'CO_HANDLER')![0]);
+  const day = (n: number) => addDays(dates.assignedOn, n);
+  const contact = (
+    on: string,
+    phase: ContactPhase,
+    method: ContactMethod,
+    summary: string,
+    keep?: (id: string) => void,
+  ) =>
+    enter(on, lead, async (ctx) => {
+      const row = await logDeputyContact(ctx, item(), { phase, method, summary, contactedOn: on });
+      keep?.(row.id);
+    });
+  const progress = (on: string, percent: number, content: string, difficulties: string) =>
+    enter(on, lead, (ctx) => reportHandlingProgress(ctx, item(), { percent, content, difficulties }));
+
+  let before = '';
+  contact(day(3), 'BEFORE', 'VISIT', '上门听取代表对改造范围的意见', (id) => (before = id));
+  enter(day(4), deputy(county, leadDeputyId), (ctx) =>
+    answerDeputyContact(ctx, before, '请优先改造排水问题突出的巷道'),
+  );
+  progress(day(15), 30, '完成 12 条巷道的勘测设计', '部分管线权属不清');
+  enter(day(18), co, (ctx) => contributeToLead(ctx, item(), '水利局意见: 雨污分流管网与改造同步实施'));
+  progress(day(35), 60, '首批 6 条巷道开工', '资金缺口约 800 万元');
+  contact(day(36), 'DURING', 'PHONE', '电话通报开工进度');
+  enter(day(40), staff, (ctx) =>
+    recordKeyHearing(ctx, item(), {
+      heldOn: day(40),
+      summary: '主任会议听取住建局办理情况汇报',
+      decisions: '年内完成首批改造，资金缺口由市财政统筹',
+    }),
+  );
+  contact(dates.repliedOn, 'AFTER', 'MEETING', '座谈听取代表对答复的意见');
+  const tally = { membersPresent: 31, satisfied: 22, basicallySatisfied: 7, dissatisfied: 1 };
+  enter(dates.now, staff, (ctx) => recordCommitteeVote(ctx, item(), { votedOn: dates.now, ...tally }));
+}
+
+/**
+ * Demo data, only into empty tables and in one transaction: an item in every resting stage of the 12 steps
+ * for 浏阳市 session 3, with their steps, key items with their three sheets, evaluations including a
+ * dissatisfied → re-handling item and a 被满意 risk, published items, a motion, a CPPCC proposal, a township
+ * voter opinion and an overdue item. Every record is written through the mutations' write functions, acting as
+ * the person who entered it on the day it happened (`enterItem`); the serial counters come from the write path.
+ */
+export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
+  await em.transactional(async (tx) => {
+    if ((await tx.count(SuggestionSchema, {})) > 0) return;
+    const settings = readSettings(process.env);
+    const seed = seedContext(tx, { siblings: demoSiblings(), settings, now: clock.now() });
+    const now = today(clock);
+    for (const spec of demoItems) await enterItem(seed, spec, now);
+  });
 }

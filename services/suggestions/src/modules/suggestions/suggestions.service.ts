@@ -58,8 +58,8 @@ export function isOverdue(item: Pick<Suggestion, 'replyDueOn' | 'repliedOn'>, on
 }
 
 /**
- * The item's denormalized facts, built in one place for every writer (the mutations, corrections and the demo
- * seed): what a reply of the current round makes of it (S-4: on time when by the due date) …
+ * The item's denormalized facts, built in one place for every writer (the mutations and corrections): what a
+ * reply of the current round makes of it (S-4: on time when by the due date) …
  */
 export function replyFacts(
   item: Pick<Suggestion, 'replyDueOn'>,
@@ -70,7 +70,7 @@ export function replyFacts(
 }
 
 /** … what an evaluation makes of it (S-7: the latest result and its 被满意 risk) … */
-export function evaluationFacts(
+function evaluationFacts(
   item: Pick<Suggestion, 'replyCategory'>,
   result: Satisfaction,
 ): { latestResult: Satisfaction; coercionRisk: boolean } {
@@ -78,7 +78,7 @@ export function evaluationFacts(
 }
 
 /** … and what a send-back to handling on `on` makes of it (S-7: a new reply deadline, no reply yet). */
-export function rehandlingFacts(
+function rehandlingFacts(
   item: Pick<Suggestion, 'complex'>,
   on: string,
 ): Pick<Suggestion, 'rehandling' | 'replyCategory' | 'repliedOn' | 'replyOnTime' | 'replyDueOn'> {
@@ -182,8 +182,15 @@ export interface SubmitInput {
 const maxCoSigners = 3000;
 const maxUnits = 20;
 
-/** 承接 (S-1): registers an item in stage RECEIVED with the next serial of its register. */
-export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput): Promise<Suggestion> {
+/**
+ * 承接 (S-1): registers an item in stage RECEIVED with the next serial of its register. `options.id` is internal
+ * (not in the SDL): the demo seed gives an item the id of the day it was received, so lists keep their order.
+ */
+export async function submitSuggestion(
+  ctx: ServiceContext,
+  input: SubmitInput,
+  options: { id?: string } = {},
+): Promise<Suggestion> {
   const viewer = requireViewer(ctx.viewer);
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   const kind = input.kind;
@@ -283,7 +290,7 @@ export async function submitSuggestion(ctx: ServiceContext, input: SubmitInput):
     // Next serial in the register (session or region-year) for the kind: one atomic upsert, safe under concurrency.
     const serialNumber = await nextSerial(em, registerKey, kind);
     const created = em.create(SuggestionSchema, {
-      id: newId(),
+      id: options.id ?? newId(),
       kind,
       regionCode,
       year,
