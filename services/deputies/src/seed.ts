@@ -1,31 +1,27 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '@renda/auth/viewer';
 import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { addDays, currentYear } from '@renda/server-kit/dates';
+import { seedContext, type SeedContext } from '@renda/server-kit/seeding';
+import { readSettings } from './env.ts';
+import type { Deputy, Gender } from './modules/deputies/deputy.entity.ts';
+import { createDeputy, createGroup, createStation, setStationStandards } from './modules/deputies/deputies.service.ts';
+import { recordDutyReportEvaluation } from './modules/duty-reports/duty-reports.service.ts';
+import { reviewGroup } from './modules/groups/groups.service.ts';
+import type { ContactKind } from './modules/liaison/liaison.entity.ts';
 import {
-  DeputyGroupSchema,
-  DeputySchema,
-  LiaisonStationSchema,
-  type Gender,
-} from './modules/deputies/deputy.entity.ts';
-import { PersonSchema } from './modules/persons/person.entity.ts';
-import { GroupReviewSchema } from './modules/groups/group-review.entity.ts';
-import { CommitteeMeetingAttendanceSchema, CommitteeMeetingSchema } from './modules/meetings/meeting.entity.ts';
-import {
-  CommitteeAssignmentSchema,
-  CommitteeMemberSchema,
-  ContactRecordSchema,
-  GovernmentLeaderSchema,
-  LeaderLinkSchema,
-  SessionAttendanceSchema,
-  type ContactKind,
-} from './modules/liaison/liaison.entity.ts';
-import {
-  CongressSchema,
-  CongressSessionSchema,
-  RegionSchema,
-  type RegionLevel,
-} from './modules/regions/region.entity.ts';
+  assignDeputies,
+  createCommitteeMember,
+  createGovernmentLeader,
+  linkDeputies,
+  recordAttendance,
+  recordContact,
+  type RecordContactInput,
+} from './modules/liaison/liaison.service.ts';
+import { createCommitteeMeeting, recordCommitteeAttendance } from './modules/meetings/meetings.service.ts';
+import { RegionSchema, type RegionLevel } from './modules/regions/region.entity.ts';
+import { createCongress, createRegion, createSession } from './modules/regions/regions.service.ts';
 
 const regions: [string, string, RegionLevel][] = [
   ['43', '湖南省', 'PROVINCE'],
@@ -89,63 +85,75 @@ function nameOf(i: number): string {
   return `${surnames[(i * 7) % surnames.length]}${givenNames[(i * 11) % givenNames.length]}`;
 }
 
-/** Demo data: real region codes, three congresses, deputies with Chinese names, groups, a station, contacts. */
+/** The staff of a region's congress office (代表工作委员会), who enter its records. */
+function staff(region: string): Viewer {
+  return { sub: `staff-${region}`, role: 'STAFF', region, unit: null, deputy: null };
+}
+
+/** A deputy entering their own voter contacts and duty reports. */
+function deputyViewer(deputy: Deputy): Viewer {
+  return { sub: `deputy-${deputy.id}`, role: 'DEPUTY', region: deputy.regionCode, unit: null, deputy: deputy.id };
+}
+
+/** A standing-committee member entering their own contacts with the deputies assigned to them (D-4). */
+function memberViewer(region: string, memberId: string): Viewer {
+  return { sub: `member-${memberId}`, role: 'COMMITTEE_MEMBER', region, unit: null, deputy: null, member: memberId };
+}
+
+/**
+ * Demo data: real region codes, three congresses, deputies with Chinese names, groups, a station, contacts. Written
+ * only into empty tables, in one transaction, through the service's own write functions, each act by the one who
+ * enters it on the day it happened. The deputies' write functions ask no sibling subgraph, so the seed declares no
+ * sibling facts.
+ */
 export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
   if ((await em.count(RegionSchema, {})) > 0) return;
-  const year = currentYear(clock);
-  for (const [code, name, level] of regions) {
-    em.create(RegionSchema, {
-      code,
-      name,
-      level,
-      parentCode:
-        code.length === 2
-          ? null
-          : code.length === 4
-            ? code.slice(0, 2)
-            : code.length === 6
-              ? code.slice(0, 4)
-              : code.slice(0, 6),
-    });
-  }
+  const settings = readSettings(process.env);
+  await em.transactional((tx) => writeDemo(seedContext(tx, { settings, now: clock.now() }), currentYear(clock)));
+}
+
+async function writeDemo(ctx: SeedContext, year: number): Promise<void> {
+  const termStart = `${year - 2}-01-10`;
+  // The province's office registers the regions, parents first.
+  for (const [code, name, level] of regions)
+    await createRegion(act(ctx.as(staff('43')), termStart), { code, name, level });
+  /** Each congress's deputies, by number (deputy n at n - 1). */
+  const deputiesOf = new Map<string, Deputy[]>();
   let personIndex = 0;
   for (const c of congresses) {
-    const congressId = demoId(`congress:${c.region}`);
-    const level = c.region.length === 9 ? 'TOWNSHIP' : c.region.length === 6 ? 'COUNTY' : 'CITY';
-    em.create(CongressSchema, {
-      id: congressId,
-      regionCode: c.region,
-      level,
-      termNumber: c.term,
-      name: c.name,
-      startsOn: `${year - 2}-01-10`,
-      endsOn: `${year + 3}-01-09`,
-    });
-    // Sessions 1, 2 last year; 3, 4 this year (一年两会 for the township).
+    const office = ctx.as(staff(c.region));
+    const congress = await createCongress(
+      act(office, termStart),
+      { regionCode: c.region, termNumber: c.term, name: c.name, startsOn: termStart, endsOn: `${year + 3}-01-09` },
+      { id: demoId(`congress:${c.region}`) },
+    );
+    // Sessions 1, 2 last year; 3, 4 this year (一年两会 for the township), each planned a month ahead.
     for (let n = 1; n <= 4; n++) {
       const y = n <= 2 ? year - 1 : year;
       const opensOn = n % 2 === 1 ? `${y}-01-15` : `${y}-08-20`;
-      em.create(CongressSessionSchema, {
-        id: demoId(`session:${c.region}:${n}`),
-        congressId,
-        regionCode: c.region,
-        number: n,
-        opensOn,
-        closesOn: addDays(opensOn, 2),
-      });
+      await createSession(
+        act(office, addDays(opensOn, -30)),
+        { congressId: congress.id, number: n, opensOn, closesOn: addDays(opensOn, 2) },
+        { id: demoId(`session:${c.region}:${n}`) },
+      );
     }
-    const groupIds = [1, 2, 3].map((g) => {
-      const id = demoId(`group:${c.region}:${g}`);
-      em.create(DeputyGroupSchema, { id, regionCode: c.region, name: `第${'一二三'[g - 1]}代表小组` });
-      return id;
-    });
-    const stationId = demoId(`station:${c.region}`);
+    const groupIds: string[] = [];
+    for (const g of [1, 2, 3]) {
+      const group = await createGroup(
+        act(office, termStart),
+        { regionCode: c.region, name: `第${'一二三'[g - 1]}代表小组` },
+        { id: demoId(`group:${c.region}:${g}`) },
+      );
+      groupIds.push(group.id);
+    }
     const regionName = regions.find((r) => r[0] === c.region)![1];
-    em.create(LiaisonStationSchema, {
-      id: stationId,
-      regionCode: c.region,
-      name: `${regionName}人大代表联络站`,
-      address: `${regionName}人民政府大院`,
+    const station = await createStation(
+      act(office, termStart),
+      { regionCode: c.region, name: `${regionName}人大代表联络站`, address: `${regionName}人民政府大院` },
+      { id: demoId(`station:${c.region}`) },
+    );
+    // D-9: Yueyang's station keeps no records and shows no results yet.
+    await setStationStandards(act(office, termStart), station.id, {
       premises: true,
       rules: true,
       plan: true,
@@ -153,55 +161,67 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       records: c.region !== '4306',
       results: c.region !== '4306',
     });
+    const deputies: Deputy[] = [];
+    deputiesOf.set(c.region, deputies);
     for (let n = 1; n <= c.deputies; n++) {
       personIndex += 1;
       // D-12: the first three county deputies of Liuyang also sit in Yong'an town's congress: one person, two mandates.
       const alsoTownship = c.region === '430181' && n <= 3;
-      const personId = alsoTownship ? demoId(`deputy:430181104:${n}`) : demoId(`deputy:${c.region}:${n}`);
-      if (!alsoTownship) em.create(PersonSchema, { id: personId, name: nameOf(personIndex) });
-      em.create(DeputySchema, {
-        id: demoId(`deputy:${c.region}:${n}`),
-        personId,
-        leadingCadre: n % 10 === 1,
-        congressId,
-        regionCode: c.region,
-        // Township deputies come first in the list above: deputy n of Yong'an is person n.
-        name: alsoTownship ? nameOf(n) : nameOf(personIndex),
-        gender: (personIndex % 3 === 0 ? 'FEMALE' : 'MALE') as Gender,
-        ethnicity: '汉族',
-        workUnit:
-          c.region.length === 9 ? `${regionName}${villages[n % villages.length]}` : `${regionName}第${(n % 9) + 1}单位`,
-        position: positions[n % positions.length]!,
-        phone: `1380731${String(1000 + personIndex).padStart(4, '0')}`,
-        constituency: c.region.length === 9 ? `第${(n % 12) + 1}选区` : `${regionName}第${(n % 8) + 1}选区`,
-        groupId: groupIds[n % 3]!,
-        stationId,
-        status: 'ACTIVE',
-        statusReason: null,
-        mandateStartsOn: `${year - 2}-01-10`,
-        mandateEndsOn: null,
-      });
+      const township = alsoTownship ? deputiesOf.get('430181104')![n - 1]! : null;
+      deputies.push(
+        await createDeputy(
+          act(office, termStart),
+          {
+            congressId: congress.id,
+            regionCode: c.region,
+            personId: township?.personId ?? null,
+            leadingCadre: n % 10 === 1,
+            // Township deputies come first in the list above: deputy n of Yong'an is person n.
+            name: township?.name ?? nameOf(personIndex),
+            gender: (personIndex % 3 === 0 ? 'FEMALE' : 'MALE') as Gender,
+            ethnicity: '汉族',
+            workUnit:
+              c.region.length === 9
+                ? `${regionName}${villages[n % villages.length]}`
+                : `${regionName}第${(n % 9) + 1}单位`,
+            position: positions[n % positions.length]!,
+            phone: `1380731${String(1000 + personIndex).padStart(4, '0')}`,
+            constituency: c.region.length === 9 ? `第${(n % 12) + 1}选区` : `${regionName}第${(n % 8) + 1}选区`,
+            groupId: groupIds[n % 3]!,
+            stationId: station.id,
+          },
+          { id: demoId(`deputy:${c.region}:${n}`) },
+        ),
+      );
     }
+    const deputy = (n: number) => deputies[n - 1]!;
+    const memberIds: string[] = [];
     for (let m = 1; m <= c.members; m++) {
-      const memberId = demoId(`member:${c.region}:${m}`);
       personIndex += 1;
-      em.create(CommitteeMemberSchema, {
-        id: memberId,
-        congressId,
-        regionCode: c.region,
-        name: nameOf(personIndex + 500),
-        role: m === 1 ? 'CHAIR' : m <= 3 ? 'VICE_CHAIR' : m === 4 ? 'SECRETARY_GENERAL' : 'MEMBER',
-        fullTime: m <= 4,
-      });
+      const member = await createCommitteeMember(
+        act(office, termStart),
+        {
+          congressId: congress.id,
+          name: nameOf(personIndex + 500),
+          role: m === 1 ? 'CHAIR' : m <= 3 ? 'VICE_CHAIR' : m === 4 ? 'SECRETARY_GENERAL' : 'MEMBER',
+          fullTime: m <= 4,
+        },
+        { id: demoId(`member:${c.region}:${m}`) },
+      );
+      memberIds.push(member.id);
       // Each member is assigned 4 deputies; contacts: twice for the first three, once for the fourth (D-4).
       // Past the last deputy (Yueyang: 8 members, 30 deputies), assignments wrap round to the first ones.
-      for (let k = 0; k < 4; k++) {
-        const deputyId = demoId(`deputy:${c.region}:${(((m - 1) * 4 + k) % c.deputies) + 1}`);
-        em.create(CommitteeAssignmentSchema, { memberId, deputyId });
-        const times = k < 3 ? 2 : 1;
-        for (let t = 0; t < times; t++) {
-          contact(em, clock, 'COMMITTEE_MEMBER', deputyId, c.region, `${year}-0${3 + t * 2}-1${k}`, {
-            committeeMemberId: memberId,
+      const assigned = [0, 1, 2, 3].map((k) => deputy((((m - 1) * 4 + k) % c.deputies) + 1));
+      await assignDeputies(
+        act(office, termStart),
+        member.id,
+        assigned.map((d) => d.id),
+      );
+      const self = ctx.as(memberViewer(c.region, member.id));
+      for (const [k, d] of assigned.entries()) {
+        for (let t = 0; t < (k < 3 ? 2 : 1); t++) {
+          await contact(self, d, 'COMMITTEE_MEMBER', `${year}-0${3 + t * 2}-1${k}`, {
+            committeeMemberId: member.id,
             summary: '走访代表，听取对常委会工作的意见建议',
           });
         }
@@ -209,131 +229,120 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
     }
     // Group activities and voter contacts for the first deputies: some meet the yearly minimums, some do not.
     for (let n = 1; n <= Math.min(c.deputies, 12); n++) {
-      const deputyId = demoId(`deputy:${c.region}:${n}`);
+      const d = deputy(n);
       for (let a = 0; a < n % 4; a++) {
-        contact(em, clock, 'GROUP_ACTIVITY', deputyId, c.region, `${year}-0${2 + a}-0${(n % 9) + 1}`, {
+        await contact(office, d, 'GROUP_ACTIVITY', `${year}-0${2 + a}-0${(n % 9) + 1}`, {
           groupId: groupIds[n % 3]!,
           summary: '代表小组集中视察农村人居环境整治',
         });
       }
       for (let v = 0; v < n % 3; v++) {
-        contact(em, clock, 'VOTER', deputyId, c.region, `${year}-0${4 + v}-1${n % 9}`, {
-          stationId,
+        await contact(ctx.as(deputyViewer(d)), d, 'VOTER', `${year}-0${4 + v}-1${n % 9}`, {
+          stationId: station.id,
           participants: 20 + n,
           summary: '在代表联络站接待选民',
           opinions: n % 2 === 0 ? ['村道路灯损坏，夜间出行不便', '希望增加农村客运班次'] : [],
         });
       }
-      if (n <= 3)
-        contact(em, clock, 'DUTY_REPORT', deputyId, c.region, `${year - 1}-12-0${n}`, {
+      if (n <= 3) {
+        // D-15: the deputy reports to the voters; the office enters the voters' tally from the forms the same day.
+        const report = await contact(ctx.as(deputyViewer(d)), d, 'DUTY_REPORT', `${year - 1}-12-0${n}`, {
           participants: 45,
-          evaluation: [38, 6, 1],
           summary: '向原选区选民述职',
         });
+        await recordDutyReportEvaluation(act(office, report.occurredOn), report.id, {
+          satisfied: 38,
+          basicallySatisfied: 6,
+          dissatisfied: 1,
+        });
+      }
     }
     // D-14: last year's check of the first group, with the staff's comment.
-    em.create(GroupReviewSchema, {
-      groupId: groupIds[0]!,
-      year: year - 1,
-      comment: '活动开展经常，建议更多围绕民生实事开展视察',
-      reviewedOn: `${year}-01-05`,
-      reviewedBy: 'demo-seed',
-    });
+    await reviewGroup(
+      act(office, `${year}-01-05`),
+      groupIds[0]!,
+      year - 1,
+      '活动开展经常，建议更多围绕民生实事开展视察',
+    );
     // D-8: two committee meetings this year; the last member missed both without leave (to be asked to resign).
     if (c.members > 0) {
       for (const [k, heldOn] of [`${year}-02-26`, `${year}-04-28`].entries()) {
-        const meetingId = demoId(`committee-meeting:${c.region}:${k + 1}`);
-        em.create(CommitteeMeetingSchema, {
-          id: meetingId,
-          congressId,
-          regionCode: c.region,
+        const meeting = await createCommitteeMeeting(act(office, heldOn), {
+          congressId: congress.id,
           heldOn,
           title: `常委会第${k + 1}次会议`,
         });
-        for (let m = 1; m <= c.members; m++) {
+        for (const [i, memberId] of memberIds.entries()) {
+          const m = i + 1;
           const status = m === c.members ? 'ABSENT' : m === 1 && k === 1 ? 'EXCUSED' : 'PRESENT';
-          em.create(CommitteeMeetingAttendanceSchema, {
-            meetingId,
-            memberId: demoId(`member:${c.region}:${m}`),
-            congressId,
-            heldOn,
+          await recordCommitteeAttendance(act(office, heldOn), {
+            meetingId: meeting.id,
+            memberId,
             status,
             leaveReason: status === 'EXCUSED' ? '出差' : null,
-            id: demoId(`meeting-attendance:${c.region}:${k}:${m}`),
           });
         }
       }
     }
-    // Attendance of the first session: all present but one excused.
-    for (let n = 1; n <= c.deputies; n++) {
-      em.create(SessionAttendanceSchema, {
+    // Attendance of the first session, entered the day it opened: all present but one excused.
+    const first = `${year - 1}-01-15`;
+    for (const d of deputies) {
+      await recordAttendance(act(office, first), {
         sessionId: demoId(`session:${c.region}:1`),
-        deputyId: demoId(`deputy:${c.region}:${n}`),
-        congressId,
-        regionCode: c.region,
-        status: n === c.deputies ? 'EXCUSED' : 'PRESENT',
-        id: demoId(`session-attendance:${c.region}:1:${n}`),
+        deputyId: d.id,
+        status: d === deputy(c.deputies) ? 'EXCUSED' : 'PRESENT',
       });
     }
   }
   // 市长、副市长联系代表 (D-5): the mayor of Yueyang linked to 5 city deputies, one of them not visited this year.
-  const mayorId = demoId('leader:4306:mayor');
-  em.create(GovernmentLeaderSchema, { id: mayorId, regionCode: '4306', name: '李爱武', role: 'MAYOR' });
-  em.create(GovernmentLeaderSchema, {
-    id: demoId('leader:4306:vice-mayor'),
-    regionCode: '4306',
-    name: '周建军',
-    role: 'VICE_MAYOR',
-  });
-  for (let n = 1; n <= 5; n++) {
-    em.create(LeaderLinkSchema, { leaderId: mayorId, deputyId: demoId(`deputy:4306:${n}`) });
-    if (n <= 4)
-      contact(em, clock, 'GOVERNMENT_LEADER', demoId(`deputy:4306:${n}`), '4306', `${year}-05-2${n}`, {
-        governmentLeaderId: mayorId,
-        summary: '市长走访联系代表，通报政府重点工作',
-      });
+  const office = ctx.as(staff('4306'));
+  const mayor = await createGovernmentLeader(
+    act(office, termStart),
+    { regionCode: '4306', name: '李爱武', role: 'MAYOR' },
+    { id: demoId('leader:4306:mayor') },
+  );
+  await createGovernmentLeader(
+    act(office, termStart),
+    { regionCode: '4306', name: '周建军', role: 'VICE_MAYOR' },
+    { id: demoId('leader:4306:vice-mayor') },
+  );
+  const linked = deputiesOf.get('4306')!.slice(0, 5);
+  await linkDeputies(
+    act(office, termStart),
+    mayor.id,
+    linked.map((d) => d.id),
+  );
+  for (const [i, d] of linked.slice(0, 4).entries()) {
+    await contact(office, d, 'GOVERNMENT_LEADER', `${year}-05-2${i + 1}`, {
+      governmentLeaderId: mayor.id,
+      summary: '市长走访联系代表，通报政府重点工作',
+    });
   }
-  await em.flush();
 }
 
+/**
+ * `actor` acting on `date` with a fresh unit of work and fresh loaders, as each request starts: the flushes stay
+ * small (not every row written so far) and no write finds a cached row of an earlier act.
+ */
+function act(actor: SeedContext, date: string): SeedContext {
+  actor.em.clear();
+  actor.loaders.clearAll();
+  return actor.on(date);
+}
+
+/** Records a contact of `kind` with `deputy` as `actor`, on the day it happened (meetings for voters and groups). */
 function contact(
-  em: EntityManager,
-  clock: Clock,
+  actor: SeedContext,
+  deputy: Deputy,
   kind: ContactKind,
-  deputyId: string,
-  regionCode: string,
   occurredOn: string,
-  extra: {
-    committeeMemberId?: string;
-    governmentLeaderId?: string;
-    stationId?: string;
-    groupId?: string;
-    participants?: number;
-    evaluation?: [number, number, number];
-    summary: string;
-    opinions?: string[];
-  },
-): void {
-  em.create(ContactRecordSchema, {
-    id: demoId(
-      `contact:${kind}:${deputyId}:${occurredOn}:${extra.committeeMemberId ?? extra.governmentLeaderId ?? ''}`,
-    ),
+  extra: Omit<RecordContactInput, 'kind' | 'method' | 'occurredOn' | 'deputyId'>,
+) {
+  return recordContact(act(actor, occurredOn), {
     kind,
     method: kind === 'VOTER' || kind === 'DUTY_REPORT' || kind === 'GROUP_ACTIVITY' ? 'MEETING' : 'VISIT',
     occurredOn,
-    deputyId,
-    regionCode,
-    committeeMemberId: extra.committeeMemberId ?? null,
-    governmentLeaderId: extra.governmentLeaderId ?? null,
-    stationId: extra.stationId ?? null,
-    groupId: extra.groupId ?? null,
-    participants: extra.participants ?? null,
-    voterSatisfied: extra.evaluation?.[0] ?? null,
-    voterBasicallySatisfied: extra.evaluation?.[1] ?? null,
-    voterDissatisfied: extra.evaluation?.[2] ?? null,
-    summary: extra.summary,
-    opinions: extra.opinions ?? [],
-    recordedAt: clock.now(),
-    recordedBy: 'demo-seed',
+    deputyId: deputy.id,
+    ...extra,
   });
 }

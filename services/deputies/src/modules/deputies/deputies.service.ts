@@ -124,7 +124,12 @@ export interface CreateDeputyInput {
   leadingCadre?: boolean | null;
 }
 
-export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput): Promise<Deputy> {
+export async function createDeputy(
+  ctx: ServiceContext,
+  input: CreateDeputyInput,
+  /** Internal (not in the SDL): the fixed id a demo seed gives the record. */
+  { id = newId() }: { id?: string } = {},
+): Promise<Deputy> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   const congress = await requireCongress(ctx, input.congressId, 'input.congressId');
   if (!regionCode.startsWith(congress.regionCode)) {
@@ -149,7 +154,7 @@ export async function createDeputy(ctx: ServiceContext, input: CreateDeputyInput
     ctx.em.create(PersonSchema, { id: personId, name });
   }
   const deputy = ctx.em.create(DeputySchema, {
-    id: newId(),
+    id,
     personId,
     leadingCadre: input.leadingCadre ?? false,
     congressId: congress.id,
@@ -345,11 +350,13 @@ export const stationDeputies = (ctx: ServiceContext, stationId: string) => membe
 export async function createGroup(
   ctx: ServiceContext,
   input: { regionCode: string; name: string },
+  /** Internal (not in the SDL): the fixed id a demo seed gives the record. */
+  { id = newId() }: { id?: string } = {},
 ): Promise<DeputyGroup> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'create deputy groups');
   const group = ctx.em.create(DeputyGroupSchema, {
-    id: newId(),
+    id,
     regionCode,
     name: requireText(input.name, 'input.name', 200),
   });
@@ -360,13 +367,15 @@ export async function createGroup(
 export async function createStation(
   ctx: ServiceContext,
   input: { regionCode: string; name: string; address: string; establishedOn?: string | null },
+  /** Internal (not in the SDL): the fixed id a demo seed gives the record. */
+  { id = newId() }: { id?: string } = {},
 ): Promise<LiaisonStation> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'create liaison stations');
   const established = input.establishedOn ?? today(ctx.clock);
   if (established > today(ctx.clock)) throw badInput('`establishedOn` may not be after today.', 'input.establishedOn');
   const station = ctx.em.create(LiaisonStationSchema, {
-    id: newId(),
+    id,
     regionCode,
     name: requireText(input.name, 'input.name', 200),
     address: requireText(input.address, 'input.address', 300),

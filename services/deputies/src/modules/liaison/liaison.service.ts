@@ -64,6 +64,8 @@ export async function findLeader(ctx: ServiceContext, id: string): Promise<Gover
 export async function createCommitteeMember(
   ctx: ServiceContext,
   input: { congressId: string; name: string; role: CommitteeRole; fullTime: boolean },
+  /** Internal (not in the SDL): the fixed id a demo seed gives the record. */
+  { id = newId() }: { id?: string } = {},
 ): Promise<CommitteeMember> {
   const congress = await requireCongress(ctx, input.congressId, 'input.congressId');
   requireWriteIn(ctx.viewer, congress.regionCode, 'add committee members');
@@ -74,7 +76,7 @@ export async function createCommitteeMember(
     );
   }
   const member = ctx.em.create(CommitteeMemberSchema, {
-    id: newId(),
+    id,
     congressId: congress.id,
     regionCode: congress.regionCode,
     name: requireText(input.name, 'input.name', 100),
@@ -141,11 +143,13 @@ export function assignedDeputies(ctx: ServiceContext, memberId: string): Promise
 export async function createGovernmentLeader(
   ctx: ServiceContext,
   input: { regionCode: string; name: string; role: GovernmentLeaderRole },
+  /** Internal (not in the SDL): the fixed id a demo seed gives the record. */
+  { id = newId() }: { id?: string } = {},
 ): Promise<GovernmentLeader> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'register government leaders');
   const leader = ctx.em.create(GovernmentLeaderSchema, {
-    id: newId(),
+    id,
     regionCode,
     name: requireText(input.name, 'input.name', 100),
     role: input.role,

@@ -110,6 +110,8 @@ export async function requireCongress(ctx: ServiceContext, id: string, field: st
 export async function createCongress(
   ctx: ServiceContext,
   input: { regionCode: string; termNumber: number; name: string; startsOn: string; endsOn?: string | null },
+  /** Internal (not in the SDL): the fixed id a demo seed gives the record. */
+  { id = newId() }: { id?: string } = {},
 ): Promise<Congress> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   requireWriteIn(ctx.viewer, regionCode, 'create congresses');
@@ -127,7 +129,7 @@ export async function createCongress(
     throw conflict(`Region ${regionCode} already has a congress of term ${termNumber}.`);
   }
   const congress = ctx.em.create(CongressSchema, {
-    id: newId(),
+    id,
     regionCode,
     level: regionLevelOf(regionCode)!,
     termNumber,
@@ -142,6 +144,8 @@ export async function createCongress(
 export async function createSession(
   ctx: ServiceContext,
   input: { congressId: string; number: number; opensOn: string; closesOn: string },
+  /** Internal (not in the SDL): the fixed id a demo seed gives the record. */
+  { id = newId() }: { id?: string } = {},
 ): Promise<CongressSession> {
   const congress = await requireCongress(ctx, input.congressId, 'input.congressId');
   requireWriteIn(ctx.viewer, congress.regionCode, 'create congress sessions');
@@ -157,7 +161,7 @@ export async function createSession(
     throw conflict(`This congress already has session ${number}.`);
   }
   const session = ctx.em.create(CongressSessionSchema, {
-    id: newId(),
+    id,
     congressId: congress.id,
     regionCode: congress.regionCode,
     number,
