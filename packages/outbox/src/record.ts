@@ -53,17 +53,22 @@ function isKnexTransaction(target: EventTarget): target is Knex.Transaction {
   return typeof target === 'function' && (target as Knex.Transaction).isTransaction === true;
 }
 
-/** Years whose partition is known to exist, per schema (a cache: a miss costs one `create … if not exists`). */
+/**
+ * Years whose partition is known to exist, per database and schema (a cache: a miss costs one `create … if not
+ * exists`). A process may write to several databases (tests, benchmarks): a partition of one says nothing of another.
+ */
 const knownPartitions = new Set<string>();
+const partitionKey = (knex: Knex, schema: string, year: number) =>
+  `${(knex.client as { connectionSettings?: { database?: string } }).connectionSettings?.database ?? ''}:${schema}:${year}`;
 
 /** Creates this year's and next year's partitions (and any in `years`) if missing. */
 export async function ensurePartitions(knex: Knex, schema: string, years: number[]): Promise<void> {
   for (const year of [...new Set(years)].sort()) {
-    if (knownPartitions.has(`${schema}:${year}`)) continue;
+    if (knownPartitions.has(partitionKey(knex, schema, year))) continue;
     await knex.transaction(async (trx) => {
       await createPartition(trx, schema, year);
     });
-    knownPartitions.add(`${schema}:${year}`);
+    knownPartitions.add(partitionKey(knex, schema, year));
   }
 }
 
@@ -77,12 +82,12 @@ async function writeEvents(trx: Knex.Transaction, schema: string, rows: Row[]): 
   if (!rows.length) return;
   const s = quoteIdent(schema);
   const years = [...new Set(rows.map((r) => Number(r.occurredAt.slice(0, 4))))];
-  for (const year of years.filter((y) => !knownPartitions.has(`${schema}:${y}`))) {
+  for (const year of years.filter((y) => !knownPartitions.has(partitionKey(trx, schema, y)))) {
     // A partition seen committed is cached; one made here exists only if this transaction commits.
     const { rows: found } = (await trx.raw(`select to_regclass(?) is not null as "exists"`, [
       `${s}."outbox_events_y${year}"`,
     ])) as { rows: { exists: boolean }[] };
-    if (found[0]?.exists) knownPartitions.add(`${schema}:${year}`);
+    if (found[0]?.exists) knownPartitions.add(partitionKey(trx, schema, year));
     else await createPartition(trx, schema, year);
   }
   const keys = [...new Set(rows.map((r) => `${schema}:${r.event.aggregateType}:${r.event.aggregateId}`))].sort();

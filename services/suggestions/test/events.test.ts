@@ -250,6 +250,41 @@ describe('partitions by year', () => {
       );
     expect(rows[0]?.n).toBe(1);
   });
+
+  it('a partition made in one database is not taken for one in another: a second database gets its own', async () => {
+    // One process, two databases (as a test file or a benchmark has): 2031's partition exists in the first
+    // (the test above), not in the second.
+    const event = {
+      type: 'test.later',
+      aggregateType: 'test',
+      aggregateId: 'other',
+      occurredAt: '2031-03-01T00:00:00Z',
+    };
+    // A second write there finds the partition and remembers it.
+    await stack.services.suggestions!.orm.em.fork().transactional(async (em) => {
+      await recordEvent(em, event);
+    });
+    const other = await startStack();
+    try {
+      const orm = other.services.suggestions!.orm;
+      await orm.em.fork().transactional(async (em) => {
+        await recordEvent(em, {
+          type: 'test.later',
+          aggregateType: 'test',
+          aggregateId: 'other',
+          occurredAt: '2031-03-01T00:00:00Z',
+        });
+      });
+      const rows = await orm.em
+        .getConnection()
+        .execute<{ n: number }[]>(
+          `select count(*)::int as n from "suggestions"."outbox_events_y2031" where "aggregate_id" = 'other'`,
+        );
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await other.stop();
+    }
+  });
 });
 
 describe('relayed in order', () => {
