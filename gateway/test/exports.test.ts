@@ -21,8 +21,7 @@ const services = [deputiesService, supervisionService, suggestionsService, votin
 const examplesDir = new URL('../../docs/examples/', import.meta.url);
 
 beforeAll(async () => {
-  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8') });
-  for (const def of services) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
+  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8'), demo: true });
   base = platform.url.replace(/\/graphql$/, '');
 }, 180_000);
 afterAll(async () => {

@@ -16,8 +16,7 @@ let platform: TestPlatform;
 const services = [deputiesService, supervisionService, suggestionsService, votingService];
 
 beforeAll(async () => {
-  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8') });
-  for (const def of services) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
+  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8'), demo: true });
 });
 afterAll(() => platform?.stop());
 

@@ -18,8 +18,7 @@ const services = [deputiesService, supervisionService, suggestionsService, votin
 const longAgo = '2000-01-01T00:00:00.000Z';
 
 beforeAll(async () => {
-  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8') });
-  for (const def of services) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
+  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8'), demo: true });
   staff = await tokens.staff('43');
 }, 180_000);
 afterAll(async () => {

@@ -24,8 +24,7 @@ type Row = { period: { year?: number; month?: number }; level: string; [k: strin
 
 beforeAll(async () => {
   const defs = [deputiesService, supervisionService, suggestionsService, votingService];
-  platform = await startTestPlatform(defs);
-  for (const def of defs) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
+  platform = await startTestPlatform(defs, { demo: true });
   staff = await tokens.staff('43');
 }, 120_000);
 afterAll(() => platform?.stop());

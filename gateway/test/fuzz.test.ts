@@ -42,8 +42,7 @@ const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
-  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8') });
-  for (const def of services) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
+  platform = await startTestPlatform(services, { supergraphSdl: readFileSync(supergraphPath, 'utf8'), demo: true });
   const introspection = await platform.execute(getIntrospectionQuery());
   schema = buildClientSchema(introspection.data as never);
   process.on('unhandledRejection', onUnhandled);

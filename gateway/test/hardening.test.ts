@@ -97,8 +97,7 @@ function extraDeputies(log: ReturnType<typeof captureLog>['log']): Promise<Runni
 const urlsOf = () => Object.fromEntries(Object.entries(platform.services).map(([name, s]) => [name, s.url]));
 
 beforeAll(async () => {
-  platform = await startTestPlatform(services);
-  for (const def of services) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
+  platform = await startTestPlatform(services, { demo: true });
 });
 afterAll(() => platform?.stop());
 

@@ -77,12 +77,15 @@ export async function startTestPlatform(
     settings?: Record<string, Readonly<Record<string, unknown>>>;
     /** The subgraphs' answer cache (on by default; see startTestServices). */
     answerCacheMegabytes?: number;
+    /** Start on a copy of every service's demo data (seeded once per test run, on the day of `now`). */
+    demo?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   const stack = await startTestServices(defs, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.answerCacheMegabytes !== undefined ? { answerCacheMegabytes: options.answerCacheMegabytes } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.demo ? { demo: true } : {}),
   });
   const base: GatewayOptions = {
     urls: Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.url])),

@@ -29,8 +29,7 @@ let url: string;
 const services = [deputiesService, supervisionService, suggestionsService, votingService];
 
 beforeAll(async () => {
-  stack = await startTestServices(services);
-  for (const def of services) await def.seed!(stack.services[def.name]!.orm.em.fork(), stack.clock);
+  stack = await startTestServices(services, { demo: true });
   runtime = createGatewayRuntime(
     hiveGatewayConfig({
       urls: Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.url])),

@@ -48,8 +48,7 @@ async function most(service: string, column: string, from: string): Promise<stri
 
 beforeAll(async () => {
   const defs = [deputiesService, suggestionsService, supervisionService, votingService];
-  platform = await startTestPlatform(defs);
-  for (const def of defs) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
+  platform = await startTestPlatform(defs, { demo: true });
   admin = await tokens.admin();
   const thin = ['inquiries', 'reports', 'resolutions', 'law_inspections', 'work_evaluations', 'opinion_items'];
   for (const table of thin) await pad('supervision', table, 3);

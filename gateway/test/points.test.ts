@@ -19,13 +19,13 @@ const deputySettings = readSettings({});
 
 beforeAll(async () => {
   platform = await startTestPlatform(services, {
+    demo: true,
     supergraphSdl: readFileSync(supergraphPath, 'utf8'),
     settings: { deputies: deputySettings },
     // The weights change here while the services run; a deployment changes them by restarting, which
     // empties the subgraphs' answer cache (it keys on the data, not on settings that never change in a process).
     answerCacheMegabytes: 0,
   });
-  for (const def of services) await def.seed!(platform.services[def.name]!.orm.em.fork(), platform.clock);
 }, 180_000);
 afterAll(() => platform?.stop());
 

@@ -10,6 +10,8 @@ import {
 } from '@renda/server-kit/service';
 import { createHash, randomUUID } from 'node:crypto';
 import { openDatabase } from '@renda/db/orm';
+import { maintainYearPartitions } from '@renda/db/partitions';
+import { installOutbox } from '@renda/outbox/record';
 import { createTestDatabase, type DatabaseTemplate, type TestDatabase } from './database.ts';
 
 export interface TestStack {
@@ -50,6 +52,43 @@ export function migratedTemplate(definitions: ServiceDefinition[]): DatabaseTemp
 }
 
 /**
+ * The migrated schemas of `definitions` with each service's demo seed written on the day of `now`, through the
+ * seeds' own write functions (as the platform's first start does), built once per test run and copied for every
+ * test file that asks for the demo: a file gets the demo in the time of a database copy, not of thousands of
+ * writes. Each year partition the demo's dates need is made first, as a started service makes its own.
+ */
+export function demoTemplate(definitions: ServiceDefinition[], now: string): DatabaseTemplate {
+  const migrated = migratedTemplate(definitions);
+  return {
+    key: createHash('sha256').update(`${migrated.key}\0demo\0${now}`).digest('hex').slice(0, 16),
+    async build(url) {
+      await migrated.build(url);
+      const year = Number(now.slice(0, 4));
+      for (const def of definitions) {
+        if (!def.seed) continue;
+        const orm = await openDatabase({
+          url,
+          schema: def.dbSchema,
+          entities: def.entities,
+          migrationsPath: def.migrationsPath,
+          migrations: def.migrations,
+          poolMax: 2,
+        });
+        try {
+          if (def.partitions?.length)
+            await maintainYearPartitions(orm, def.partitions, [year - 2, year - 1, year, year + 1]);
+          // The seeds' write functions record their events, as a started service's do.
+          await installOutbox(orm, def.dbSchema, new Date(now));
+          await def.seed(orm.em.fork(), new FixedClock(now));
+        } finally {
+          await orm.close();
+        }
+      }
+    },
+  };
+}
+
+/**
  * Starts the given subgraphs on one fresh database (a copy of their migrated schemas, built once
  * per test run), on ephemeral ports of 127.0.0.1, with a clock
  * the test controls (default 2026-06-15 10:00 Asia/Shanghai).
@@ -59,6 +98,8 @@ export async function startTestServices(
   options: {
     now?: string;
     database?: TestDatabase;
+    /** Start on a copy of the services' demo data (`demoTemplate`, seeded on the day of `now`). */
+    demo?: boolean;
     settings?: Record<string, Readonly<Record<string, unknown>>>;
     /** Hand REDIS_URL to the services' attached work (event streams); the cache uses it either way. */
     redis?: boolean;
@@ -73,11 +114,14 @@ export async function startTestServices(
     answerCacheMegabytes?: number;
   } = {},
 ): Promise<TestStack> {
+  const now = options.now ?? '2026-06-15T02:00:00Z';
   // A database given by the caller outlives the stack (benchmarks restart services on loaded data).
   const db = options.database
     ? { url: options.database.url, drop: async () => {} }
-    : await createTestDatabase({ template: migratedTemplate(definitions) });
-  const clock = new FixedClock(options.now ?? '2026-06-15T02:00:00Z');
+    : await createTestDatabase({
+        template: options.demo ? demoTemplate(definitions, now) : migratedTemplate(definitions),
+      });
+  const clock = new FixedClock(now);
   // A stack that caches public answers keys Redis on its own prefix: other test files, and other runs
   // on the same Redis, have other data under the same queries.
   const cache = process.env.REDIS_URL
