@@ -1,33 +1,34 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { EvaluationGroupTallySchema } from './modules/evaluations/evaluation.entity.ts';
+import type { Viewer } from '@renda/auth/viewer';
 import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
-import { currentYear } from '@renda/server-kit/dates';
+import { addDays, currentYear } from '@renda/server-kit/dates';
+import { DirectorySiblings, seedContext, type SeedContext } from '@renda/server-kit/seeding';
+import { readSettings } from './env.ts';
 import {
-  BallotCandidateSchema,
-  BallotParticipationSchema,
-  BallotRollSchema,
-  BallotSchema,
-  BallotTallySchema,
-} from './modules/ballots/ballot.entity.ts';
+  castBallot,
+  closeBallot,
+  confirmRoomTally,
+  enterRoomTally,
+  openBallot,
+  type VoteChoice,
+} from './modules/ballots/ballots.service.ts';
 import {
-  EvaluationItemSchema,
-  EvaluationParticipationSchema,
-  EvaluationRollSchema,
-  EvaluationRoundSchema,
-  EvaluationTallySchema,
-} from './modules/evaluations/evaluation.entity.ts';
-import { ProgramSchema, ProposalSchema, type ProgramStage } from './modules/programs/program.entity.ts';
+  closeEvaluation,
+  openEvaluation,
+  rateProjects,
+  type Satisfaction,
+} from './modules/evaluations/evaluations.service.ts';
+import { ProgramSchema, type ProgramStage } from './modules/programs/program.entity.ts';
 import {
-  ProgressReportSchema,
-  ProjectSchema,
-  ProjectSupervisorSchema,
-  type ProjectStatus,
-} from './modules/projects/project.entity.ts';
-import { RoomConfirmationSchema, RoomCountSchema, RoomEntrySchema } from './modules/room-tallies/room-tally.entity.ts';
-import type { RoomEntry } from './modules/room-tallies/room-tally.entity.ts';
-import { countsTable } from './modules/secrecy.ts';
-import { placeholders, run } from './modules/sql.ts';
+  closeSolicitation,
+  createProgram,
+  programLevelOf,
+  proposeProject,
+  setCandidates,
+} from './modules/programs/programs.service.ts';
+import { assignSupervisors, reportProgress } from './modules/projects/projects.service.ts';
+import { roomEntriesOf } from './modules/room-tallies/room-tallies.service.ts';
 
 const YONGAN = '430181104';
 const LIUYANG = '430181';
@@ -37,9 +38,7 @@ interface CandidateSeed {
   description: string;
   budget: string;
   unit: string;
-  status: ProjectStatus;
-  rank?: number;
-  /** FOR, AGAINST, ABSTAIN in the closed (or open) ballot. */
+  /** FOR, AGAINST, ABSTAIN in the closed (or open) ballot: who is elected, and their rank, follow from them. */
   votes?: [number, number, number];
   /** Latest completion and the yuan spent, when reported. */
   progress?: [number, string];
@@ -55,37 +54,101 @@ interface ProgramSeed {
   session: number;
   title: string;
   seats: number;
+  /** The stage the program's acts reach: each act below is done only to get there. */
   stage: ProgramStage;
-  roll: number;
+  /** Deputies 1..roll of the congress are on the roll of the ballot and of the evaluation. */
+  roll?: number;
   proposals: [string, string, string][];
   candidates: CandidateSeed[];
-  /** Ballots cast; the ballot is OPEN while the program is VOTING. */
+  /** Ballots cast, by deputies 1..cast; the ballot stays OPEN while the program is VOTING. */
   cast?: number;
   /** V-6: a vote taken in the room on paper: tellers' confirmed totals (a paper issued to each deputy on the roll). */
   paper?: { void: number };
-  /** Responses to the evaluation; the round is OPEN while the program is EVALUATING. */
+  /** Responses to the evaluation, by deputies 1..responses; the round stays OPEN while the program is EVALUATING. */
   responses?: number;
 }
 
+/** The day a session of the demo congresses opens, as the deputies seed writes it (two a year). */
 function sessionDate(year: number, session: number): string {
   const y = session <= 2 ? year - 1 : year;
   return session % 2 === 1 ? `${y}-01-15` : `${y}-08-20`;
 }
+
+const unit = (region: string, slug: string) => demoId(`unit:${region}:${slug}`);
+const deputy = (region: string, n: number) => demoId(`deputy:${region}:${n}`);
+
+/**
+ * What the deputies and supervision seeds write that the write functions check (exactly the fields
+ * they read): the sessions of Yong'an's and Liuyang's congresses, their ACTIVE deputies, the lead units.
+ */
+function demoSiblings(year: number): DirectorySiblings {
+  const siblings = new DirectorySiblings();
+  for (const [region, deputies] of [
+    [YONGAN, 79],
+    [LIUYANG, 40],
+  ] as const) {
+    const congress = { id: demoId(`congress:${region}`), region: { code: region } };
+    siblings.add(
+      'deputies',
+      'CongressSession',
+      [1, 2, 3, 4].map((n) => {
+        const opensOn = sessionDate(year, n);
+        return { id: demoId(`session:${region}:${n}`), opensOn, closesOn: addDays(opensOn, 2), congress };
+      }),
+    );
+    siblings.add(
+      'deputies',
+      'Deputy',
+      Array.from({ length: deputies }, (_, k) => ({
+        id: deputy(region, k + 1),
+        status: 'ACTIVE',
+        congress: { id: congress.id },
+      })),
+    );
+  }
+  const units: [string, string][] = [
+    [YONGAN, 'government'],
+    [LIUYANG, 'transport'],
+    [LIUYANG, 'education'],
+    [LIUYANG, 'water'],
+    [LIUYANG, 'health'],
+  ];
+  siblings.add(
+    'supervision',
+    'GovernmentUnit',
+    units.map(([region, slug]) => ({ id: unit(region, slug), region: { code: region } })),
+  );
+  return siblings;
+}
+
+/** The people who enter the demo's records. */
+const staff = (region: string): Viewer => ({ sub: `staff-${region}`, role: 'STAFF', region, unit: null, deputy: null });
+const teller = (region: string, n: number): Viewer => ({ ...staff(region), sub: `teller-${n}-${region}` });
+const handler = (region: string, unitId: string): Viewer => ({
+  sub: `handler-${unitId}`,
+  role: 'HANDLER',
+  region,
+  unit: unitId,
+  deputy: null,
+});
+const deputyViewer = (region: string, id: string): Viewer => ({
+  sub: `deputy-${id}`,
+  role: 'DEPUTY',
+  region,
+  unit: null,
+  deputy: id,
+});
 
 /**
  * Demo data: Yong'an town (永安镇) has a program in every stage; the CLOSED one carries the figures of
  * seed 004 — 79 deputies chose 2 projects (安全饮水, 交通设施完善) from 3 candidates. The bulletin's
  * satisfaction rates, 96.7% and 97.8%, need at least 90 raters (87/90, 88/90); with the 79 deputies
  * of the roll the nearest are 76/79 = 96.2% and 77/79 = 97.5%, which the seed uses (README).
- * Counters are written directly; participation rows go in a separate transaction, and no row links
- * a deputy to a choice. Liuyang (county) has one program so that coverage (V-5) spans two levels.
+ * Liuyang (county) has one program so that coverage (V-5) spans two levels.
  */
-export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
-  if ((await em.count(ProgramSchema, {})) > 0) return;
-  const year = currentYear(clock);
-  const unit = (region: string, slug: string) => demoId(`unit:${region}:${slug}`);
+function demoPrograms(year: number): ProgramSeed[] {
   const gov = unit(YONGAN, 'government');
-  const programs: ProgramSeed[] = [
+  return [
     {
       key: 'closed',
       region: YONGAN,
@@ -109,8 +172,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '新建集中供水站2处，铺设供水管网18公里，覆盖4个村',
           budget: '3200000.00',
           unit: gov,
-          status: 'COMPLETED',
-          rank: 1,
           votes: [75, 2, 2],
           progress: [100, '3150000.00'],
           ratings: [70, 6, 3],
@@ -121,8 +182,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '拓宽通村公路6公里，增设护栏和警示标志',
           budget: '2850000.00',
           unit: gov,
-          status: 'COMPLETED',
-          rank: 2,
           votes: [71, 5, 3],
           progress: [100, '2790000.00'],
           ratings: [72, 5, 2],
@@ -133,7 +192,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '增设垃圾收运点和小型污水处理设施',
           budget: '1600000.00',
           unit: gov,
-          status: 'NOT_ELECTED',
           votes: [8, 52, 19],
         },
       ],
@@ -156,8 +214,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '安装太阳能路灯320盏',
           budget: '960000.00',
           unit: gov,
-          status: 'COMPLETED',
-          rank: 1,
           votes: [70, 2, 4],
           progress: [100, '935000.00'],
           ratings: [25, 4, 1],
@@ -168,7 +224,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '改造农贸市场顶棚和排水',
           budget: '1200000.00',
           unit: gov,
-          status: 'NOT_ELECTED',
           votes: [5, 50, 21],
         },
       ],
@@ -194,8 +249,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '改扩建丰裕村幼儿园，新增学位120个',
           budget: '2400000.00',
           unit: gov,
-          status: 'IN_PROGRESS',
-          rank: 1,
           votes: [72, 3, 3],
           progress: [60, '1380000.00'],
           supervisors: [14, 15, 16],
@@ -205,8 +258,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '划定水源保护区并建设隔离设施',
           budget: '880000.00',
           unit: gov,
-          status: 'ELECTED',
-          rank: 2,
           votes: [66, 6, 6],
           supervisors: [17, 18, 19],
         },
@@ -215,7 +266,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '建设集镇文化广场',
           budget: '1500000.00',
           unit: gov,
-          status: 'NOT_ELECTED',
           votes: [14, 40, 24],
         },
       ],
@@ -237,7 +287,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '改造集镇主街排水管网2.4公里',
           budget: '1350000.00',
           unit: gov,
-          status: 'CANDIDATE',
           votes: [28, 7, 5],
         },
         {
@@ -245,7 +294,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '新建公厕3座',
           budget: '450000.00',
           unit: gov,
-          status: 'CANDIDATE',
           votes: [10, 18, 12],
         },
       ],
@@ -258,7 +306,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       title: `永安镇${year}年第二批民生实事项目`,
       seats: 2,
       stage: 'SCREENING',
-      roll: 0,
       proposals: [
         ['养老服务站', '留守老人多，缺少日间照料', '永安村村民委员会'],
         ['农田水利', '山塘渗漏', '代表 张志强'],
@@ -274,7 +321,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
       title: `永安镇${year}年冬季民生实事项目征集`,
       seats: 1,
       stage: 'SOLICITING',
-      roll: 0,
       proposals: [['冬季供暖', '村小冬季教室取暖', '坪头村家长']],
       candidates: [],
     },
@@ -295,8 +341,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '完善农村公路安全防护设施150公里',
           budget: '18000000.00',
           unit: unit(LIUYANG, 'transport'),
-          status: 'IN_PROGRESS',
-          rank: 1,
           votes: [37, 1, 1],
           progress: [45, '7900000.00'],
           supervisors: [1, 2, 3],
@@ -306,8 +350,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '新建、改扩建中小学6所',
           budget: '52000000.00',
           unit: unit(LIUYANG, 'education'),
-          status: 'IN_PROGRESS',
-          rank: 2,
           votes: [35, 2, 2],
           progress: [30, '14500000.00'],
           supervisors: [4, 5, 6],
@@ -317,8 +359,6 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '改造供水工程24处',
           budget: '26000000.00',
           unit: unit(LIUYANG, 'water'),
-          status: 'ELECTED',
-          rank: 3,
           votes: [33, 3, 3],
           supervisors: [7, 8, 9],
         },
@@ -327,244 +367,172 @@ export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
           description: '改造乡镇卫生院8所',
           budget: '12000000.00',
           unit: unit(LIUYANG, 'health'),
-          status: 'NOT_ELECTED',
           votes: [12, 15, 12],
         },
       ],
     },
   ];
+}
 
-  const participation: { kind: 'ballot' | 'round'; id: string; deputies: string[] }[] = [];
-  const roomEntries: RoomEntry[] = [];
-  const roomRows: (() => unknown)[] = [];
-  const openCounts: { kind: 'ballot' | 'evaluation'; id: string; rows: [string, number, number, number] }[] = [];
-  for (const p of programs) {
-    const programId = demoId(`program:${p.region}:${p.key}`);
-    const opensOn = sessionDate(year, p.session);
-    const openedAt = new Date(`${opensOn}T02:00:00Z`);
-    const deputy = (n: number) => demoId(`deputy:${p.region}:${n}`);
-    em.create(ProgramSchema, {
-      id: programId,
+/**
+ * Writes the demo through the service's own write functions, each act by the person who does it on
+ * the day it happened (staff open and close, deputies vote and rate one by one, tellers enter and
+ * confirm, the lead unit's handler reports progress): the stages, elections, ranks, counters, tallies
+ * and events are the write functions' own. Only into empty tables. Each act commits on its own, as a
+ * request would: not one outer transaction, as the outbox writes an event at the commit of a top-level
+ * transaction only, and an act's events inside a savepoint would be lost.
+ */
+export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
+  if ((await em.count(ProgramSchema, {})) > 0) return;
+  const year = currentYear(clock);
+  const settings = readSettings(process.env);
+  const ctx = seedContext(em, { siblings: demoSiblings(year), settings, now: clock.now() });
+  for (const program of demoPrograms(year)) await seedProgram(ctx, program, year);
+}
+
+/** The instant `hours` after `iso`. */
+const after = (iso: string, hours: number) => new Date(Date.parse(iso) + hours * 3_600_000).toISOString();
+
+async function seedProgram(ctx: SeedContext, p: ProgramSeed, year: number): Promise<void> {
+  const programId = demoId(`program:${p.region}:${p.key}`);
+  // The ballot opens at 10:00 on the session's first day; the program was opened 60 days before.
+  const openedAt = `${sessionDate(year, p.session)}T02:00:00Z`;
+  const office = ctx.as(staff(p.region));
+  await createProgram(
+    office.on(after(openedAt, -60 * 24)),
+    {
       regionCode: p.region,
-      level: p.region.length === 9 ? 'TOWNSHIP' : p.region.length === 6 ? 'COUNTY' : 'CITY',
+      level: programLevelOf(p.region)!,
       year: p.year,
       sessionId: demoId(`session:${p.region}:${p.session}`),
-      congressId: demoId(`congress:${p.region}`),
       title: p.title,
       seats: p.seats,
-      stage: p.stage,
-      createdAt: new Date(openedAt.getTime() - 60 * 86_400_000),
+    },
+    undefined,
+    { id: programId },
+  );
+  // Proposals collected by the region's office and entered by its staff (signed in: no anonymous rate limit).
+  const proposalIds: string[] = [];
+  for (const [i, [title, description, proposer]] of p.proposals.entries()) {
+    const proposal = await proposeProject(office.on(after(openedAt, -(50 - i) * 24)), programId, {
+      title,
+      description,
+      proposer,
     });
-    const proposalIds = p.proposals.map(([title, description, proposer], i) => {
-      const id = demoId(`proposal:${p.region}:${p.key}:${i + 1}`);
-      em.create(ProposalSchema, {
-        id,
-        programId,
-        regionCode: p.region,
-        title,
-        description,
-        proposer,
-        proposedAt: new Date(openedAt.getTime() - (50 - i) * 86_400_000),
-      });
-      return id;
-    });
-    const projectIds = p.candidates.map((c, i) => {
-      const id = demoId(`project:${p.region}:${p.key}:${i + 1}`);
-      em.create(ProjectSchema, {
-        id,
-        programId,
-        regionCode: p.region,
-        year: p.year,
-        position: i + 1,
-        title: c.title,
-        description: c.description,
-        budget: c.budget,
-        leadUnitId: c.unit,
-        status: c.status,
-        rank: c.rank ?? null,
-        proposalId: proposalIds[i] ?? null,
-        percentComplete: c.progress?.[0] ?? 0,
-      });
-      if (c.progress) {
-        const [percent, spent] = c.progress;
-        const steps =
-          percent === 100
-            ? [
-                [40, 0.4],
-                [100, 1],
-              ]
-            : [[percent, 1]];
-        steps.forEach(([pc, share], s) =>
-          em.create(ProgressReportSchema, {
-            id: demoId(`progress:${id}:${s + 1}`),
-            projectId: id,
-            regionCode: p.region,
-            reportedOn: p.year < year ? `${p.year}-${s === 0 ? '06' : '11'}-30` : `${year}-05-31`,
-            percentComplete: pc!,
-            spent: (Number(spent) * share!).toFixed(2),
-            note: pc === 100 ? '项目已完工并通过验收' : '按计划推进',
-            recordedAt: openedAt,
-          }),
-        );
-      }
-      for (const n of c.supervisors ?? [])
-        em.create(ProjectSupervisorSchema, { projectId: id, deputyId: deputy(n), regionCode: p.region });
-      return id;
-    });
-    if (p.cast !== undefined) {
-      const ballotId = demoId(`ballot:${p.region}:${p.key}`);
-      const open = p.stage === 'VOTING';
-      em.create(BallotSchema, {
-        id: ballotId,
-        programId,
-        regionCode: p.region,
-        year: p.year,
-        status: open ? 'OPEN' : 'CLOSED',
-        seats: p.seats,
-        runOff: false,
-        rollSize: p.roll,
-        ballotsCast: p.cast,
-        openedAt,
-        closedAt: open ? null : new Date(openedAt.getTime() + 3 * 3_600_000),
-        method: p.paper ? 'PAPER' : 'ONLINE',
-      });
-      if (p.paper) {
-        // V-6: entered by one teller, confirmed by another; turnout is the papers returned; no participation rows.
-        const entryId = demoId(`room-entry:${ballotId}:1`);
-        const enteredAt = new Date(openedAt.getTime() + 2 * 3_600_000);
-        roomEntries.push({
-          id: entryId,
-          ballotId,
-          entry: 1,
-          ballotsIssued: p.roll,
-          ballotsReturned: p.cast,
-          ballotsVoid: p.paper.void,
-          enteredBy: `teller-1-${p.region}`,
-          enteredAt,
-        });
-        p.candidates.forEach((c, i) => {
-          const [votesFor, votesAgainst, abstentions] = c.votes!;
-          roomRows.push(() =>
-            em.create(RoomCountSchema, {
-              entryId,
-              candidateId: projectIds[i]!,
-              position: i + 1,
-              votesFor,
-              votesAgainst,
-              abstentions,
-            }),
-          );
-        });
-        const confirmedAt = new Date(enteredAt.getTime() + 600_000);
-        const confirmedBy = `teller-2-${p.region}`;
-        roomRows.push(() => em.create(RoomConfirmationSchema, { entryId, confirmedBy, confirmedAt }));
-      }
-      for (let n = 1; n <= p.roll; n++) em.create(BallotRollSchema, { ballotId, deputyId: deputy(n) });
-      p.candidates.forEach((c, i) => {
-        const [votesFor, votesAgainst, abstentions] = c.votes!;
-        const elected = c.rank !== undefined;
-        em.create(BallotCandidateSchema, { ballotId, candidateId: projectIds[i]!, position: i + 1 });
-        // An open ballot counts in its own table (made below); a closed one has its totals only.
-        if (open)
-          openCounts.push({
-            kind: 'ballot',
-            id: ballotId,
-            rows: [projectIds[i]!, votesFor, votesAgainst, abstentions],
-          });
-        else
-          em.create(BallotTallySchema, {
-            ballotId,
-            candidateId: projectIds[i]!,
-            position: i + 1,
-            votesFor,
-            votesAgainst,
-            abstentions,
-            final: true,
-            passed: votesFor * 2 > p.roll,
-            elected,
-            tied: false,
-          });
-      });
-      if (!p.paper) {
-        const deputies = Array.from({ length: p.cast }, (_, k) => deputy(k + 1));
-        participation.push({ kind: 'ballot', id: ballotId, deputies });
-      }
-    }
-    if (p.responses !== undefined) {
-      const roundId = demoId(`evaluation:${p.region}:${p.key}`);
-      const open = p.stage === 'EVALUATING';
-      const roundOpened = new Date(`${sessionDate(year, 3)}T06:00:00Z`);
-      em.create(EvaluationRoundSchema, {
-        id: roundId,
-        programId,
-        regionCode: p.region,
-        year: p.year,
-        status: open ? 'OPEN' : 'CLOSED',
-        rollSize: p.roll,
-        responses: p.responses,
-        openedAt: roundOpened,
-        closedAt: open ? null : new Date(roundOpened.getTime() + 2 * 3_600_000),
-        // V-7: rated at this year's first session (the third of the term), after the report is heard.
-        sessionId: p.session < 3 ? demoId(`session:${p.region}:3`) : null,
-        raters: 'DEPUTIES',
-      });
-      for (let n = 1; n <= p.roll; n++) {
-        em.create(EvaluationRollSchema, { roundId, deputyId: deputy(n), raterGroup: 'DEPUTIES' });
-      }
-      p.candidates.forEach((c, i) => {
-        if (!c.ratings) return;
-        const [satisfied, basicallySatisfied, dissatisfied] = c.ratings;
-        em.create(EvaluationItemSchema, { roundId, projectId: projectIds[i]! });
-        if (open)
-          openCounts.push({
-            kind: 'evaluation',
-            id: roundId,
-            rows: [projectIds[i]!, satisfied, basicallySatisfied, dissatisfied],
-          });
-        else {
-          const totals = { satisfied, basicallySatisfied, dissatisfied };
-          em.create(EvaluationTallySchema, { roundId, projectId: projectIds[i]!, ...totals, final: true });
-          const group = { roundId, projectId: projectIds[i]!, raterGroup: 'DEPUTIES' as const };
-          em.create(EvaluationGroupTallySchema, { ...group, satisfied, basicallySatisfied, dissatisfied });
-        }
-      });
-      participation.push({
-        kind: 'round',
-        id: roundId,
-        deputies: Array.from({ length: p.responses }, (_, k) => deputy(k + 1)),
-      });
-    }
+    proposalIds.push(proposal.id);
   }
-  await em.flush();
-  // Tellers' entries after their ballots, and their counts and confirmations after them (foreign keys).
-  for (const entry of roomEntries) em.create(RoomEntrySchema, entry);
-  await em.flush();
-  for (const row of roomRows) row();
-  await em.flush();
-  for (const kind of ['ballot', 'evaluation'] as const) {
-    for (const id of new Set(openCounts.filter((c) => c.kind === kind).map((c) => c.id))) {
-      const rows = openCounts.filter((c) => c.kind === kind && c.id === id).map((c) => c.rows);
-      const [key, x1, x2, x3] =
-        kind === 'ballot'
-          ? ['candidate_id', 'votes_for', 'votes_against', 'abstentions']
-          : ['project_id', 'satisfied', 'basically_satisfied', 'dissatisfied'];
-      await run(
-        em,
-        `create table ${countsTable(kind, id)} ("${key}" uuid not null primary key, "${x1}" int not null default 0, "${x2}" int not null default 0, "${x3}" int not null default 0)`,
+  if (p.stage === 'SOLICITING') return;
+  await closeSolicitation(office.on(after(openedAt, -10 * 24)), programId);
+  if (p.stage === 'SCREENING') return;
+  const projectIds = p.candidates.map((_, i) => demoId(`project:${p.region}:${p.key}:${i + 1}`));
+  await setCandidates(
+    office,
+    programId,
+    p.candidates.map((c, i) => ({
+      title: c.title,
+      description: c.description,
+      budget: c.budget,
+      leadUnitId: c.unit,
+      proposalId: proposalIds[i] ?? null,
+    })),
+    { ids: projectIds },
+  );
+  const roll = Array.from({ length: p.roll! }, (_, k) => deputy(p.region, k + 1));
+  const votes = p.candidates.map((c) => c.votes!);
+  const ballotId = demoId(`ballot:${p.region}:${p.key}`);
+  await openBallot(office.on(openedAt), programId, roll, null, p.paper ? 'PAPER' : 'ONLINE', { id: ballotId });
+  if (p.paper) {
+    // V-6: entered by one teller, confirmed by another; turnout is the papers returned; no participation rows.
+    const counts = votes.map(([votesFor, votesAgainst, abstentions], i) => ({
+      candidateId: projectIds[i]!,
+      votesFor,
+      votesAgainst,
+      abstentions,
+    }));
+    const enteredAt = after(openedAt, 2);
+    const tally = { ballotsIssued: roll.length, ballotsReturned: p.cast!, ballotsVoid: p.paper.void, counts };
+    await enterRoomTally(ctx.as(teller(p.region, 1)).on(enteredAt), ballotId, tally);
+    const [entry] = await roomEntriesOf(ctx, ballotId);
+    await confirmRoomTally(ctx.as(teller(p.region, 2)).on(after(enteredAt, 1 / 6)), ballotId, entry!.id);
+  } else {
+    // Each deputy casts their own paper while the session sits (participation and counters: `secrecy.ts`).
+    for (const [k, choices] of papers(projectIds, votes, p.cast!).entries())
+      await castBallot(ctx.as(deputyViewer(p.region, roll[k]!)).on(after(openedAt, 1)), ballotId, choices);
+  }
+  if (p.stage === 'VOTING') return;
+  const closedAt = after(openedAt, 3);
+  await closeBallot(office.on(closedAt), ballotId);
+  for (const [i, c] of p.candidates.entries()) {
+    if (c.supervisors)
+      await assignSupervisors(
+        office.on(closedAt),
+        projectIds[i]!,
+        c.supervisors.map((n) => deputy(p.region, n)),
       );
-      await run(
-        em,
-        `insert into ${countsTable(kind, id)} values ${placeholders(rows.length, '(?, ?, ?, ?)')}`,
-        rows.flat(),
-      );
+    if (!c.progress) continue;
+    const [percent, spent] = c.progress;
+    const steps: [number, number][] =
+      percent === 100
+        ? [
+            [40, 0.4],
+            [100, 1],
+          ]
+        : [[percent, 1]];
+    for (const [s, [percentComplete, share]] of steps.entries()) {
+      const reportedOn = p.year < year ? `${p.year}-${s === 0 ? '06' : '11'}-30` : `${year}-05-31`;
+      // Recorded on the day it reports, or when the project was elected if that was later.
+      const day = `${reportedOn}T02:00:00Z`;
+      await reportProgress(ctx.as(handler(p.region, c.unit)).on(day > closedAt ? day : closedAt), projectIds[i]!, {
+        reportedOn,
+        percentComplete,
+        spent: (Number(spent) * share).toFixed(2),
+        note: percentComplete === 100 ? '项目已完工并通过验收' : '按计划推进',
+      });
     }
   }
-  // Participation in its own transaction: it shares no transaction id with the counters above.
-  for (const part of participation) {
-    for (const deputyId of part.deputies) {
-      if (part.kind === 'ballot') em.create(BallotParticipationSchema, { ballotId: part.id, deputyId });
-      else em.create(EvaluationParticipationSchema, { roundId: part.id, deputyId });
-    }
+  if (p.stage === 'IMPLEMENTING') return;
+  // V-7: rated at this year's first session (the third of the term), after the report is heard.
+  const roundAt = `${sessionDate(year, 3)}T06:00:00Z`;
+  const roundId = demoId(`evaluation:${p.region}:${p.key}`);
+  const sessionId = p.session < 3 ? demoId(`session:${p.region}:3`) : null;
+  await openEvaluation(office.on(roundAt), programId, roll, { sessionId }, { id: roundId });
+  const rated = p.candidates.flatMap((c, i) => (c.ratings ? [{ projectId: projectIds[i]!, ratings: c.ratings }] : []));
+  for (let k = 0; k < p.responses!; k++) {
+    const form = rated.map(({ projectId, ratings: [satisfied, basically] }) => ({
+      projectId,
+      rating: (k < satisfied
+        ? 'SATISFIED'
+        : k < satisfied + basically
+          ? 'BASICALLY_SATISFIED'
+          : 'DISSATISFIED') as Satisfaction,
+    }));
+    await rateProjects(ctx.as(deputyViewer(p.region, roll[k]!)).on(after(roundAt, 1)), roundId, form);
   }
-  await em.flush();
+  if (p.stage === 'EVALUATING') return;
+  await closeEvaluation(office.on(after(roundAt, 2)), roundId);
+}
+
+/**
+ * The papers of `voters` deputies giving each candidate its FOR, AGAINST and ABSTAIN totals: the FORs
+ * are dealt round the voters one candidate after another, so no paper marks FOR more often than the
+ * FORs over all candidates divided by the voters, rounded up (castBallot refuses more than `seats`).
+ */
+function papers(
+  candidateIds: readonly string[],
+  votes: readonly [number, number, number][],
+  voters: number,
+): { candidateId: string; choice: VoteChoice }[][] {
+  const papers = Array.from({ length: voters }, () => [] as { candidateId: string; choice: VoteChoice }[]);
+  let next = 0;
+  candidateIds.forEach((candidateId, i) => {
+    const [votesFor, votesAgainst] = votes[i]!;
+    const fors = new Set(Array.from({ length: votesFor }, (_, k) => (next + k) % voters));
+    next += votesFor;
+    let against = 0;
+    papers.forEach((paper, v) => {
+      const choice: VoteChoice = fors.has(v) ? 'FOR' : against++ < votesAgainst ? 'AGAINST' : 'ABSTAIN';
+      paper.push({ candidateId, choice });
+    });
+  });
+  return papers;
 }

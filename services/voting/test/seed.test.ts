@@ -126,6 +126,27 @@ describe('demo data', () => {
     expect(rows).toEqual([{ n: 0 }]);
   });
 
+  it('V-1, V-3, V-4: the demo is written by the write functions: each ballot and round opened and closed with its event', async () => {
+    const conn = stack.services.voting!.orm.em.fork().getConnection();
+    const ids = [
+      ...['closed', 'evaluating', 'implementing', 'voting'].map((k) => demoId(`ballot:430181104:${k}`)),
+      demoId('ballot:430181:county'),
+      ...['closed', 'evaluating'].map((k) => demoId(`evaluation:430181104:${k}`)),
+    ];
+    const rows = await conn.execute<{ type: string; n: number }[]>(
+      `select "type", count(*)::int as n from "voting"."outbox_events" where "aggregate_id" in (${ids.map(() => '?').join(', ')})
+        group by "type" order by "type"`,
+      ids,
+    );
+    // Five ballots opened, all but the VOTING program's closed; two rounds opened, the CLOSED program's closed.
+    expect(rows).toEqual([
+      { type: 'ballot.closed', n: 4 },
+      { type: 'ballot.opened', n: 5 },
+      { type: 'satisfaction-round.closed', n: 1 },
+      { type: 'satisfaction-round.opened', n: 2 },
+    ]);
+  });
+
   it('V-5: the seed covers a county and a township in the province this year; seeding twice changes nothing', async () => {
     const sg = stack.services.voting!.subgraph;
     const year = Number(new Date(stack.clock.now()).getUTCFullYear());

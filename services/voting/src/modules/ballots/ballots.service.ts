@@ -118,7 +118,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * ballot lists every candidate and moves the program to VOTING; a later one (a run-off) lists
  * exactly the candidates tied for the last seat, or, when too few passed, candidates not yet elected.
  * V-6: an ONLINE ballot counts in its own counter table; a PAPER or DEVICE ballot (in the room) has
- * none: tellers enter its totals (`room-tallies`).
+ * none: tellers enter its totals (`room-tallies`). `internal.id`: the demo seed's stable id (never from a request).
  */
 export async function openBallot(
   ctx: ServiceContext,
@@ -126,6 +126,7 @@ export async function openBallot(
   rollDeputyIds: string[],
   candidateIds: string[] | null | undefined,
   method: BallotMethod = 'ONLINE',
+  internal: { id?: string } = {},
 ): Promise<Ballot> {
   const program = await findProgram(ctx, programId);
   requireWriteIn(ctx.viewer, program.regionCode, 'open ballots');
@@ -187,7 +188,7 @@ export async function openBallot(
   rollDeputyIds.forEach((id, i) => requireId(id, `rollDeputyIds[${i}]`));
   requireDistinct(rollDeputyIds, 'rollDeputyIds');
   await requireActiveDeputiesOf(ctx, rollDeputyIds, program.congressId, 'rollDeputyIds');
-  const id = newId();
+  const id = internal.id ?? newId();
   const counts = countsTable('ballot', id);
   // Decided before the stage moves: `program` is the entity the transaction moves to VOTING.
   const runOff = program.stage === 'VOTING';

@@ -129,13 +129,15 @@ async function requireMembersOf(ctx: ServiceContext, ids: readonly string[], con
  * The raters are one or more groups: DEPUTIES (the roll given), COMMITTEE_MEMBERS (members of the
  * program's congress) and SUPERVISION_GROUP (the deputies of the supervision groups of the program's
  * projects; with DEPUTIES also rating, such a deputy rates in the supervision group, once). Each group
- * counts in a table of its own, tallied apart and summed at close.
+ * counts in a table of its own, tallied apart and summed at close. `internal.id`: the demo seed's stable id
+ * (never from a request).
  */
 export async function openEvaluation(
   ctx: ServiceContext,
   programId: string,
   rollDeputyIds: string[],
   options: RaterOptions = {},
+  internal: { id?: string } = {},
 ): Promise<EvaluationRound> {
   const program = await findProgram(ctx, programId);
   requireWriteIn(ctx.viewer, program.regionCode, 'open evaluations');
@@ -182,7 +184,7 @@ export async function openEvaluation(
     ...rollDeputyIds.filter((d) => !inGroup.has(d)).map((d) => [d, 'DEPUTIES'] as [string, 'DEPUTIES']),
     ...group.map((d) => [d, 'SUPERVISION_GROUP'] as [string, 'SUPERVISION_GROUP']),
   ];
-  const id = newId();
+  const id = internal.id ?? newId();
   try {
     await ctx.em.transactional(async (tx) => {
       const current = await tx.findOneOrFail(ProgramSchema, { id: program.id });

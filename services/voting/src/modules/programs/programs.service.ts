@@ -57,11 +57,15 @@ export interface CreateProgramInput {
   seats: number;
 }
 
-/** V-1, V-2: staff of the region open a program in SOLICITING for a session of the region's congress. */
+/**
+ * V-1, V-2: staff of the region open a program in SOLICITING for a session of the region's congress.
+ * `internal.id`: the demo seed's stable id (never from a request).
+ */
 export async function createProgram(
   ctx: ServiceContext,
   input: CreateProgramInput,
   rules: VotingRules = votingRulesIn(ctx),
+  internal: { id?: string } = {},
 ): Promise<Program> {
   const regionCode = requireRegionCode(input.regionCode, 'input.regionCode');
   const level = programLevelOf(regionCode);
@@ -95,7 +99,7 @@ export async function createProgram(
       'input.year',
     );
   const program = ctx.em.create(ProgramSchema, {
-    id: newId(),
+    id: internal.id ?? newId(),
     regionCode,
     level,
     year,
@@ -177,11 +181,13 @@ interface SiblingUnit {
 /**
  * V-2 审议: replaces the candidate list of a program in SCREENING. There must be more candidates
  * than seats (差额); each has a budget over 0 and a lead unit of the region (or above it).
+ * `internal.ids`: the demo seed's stable ids of the candidates, in list order (never from a request).
  */
 export async function setCandidates(
   ctx: ServiceContext,
   programId: string,
   candidates: CandidateInput[],
+  internal: { ids?: readonly string[] } = {},
 ): Promise<Program> {
   const program = await findProgram(ctx, programId);
   requireWriteIn(ctx.viewer, program.regionCode, 'set candidates');
@@ -242,7 +248,7 @@ export async function setCandidates(
       await tx.nativeDelete(ProjectSchema, { programId: program.id });
       rows.forEach((r, i) =>
         tx.create(ProjectSchema, {
-          id: newId(),
+          id: internal.ids?.[i] ?? newId(),
           programId: program.id,
           regionCode: program.regionCode,
           year: program.year,
