@@ -8,7 +8,8 @@ import { migrations } from './migrations/list.ts';
 /**
  * What the entities cannot describe, each with its reason; the generator leaves these alone.
  * - `deputy_rollups`, `deputy_rollup_parts`: the figures' rollups (Migration20261130144200), kept by triggers and
- *   read by `modules/stats/figures.store.ts` in SQL; they have no primary key, so they are no entities.
+ *   read by `modules/stats/figures.store.ts` in SQL; they have no primary key, so their entities are virtual
+ *   (`modules/stats/rollup.entity.ts`: names, not tables the generator would make) and the tables are skipped.
  * - `contact_record_keys`: the key registry of the year-partitioned contacts (Migration20261130145010), kept by
  *   a trigger.
  */
