@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { startEmbeddedPostgres } from '@renda/db/embedded';
-import { ormConfig, type OpenDatabaseOptions } from '@renda/db/orm';
+import { createOwnSchema, ormConfig, type OpenDatabaseOptions } from '@renda/db/orm';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
 
@@ -37,7 +37,7 @@ async function makeMigration(options: Omit<OpenDatabaseOptions, 'url'>): Promise
   config.schemaGenerator = { ...config.schemaGenerator, skipTables: [...skipTables, ...skippedTables] };
   const orm = await MikroORM.init(config);
   try {
-    await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
+    await createOwnSchema(orm);
     const migrator = orm.getMigrator();
     await migrator.up();
     // The migrator's own diff, less the skipped statements (a diff of nothing else writes no file).

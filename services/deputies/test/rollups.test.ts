@@ -9,6 +9,7 @@ import {
   deputyFigureRows,
   figureCounts,
   liveRaw,
+  rebuildRollups,
   rollupRaw,
   type FigureRow,
 } from '../src/modules/stats/figures.store.ts';
@@ -277,7 +278,7 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
       'select * from deputies.deputy_rollups where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12',
     );
     await sql(`update deputies.deputy_rollups set n = n + 3 where scope_code = '43'`);
-    await sql('select deputies.rebuild_deputy_rollups()');
+    await rebuildRollups(em());
     expect(
       await sql('select * from deputies.deputy_rollups where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12'),
     ).toEqual(before);

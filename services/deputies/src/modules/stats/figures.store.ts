@@ -203,6 +203,21 @@ async function assignmentRows(
   )) as unknown as FigureRow[];
 }
 
+/**
+ * F-1: the rollups recomputed from the deputies, terms and contacts (`rebuild_deputy_rollups()`), in one
+ * transaction on the primary: writes to those tables wait until it commits (SHARE locks), so none falls between
+ * the recount and the switch. Returns the deputies counted.
+ */
+export function rebuildRollups(em: SqlEntityManager): Promise<number> {
+  const t = tables(em);
+  return em.getKnex().transaction(async (trx) => {
+    await trx.raw(`lock table ${t.deputies}, ${t.congresses}, ${t.contacts} in share mode`);
+    await trx.raw(`select ${t.schema}."rebuild_deputy_rollups"()`);
+    const { rows } = (await trx.raw(`select count(*)::int as n from ${t.deputies}`)) as { rows: { n: number }[] };
+    return rows[0]?.n ?? 0;
+  });
+}
+
 /** The figures of each subtree `codes` per period and congress level, from `source`. */
 export async function deputyFigureRows(
   raw: Raw,
