@@ -75,6 +75,9 @@ export const primaryDb = (em: SqlEntityManager): Db => ({ em, knex: em.getKnex()
 const items = (db: Db) => sqlTable(db.em, SuggestionSchema);
 const rollups = (db: Db, grain: string) => `${sqlSchema(db.em)}."suggestion_rollups_${grain}"`;
 
+/** Every rollup table (one per grain). */
+export const rollupTables = (db: Db) => ['unit', 'period', 'topic'].map((grain) => rollups(db, grain));
+
 /** The live aggregate over items `s`, measured on the SQL date expression `on`. */
 const live = (on: string) => `
   count(*)::int as total,
