@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { startEmbeddedPostgres } from './embedded.ts';
-import { ormConfig, type OpenDatabaseOptions } from './orm.ts';
+import { createOwnSchema, ormConfig, type OpenDatabaseOptions } from './orm.ts';
 
 /**
  * Writes the next migration of a service: applies the committed ones to a throw-away embedded
@@ -14,7 +14,7 @@ export async function makeMigration(
   // Applies the committed migrations from disk (list given by the caller), then diffs against the snapshot.
   const orm = await MikroORM.init(ormConfig({ ...options, url: pg.url }, true));
   try {
-    await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
+    await createOwnSchema(orm);
     const migrator = orm.getMigrator();
     await migrator.up();
     const result = await migrator.createMigration(undefined, false, initial);

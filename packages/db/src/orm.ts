@@ -9,6 +9,7 @@ import {
 import { Migrator } from '@mikro-orm/migrations';
 import { generatorSkipsTables, RendaNamingStrategy } from './naming.ts';
 import { replicasOf, TrackingEntityManager, WriteTracker } from './replicas.ts';
+import { sqlSchema } from './tables.ts';
 
 export interface OpenDatabaseOptions {
   url: string;
@@ -89,7 +90,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<MikroO
   try {
     if (await migrationsPending(orm, options)) {
       await withMigrationLock(orm, options.schema, async () => {
-        await orm.em.getConnection().execute(`create schema if not exists "${options.schema}"`);
+        await createOwnSchema(orm);
         await orm.getMigrator().up();
       });
     }
@@ -99,6 +100,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<MikroO
     throw e;
   }
   return orm;
+}
+
+/** Creates the ORM's own schema if missing (before its first migration runs), named from its config. */
+export async function createOwnSchema(orm: MikroORM): Promise<void> {
+  await orm.em.getConnection().execute(`create schema if not exists ${sqlSchema(orm)}`);
 }
 
 /**

@@ -8,6 +8,7 @@ import { createTokenVerifier, type TokenConfig } from '@renda/auth/tokens';
 import { createCache, databaseKeyPrefix, redisTargetOf, type Cache, type RedisTarget } from '@renda/cache/cache';
 import type { EventService } from '@renda/outbox/envelope';
 import type { ReminderJob } from '@renda/outbox/reminders';
+import type { Names } from '@renda/db/tables';
 import { startOutbox, type EventSettings, type RunningOutbox } from '@renda/outbox/runtime';
 import { systemClock } from './clock.ts';
 import { currentYear } from './dates.ts';
@@ -52,8 +53,9 @@ export interface ServiceDefinition {
   events?: {
     service: EventService;
     settings: (env: NodeJS.ProcessEnv) => EventSettings;
+    /** The jobs, given the service's settings and where their tables' names come from (the ORM's metadata). */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    reminders?: (settings: any) => ReminderJob[];
+    reminders?: (settings: any, names: Names) => ReminderJob[];
   };
 }
 
@@ -189,7 +191,7 @@ export async function startService(
     log: runtime.log,
     secret: runtime.secret,
     settings: runtime.events?.settings ?? def.events?.settings(process.env) ?? defaultEventSettings,
-    jobs: def.events?.reminders?.(settings) ?? [],
+    jobs: def.events?.reminders?.(settings, orm) ?? [],
     redis: runtime.events?.redis,
     streamPrefix: runtime.events?.streamPrefix ?? databaseKeyPrefix(runtime.databaseUrl),
     relay: !!def.events && (runtime.events?.relay ?? !!runtime.events),

@@ -20,6 +20,7 @@ import {
   WebhookSchema,
 } from './modules/notifications/notification.entity.ts';
 import { CongressSchema, CongressSessionSchema, RegionSchema } from './modules/regions/region.entity.ts';
+import { DeputyRollupPartSchema, DeputyRollupSchema } from './modules/stats/rollup.entity.ts';
 
 export const entities = [
   RegionSchema,
@@ -44,5 +45,7 @@ export const entities = [
   WebhookAttemptSchema,
   NotificationSchema,
   NotificationPreferenceSchema,
+  DeputyRollupSchema,
+  DeputyRollupPartSchema,
   AuditEntry,
 ];

@@ -4,6 +4,7 @@
  * tables wait until it commits (SHARE locks), so none falls between the recount and the switch.
  */
 import { openDatabase } from '@renda/db/orm';
+import { rebuildRollups } from './modules/stats/figures.store.ts';
 import { deputiesService } from './server.ts';
 
 const url = process.env.DATABASE_URL;
@@ -20,17 +21,9 @@ const orm = await openDatabase({
 });
 try {
   const started = performance.now();
-  await orm.em.fork().transactional(async (em) => {
-    await em.execute(
-      'lock table "deputies"."deputies", "deputies"."congresses", "deputies"."contact_records" in share mode',
-    );
-    await em.execute('select "deputies"."rebuild_deputy_rollups"()');
-  });
-  const [row] = await orm.em
-    .getConnection()
-    .execute<{ n: number }[]>('select count(*)::int as n from "deputies"."deputies"');
+  const deputies = await rebuildRollups(orm.em.fork());
   console.log(
-    `rebuilt the rollups of ${(row?.n ?? 0).toLocaleString()} deputies in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `rebuilt the rollups of ${deputies.toLocaleString()} deputies in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 } finally {
   await orm.close();

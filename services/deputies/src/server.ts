@@ -54,7 +54,7 @@ export const deputiesService: ServiceDefinition = {
   events: {
     service: 'deputies',
     settings: readEventSettings,
-    reminders: (settings: Partial<ReturnType<typeof readSettings>>) =>
-      deputyReminderJobs(settings.reminders ?? readSettings({}).reminders),
+    reminders: (settings: Partial<ReturnType<typeof readSettings>>, names) =>
+      deputyReminderJobs(settings.reminders ?? readSettings({}).reminders, names),
   },
 };

@@ -116,6 +116,36 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 describe('corrections of session attendance (D-8, issue 9)', () => {
+  it('D-8: a correction names the row by its session and deputy as well as by its id; half a name or both names BAD_USER_INPUT, an unknown pair NOT_FOUND; nothing changes', async () => {
+    const id = await createDeputy(sg, admin, { congressId: congress, regionCode: '430181', name: '按会次更正代表' });
+    const row = await record(id, 0, 'PRESENT');
+    const BY_PAIR = `mutation($s: ID, $d: ID, $id: ID, $v: Int!, $i: CorrectSessionAttendanceInput!, $r: String!) {
+      correctSessionAttendance(sessionId: $s, deputyId: $d, id: $id, version: $v, input: $i, reason: $r) { ${fields} } }`;
+    const WITHDRAW_BY_PAIR = `mutation($s: ID, $d: ID, $v: Int!, $r: String!) {
+      withdrawSessionAttendance(sessionId: $s, deputyId: $d, version: $v, reason: $r) { ${fields} } }`;
+    const input = { s: sessions[0], d: id, v: 1, i: { status: 'ABSENT' }, r: '实为缺席，录入有误' };
+
+    await fails(sg, 'BAD_USER_INPUT', BY_PAIR, { ...input, d: null }, staff, 'deputyId');
+    await fails(sg, 'BAD_USER_INPUT', BY_PAIR, { ...input, s: null }, staff, 'sessionId');
+    await fails(sg, 'BAD_USER_INPUT', BY_PAIR, { ...input, id: row.id }, staff, 'id');
+    await fails(sg, 'BAD_USER_INPUT', BY_PAIR, { ...input, s: null, d: null }, staff);
+    await fails(sg, 'NOT_FOUND', BY_PAIR, { ...input, d: unknownId }, staff);
+    await fails(sg, 'NOT_FOUND', BY_PAIR, { ...input, s: sessions[1] }, staff);
+    expect(await audit('SessionAttendance', row.id)).toMatchObject({ totalCount: 0 });
+
+    const corrected = (await ok(sg, BY_PAIR, input, staff)).correctSessionAttendance as Row;
+    expect(corrected).toMatchObject({ id: row.id, version: 2, status: 'ABSENT' });
+    const log = await audit('SessionAttendance', row.id);
+    expect(log.totalCount).toBe(1);
+    expect(log.edges[0].node.changes).toEqual([{ field: 'status', from: 'PRESENT', to: 'ABSENT' }]);
+
+    const withdrawn = (await ok(sg, WITHDRAW_BY_PAIR, { s: sessions[0], d: id, v: 2, r: '重复录入' }, staff))
+      .withdrawSessionAttendance as Row;
+    expect(withdrawn).toMatchObject({ id: row.id, version: 3 });
+    expect(withdrawn.withdrawnAt).not.toBeNull();
+    expect(await attendanceOf(0)).not.toContain(row.id);
+  });
+
   it('D-8: the absence that terminated a mandate, corrected to EXCUSED, restores the mandate; one audit entry holds both changes', async () => {
     const id = await createDeputy(sg, admin, { congressId: congress, regionCode: '430181', name: '误记代表' });
     const active = await activeCount();

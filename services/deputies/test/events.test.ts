@@ -122,7 +122,7 @@ describe('D-5 reminders', () => {
           service: 'deputies',
           schema: 'deputies',
           knex,
-          jobs: deputyReminderJobs({ leaderVisitBy: '11-30' }),
+          jobs: deputyReminderJobs({ leaderVisitBy: '11-30' }, stack.services.deputies!.orm),
           clock: stack.clock,
           everyMs: 1000,
           log: { info() {}, warn() {}, error() {} },

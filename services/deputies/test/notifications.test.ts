@@ -367,8 +367,8 @@ describe('webhooks: delivering', () => {
     const log = createLogger('test', 'silent');
     const knex = stack.services.deputies!.orm.em.getKnex();
     const copies = [
-      new DeliveryWorker(knex, stack.clock, delivery, log, 5),
-      new DeliveryWorker(knex, stack.clock, delivery, log, 5),
+      new DeliveryWorker(stack.services.deputies!.orm, knex, stack.clock, delivery, log, 5),
+      new DeliveryWorker(stack.services.deputies!.orm, knex, stack.clock, delivery, log, 5),
     ];
     let sent = 0;
     for (let round = 0; round < 4; round++)
@@ -425,6 +425,7 @@ describe('webhooks: delivering', () => {
       staff,
     );
     const strict = new DeliveryWorker(
+      stack.services.deputies!.orm,
       stack.services.deputies!.orm.em.getKnex(),
       stack.clock,
       { ...delivery, allowPrivateTargets: false },

@@ -9,6 +9,7 @@ import {
   deputyFigureRows,
   figureCounts,
   liveRaw,
+  rebuildRollups,
   rollupRaw,
   type FigureRow,
 } from '../src/modules/stats/figures.store.ts';
@@ -20,7 +21,6 @@ import {
  */
 let stack: TestStack;
 const em = () => stack.services.deputies!.orm.em.fork();
-const knex = () => em().getKnex();
 const sql = (q: string, params: unknown[] = []) =>
   em()
     .getConnection()
@@ -220,8 +220,8 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
             });
             const rules = { ...defaultDutyRules, minVoterContacts: q.minVoter, minGroupActivities: q.minGroup };
             const [rolled, live] = [
-              counted(await deputyFigureRows(rollupRaw(knex()), 'rollups', q.codes, periods, rules)),
-              counted(await deputyFigureRows(liveRaw(knex()), 'live', q.codes, periods, rules)),
+              counted(await deputyFigureRows(rollupRaw(em()), 'rollups', q.codes, periods, rules)),
+              counted(await deputyFigureRows(liveRaw(em()), 'live', q.codes, periods, rules)),
             ];
             expect([...rolled.keys()].sort()).toEqual([...live.keys()].sort());
             for (const [k, r] of rolled) {
@@ -269,7 +269,7 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
     });
     const periods = figurePeriods(new FixedClock('2026-06-15T02:00:00Z'), { from: 2022, to: 2022 });
     const rules = { ...defaultDutyRules, minVoterContacts: 1 };
-    const rows = await deputyFigureRows(rollupRaw(knex()), 'rollups', ['430181'], periods, rules);
+    const rows = await deputyFigureRows(rollupRaw(em()), 'rollups', ['430181'], periods, rules);
     expect(rows.find((r) => r.level === 'COUNTY')).toMatchObject({ deputies: 1, voter: 1, voter_ok: 1 });
   });
 
@@ -278,7 +278,7 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
       'select * from deputies.deputy_rollups where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12',
     );
     await sql(`update deputies.deputy_rollups set n = n + 3 where scope_code = '43'`);
-    await sql('select deputies.rebuild_deputy_rollups()');
+    await rebuildRollups(em());
     expect(
       await sql('select * from deputies.deputy_rollups where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12'),
     ).toEqual(before);

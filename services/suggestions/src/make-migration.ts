@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { startEmbeddedPostgres } from '@renda/db/embedded';
-import { ormConfig } from '@renda/db/orm';
+import { createOwnSchema, ormConfig } from '@renda/db/orm';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/list.ts';
 
@@ -45,7 +45,7 @@ const orm = await MikroORM.init(
   ),
 );
 try {
-  await orm.em.getConnection().execute(`create schema if not exists "suggestions"`);
+  await createOwnSchema(orm);
   const migrator = orm.getMigrator();
   await migrator.up();
   const diff = await orm.schema.getUpdateSchemaMigrationSQL({ wrap: false, safe: false });

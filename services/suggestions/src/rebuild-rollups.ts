@@ -5,7 +5,7 @@
  */
 import { openDatabase } from '@renda/db/orm';
 import { suggestionsService } from './server.ts';
-import { rebuildRollupsSql } from './modules/stats/stats.store.ts';
+import { rebuildRollupsLocked } from './modules/stats/stats.store.ts';
 
 const url = process.env.DATABASE_URL;
 if (!url || !/^postgres(ql)?:\/\//.test(url)) {
@@ -21,15 +21,9 @@ const orm = await openDatabase({
 });
 try {
   const started = performance.now();
-  await orm.em.fork().transactional(async (em) => {
-    await em.execute('lock table "suggestions"."suggestions" in share mode');
-    await em.execute(rebuildRollupsSql(em));
-  });
-  const [row] = await orm.em
-    .getConnection()
-    .execute<{ items: number }[]>('select count(*)::int as items from "suggestions"."suggestions"');
+  const items = await rebuildRollupsLocked(orm.em.fork());
   console.log(
-    `rebuilt the rollups of ${(row?.items ?? 0).toLocaleString()} items in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `rebuilt the rollups of ${items.toLocaleString()} items in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 } finally {
   await orm.close();

@@ -33,7 +33,7 @@ export const suggestionsService: ServiceDefinition = {
   events: {
     service: 'suggestions',
     settings: readEventSettings,
-    reminders: (settings: Partial<SuggestionSettings>) =>
-      suggestionReminderJobs(settings.reminders ?? readSettings({}).reminders),
+    reminders: (settings: Partial<SuggestionSettings>, names) =>
+      suggestionReminderJobs(settings.reminders ?? readSettings({}).reminders, names),
   },
 };

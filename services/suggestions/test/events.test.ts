@@ -184,7 +184,7 @@ describe('sheets (S-5)', () => {
           service: 'suggestions',
           schema: 'suggestions',
           knex: stack.services.suggestions!.orm.em.getConnection().getKnex(),
-          jobs: suggestionReminderJobs({ replyDueDays: 7, rateAfterDays: 14 }),
+          jobs: suggestionReminderJobs({ replyDueDays: 7, rateAfterDays: 14 }, stack.services.suggestions!.orm),
           clock: stack.clock,
           everyMs: 1000,
           log: { info() {}, warn() {}, error() {} },

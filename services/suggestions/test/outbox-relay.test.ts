@@ -254,7 +254,7 @@ describe('reminders', () => {
       migrations: suggestionsService.migrations,
       poolMax: 3,
     });
-    const jobs = suggestionReminderJobs({ replyDueDays: 7, rateAfterDays: 14 });
+    const jobs = suggestionReminderJobs({ replyDueDays: 7, rateAfterDays: 14 }, stack.services.suggestions!.orm);
     const copies = [knex, second.em.getConnection().getKnex()].map(
       (k) =>
         new ReminderScheduler({

@@ -55,5 +55,9 @@ export const supervisionService: ServiceDefinition = {
   ),
   seed: seedDemo,
   settings: readSettings,
-  events: { service: 'supervision', settings: readEventSettings, reminders: () => supervisionReminderJobs() },
+  events: {
+    service: 'supervision',
+    settings: readEventSettings,
+    reminders: (_settings, names) => supervisionReminderJobs(names),
+  },
 };

@@ -151,7 +151,7 @@ describe('supervision events', () => {
           service: 'supervision',
           schema: 'supervision',
           knex,
-          jobs: supervisionReminderJobs(),
+          jobs: supervisionReminderJobs(stack.services.supervision!.orm),
           clock: stack.clock,
           everyMs: 1000,
           log: { info() {}, warn() {}, error() {} },

@@ -40,7 +40,7 @@ export const votingService: ServiceDefinition = {
   events: {
     service: 'voting',
     settings: readEventSettings,
-    reminders: (settings: Partial<VotingSettings>) =>
-      votingReminderJobs(settings.reminders ?? defaultVotingSettings.reminders),
+    reminders: (settings: Partial<VotingSettings>, names) =>
+      votingReminderJobs(settings.reminders ?? defaultVotingSettings.reminders, names),
   },
 };

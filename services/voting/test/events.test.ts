@@ -115,7 +115,7 @@ describe('voting events', () => {
           service: 'voting',
           schema: 'voting',
           knex,
-          jobs: votingReminderJobs({ ballotOpenHours: 2 }),
+          jobs: votingReminderJobs({ ballotOpenHours: 2 }, stack.services.voting!.orm),
           clock: stack.clock,
           everyMs: 1000,
           log: { info() {}, warn() {}, error() {} },

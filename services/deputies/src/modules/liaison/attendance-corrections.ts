@@ -175,10 +175,43 @@ async function applyMandate(ctx: ServiceContext, em: EntityManager, deputy: Depu
  * The row to correct or withdraw, inside the transaction: found, written by staff of the session's region, not
  * withdrawn; the deputy locked, so two corrections of one deputy's attendance count absences one after the other.
  */
+/** Which attendance row a correction names: its `id`, or its `sessionId` and `deputyId` (the row's key). */
+export interface AttendanceRef {
+  id?: string | null;
+  sessionId?: string | null;
+  deputyId?: string | null;
+}
+
+/** The row `ref` names: BAD_USER_INPUT unless it gives the id alone or the session and deputy both; NOT_FOUND if none. */
+async function attendanceRow(em: EntityManager, ref: AttendanceRef): Promise<SessionAttendance> {
+  const { id, sessionId, deputyId } = ref;
+  if (id != null) {
+    if (sessionId != null || deputyId != null)
+      throw badInput('Name the attendance by `id` or by `sessionId` and `deputyId`, not both.', 'id');
+    if (!isId(id)) throw notFound('session attendance', id, 'id');
+    const row = await em.findOne(SessionAttendanceSchema, { id });
+    if (!row) throw notFound('session attendance', id, 'id');
+    return row;
+  }
+  if (sessionId == null || deputyId == null)
+    throw badInput(
+      'Name the attendance by `id`, or by `sessionId` and `deputyId` together.',
+      sessionId == null ? 'sessionId' : 'deputyId',
+    );
+  for (const [field, value] of [
+    ['sessionId', sessionId],
+    ['deputyId', deputyId],
+  ] as const)
+    if (!isId(value)) throw badInput(`${JSON.stringify(value)} is not an id.`, field);
+  const row = await em.findOne(SessionAttendanceSchema, { sessionId, deputyId });
+  if (!row) throw notFound('session attendance', `${sessionId}/${deputyId}`, 'deputyId');
+  return row;
+}
+
 async function editable(
   ctx: ServiceContext,
   em: EntityManager,
-  id: string,
+  ref: AttendanceRef,
   version: number,
   reason: string,
   doing: string,
@@ -188,9 +221,7 @@ async function editable(
   deputy: Deputy;
   regionCode: string;
 }> {
-  if (!isId(id)) throw notFound('session attendance', id, 'id');
-  const row = await em.findOne(SessionAttendanceSchema, { id });
-  if (!row) throw notFound('session attendance', id, 'id');
+  const row = await attendanceRow(em, ref);
   const session = (await sessionLoader(ctx).load(row.sessionId))!;
   requireWriteIn(ctx.viewer, session.regionCode, doing);
   if (row.withdrawnAt)
@@ -228,7 +259,7 @@ function change(
  */
 export async function correctSessionAttendance(
   ctx: ServiceContext,
-  id: string,
+  ref: AttendanceRef,
   version: number,
   input: CorrectSessionAttendanceInput,
   reason: string,
@@ -237,7 +268,7 @@ export async function correctSessionAttendance(
     const { row, session, deputy, regionCode } = await editable(
       ctx,
       em,
-      id,
+      ref,
       version,
       reason,
       'correct session attendance',
@@ -263,7 +294,7 @@ export async function correctSessionAttendance(
 /** 撤回 a session attendance row entered by mistake: it leaves the attendance, the absences and the points. */
 export async function withdrawSessionAttendance(
   ctx: ServiceContext,
-  id: string,
+  ref: AttendanceRef,
   version: number,
   reason: string,
 ): Promise<SessionAttendance> {
@@ -271,7 +302,7 @@ export async function withdrawSessionAttendance(
     const { row, session, deputy, regionCode } = await editable(
       ctx,
       em,
-      id,
+      ref,
       version,
       reason,
       'withdraw session attendance',

@@ -52,9 +52,10 @@ export const liaisonResolvers: Resolvers = {
     correctContact: (_, { id, version, input, reason }, ctx) => correctContact(ctx, id, version, input, reason),
     withdrawContact: (_, { id, version, reason }, ctx) => withdrawContact(ctx, id, version, reason),
     recordAttendance: (_, { input }, ctx) => recordAttendance(ctx, input),
-    correctSessionAttendance: (_, { id, version, input, reason }, ctx) =>
-      correctSessionAttendance(ctx, id, version, input, reason),
-    withdrawSessionAttendance: (_, { id, version, reason }, ctx) => withdrawSessionAttendance(ctx, id, version, reason),
+    correctSessionAttendance: (_, { id, sessionId, deputyId, version, input, reason }, ctx) =>
+      correctSessionAttendance(ctx, { id, sessionId, deputyId }, version, input, reason),
+    withdrawSessionAttendance: (_, { id, sessionId, deputyId, version, reason }, ctx) =>
+      withdrawSessionAttendance(ctx, { id, sessionId, deputyId }, version, reason),
   },
   CommitteeMember: {
     __resolveReference: (ref, ctx) => memberLoader(ctx).load(ref.id),

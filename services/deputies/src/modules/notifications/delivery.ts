@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Knex } from '@mikro-orm/postgresql';
+import type { Names } from '@renda/db/tables';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Clock } from '@renda/server-kit/clock';
 import type { Logger } from '@renda/server-kit/logger';
@@ -219,6 +220,8 @@ export class DeliveryWorker {
   private failing = false;
 
   constructor(
+    /** Where the tables' names come from (the ORM). */
+    private readonly names: Names,
     private readonly knex: Knex,
     private readonly clock: Clock,
     private readonly settings: DeliverySettings,
@@ -232,7 +235,7 @@ export class DeliveryWorker {
   async runOnce(): Promise<number> {
     const now = this.clock.now();
     const lease = new Date(now.getTime() + this.settings.timeoutMs + 60_000);
-    const rows = await claimDue(this.knex, now, this.batchSize, lease);
+    const rows = await claimDue(this.names, this.knex, now, this.batchSize, lease);
     await Promise.all(rows.map((row) => this.attempt(row, now)));
     return rows.length;
   }
@@ -247,7 +250,7 @@ export class DeliveryWorker {
       outcome.succeeded || parked ? null : new Date(done.getTime() + retryDelaySeconds(this.settings, failures) * 1000);
     const status = outcome.succeeded ? 'SUCCEEDED' : parked ? 'PARKED' : 'PENDING';
     await this.knex.transaction(async (trx) => {
-      await insertAttempt(trx, {
+      await insertAttempt(this.names, trx, {
         deliveryId: row.id,
         number: row.attempts,
         attemptedAt: at,
@@ -259,7 +262,7 @@ export class DeliveryWorker {
         succeeded: outcome.succeeded,
       });
       // Only while this attempt is still the latest: a lease that ran out was claimed again by another copy.
-      await settleDelivery(trx, {
+      await settleDelivery(this.names, trx, {
         id: row.id,
         attempts: row.attempts,
         status,

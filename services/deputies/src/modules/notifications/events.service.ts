@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { Names } from '@renda/db/tables';
 import { newId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { eventEnvelopeSchema, notificationText, type EventEnvelope } from './envelope.ts';
@@ -57,26 +58,32 @@ function enclosingCodes(code: string): string[] {
  * often): its notifications, for every inbox of the audience that has not turned the type off, and a
  * queued delivery for every enabled webhook of the event's region subtree that takes the type.
  */
-export async function handleEvents(knex: Knex, clock: Clock, events: readonly unknown[]): Promise<IntakeResult> {
+export async function handleEvents(
+  names: Names,
+  knex: Knex,
+  clock: Clock,
+  events: readonly unknown[],
+): Promise<IntakeResult> {
   const checked = parseEvents(events);
   const result: IntakeResult = { accepted: 0, duplicates: 0 };
   for (const event of checked) {
-    const fresh = await knex.transaction((trx) => takeIn(trx, clock, event));
+    const fresh = await knex.transaction((trx) => takeIn(names, trx, clock, event));
     if (fresh) result.accepted += 1;
     else result.duplicates += 1;
   }
   return result;
 }
 
-async function takeIn(trx: Knex.Transaction, clock: Clock, event: EventEnvelope): Promise<boolean> {
+async function takeIn(names: Names, trx: Knex.Transaction, clock: Clock, event: EventEnvelope): Promise<boolean> {
   const now = clock.now();
-  if (!(await markProcessed(trx, event, now))) return false;
+  if (!(await markProcessed(names, trx, event, now))) return false;
 
   const recipients = recipientsOf(event);
   if (recipients.length) {
     const text = notificationText(event);
     // One statement for any audience size; inboxes that turned the type off are left out.
     await insertNotifications(
+      names,
       trx,
       event,
       text,
@@ -86,6 +93,6 @@ async function takeIn(trx: Knex.Transaction, clock: Clock, event: EventEnvelope)
     );
   }
 
-  if (event.regionCode) await queueDeliveries(trx, event, now, enclosingCodes(event.regionCode));
+  if (event.regionCode) await queueDeliveries(names, trx, event, now, enclosingCodes(event.regionCode));
   return true;
 }

@@ -29,8 +29,8 @@ export async function attachNotificationHub(host: ServiceHost): Promise<Notifica
   const streamOptions = given.stream ?? {};
   // Its own small pool: the sender's polling and the intake never queue behind requests, nor they behind it.
   const knex = backgroundKnex(host.orm);
-  const intake = (events: readonly unknown[]) => handleEvents(knex, host.clock, events);
-  const worker = new DeliveryWorker(knex, host.clock, settings, host.log);
+  const intake = (events: readonly unknown[]) => handleEvents(host.orm, knex, host.clock, events);
+  const worker = new DeliveryWorker(host.orm, knex, host.clock, settings, host.log);
   const consumer = host.redis
     ? new EventStreamConsumer(host.redis, host.keyPrefix, intake, host.log, streamOptions)
     : null;

@@ -1,26 +1,34 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { sqlTable, type Names } from '@renda/db/tables';
 import type { EventEnvelope } from './envelope.ts';
+import {
+  NotificationPreferenceSchema,
+  NotificationSchema,
+  ProcessedEventSchema,
+  WebhookAttemptSchema,
+  WebhookDeliverySchema,
+  WebhookSchema,
+} from './notification.entity.ts';
 
 /**
  * The statements of the notification hub: taking in events (`events.service.ts`) and the webhook delivery
- * worker (`delivery.ts`). Both run on a bare knex (the hub's intake and a background loop, no EntityManager and
- * so no ORM metadata): their tables are named through the constant map below (keep it in step with the
- * entities' `tableName`s in `notification.entity.ts` and the ORM's schema, `deputies`).
+ * worker (`delivery.ts`). Both run on a bare knex (the hub's intake and a background loop, no EntityManager);
+ * their tables are named from the ORM's metadata (`names`: the ORM itself).
  */
-const schema = 'deputies';
-const tables = {
-  processedEvents: `"${schema}"."processed_events"`,
-  notifications: `"${schema}"."notifications"`,
-  preferences: `"${schema}"."notification_preferences"`,
-  webhooks: `"${schema}"."webhooks"`,
-  deliveries: `"${schema}"."webhook_deliveries"`,
-  attempts: `"${schema}"."webhook_attempts"`,
-} as const;
+const tables = (names: Names) => ({
+  processedEvents: sqlTable(names, ProcessedEventSchema),
+  notifications: sqlTable(names, NotificationSchema),
+  preferences: sqlTable(names, NotificationPreferenceSchema),
+  webhooks: sqlTable(names, WebhookSchema),
+  deliveries: sqlTable(names, WebhookDeliverySchema),
+  attempts: sqlTable(names, WebhookAttemptSchema),
+});
 
 /** Marks the event taken in; false when it already was (a copy: nothing else is to be done). */
-export async function markProcessed(trx: Knex, event: EventEnvelope, now: Date): Promise<boolean> {
+export async function markProcessed(names: Names, trx: Knex, event: EventEnvelope, now: Date): Promise<boolean> {
+  const t = tables(names);
   const { rows: first } = (await trx.raw(
-    `insert into ${tables.processedEvents} (event_id, service, type, received_at) values (?, ?, ?, ?)
+    `insert into ${t.processedEvents} (event_id, service, type, received_at) values (?, ?, ?, ?)
      on conflict (event_id) do nothing returning event_id`,
     [event.id, event.service, event.type, now],
   )) as { rows: unknown[] };
@@ -29,6 +37,7 @@ export async function markProcessed(trx: Knex, event: EventEnvelope, now: Date):
 
 /** One statement for any audience size: a notification per inbox (`ids[i]` for `recipients[i]`), leaving out inboxes that turned the type off. */
 export async function insertNotifications(
+  names: Names,
   trx: Knex,
   event: EventEnvelope,
   text: { title: string; body: string | null },
@@ -36,12 +45,13 @@ export async function insertNotifications(
   recipients: string[],
   ids: string[],
 ): Promise<void> {
+  const t = tables(names);
   await trx.raw(
-    `insert into ${tables.notifications} (id, recipient, event_id, event_type, title, body, region_code,
+    `insert into ${t.notifications} (id, recipient, event_id, event_type, title, body, region_code,
          aggregate_type, aggregate_id, occurred_at, created_at)
        select r.id, r.recipient, ?, ?, ?, ?, ?, ?, ?, ?, ?
        from unnest(?::text[], ?::uuid[]) as r(recipient, id)
-       where not exists (select 1 from ${tables.preferences} p
+       where not exists (select 1 from ${t.preferences} p
                          where p.recipient = r.recipient and p.event_type = ? and not p.in_app)
        on conflict (event_id, recipient) do nothing`,
     [
@@ -62,11 +72,18 @@ export async function insertNotifications(
 }
 
 /** A queued delivery for every enabled webhook of the regions `codes` that takes the event's type. */
-export async function queueDeliveries(trx: Knex, event: EventEnvelope, now: Date, codes: string[]): Promise<void> {
+export async function queueDeliveries(
+  names: Names,
+  trx: Knex,
+  event: EventEnvelope,
+  now: Date,
+  codes: string[],
+): Promise<void> {
+  const t = tables(names);
   await trx.raw(
-    `insert into ${tables.deliveries} (id, webhook_id, event_id, event_type, payload, status, next_attempt_at, created_at)
+    `insert into ${t.deliveries} (id, webhook_id, event_id, event_type, payload, status, next_attempt_at, created_at)
        select gen_random_uuid(), w.id, ?, ?, ?::jsonb, 'PENDING', ?, ?
-       from ${tables.webhooks} w
+       from ${t.webhooks} w
        where w.enabled and w.region_code = any(?::text[]) and ? = any(w.event_types)
        on conflict (webhook_id, event_id) do nothing`,
     [event.id, event.type, JSON.stringify(event), now, now, codes, event.type],
@@ -86,14 +103,21 @@ export interface Claimed {
 }
 
 /** Claims up to `batchSize` deliveries due at `now` (their attempt counted, leased until `lease`), skipping those locked by another copy. */
-export async function claimDue(knex: Knex, now: Date, batchSize: number, lease: Date): Promise<Claimed[]> {
+export async function claimDue(
+  names: Names,
+  knex: Knex,
+  now: Date,
+  batchSize: number,
+  lease: Date,
+): Promise<Claimed[]> {
+  const t = tables(names);
   const { rows } = (await knex.raw(
     `with due as (
-         select d.id from ${tables.deliveries} d join ${tables.webhooks} w on w.id = d.webhook_id
+         select d.id from ${t.deliveries} d join ${t.webhooks} w on w.id = d.webhook_id
          where d.status = 'PENDING' and d.next_attempt_at <= ? and w.enabled
          order by d.next_attempt_at, d.seq limit ? for update of d skip locked)
-       update ${tables.deliveries} d set attempts = d.attempts + 1, next_attempt_at = ?
-       from due, ${tables.webhooks} w
+       update ${t.deliveries} d set attempts = d.attempts + 1, next_attempt_at = ?
+       from due, ${t.webhooks} w
        where d.id = due.id and w.id = d.webhook_id
        returning d.id, d.webhook_id, d.event_type, d.payload, d.attempts, d.failures, w.url, w.secret`,
     [now, batchSize, lease],
@@ -115,9 +139,10 @@ export interface AttemptRow {
 }
 
 /** Records an attempt (once per delivery and number). */
-export async function insertAttempt(trx: Knex, a: AttemptRow): Promise<void> {
+export async function insertAttempt(names: Names, trx: Knex, a: AttemptRow): Promise<void> {
+  const t = tables(names);
   await trx.raw(
-    `insert into ${tables.attempts} (delivery_id, number, attempted_at, status_code, duration_ms, error,
+    `insert into ${t.attempts} (delivery_id, number, attempted_at, status_code, duration_ms, error,
            response_excerpt, next_attempt_at, succeeded)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
     [
@@ -136,6 +161,7 @@ export async function insertAttempt(trx: Knex, a: AttemptRow): Promise<void> {
 
 /** The delivery's state after attempt `attempts`, only while that attempt is still the latest (a lease that ran out was claimed again by another copy). */
 export async function settleDelivery(
+  names: Names,
   trx: Knex,
   s: {
     id: string;
@@ -147,8 +173,9 @@ export async function settleDelivery(
     done: Date;
   },
 ): Promise<void> {
+  const t = tables(names);
   await trx.raw(
-    `update ${tables.deliveries} set status = ?, failures = ?, next_attempt_at = ?,
+    `update ${t.deliveries} set status = ?, failures = ?, next_attempt_at = ?,
            delivered_at = case when ? then ?::timestamptz else delivered_at end
          where id = ? and attempts = ? and status = 'PENDING'`,
     [s.status, s.failures, s.next, s.succeeded, s.done, s.id, s.attempts],

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { calendarDateOf } from '@renda/server-kit/dates';
+import type { Names } from '@renda/db/tables';
 import type { ReminderJob } from '@renda/outbox/reminders';
 import { leaderVisitsDue } from './reminders.store.ts';
 
@@ -9,9 +10,9 @@ const batch = 500;
 /**
  * D-5: a mayor or vice-mayor visits each linked deputy at least once a year. From `visitBy`
  * (`MM-DD`, local) of each year, each link whose deputy is in office and has no visit by that leader
- * that year is reminded of once (the deadline is that year's `visitBy`).
+ * that year is reminded of once (the deadline is that year's `visitBy`). `names`: the ORM (its tables' names).
  */
-export function deputyReminderJobs(rules: { leaderVisitBy: string }): ReminderJob[] {
+export function deputyReminderJobs(rules: { leaderVisitBy: string }, names: Names): ReminderJob[] {
   return [
     {
       kind: 'leader-visit-due',
@@ -19,7 +20,7 @@ export function deputyReminderJobs(rules: { leaderVisitBy: string }): ReminderJo
         const today = calendarDateOf(now);
         const deadline = `${today.slice(0, 4)}-${rules.leaderVisitBy}`;
         if (today < deadline) return [];
-        const rows = await knex.transaction((trx) => leaderVisitsDue(trx, deadline, today, batch));
+        const rows = await knex.transaction((trx) => leaderVisitsDue(names, trx, deadline, today, batch));
         return rows.map((r) => ({
           subjectId: `${r.leader_id}:${r.deputy_id}`,
           deadline,

@@ -1,8 +1,14 @@
-import type { Knex } from '@mikro-orm/postgresql';
+import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
+import { readKnex } from '@renda/db/replicas';
+import { sqlSchema, sqlTable } from '@renda/db/tables';
 import type { FigurePeriod } from '@renda/server-kit/figures';
 import type { RegionLevel } from '@renda/server-kit/validate';
 import type { DutyRules } from '../../env.ts';
 import { deputyRollupMarks } from '../../migrations/Migration20261130144200.ts';
+import { DeputySchema } from '../deputies/deputy.entity.ts';
+import { CommitteeAssignmentSchema, ContactRecordSchema } from '../liaison/liaison.entity.ts';
+import { CongressSchema } from '../regions/region.entity.ts';
+import { DeputyRollupSchema } from './rollup.entity.ts';
 
 /**
  * The statements of `deputyFigures` (F-1 to F-4, D-4, D-6, D-7) in two forms that must agree: `rollups` (what
@@ -41,7 +47,21 @@ export const figureCounts = [
   'assignments_ok',
 ] as const;
 
-type Raw = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+/** The tables the statements read (and the schema of its functions), named from the ORM's metadata. */
+const tables = (em: SqlEntityManager) => ({
+  deputies: sqlTable(em, DeputySchema),
+  congresses: sqlTable(em, CongressSchema),
+  contacts: sqlTable(em, ContactRecordSchema),
+  assignments: sqlTable(em, CommitteeAssignmentSchema),
+  rollups: sqlTable(em, DeputyRollupSchema),
+  schema: sqlSchema(em),
+});
+
+/** How the statements run (`rollupRaw`, `liveRaw`) and the tables they name. */
+export interface Raw {
+  run: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+  t: ReturnType<typeof tables>;
+}
 
 const from = `greatest(d.mandate_starts_on, c.starts_on)`;
 const to = `least(coalesce(d.mandate_ends_on, 'infinity'::date), coalesce(c.ends_on, 'infinity'::date))`;
@@ -82,6 +102,7 @@ async function mainRows(
   rules: DutyRules,
 ): Promise<FigureRow[]> {
   if (source === 'rollups') return rollupRows(raw, codes, periods, rules);
+  const { t } = raw;
   const cte = periodsCte(periods);
   const params: unknown[] = [...cte.params];
   const parts = codes.map((c) => {
@@ -96,9 +117,9 @@ async function mainRows(
             count(k.id) filter (where k.kind = 'VOTER') as voter_ytd,
             count(k.id) filter (where k.kind = 'GROUP_ACTIVITY') as group_ytd
           from periods p
-          join deputies.deputies d on d.region_code like ?
-          join deputies.congresses c on c.id = d.congress_id
-          left join deputies.contact_records k on k.deputy_id = d.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
+          join ${t.deputies} d on d.region_code like ?
+          join ${t.congresses} c on c.id = d.congress_id
+          left join ${t.contacts} k on k.deputy_id = d.id and k.kind in ('VOTER', 'GROUP_ACTIVITY')
             and k.withdrawn_at is null
             and k.occurred_on between p.year_starts_on and p.measured_on and k.occurred_on between ${from} and ${to}
             and k.occurred_on between ?::date and ?::date
@@ -106,7 +127,7 @@ async function mainRows(
           group by p.i, c.level, d.id, d.congress_id) o
         group by key, i, level`;
   });
-  return (await raw(`with ${cte.sql} ${parts.join(' union all ')}`, params)) as unknown as FigureRow[];
+  return (await raw.run(`with ${cte.sql} ${parts.join(' union all ')}`, params)) as unknown as FigureRow[];
 }
 
 /**
@@ -120,9 +141,10 @@ async function rollupRows(
   periods: FigurePeriod[],
   rules: DutyRules,
 ): Promise<FigureRow[]> {
+  const { t } = raw;
   const cte = periodsCte(periods);
   const params: unknown[] = [...cte.params, ...codes, rules.minVoterContacts, rules.minGroupActivities];
-  return (await raw(
+  return (await raw.run(
     `with ${cte.sql}, ${scopesCte(codes)}
       select s.key, p.i, r.level,
         count(distinct r.congress_id) filter (where r.part = 'O' and r.n > 0)::int as congresses,
@@ -133,11 +155,11 @@ async function rollupRows(
         coalesce(sum(r.n) filter (where r.part = 'K' and r.kind = 'GROUP_ACTIVITY'), 0)::int as group_ok,
         0 as assignments, 0 as assignments_ok
       from periods p cross join scopes s cross join lateral (
-        select r.* from deputies.deputy_rollups r
+        select r.* from ${t.rollups} r
           where r.scope_code = s.key and r.part = 'O' and r.office_from <= p.measured_on and r.office_to >= p.starts_on
-        union all select r.* from deputies.deputy_rollups r
+        union all select r.* from ${t.rollups} r
           where r.scope_code = s.key and r.part = 'C' and r.day between p.starts_on and p.measured_on
-        union all select r.* from deputies.deputy_rollups r
+        union all select r.* from ${t.rollups} r
           where r.scope_code = s.key and r.part = 'K' and r.year = p.year and r.day <= p.measured_on and r.until >= p.starts_on
             and ((r.kind = 'VOTER' and r.nth = ?) or (r.kind = 'GROUP_ACTIVITY' and r.nth = ?))
       ) r
@@ -160,24 +182,40 @@ async function assignmentRows(
   periods: FigurePeriod[],
   rules: DutyRules,
 ): Promise<FigureRow[]> {
+  const { t } = raw;
   const cte = periodsCte(periods);
   const params: unknown[] = [...cte.params, ...codes, ...contactSpan(periods), rules.minCommitteeContacts];
-  return (await raw(
+  return (await raw.run(
     `with ${cte.sql}, ${scopesCte(codes)}
       select s.key, p.i, c.level, count(*)::int as assignments,
-        count(*) filter (where (select count(*) from deputies.contact_records k
+        count(*) filter (where (select count(*) from ${t.contacts} k
           where k.deputy_id = a.deputy_id and k.committee_member_id = a.member_id and k.kind = 'COMMITTEE_MEMBER'
             and k.withdrawn_at is null
             and k.occurred_on between p.year_starts_on and p.measured_on
             and k.occurred_on between ?::date and ?::date) >= ?)::int as assignments_ok
-      from periods p cross join deputies.committee_assignments a
-      join deputies.deputies d on d.id = a.deputy_id
+      from periods p cross join ${t.assignments} a
+      join ${t.deputies} d on d.id = a.deputy_id
       join scopes s on left(d.region_code, length(s.key)) = s.key
-      join deputies.congresses c on c.id = d.congress_id
+      join ${t.congresses} c on c.id = d.congress_id
       where p.measured_on >= p.starts_on and ${inOffice}
       group by s.key, p.i, c.level`,
     params,
   )) as unknown as FigureRow[];
+}
+
+/**
+ * F-1: the rollups recomputed from the deputies, terms and contacts (`rebuild_deputy_rollups()`), in one
+ * transaction on the primary: writes to those tables wait until it commits (SHARE locks), so none falls between
+ * the recount and the switch. Returns the deputies counted.
+ */
+export function rebuildRollups(em: SqlEntityManager): Promise<number> {
+  const t = tables(em);
+  return em.getKnex().transaction(async (trx) => {
+    await trx.raw(`lock table ${t.deputies}, ${t.congresses}, ${t.contacts} in share mode`);
+    await trx.raw(`select ${t.schema}."rebuild_deputy_rollups"()`);
+    const { rows } = (await trx.raw(`select count(*)::int as n from ${t.deputies}`)) as { rows: { n: number }[] };
+    return rows[0]?.n ?? 0;
+  });
 }
 
 /** The figures of each subtree `codes` per period and congress level, from `source`. */
@@ -204,15 +242,23 @@ export async function deputyFigureRows(
 }
 
 /**
- * A rollup read: on one process (`deputies.serial_plan()`, Migration20261130160100: a parallel-unsafe call keeps
- * the planner from starting workers, which cost more than reading a few hundred rows).
+ * A rollup read: on one process (`serial_plan()`, Migration20261130160100: a parallel-unsafe call keeps the
+ * planner from starting workers, which cost more than reading a few hundred rows). On `knex` (default: a
+ * replica when one is configured and `em` has not written).
  */
-export function rollupRaw(knex: Knex): Raw {
-  const raw = liveRaw(knex);
-  return (sql, params) => raw(`select * from (${sql}) q where deputies.serial_plan()`, params);
+export function rollupRaw(em: SqlEntityManager, knex: Knex = readKnex(em)): Raw {
+  const live = liveRaw(em, knex);
+  return {
+    ...live,
+    run: (sql, params) => live.run(`select * from (${sql}) q where ${live.t.schema}.serial_plan()`, params),
+  };
 }
 
-export function liveRaw(knex: Knex): Raw {
-  return async (sql, params) =>
-    ((await knex.raw(sql, params as Knex.RawBinding[])) as { rows: Record<string, unknown>[] }).rows;
+/** A live read on `knex` (default: a replica when one is configured and `em` has not written). */
+export function liveRaw(em: SqlEntityManager, knex: Knex = readKnex(em)): Raw {
+  return {
+    t: tables(em),
+    run: async (sql, params) =>
+      ((await knex.raw(sql, params as Knex.RawBinding[])) as { rows: Record<string, unknown>[] }).rows,
+  };
 }

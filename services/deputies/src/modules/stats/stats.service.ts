@@ -1,4 +1,3 @@
-import { readKnex } from '@renda/db/replicas';
 import { requireReadIn } from '@renda/auth/guards';
 import type { ServiceContext } from '@renda/server-kit/context';
 import {
@@ -60,10 +59,9 @@ async function figureRows(
   periods: FigurePeriod[],
 ): Promise<FigureRow[]> {
   const rules = rulesOf(ctx);
-  const knex = readKnex(ctx.em);
   return rollupsServe(rules)
-    ? deputyFigureRows(rollupRaw(knex), 'rollups', codes, periods, rules)
-    : deputyFigureRows(liveRaw(knex), 'live', codes, periods, rules);
+    ? deputyFigureRows(rollupRaw(ctx.em), 'rollups', codes, periods, rules)
+    : deputyFigureRows(liveRaw(ctx.em), 'live', codes, periods, rules);
 }
 
 function toFigures(

@@ -30,6 +30,12 @@ async function flush(ctx: ServiceContext): Promise<void> {
   ctx.loaders.clearAll();
 }
 
+/** S-9: the date checks of a council hearing, the same at entry and in a correction: not after today. */
+function requireHeldOn(ctx: ServiceContext, heldOn: string): void {
+  const on = today(ctx.clock);
+  if (heldOn > on) throw badInput(`\`input.heldOn\` cannot be after today (${on}).`, 'input.heldOn');
+}
+
 /** 主任会议逐条听取 (S-9): the council of chairpersons hears the handling of a key item. */
 export async function recordKeyHearing(
   ctx: ServiceContext,
@@ -40,8 +46,7 @@ export async function recordKeyHearing(
   const viewer = requireStaffOf(ctx, item, 'record hearings of key items');
   const summary = requireText(input.summary, 'input.summary', 5000);
   const decisions = optionalText(input.decisions, 'input.decisions', 5000);
-  const on = today(ctx.clock);
-  if (input.heldOn > on) throw badInput(`\`heldOn\` cannot be after today (${on}).`, 'input.heldOn');
+  requireHeldOn(ctx, input.heldOn);
   if (!item.isKey) {
     throw conflict('The council of chairpersons hears key items (重点建议): mark the item key first (markKey).');
   }
@@ -187,8 +192,7 @@ export async function correctKeyHearing(
   let heldOn: string | undefined;
   if (input.heldOn != null) {
     heldOn = input.heldOn;
-    const on = today(ctx.clock);
-    if (heldOn > on) throw badInput(`\`input.heldOn\` cannot be after today (${on}).`, 'input.heldOn');
+    requireHeldOn(ctx, heldOn);
   }
   const patch = {
     heldOn,

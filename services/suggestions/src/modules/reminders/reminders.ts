@@ -1,4 +1,5 @@
 import { addDays, calendarDateOf } from '@renda/server-kit/dates';
+import type { Names } from '@renda/db/tables';
 import type { Reminder, ReminderJob } from '@renda/outbox/reminders';
 import { ratingDueRows, replyDueRows, replyOverdueRows, sheetOverdueRows, type ItemRow } from './reminders.store.ts';
 
@@ -30,13 +31,13 @@ function itemReminder(row: ItemRow, type: string, toDeputy: boolean, extra: Reco
 }
 
 /** The deadlines of the suggestions service: replies due and overdue, sheets past due, ratings not given. */
-export function suggestionReminderJobs(rules: SuggestionReminderRules): ReminderJob[] {
+export function suggestionReminderJobs(rules: SuggestionReminderRules, names: Names): ReminderJob[] {
   return [
     {
       kind: 'reply-due',
       async due(knex, now) {
         const today = calendarDateOf(now);
-        const found = await replyDueRows(knex, today, addDays(today, rules.replyDueDays));
+        const found = await replyDueRows(names, knex, today, addDays(today, rules.replyDueDays));
         return found.map((r) =>
           itemReminder(r, 'reminder.reply-due', false, { replyDueOn: r.deadline, withinDays: rules.replyDueDays }),
         );
@@ -46,7 +47,7 @@ export function suggestionReminderJobs(rules: SuggestionReminderRules): Reminder
       kind: 'reply-overdue',
       async due(knex, now) {
         const today = calendarDateOf(now);
-        const found = await replyOverdueRows(knex, today);
+        const found = await replyOverdueRows(names, knex, today);
         return found.map((r) => itemReminder(r, 'reminder.reply-overdue', true, { replyDueOn: r.deadline }));
       },
     },
@@ -54,7 +55,7 @@ export function suggestionReminderJobs(rules: SuggestionReminderRules): Reminder
       kind: 'rating-due',
       async due(knex, now) {
         const today = calendarDateOf(now);
-        const found = await ratingDueRows(knex, rules.rateAfterDays, today);
+        const found = await ratingDueRows(names, knex, rules.rateAfterDays, today);
         return found.map((r) => itemReminder(r, 'reminder.rating-due', true, { afterDays: rules.rateAfterDays }));
       },
     },
@@ -62,7 +63,7 @@ export function suggestionReminderJobs(rules: SuggestionReminderRules): Reminder
       kind: 'sheet-overdue',
       async due(knex, now) {
         const today = calendarDateOf(now);
-        const found = await sheetOverdueRows(knex, today);
+        const found = await sheetOverdueRows(names, knex, today);
         return found.map((r) => {
           const reminder = itemReminder({ ...r, unit_ids: [r.unit_id] }, 'reminder.sheet-overdue', false, {
             sheetId: r.sheet_id,

@@ -75,6 +75,9 @@ export const primaryDb = (em: SqlEntityManager): Db => ({ em, knex: em.getKnex()
 const items = (db: Db) => sqlTable(db.em, SuggestionSchema);
 const rollups = (db: Db, grain: string) => `${sqlSchema(db.em)}."suggestion_rollups_${grain}"`;
 
+/** Every rollup table (one per grain). */
+export const rollupTables = (db: Db) => ['unit', 'period', 'topic'].map((grain) => rollups(db, grain));
+
 /** The live aggregate over items `s`, measured on the SQL date expression `on`. */
 const live = (on: string) => `
   count(*)::int as total,
@@ -294,10 +297,22 @@ export async function periodCounts(
 export const isEmpty = (row: Partial<Counts>) => countNames.every((n) => Number(row[n] ?? 0) === 0);
 
 /** Every grain recomputed from the items (the function of Migration20261130144000). */
-export const rebuildRollupsSql = (em: SqlEntityManager) => `select ${sqlSchema(em)}."rebuild_rollups"()`;
-
 export async function rebuildRollups(db: Db): Promise<void> {
-  await db.knex.raw(rebuildRollupsSql(db.em));
+  await db.knex.raw(`select ${sqlSchema(db.em)}."rebuild_rollups"()`);
+}
+
+/**
+ * The rebuild of `rollups:rebuild`, in one transaction on the primary: writes to the items wait until it commits
+ * (a SHARE lock), so none falls between the recount and the switch; reads go on. Returns the items counted.
+ */
+export function rebuildRollupsLocked(em: SqlEntityManager): Promise<number> {
+  return em.getKnex().transaction(async (trx) => {
+    const db: Db = { em, knex: trx };
+    await db.knex.raw(`lock table ${items(db)} in share mode`);
+    await rebuildRollups(db);
+    const [row] = await run<{ n: number }>(db, `select count(*)::int as n from ${items(db)}`, []);
+    return row?.n ?? 0;
+  });
 }
 
 /** The years of the items and of the unit grain (the drift check's years). */

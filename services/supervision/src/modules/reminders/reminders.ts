@@ -1,6 +1,7 @@
 import { calendarDateOf } from '@renda/server-kit/dates';
-import { notYetReminded, type ReminderJob } from '@renda/outbox/reminders';
-import { opinionOverdueParams, opinionOverdueSql } from '../opinions/overdue.ts';
+import type { Names } from '@renda/db/tables';
+import type { ReminderJob } from '@renda/outbox/reminders';
+import { overdueOpinionItems } from './reminders.store.ts';
 
 /** Rows per round: the next round picks up the rest. */
 const batch = 500;
@@ -10,37 +11,12 @@ const batch = 500;
  * the region's staff). G-2's 30-day filing clock needs no reminder here: a document is known only
  * when it is filed, and `filing.recorded` says whether it was late.
  */
-export function supervisionReminderJobs(): ReminderJob[] {
+export function supervisionReminderJobs(names: Names): ReminderJob[] {
   return [
     {
       kind: 'opinion-item-overdue',
       async due(knex, now) {
-        const today = calendarDateOf(now);
-        const rows = await knex.transaction(
-          async (trx) =>
-            (
-              (await trx.raw(
-                `select i."id", i."region_code", i."unit_id", i."source_kind", i."source_id", i."status", i."content",
-                   to_char(i."due_on", 'YYYY-MM-DD') as "deadline"
-                 from "supervision"."opinion_items" i
-                 where ${opinionOverdueSql('i', '?::date')}
-                   and ${notYetReminded('supervision', 'opinion-item-overdue', 'i."id"', 'i."due_on"')}
-                 order by i."due_on", i."id" limit ${batch}`,
-                opinionOverdueParams(today),
-              )) as {
-                rows: {
-                  id: string;
-                  region_code: string;
-                  unit_id: string;
-                  source_kind: string;
-                  source_id: string;
-                  status: string;
-                  content: string;
-                  deadline: string;
-                }[];
-              }
-            ).rows,
-        );
+        const rows = await overdueOpinionItems(names, knex, calendarDateOf(now), batch);
         return rows.map((r) => ({
           subjectId: r.id,
           deadline: r.deadline,

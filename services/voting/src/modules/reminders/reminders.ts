@@ -1,4 +1,5 @@
 import { calendarDateOf } from '@renda/server-kit/dates';
+import type { Names } from '@renda/db/tables';
 import type { ReminderJob } from '@renda/outbox/reminders';
 import { openBallotsToRemind } from './reminders.store.ts';
 
@@ -10,13 +11,13 @@ const batch = 200;
  * may vote), while its session sits. V-3: the reminder goes to every deputy on the roll, voted or
  * not, so it says nothing about who has voted.
  */
-export function votingReminderJobs(rules: { ballotOpenHours: number }): ReminderJob[] {
+export function votingReminderJobs(rules: { ballotOpenHours: number }, names: Names): ReminderJob[] {
   return [
     {
       kind: 'ballot-open',
       async due(knex, now) {
         const since = new Date(now.getTime() - rules.ballotOpenHours * 3_600_000).toISOString();
-        const rows = await openBallotsToRemind(knex, since, batch);
+        const rows = await openBallotsToRemind(names, knex, since, batch);
         return rows.map((r) => ({
           subjectId: r.id,
           deadline: calendarDateOf(new Date(r.opened_at)),
