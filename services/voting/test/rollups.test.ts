@@ -270,6 +270,15 @@ describe('voting rollups (V-5, F-1)', () => {
     expect((await rollupDrift(em())).length).toBeGreaterThan(0);
     await conn().execute(rebuildRollupsSql(em()));
     expect(await rollupDrift(em())).toEqual([]);
+    // A truncation fires no row trigger: the statement trigger recounts.
+    const ratedNow = () =>
+      conn().execute<{ n: number }[]>(
+        `select coalesce(sum("rated_projects"), 0)::int as n from "voting"."voting_rollups"`,
+      );
+    expect((await ratedNow())[0]!.n).toBeGreaterThan(0);
+    await conn().execute(`truncate "voting"."evaluation_tallies"`);
+    expect(await rollupDrift(em())).toEqual([]);
+    expect((await ratedNow())[0]!.n).toBe(0);
   });
 
   it('V-5, F-1: a write that fails leaves the rollups as they were (same transaction)', async () => {

@@ -51,6 +51,13 @@ const zeros = (except: Record<string, string>) => counters.map((c) => `${except[
 
 export class Migration20261201030000 extends Migration {
   override async up(): Promise<void> {
+    // The month of the last measuring day is read from the base rows: by closing instant, whatever the subtree.
+    this.addSql(
+      `create index "ballots_closed_at" on ${s}."ballots" ("closed_at") include ("region_code", "status", "ballots_cast", "roll_size");`,
+    );
+    this.addSql(
+      `create index "evaluation_rounds_closed_at" on ${s}."evaluation_rounds" ("closed_at") include ("region_code", "status", "id");`,
+    );
     this.addSql(`create table ${s}."voting_region_months" (
       "region_code" varchar(9) not null, "year" int not null, "month" smallint not null, "ballots" int not null,
       primary key ("region_code", "year", "month"));`);
@@ -182,7 +189,9 @@ export class Migration20261201030000 extends Migration {
         end if;
         return null;
       end $$;`);
-    // A tally counts where its round is, while the round is closed.
+    // A tally counts where its round is, while the round is closed. The round's row is read with a share lock:
+    // a round closed by a concurrent transaction is waited for, and then seen closed (and a round's own trigger,
+    // whose update waits for this lock, then sees the tally).
     this.addSql(`create function ${s}."tallies_rollups"() returns trigger language plpgsql as $$
       declare
         o_region varchar; o_closed timestamptz; o_content int := 0; o_rated int := 0;
@@ -190,13 +199,13 @@ export class Migration20261201030000 extends Migration {
       begin
         if tg_op <> 'INSERT' then
           select r."region_code", r."closed_at" into o_region, o_closed from ${s}."evaluation_rounds" r
-           where r."id" = old."round_id" and r."status" = 'CLOSED' and r."closed_at" is not null;
+           where r."id" = old."round_id" and r."status" = 'CLOSED' and r."closed_at" is not null for share;
           o_content := old."satisfied" + old."basically_satisfied";
           o_rated := o_content + old."dissatisfied";
         end if;
         if tg_op <> 'DELETE' then
           select r."region_code", r."closed_at" into n_region, n_closed from ${s}."evaluation_rounds" r
-           where r."id" = new."round_id" and r."status" = 'CLOSED' and r."closed_at" is not null;
+           where r."id" = new."round_id" and r."status" = 'CLOSED' and r."closed_at" is not null for share;
           n_content := new."satisfied" + new."basically_satisfied";
           n_rated := n_content + new."dissatisfied";
         end if;
@@ -225,13 +234,20 @@ export class Migration20261201030000 extends Migration {
       this.addSql(`create trigger "${table}_rollups_delete" after delete on ${s}."${table}"
         for each row${when('old')} execute function ${s}."${fn}"();`);
     }
+    // A truncation fires no row trigger: the rollups are recounted.
+    this.addSql(`create function ${s}."rollups_truncated"() returns trigger language plpgsql as $$
+      begin perform ${s}."rebuild_rollups"(); return null; end $$;`);
+    for (const table of ['ballots', 'evaluation_rounds', 'evaluation_tallies'])
+      this.addSql(`create trigger "${table}_rollups_truncate" after truncate on ${s}."${table}"
+        for each statement execute function ${s}."rollups_truncated"();`);
     this.addSql(`select ${s}."rebuild_rollups"();`);
   }
 
   override async down(): Promise<void> {
     for (const table of ['ballots', 'evaluation_rounds', 'evaluation_tallies'])
-      for (const op of ['insert', 'update', 'delete'])
+      for (const op of ['insert', 'update', 'delete', 'truncate'])
         this.addSql(`drop trigger "${table}_rollups_${op}" on ${s}."${table}";`);
+    this.addSql(`drop function ${s}."rollups_truncated"();`);
     this.addSql(`drop function ${s}."ballots_rollups"();`);
     this.addSql(`drop function ${s}."rounds_rollups"();`);
     this.addSql(`drop function ${s}."tallies_rollups"();`);
@@ -246,5 +262,7 @@ export class Migration20261201030000 extends Migration {
     this.addSql(`drop view ${s}."voting_region_months_recount";`);
     this.addSql(`drop table ${s}."voting_rollups";`);
     this.addSql(`drop table ${s}."voting_region_months";`);
+    this.addSql(`drop index ${s}."evaluation_rounds_closed_at";`);
+    this.addSql(`drop index ${s}."ballots_closed_at";`);
   }
 }
