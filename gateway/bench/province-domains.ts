@@ -11,7 +11,7 @@ import type { RunningService } from '@renda/server-kit/service';
  * - supervision: normative documents filed with the standing committees: 30 a county, 50 a city and 100
  *   the province each year (× scale), a tenth filed late, most reviewed;
  * - voting: one livelihood program a township and year, its ballot closed in March and an evaluation round
- *   of three projects closed in December (2017-2026).
+ *   of three projects closed in December (2017-2026); the figures' rollups rebuilt from them.
  * Used by `bench/suggestion-stats.ts` only.
  */
 export async function loadProvinceDomains(
@@ -86,6 +86,8 @@ export async function loadProvinceDomains(
        select id, program_id, code, y, 'CLOSED', 40, 30, make_date(y, 12, 1)::timestamptz, make_date(y, 12, 20)::timestamptz from bench_rounds`,
     `insert into voting.evaluation_tallies (round_id, project_id, satisfied, basically_satisfied, dissatisfied, final)
        select r.id, gen_random_uuid(), 20 + p, 8, 2 + p, true from bench_rounds r, generate_series(0, 2) p`,
+    // The rows went in with the triggers off (replica role): the figures' rollups are rebuilt in one statement.
+    'select voting.rebuild_rollups()',
   ]);
   // Like a database autovacuum has been through (the suggestions' loader does the same): statistics, and the
   // visibility map that lets the figures read the covering indexes alone (outside a transaction).
@@ -98,6 +100,8 @@ export async function loadProvinceDomains(
     'voting.ballots',
     'voting.evaluation_rounds',
     'voting.evaluation_tallies',
+    'voting.voting_rollups',
+    'voting.voting_region_months',
   ]);
   const count = async (service: string, table: string) =>
     Number(

@@ -42,6 +42,7 @@ import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
 import { votingService } from '@renda/voting/server';
+import { figureRows as votingFigureRows, type VotingFigureSql } from '@renda/voting/modules/federation/stats.store';
 import { createTestDatabase } from '@renda/testing/database';
 import { startTestServices } from '@renda/testing/services';
 import { tokenFor } from '@renda/testing/tokens';
@@ -118,8 +119,16 @@ const deputyRows =
       figurePeriods(clock, args),
       defaultDutyRules,
     );
+/** The voting figures read rollups too (Migration20261201030000): their live aggregate beside them, in process. */
+type LiveVoting = (source: Source) => Promise<VotingFigureSql[]>;
+const votingRows =
+  (codes: string[], args: { from: number; to: number; interval?: 'YEAR' | 'MONTH' }): LiveVoting =>
+  (source) => {
+    const em = graph.stack.services.voting!.orm.em.fork();
+    return votingFigureRows(em, figurePeriods(clock, args), codes, source, em.getKnex());
+  };
 const cities = Array.from({ length: 14 }, (_, i) => `43${String(i + 1).padStart(2, '0')}`);
-const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputies }[] = [
+const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputies; voting?: LiveVoting }[] = [
   {
     name: 'Region.suggestionStats 43 (province)',
     query: `{ region(code: "43") { suggestionStats(year: ${year}) { total replied onTimeRate satisfactionRate resolutionRate overdue coercionRisks } } }`,
@@ -168,6 +177,12 @@ const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputi
   {
     name: 'votingFigures 43, 10 years',
     query: `{ region(code: "43") { votingFigures(from: 2017, to: 2026) { ${votingFields} } } }`,
+    voting: votingRows(['43'], tenYears),
+  },
+  {
+    name: 'votingFigures 43, 10 years by month',
+    query: `{ region(code: "43") { votingFigures(from: 2017, to: 2026, interval: MONTH) { ${votingFields} } } }`,
+    voting: votingRows(['43'], { ...tenYears, interval: 'MONTH' }),
   },
 ];
 let graph: Awaited<ReturnType<typeof startGraph>>;
@@ -207,7 +222,7 @@ try {
       'live aggregate against the rollups (in process)',
   );
   const only = process.env.BENCH_ONLY;
-  for (const { name, query, live, deputies } of queries.filter(
+  for (const { name, query, live, deputies, voting } of queries.filter(
     (q) => !only || only.split(',').some((o) => q.name.includes(o)),
   )) {
     await graph.stop();
@@ -251,6 +266,17 @@ try {
       await compare(
         'deputies',
         deputies,
+        (r) => `${r.key}|${r.i}|${r.level}`,
+        (x, y) => counts(x).join() === counts(y).join(),
+        (r) => counts(r).every((n) => n === 0),
+      );
+    }
+    if (voting) {
+      const counts = (r: VotingFigureSql) =>
+        [r.votes, r.regions, r.cast, r.roll, r.rated_projects, r.content, r.rated].map(Number);
+      await compare(
+        'voting',
+        voting,
         (r) => `${r.key}|${r.i}|${r.level}`,
         (x, y) => counts(x).join() === counts(y).join(),
         (r) => counts(r).every((n) => n === 0),

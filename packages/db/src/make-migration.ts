@@ -5,14 +5,21 @@ import { createOwnSchema, ormConfig, type OpenDatabaseOptions } from './orm.ts';
 /**
  * Writes the next migration of a service: applies the committed ones to a throw-away embedded
  * database, diffs the entities against it and writes the difference next to them (with the snapshot).
+ * `skipTables`: the service's tables no entity describes (e.g. rollups kept by triggers), left alone.
  */
 export async function makeMigration(
   options: Omit<OpenDatabaseOptions, 'url'>,
   initial = false,
+  skipTables: RegExp[] = [],
 ): Promise<string | null> {
   const pg = await startEmbeddedPostgres();
+  const config = ormConfig({ ...options, url: pg.url }, true);
+  config.schemaGenerator = {
+    ...config.schemaGenerator,
+    skipTables: [...(config.schemaGenerator?.skipTables ?? []), ...skipTables],
+  };
   // Applies the committed migrations from disk (list given by the caller), then diffs against the snapshot.
-  const orm = await MikroORM.init(ormConfig({ ...options, url: pg.url }, true));
+  const orm = await MikroORM.init(config);
   try {
     await createOwnSchema(orm);
     const migrator = orm.getMigrator();

@@ -10,6 +10,7 @@ import { Migration20261130151004 } from './Migration20261130151004.ts';
 import { Migration20261130165000 } from './Migration20261130165000.ts';
 import { Migration20261130165100 } from './Migration20261130165100.ts';
 import { Migration20261130200100 } from './Migration20261130200100.ts';
+import { Migration20261201030000 } from './Migration20261201030000.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130165000', class: Migration20261130165000 },
   { name: 'Migration20261130165100', class: Migration20261130165100 },
   { name: 'Migration20261130200100', class: Migration20261130200100 },
+  { name: 'Migration20261201030000', class: Migration20261201030000 },
 ];

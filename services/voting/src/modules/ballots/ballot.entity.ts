@@ -31,6 +31,11 @@ export const BallotSchema = defineEntity({
       name: 'ballots_closed_in_subtree',
       expression: `create index "ballots_closed_in_subtree" on "voting"."ballots" ("region_code" varchar_pattern_ops, "closed_at") include ("status", "ballots_cast", "roll_size")`,
     },
+    {
+      // F-1: the ballots closed in the month the figures read from the base rows (Migration20261201030000).
+      name: 'ballots_closed_at',
+      expression: `create index "ballots_closed_at" on "voting"."ballots" ("closed_at") include ("region_code", "status", "ballots_cast", "roll_size")`,
+    },
   ],
   properties: {
     id: p.uuid().primary(),

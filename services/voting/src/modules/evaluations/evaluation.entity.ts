@@ -29,6 +29,11 @@ export const EvaluationRoundSchema = defineEntity({
       name: 'evaluation_rounds_closed_in_subtree',
       expression: `create index "evaluation_rounds_closed_in_subtree" on "voting"."evaluation_rounds" ("region_code" varchar_pattern_ops, "closed_at") include ("status", "id")`,
     },
+    {
+      // F-1: the rounds closed in the month the figures read from the base rows (Migration20261201030000).
+      name: 'evaluation_rounds_closed_at',
+      expression: `create index "evaluation_rounds_closed_at" on "voting"."evaluation_rounds" ("closed_at") include ("region_code", "status", "id")`,
+    },
   ],
   properties: {
     id: p.uuid().primary(),

@@ -76,7 +76,8 @@ export interface VotingFiguresRow {
  * `registeredRegions`, one batched call), turnout over those ballots, and satisfaction pooled over the
  * project ratings of the evaluation rounds closed in it: (satisfied + basically satisfied) / rated.
  * One statement for every region asked with the same arguments, whose size does not grow with them: the
- * subtrees are a VALUES list joined to one lateral read, planned once (see `votingFiguresSql`).
+ * subtrees are a VALUES list joined to one lateral read of the rollups, planned once (see `rollupFiguresSql`;
+ * `liveFiguresSql` computes the same rows from the base tables).
  */
 export async function votingFigures(
   ctx: ServiceContext,
