@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { startTestServices, type TestStack } from '@renda/testing/services';
 import { figurePeriods } from '@renda/server-kit/figures';
 import { FixedClock } from '@renda/server-kit/clock';
+import { backgroundKnex } from '@renda/db/orm';
 import { supervisionService } from '../src/server.ts';
 import { figureMeasures, figureRows, rebuildFigureRollups } from '../src/modules/stats/stats.store.ts';
 
@@ -290,5 +291,73 @@ describe('supervision figure rollups (F-1 to F-4, issue 10)', () => {
     expect(await conn().execute('select * from "supervision"."figure_rollups" order by 1, 2, 3, 4, 5, 6')).toEqual(
       before,
     );
+  });
+
+  it('F-1: writers racing on rows that share rollup rows never deadlock, and the rollups stay exact', async () => {
+    // Every row counts in its region's and its ancestors' rows, by year, month and day of its events, so two
+    // writes to different rows meet on the same counters. A trigger taking them in different orders in two
+    // transactions would deadlock now and then under load, and PostgreSQL abort one of the writes.
+    await clear();
+    const rows: Row[] = [];
+    const base: Facts = {
+      region: '430181',
+      dated: '2025-04-30',
+      later: null,
+      flag: false,
+      maybe: null,
+      votes: [1, 1, 1],
+    };
+    for (let i = 0; i < 24; i++)
+      await apply(rows, {
+        kind: 'insert',
+        table: i % 2 ? 'opinion_items' : 'filed_documents',
+        facts: { ...base, region: regions[i % 3]! },
+      });
+    // Each statement on the rollups lingers after taking its row locks, as on a loaded machine (a trigger of
+    // this test's own, dropped at its end): the windows in which two writers' lock orders could cross grow.
+    await conn().execute(`create function "supervision"."test_linger"() returns trigger language plpgsql as $$
+      begin perform pg_sleep(0.002); return null; end $$`);
+    await conn().execute(`create trigger "test_linger" after insert or update on "supervision"."figure_rollups"
+      for each statement execute function "supervision"."test_linger"()`);
+    const writers = 6;
+    const knex = backgroundKnex(stack.services.supervision!.orm, writers);
+    const failures: string[] = [];
+    let random = 7;
+    const pick = <T>(list: readonly T[]): T => list[(random = (random * 48271) % 2147483647) % list.length]!;
+    try {
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let r = 0; r < 30; r++) {
+            const row = pick(rows);
+            const region = pick(regions.slice(0, 3));
+            const [dated, later] = [pick(['2025-04-30', '2025-05-01']), pick([null, '2025-04-30', '2025-05-02'])];
+            try {
+              // One row per transaction, as every mutation writes.
+              await knex.transaction((trx) =>
+                row.table === 'opinion_items'
+                  ? trx.raw(
+                      `update "supervision"."opinion_items" set "region_code" = ?, "due_on" = ?, "closed_on" = ? where "id" = ?`,
+                      [region, dated, later, row.id],
+                    )
+                  : trx.raw(
+                      `update "supervision"."filed_documents" set "region_code" = ?, "filed_on" = ?, "reviewed_on" = ? where "id" = ?`,
+                      [region, dated, later, row.id],
+                    ),
+              );
+            } catch (e) {
+              failures.push(`writer ${w}, round ${r}: ${(e as Error).message.split(' - ').pop()}`);
+            }
+          }
+        }),
+      );
+    } finally {
+      await knex.destroy();
+      await conn().execute(`drop trigger "test_linger" on "supervision"."figure_rollups"`);
+      await conn().execute(`drop function "supervision"."test_linger"()`);
+    }
+    expect(failures).toEqual([]);
+    for (const interval of ['YEAR', 'MONTH'] as const)
+      for (const asOf of [null, '2025-04-30', '2025-05-01'])
+        await compare({ codes: ['43', '430181', '4301'], from: 2025, years: 0, interval, asOf });
   });
 });
