@@ -5,13 +5,19 @@ import { figurePeriods } from '@renda/server-kit/figures';
 import { FixedClock } from '@renda/server-kit/clock';
 import { backgroundKnex } from '@renda/db/orm';
 import { supervisionService } from '../src/server.ts';
-import { figureMeasures, figureRows, rebuildFigureRollups } from '../src/modules/stats/stats.store.ts';
+import {
+  figureMeasures,
+  figureRows,
+  rebuildFigureRollups,
+  statsNames,
+  statsRows,
+} from '../src/modules/stats/stats.store.ts';
 
 /**
  * F-1 to F-4 on rollups (issue 10): whatever sequence of writes the six counted tables see (rows filed,
  * corrected, re-dated, moved to another region, reviewed, closed, withdrawn and put back, deleted), the figures
- * the API reads from `figure_rollups` equal the live aggregate over the base tables, for any subtrees, years or
- * months and any measuring day (`asOf`), past days included.
+ * the API reads from `figure_rollups` (`supervisionFigures`, `supervisionStats`) equal the live aggregate over
+ * the base tables, for any subtrees, years or months and any measuring day (`asOf`), past days included.
  */
 let stack: TestStack;
 const em = () => stack.services.supervision!.orm.em.fork();
@@ -59,6 +65,7 @@ const facts = fc.record({
   flag: fc.boolean(),
   maybe: fc.option(fc.boolean(), { nil: null }),
   votes: fc.tuple(votes, votes, votes),
+  review: fc.constantFrom('PENDING', 'NO_ISSUE', 'CORRECTION_REQUESTED', 'CORRECTED', 'REVOKED'),
 });
 type Facts = typeof facts extends fc.Arbitrary<infer T> ? T : never;
 const op = fc.oneof(
@@ -85,7 +92,7 @@ const columns: Record<(typeof tables)[number], (f: Facts) => Record<string, unkn
     filed_on: f.dated,
     filed_late: f.flag,
     reviewed_on: f.later,
-    review_status: f.later ? 'NO_ISSUE' : 'PENDING',
+    review_status: f.review,
   }),
   major_matters: (f) => ({
     region_code: f.region,
@@ -97,7 +104,7 @@ const columns: Record<(typeof tables)[number], (f: Facts) => Record<string, unkn
     region_code: f.region,
     due_on: f.dated,
     closed_on: f.later,
-    status: f.later ? 'CLOSED' : 'OPEN',
+    status: f.maybe ? 'CLOSED' : f.later ? 'REPORTED' : 'OPEN',
   }),
   inquiries: (f) => ({ region_code: f.region, filed_on: f.dated, answer_due_on: f.dated }),
   appointment_motions: (f) => ({
@@ -201,6 +208,16 @@ async function compare(q: typeof question extends fc.Arbitrary<infer T> ? T : ne
   const rolled = await figureRows(em(), periods, q.codes, 'rollups');
   const live = await figureRows(em(), periods, q.codes, 'live');
   expect(counted(rolled), JSON.stringify(q)).toEqual(counted(live));
+  // `supervisionStats` of the first year, overdue measured on the day asked (any day, past or future).
+  const on = q.asOf ?? '2026-06-15';
+  const stats = async (source: 'rollups' | 'live') =>
+    Object.fromEntries(
+      (await statsRows(em(), q.codes, q.from, on, source)).map((r) => [
+        r.key,
+        Object.fromEntries(statsNames.map((n) => [n, Number(r[n] ?? 0)])),
+      ]),
+    );
+  expect(await stats('rollups'), `stats ${JSON.stringify(q)}`).toEqual(await stats('live'));
 }
 
 beforeAll(async () => {
@@ -241,6 +258,7 @@ describe('supervision figure rollups (F-1 to F-4, issue 10)', () => {
       flag: true,
       maybe: true,
       votes: [3, 2, 1],
+      review: 'CORRECTED',
     };
     for (const table of tables) await apply(rows, { kind: 'insert', table, facts: f });
     const [row] = await conn().execute<{ n: number }[]>(
@@ -264,6 +282,7 @@ describe('supervision figure rollups (F-1 to F-4, issue 10)', () => {
       flag: false,
       maybe: true,
       votes: [1, 1, 1],
+      review: 'NO_ISSUE',
     };
     for (const table of tables) await apply(rows, { kind: 'insert', table, facts: f });
     const periods = figurePeriods(new FixedClock('2026-06-15T02:00:00Z'), { from: 2025, to: 2025, interval: 'MONTH' });
@@ -306,6 +325,7 @@ describe('supervision figure rollups (F-1 to F-4, issue 10)', () => {
       flag: false,
       maybe: null,
       votes: [1, 1, 1],
+      review: 'NO_ISSUE',
     };
     for (let i = 0; i < 24; i++)
       await apply(rows, {

@@ -9,7 +9,7 @@ import { Migration } from '@mikro-orm/migrations';
  * `figure_rollups` is keyed by the subtree a row counts in (`scope_code`: its region and every ancestor, so a
  * province reads its own rows), the month its figures date it by (`year`, `month`: filed, decided, due,
  * submitted, heard) and the level of its region. A `T` row holds what does not depend on the measuring day
- * (opinion items due); everything else is an event on the day it starts to count: a filing counts as filed
+ * (opinion items due; what `supervisionStats` counts of a year, bar the overdue items); everything else is an event on the day it starts to count: a filing counts as filed
  * from its filing day and as reviewed from its review day (never before it is filed), an opinion item as
  * closed from its closing day and as overdue from the day after its due date until its closing day, and so
  * on. An event is kept in its year (`Y`), month (`M`) and day (`D`), so the state on any day X is the sum of
@@ -36,16 +36,32 @@ const figureCounters = [
   'passed',
   'content',
   'rated',
+  // `supervisionStats` of a year: the rows dated in it whatever the day asked, in their present state (T rows).
+  'year_filed',
+  'year_late',
+  'year_reviewed',
+  'year_corrections',
+  'year_corrected',
+  'year_matters',
+  'year_reported_first',
+  'year_closed',
+  'year_inquiries',
+  'year_motions',
+  'year_exams',
+  'year_passed',
+  'year_content',
+  'year_rated',
 ] as const;
 type Counter = (typeof figureCounters)[number];
 
 /**
- * The tables counted: a row counts if `where` holds, in the month of `dated`; it adds `[day, counters]` events
- * (a `null` day: a T row; a counter is 0 wherever its day is null).
+ * The tables counted: a row counts if `where` holds; it adds `[day, counters, dated]` events, each in the month
+ * of its `dated` (the table's `dated` unless given). A `null` day makes a T row; a counter is 0 wherever its day
+ * is null.
  */
 const sources: Record<
   string,
-  { row: string; where: string; dated: string; events: [string, Partial<Record<Counter, string>>][] }
+  { row: string; where: string; dated: string; events: [string, Partial<Record<Counter, string>>, string?][] }
 > = {
   filed_documents: {
     row: 'd',
@@ -54,33 +70,67 @@ const sources: Record<
     events: [
       ['d.filed_on', { filed: '1', filed_on_time: '(not d.filed_late)::int' }],
       ['greatest(d.filed_on, d.reviewed_on)', { reviewed: '(d.reviewed_on is not null)::int' }],
+      [
+        'null',
+        {
+          year_filed: '1',
+          year_late: 'd.filed_late::int',
+          year_reviewed: "(d.review_status <> 'PENDING')::int",
+          year_corrections: "(d.review_status in ('CORRECTION_REQUESTED', 'CORRECTED', 'REVOKED'))::int",
+          year_corrected: "(d.review_status = 'CORRECTED')::int",
+        },
+      ],
     ],
   },
   major_matters: {
     row: 'm',
     where: 'true',
     dated: 'm.decided_on',
-    events: [['m.decided_on', { decided: '1', reported_first: 'coalesce(m.reported_before_decision, false)::int' }]],
+    events: [
+      ['m.decided_on', { decided: '1', reported_first: 'coalesce(m.reported_before_decision, false)::int' }],
+      // A matter's year is its own column, not the decision's.
+      [
+        'null',
+        { year_matters: '1', year_reported_first: 'coalesce(m.reported_before_decision, false)::int' },
+        'make_date(m.year, 1, 1)',
+      ],
+    ],
   },
   opinion_items: {
     row: 'o',
     where: 'true',
     dated: 'o.due_on',
     events: [
-      ['null', { items_due: '1' }],
+      ['null', { items_due: '1', year_closed: "(o.status = 'CLOSED')::int" }],
       ['o.closed_on', { items_closed: '(o.closed_on is not null)::int' }],
       // Overdue from the day after the due date until the closing day (G-3, `opinionOverdueSql`).
       ['o.due_on + 1', { items_overdue: '(o.closed_on is null or o.closed_on > o.due_on)::int' }],
       ['o.closed_on', { items_overdue: '-coalesce(o.closed_on > o.due_on, false)::int' }],
     ],
   },
-  inquiries: { row: 'q', where: 'true', dated: 'q.filed_on', events: [['q.filed_on', { inquiries: '1' }]] },
+  inquiries: {
+    row: 'q',
+    where: 'true',
+    dated: 'q.filed_on',
+    events: [
+      ['q.filed_on', { inquiries: '1' }],
+      ['null', { year_inquiries: '1' }],
+    ],
+  },
   appointment_motions: {
     row: 'a',
     where: 'true',
     dated: 'a.submitted_on',
     events: [
       ['a.submitted_on', { exams: '(a.exam_score is not null)::int', passed: 'coalesce(a.exam_passed, false)::int' }],
+      [
+        'null',
+        {
+          year_motions: '1',
+          year_exams: '(a.exam_score is not null)::int',
+          year_passed: 'coalesce(a.exam_passed, false)::int',
+        },
+      ],
     ],
   },
   reports: {
@@ -93,6 +143,13 @@ const sources: Record<
         {
           content: 'coalesce(r.satisfied + r.basically_satisfied, 0)',
           rated: 'coalesce(r.satisfied + r.basically_satisfied + r.dissatisfied, 0)',
+        },
+      ],
+      [
+        'null',
+        {
+          year_content: 'coalesce(r.satisfied + r.basically_satisfied, 0)',
+          year_rated: 'coalesce(r.satisfied + r.basically_satisfied + r.dissatisfied, 0)',
         },
       ],
     ],
@@ -132,14 +189,15 @@ const upsert = (from: string) => `insert into ${s}."figure_rollups" as t (${colu
 function factsFunction(table: string): string {
   const { row, where, dated, events } = sources[table]!;
   const values = events.map(
-    ([day, counts]) => `((${day})::date, ${figureCounters.map((c) => `(${counts[c] ?? '0'})::int`).join(', ')})`,
+    ([day, counts, on]) =>
+      `((${on ?? dated})::date, (${day})::date, ${figureCounters.map((c) => `(${counts[c] ?? '0'})::int`).join(', ')})`,
   );
   return `create function ${s}."figure_facts"(${row} ${s}."${table}", sign int)
     returns table (region_code varchar, dated date, day date, ${figureCounters.map((c) => `"${c}" int`).join(', ')})
     language sql stable as $$
-      select ${row}.region_code::varchar, ${dated}, f.day, ${figureCounters.map((c) => `sign * f."${c}"`).join(', ')}
-      from (values ${values.join(', ')}) f(day, ${figureCounters.map((c) => `"${c}"`).join(', ')})
-      where sign <> 0 and ${row}.region_code is not null and ${dated} is not null and ${where}
+      select ${row}.region_code::varchar, f.dated, f.day, ${figureCounters.map((c) => `sign * f."${c}"`).join(', ')}
+      from (values ${values.join(', ')}) f(dated, day, ${figureCounters.map((c) => `"${c}"`).join(', ')})
+      where sign <> 0 and ${row}.region_code is not null and f.dated is not null and ${where}
         and (${figureCounters.map((c) => `f."${c}" <> 0`).join(' or ')})
     $$;`;
 }

@@ -35,9 +35,9 @@ export interface SupervisionStats {
 }
 
 /**
- * Figures for a subtree and calendar year, aggregated in SQL over the region-code prefix indexes (never
- * counted in Node). Every region asked for the same year in one request shares one statement, a
- * `union all` of one branch per region. Readers of the region only (ADMIN, STAFF, ANALYST).
+ * Figures for a subtree and calendar year, read in SQL from the rollups (Migration20261201020000: the year's
+ * `T` rows and the overdue events up to the measuring day; never counted in Node). Every region asked for the
+ * same year in one request shares one statement. Readers of the region only (ADMIN, STAFF, ANALYST).
  */
 export async function supervisionStats(
   ctx: ServiceContext,

@@ -1,7 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { readKnex } from '@renda/db/replicas';
 import { sqlSchema, sqlTable } from '@renda/db/tables';
-import { levelOfLengthSql, rollupWindowSql, type FigurePeriod } from '@renda/server-kit/figures';
+import { levelOfLengthSql, rollupWindowParams, rollupWindowSql, type FigurePeriod } from '@renda/server-kit/figures';
 import { yearRange } from '@renda/server-kit/validate';
 import { AppointmentMotionSchema } from '../appointments/motion.entity.ts';
 import { FiledDocumentSchema } from '../filings/filing.entity.ts';
@@ -25,8 +25,66 @@ const tables = (em: SqlEntityManager) => ({
   reports: sqlTable(em, ReportSchema),
 });
 
-/** One branch of `statsRows` per region asked, a `union all`: each a range of the prefix indexes. */
+/**
+ * Where the figures are counted: `rollups` (what the API reads: the table kept by the triggers of
+ * Migration20261201020000) or `live` (the aggregate over the base tables: what the rollups are checked against
+ * by the property test and the benchmark). Both return the same rows, bar rows that count nothing.
+ */
+export type Source = 'rollups' | 'live';
+
+/** `figure_rollups` (Migration20261201020000): kept by triggers, no entity's. */
+const rollupTable = (em: SqlEntityManager) => `${sqlSchema(em)}."figure_rollups"`;
+
+/** The counts of `supervisionStats`, by the name of the rollups' counter each is read from. */
+const statsCounters: Record<string, string> = {
+  filed: 'year_filed',
+  late: 'year_late',
+  reviewed: 'year_reviewed',
+  corrections: 'year_corrections',
+  corrected: 'year_corrected',
+  matters: 'year_matters',
+  reported_first: 'year_reported_first',
+  items: 'items_due',
+  closed: 'year_closed',
+  overdue: 'items_overdue',
+  inquiries: 'year_inquiries',
+  motions: 'year_motions',
+  exams: 'year_exams',
+  passed: 'year_passed',
+  content: 'year_content',
+  rated: 'year_rated',
+};
+export const statsNames = Object.keys(statsCounters);
+
+/**
+ * The rows of `supervisionStats` of `year` for the subtrees `codes`, overdue items measured on `measuredOn`:
+ * from the rollups (every subtree in one lateral read: its year's `T` rows and the overdue events up to that
+ * day, `rollupWindowSql`) or live (`liveStatsRows`). A row for each subtree, zeros included.
+ */
 export async function statsRows(
+  em: SqlEntityManager,
+  codes: readonly string[],
+  year: number,
+  measuredOn: string,
+  source: Source = 'rollups',
+): Promise<Record<string, string | number | null>[]> {
+  if (source === 'live') return liveStatsRows(em, codes, year, measuredOn);
+  const window = rollupWindowSql(rollupTable(em), 'w.scope_code = s.key and w.year = ?', '?::date');
+  const { rows } = (await readKnex(em).raw(
+    `with scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')})
+     select s.key, ${Object.entries(statsCounters)
+       .map(([as, c]) => `coalesce(sum(r.${c}), 0)::int as ${as}`)
+       .join(', ')}
+     from scopes s left join lateral ${window} r on true
+     where ${sqlSchema(em)}.serial_plan()
+     group by s.key`,
+    [...codes, ...rollupWindowParams([year], [measuredOn])] as never[],
+  )) as { rows: Record<string, string | number | null>[] };
+  return rows;
+}
+
+/** One branch per region asked, a `union all`: each a range of the prefix indexes. */
+async function liveStatsRows(
   em: SqlEntityManager,
   codes: readonly string[],
   year: number,
@@ -110,13 +168,6 @@ export const figureMeasures = [
 ] as const;
 export type FigureMeasure = (typeof figureMeasures)[number];
 
-/**
- * Where the figures are counted: `rollups` (what the API reads: the table kept by the triggers of
- * Migration20261201020000) or `live` (the aggregate over the base tables: what the rollups are checked against
- * by the property test and the benchmark). Both return the same rows, bar rows that count nothing.
- */
-export type Source = 'rollups' | 'live';
-
 /** The rows of `supervisionFigures` for the subtrees `codes`: one statement (`rollupFiguresSql`, `figuresSql`). */
 export async function figureRows(
   em: SqlEntityManager,
@@ -128,9 +179,6 @@ export async function figureRows(
   const { rows } = (await readKnex(em).raw(sql, params as never[])) as { rows: Record<string, string | number>[] };
   return rows;
 }
-
-/** `figure_rollups` (Migration20261201020000): kept by triggers, no entity's. */
-const rollupTable = (em: SqlEntityManager) => `${sqlSchema(em)}."figure_rollups"`;
 
 /**
  * The rollups' statement of `supervisionFigures`: for each subtree and period, the rows of the subtree dated in
