@@ -71,6 +71,8 @@ export async function loadProvinceDomains(
        cross join generate_series(1, case length(r.code) when 6 then ${n(30)} when 4 then ${n(50)} when 2 then ${n(100)} else 0 end) i
        cross join lateral (select make_date(y, 1 + i % 12, 1 + i % 28) as p) d
        where make_date(y, 1, 1) <= date '2026-06-15'`,
+    // The rows went in with the triggers off (replica role): the figures' rollups are rebuilt in one statement.
+    'select supervision.rebuild_figure_rollups()',
   ]);
   await sql('voting', [
     `create temporary table bench_programs on commit drop as
@@ -94,7 +96,7 @@ export async function loadProvinceDomains(
   const vacuum = async (service: string, tables: string[]) => {
     for (const t of tables) await services[service]!.orm.em.fork().getConnection().execute(`vacuum analyze ${t}`);
   };
-  await vacuum('supervision', ['supervision.filed_documents']);
+  await vacuum('supervision', ['supervision.filed_documents', 'supervision.figure_rollups']);
   await vacuum('voting', [
     'voting.programs',
     'voting.ballots',

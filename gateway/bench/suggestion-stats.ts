@@ -5,8 +5,8 @@
  * (deputies with their contacts, filings, livelihood programs in proportion, 10 years); then, per query,
  * cold (every service and the gateway restarted; PostgreSQL's cache stays warm) and warm p50/p95 of 20 (of 5
  * when the cold run took over 2 s), and next to it the live aggregate (the same figures computed from the base
- * tables in this process, median of 3) with whether it equals the rollups. The suggestions and deputies
- * figures read rollups; the supervision and voting figures are live aggregates themselves.
+ * tables in this process, median of 3) with whether it equals the rollups. The figures of all four domains read
+ * rollups.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @renda/gateway bench:stats [items]
  *
@@ -41,6 +41,7 @@ import { defaultDutyRules } from '@renda/deputies/env';
 import { deputiesService } from '@renda/deputies/server';
 import { suggestionsService } from '@renda/suggestions/server';
 import { supervisionService } from '@renda/supervision/server';
+import { figureMeasures, figureRows } from '@renda/supervision/modules/stats/stats.store';
 import { votingService } from '@renda/voting/server';
 import { figureRows as votingFigureRows, type VotingFigureSql } from '@renda/voting/modules/federation/stats.store';
 import { createTestDatabase } from '@renda/testing/database';
@@ -108,12 +109,12 @@ const clock = new FixedClock(now);
 /** A part of a query computed live from the base tables and from the rollups, in process. */
 type Live = (source: Source) => Promise<Counts[]>;
 type LiveDeputies = (source: Source) => Promise<FigureRow[]>;
-const deputiesKnex = () => graph.stack.services.deputies!.orm.em.fork().getKnex();
+const deputiesEm = () => graph.stack.services.deputies!.orm.em.fork();
 const deputyRows =
   (codes: string[], args: { from: number; to: number }): LiveDeputies =>
   (source) =>
     deputyFigureRows(
-      source === 'live' ? liveRaw(deputiesKnex()) : rollupRaw(deputiesKnex()),
+      source === 'live' ? liveRaw(deputiesEm()) : rollupRaw(deputiesEm()),
       source,
       codes,
       figurePeriods(clock, args),
@@ -128,7 +129,16 @@ const votingRows =
     return votingFigureRows(em, figurePeriods(clock, args), codes, source, em.getKnex());
   };
 const cities = Array.from({ length: 14 }, (_, i) => `43${String(i + 1).padStart(2, '0')}`);
-const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputies; voting?: LiveVoting }[] = [
+/** Supervision figure rows (`supervisionFigures`) from the rollups or the base tables. */
+type LiveSupervision = (source: Source) => Promise<Record<string, string | number>[]>;
+const queries: {
+  name: string;
+  query: string;
+  live?: Live;
+  deputies?: LiveDeputies;
+  voting?: LiveVoting;
+  supervision?: LiveSupervision;
+}[] = [
   {
     name: 'Region.suggestionStats 43 (province)',
     query: `{ region(code: "43") { suggestionStats(year: ${year}) { total replied onTimeRate satisfactionRate resolutionRate overdue coercionRisks } } }`,
@@ -173,6 +183,19 @@ const queries: { name: string; query: string; live?: Live; deputies?: LiveDeputi
   {
     name: 'supervisionFigures 43, 10 years',
     query: `{ region(code: "43") { supervisionFigures(from: 2017, to: 2026) { ${supervisionFields} } } }`,
+    supervision: (source) =>
+      figureRows(graph.stack.services.supervision!.orm.em.fork(), figurePeriods(clock, tenYears), ['43'], source),
+  },
+  {
+    name: 'supervisionFigures 43, 10 years by month',
+    query: `{ region(code: "43") { supervisionFigures(from: 2017, to: 2026, interval: MONTH) { ${supervisionFields} } } }`,
+    supervision: (source) =>
+      figureRows(
+        graph.stack.services.supervision!.orm.em.fork(),
+        figurePeriods(clock, { ...tenYears, interval: 'MONTH' }),
+        ['43'],
+        source,
+      ),
   },
   {
     name: 'votingFigures 43, 10 years',
@@ -222,7 +245,7 @@ try {
       'live aggregate against the rollups (in process)',
   );
   const only = process.env.BENCH_ONLY;
-  for (const { name, query, live, deputies, voting } of queries.filter(
+  for (const { name, query, live, deputies, voting, supervision } of queries.filter(
     (q) => !only || only.split(',').some((o) => q.name.includes(o)),
   )) {
     await graph.stop();
@@ -277,6 +300,16 @@ try {
       await compare(
         'voting',
         voting,
+        (r) => `${r.key}|${r.i}|${r.level}`,
+        (x, y) => counts(x).join() === counts(y).join(),
+        (r) => counts(r).every((n) => n === 0),
+      );
+    }
+    if (supervision) {
+      const counts = (r: Record<string, string | number>) => figureMeasures.map((m) => Number(r[m] ?? 0));
+      await compare(
+        'supervision',
+        supervision,
         (r) => `${r.key}|${r.i}|${r.level}`,
         (x, y) => counts(x).join() === counts(y).join(),
         (r) => counts(r).every((n) => n === 0),

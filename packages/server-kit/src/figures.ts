@@ -148,3 +148,36 @@ export function figureMatrix<R extends { i: number | string; level: string }, T>
   );
   return periods.flatMap((period, i) => levels.map((level) => build(period, level, byKey.get(`${i}|${level}`))));
 }
+
+/**
+ * F-1 on rollups of day-dependent events (the suggestions' and supervision's figures): SQL selecting the rows
+ * of the rollup table `table` (alias `w`) matching `where` that make the state on the SQL date `on`: the
+ * day-independent `T` rows, then the events before the day after `on` (call it X), each kept in its year (`Y`),
+ * month (`M`) and day (`D`, `bucket` the first day of its span): the year rows before X's year, the month rows
+ * of X's year before X's month and the day rows of X's month before X, four index ranges of
+ * (…, span, bucket). At a month's end no day row is read, at a year's end no month row either. `where` appears
+ * four times and `on` five: bind their parameters with `rollupWindowParams`.
+ */
+export function rollupWindowSql(table: string, where: string, on: string): string {
+  const next = `((${on})::date + 1)`;
+  const year = `date_trunc('year', ${next}::timestamp)::date`;
+  const month = `date_trunc('month', ${next}::timestamp)::date`;
+  const from = `${table} w`;
+  return `(select w.* from ${from} where ${where} and w.span = 'T'
+    union all select w.* from ${from} where ${where} and w.span = 'Y' and w.bucket < ${year}
+    union all select w.* from ${from} where ${where} and w.span = 'M' and w.bucket >= ${year} and w.bucket < ${month}
+    union all select w.* from ${from} where ${where} and w.span = 'D' and w.bucket >= ${month} and w.bucket < ${next})`;
+}
+
+/** The bindings of `rollupWindowSql` for the parameters of its `where` and of its `on`. */
+export const rollupWindowParams = (params: unknown[], onParams: unknown[] = []): unknown[] => [
+  ...params,
+  ...params,
+  ...onParams,
+  ...params,
+  ...onParams,
+  ...onParams,
+  ...params,
+  ...onParams,
+  ...onParams,
+];

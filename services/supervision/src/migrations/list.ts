@@ -13,6 +13,7 @@ import { Migration20261130212000 } from './Migration20261130212000.ts';
 import { Migration20261130212100 } from './Migration20261130212100.ts';
 import { Migration20261130212200 } from './Migration20261130212200.ts';
 import { Migration20261130230200 } from './Migration20261130230200.ts';
+import { Migration20261201020000 } from './Migration20261201020000.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130212100', class: Migration20261130212100 },
   { name: 'Migration20261130212200', class: Migration20261130212200 },
   { name: 'Migration20261130230200', class: Migration20261130230200 },
+  { name: 'Migration20261201020000', class: Migration20261201020000 },
 ];

@@ -1,7 +1,7 @@
 import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
 import { readKnex } from '@renda/db/replicas';
 import { sqlSchema, sqlTable } from '@renda/db/tables';
-import { levelOfCodeSql, type FigurePeriod } from '@renda/server-kit/figures';
+import { levelOfCodeSql, rollupWindowParams, rollupWindowSql, type FigurePeriod } from '@renda/server-kit/figures';
 import type { RegionLevel } from '@renda/server-kit/validate';
 import { SuggestionSchema } from '../suggestions/suggestion.entity.ts';
 import { overdueSql } from './overdue.ts';
@@ -110,33 +110,11 @@ const staticNames: Record<string, string> = {
 const eventNames = ['overdue', 'replied_by', 'replied_on_time_by', 'solved_by'];
 
 /**
- * Rollup rows of `table` matching `where` that make the state on the SQL date `on` (Migration20261130160000):
- * the day-independent `T` rows, then the events before the day after `on` (call it X): the year rows before X's
- * year, the month rows of X's year before X's month and the day rows of X's month before X — four index ranges
- * of (scope_code, year, span, bucket). At a month's end no day row is read, at a year's end no month row either.
- * `where` appears four times and `on` five: their parameters are repeated by `windowParams`.
+ * Rollup rows of the grain `table` matching `where` that make the state on the SQL date `on`
+ * (Migration20261130160000; `rollupWindowSql`): `T` rows, then the year, month and day rows of the events up to it.
  */
-const windowed = (db: Db, table: string, where: string, on: string) => {
-  const next = `((${on})::date + 1)`;
-  const year = `date_trunc('year', ${next}::timestamp)::date`;
-  const month = `date_trunc('month', ${next}::timestamp)::date`;
-  const from = `${rollups(db, table)} w`;
-  return `(select w.* from ${from} where ${where} and w.span = 'T'
-    union all select w.* from ${from} where ${where} and w.span = 'Y' and w.bucket < ${year}
-    union all select w.* from ${from} where ${where} and w.span = 'M' and w.bucket >= ${year} and w.bucket < ${month}
-    union all select w.* from ${from} where ${where} and w.span = 'D' and w.bucket >= ${month} and w.bucket < ${next})`;
-};
-const windowParams = (params: unknown[], onParams: unknown[] = []) => [
-  ...params,
-  ...params,
-  ...onParams,
-  ...params,
-  ...onParams,
-  ...onParams,
-  ...params,
-  ...onParams,
-  ...onParams,
-];
+const windowed = (db: Db, table: string, where: string, on: string) => rollupWindowSql(rollups(db, table), where, on);
+const windowParams = rollupWindowParams;
 
 const rolled = `${Object.entries(staticNames)
   .map(([as, c]) => `coalesce(sum(r."${c}") filter (where r.span = 'T'), 0)::int as ${as}`)

@@ -35,9 +35,9 @@ export interface SupervisionStats {
 }
 
 /**
- * Figures for a subtree and calendar year, aggregated in SQL over the region-code prefix indexes (never
- * counted in Node). Every region asked for the same year in one request shares one statement, a
- * `union all` of one branch per region. Readers of the region only (ADMIN, STAFF, ANALYST).
+ * Figures for a subtree and calendar year, read in SQL from the rollups (Migration20261201020000: the year's
+ * `T` rows and the overdue events up to the measuring day; never counted in Node). Every region asked for the
+ * same year in one request shares one statement. Readers of the region only (ADMIN, STAFF, ANALYST).
  */
 export async function supervisionStats(
   ctx: ServiceContext,
@@ -102,13 +102,12 @@ export interface SupervisionFiguresRow {
 
 /**
  * Region.supervisionFigures. Each source table contributes the rows dated in a period (filed, decided,
- * due, submitted, heard), one `union all` branch each, summed per period and level; states (reviewed,
- * closed, overdue) are taken on the period's measuring day (F-1). One statement for every region asked
- * with the same arguments, whose size does not grow with them: the subtrees are a VALUES list joined to
- * one lateral read (each branch a range of the table's region-prefix index, index-only for the filings,
- * Migration20261130200000), so it is planned once; each row meets the periods of its own year only (a
- * hash join on the year), and it runs on one process (`serial_plan()`: starting workers costs more than
- * reading the rows).
+ * due, submitted, heard), summed per period and level; states (reviewed, closed, overdue) are taken on the
+ * period's measuring day (F-1). Read from the rollups kept in each write's transaction
+ * (Migration20261201020000: a province reads a few rows per period, exact for any `asOf`, by year or month);
+ * the live aggregate over the base tables (`figureRows(…, 'live')`) is what they are checked against. One
+ * statement for every region asked with the same arguments, whose size does not grow with them: the subtrees
+ * are a VALUES list joined to one lateral read, planned once, on one process (`serial_plan()`).
  */
 export async function supervisionFigures(
   ctx: ServiceContext,

@@ -1,7 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { readKnex } from '@renda/db/replicas';
 import { sqlSchema, sqlTable } from '@renda/db/tables';
-import { levelOfLengthSql, type FigurePeriod } from '@renda/server-kit/figures';
+import { levelOfLengthSql, rollupWindowParams, rollupWindowSql, type FigurePeriod } from '@renda/server-kit/figures';
 import { yearRange } from '@renda/server-kit/validate';
 import { AppointmentMotionSchema } from '../appointments/motion.entity.ts';
 import { FiledDocumentSchema } from '../filings/filing.entity.ts';
@@ -25,8 +25,66 @@ const tables = (em: SqlEntityManager) => ({
   reports: sqlTable(em, ReportSchema),
 });
 
-/** One branch of `statsRows` per region asked, a `union all`: each a range of the prefix indexes. */
+/**
+ * Where the figures are counted: `rollups` (what the API reads: the table kept by the triggers of
+ * Migration20261201020000) or `live` (the aggregate over the base tables: what the rollups are checked against
+ * by the property test and the benchmark). Both return the same rows, bar rows that count nothing.
+ */
+export type Source = 'rollups' | 'live';
+
+/** `figure_rollups` (Migration20261201020000): kept by triggers, no entity's. */
+const rollupTable = (em: SqlEntityManager) => `${sqlSchema(em)}."figure_rollups"`;
+
+/** The counts of `supervisionStats`, by the name of the rollups' counter each is read from. */
+const statsCounters: Record<string, string> = {
+  filed: 'year_filed',
+  late: 'year_late',
+  reviewed: 'year_reviewed',
+  corrections: 'year_corrections',
+  corrected: 'year_corrected',
+  matters: 'year_matters',
+  reported_first: 'year_reported_first',
+  items: 'items_due',
+  closed: 'year_closed',
+  overdue: 'items_overdue',
+  inquiries: 'year_inquiries',
+  motions: 'year_motions',
+  exams: 'year_exams',
+  passed: 'year_passed',
+  content: 'year_content',
+  rated: 'year_rated',
+};
+export const statsNames = Object.keys(statsCounters);
+
+/**
+ * The rows of `supervisionStats` of `year` for the subtrees `codes`, overdue items measured on `measuredOn`:
+ * from the rollups (every subtree in one lateral read: its year's `T` rows and the overdue events up to that
+ * day, `rollupWindowSql`) or live (`liveStatsRows`). A row for each subtree, zeros included.
+ */
 export async function statsRows(
+  em: SqlEntityManager,
+  codes: readonly string[],
+  year: number,
+  measuredOn: string,
+  source: Source = 'rollups',
+): Promise<Record<string, string | number | null>[]> {
+  if (source === 'live') return liveStatsRows(em, codes, year, measuredOn);
+  const window = rollupWindowSql(rollupTable(em), 'w.scope_code = s.key and w.year = ?', '?::date');
+  const { rows } = (await readKnex(em).raw(
+    `with scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')})
+     select s.key, ${Object.entries(statsCounters)
+       .map(([as, c]) => `coalesce(sum(r.${c}), 0)::int as ${as}`)
+       .join(', ')}
+     from scopes s left join lateral ${window} r on true
+     where ${sqlSchema(em)}.serial_plan()
+     group by s.key`,
+    [...codes, ...rollupWindowParams([year], [measuredOn])] as never[],
+  )) as { rows: Record<string, string | number | null>[] };
+  return rows;
+}
+
+/** One branch per region asked, a `union all`: each a range of the prefix indexes. */
+async function liveStatsRows(
   em: SqlEntityManager,
   codes: readonly string[],
   year: number,
@@ -110,22 +168,58 @@ export const figureMeasures = [
 ] as const;
 export type FigureMeasure = (typeof figureMeasures)[number];
 
-/** The rows of `supervisionFigures` for the subtrees `codes`: one statement (see `figuresSql`). */
+/** The rows of `supervisionFigures` for the subtrees `codes`: one statement (`rollupFiguresSql`, `figuresSql`). */
 export async function figureRows(
   em: SqlEntityManager,
   periods: FigurePeriod[],
   codes: readonly string[],
+  source: Source = 'rollups',
 ): Promise<Record<string, string | number>[]> {
-  const { sql, params } = figuresSql(em, periods, codes);
+  const { sql, params } = (source === 'rollups' ? rollupFiguresSql : figuresSql)(em, periods, codes);
   const { rows } = (await readKnex(em).raw(sql, params as never[])) as { rows: Record<string, string | number>[] };
   return rows;
+}
+
+/**
+ * The rollups' statement of `supervisionFigures`: for each subtree and period, the rows of the subtree dated in
+ * the period (its year, and its month for a month) that make the state on the period's measuring day
+ * (`rollupWindowSql`: the `T` rows and the events up to that day), summed per level. Every subtree in one
+ * lateral read, planned once; on one process (`serial_plan()`: a few thousand rows at most).
+ */
+function rollupFiguresSql(
+  em: SqlEntityManager,
+  periods: FigurePeriod[],
+  codes: readonly string[],
+): { sql: string; params: unknown[] } {
+  const window = rollupWindowSql(
+    rollupTable(em),
+    'w.scope_code = s.key and w.year = p.year and (p.month = 0 or w.month = p.month)',
+    'p.measured_on',
+  );
+  const sql = `with periods(i, year, month, measured_on) as (values ${periods.map(() => '(?::int, ?::int, ?::int, ?::date)').join(', ')}),
+      scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')})
+    select s.key, p.i, r.level, ${figureMeasures.map((m) => `sum(r.${m})::int as ${m}`).join(', ')}
+    from periods p cross join scopes s cross join lateral ${window} r
+    where ${sqlSchema(em)}.serial_plan()
+    group by s.key, p.i, r.level`;
+  const params = [...periods.flatMap((p, i) => [i, p.year, p.month ?? 0, p.measuredOn]), ...codes];
+  return { sql, params };
+}
+
+/**
+ * Every row of `figure_rollups` recomputed from the base tables (the function of Migration20261201020000), in
+ * the transaction of `em` if it has one.
+ */
+export async function rebuildFigureRollups(em: SqlEntityManager): Promise<void> {
+  await em.execute(`select ${sqlSchema(em)}."rebuild_figure_rollups"()`);
+  await em.execute(`analyze ${rollupTable(em)}`);
 }
 
 /** SQL: rows of `t` in the subtree `s.key` (codes are digits: the prefix index's range, then the prefix itself). */
 const inSubtree = `t.region_code ~>=~ s.key and t.region_code ~<~ (s.key || ':') and t.region_code like s.key || '%'`;
 
 /**
- * The statement of `supervisionFigures` (see there) and its parameters. The periods are consecutive, so the
+ * The live statement of `supervisionFigures` (see there) and its parameters. The periods are consecutive, so the
  * period of a day is the number of period starts up to it (`width_bucket`, a binary search): each row is
  * counted into its period and level in one hash aggregate, with no join to the periods. A row counts if dated
  * up to its period's measuring day (due up to its last day for opinion items): the periods before the one
