@@ -38,9 +38,28 @@ export async function recordEvent(
     return row.id;
   }
   const subscriber = subscriberOf(target);
-  const key: object = target.isInTransaction() ? target.getTransactionContext<Knex.Transaction>()! : target;
-  subscriber.queue(key, row);
+  const trx = target.isInTransaction() ? target.getTransactionContext<Knex.Transaction>()! : null;
+  if (trx && parentOf(trx)) {
+    // A nested transaction (a savepoint): MikroORM runs commit hooks for the outermost transaction only, so its
+    // events are written at once, inside the savepoint: rolled back with it, committed with the outermost one.
+    await writeEvents(trx, subscriber.schema, [row]);
+    subscriber.wroteIn(rootOf(trx));
+    return row.id;
+  }
+  subscriber.queue(trx ?? target, row);
   return row.id;
+}
+
+/** The transaction a savepoint was opened in (MikroORM marks it with its `parentTransaction` symbol), or null. */
+function parentOf(trx: object): object | null {
+  const symbol = Object.getOwnPropertySymbols(trx).find((s) => s.description === 'parentTransaction');
+  return symbol ? ((trx as Record<symbol, object>)[symbol] ?? null) : null;
+}
+
+function rootOf(trx: object): object {
+  let current = trx;
+  for (let parent = parentOf(current); parent; parent = parentOf(current)) current = parent;
+  return current;
 }
 
 function toRow(event: NewEvent): Row {
@@ -128,6 +147,11 @@ export class OutboxSubscriber implements EventSubscriber {
     const list = this.pending.get(key);
     if (list) list.push(row);
     else this.pending.set(key, [row]);
+  }
+
+  /** Events were written inside `transaction` (in a savepoint of it): its commit wakes the relay. */
+  wroteIn(transaction: object): void {
+    this.wrote.add(transaction);
   }
 
   onCommit(listener: CommitListener): () => void {

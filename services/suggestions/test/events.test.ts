@@ -287,6 +287,40 @@ describe('partitions by year', () => {
   });
 });
 
+describe('written with the change, in a nested transaction too', () => {
+  it('an event recorded in a savepoint commits with the outermost transaction, and goes if the savepoint rolls back', async () => {
+    const orm = stack.services.suggestions!.orm;
+    const count = async (id: string) =>
+      (
+        await orm.em
+          .getConnection()
+          .execute<{ n: number }[]>(
+            `select count(*)::int as n from "suggestions"."outbox_events" where "aggregate_id" = ?`,
+            [id],
+          )
+      )[0]!.n;
+    const event = (id: string) => ({
+      type: 'test.nested',
+      aggregateType: 'test',
+      aggregateId: id,
+      occurredAt: '2026-06-15T02:00:00Z',
+    });
+    await orm.em.fork().transactional(async (outer) => {
+      await outer.transactional(async (inner) => {
+        await recordEvent(inner, event('nested-kept'));
+      });
+      await outer
+        .transactional(async (inner) => {
+          await recordEvent(inner, event('nested-undone'));
+          throw new Error('undone');
+        })
+        .catch(() => {});
+    });
+    expect(await count('nested-kept')).toBe(1);
+    expect(await count('nested-undone')).toBe(0);
+  });
+});
+
 describe('relayed in order', () => {
   it('S-3: the steps of one item reach subscribers in the order they were taken, each once', async () => {
     const id = await fileSuggestion(stack, world);
