@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL results are untyped JSON read field by field */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deputiesService } from '@renda/deputies/server';
 import { supervisionService } from '@renda/supervision/server';
