@@ -378,16 +378,17 @@ function demoPrograms(year: number): ProgramSeed[] {
  * Writes the demo through the service's own write functions, each act by the person who does it on
  * the day it happened (staff open and close, deputies vote and rate one by one, tellers enter and
  * confirm, the lead unit's handler reports progress): the stages, elections, ranks, counters, tallies
- * and events are the write functions' own. Only into empty tables. Each act commits on its own, as a
- * request would: not one outer transaction, as the outbox writes an event at the commit of a top-level
- * transaction only, and an act's events inside a savepoint would be lost.
+ * and events are the write functions' own (an act's transaction is a savepoint of the seed's, and its events
+ * are written inside it). One transaction, so the demo is written whole or not at all; only into empty tables.
  */
 export async function seedDemo(em: EntityManager, clock: Clock): Promise<void> {
   if ((await em.count(ProgramSchema, {})) > 0) return;
   const year = currentYear(clock);
   const settings = readSettings(process.env);
-  const ctx = seedContext(em, { siblings: demoSiblings(year), settings, now: clock.now() });
-  for (const program of demoPrograms(year)) await seedProgram(ctx, program, year);
+  await em.transactional(async (tx) => {
+    const ctx = seedContext(tx, { siblings: demoSiblings(year), settings, now: clock.now() });
+    for (const program of demoPrograms(year)) await seedProgram(ctx, program, year);
+  });
 }
 
 /** The instant `hours` after `iso`. */
