@@ -59,6 +59,17 @@ export interface ServiceDefinition {
   };
 }
 
+/** What `openDatabase` needs to open `def`'s schema on `url`, its committed migrations applied. */
+export function databaseOf(def: ServiceDefinition, url: string) {
+  return {
+    url,
+    schema: def.dbSchema,
+    entities: def.entities,
+    migrationsPath: def.migrationsPath,
+    migrations: def.migrations,
+  };
+}
+
 /**
  * How a process runs the outbox (README: Events and reminders). Unset: events are recorded but
  * neither relayed nor reminded of (tests that do not look at them).
@@ -152,11 +163,7 @@ export async function startService(
 ): Promise<RunningService> {
   const phase = runtime.phase ?? phaseTimer(runtime.log);
   const orm = await openDatabase({
-    url: runtime.databaseUrl,
-    schema: def.dbSchema,
-    entities: def.entities,
-    migrationsPath: def.migrationsPath,
-    migrations: def.migrations,
+    ...databaseOf(def, runtime.databaseUrl),
     ...(runtime.poolMax ? { poolMax: runtime.poolMax } : {}),
     phase,
   });

@@ -3,6 +3,7 @@ import { FixedClock } from '@renda/server-kit/clock';
 import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
 import { createLogger } from '@renda/server-kit/logger';
 import {
+  databaseOf,
   startService,
   type EventsRuntime,
   type RunningService,
@@ -37,14 +38,7 @@ export function migratedTemplate(definitions: ServiceDefinition[]): DatabaseTemp
     key: hash.digest('hex').slice(0, 16),
     async build(url) {
       for (const def of definitions) {
-        const orm = await openDatabase({
-          url,
-          schema: def.dbSchema,
-          entities: def.entities,
-          migrationsPath: def.migrationsPath,
-          migrations: def.migrations,
-          poolMax: 1,
-        });
+        const orm = await openDatabase({ ...databaseOf(def, url), poolMax: 1 });
         await orm.close();
       }
     },
@@ -66,14 +60,7 @@ export function demoTemplate(definitions: ServiceDefinition[], now: string): Dat
       const year = Number(now.slice(0, 4));
       for (const def of definitions) {
         if (!def.seed) continue;
-        const orm = await openDatabase({
-          url,
-          schema: def.dbSchema,
-          entities: def.entities,
-          migrationsPath: def.migrationsPath,
-          migrations: def.migrations,
-          poolMax: 2,
-        });
+        const orm = await openDatabase({ ...databaseOf(def, url), poolMax: 2 });
         try {
           if (def.partitions?.length)
             await maintainYearPartitions(orm, def.partitions, [year - 2, year - 1, year, year + 1]);

@@ -215,6 +215,19 @@ export async function rebuildFigureRollups(em: SqlEntityManager): Promise<void> 
   await em.execute(`analyze ${rollupTable(em)}`);
 }
 
+/**
+ * The rebuild of `rollups:rebuild`, in one transaction: writes to the six counted tables wait until it commits
+ * (a SHARE lock), so none falls between the recount and the switch; reads go on. Returns the rollup rows made.
+ */
+export async function rebuildFigureRollupsLocked(em: SqlEntityManager): Promise<number> {
+  await em.transactional(async (tx) => {
+    await tx.execute(`lock table ${Object.values(tables(tx)).join(', ')} in share mode`);
+    await rebuildFigureRollups(tx);
+  });
+  const [row] = await em.execute<{ n: number }[]>(`select count(*)::int as n from ${rollupTable(em)}`);
+  return row?.n ?? 0;
+}
+
 /** SQL: rows of `t` in the subtree `s.key` (codes are digits: the prefix index's range, then the prefix itself). */
 const inSubtree = `t.region_code ~>=~ s.key and t.region_code ~<~ (s.key || ':') and t.region_code like s.key || '%'`;
 

@@ -222,6 +222,23 @@ export function rollupFiguresSql(
 export const rebuildRollupsSql = (em: SqlEntityManager) => `select ${sqlSchema(em)}."rebuild_rollups"()`;
 
 /**
+ * The rebuild of `rollups:rebuild`, in one transaction: writes to the ballots, rounds and tallies wait until it
+ * commits (SHARE locks), so none falls between the recount and the switch; reads go on. Returns the closed
+ * ballots counted.
+ */
+export async function rebuildRollupsLocked(em: SqlEntityManager): Promise<number> {
+  const t = tables(em);
+  await em.transactional(async (tx) => {
+    await tx.execute(`lock table ${[t.ballots, t.rounds, t.tallies].join(', ')} in share mode`);
+    await tx.execute(rebuildRollupsSql(tx));
+  });
+  const [row] = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from ${t.ballots} where "status" = 'CLOSED'`,
+  );
+  return row?.n ?? 0;
+}
+
+/**
  * Rows where a rollup table differs from its recount from the base tables (rows counting nothing aside: the
  * rollups keep zeroed rows of keys whose rows moved away): none when the triggers kept them exact.
  */
