@@ -7,6 +7,12 @@ export type SiblingUrls = Record<string, string>;
 
 export class SiblingError extends Error {}
 
+/** A request that failed on its connection before any answer came: the socket was closed or reset under it. */
+export function isStaleConnection(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'UND_ERR_CLOSED' || code === 'EPIPE';
+}
+
 /** Reads entities other subgraphs own: over HTTP in a request (`SiblingClient`), from declared facts in a seed. */
 export interface Siblings {
   entity<T>(service: string, typename: string, key: Record<string, string>, selection: string): Promise<T | null>;
@@ -40,14 +46,21 @@ export class SiblingClient implements Siblings {
           if (!url) throw new SiblingError(`The ${service} subgraph's URL is not configured.`);
           const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`;
           const representations = keys.map((k) => ({ __typename: typename, ...k }));
-          const response = await request(url, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              [subgraphSecretHeader]: this.secret,
-              ...(this.authorization ? { authorization: this.authorization } : {}),
-            },
-            body: JSON.stringify({ query, variables: { representations } }),
+          const send = () =>
+            request(url, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                [subgraphSecretHeader]: this.secret,
+                ...(this.authorization ? { authorization: this.authorization } : {}),
+              },
+              body: JSON.stringify({ query, variables: { representations } }),
+            });
+          // A kept-alive connection the other side closed just as it was reused fails before any answer
+          // (more likely on a busy event loop); this read changes nothing, so it is sent once more.
+          const response = await send().catch((e: unknown) => {
+            if (isStaleConnection(e)) return send();
+            throw e;
           });
           const body = (await response.body.json()) as {
             data?: { _entities?: (T | null)[] };

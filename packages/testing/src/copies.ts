@@ -6,6 +6,7 @@ import { devJwtSecret, devSubgraphSecret } from '@renda/server-kit/env';
 import { subgraphSecretHeader } from '@renda/server-kit/http';
 import { createLogger } from '@renda/server-kit/logger';
 import { startService, type RunningService, type ServiceDefinition } from '@renda/server-kit/service';
+import { subgraphKeepAliveMs } from '@renda/server-kit/subgraph';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 /** A small round-robin load balancer in front of the copies of one subgraph. */
@@ -33,6 +34,8 @@ function startBalancer(upstreams: string[]): Promise<Balancer> {
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
+  // Idle connections stay open as long as the subgraphs keep theirs (Node's default is 5 s), as a balancer would.
+  server.keepAliveTimeout = subgraphKeepAliveMs;
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
       resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, served, server }),
