@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { isStaleConnection } from '@renda/server-kit/siblings';
 
 /**
  * The gateway's calls to its subgraphs: `undici.request` on a keep-alive Pool per subgraph origin,
@@ -153,8 +154,8 @@ export function createKeepAliveFetcher(options: SubgraphFetcherOptions = {}): Su
   const send = async (url: string, init: FetchInit, headers: Record<string, string>): Promise<Buffered> => {
     sent++;
     const target = new URL(url);
-    try {
-      const res = await poolOf(target.origin).request({
+    const request = () =>
+      poolOf(target.origin).request({
         path: target.pathname + target.search,
         method: (init.method ?? 'GET') as 'POST',
         headers,
@@ -162,6 +163,13 @@ export function createKeepAliveFetcher(options: SubgraphFetcherOptions = {}): Su
         headersTimeout: timeout,
         bodyTimeout: timeout,
         ...(init.signal ? { signal: init.signal } : {}),
+      });
+    try {
+      // A kept-alive connection the subgraph closed just as it was reused fails before any answer; a query
+      // changes nothing and is sent once more, a mutation never (it may have been received).
+      const res = await request().catch((e: unknown) => {
+        if (isQueryBody(init.body) && isStaleConnection(e)) return request();
+        throw e;
       });
       return { url, status: res.statusCode, headers: new SubgraphHeaders(res.headers), text: await res.body.text() };
     } catch (e) {
