@@ -19,7 +19,7 @@ import { createCongress, createRegion, createSession } from './modules/regions/r
 import { rebuildRollups } from './modules/stats/figures.store.ts';
 
 /** The template's regions (a province of its own, deleted once copied); the copies' are Hunan's (43). */
-export const templateRegions: TemplateRegions = {
+const templateRegions: TemplateRegions = {
   PROVINCE: '99',
   CITY: '9901',
   COUNTY: '990101',
@@ -198,7 +198,8 @@ export async function loadProvinceDeputies(
   await rebuildRollups(service.orm.em.fork() as SqlEntityManager);
   const t = benchTables(em);
   const conn = service.orm.em.fork().getConnection();
-  for (const table of [t.deputies, t.contacts, t.congresses]) await conn.execute(`vacuum analyze ${table}`);
+  for (const table of [t.deputies, t.contacts, t.congresses, t.rollups, t.rollupParts])
+    await conn.execute(`vacuum analyze ${table}`);
   const count = async (table: string) =>
     Number((await conn.execute<{ n: string }[]>(`select count(*) as n from ${table}`))[0]!.n);
   return { regions: await count(t.regions), deputies: await count(t.deputies), contacts: await count(t.contacts) };

@@ -17,7 +17,7 @@ import { createUnit } from './modules/units/units.service.ts';
 import { rebuildFigureRollupsLocked, rollupTable } from './modules/stats/stats.store.ts';
 
 /** The template's regions (a province of its own, deleted once copied); the copies' are Hunan's (43). */
-export const templateRegions: TemplateRegions = {
+const templateRegions: TemplateRegions = {
   PROVINCE: '99',
   CITY: '9901',
   COUNTY: '990101',

@@ -30,7 +30,7 @@ import {
 import { assignSupervisors, reportProgress } from './modules/projects/projects.service.ts';
 
 /** The template's regions (a province of its own, deleted once copied); the copies' are Hunan's (43). */
-export const templateRegions: TemplateRegions = {
+const templateRegions: TemplateRegions = {
   PROVINCE: '99',
   CITY: '9901',
   COUNTY: '990101',

@@ -6,6 +6,7 @@ import { DeputyGroupSchema, DeputySchema, LiaisonStationSchema } from '../deputi
 import { CommitteeAssignmentSchema, CommitteeMemberSchema, ContactRecordSchema } from '../liaison/liaison.entity.ts';
 import { PersonSchema } from '../persons/person.entity.ts';
 import { CongressSchema, CongressSessionSchema, RegionSchema } from '../regions/region.entity.ts';
+import { DeputyRollupPartSchema, DeputyRollupSchema } from '../stats/rollup.entity.ts';
 
 /**
  * The copies of the benchmark's deputies template (`bench-data.ts`) into every region of `regions`
@@ -133,4 +134,6 @@ export const benchTables = (em: EntityManager) => ({
   deputies: sqlTable(em, DeputySchema),
   contacts: sqlTable(em, ContactRecordSchema),
   congresses: sqlTable(em, CongressSchema),
+  rollups: sqlTable(em, DeputyRollupSchema),
+  rollupParts: sqlTable(em, DeputyRollupPartSchema),
 });
