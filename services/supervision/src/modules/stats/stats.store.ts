@@ -33,7 +33,7 @@ const tables = (em: SqlEntityManager) => ({
 export type Source = 'rollups' | 'live';
 
 /** `figure_rollups` (Migration20261201020000): kept by triggers, no entity's. */
-const rollupTable = (em: SqlEntityManager) => `${sqlSchema(em)}."figure_rollups"`;
+export const rollupTable = (em: SqlEntityManager) => `${sqlSchema(em)}."figure_rollups"`;
 
 /** The counts of `supervisionStats`, by the name of the rollups' counter each is read from. */
 const statsCounters: Record<string, string> = {

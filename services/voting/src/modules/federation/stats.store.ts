@@ -151,7 +151,7 @@ export function liveFiguresSql(
 
 /** The rollup tables and their recounts (Migration20261201030000: kept by triggers, no entity's). */
 type RollupTable = 'voting_rollups' | 'voting_region_months';
-const rollupTable = (em: SqlEntityManager, name: RollupTable | `${RollupTable}_recount`) =>
+export const rollupTable = (em: SqlEntityManager, name: RollupTable | `${RollupTable}_recount`) =>
   `${sqlSchema(em)}."${name}"`;
 
 /**
