@@ -43,9 +43,7 @@ export async function loadSyntheticProvince(service: RunningService, items: numb
   console.log(
     `template: ${size} items through the write functions in ${seconds(performance.now() - t)} (${byStage(template.stages)})`,
   );
-  // The rollup triggers are off for the copies; the rollups are rebuilt in one statement after them. So is the key
-  // registry's: the copies' registry rows are copied in the same transaction (its foreign keys are checked at commit).
-  await setItemTrigger(em, 'suggestions_keys_rows', false);
+  // The copies, set-based (`copyTemplate`: no trigger runs on them); the rollups are rebuilt in one statement after.
   const copied = await copyTemplate(
     em,
     {
@@ -59,7 +57,6 @@ export async function loadSyntheticProvince(service: RunningService, items: numb
     },
     items,
   );
-  await setItemTrigger(em, 'suggestions_keys_rows', true);
   console.log(`copies: ${byStage(copied)}`);
   console.log(`loaded ${items.toLocaleString()} items in ${seconds(performance.now() - t)}`);
   t = performance.now();

@@ -20,6 +20,7 @@ import {
   ProcessStepSchema,
   ReplySchema,
   SerialCounterSchema,
+  SheetSchema,
   SuggestionKeySchema,
   SuggestionSchema,
   SuggestionSignerSchema,
@@ -120,6 +121,25 @@ describe('synthetic province', () => {
       countyOf.set(s.leadUnitId, s.regionCode.slice(0, 6));
     }
     expect(countyOf.size).toBeGreaterThan(1);
+  });
+
+  it('leaves no copied row without its item (the copy checks no foreign key row by row)', async () => {
+    const e = em();
+    const ids = new Set(all.map((s) => s.id));
+    const yearOf = new Map(all.map((s) => [s.id, s.year]));
+    for (const entity of [
+      HandlingUnitSchema,
+      SuggestionSignerSchema,
+      ReplySchema,
+      EvaluationSchema,
+      SheetSchema,
+      ProcessStepSchema,
+    ] as const) {
+      const rows = (await e.find(entity as typeof ReplySchema, {})) as { suggestionId: string; year?: number }[];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.filter((r) => !ids.has(r.suggestionId))).toEqual([]);
+      expect(rows.filter((r) => r.year !== undefined && r.year !== yearOf.get(r.suggestionId))).toEqual([]);
+    }
   });
 
   it("derives every item's facts from its own replies and evaluations by the write path's rules", () => {
