@@ -30,9 +30,9 @@ export const templateYear = 2024;
 export const templateCounty = '439901';
 export const templateTownships = ['439901001', '439901002'] as const;
 /** Items of each template township. */
-export const itemsPerTownship = 180;
+const itemsPerTownship = 180;
 
-export const benchCategories = [
+const benchCategories = [
   '交通',
   '教育',
   '医疗卫生',
@@ -51,7 +51,7 @@ export const benchCategories = [
 const deputiesPerTownship = 8;
 
 /** The template's ids: the county's lead unit, each township's congress and deputies. */
-export interface TemplateIds {
+interface TemplateIds {
   unitId: string;
   congressIds: Record<string, string>;
   deputyIds: Record<string, string[]>;
@@ -89,7 +89,7 @@ function templateSiblings(ids: TemplateIds): DirectorySiblings {
 }
 
 /** One template item: where it stops and what happens on the way. */
-export interface TemplateItem {
+interface TemplateItem {
   township: string;
   /** 1-based within the template. */
   g: number;
@@ -114,7 +114,7 @@ export interface TemplateItem {
  * one reply in ten late; results 1/7 dissatisfied (rated twice), 2/7 basically satisfied, the rest satisfied
  * (some after a second round); key items 1 in 50; co-signers on a quarter.
  */
-export function templateItems(): TemplateItem[] {
+function templateItems(): TemplateItem[] {
   const items: TemplateItem[] = [];
   for (const [t, township] of templateTownships.entries()) {
     for (let i = 0; i < itemsPerTownship; i++) {

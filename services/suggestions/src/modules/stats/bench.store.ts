@@ -16,9 +16,10 @@ import {
 import { primaryDb, rebuildRollups, rollupTables } from './stats.store.ts';
 
 /**
- * The statements of the synthetic province of the benchmarks (`src/bench-data.ts`, S-8): set-based SQL
- * (generate_series) straight into this service's tables, named from the ORM's metadata (the two scratch tables
- * of the load, no entity's, in the ORM's schema). Never used by the service itself.
+ * The statements of the synthetic province of the benchmarks (`src/bench-data.ts`, S-8, issue 9): the regions
+ * and units of the province, and the set-based copies of the template that `src/bench-template.ts` wrote through
+ * the write functions, every table named from the ORM's metadata (the scratch tables of the load, no entity's,
+ * in the ORM's schema, dropped after it). Never used by the service itself.
  */
 const tables = (em: SqlEntityManager) => ({
   items: sqlTable(em, SuggestionSchema),
@@ -218,14 +219,14 @@ function copyStatement(em: SqlEntityManager, spec: CopySpec): string {
     ${joins.join('\n    ')}`;
 }
 
-/** The template as the copies read it: its items in the order of their registers and serials. */
-export interface TemplateFacts {
-  /** Each template township, mapped to the township of the same place in each copy's pair. */
+/** What the copies need to know of the template (`bench-template.ts`) besides its rows. */
+interface TemplateFacts {
+  /** The template townships, each mapped to the township of the same place in each copy's pair. */
   townships: string[];
   county: string;
   unitId: string;
   deputyIds: string[];
-  /** The template's register of each township, and the register key of any region's year (the write path's). */
+  /** The write path's register of a region's year (`registerKeyOf`): the template's, and each copy's. */
   registerKeyOf: (regionCode: string, year: number) => string;
   year: number;
   /** The subjects (`sub`) its viewers acted as, by kind of viewer. */
@@ -239,8 +240,7 @@ export interface TemplateFacts {
  * order, its items in register and serial order, truncated at `items`. Every row of the template's items, their
  * children and their key registry entries, with new ids, the copy's regions, unit, deputies and registers, and
  * every date shifted by whole years; the serial counters of the copies' registers; then the template deleted (its
- * events stay in the outbox). One transaction (the registry's foreign keys are checked at commit). Returns the
- * copies' items by stage.
+ * events stay in the outbox). One transaction. Returns the copies' items by stage.
  */
 export async function copyTemplate(
   em: SqlEntityManager,
@@ -271,12 +271,14 @@ export async function copyTemplate(
     );
     const [{ n: size }] = ((await trx.raw(`select count(*)::int as n from ${t.template}`)) as { rows: { n: number }[] })
       .rows as [{ n: number }];
-    const pairs = template.townships.length;
-    const perCounty = 14 / pairs;
-    const slotCount = Math.ceil(items / size);
+    // The bench regions (`createBenchRegions`): 140 counties of 14 townships, a copy for each group of as many
+    // townships as the template has, in each of the three years.
+    const perSlot = template.townships.length;
     const counties = 140;
-    if (slotCount > counties * perCounty * 3)
-      throw new Error(`The bench province holds at most ${(counties * perCounty * 3 * size).toLocaleString()} items.`);
+    const slotCount = Math.ceil(items / size);
+    const slots = counties * Math.floor(14 / perSlot) * 3;
+    if (slotCount > slots)
+      throw new Error(`The bench province holds at most ${(slots * size).toLocaleString()} items.`);
     // Slot s: year 2024 + s % 3, county (s / 3) % 140, township pair (s / 3) / 140 of that county.
     await trx.raw(
       `create table ${t.slots} as
@@ -290,7 +292,7 @@ export async function copyTemplate(
       select c.slot, tpl.old, w.code as new from ${t.slots} c
       join unnest(?::text[]) with ordinality tpl(old, k) on true
       join ${t.townships} w on w.county = c.county and w.idx % 14 = c.pair * ? + tpl.k - 1`,
-      [template.townships, pairs],
+      [template.townships, perSlot],
     );
     // Registers: the write path's key of each template register and of its copy (`registerKeyOf`), bound.
     const registers = await trx.raw(
@@ -357,6 +359,11 @@ export async function copyTemplate(
     const { rows: stages } = (await trx.raw(
       `select s.stage, count(*)::int as n from ${t.items} s join ${t.itemMap} m on m.new_id = s.id group by s.stage order by s.stage`,
     )) as { rows: { stage: string; n: number }[] };
+    const copied = stages.reduce((n, r) => n + r.n, 0);
+    if (copied !== Math.min(items, slotCount * size))
+      throw new Error(
+        `${copied} items copied of ${Math.min(items, slotCount * size)}: a template register has no copy.`,
+      );
     for (const table of [t.template, t.slots, t.regions, t.registers, t.itemMap, t.ids, t.subs])
       await trx.raw(`drop table ${table}`);
     return Object.fromEntries(stages.map((r) => [r.stage, r.n]));
