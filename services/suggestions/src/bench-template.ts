@@ -297,6 +297,8 @@ export async function writeTemplate(em: EntityManager): Promise<{ ids: TemplateI
     for (const spec of templateItems()) {
       const stage = await writeItem(seed, spec, ids);
       stages[stage] = (stages[stage] ?? 0) + 1;
+      // Each item is written whole before the next: its entities need not stay managed (every flush looks at all).
+      tx.clear();
     }
   });
   return { ids, stages };
