@@ -1,21 +1,26 @@
 import type { RunningService } from '@renda/server-kit/service';
 import { maintainYearPartitions } from '@renda/db/partitions';
+import { templateCounty, templateTownships, templateYear, templateSubs, writeTemplate } from './bench-template.ts';
 import {
+  copyTemplate,
   createBenchRegions,
   dropBenchRegions,
-  insertBenchItems,
   provinceScanPlan,
   rebuildBenchRollups,
   setItemTrigger,
   vacuumAnalyze,
 } from './modules/stats/bench.store.ts';
+import { registerKeyOf } from './modules/suggestions/suggestions.service.ts';
 import { suggestionsService } from './server.ts';
 
 /**
- * Loads a synthetic province for benchmarks (S-8): `items` suggestions over three years, 140 lead
- * units and 2,115 regions (Hunan 43, 14 cities, 140 counties, 1,960 townships), with set-based SQL
- * (generate_series) straight into this service's tables (`modules/stats/bench.store.ts`), then VACUUM ANALYZE;
- * prints the plan of the province scan. Used by `gateway/bench/suggestion-stats.ts`; never by the service itself.
+ * Loads a synthetic province for benchmarks (S-8, issue 9): a template of a few hundred suggestions written
+ * through the service's own write functions (`bench-template.ts`: every stage, reply category, result, late
+ * replies, key items with their sheets, second rounds), then copied with set-based SQL (`modules/stats/
+ * bench.store.ts`) — items, step logs, signers, units, replies, evaluations, sheets, key registry, serial
+ * counters — across 2,115 regions (Hunan 43, 14 cities, 140 counties with a lead unit each, 1,960 townships)
+ * and the years 2024-2026, `items` items in all; then VACUUM ANALYZE; prints the plan of the province scan.
+ * Used by `gateway/bench/suggestion-stats.ts`; never by the service itself.
  */
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -25,16 +30,38 @@ export async function loadSyntheticProvince(service: RunningService, items: numb
   await maintainYearPartitions(service.orm, suggestionsService.partitions!, [2024, 2025, 2026]);
   let t = performance.now();
   await createBenchRegions(em);
-  // The rollup triggers are off for the bulk insert; the rollups are rebuilt in one statement after it.
+  // The template's writes go through the write path with its triggers, but for the rollups': they are rebuilt once
+  // after the copies.
   await setItemTrigger(em, 'suggestions_rollups_rows', false);
-  // So is the key registry's: it is filled in one statement in the same transaction (its foreign key is
-  // checked at commit).
-  await setItemTrigger(em, 'suggestions_keys_rows', false);
-  await insertBenchItems(em, items);
-  await setItemTrigger(em, 'suggestions_keys_rows', true);
+  await setItemTrigger(em, 'suggestions_rollups_changes', false);
+  const template = await writeTemplate(em);
+  const byStage = (stages: Record<string, number>) =>
+    Object.entries(stages)
+      .map(([stage, n]) => `${stage} ${n}`)
+      .join(', ');
+  const size = Object.values(template.stages).reduce((a, b) => a + b, 0);
+  console.log(
+    `template: ${size} items through the write functions in ${seconds(performance.now() - t)} (${byStage(template.stages)})`,
+  );
+  // The copies, set-based (`copyTemplate`: no trigger runs on them); the rollups are rebuilt in one statement after.
+  const copied = await copyTemplate(
+    em,
+    {
+      townships: [...templateTownships],
+      county: templateCounty,
+      unitId: template.ids.unitId,
+      deputyIds: templateTownships.flatMap((code) => template.ids.deputyIds[code]!),
+      registerKeyOf,
+      year: templateYear,
+      subs: templateSubs,
+    },
+    items,
+  );
+  console.log(`copies: ${byStage(copied)}`);
   console.log(`loaded ${items.toLocaleString()} items in ${seconds(performance.now() - t)}`);
   t = performance.now();
   await setItemTrigger(em, 'suggestions_rollups_rows', true);
+  await setItemTrigger(em, 'suggestions_rollups_changes', true);
   await rebuildBenchRollups(em);
   console.log(`rebuilt the rollups in ${seconds(performance.now() - t)}`);
   t = performance.now();

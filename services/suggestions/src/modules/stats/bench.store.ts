@@ -1,22 +1,43 @@
-import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import type { EntitySchema, SqlEntityManager } from '@mikro-orm/postgresql';
 import { sqlSchema, sqlTable } from '@renda/db/tables';
-import { SuggestionKeySchema, SuggestionSchema } from '../suggestions/suggestion.entity.ts';
+import { ContributionSchema, DeputyContactSchema, ProgressReportSchema } from '../handling/handling.entity.ts';
+import { CommitteeVoteSchema, KeyHearingSchema } from '../key-items/key-items.entity.ts';
+import {
+  EvaluationSchema,
+  HandlingUnitSchema,
+  ProcessStepSchema,
+  ReplySchema,
+  SerialCounterSchema,
+  SheetSchema,
+  SuggestionKeySchema,
+  SuggestionSchema,
+  SuggestionSignerSchema,
+} from '../suggestions/suggestion.entity.ts';
 import { primaryDb, rebuildRollups, rollupTables } from './stats.store.ts';
 
 /**
- * The statements of the synthetic province of the benchmarks (`src/bench-data.ts`, S-8): set-based SQL
- * (generate_series) straight into this service's tables, named from the ORM's metadata (the two scratch tables
- * of the load, no entity's, in the ORM's schema). Never used by the service itself.
+ * The statements of the synthetic province of the benchmarks (`src/bench-data.ts`, S-8, issue 9): the regions
+ * and units of the province, and the set-based copies of the template that `src/bench-template.ts` wrote through
+ * the write functions, every table named from the ORM's metadata (the scratch tables of the load, no entity's,
+ * in the ORM's schema, dropped after it). Never used by the service itself.
  */
 const tables = (em: SqlEntityManager) => ({
   items: sqlTable(em, SuggestionSchema),
   keys: sqlTable(em, SuggestionKeySchema),
+  counters: sqlTable(em, SerialCounterSchema),
   townships: `${sqlSchema(em)}."bench_townships"`,
   units: `${sqlSchema(em)}."bench_units"`,
+  template: `${sqlSchema(em)}."bench_template"`,
+  slots: `${sqlSchema(em)}."bench_slots"`,
+  regions: `${sqlSchema(em)}."bench_regions"`,
+  registers: `${sqlSchema(em)}."bench_registers"`,
+  itemMap: `${sqlSchema(em)}."bench_items"`,
+  ids: `${sqlSchema(em)}."bench_ids"`,
+  subs: `${sqlSchema(em)}."bench_subs"`,
 });
 
-/** The item triggers a bulk load switches off (the rollups' and the key registry's), each rebuilt after it. */
-export type ItemTrigger = 'suggestions_rollups_rows' | 'suggestions_keys_rows';
+/** The item triggers the load switches off while the template is written (the rollups', rebuilt after the load). */
+export type ItemTrigger = 'suggestions_rollups_rows' | 'suggestions_rollups_changes';
 
 export async function setItemTrigger(em: SqlEntityManager, trigger: ItemTrigger, on: boolean): Promise<void> {
   await em.getKnex().raw(`alter table ${tables(em).items} ${on ? 'enable' : 'disable'} trigger "${trigger}"`);
@@ -40,35 +61,312 @@ export async function dropBenchRegions(em: SqlEntityManager): Promise<void> {
   await em.getKnex().raw(`drop table ${t.townships}, ${t.units}`);
 }
 
+/** How a copied column is made from the template row `s` of the copy `c` (slot, shift in years, county unit). */
+type Rule = 'keep' | 'newId' | 'item' | 'year' | 'date' | 'time' | 'region' | 'register' | 'id' | 'sub' | 'now';
+
 /**
- * `items` suggestions over 2024-2026 in the bench regions, and their rows in the key registry, in one
- * transaction (the registry's foreign key is checked at commit).
+ * A table the template's write functions filled, and how each of its columns is copied. Columns not named keep
+ * the template's value; an id, a date, a time or a year not named stops the load (a new column must be given a
+ * rule before it is copied as the template's).
  */
-export async function insertBenchItems(em: SqlEntityManager, items: number): Promise<void> {
+interface CopySpec {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  entity: EntitySchema<any, any>;
+  /** The property holding the item's id. */
+  item: string;
+  rules: Record<string, Rule>;
+}
+
+const actor: Record<string, Rule> = { byUnitId: 'id' };
+
+/** Every table the template fills, children after the items (the key registry is filled from the items). */
+const copies: CopySpec[] = [
+  {
+    entity: SuggestionSchema,
+    item: 'id',
+    rules: {
+      id: 'item',
+      regionCode: 'region',
+      year: 'year',
+      sessionId: 'keep',
+      registerKey: 'register',
+      leadDeputyId: 'id',
+      sourceContactId: 'keep',
+      leadOfficialId: 'keep',
+      leadUnitId: 'id',
+      assignedOn: 'date',
+      replyDueOn: 'date',
+      repliedOn: 'date',
+      registeredAt: 'time',
+      registeredBy: 'sub',
+      withdrawnAt: 'time',
+      updatedAt: 'now',
+    },
+  },
+  {
+    entity: SuggestionKeySchema,
+    item: 'id',
+    rules: { id: 'item', year: 'year', registerKey: 'register', sourceContactId: 'keep' },
+  },
+  {
+    entity: ProcessStepSchema,
+    item: 'suggestionId',
+    rules: { id: 'newId', suggestionId: 'item', year: 'year', at: 'time', by: 'sub', ...actor },
+  },
+  {
+    entity: SuggestionSignerSchema,
+    item: 'suggestionId',
+    rules: { id: 'newId', suggestionId: 'item', deputyId: 'id', year: 'year' },
+  },
+  {
+    entity: HandlingUnitSchema,
+    item: 'suggestionId',
+    rules: { id: 'newId', suggestionId: 'item', unitId: 'id', year: 'year' },
+  },
+  {
+    entity: ReplySchema,
+    item: 'suggestionId',
+    rules: { id: 'newId', suggestionId: 'item', repliedOn: 'date', repliedBy: 'sub', ...actor },
+  },
+  {
+    entity: EvaluationSchema,
+    item: 'suggestionId',
+    rules: { id: 'newId', suggestionId: 'item', deputyId: 'id', evaluatedAt: 'time', enteredBy: 'sub' },
+  },
+  {
+    entity: SheetSchema,
+    item: 'suggestionId',
+    rules: {
+      id: 'newId',
+      suggestionId: 'item',
+      unitId: 'id',
+      issuedOn: 'date',
+      dueOn: 'date',
+      issuedBy: 'sub',
+      answeredOn: 'date',
+      answeredBy: 'sub',
+      ...actor,
+      answeredByUnitId: 'id',
+      updatedAt: 'now',
+      withdrawnAt: 'time',
+    },
+  },
+];
+
+/** The tables with an item's id besides those copied: the template must leave them empty (checked). */
+const notCopied = [
+  ProgressReportSchema,
+  ContributionSchema,
+  DeputyContactSchema,
+  KeyHearingSchema,
+  CommitteeVoteSchema,
+];
+
+const mustMap = new Set(['uuid', 'date', 'timestamptz', 'timestamp']);
+
+/** `insert … select` of one table's copies from the template rows `s` of the items mapped in `bench_items`. */
+function copyStatement(em: SqlEntityManager, spec: CopySpec): string {
   const t = tables(em);
-  await em.getKnex().transaction(async (trx) => {
-    await trx.raw(`insert into ${t.items} ("id", "kind", "region_code", "year", "session_id", "register_key", "serial_number", "title", "content",
-        "category", "lead_deputy_id", "proposer_name", "stage", "round", "grade", "lead_official", "complex", "is_key", "key_supervisor", "lead_unit_id",
-        "assigned_on", "reply_due_on", "reply_category", "replied_on", "reply_on_time", "latest_result", "coercion_risk", "rehandling", "published",
-        "registered_at", "registered_by", "step_count", "version")
-      select gen_random_uuid(), 'SUGGESTION', t.code, y, null, t.code || ':' || y, g, '建议 ' || g, '关于改善民生的建议',
-        (array['交通', '教育', '医疗卫生', '城乡建设', '农业农村', '生态环境', '社会保障', '经济发展', '文化旅游', '公共安全', '水利', '政务服务'])
-          [1 + (t.idx / 14 + g % 3) % 12], null, null,
-        case when r < 10 then 'RECEIVED' when r < 25 then 'HANDLING' when r < 60 then 'REPLIED' else 'EVALUATED' end,
-        1, 'LEVEL_4', '分管领导', false, g % 50 = 0, null, case when r < 10 then null else u.id end,
-        case when r < 10 then null else a end, case when r < 10 then null else (a + interval '3 months')::date end,
-        case when r < 25 then null when g / 3 % 3 = 0 then 'SOLVED' when g / 3 % 3 = 1 then 'PLANNED' else 'EXPLAINED' end,
-        case when r < 25 then null when g % 10 = 0 then a + 120 else a + 60 end, case when r < 25 then null else g % 10 <> 0 end,
-        case when r < 60 then null when g % 7 = 0 then 'DISSATISFIED' when g % 7 < 3 then 'BASICALLY_SATISFIED' else 'SATISFIED' end,
-        r >= 60 and g % 7 <> 0 and g / 3 % 3 = 2, false, r >= 60, (d + time '10:00') at time zone 'Asia/Shanghai', 'bench', 1, 1
-      from (select g, r, y, d, d + 20 as a from (select g, (g::bigint * 7919 % 100)::int as r, 2024 + g % 3 as y,
-        make_date(2024 + g % 3, 1 + g / 3 % 12, 1 + g / 36 % 28) as d from generate_series(1, ${Math.trunc(items)}) g) x) s
-      join ${t.townships} t on t.idx = s.g % 1960
-      join ${t.units} u on u.county = t.county`);
-    await trx.raw(`insert into ${t.keys} ("id", "year", "register_key", "kind", "serial_number", "source_contact_id",
-        "source_opinion_index")
-      select s."id", s."year", s."register_key", s."kind", s."serial_number", s."source_contact_id", s."source_opinion_index"
-      from ${t.items} s where not exists (select from ${t.keys} k where k."id" = s."id")`);
+  const meta = em.getMetadata().get(spec.entity.meta.className);
+  const joins: string[] = [];
+  const columns: string[] = [];
+  const values: string[] = [];
+  let itemColumn = '';
+  for (const prop of meta.props) {
+    if (prop.persist === false || !prop.fieldNames?.length) continue;
+    const column = prop.fieldNames[0]!;
+    const col = `s."${column}"`;
+    const rule = spec.rules[prop.name];
+    if (prop.name === spec.item) itemColumn = column;
+    if (
+      !rule &&
+      (mustMap.has(String(prop.columnTypes?.[0])) || ['year', 'regionCode', 'registerKey'].includes(prop.name))
+    )
+      throw new Error(`The benchmark's copy has no rule for ${meta.tableName}.${column}: say how a copy makes it.`);
+    const j = `j${joins.length}`;
+    const value = {
+      keep: () => col,
+      newId: () => 'gen_random_uuid()',
+      item: () => 'm.new_id',
+      year: () => `${col} + c.shift`,
+      date: () => `(${col} + make_interval(years => c.shift))::date`,
+      time: () => `${col} + make_interval(years => c.shift)`,
+      region: () => {
+        joins.push(`join ${t.regions} ${j} on ${j}.slot = m.slot and ${j}.old = ${col}`);
+        return `${j}.new`;
+      },
+      register: () => {
+        joins.push(`join ${t.registers} ${j} on ${j}.slot = m.slot and ${j}.old = ${col}`);
+        return `${j}.new`;
+      },
+      id: () => {
+        joins.push(`left join ${t.ids} ${j} on ${j}.slot = m.slot and ${j}.old = ${col}`);
+        return `case when ${col} is null then null else ${j}.new end`;
+      },
+      sub: () => {
+        joins.push(`left join ${t.subs} ${j} on ${j}.slot = m.slot and ${j}.old = ${col}`);
+        return `coalesce(${j}.new, ${col})`;
+      },
+      now: () => 'clock_timestamp()',
+    }[rule ?? 'keep']();
+    columns.push(`"${column}"`);
+    values.push(value);
+  }
+  const table = sqlTable(em, spec.entity);
+  return `insert into ${table} (${columns.join(', ')})
+    select ${values.join(', ')}
+    from ${t.itemMap} m join ${t.slots} c on c.slot = m.slot join ${table} s on s."${itemColumn}" = m.old_id
+    ${joins.join('\n    ')}`;
+}
+
+/** What the copies need to know of the template (`bench-template.ts`) besides its rows. */
+interface TemplateFacts {
+  /** The template townships, each mapped to the township of the same place in each copy's pair. */
+  townships: string[];
+  county: string;
+  unitId: string;
+  deputyIds: string[];
+  /** The write path's register of a region's year (`registerKeyOf`): the template's, and each copy's. */
+  registerKeyOf: (regionCode: string, year: number) => string;
+  year: number;
+  /** The subjects (`sub`) its viewers acted as, by kind of viewer. */
+  subs: { deputy: (id: string) => string; handler: (unitId: string) => string; staff: (county: string) => string };
+}
+
+/**
+ * The copies of the template (written through the write functions) across the bench townships and the years
+ * 2024-2026, `items` items in all: copy `slot` is a pair of townships of one county (its unit the lead unit) in
+ * one year, slots spreading over every county and year before the next pair; the template repeated in slot
+ * order, its items in register and serial order, truncated at `items`. Every row of the template's items, their
+ * children and their key registry entries, with new ids, the copy's regions, unit, deputies and registers, and
+ * every date shifted by whole years; the serial counters of the copies' registers; then the template deleted (its
+ * events stay in the outbox). One transaction. Returns the copies' items by stage.
+ */
+export async function copyTemplate(
+  em: SqlEntityManager,
+  template: TemplateFacts,
+  items: number,
+): Promise<Record<string, number>> {
+  const t = tables(em);
+  const knex = em.getKnex();
+  return knex.transaction(async (trx) => {
+    // The copies are rows the write path wrote, with new ids: no trigger runs on them (the key registry's rows are
+    // copied, the rollups rebuilt after, every `updated_at` stamped by the copy) and no foreign key is checked
+    // row by row (as the other domains' bench loader, `gateway/bench/province-domains.ts`);
+    // `test/bench-data.test.ts` checks each copy's keys, steps, units and signers.
+    await trx.raw('set local session_replication_role = replica');
+    for (const entity of notCopied) {
+      const { rows } = (await trx.raw(
+        `select count(*)::int as n from ${sqlTable(em, entity)} x join ${t.items} s on s.id = x.suggestion_id and s.region_code = any(?)`,
+        [template.townships],
+      )) as { rows: { n: number }[] };
+      if (rows[0]!.n > 0)
+        throw new Error(`The template wrote ${sqlTable(em, entity)}, which the benchmark's copies do not replicate.`);
+    }
+    await trx.raw(
+      `create table ${t.template} as
+      select (row_number() over (order by s.region_code, s.serial_number) - 1)::int as ord, s.id
+      from ${t.items} s where s.region_code = any(?)`,
+      [template.townships],
+    );
+    const [{ n: size }] = ((await trx.raw(`select count(*)::int as n from ${t.template}`)) as { rows: { n: number }[] })
+      .rows as [{ n: number }];
+    // The bench regions (`createBenchRegions`): 140 counties of 14 townships, a copy for each group of as many
+    // townships as the template has, in each of the three years.
+    const perSlot = template.townships.length;
+    const counties = 140;
+    const slotCount = Math.ceil(items / size);
+    const slots = counties * Math.floor(14 / perSlot) * 3;
+    if (slotCount > slots)
+      throw new Error(`The bench province holds at most ${(slots * size).toLocaleString()} items.`);
+    // Slot s: year 2024 + s % 3, county (s / 3) % 140, township pair (s / 3) / 140 of that county.
+    await trx.raw(
+      `create table ${t.slots} as
+      select s as slot, s % 3 + 2024 - ? as shift, u.county, u.id as unit, (s / 3) / ? as pair
+      from generate_series(0, ? - 1) s
+      join (select county, id, (row_number() over (order by county) - 1)::int as idx from ${t.units}) u on u.idx = (s / 3) % ?`,
+      [template.year, counties, slotCount, counties],
+    );
+    await trx.raw(
+      `create table ${t.regions} as
+      select c.slot, tpl.old, w.code as new from ${t.slots} c
+      join unnest(?::text[]) with ordinality tpl(old, k) on true
+      join ${t.townships} w on w.county = c.county and w.idx % 14 = c.pair * ? + tpl.k - 1`,
+      [template.townships, perSlot],
+    );
+    // Registers: the write path's key of each template register and of its copy (`registerKeyOf`), bound.
+    const registers = await trx.raw(
+      `select r.slot, r.old, r.new, c.shift from ${t.regions} r join ${t.slots} c on c.slot = r.slot`,
+    );
+    const registerRows = (registers as { rows: { slot: number; old: string; new: string; shift: number }[] }).rows.map(
+      (r) => ({
+        slot: r.slot,
+        old: template.registerKeyOf(r.old, template.year),
+        new: template.registerKeyOf(r.new, template.year + r.shift),
+      }),
+    );
+    await trx.raw(`create table ${t.registers} (slot int, old text, new text)`);
+    for (let i = 0; i < registerRows.length; i += 1000)
+      await trx.raw(`insert into ${t.registers} select * from unnest(?::int[], ?::text[], ?::text[])`, [
+        registerRows.slice(i, i + 1000).map((r) => r.slot),
+        registerRows.slice(i, i + 1000).map((r) => r.old),
+        registerRows.slice(i, i + 1000).map((r) => r.new),
+      ]);
+    await trx.raw(
+      `create table ${t.itemMap} as
+      select c.slot, x.id as old_id, gen_random_uuid() as new_id
+      from ${t.slots} c join ${t.template} x on c.slot * ? + x.ord < ?`,
+      [size, Math.trunc(items)],
+    );
+    // Ids: the county's unit for the template's unit, new deputies for each copy.
+    await trx.raw(
+      `create table ${t.ids} as
+      select c.slot, ?::uuid as old, c.unit as new from ${t.slots} c
+      union all select c.slot, d.old, gen_random_uuid() from ${t.slots} c cross join unnest(?::uuid[]) d(old)`,
+      [template.unitId, template.deputyIds],
+    );
+    const subs = template.subs;
+    await trx.raw(
+      `create table ${t.subs} as
+      select c.slot, ?::text as old, ? || c.unit::text as new from ${t.slots} c
+      union all select c.slot, ?::text, ? || c.county from ${t.slots} c
+      union all select i.slot, ? || i.old::text, ? || i.new::text from ${t.ids} i where i.old <> ?::uuid`,
+      [
+        subs.handler(template.unitId),
+        subs.handler(''),
+        subs.staff(template.county),
+        subs.staff(''),
+        subs.deputy(''),
+        subs.deputy(''),
+        template.unitId,
+      ],
+    );
+    for (const table of [t.itemMap, t.regions, t.registers, t.ids, t.subs])
+      await trx.raw(`create index on ${table} (slot, ${table === t.itemMap ? 'old_id' : 'old'})`);
+    await trx.raw(`analyze ${t.itemMap}`);
+    for (const spec of copies) await trx.raw(copyStatement(em, spec));
+    // The serial counters of the copies' registers: the last serial each was given.
+    await trx.raw(`insert into ${t.counters} ("register_key", "kind", "last")
+      select k."register_key", k."kind", max(k."serial_number") from ${t.keys} k join ${t.itemMap} m on m.new_id = k.id
+      group by k."register_key", k."kind"`);
+    // The template itself leaves: children, items, registry entries, its registers' counters.
+    for (const spec of [...copies].reverse()) {
+      const meta = em.getMetadata().get(spec.entity.meta.className);
+      const column = meta.props.find((p) => p.name === spec.item)!.fieldNames[0]!;
+      await trx.raw(`delete from ${sqlTable(em, spec.entity)} where "${column}" in (select id from ${t.template})`);
+    }
+    await trx.raw(`delete from ${t.counters} where "register_key" in (select distinct old from ${t.registers})`);
+    const { rows: stages } = (await trx.raw(
+      `select s.stage, count(*)::int as n from ${t.items} s join ${t.itemMap} m on m.new_id = s.id group by s.stage order by s.stage`,
+    )) as { rows: { stage: string; n: number }[] };
+    const copied = stages.reduce((n, r) => n + r.n, 0);
+    if (copied !== Math.min(items, slotCount * size))
+      throw new Error(
+        `${copied} items copied of ${Math.min(items, slotCount * size)}: a template register has no copy.`,
+      );
+    for (const table of [t.template, t.slots, t.regions, t.registers, t.itemMap, t.ids, t.subs])
+      await trx.raw(`drop table ${table}`);
+    return Object.fromEntries(stages.map((r) => [r.stage, r.n]));
   });
 }
 

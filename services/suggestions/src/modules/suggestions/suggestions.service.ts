@@ -91,6 +91,11 @@ function rehandlingFacts(
   };
 }
 
+/** S-1: the register an item outside a session counts its serial in, the region's year. */
+export function registerKeyOf(regionCode: string, year: number): string {
+  return `${regionCode}:${year}`;
+}
+
 export function serialOf(item: Pick<Suggestion, 'serialNumber'>): string {
   return `第${item.serialNumber}号`;
 }
@@ -285,7 +290,7 @@ export async function submitSuggestion(
   }
 
   const year = currentYear(ctx.clock);
-  const registerKey = session ? session.id : `${regionCode}:${year}`;
+  const registerKey = session ? session.id : registerKeyOf(regionCode, year);
   const item = await ctx.em.transactional(async (em) => {
     // Next serial in the register (session or region-year) for the kind: one atomic upsert, safe under concurrency.
     const serialNumber = await nextSerial(em, registerKey, kind);
