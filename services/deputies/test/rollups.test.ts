@@ -15,9 +15,9 @@ import {
 } from '../src/modules/stats/figures.store.ts';
 
 /**
- * F-1, D-6, D-7: whatever deputies, mandates, terms and contacts are written, moved, re-dated or deleted, the
- * figures `deputyFigures` reads from the rollups equal the live aggregate, for any subtree, years or months,
- * day asked (past ones included) and yearly minimums from 1 to 5.
+ * F-1, D-4, D-6, D-7: whatever deputies, mandates, terms, contacts and committee members' assignments are written,
+ * moved, re-dated or deleted, the figures `deputyFigures` reads from the rollups equal the live aggregate, for any
+ * subtree, years or months, day asked (past ones included) and yearly minimums from 1 to 5.
  */
 let stack: TestStack;
 const em = () => stack.services.deputies!.orm.em.fork();
@@ -60,6 +60,12 @@ const congresses = [
     ends: '2025-12-31',
   },
 ];
+// Committee members of three congresses (D-4): a member's visits to a deputy count when the deputy is assigned.
+const members = [
+  { id: '01900000-0000-7000-8000-0000000000a1', congress: 0 },
+  { id: '01900000-0000-7000-8000-0000000000a2', congress: 1 },
+  { id: '01900000-0000-7000-8000-0000000000a3', congress: 3 },
+];
 const regionsOf: Record<string, string[]> = {
   '430181': ['430181', '430181104', '430181105'],
   '430181104': ['430181104'],
@@ -101,10 +107,14 @@ const op = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('contact' as const),
       pick: fc.nat(),
-      type: fc.constantFrom('VOTER', 'GROUP_ACTIVITY', 'VOTER', 'DUTY_REPORT'),
+      type: fc.constantFrom('VOTER', 'GROUP_ACTIVITY', 'VOTER', 'DUTY_REPORT', 'COMMITTEE_MEMBER'),
+      member: fc.nat(2),
       on: anyDay,
     }),
   },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('assign' as const), pick: fc.nat(), member: fc.nat(2) }) },
+  fc.record({ kind: fc.constant('unassign' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('remember' as const), pick: fc.nat(), member: fc.nat(2) }),
   fc.record({ kind: fc.constant('redate' as const), pick: fc.nat(), on: anyDay }),
   fc.record({ kind: fc.constant('uncontact' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('mandate' as const), pick: fc.nat(), ends: fc.option(anyDay, { nil: null }) }),
@@ -120,6 +130,7 @@ const question = fc.record({
   asOf: fc.option(anyDay, { nil: null }),
   minVoter: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 5 })),
   minGroup: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 5 })),
+  minCommittee: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 5 })),
 });
 
 let serial = 0;
@@ -139,12 +150,35 @@ async function apply(state: { deputies: string[]; contacts: string[] }, o: Op) {
     );
     state.deputies.push((row as { id: string }).id);
   } else if (o.kind === 'contact' && state.deputies.length) {
+    const member = o.type === 'COMMITTEE_MEMBER' ? members[o.member]!.id : null;
     const [row] = await sql(
-      `insert into deputies.contact_records (id, kind, method, occurred_on, deputy_id, region_code, summary, recorded_at, recorded_by, participants)
-       select gen_random_uuid(), ?, 'VISIT', ?, d.id, d.region_code, '联系', now(), 'test', 5 from deputies.deputies d where d.id = ? returning id`,
-      [o.type, o.on, pick(state.deputies, o.pick)],
+      `insert into deputies.contact_records (id, kind, method, occurred_on, deputy_id, committee_member_id, region_code, summary, recorded_at, recorded_by, participants)
+       select gen_random_uuid(), ?, 'VISIT', ?, d.id, ?, d.region_code, '联系', now(), 'test', 5 from deputies.deputies d where d.id = ? returning id`,
+      [o.type, o.on, member, pick(state.deputies, o.pick)],
     );
     state.contacts.push((row as { id: string }).id);
+  } else if (o.kind === 'assign' && state.deputies.length) {
+    await sql(
+      'insert into deputies.committee_assignments (member_id, deputy_id) values (?, ?) on conflict do nothing',
+      [members[o.member]!.id, pick(state.deputies, o.pick)],
+    );
+  } else if (o.kind === 'unassign') {
+    const rows = (await sql('select member_id, deputy_id from deputies.committee_assignments order by 1, 2')) as {
+      member_id: string;
+      deputy_id: string;
+    }[];
+    const a = pick(rows, o.pick);
+    if (a)
+      await sql('delete from deputies.committee_assignments where member_id = ? and deputy_id = ?', [
+        a.member_id,
+        a.deputy_id,
+      ]);
+  } else if (o.kind === 'remember' && state.contacts.length) {
+    // A committee visit recorded against another member (a correction of the member).
+    await sql(
+      `update deputies.contact_records set committee_member_id = ? where id = ? and kind = 'COMMITTEE_MEMBER'`,
+      [members[o.member]!.id, pick(state.contacts, o.pick)],
+    );
   } else if (o.kind === 'redate' && state.contacts.length) {
     await sql('update deputies.contact_records set occurred_on = ? where id = ?', [o.on, pick(state.contacts, o.pick)]);
   } else if (o.kind === 'uncontact' && state.contacts.length) {
@@ -200,13 +234,22 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
         fc.array(question, { minLength: 1, maxLength: 3 }),
         async (ops, questions) => {
           await sql('delete from deputies.contact_records');
+          await sql('delete from deputies.committee_assignments');
           await sql('delete from deputies.deputies');
           await sql('delete from deputies.persons');
+          await sql('delete from deputies.committee_members');
           await sql('delete from deputies.congresses');
           for (const c of congresses) {
             await sql(
               `insert into deputies.congresses (id, region_code, level, term_number, name, starts_on, ends_on) values (?, ?, ?, ?, ?, ?, ?)`,
               [c.id, c.region, c.level, c.term, `${c.region}第${c.term}届`, c.starts, c.ends],
+            );
+          }
+          for (const m of members) {
+            const c = congresses[m.congress]!;
+            await sql(
+              `insert into deputies.committee_members (id, congress_id, region_code, name, role, full_time) values (?, ?, ?, '委员', 'MEMBER', false)`,
+              [m.id, c.id, c.region],
             );
           }
           const state = { deputies: [] as string[], contacts: [] as string[] };
@@ -218,7 +261,12 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
               interval: q.interval,
               asOf: q.asOf,
             });
-            const rules = { ...defaultDutyRules, minVoterContacts: q.minVoter, minGroupActivities: q.minGroup };
+            const rules = {
+              ...defaultDutyRules,
+              minVoterContacts: q.minVoter,
+              minGroupActivities: q.minGroup,
+              minCommitteeContacts: q.minCommittee,
+            };
             const [rolled, live] = [
               counted(await deputyFigureRows(rollupRaw(em()), 'rollups', q.codes, periods, rules)),
               counted(await deputyFigureRows(liveRaw(em()), 'live', q.codes, periods, rules)),
@@ -239,10 +287,53 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
             // A mandate that ends in February: its January contact meets the minimum in January, not in March.
             [
               { kind: 'deputy', congress: 0, region: 0, starts: '2022-01-01', ends: '2022-02-28' },
-              { kind: 'contact', pick: 0, type: 'VOTER', on: '2022-01-15' },
-              { kind: 'contact', pick: 0, type: 'GROUP_ACTIVITY', on: '2022-03-15' },
+              { kind: 'contact', pick: 0, type: 'VOTER', member: 0, on: '2022-01-15' },
+              { kind: 'contact', pick: 0, type: 'GROUP_ACTIVITY', member: 0, on: '2022-03-15' },
             ],
-            [{ codes: ['430181'], from: 2022, years: 0, interval: 'MONTH', asOf: null, minVoter: 1, minGroup: 1 }],
+            [
+              {
+                codes: ['430181'],
+                from: 2022,
+                years: 0,
+                interval: 'MONTH',
+                asOf: null,
+                minVoter: 1,
+                minGroup: 1,
+                minCommittee: 1,
+              },
+            ],
+          ],
+          [
+            // An assigned deputy visited twice by their member in 2022, once before their mandate began.
+            [
+              { kind: 'deputy', congress: 0, region: 0, starts: '2022-06-30', ends: null },
+              { kind: 'assign', pick: 0, member: 0 },
+              { kind: 'contact', pick: 0, type: 'COMMITTEE_MEMBER', member: 0, on: '2022-01-01' },
+              { kind: 'contact', pick: 0, type: 'COMMITTEE_MEMBER', member: 0, on: '2022-12-31' },
+              { kind: 'contact', pick: 0, type: 'COMMITTEE_MEMBER', member: 1, on: '2022-06-30' },
+            ],
+            [
+              {
+                codes: ['43', '430181'],
+                from: 2022,
+                years: 0,
+                interval: 'MONTH',
+                asOf: null,
+                minVoter: 1,
+                minGroup: 1,
+                minCommittee: 1,
+              },
+              {
+                codes: ['430181'],
+                from: 2022,
+                years: 0,
+                interval: 'MONTH',
+                asOf: null,
+                minVoter: 1,
+                minGroup: 1,
+                minCommittee: 2,
+              },
+            ],
           ],
         ],
       },
@@ -251,7 +342,9 @@ describe('deputy rollups (F-1, D-6, D-7)', () => {
 
   it('F-1: a term written after its deputies and their contacts (one flush orders inserts freely) brings them in', async () => {
     await sql('delete from deputies.contact_records');
+    await sql('delete from deputies.committee_assignments');
     await sql('delete from deputies.deputies');
+    await sql('delete from deputies.committee_members');
     await sql('delete from deputies.congresses');
     const c = congresses[0]!;
     await em().transactional(async (tx) => {

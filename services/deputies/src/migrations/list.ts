@@ -17,6 +17,7 @@ import { Migration20261130160100 } from './Migration20261130160100.ts';
 import { Migration20261130213000 } from './Migration20261130213000.ts';
 import { Migration20261130230100 } from './Migration20261130230100.ts';
 import { Migration20261130233000 } from './Migration20261130233000.ts';
+import { Migration20261201040000 } from './Migration20261201040000.ts';
 
 /** Every committed migration, oldest first; `pnpm migration:create` writes a new file to add here. */
 export const migrations: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261130213000', class: Migration20261130213000 },
   { name: 'Migration20261130230100', class: Migration20261130230100 },
   { name: 'Migration20261130233000', class: Migration20261130233000 },
+  { name: 'Migration20261201040000', class: Migration20261201040000 },
 ];

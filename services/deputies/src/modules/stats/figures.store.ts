@@ -91,17 +91,18 @@ function periodsCte(periods: FigurePeriod[]): { sql: string; params: unknown[] }
 
 /** Whether the rollups can answer for these minimums (they keep each deputy's first five acts of a year). */
 export function rollupsServe(rules: DutyRules): boolean {
-  return [rules.minVoterContacts, rules.minGroupActivities].every((n) => n >= 1 && n <= deputyRollupMarks);
+  return [rules.minVoterContacts, rules.minGroupActivities, rules.minCommitteeContacts].every(
+    (n) => n >= 1 && n <= deputyRollupMarks,
+  );
 }
 
+/** The live aggregate of the deputies in office and their duty acts (the assignments: `assignmentRows`). */
 async function mainRows(
   raw: Raw,
-  source: Source,
   codes: readonly string[],
   periods: FigurePeriod[],
   rules: DutyRules,
 ): Promise<FigureRow[]> {
-  if (source === 'rollups') return rollupRows(raw, codes, periods, rules);
   const { t } = raw;
   const cte = periodsCte(periods);
   const params: unknown[] = [...cte.params];
@@ -132,7 +133,7 @@ async function mainRows(
 
 /**
  * Every subtree `codes` of the rollups in one statement whose size does not grow with them: the subtrees are
- * a VALUES list joined to one lateral read (three index ranges each), so planning is paid once, not per
+ * a VALUES list joined to one lateral read (five index ranges each), so planning is paid once, not per
  * subtree (planning 14 `union all` parts cost more than reading their rows).
  */
 async function rollupRows(
@@ -143,7 +144,13 @@ async function rollupRows(
 ): Promise<FigureRow[]> {
   const { t } = raw;
   const cte = periodsCte(periods);
-  const params: unknown[] = [...cte.params, ...codes, rules.minVoterContacts, rules.minGroupActivities];
+  const params: unknown[] = [
+    ...cte.params,
+    ...codes,
+    rules.minVoterContacts,
+    rules.minGroupActivities,
+    rules.minCommitteeContacts,
+  ];
   return (await raw.run(
     `with ${cte.sql}, ${scopesCte(codes)}
       select s.key, p.i, r.level,
@@ -153,7 +160,8 @@ async function rollupRows(
         coalesce(sum(r.n) filter (where r.part = 'C' and r.kind = 'GROUP_ACTIVITY'), 0)::int as grp,
         coalesce(sum(r.n) filter (where r.part = 'K' and r.kind = 'VOTER'), 0)::int as voter_ok,
         coalesce(sum(r.n) filter (where r.part = 'K' and r.kind = 'GROUP_ACTIVITY'), 0)::int as group_ok,
-        0 as assignments, 0 as assignments_ok
+        coalesce(sum(r.n) filter (where r.part = 'A'), 0)::int as assignments,
+        coalesce(sum(r.n) filter (where r.part = 'M'), 0)::int as assignments_ok
       from periods p cross join scopes s cross join lateral (
         select r.* from ${t.rollups} r
           where r.scope_code = s.key and r.part = 'O' and r.office_from <= p.measured_on and r.office_to >= p.starts_on
@@ -162,6 +170,11 @@ async function rollupRows(
         union all select r.* from ${t.rollups} r
           where r.scope_code = s.key and r.part = 'K' and r.year = p.year and r.day <= p.measured_on and r.until >= p.starts_on
             and ((r.kind = 'VOTER' and r.nth = ?) or (r.kind = 'GROUP_ACTIVITY' and r.nth = ?))
+        union all select r.* from ${t.rollups} r
+          where r.scope_code = s.key and r.part = 'A' and r.office_from <= p.measured_on and r.office_to >= p.starts_on
+        union all select r.* from ${t.rollups} r
+          where r.scope_code = s.key and r.part = 'M' and r.year = p.year and r.nth = ? and r.day <= p.measured_on
+            and r.until >= p.starts_on and r.office_from <= p.measured_on
       ) r
       where p.measured_on >= p.starts_on
       group by s.key, p.i, r.level`,
@@ -173,8 +186,9 @@ async function rollupRows(
 const scopesCte = (codes: readonly string[]) => `scopes(key) as (values ${codes.map(() => '(?::text)').join(', ')})`;
 
 /**
- * D-4: committee-member assignments of deputies in office, and those contacted the yearly minimum (a small
- * table), for every subtree `codes` in one statement (the subtrees a VALUES list, planned once).
+ * D-4, live: committee-member assignments of deputies in office, and those contacted the yearly minimum, for every
+ * subtree `codes` in one statement (the subtrees a VALUES list, planned once): one probe of the contacts per
+ * assignment and period. The rollups answer the same from their parts A and M.
  */
 async function assignmentRows(
   raw: Raw,
@@ -204,14 +218,14 @@ async function assignmentRows(
 }
 
 /**
- * F-1: the rollups recomputed from the deputies, terms and contacts (`rebuild_deputy_rollups()`), in one
+ * F-1: the rollups recomputed from the deputies, terms, contacts and assignments (`rebuild_deputy_rollups()`), in one
  * transaction on the primary: writes to those tables wait until it commits (SHARE locks), so none falls between
  * the recount and the switch. Returns the deputies counted.
  */
 export function rebuildRollups(em: SqlEntityManager): Promise<number> {
   const t = tables(em);
   return em.getKnex().transaction(async (trx) => {
-    await trx.raw(`lock table ${t.deputies}, ${t.congresses}, ${t.contacts} in share mode`);
+    await trx.raw(`lock table ${t.deputies}, ${t.congresses}, ${t.contacts}, ${t.assignments} in share mode`);
     await trx.raw(`select ${t.schema}."rebuild_deputy_rollups"()`);
     const { rows } = (await trx.raw(`select count(*)::int as n from ${t.deputies}`)) as { rows: { n: number }[] };
     return rows[0]?.n ?? 0;
@@ -226,8 +240,10 @@ export async function deputyFigureRows(
   periods: FigurePeriod[],
   rules: DutyRules,
 ): Promise<FigureRow[]> {
+  // The rollups hold the assignments too (parts A and M, Migration20261201040000); live, they are counted apart.
+  if (source === 'rollups') return rollupRows(raw, codes, periods, rules);
   const [main, assigned] = await Promise.all([
-    mainRows(raw, source, codes, periods, rules),
+    mainRows(raw, codes, periods, rules),
     assignmentRows(raw, codes, periods, rules),
   ]);
   const byKey = new Map<string, FigureRow>();
