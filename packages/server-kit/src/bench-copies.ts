@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '@renda/auth/viewer';
 import { sqlSchema } from '@renda/db/tables';
 
 /**
@@ -55,12 +56,68 @@ export interface TemplateRegions {
   TOWNSHIP: string;
 }
 
+/** The templates' regions: a province of its own (99), deleted once copied; the copies' are Hunan's (43). */
+export const benchTemplateRegions: TemplateRegions = {
+  PROVINCE: '99',
+  CITY: '9901',
+  COUNTY: '990101',
+  TOWNSHIP: '990101101',
+};
+
+/** The last day a template writes: the benchmark's clock is 2026-06-15. */
+export const benchLastDay = '2026-06-14';
+
+/** The staff of a template region, who enter what the office enters. */
+export const benchStaff = (region: string): Viewer => ({
+  sub: `staff-${region}`,
+  role: 'STAFF',
+  region,
+  unit: null,
+  deputy: null,
+});
+
+/**
+ * One service's part of the synthetic province, in one transaction: the template written through the service's
+ * write functions (`write`, in a savepoint, so that its outbox events are written at once and deleted with it),
+ * the province's regions, the copies (`steps`), then the template and its events deleted. After the commit, the
+ * rollups rebuilt from the copies (`rebuild`), VACUUM ANALYZE of `analyze`, and the rows of each table of `count`.
+ */
+export async function loadFromTemplate<K extends string>(
+  em: EntityManager,
+  options: {
+    write: (em: EntityManager) => Promise<void>;
+    steps: (tx: EntityManager, regions: string) => CopyStep[];
+    rebuild: () => Promise<unknown>;
+    analyze: string[];
+    count: Record<K, string>;
+  },
+): Promise<Record<K, number>> {
+  await em.transactional(async (tx) => {
+    await tx.transactional((inner) => options.write(inner));
+    await tx.execute('set local session_replication_role = replica');
+    const regions = await createProvinceRegions(tx, benchTemplateRegions);
+    const steps = options.steps(tx, regions);
+    await copyTemplate(tx, steps);
+    await deleteTemplate(tx, steps);
+    await deleteTemplateEvents(tx, benchTemplateRegions.PROVINCE);
+  });
+  await options.rebuild();
+  const conn = em.fork().getConnection();
+  for (const table of options.analyze) await conn.execute(`vacuum analyze ${table}`);
+  const counts = {} as Record<K, number>;
+  for (const [name, table] of Object.entries(options.count) as [K, string][]) {
+    const [row] = await conn.execute<{ n: string }[]>(`select count(*) as n from ${table}`);
+    counts[name] = Number(row!.n);
+  }
+  return counts;
+}
+
 /**
  * The regions of the synthetic province (Hunan 43: 14 cities, 10 counties each, 14 townships each county: 2,115
  * regions, the codes of `loadSyntheticProvince`), each with the template region of its level, as the temporary
  * table `bench_regions (code, level, parent, template)` of the caller's transaction. Returns its name.
  */
-export async function createProvinceRegions(em: EntityManager, templates: TemplateRegions): Promise<string> {
+async function createProvinceRegions(em: EntityManager, templates: TemplateRegions): Promise<string> {
   await em.execute(
     `create temporary table bench_regions on commit drop as
       select code, level, parent, case level when 'PROVINCE' then ?::text when 'CITY' then ?::text
@@ -93,7 +150,7 @@ async function columnsOf(em: EntityManager, table: string): Promise<string[]> {
 }
 
 /** Makes the maps of `steps`, then inserts the copies; returns the rows inserted per table. */
-export async function copyTemplate(em: EntityManager, steps: CopyStep[]): Promise<Record<string, number>> {
+async function copyTemplate(em: EntityManager, steps: CopyStep[]): Promise<Record<string, number>> {
   for (const s of steps) {
     if (!s.map) continue;
     const key = quote(s.key ?? 'id');
@@ -151,7 +208,7 @@ export async function copyTemplate(em: EntityManager, steps: CopyStep[]): Promis
  * step first (the template was written only to be copied). Run with the foreign keys' triggers off
  * (`session_replication_role = replica`) or in an order the keys allow.
  */
-export async function deleteTemplate(em: EntityManager, steps: CopyStep[]): Promise<void> {
+async function deleteTemplate(em: EntityManager, steps: CopyStep[]): Promise<void> {
   const sets = new Map<string, string>();
   // Every template key of each step with a map, before anything is deleted: followers are found through them.
   for (const s of steps) {
@@ -177,7 +234,7 @@ export async function deleteTemplate(em: EntityManager, steps: CopyStep[]): Prom
  * The template must be written in a savepoint (`em.transactional` inside the transaction), where events are
  * written at once rather than at the outer commit.
  */
-export async function deleteTemplateEvents(em: EntityManager, regionPrefix: string): Promise<number> {
+async function deleteTemplateEvents(em: EntityManager, regionPrefix: string): Promise<number> {
   const result = await em.execute(
     `delete from ${sqlSchema(em)}."outbox_events" where region_code like ? || '%'`,
     [regionPrefix],

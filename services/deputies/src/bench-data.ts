@@ -1,10 +1,10 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '@renda/auth/viewer';
 import {
-  copyTemplate,
-  createProvinceRegions,
-  deleteTemplate,
-  deleteTemplateEvents,
+  benchLastDay as lastDay,
+  benchStaff as staff,
+  benchTemplateRegions as templateRegions,
+  loadFromTemplate,
   type TemplateRegions,
 } from '@renda/server-kit/bench-copies';
 import { seedContext, type SeedContext } from '@renda/server-kit/seeding';
@@ -18,20 +18,10 @@ import type { ContactKind } from './modules/liaison/liaison.entity.ts';
 import { createCongress, createRegion, createSession } from './modules/regions/regions.service.ts';
 import { rebuildRollups } from './modules/stats/figures.store.ts';
 
-/** The template's regions (a province of its own, deleted once copied); the copies' are Hunan's (43). */
-const templateRegions: TemplateRegions = {
-  PROVINCE: '99',
-  CITY: '9901',
-  COUNTY: '990101',
-  TOWNSHIP: '990101101',
-};
-/** The last day the template writes: the benchmark's clock is 2026-06-15. */
-const lastDay = '2026-06-14';
 /** Deputies of a template congress; the copies deal them round to the numbers a congress of each level seats. */
 const templateDeputies = 5;
 const terms = [1, 2, 3].map((t) => ({ term: t, startsOn: `${2011 + 5 * t}-01-01`, endsOn: `${2015 + 5 * t}-12-31` }));
 
-const staff = (region: string): Viewer => ({ sub: `staff-${region}`, role: 'STAFF', region, unit: null, deputy: null });
 const deputyViewer = (d: Deputy): Viewer => ({
   sub: `deputy-${d.id}`,
   role: 'DEPUTY',
@@ -178,29 +168,19 @@ export async function loadProvinceDeputies(
 ): Promise<{ regions: number; deputies: number; contacts: number }> {
   const n = (x: number) => Math.max(1, Math.round(x * scale));
   const em = service.orm.em.fork() as SqlEntityManager;
-  await em.transactional(async (tx) => {
-    // A savepoint: the template's events are written at once, so they are deleted with it below.
-    await tx.transactional((inner) =>
-      writeTemplate(seedContext(inner, { settings: readSettings(process.env), now: new Date('2016-01-01') })),
-    );
-    await tx.execute('set local session_replication_role = replica');
-    const regions = await createProvinceRegions(tx, templateRegions);
-    const steps = deputyCopySteps(tx, regions, templateRegions.PROVINCE, {
-      TOWNSHIP: n(40),
-      COUNTY: n(200),
-      CITY: n(400),
-      PROVINCE: n(770),
-    });
-    await copyTemplate(tx, steps);
-    await deleteTemplate(tx, steps);
-    await deleteTemplateEvents(tx, templateRegions.PROVINCE);
-  });
-  await rebuildRollups(service.orm.em.fork() as SqlEntityManager);
   const t = benchTables(em);
-  const conn = service.orm.em.fork().getConnection();
-  for (const table of [t.deputies, t.contacts, t.congresses, t.rollups, t.rollupParts])
-    await conn.execute(`vacuum analyze ${table}`);
-  const count = async (table: string) =>
-    Number((await conn.execute<{ n: string }[]>(`select count(*) as n from ${table}`))[0]!.n);
-  return { regions: await count(t.regions), deputies: await count(t.deputies), contacts: await count(t.contacts) };
+  return loadFromTemplate(em, {
+    write: (inner) =>
+      writeTemplate(seedContext(inner, { settings: readSettings(process.env), now: new Date('2016-01-01') })),
+    steps: (tx, regions) =>
+      deputyCopySteps(tx, regions, templateRegions.PROVINCE, {
+        TOWNSHIP: n(40),
+        COUNTY: n(200),
+        CITY: n(400),
+        PROVINCE: n(770),
+      }),
+    rebuild: () => rebuildRollups(service.orm.em.fork() as SqlEntityManager),
+    analyze: [t.deputies, t.contacts, t.congresses, t.rollups, t.rollupParts],
+    count: { regions: t.regions, deputies: t.deputies, contacts: t.contacts },
+  });
 }

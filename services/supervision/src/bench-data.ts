@@ -1,11 +1,9 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '@renda/auth/viewer';
 import {
-  copyTemplate,
-  createProvinceRegions,
-  deleteTemplate,
-  deleteTemplateEvents,
-  type TemplateRegions,
+  benchLastDay as lastDay,
+  benchStaff as staff,
+  benchTemplateRegions as templateRegions,
+  loadFromTemplate,
 } from '@renda/server-kit/bench-copies';
 import { addDays } from '@renda/server-kit/dates';
 import { seedContext, type SeedContext } from '@renda/server-kit/seeding';
@@ -16,19 +14,8 @@ import { fileDocument, reviewDocument } from './modules/filings/filings.service.
 import { createUnit } from './modules/units/units.service.ts';
 import { rebuildFigureRollupsLocked, rollupTable } from './modules/stats/stats.store.ts';
 
-/** The template's regions (a province of its own, deleted once copied); the copies' are Hunan's (43). */
-const templateRegions: TemplateRegions = {
-  PROVINCE: '99',
-  CITY: '9901',
-  COUNTY: '990101',
-  TOWNSHIP: '990101101',
-};
-/** The last day the template writes: the benchmark's clock is 2026-06-15. */
-const lastDay = '2026-06-14';
 /** Filings of a template unit a year; the copies deal them round to the numbers of each level. */
 const templateFilings = 5;
-
-const staff = (region: string): Viewer => ({ sub: `staff-${region}`, role: 'STAFF', region, unit: null, deputy: null });
 
 /**
  * The template, through the service's own write functions, each act on its day: the government (人民政府) of the
@@ -92,25 +79,13 @@ async function writeTemplate(ctx: SeedContext): Promise<void> {
 export async function loadProvinceFilings(service: RunningService, scale: number): Promise<{ filings: number }> {
   const n = (x: number) => Math.max(1, Math.round(x * scale));
   const em = service.orm.em.fork() as SqlEntityManager;
-  await em.transactional(async (tx) => {
-    // A savepoint: the template's events are written at once, so they are deleted with it below.
-    await tx.transactional((inner) =>
+  return loadFromTemplate(em, {
+    write: (inner) =>
       writeTemplate(seedContext(inner, { settings: readSettings(process.env), now: new Date('2016-01-04') })),
-    );
-    await tx.execute('set local session_replication_role = replica');
-    const regions = await createProvinceRegions(tx, templateRegions);
-    const steps = filingCopySteps(tx, regions, templateRegions.PROVINCE, {
-      county: n(30),
-      city: n(50),
-      province: n(100),
-    });
-    await copyTemplate(tx, steps);
-    await deleteTemplate(tx, steps);
-    await deleteTemplateEvents(tx, templateRegions.PROVINCE);
+    steps: (tx, regions) =>
+      filingCopySteps(tx, regions, templateRegions.PROVINCE, { county: n(30), city: n(50), province: n(100) }),
+    rebuild: () => rebuildFigureRollupsLocked(service.orm.em.fork() as SqlEntityManager),
+    analyze: [filingsTable(em), rollupTable(em)],
+    count: { filings: filingsTable(em) },
   });
-  await rebuildFigureRollupsLocked(service.orm.em.fork() as SqlEntityManager);
-  const conn = service.orm.em.fork().getConnection();
-  for (const table of [filingsTable(em), rollupTable(em)]) await conn.execute(`vacuum analyze ${table}`);
-  const [row] = await conn.execute<{ n: string }[]>(`select count(*) as n from ${filingsTable(em)}`);
-  return { filings: Number(row!.n) };
 }

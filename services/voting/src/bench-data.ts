@@ -2,11 +2,10 @@ import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '@renda/auth/viewer';
 import { demoId } from '@renda/db/ids';
 import {
-  copyTemplate,
-  createProvinceRegions,
-  deleteTemplate,
-  deleteTemplateEvents,
-  type TemplateRegions,
+  benchLastDay as lastDay,
+  benchStaff,
+  benchTemplateRegions as templateRegions,
+  loadFromTemplate,
 } from '@renda/server-kit/bench-copies';
 import { addDays } from '@renda/server-kit/dates';
 import { DirectorySiblings, seedContext, type SeedContext } from '@renda/server-kit/seeding';
@@ -29,16 +28,7 @@ import {
 } from './modules/programs/programs.service.ts';
 import { assignSupervisors, reportProgress } from './modules/projects/projects.service.ts';
 
-/** The template's regions (a province of its own, deleted once copied); the copies' are Hunan's (43). */
-const templateRegions: TemplateRegions = {
-  PROVINCE: '99',
-  CITY: '9901',
-  COUNTY: '990101',
-  TOWNSHIP: '990101101',
-};
 const township = templateRegions.TOWNSHIP;
-/** The last day the template writes: the benchmark's clock is 2026-06-15. */
-const lastDay = '2026-06-14';
 const years = Array.from({ length: 10 }, (_, i) => 2017 + i);
 /** Deputies on the rolls, of whom `cast` vote and `responses` rate. */
 const roll = 12;
@@ -81,7 +71,7 @@ function templateSiblings(): DirectorySiblings {
   return siblings;
 }
 
-const staff: Viewer = { sub: `staff-${township}`, role: 'STAFF', region: township, unit: null, deputy: null };
+const staff = benchStaff(township);
 const handler: Viewer = { sub: `handler-${unitId}`, role: 'HANDLER', region: township, unit: unitId, deputy: null };
 const deputyViewer = (id: string): Viewer => ({
   sub: `deputy-${id}`,
@@ -199,9 +189,9 @@ async function writeTemplate(ctx: SeedContext): Promise<void> {
  */
 export async function loadProvincePrograms(service: RunningService): Promise<{ programs: number; ballots: number }> {
   const em = service.orm.em.fork() as SqlEntityManager;
-  await em.transactional(async (tx) => {
-    // A savepoint: the template's events are written at once, so they are deleted with it below.
-    await tx.transactional((inner) =>
+  const t = benchTables(em);
+  return loadFromTemplate(em, {
+    write: (inner) =>
       writeTemplate(
         seedContext(inner, {
           siblings: templateSiblings(),
@@ -209,20 +199,9 @@ export async function loadProvincePrograms(service: RunningService): Promise<{ p
           now: new Date('2016-11-16T02:00:00Z'),
         }),
       ),
-    );
-    await tx.execute('set local session_replication_role = replica');
-    const regions = await createProvinceRegions(tx, templateRegions);
-    const steps = programCopySteps(tx, regions, templateRegions.PROVINCE);
-    await copyTemplate(tx, steps);
-    await deleteTemplate(tx, steps);
-    await deleteTemplateEvents(tx, templateRegions.PROVINCE);
+    steps: (tx, regions) => programCopySteps(tx, regions, templateRegions.PROVINCE),
+    rebuild: () => rebuildRollupsLocked(service.orm.em.fork() as SqlEntityManager),
+    analyze: [...Object.values(t), rollupTable(em, 'voting_rollups'), rollupTable(em, 'voting_region_months')],
+    count: { programs: t.programs, ballots: t.ballots },
   });
-  await rebuildRollupsLocked(service.orm.em.fork() as SqlEntityManager);
-  const t = benchTables(em);
-  const conn = service.orm.em.fork().getConnection();
-  for (const table of [...Object.values(t), rollupTable(em, 'voting_rollups'), rollupTable(em, 'voting_region_months')])
-    await conn.execute(`vacuum analyze ${table}`);
-  const count = async (table: string) =>
-    Number((await conn.execute<{ n: string }[]>(`select count(*) as n from ${table}`))[0]!.n);
-  return { programs: await count(t.programs), ballots: await count(t.ballots) };
 }
