@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventSubscriber, FlushEventArgs, TransactionEventArgs } from '@mikro-orm/core';
 import type { EntityManager, Knex, MikroORM } from '@mikro-orm/postgresql';
 import { audienceOf, type NewEvent } from './envelope.ts';
-import { partitionSql, quoteIdent } from './table.ts';
+import { eventsTable, partitionSql, quoteIdent } from './table.ts';
 
 /** Where an event is written: an EntityManager (its flush or `transactional`), or a knex transaction. */
 export type EventTarget = EntityManager | Knex.Transaction;
@@ -121,7 +121,7 @@ async function writeEvents(trx: Knex.Transaction, schema: string, rows: Row[]): 
   // One statement: the uncorrelated subquery in WHERE runs once, before any row (and so before any id
   // is drawn), taking the aggregates' locks in key order.
   await trx.raw(
-    `insert into ${s}."outbox_events" ("event_id", "type", "aggregate_type", "aggregate_id", "region_code", "occurred_at", "data", "audience")
+    `insert into ${eventsTable(schema)} ("event_id", "type", "aggregate_type", "aggregate_id", "region_code", "occurred_at", "data", "audience")
      select * from (values ${rows.map(() => tuple).join(', ')}) as v
      where (select count(pg_advisory_xact_lock(hashtext(k))) from (select unnest(?::text[]) as k order by 1) as l) >= 0`,
     values as never,

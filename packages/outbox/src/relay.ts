@@ -5,7 +5,7 @@ import { request } from 'undici';
 import type { EventAudience, EventEnvelope, EventService } from './envelope.ts';
 import { LeaderLoop, type LeaderConnection, type TaskLog } from './leader.ts';
 import { ensurePartitions, type OutboxSubscriber } from './record.ts';
-import { quoteIdent } from './table.ts';
+import { eventsTable, quoteIdent } from './table.ts';
 
 export type EventHandler = (events: readonly EventEnvelope[]) => void | Promise<void>;
 
@@ -172,11 +172,10 @@ export class OutboxRelay {
   private async publishBatch(connection: LeaderConnection): Promise<boolean> {
     const { schema, settings, service } = this.options;
     await this.partitionsAhead();
-    const s = quoteIdent(schema);
     // Literals only (simple protocol): the embedded database's socket serves those best outside a transaction.
     const { rows } = (await connection.query(
       `select o."id"::text as "id", o."event_id", o."type", o."aggregate_type", o."aggregate_id", o."region_code", o."occurred_at", o."data", o."audience"
-       from ${s}."outbox_events" o where o."published_at" is null order by o."id" limit ${Math.trunc(settings.batchSize)}`,
+       from ${eventsTable(schema)} o where o."published_at" is null order by o."id" limit ${Math.trunc(settings.batchSize)}`,
     )) as unknown as { rows: OutboxRow[] };
     if (!rows.length) return false;
     const events: EventEnvelope[] = rows.map((r) => ({
@@ -193,7 +192,7 @@ export class OutboxRelay {
     await this.options.transport.publish(events);
     const ids = rows.map((r) => r.id).filter((id) => /^\d+$/.test(id));
     await connection.query(
-      `update ${s}."outbox_events" set "published_at" = now() where "id" in (${ids.join(', ')}) and "published_at" is null`,
+      `update ${eventsTable(schema)} set "published_at" = now() where "id" in (${ids.join(', ')}) and "published_at" is null`,
     );
     return rows.length >= settings.batchSize;
   }

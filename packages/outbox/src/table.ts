@@ -35,6 +35,9 @@ export function outboxTablesSql(schema: string): string[] {
   ];
 }
 
+/** The events table of `schema`, quoted: what every statement on it names (its partitions are `outbox_events_y<year>`). */
+export const eventsTable = (schema: string) => `${quoteIdent(schema)}."outbox_events"`;
+
 export function dropOutboxTablesSql(schema: string): string[] {
   const s = quoteIdent(schema);
   return [`drop table if exists ${s}."reminder_sent";`, `drop table if exists ${s}."outbox_events";`];

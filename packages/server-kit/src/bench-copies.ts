@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '@renda/auth/viewer';
-import { sqlSchema } from '@renda/db/tables';
+import { schemaOf } from '@renda/db/tables';
+import { eventsTable } from '@renda/outbox/table';
 
 /**
  * Copies of a template (benchmarks, issue 9): rows a seed wrote through the service's write functions,
@@ -236,7 +237,7 @@ async function deleteTemplate(em: EntityManager, steps: CopyStep[]): Promise<voi
  */
 async function deleteTemplateEvents(em: EntityManager, regionPrefix: string): Promise<number> {
   const result = await em.execute(
-    `delete from ${sqlSchema(em)}."outbox_events" where region_code like ? || '%'`,
+    `delete from ${eventsTable(schemaOf(em))} where region_code like ? || '%'`,
     [regionPrefix],
     'run',
   );
