@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '@renda/auth/viewer';
 import { schemaOf } from '@renda/db/tables';
 import { eventsTable } from '@renda/outbox/table';
 
@@ -67,15 +66,6 @@ export const benchTemplateRegions: TemplateRegions = {
 
 /** The last day a template writes: the benchmark's clock is 2026-06-15. */
 export const benchLastDay = '2026-06-14';
-
-/** The staff of a template region, who enter what the office enters. */
-export const benchStaff = (region: string): Viewer => ({
-  sub: `staff-${region}`,
-  role: 'STAFF',
-  region,
-  unit: null,
-  deputy: null,
-});
 
 /**
  * One service's part of the synthetic province, in one transaction: the template written through the service's

@@ -36,6 +36,52 @@ export class DirectorySiblings implements Siblings {
 }
 
 /**
+ * The bearers a seed or a benchmark template acts as, one builder a role, as their tokens would read: `sub` names
+ * the seat (`seedSub`: `staff-<region>`, `handler-<unit>`, `deputy-<id>`, `member-<id>`), `name` the person where
+ * the record shows one.
+ */
+export const seedSub = {
+  staff: (region: string) => `staff-${region}`,
+  handler: (unit: string) => `handler-${unit}`,
+  deputy: (deputy: string) => `deputy-${deputy}`,
+  member: (member: string) => `member-${member}`,
+};
+
+export const seedViewer = {
+  staff: (region: string, name?: string): Viewer => ({
+    sub: seedSub.staff(region),
+    role: 'STAFF',
+    region,
+    unit: null,
+    deputy: null,
+    ...(name ? { name } : {}),
+  }),
+  handler: (region: string, unit: string, name?: string | null): Viewer => ({
+    sub: seedSub.handler(unit),
+    role: 'HANDLER',
+    region,
+    unit,
+    deputy: null,
+    ...(name ? { name } : {}),
+  }),
+  deputy: (region: string, deputy: string): Viewer => ({
+    sub: seedSub.deputy(deputy),
+    role: 'DEPUTY',
+    region,
+    unit: null,
+    deputy,
+  }),
+  member: (region: string, member: string): Viewer => ({
+    sub: seedSub.member(member),
+    role: 'COMMITTEE_MEMBER',
+    region,
+    unit: null,
+    deputy: null,
+    member,
+  }),
+};
+
+/**
  * One actor of a demo seed, writing through the service's write functions as a request would: the viewer, a
  * clock the seed sets to the day each act happened (deadlines and stored dates follow it), the seed's
  * EntityManager, and the sibling facts the demo declares. The seed calls write functions with `ctx.as(viewer)`

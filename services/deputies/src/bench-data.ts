@@ -1,13 +1,11 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '@renda/auth/viewer';
 import {
   benchLastDay as lastDay,
-  benchStaff as staff,
   benchTemplateRegions as templateRegions,
   loadFromTemplate,
   type TemplateRegions,
 } from '@renda/server-kit/bench-copies';
-import { seedContext, type SeedContext } from '@renda/server-kit/seeding';
+import { seedContext, seedViewer, type SeedContext } from '@renda/server-kit/seeding';
 import type { RunningService } from '@renda/server-kit/service';
 import { readSettings } from './env.ts';
 import { benchTables, deputyCopySteps } from './modules/bench/bench.store.ts';
@@ -22,21 +20,9 @@ import { rebuildRollups } from './modules/stats/figures.store.ts';
 const templateDeputies = 5;
 const terms = [1, 2, 3].map((t) => ({ term: t, startsOn: `${2011 + 5 * t}-01-01`, endsOn: `${2015 + 5 * t}-12-31` }));
 
-const deputyViewer = (d: Deputy): Viewer => ({
-  sub: `deputy-${d.id}`,
-  role: 'DEPUTY',
-  region: d.regionCode,
-  unit: null,
-  deputy: d.id,
-});
-const memberViewer = (region: string, member: string): Viewer => ({
-  sub: `member-${member}`,
-  role: 'COMMITTEE_MEMBER',
-  region,
-  unit: null,
-  deputy: null,
-  member,
-});
+const staff = seedViewer.staff;
+const deputyViewer = (d: Deputy) => seedViewer.deputy(d.regionCode, d.id);
+const memberViewer = seedViewer.member;
 
 /** A fresh unit of work and loaders for each act, on its day (as the demo seed's `act`). */
 function act(actor: SeedContext, date: string): SeedContext {

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '@renda/auth/viewer';
 import { newId } from '@renda/db/ids';
-import { DirectorySiblings, seedContext, type SeedContext } from '@renda/server-kit/seeding';
+import { DirectorySiblings, seedContext, seedSub, seedViewer, type SeedContext } from '@renda/server-kit/seeding';
 import { readSettings } from './env.ts';
 import type { ReplyCategory, Satisfaction, SuggestionStage } from './modules/suggestions/suggestion.entity.ts';
 import {
@@ -159,20 +158,9 @@ const dateOf = (month: number, day: number) => {
 };
 
 /** The subjects the template's viewers act as (the copies give each copy's its own). */
-export const templateSubs = {
-  deputy: (id: string) => `deputy-${id}`,
-  handler: (unitId: string) => `handler-${unitId}`,
-  staff: (county: string) => `staff-${county}`,
-};
+export const templateSubs = seedSub;
 
-const staff: Viewer = {
-  sub: templateSubs.staff(templateCounty),
-  role: 'STAFF',
-  region: templateCounty,
-  unit: null,
-  deputy: null,
-  name: '人大常委会选联工委',
-};
+const staff = seedViewer.staff(templateCounty, '人大常委会选联工委');
 
 /**
  * Writes one template item through the write functions. Dates (days 1-28): received on `day`, assigned 5 days
@@ -184,21 +172,8 @@ async function writeItem(seed: SeedContext, spec: TemplateItem, ids: TemplateIds
   const deputies = ids.deputyIds[spec.township]!;
   const lead = deputies[spec.g % deputies.length]!;
   const coSignerIds = Array.from({ length: spec.coSigners }, (_, k) => deputies[(spec.g + k + 1) % deputies.length]!);
-  const deputy: Viewer = {
-    sub: templateSubs.deputy(lead),
-    role: 'DEPUTY',
-    region: spec.township,
-    unit: null,
-    deputy: lead,
-  };
-  const handler: Viewer = {
-    sub: templateSubs.handler(ids.unitId),
-    role: 'HANDLER',
-    region: templateCounty,
-    unit: ids.unitId,
-    deputy: null,
-    name: '县政府办',
-  };
+  const deputy = seedViewer.deputy(spec.township, lead);
+  const handler = seedViewer.handler(templateCounty, ids.unitId, '县政府办');
   const d = spec.day;
   const received = dateOf(spec.month, d);
   const item = await submitSuggestion(

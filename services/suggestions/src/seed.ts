@@ -3,7 +3,7 @@ import type { Viewer } from '@renda/auth/viewer';
 import { demoId, newId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { addDays, today } from '@renda/server-kit/dates';
-import { DirectorySiblings, seedContext, type SeedContext } from '@renda/server-kit/seeding';
+import { DirectorySiblings, seedContext, seedViewer, type SeedContext } from '@renda/server-kit/seeding';
 import { readSettings } from './env.ts';
 import type { ContactMethod, ContactPhase } from './modules/handling/handling.entity.ts';
 import {
@@ -350,30 +350,10 @@ const unitRegion = (slug: string) => (slug.includes(':') ? slug.split(':')[0]! :
 const unitId = (slug: string) => demoId(slug.includes(':') ? `unit:${slug}` : `unit:${county}:${slug}`);
 
 /** Who enters the demo: the county congress's staff, each unit's handler (named where the record shows them). */
-const staff: Viewer = {
-  sub: `staff-${county}`,
-  role: 'STAFF',
-  region: county,
-  unit: null,
-  deputy: null,
-  name: '人大常委会选联工委 周敏',
-};
+const staff = seedViewer.staff(county, '人大常委会选联工委 周敏');
 const handlerNames: Record<string, string> = { housing: '住建局 刘洋', water: '水利局 彭军' };
-const handler = (slug: string): Viewer => ({
-  sub: `handler-${unitId(slug)}`,
-  role: 'HANDLER',
-  region: unitRegion(slug),
-  unit: unitId(slug),
-  deputy: null,
-  name: handlerNames[slug] ?? null,
-});
-const deputy = (region: string, id: string): Viewer => ({
-  sub: `deputy-${id}`,
-  role: 'DEPUTY',
-  region,
-  unit: null,
-  deputy: id,
-});
+const handler = (slug: string) => seedViewer.handler(unitRegion(slug), unitId(slug), handlerNames[slug]);
+const deputy = seedViewer.deputy;
 
 /**
  * What the deputies and supervision seeds write that the write functions check (`siblings.ts`): the deputies the

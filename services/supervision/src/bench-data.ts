@@ -1,12 +1,11 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import {
   benchLastDay as lastDay,
-  benchStaff as staff,
   benchTemplateRegions as templateRegions,
   loadFromTemplate,
 } from '@renda/server-kit/bench-copies';
 import { addDays } from '@renda/server-kit/dates';
-import { seedContext, type SeedContext } from '@renda/server-kit/seeding';
+import { seedContext, seedViewer, type SeedContext } from '@renda/server-kit/seeding';
 import type { RunningService } from '@renda/server-kit/service';
 import { readSettings } from './env.ts';
 import { filingCopySteps, filingsTable } from './modules/bench/bench.store.ts';
@@ -14,6 +13,7 @@ import { fileDocument, reviewDocument } from './modules/filings/filings.service.
 import { createUnit } from './modules/units/units.service.ts';
 import { rebuildFigureRollupsLocked, rollupTable } from './modules/stats/stats.store.ts';
 
+const staff = seedViewer.staff;
 /** Filings of a template unit a year; the copies deal them round to the numbers of each level. */
 const templateFilings = 5;
 

@@ -3,7 +3,7 @@ import type { Viewer } from '@renda/auth/viewer';
 import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { addDays, today } from '@renda/server-kit/dates';
-import { DirectorySiblings, type SeedContext, seedContext } from '@renda/server-kit/seeding';
+import { DirectorySiblings, seedContext, seedViewer, type SeedContext } from '@renda/server-kit/seeding';
 import { readSettings } from './env.ts';
 import {
   recordExam,
@@ -60,7 +60,7 @@ const units: { region: string; slug: string; name: string; kind: UnitKind; paren
 const unitId = (slug: string, region = county) => demoId(`unit:${region}:${slug}`);
 
 /** Who enters the demo's records: the county committee's staff, and each unit's handler for the unit's own reports. */
-const staff: Viewer = { sub: `staff-${county}`, role: 'STAFF', region: county, unit: null, deputy: null };
+const staff = seedViewer.staff(county);
 const handler = (slug: string): Viewer => ({
   sub: `handler-${county}-${slug}`,
   role: 'HANDLER',

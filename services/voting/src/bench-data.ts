@@ -1,14 +1,12 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '@renda/auth/viewer';
 import { demoId } from '@renda/db/ids';
 import {
   benchLastDay as lastDay,
-  benchStaff,
   benchTemplateRegions as templateRegions,
   loadFromTemplate,
 } from '@renda/server-kit/bench-copies';
 import { addDays } from '@renda/server-kit/dates';
-import { DirectorySiblings, seedContext, type SeedContext } from '@renda/server-kit/seeding';
+import { DirectorySiblings, seedContext, seedViewer, type SeedContext } from '@renda/server-kit/seeding';
 import type { RunningService } from '@renda/server-kit/service';
 import { readSettings } from './env.ts';
 import { castBallot, closeBallot, openBallot, type VoteChoice } from './modules/ballots/ballots.service.ts';
@@ -71,15 +69,9 @@ function templateSiblings(): DirectorySiblings {
   return siblings;
 }
 
-const staff = benchStaff(township);
-const handler: Viewer = { sub: `handler-${unitId}`, role: 'HANDLER', region: township, unit: unitId, deputy: null };
-const deputyViewer = (id: string): Viewer => ({
-  sub: `deputy-${id}`,
-  role: 'DEPUTY',
-  region: township,
-  unit: null,
-  deputy: id,
-});
+const staff = seedViewer.staff(township);
+const handler = seedViewer.handler(township, unitId);
+const deputyViewer = (id: string) => seedViewer.deputy(township, id);
 const at = (date: string, hour: number) => `${date}T${String(hour).padStart(2, '0')}:00:00Z`;
 
 /**

@@ -3,7 +3,7 @@ import type { Viewer } from '@renda/auth/viewer';
 import { demoId } from '@renda/db/ids';
 import type { Clock } from '@renda/server-kit/clock';
 import { addDays, currentYear } from '@renda/server-kit/dates';
-import { DirectorySiblings, seedContext, type SeedContext } from '@renda/server-kit/seeding';
+import { DirectorySiblings, seedContext, seedViewer, type SeedContext } from '@renda/server-kit/seeding';
 import { readSettings } from './env.ts';
 import {
   castBallot,
@@ -122,22 +122,10 @@ function demoSiblings(year: number): DirectorySiblings {
 }
 
 /** The people who enter the demo's records. */
-const staff = (region: string): Viewer => ({ sub: `staff-${region}`, role: 'STAFF', region, unit: null, deputy: null });
+const staff = seedViewer.staff;
 const teller = (region: string, n: number): Viewer => ({ ...staff(region), sub: `teller-${n}-${region}` });
-const handler = (region: string, unitId: string): Viewer => ({
-  sub: `handler-${unitId}`,
-  role: 'HANDLER',
-  region,
-  unit: unitId,
-  deputy: null,
-});
-const deputyViewer = (region: string, id: string): Viewer => ({
-  sub: `deputy-${id}`,
-  role: 'DEPUTY',
-  region,
-  unit: null,
-  deputy: id,
-});
+const handler = seedViewer.handler;
+const deputyViewer = seedViewer.deputy;
 
 /**
  * Demo data: Yong'an town (永安镇) has a program in every stage; the CLOSED one carries the figures of
